@@ -1,0 +1,417 @@
+/**
+ * <videoid-capture> — identity verification with Signicat VideoID, in one element.
+ *
+ * The element owns the lifecycle; the work happens in a Rust/WebAssembly
+ * handle (`./videoid_capture.js`) that renders into the shadow root, sets the
+ * `state` attribute and dispatches every `videoid-*` event on the element.
+ *
+ * @summary Runs a Signicat VideoID capture (embedded, or in a popup / full-page redirect) and reports the outcome.
+ * @tag videoid-capture
+ *
+ * @attr session-endpoint - URL the element POSTs to for a capture session (your backend).
+ * @attr result-endpoint - URL the element GETs with `?dossierId=&processId=` for the final process.
+ * @attr capture-url - A capture URL to use instead of asking `session-endpoint`.
+ * @attr mode - `embed` | `auto` (default `auto`); `native` is reserved and fails with `Config.Invalid`.
+ * @attr lang - `en` | `nb`; defaults to `document.documentElement.lang`, else `en`.
+ * @attr allowed-origins - Space-separated origins the capture URL may have (`https://*.example.com` allowed).
+ * @attr inactivity-timeout - Seconds without interaction before `InactiveUser.Aborted` (default 180).
+ * @attr load-timeout - Seconds for the capture page to load before `Capture.LoadTimeout` (default 30).
+ * @attr fallback - `popup` | `redirect` | `none` (default `popup`), used by `auto` when framing is refused.
+ * @attr parent-origin - When set, every event is also posted to `window.parent` with exactly this target origin.
+ * @attr state - Read-only, reflected: `idle` | `loading` | `capturing` | `completing` | `complete` | `failed` | `cancelled`.
+ *
+ * @method start - Starts (or retries) the capture; resolves with the Completion, rejects with VideoIdCaptureError.
+ * @method cancel - Cancels the running capture (the start() promise rejects with `User.Cancelled`).
+ *
+ * @event videoid-ready - `{}` — mounted, wasm ready.
+ * @event videoid-state - `{ state, previous }` — the state changed.
+ * @event videoid-complete - `{ dossierId, processId, status }` — the capture flow came back.
+ * @event videoid-result - `{ dossierId, processId, status, process }` — the final Assure process.
+ * @event videoid-failed - `{ code, message, recoverable, detail }` — a typed failure.
+ * @event videoid-cancel - `{}` — the user cancelled.
+ *
+ * @csspart container - The outer box; carries `data-state`.
+ * @csspart stage - Holds the capture iframe.
+ * @csspart frame - The capture iframe (while capturing).
+ * @csspart panel - Title, message and actions (hidden while the frame shows).
+ * @csspart title - The heading of the current screen.
+ * @csspart message - The explanation under the title.
+ * @csspart actions - The row of buttons.
+ * @csspart button - Every button.
+ * @csspart start-button - The start button.
+ * @csspart retry-button - The retry button.
+ * @csspart fallback-button - The "open in a new window" button.
+ * @csspart cancel-button - The cancel button.
+ * @csspart status - The visually hidden live region for announcements.
+ *
+ * @cssproperty --videoid-accent - Buttons and focus rings (default #1d4ed8).
+ * @cssproperty --videoid-fg - Text colour (default #1b1f24).
+ * @cssproperty --videoid-bg - Background colour (default #ffffff).
+ * @cssproperty --videoid-radius - Corner radius (default 8px).
+ * @cssproperty --videoid-font - Font family (default system-ui).
+ * @cssproperty --videoid-frame-height - Height of the capture iframe (default 640px).
+ */
+
+import { styles } from "./styles.js";
+
+const SOURCE = "videoid-capture";
+const TERMINAL_STATES = new Set(["complete", "failed", "cancelled"]);
+
+/** Attribute name → property name, in the order of docs/contracts.md. */
+const ATTRIBUTES = {
+  "session-endpoint": "sessionEndpoint",
+  "result-endpoint": "resultEndpoint",
+  "capture-url": "captureUrl",
+  mode: "mode",
+  lang: "lang",
+  "allowed-origins": "allowedOrigins",
+  "inactivity-timeout": "inactivityTimeout",
+  "load-timeout": "loadTimeout",
+  fallback: "fallback",
+  "parent-origin": "parentOrigin",
+};
+
+// Importing in Node (SSR) must not throw: no HTMLElement there.
+const Base = typeof HTMLElement === "undefined" ? class {} : HTMLElement;
+
+/** A typed failure as an Error: `code`, `recoverable`, `detail`. */
+export class VideoIdCaptureError extends Error {
+  /**
+   * @param {{ code: string, message?: string, recoverable?: boolean, detail?: unknown }} failure
+   */
+  constructor(failure) {
+    const f = failure ?? {};
+    super(typeof f.message === "string" && f.message ? f.message : String(f.code ?? "Unknown failure"));
+    this.name = "VideoIdCaptureError";
+    this.code = String(f.code ?? "");
+    this.recoverable = Boolean(f.recoverable);
+    this.detail = f.detail ?? null;
+  }
+}
+
+function unsupported(message, cause) {
+  return new VideoIdCaptureError({
+    code: "Browser.Unsupported",
+    message,
+    recoverable: false,
+    detail: cause === undefined ? null : { cause: String(cause?.message ?? cause) },
+  });
+}
+
+// One wasm instance per page, loaded lazily so an SSR import never fetches it.
+let wasmModule = null;
+function loadWasm() {
+  if (!wasmModule) {
+    wasmModule = (async () => {
+      if (typeof WebAssembly !== "object" || typeof WebAssembly.instantiate !== "function") {
+        throw unsupported("This browser does not support WebAssembly.");
+      }
+      const module = await import("./videoid_capture.js");
+      await module.default();
+      return module;
+    })();
+    // A failed load (say, a network blip) may be retried by the next connect.
+    wasmModule.catch(() => { wasmModule = null; });
+  }
+  return wasmModule;
+}
+
+// One stylesheet object shared by every element on the page.
+let sharedSheet = null;
+function adoptStyles(root) {
+  if (typeof CSSStyleSheet === "function" && "adoptedStyleSheets" in root) {
+    try {
+      if (!sharedSheet) {
+        sharedSheet = new CSSStyleSheet();
+        sharedSheet.replaceSync(styles);
+      }
+      root.adoptedStyleSheets = [...root.adoptedStyleSheets, sharedSheet];
+      return;
+    } catch {
+      // Constructable stylesheets missing: fall through to a <style> element.
+    }
+  }
+  const style = root.ownerDocument.createElement("style");
+  style.textContent = styles;
+  root.append(style);
+}
+
+/** The `<videoid-capture>` element. */
+export class VideoIdCaptureElement extends Base {
+  static get observedAttributes() {
+    return Object.keys(ATTRIBUTES);
+  }
+
+  #handle = null;
+  #mount = null;
+  #mounting = null;
+  #mountWaiters = [];
+  #pendingStarts = new Set();
+  #destroyQueued = false;
+
+  constructor() {
+    super();
+    this.attachShadow({ mode: "open" });
+  }
+
+  connectedCallback() {
+    // Properties set before the element was upgraded shadow the accessors.
+    for (const property of Object.values(ATTRIBUTES)) {
+      if (property !== "lang" && Object.prototype.hasOwnProperty.call(this, property)) {
+        const value = this[property];
+        delete this[property];
+        this[property] = value;
+      }
+    }
+    if (this.#handle || this.#mounting) return;
+    this.#mounting = this.#mountHandle().finally(() => { this.#mounting = null; });
+  }
+
+  disconnectedCallback() {
+    if (this.#destroyQueued) return;
+    this.#destroyQueued = true;
+    // A move (remove + insert in one task) reconnects before this runs.
+    queueMicrotask(() => {
+      this.#destroyQueued = false;
+      if (!this.isConnected) this.#destroy();
+    });
+  }
+
+  attributeChangedCallback(_name, oldValue, newValue) {
+    if (oldValue === newValue) return;
+    // Before mount the attributes are simply read when the handle is created.
+    if (this.#handle) this.#handle.update(this.#props());
+  }
+
+  /**
+   * Starts the capture, or retries it after a terminal state.
+   * @returns {Promise<object>} the Completion
+   */
+  start() {
+    return new Promise((resolve, reject) => {
+      let lastComplete = null;
+      let lastResult = null;
+      let lastFailure = null;
+      let settled = false;
+      const listeners = {
+        "videoid-complete": (e) => { lastComplete = e.detail; lastResult = null; },
+        "videoid-result": (e) => { lastResult = e.detail; },
+        "videoid-failed": (e) => { lastFailure = e.detail; },
+        "videoid-state": (e) => {
+          const state = e.detail?.state;
+          // The handle may announce the state before the detail event of the
+          // same step: read the details once the current task is done.
+          if (TERMINAL_STATES.has(state)) queueMicrotask(() => finish(state));
+        },
+      };
+      const cleanup = () => {
+        for (const [name, fn] of Object.entries(listeners)) this.removeEventListener(name, fn);
+        this.#pendingStarts.delete(abort);
+      };
+      const finish = (state) => {
+        if (settled) return;
+        settled = true;
+        cleanup();
+        if (state === "complete") {
+          resolve(lastResult ?? lastComplete ?? {});
+        } else if (state === "failed") {
+          reject(new VideoIdCaptureError(lastFailure ?? {
+            code: "Capture.Failed",
+            message: "The capture failed.",
+            recoverable: true,
+          }));
+        } else {
+          reject(new VideoIdCaptureError({
+            code: "User.Cancelled",
+            message: "The capture was cancelled.",
+            recoverable: true,
+          }));
+        }
+      };
+      const abort = (error) => {
+        if (settled) return;
+        settled = true;
+        cleanup();
+        reject(error);
+      };
+      for (const [name, fn] of Object.entries(listeners)) this.addEventListener(name, fn);
+      this.#pendingStarts.add(abort);
+
+      this.#whenMounted().then(
+        (handle) => {
+          if (settled) return;
+          try {
+            handle.start();
+          } catch (error) {
+            abort(error instanceof VideoIdCaptureError ? error : unsupported("The capture could not start.", error));
+          }
+        },
+        abort,
+      );
+    });
+  }
+
+  /** Cancels the running capture (or a start() still waiting for the wasm). */
+  cancel() {
+    if (this.#handle) {
+      this.#handle.cancel();
+      return;
+    }
+    this.#abortPendingStarts("The capture was cancelled.");
+  }
+
+  /** The current state, reflected from the `state` attribute. */
+  get state() {
+    return this.getAttribute("state") ?? "idle";
+  }
+
+  #props() {
+    const props = {};
+    for (const name of Object.keys(ATTRIBUTES)) props[name] = this.getAttribute(name);
+    return props;
+  }
+
+  #whenMounted() {
+    if (this.#handle) return Promise.resolve(this.#handle);
+    return new Promise((resolve, reject) => this.#mountWaiters.push({ resolve, reject }));
+  }
+
+  async #mountHandle() {
+    let module;
+    try {
+      module = await loadWasm();
+    } catch (error) {
+      this.#failMount(error instanceof VideoIdCaptureError
+        ? error
+        : unsupported("The capture component could not be loaded.", error));
+      return;
+    }
+    if (!this.isConnected || this.#handle) return;
+
+    const root = this.shadowRoot;
+    if (!this.#mount) {
+      adoptStyles(root);
+      this.#mount = root.ownerDocument.createElement("div");
+      root.append(this.#mount);
+    }
+    try {
+      this.#handle = new module.CaptureHandle(this, this.#mount, this.#props());
+    } catch (error) {
+      this.#failMount(unsupported("The capture component could not start.", error));
+      return;
+    }
+    const waiters = this.#mountWaiters.splice(0);
+    for (const w of waiters) w.resolve(this.#handle);
+  }
+
+  // Without wasm there is no handle to report: the shell reports for it.
+  #failMount(error) {
+    const waiters = this.#mountWaiters.splice(0);
+    for (const w of waiters) w.reject(error);
+    if (!this.isConnected) return;
+    const previous = this.state;
+    this.setAttribute("state", "failed");
+    this.#emit("videoid-failed", {
+      code: error.code,
+      message: error.message,
+      recoverable: error.recoverable,
+      detail: error.detail,
+    });
+    this.#emit("videoid-state", { state: "failed", previous });
+  }
+
+  #emit(name, detail) {
+    this.dispatchEvent(new CustomEvent(name, { bubbles: true, composed: true, detail }));
+    const target = this.getAttribute("parent-origin");
+    if (target && typeof window !== "undefined" && window.parent !== window) {
+      try {
+        window.parent.postMessage({ source: SOURCE, v: 1, type: "event", name, detail }, target);
+      } catch {
+        // An invalid parent-origin: the handle reports Config.Invalid for it.
+      }
+    }
+  }
+
+  #destroy() {
+    const handle = this.#handle;
+    if (!handle) return;
+    this.#handle = null;
+    try {
+      handle.destroy();
+    } finally {
+      handle.free();
+      this.#mount?.replaceChildren();
+    }
+    this.#abortPendingStarts("The element was removed from the page.");
+  }
+
+  #abortPendingStarts(message) {
+    for (const abort of [...this.#pendingStarts]) {
+      abort(new VideoIdCaptureError({ code: "User.Cancelled", message, recoverable: true }));
+    }
+  }
+}
+
+// camelCase properties reflecting the attributes; `lang` is HTMLElement's own.
+for (const [attribute, property] of Object.entries(ATTRIBUTES)) {
+  if (property === "lang") continue;
+  Object.defineProperty(VideoIdCaptureElement.prototype, property, {
+    configurable: true,
+    enumerable: true,
+    get() {
+      return this.getAttribute(attribute);
+    },
+    set(value) {
+      if (value === null || value === undefined) this.removeAttribute(attribute);
+      else this.setAttribute(attribute, Array.isArray(value) ? value.join(" ") : String(value));
+    },
+  });
+}
+
+let ownTag = null;
+
+/**
+ * Registers the element under `tagName` (default `videoid-capture`) unless
+ * that name is taken; returns the class registered for it.
+ */
+export function defineVideoIdCapture(tagName = "videoid-capture") {
+  if (typeof customElements === "undefined") return VideoIdCaptureElement;
+  const existing = customElements.get(tagName);
+  if (existing) return existing;
+  // A class can be defined once only: another name gets a subclass.
+  const cls = ownTag === null ? VideoIdCaptureElement : class extends VideoIdCaptureElement {};
+  customElements.define(tagName, cls);
+  if (ownTag === null) ownTag = tagName;
+  return cls;
+}
+
+const CAPTURE_OPTIONS = Object.entries(ATTRIBUTES);
+
+/**
+ * Mounts an element into `options.container` (default `document.body`),
+ * starts it and removes it when settled unless `options.keep`.
+ * @returns {Promise<object>} the Completion
+ */
+export function capture(options = {}) {
+  if (typeof document === "undefined" || typeof customElements === "undefined") {
+    return Promise.reject(unsupported("capture() needs a browser."));
+  }
+  defineVideoIdCapture();
+  const el = document.createElement(ownTag ?? "videoid-capture");
+  for (const [attribute, property] of CAPTURE_OPTIONS) {
+    const value = options[property];
+    if (value === null || value === undefined) continue;
+    el.setAttribute(attribute, Array.isArray(value) ? value.join(" ") : String(value));
+  }
+  const container = options.container ?? document.body;
+  container.append(el);
+  const settled = el.start();
+  if (options.keep) return settled;
+  const remove = () => el.remove();
+  return settled.then(
+    (completion) => { remove(); return completion; },
+    (error) => { remove(); throw error; },
+  );
+}
+
+if (typeof customElements !== "undefined") defineVideoIdCapture();
