@@ -198,7 +198,8 @@ export declare class VideoIdCaptureElement extends HTMLElement {
   captureUrl: string | null;
   /** `mode`: `embed` | `auto` (default `auto`). */
   mode: CaptureMode | null;
-  // `lang` is HTMLElement's own property; the element observes its attribute.
+  /** `lang`: `en` | `nb` (HTMLElement's own property; the element observes its attribute). */
+  lang: string;
   /** `allowed-origins`: space-separated origins; an array is joined with spaces. */
   get allowedOrigins(): string | null;
   set allowedOrigins(value: string | readonly string[] | null);
@@ -219,10 +220,6 @@ export declare class VideoIdCaptureElement extends HTMLElement {
   start(): Promise<Completion>;
   /** Cancels the running capture; a pending `start()` rejects with `User.Cancelled`. */
   cancel(): void;
-
-  connectedCallback(): void;
-  disconnectedCallback(): void;
-  attributeChangedCallback(name: string, oldValue: string | null, newValue: string | null): void;
 }
 
 /** Options of `capture()`: the attributes in camelCase, plus where to mount. */
