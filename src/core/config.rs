@@ -1,0 +1,359 @@
+//! The element's configuration, parsed from its attributes.
+
+use super::failure::Failure;
+use super::i18n::Lang;
+use super::origin::{HttpUrl, Origin, OriginPattern};
+
+/// Every attribute the element reads, by its HTML name.
+pub const ATTRIBUTES: [&str; 10] = [
+    "session-endpoint",
+    "result-endpoint",
+    "capture-url",
+    "mode",
+    "lang",
+    "allowed-origins",
+    "inactivity-timeout",
+    "load-timeout",
+    "fallback",
+    "parent-origin",
+];
+
+/// Signicat's hosts, always allowed unless `allowed-origins` says otherwise.
+pub const SIGNICAT_ORIGINS: &str = "https://*.signicat.com";
+
+/// How the capture runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// The hosted capture page in a frame; no fallback.
+    Embed,
+    /// The frame where framing works, else the `fallback`.
+    Auto,
+}
+
+/// Where the capture continues when the frame cannot show it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fallback {
+    /// A new window that reports back to this page.
+    Popup,
+    /// The whole page goes to the capture page and comes back.
+    Redirect,
+    /// No fallback: the failure stands.
+    None,
+}
+
+/// The validated configuration of one element.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// Where to `POST` for a capture session (relative URLs allowed).
+    pub session_endpoint: Option<String>,
+    /// Where to `GET` the process result (relative URLs allowed).
+    pub result_endpoint: Option<String>,
+    /// A capture URL the host already has; skips the session call.
+    pub capture_url: Option<HttpUrl>,
+    /// How the capture runs.
+    pub mode: Mode,
+    /// The UI language.
+    pub lang: Lang,
+    /// Which origins a capture URL may have.
+    pub allowed_origins: Vec<OriginPattern>,
+    /// Milliseconds without sign of life before `InactiveUser.Aborted`.
+    pub inactivity_timeout_ms: u32,
+    /// Milliseconds the hosted page has to load.
+    pub load_timeout_ms: u32,
+    /// What `auto` does when framing fails.
+    pub fallback: Fallback,
+    /// When set, events are also posted to `window.parent` with this target origin.
+    pub parent_origin: Option<Origin>,
+}
+
+const MAX_ENDPOINT_LEN: usize = 2048;
+
+fn endpoint(value: Option<&str>, field: &'static str) -> Result<Option<String>, Failure> {
+    let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    let lower = value.to_ascii_lowercase();
+    let bad_scheme = lower.contains(':')
+        && !(lower.starts_with("https://") || lower.starts_with("http://"))
+        && !value.starts_with('/');
+    if value.len() > MAX_ENDPOINT_LEN
+        || value.chars().any(|c| c.is_control() || c.is_whitespace())
+        || bad_scheme
+    {
+        return Err(Failure::ConfigInvalid { field });
+    }
+    if lower.starts_with("http") && lower.contains("://") {
+        HttpUrl::parse(value).map_err(|_| Failure::ConfigInvalid { field })?;
+    }
+    Ok(Some(value.to_string()))
+}
+
+fn seconds(
+    value: Option<&str>,
+    field: &'static str,
+    default: u32,
+    max: u32,
+) -> Result<u32, Failure> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(default * 1000),
+        Some(v) => {
+            if v.len() > 6 || !v.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(Failure::ConfigInvalid { field });
+            }
+            match v.parse::<u32>() {
+                Ok(s) if (1..=max).contains(&s) => Ok(s * 1000),
+                _ => Err(Failure::ConfigInvalid { field }),
+            }
+        }
+    }
+}
+
+fn allowed_origins(value: Option<&str>, page: &Origin) -> Result<Vec<OriginPattern>, Failure> {
+    let field = "allowed-origins";
+    let text = value
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .unwrap_or(SIGNICAT_ORIGINS);
+    let mut patterns = text
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|s| !s.is_empty())
+        .take(64)
+        .map(|s| OriginPattern::parse(s).map_err(|_| Failure::ConfigInvalid { field }))
+        .collect::<Result<Vec<_>, _>>()?;
+    patterns.push(OriginPattern::Exact(page.clone()));
+    Ok(patterns)
+}
+
+impl Config {
+    /// Parses the attributes; `get` returns an attribute's value, `page` is
+    /// the page's own origin and `document_lang` the `<html lang>`.
+    pub fn parse(
+        get: impl Fn(&str) -> Option<String>,
+        page: &Origin,
+        document_lang: Option<&str>,
+    ) -> Result<Config, Failure> {
+        let attr = |name: &str| get(name);
+        let mode = match attr("mode").as_deref().map(str::trim) {
+            None | Some("") | Some("auto") => Mode::Auto,
+            Some("embed") => Mode::Embed,
+            // `native` arrives with the native capture mode; until then it is refused.
+            Some(_) => return Err(Failure::ConfigInvalid { field: "mode" }),
+        };
+        let fallback = match attr("fallback").as_deref().map(str::trim) {
+            None | Some("") | Some("popup") => Fallback::Popup,
+            Some("redirect") => Fallback::Redirect,
+            Some("none") => Fallback::None,
+            Some(_) => return Err(Failure::ConfigInvalid { field: "fallback" }),
+        };
+        let session_endpoint = endpoint(attr("session-endpoint").as_deref(), "session-endpoint")?;
+        let result_endpoint = endpoint(attr("result-endpoint").as_deref(), "result-endpoint")?;
+        let capture_url = match attr("capture-url")
+            .as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+        {
+            None => None,
+            Some(v) => Some(HttpUrl::parse(v).map_err(|_| Failure::ConfigInvalid {
+                field: "capture-url",
+            })?),
+        };
+        if session_endpoint.is_none() && capture_url.is_none() {
+            return Err(Failure::ConfigInvalid {
+                field: "session-endpoint",
+            });
+        }
+        let parent_origin = match attr("parent-origin")
+            .as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+        {
+            None => None,
+            Some(v) => Some(Origin::parse(v).map_err(|_| Failure::ConfigInvalid {
+                field: "parent-origin",
+            })?),
+        };
+        let lang = attr("lang")
+            .filter(|l| !l.trim().is_empty())
+            .or_else(|| document_lang.map(str::to_string))
+            .map(|l| Lang::from_tag(&l))
+            .unwrap_or_default();
+        Ok(Config {
+            session_endpoint,
+            result_endpoint,
+            capture_url,
+            mode,
+            lang,
+            allowed_origins: allowed_origins(attr("allowed-origins").as_deref(), page)?,
+            inactivity_timeout_ms: seconds(
+                attr("inactivity-timeout").as_deref(),
+                "inactivity-timeout",
+                180,
+                3600,
+            )?,
+            load_timeout_ms: seconds(attr("load-timeout").as_deref(), "load-timeout", 30, 300)?,
+            fallback,
+            parent_origin,
+        })
+    }
+
+    /// Whether `origin` may serve the capture page.
+    pub fn allows(&self, origin: &Origin) -> bool {
+        self.allowed_origins.iter().any(|p| p.matches(origin))
+    }
+
+    /// The fallback that a framing failure may offer, if any.
+    pub fn offered_fallback(&self) -> Option<Fallback> {
+        match (self.mode, self.fallback) {
+            (Mode::Auto, Fallback::Popup) => Some(Fallback::Popup),
+            (Mode::Auto, Fallback::Redirect) => Some(Fallback::Redirect),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn page() -> Origin {
+        Origin::parse("http://localhost:8080").unwrap()
+    }
+
+    fn parse(pairs: &[(&str, &str)]) -> Result<Config, Failure> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::parse(|name| map.get(name).cloned(), &page(), None)
+    }
+
+    fn field(pairs: &[(&str, &str)]) -> &'static str {
+        match parse(pairs) {
+            Err(Failure::ConfigInvalid { field }) => field,
+            other => panic!("expected Config.Invalid, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn defaults_are_documented_ones() {
+        let c = parse(&[("session-endpoint", "/api/videoid/session")]).unwrap();
+        assert_eq!(c.mode, Mode::Auto);
+        assert_eq!(c.fallback, Fallback::Popup);
+        assert_eq!(c.inactivity_timeout_ms, 180_000);
+        assert_eq!(c.load_timeout_ms, 30_000);
+        assert_eq!(c.lang, Lang::En);
+        assert!(c.allows(&Origin::parse("https://id.signicat.com").unwrap()));
+        assert!(c.allows(&page()));
+        assert!(!c.allows(&Origin::parse("http://127.0.0.1:8081").unwrap()));
+        assert_eq!(c.offered_fallback(), Some(Fallback::Popup));
+    }
+
+    #[test]
+    fn every_attribute_is_read() {
+        let c = parse(&[
+            ("session-endpoint", "https://host.example/api/s"),
+            ("result-endpoint", "/api/r?x=1"),
+            ("mode", "embed"),
+            ("lang", "nb-NO"),
+            (
+                "allowed-origins",
+                "http://127.0.0.1:8081, https://*.example.com",
+            ),
+            ("inactivity-timeout", "5"),
+            ("load-timeout", "2"),
+            ("fallback", "redirect"),
+            ("parent-origin", "https://parent.example"),
+        ])
+        .unwrap();
+        assert_eq!(c.mode, Mode::Embed);
+        assert_eq!(c.lang, Lang::Nb);
+        assert_eq!(c.inactivity_timeout_ms, 5000);
+        assert_eq!(c.load_timeout_ms, 2000);
+        assert_eq!(c.fallback, Fallback::Redirect);
+        assert_eq!(c.offered_fallback(), None, "embed never offers a fallback");
+        assert_eq!(
+            c.parent_origin.as_ref().unwrap().to_string(),
+            "https://parent.example"
+        );
+        assert!(c.allows(&Origin::parse("http://127.0.0.1:8081").unwrap()));
+        assert!(c.allows(&Origin::parse("https://a.example.com").unwrap()));
+        assert!(
+            !c.allows(&Origin::parse("https://id.signicat.com").unwrap()),
+            "an explicit list replaces the default"
+        );
+    }
+
+    #[test]
+    fn invalid_values_name_their_attribute() {
+        let s = ("session-endpoint", "/s");
+        assert_eq!(field(&[]), "session-endpoint");
+        assert_eq!(field(&[s, ("mode", "native")]), "mode");
+        assert_eq!(field(&[s, ("mode", "bogus")]), "mode");
+        assert_eq!(
+            field(&[s, ("inactivity-timeout", "abc")]),
+            "inactivity-timeout"
+        );
+        assert_eq!(
+            field(&[s, ("inactivity-timeout", "0")]),
+            "inactivity-timeout"
+        );
+        assert_eq!(
+            field(&[s, ("inactivity-timeout", "-5")]),
+            "inactivity-timeout"
+        );
+        assert_eq!(
+            field(&[s, ("inactivity-timeout", "99999999")]),
+            "inactivity-timeout"
+        );
+        assert_eq!(field(&[s, ("load-timeout", "1.5")]), "load-timeout");
+        assert_eq!(
+            field(&[s, ("allowed-origins", "not a url")]),
+            "allowed-origins"
+        );
+        assert_eq!(
+            field(&[s, ("allowed-origins", "https://*.com")]),
+            "allowed-origins"
+        );
+        assert_eq!(field(&[s, ("fallback", "iframe")]), "fallback");
+        assert_eq!(field(&[s, ("parent-origin", "*")]), "parent-origin");
+        assert_eq!(
+            field(&[s, ("parent-origin", "https://a.com/path")]),
+            "parent-origin"
+        );
+        assert_eq!(
+            field(&[("session-endpoint", "javascript:alert(1)")]),
+            "session-endpoint"
+        );
+        assert_eq!(
+            field(&[("session-endpoint", "http://example.com/s")]),
+            "session-endpoint"
+        );
+        assert_eq!(
+            field(&[("capture-url", "http://evil.example/c")]),
+            "capture-url"
+        );
+    }
+
+    #[test]
+    fn capture_url_alone_is_enough() {
+        let c = parse(&[(
+            "capture-url",
+            "https://id.signicat.com/capture/#/artifact=x",
+        )])
+        .unwrap();
+        assert!(c.session_endpoint.is_none());
+        assert!(c.capture_url.is_some());
+    }
+
+    #[test]
+    fn document_lang_is_the_fallback_language() {
+        let c = Config::parse(
+            |n| (n == "session-endpoint").then(|| "/s".to_string()),
+            &page(),
+            Some("nb"),
+        )
+        .unwrap();
+        assert_eq!(c.lang, Lang::Nb);
+    }
+}

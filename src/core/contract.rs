@@ -1,0 +1,414 @@
+//! What the host backend answers, and how each answer is checked before use.
+
+use serde::Deserialize;
+
+use super::config::Config;
+use super::failure::{Failure, ProviderFailReason, SessionProblem};
+use super::origin::HttpUrl;
+
+/// A dossier or process id: 1–128 characters of `[A-Za-z0-9._-]`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(transparent)]
+pub struct Id(String);
+
+impl Id {
+    /// Checks the characters and length of an id.
+    pub fn parse(value: &str) -> Option<Id> {
+        let ok = (1..=128).contains(&value.len())
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+        ok.then(|| Id(value.to_string()))
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The answer of `POST session-endpoint`, as the backend sends it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionAnswer {
+    /// The capture URL from Assure's "Start capture flow".
+    pub url: String,
+    /// The dossier the capture belongs to.
+    pub dossier_id: String,
+    /// The process, when the backend already knows it.
+    #[serde(default)]
+    pub process_id: Option<String>,
+    /// RFC 3339 time after which the session is void.
+    #[serde(default)]
+    pub expires_at: Option<String>,
+    /// Whether the capture page may be framed by this site, as the backend checked it.
+    #[serde(default)]
+    pub framing: Option<String>,
+}
+
+/// Whether the hosted page can be framed here, as the backend found out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Framing {
+    /// Its `frame-ancestors` / `X-Frame-Options` allow this site.
+    Allowed,
+    /// They forbid this site: go straight to the fallback.
+    Denied,
+    /// Not checked: trust the frame's `load` and the load timeout.
+    Unknown,
+}
+
+/// A capture session that passed every check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaptureSession {
+    /// Where the capture page is.
+    pub url: HttpUrl,
+    /// The dossier the capture belongs to.
+    pub dossier_id: Id,
+    /// The process, when known in advance.
+    pub process_id: Option<Id>,
+    /// Whether framing is known to work.
+    pub framing: Framing,
+}
+
+impl CaptureSession {
+    /// Checks a backend answer against the configuration at time `now_ms` (Unix ms).
+    pub fn from_answer(
+        answer: &SessionAnswer,
+        config: &Config,
+        now_ms: f64,
+    ) -> Result<CaptureSession, Failure> {
+        let url = HttpUrl::parse(answer.url.trim())
+            .map_err(|_| Failure::SessionInvalid(SessionProblem::BadUrl))?;
+        if !config.allows(url.origin()) {
+            return Err(Failure::SessionInvalid(SessionProblem::OriginNotAllowed));
+        }
+        let dossier_id =
+            Id::parse(&answer.dossier_id).ok_or(Failure::SessionInvalid(SessionProblem::BadId))?;
+        let process_id = match answer.process_id.as_deref() {
+            None => None,
+            Some(p) => Some(Id::parse(p).ok_or(Failure::SessionInvalid(SessionProblem::BadId))?),
+        };
+        if let Some(expires) = answer.expires_at.as_deref() {
+            let at = parse_rfc3339_ms(expires)
+                .ok_or(Failure::SessionInvalid(SessionProblem::MalformedAnswer))?;
+            if at <= now_ms {
+                return Err(Failure::SessionExpired);
+            }
+        }
+        let framing = match answer.framing.as_deref() {
+            Some("allowed") => Framing::Allowed,
+            Some("denied") => Framing::Denied,
+            _ => Framing::Unknown,
+        };
+        Ok(CaptureSession {
+            url,
+            dossier_id,
+            process_id,
+            framing,
+        })
+    }
+
+    /// A session for a `capture-url` the host gave directly.
+    pub fn from_capture_url(url: &HttpUrl, config: &Config) -> Result<CaptureSession, Failure> {
+        if !config.allows(url.origin()) {
+            return Err(Failure::SessionInvalid(SessionProblem::OriginNotAllowed));
+        }
+        Ok(CaptureSession {
+            url: url.clone(),
+            dossier_id: Id(String::new()),
+            process_id: None,
+            framing: Framing::Unknown,
+        })
+    }
+}
+
+/// An Assure process status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProcessStatus {
+    /// Created, not started.
+    Pending,
+    /// Captured, being verified.
+    Processing,
+    /// Verified.
+    Accepted,
+    /// A security check failed.
+    Rejected,
+    /// Cancelled by the end-user or the provider.
+    Canceled,
+    /// An error stopped the flow.
+    Failed,
+    /// Not sure: low similarity or a missing feature.
+    Inconclusive,
+    /// A status this version does not know; treated as not final.
+    Other,
+}
+
+impl ProcessStatus {
+    /// Reads a status string.
+    pub fn parse(s: &str) -> ProcessStatus {
+        match s {
+            "pending" => ProcessStatus::Pending,
+            "processing" => ProcessStatus::Processing,
+            "accepted" => ProcessStatus::Accepted,
+            "rejected" => ProcessStatus::Rejected,
+            "canceled" | "cancelled" => ProcessStatus::Canceled,
+            "failed" => ProcessStatus::Failed,
+            "inconclusive" => ProcessStatus::Inconclusive,
+            _ => ProcessStatus::Other,
+        }
+    }
+
+    /// Whether the process will not change any more.
+    pub fn is_final(self) -> bool {
+        !matches!(
+            self,
+            ProcessStatus::Pending | ProcessStatus::Processing | ProcessStatus::Other
+        )
+    }
+}
+
+/// The part of Assure's Get process answer that the component reads.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProcessAnswer {
+    /// The status string.
+    pub status: String,
+    /// The provider's reason when failed.
+    #[serde(default)]
+    pub fail_reason: Option<ProviderFailReason>,
+}
+
+/// What the flow needs from a polled process.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProcessView {
+    /// Its status.
+    pub status: ProcessStatus,
+    /// The status string as sent (for the event).
+    pub status_text: String,
+    /// The provider's reason when failed.
+    pub fail_reason: Option<ProviderFailReason>,
+}
+
+impl From<ProcessAnswer> for ProcessView {
+    fn from(answer: ProcessAnswer) -> ProcessView {
+        let mut status_text = answer.status;
+        status_text.truncate(32);
+        ProcessView {
+            status: ProcessStatus::parse(&status_text),
+            status_text,
+            fail_reason: answer.fail_reason,
+        }
+    }
+}
+
+fn digits(s: &str) -> Option<i64> {
+    (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| s.parse().ok())
+        .flatten()
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date.
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Parses an RFC 3339 date-time (`2026-01-02T03:04:05.678Z`, offsets allowed) to Unix ms.
+pub fn parse_rfc3339_ms(s: &str) -> Option<f64> {
+    let s = s.trim();
+    if s.len() < 20 || s.len() > 40 || !s.is_ascii() {
+        return None;
+    }
+    let (date, rest) = s.split_at(10);
+    let rest = rest.strip_prefix(['T', 't', ' '])?;
+    let mut parts = date.split('-');
+    let (y, mo, d) = (
+        digits(parts.next()?)?,
+        digits(parts.next()?)?,
+        digits(parts.next()?)?,
+    );
+    if parts.next().is_some() || !(1..=12).contains(&mo) || !(1..=31).contains(&d) {
+        return None;
+    }
+    let (time, offset_min) = if let Some(t) = rest.strip_suffix(['Z', 'z']) {
+        (t, 0)
+    } else {
+        let at = rest.rfind(['+', '-'])?;
+        let (t, off) = rest.split_at(at);
+        let sign = if off.starts_with('-') { -1 } else { 1 };
+        let (oh, om) = off[1..].split_once(':')?;
+        let (oh, om) = (digits(oh)?, digits(om)?);
+        if oh > 23 || om > 59 {
+            return None;
+        }
+        (t, sign * (oh * 60 + om))
+    };
+    let (hms, frac) = match time.split_once('.') {
+        Some((hms, frac)) => (hms, Some(frac)),
+        None => (time, None),
+    };
+    let mut t = hms.split(':');
+    let (h, mi, sec) = (digits(t.next()?)?, digits(t.next()?)?, digits(t.next()?)?);
+    if t.next().is_some() || h > 23 || mi > 59 || sec > 60 {
+        return None;
+    }
+    let millis = match frac {
+        None => 0,
+        Some(f) if !f.is_empty() && f.len() <= 9 && f.bytes().all(|b| b.is_ascii_digit()) => {
+            let padded = format!("{f:0<3}");
+            padded[..3].parse::<i64>().ok()?
+        }
+        Some(_) => return None,
+    };
+    let days = days_from_civil(y, mo, d);
+    let secs = days * 86_400 + h * 3600 + mi * 60 + sec - offset_min * 60;
+    Some((secs * 1000 + millis) as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::origin::Origin;
+
+    fn config() -> Config {
+        Config::parse(
+            |n| match n {
+                "session-endpoint" => Some("/s".into()),
+                "allowed-origins" => Some("http://127.0.0.1:8081".into()),
+                _ => None,
+            },
+            &Origin::parse("http://localhost:8080").unwrap(),
+            None,
+        )
+        .unwrap()
+    }
+
+    fn answer(json: &str) -> Result<SessionAnswer, serde_json::Error> {
+        serde_json::from_str(json)
+    }
+
+    const NOW: f64 = 1_790_000_000_000.0;
+
+    #[test]
+    fn a_good_answer_becomes_a_session() {
+        let a = answer(
+            r#"{"url":"http://127.0.0.1:8081/capture/#/artifact=abc","dossierId":"d-1","expiresAt":"2030-01-01T00:00:00Z","framing":"denied","extra":1}"#,
+        )
+        .unwrap();
+        let s = CaptureSession::from_answer(&a, &config(), NOW).unwrap();
+        assert_eq!(s.dossier_id.as_str(), "d-1");
+        assert_eq!(s.framing, Framing::Denied);
+        assert_eq!(
+            s.url.to_string(),
+            "http://127.0.0.1:8081/capture/#/artifact=abc"
+        );
+    }
+
+    #[test]
+    fn bad_answers_are_typed() {
+        let check =
+            |json: &str| CaptureSession::from_answer(&answer(json).unwrap(), &config(), NOW);
+        assert_eq!(
+            check(r#"{"url":"https://evil.example/c","dossierId":"d"}"#),
+            Err(Failure::SessionInvalid(SessionProblem::OriginNotAllowed))
+        );
+        assert_eq!(
+            check(r#"{"url":"javascript:alert(1)","dossierId":"d"}"#),
+            Err(Failure::SessionInvalid(SessionProblem::BadUrl))
+        );
+        assert_eq!(
+            check(r#"{"url":"http://127.0.0.1:8081/c","dossierId":"../etc"}"#),
+            Err(Failure::SessionInvalid(SessionProblem::BadId))
+        );
+        assert_eq!(
+            check(
+                r#"{"url":"http://127.0.0.1:8081/c","dossierId":"d","expiresAt":"2020-01-01T00:00:00Z"}"#
+            ),
+            Err(Failure::SessionExpired)
+        );
+        assert_eq!(
+            check(r#"{"url":"http://127.0.0.1:8081/c","dossierId":"d","expiresAt":"soon"}"#),
+            Err(Failure::SessionInvalid(SessionProblem::MalformedAnswer))
+        );
+        assert!(answer(r#"{"dossierId":"d"}"#).is_err(), "url is required");
+        assert!(answer(r#"{"url":5,"dossierId":"d"}"#).is_err());
+    }
+
+    #[test]
+    fn ids_are_strict() {
+        assert!(Id::parse("a1._-Z").is_some());
+        assert!(Id::parse("").is_none());
+        assert!(Id::parse(&"a".repeat(129)).is_none());
+        for bad in ["a/b", "a b", "a%2f", "ä", "a\n"] {
+            assert!(Id::parse(bad).is_none(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn rfc3339_times_parse() {
+        assert_eq!(parse_rfc3339_ms("1970-01-01T00:00:00Z"), Some(0.0));
+        assert_eq!(parse_rfc3339_ms("1970-01-01T00:00:01.5Z"), Some(1500.0));
+        assert_eq!(
+            parse_rfc3339_ms("2000-03-01T00:00:00Z"),
+            Some(951_868_800_000.0)
+        );
+        assert_eq!(
+            parse_rfc3339_ms("2000-03-01T01:00:00+01:00"),
+            Some(951_868_800_000.0)
+        );
+        assert_eq!(
+            parse_rfc3339_ms("2026-11-26T10:00:00.123456Z"),
+            Some(1_795_687_200_123.0)
+        );
+        for bad in [
+            "",
+            "2026-13-01T00:00:00Z",
+            "2026-11-26",
+            "2026-11-26T25:00:00Z",
+            "x026-11-26T10:00:00Z",
+        ] {
+            assert_eq!(parse_rfc3339_ms(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn statuses_know_when_they_are_final() {
+        for s in ["accepted", "rejected", "inconclusive", "failed", "canceled"] {
+            assert!(ProcessStatus::parse(s).is_final(), "{s}");
+        }
+        for s in ["pending", "processing", "something-new"] {
+            assert!(!ProcessStatus::parse(s).is_final(), "{s}");
+        }
+        let p: ProcessAnswer = serde_json::from_str(
+            r#"{"status":"failed","failReason":{"type":"InactiveUser.Aborted","message":"There has been no interaction with the video"}}"#,
+        )
+        .unwrap();
+        let v = ProcessView::from(p);
+        assert_eq!(v.status, ProcessStatus::Failed);
+        assert_eq!(v.fail_reason.unwrap().kind, "InactiveUser.Aborted");
+    }
+
+    mod props {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn rfc3339_never_panics(s in "\\PC{0,45}") {
+                let _ = parse_rfc3339_ms(&s);
+            }
+
+            #[test]
+            fn rfc3339_is_monotonic_in_seconds(y in 1971i64..2100, mo in 1i64..=12, d in 1i64..=28, s in 0i64..59) {
+                let a = parse_rfc3339_ms(&format!("{y:04}-{mo:02}-{d:02}T12:00:{s:02}Z")).unwrap();
+                let b = parse_rfc3339_ms(&format!("{y:04}-{mo:02}-{d:02}T12:00:{:02}Z", s + 1)).unwrap();
+                prop_assert_eq!(b - a, 1000.0);
+            }
+        }
+    }
+}

@@ -1,0 +1,323 @@
+//! The failure taxonomy: every way a capture can end badly, as one enum.
+//!
+//! Codes follow Assure's `Category.Reason` style and are the same strings as
+//! the `Failure["code"]` union in the package's `.d.ts`.
+
+use serde::{Deserialize, Serialize};
+
+use super::i18n::{text, Lang, Text};
+
+/// The provider's own reason for a failed process (`failReason` in Get process).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProviderFailReason {
+    /// The provider's id for the reason, when it gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The reason in `Category.Reason` form, e.g. `InactiveUser.Aborted`.
+    #[serde(rename = "type", default)]
+    pub kind: String,
+    /// The provider's human text.
+    #[serde(default)]
+    pub message: String,
+}
+
+/// Why a capture session was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionProblem {
+    /// The backend's answer did not have the expected shape.
+    MalformedAnswer,
+    /// The capture URL is not an absolute `https:` URL (or `http:` on loopback).
+    BadUrl,
+    /// The capture URL's origin is not in `allowed-origins`.
+    OriginNotAllowed,
+    /// A dossier or process id has characters or a length ids never have.
+    BadId,
+}
+
+impl SessionProblem {
+    fn as_str(self) -> &'static str {
+        match self {
+            SessionProblem::MalformedAnswer => "malformed-answer",
+            SessionProblem::BadUrl => "bad-url",
+            SessionProblem::OriginNotAllowed => "origin-not-allowed",
+            SessionProblem::BadId => "bad-id",
+        }
+    }
+}
+
+/// Every way a capture can fail, with what the host needs to react.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// An attribute or option is invalid; `field` names it.
+    ConfigInvalid {
+        /// The attribute's name, e.g. `inactivity-timeout`.
+        field: &'static str,
+    },
+    /// The capture session or URL cannot be used.
+    SessionInvalid(SessionProblem),
+    /// The capture session expired before it was used.
+    SessionExpired,
+    /// The backend could not be reached.
+    NetworkUnreachable,
+    /// The backend answered with a non-2xx status.
+    BackendError {
+        /// The HTTP status.
+        status: u16,
+    },
+    /// The hosted capture page did not load in time, or refuses to be framed here.
+    CaptureLoadTimeout {
+        /// True when the backend reported that the page forbids framing by this site.
+        framing_denied: bool,
+    },
+    /// The provider ended the process as failed.
+    CaptureFailed(Option<ProviderFailReason>),
+    /// No interaction for the inactivity timeout.
+    InactiveUserAborted,
+    /// The user left the flow.
+    UserCancelled,
+    /// The user or browser denied the camera.
+    CameraDenied,
+    /// The user or browser denied the microphone.
+    MicrophoneDenied,
+    /// A permissions policy or the frame's `allow` list forbids the device.
+    BlockedByPolicy,
+    /// No device of the needed kind.
+    DeviceNotFound,
+    /// The device is used by another application.
+    DeviceInUse,
+    /// The device cannot meet the needed constraints.
+    DeviceUnsupported,
+    /// The page is not a secure context.
+    InsecureContext,
+    /// The browser lacks a needed feature.
+    BrowserUnsupported,
+}
+
+/// Extra facts about a failure, as sent in the `detail` of `videoid-failed`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Detail {
+    /// Which attribute is invalid.
+    Field {
+        /// The attribute's name.
+        field: &'static str,
+    },
+    /// The backend's HTTP status.
+    Status {
+        /// The HTTP status.
+        status: u16,
+    },
+    /// Why the session was refused, or why the page did not load.
+    Reason {
+        /// A short machine-readable reason.
+        reason: &'static str,
+    },
+    /// The provider's own reason.
+    Provider(ProviderFailReason),
+    /// Nothing more to say.
+    None,
+}
+
+/// The `detail` object of a `videoid-failed` event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FailureReport {
+    /// The failure code, e.g. `Backend.Error`.
+    pub code: &'static str,
+    /// A localised explanation for people; never holds tokens or URLs.
+    pub message: &'static str,
+    /// Whether starting again may succeed.
+    pub recoverable: bool,
+    /// Machine-readable extras.
+    pub detail: Detail,
+}
+
+impl Failure {
+    /// The code, as in the `.d.ts`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Failure::ConfigInvalid { .. } => "Config.Invalid",
+            Failure::SessionInvalid(_) => "Session.Invalid",
+            Failure::SessionExpired => "Session.Expired",
+            Failure::NetworkUnreachable => "Network.Unreachable",
+            Failure::BackendError { .. } => "Backend.Error",
+            Failure::CaptureLoadTimeout { .. } => "Capture.LoadTimeout",
+            Failure::CaptureFailed(_) => "Capture.Failed",
+            Failure::InactiveUserAborted => "InactiveUser.Aborted",
+            Failure::UserCancelled => "User.Cancelled",
+            Failure::CameraDenied => "Permission.CameraDenied",
+            Failure::MicrophoneDenied => "Permission.MicrophoneDenied",
+            Failure::BlockedByPolicy => "Permission.BlockedByPolicy",
+            Failure::DeviceNotFound => "Device.NotFound",
+            Failure::DeviceInUse => "Device.InUse",
+            Failure::DeviceUnsupported => "Device.Unsupported",
+            Failure::InsecureContext => "Browser.InsecureContext",
+            Failure::BrowserUnsupported => "Browser.Unsupported",
+        }
+    }
+
+    /// Whether starting again (with nothing else changed) may succeed.
+    pub fn recoverable(&self) -> bool {
+        match self {
+            Failure::ConfigInvalid { .. }
+            | Failure::SessionInvalid(_)
+            | Failure::InsecureContext
+            | Failure::BrowserUnsupported
+            | Failure::DeviceUnsupported
+            | Failure::BlockedByPolicy => false,
+            Failure::BackendError { status } => *status >= 500 || *status == 408 || *status == 429,
+            _ => true,
+        }
+    }
+
+    /// What the user reads, in `lang`.
+    pub fn message(&self, lang: Lang) -> &'static str {
+        let key = match self {
+            Failure::ConfigInvalid { .. } => Text::FailConfig,
+            Failure::SessionInvalid(_) => Text::FailSessionInvalid,
+            Failure::SessionExpired => Text::FailSessionExpired,
+            Failure::NetworkUnreachable => Text::FailNetwork,
+            Failure::BackendError { .. } => Text::FailBackend,
+            Failure::CaptureLoadTimeout { .. } => Text::FailLoadTimeout,
+            Failure::CaptureFailed(_) => Text::FailCapture,
+            Failure::InactiveUserAborted => Text::FailInactive,
+            Failure::UserCancelled => Text::FailCancelled,
+            Failure::CameraDenied => Text::FailCameraDenied,
+            Failure::MicrophoneDenied => Text::FailMicrophoneDenied,
+            Failure::BlockedByPolicy => Text::FailBlockedByPolicy,
+            Failure::DeviceNotFound => Text::FailDeviceNotFound,
+            Failure::DeviceInUse => Text::FailDeviceInUse,
+            Failure::DeviceUnsupported => Text::FailDeviceUnsupported,
+            Failure::InsecureContext => Text::FailInsecureContext,
+            Failure::BrowserUnsupported => Text::FailBrowserUnsupported,
+        };
+        text(lang, key)
+    }
+
+    /// Machine-readable extras for the host.
+    pub fn detail(&self) -> Detail {
+        match self {
+            Failure::ConfigInvalid { field } => Detail::Field { field },
+            Failure::SessionInvalid(problem) => Detail::Reason {
+                reason: problem.as_str(),
+            },
+            Failure::BackendError { status } => Detail::Status { status: *status },
+            Failure::CaptureLoadTimeout { framing_denied } => Detail::Reason {
+                reason: if *framing_denied {
+                    "framing-denied"
+                } else {
+                    "timeout"
+                },
+            },
+            Failure::CaptureFailed(Some(reason)) => Detail::Provider(reason.clone()),
+            _ => Detail::None,
+        }
+    }
+
+    /// The `detail` of the `videoid-failed` event.
+    pub fn report(&self, lang: Lang) -> FailureReport {
+        FailureReport {
+            code: self.code(),
+            message: self.message(lang),
+            recoverable: self.recoverable(),
+            detail: self.detail(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all() -> Vec<Failure> {
+        vec![
+            Failure::ConfigInvalid { field: "mode" },
+            Failure::SessionInvalid(SessionProblem::BadUrl),
+            Failure::SessionExpired,
+            Failure::NetworkUnreachable,
+            Failure::BackendError { status: 500 },
+            Failure::CaptureLoadTimeout {
+                framing_denied: false,
+            },
+            Failure::CaptureFailed(None),
+            Failure::InactiveUserAborted,
+            Failure::UserCancelled,
+            Failure::CameraDenied,
+            Failure::MicrophoneDenied,
+            Failure::BlockedByPolicy,
+            Failure::DeviceNotFound,
+            Failure::DeviceInUse,
+            Failure::DeviceUnsupported,
+            Failure::InsecureContext,
+            Failure::BrowserUnsupported,
+        ]
+    }
+
+    #[test]
+    fn codes_are_unique_and_in_category_reason_form() {
+        let codes: Vec<_> = all().iter().map(Failure::code).collect();
+        let mut unique = codes.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), codes.len());
+        for code in codes {
+            let (cat, reason) = code.split_once('.').unwrap();
+            assert!(cat.chars().next().unwrap().is_ascii_uppercase(), "{code}");
+            assert!(
+                reason.chars().next().unwrap().is_ascii_uppercase(),
+                "{code}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_failure_has_a_message_in_each_language_and_they_differ() {
+        for f in all() {
+            let en = f.message(Lang::En);
+            let nb = f.message(Lang::Nb);
+            assert!(!en.is_empty() && !nb.is_empty());
+            assert_ne!(en, nb, "{} is not translated", f.code());
+        }
+    }
+
+    #[test]
+    fn recoverability_follows_the_cause() {
+        assert!(Failure::BackendError { status: 503 }.recoverable());
+        assert!(!Failure::BackendError { status: 400 }.recoverable());
+        assert!(Failure::NetworkUnreachable.recoverable());
+        assert!(!Failure::ConfigInvalid { field: "mode" }.recoverable());
+        assert!(Failure::CaptureLoadTimeout {
+            framing_denied: true
+        }
+        .recoverable());
+    }
+
+    #[test]
+    fn details_serialise_as_the_dts_says() {
+        let json = |f: Failure| serde_json::to_value(f.report(Lang::En)).unwrap();
+        let v = json(Failure::ConfigInvalid {
+            field: "load-timeout",
+        });
+        assert_eq!(v["code"], "Config.Invalid");
+        assert_eq!(v["detail"]["field"], "load-timeout");
+        assert_eq!(v["recoverable"], false);
+        assert_eq!(
+            json(Failure::BackendError { status: 502 })["detail"]["status"],
+            502
+        );
+        assert_eq!(
+            json(Failure::CaptureLoadTimeout {
+                framing_denied: true
+            })["detail"]["reason"],
+            "framing-denied"
+        );
+        let reason = ProviderFailReason {
+            id: None,
+            kind: "InactiveUser.Aborted".into(),
+            message: "There has been no interaction with the video".into(),
+        };
+        let v = json(Failure::CaptureFailed(Some(reason)));
+        assert_eq!(v["detail"]["type"], "InactiveUser.Aborted");
+        assert!(v["detail"].get("id").is_none());
+        assert!(json(Failure::SessionExpired)["detail"].is_null());
+    }
+}

@@ -1,0 +1,746 @@
+//! The capture flow as a state machine: inputs in, effects out.
+//!
+//! Nothing here touches the browser. The web adapter feeds [`Input`]s (user
+//! actions, answers, timers, messages) to [`Flow::step`] and carries out the
+//! [`Effect`]s it returns, in order. Every asynchronous input carries the
+//! attempt it belongs to, so answers and timers from an earlier attempt are
+//! dropped instead of disturbing a retry.
+
+use super::config::{Config, Fallback};
+use super::contract::{CaptureSession, Framing, ProcessStatus, ProcessView, SessionAnswer};
+use super::failure::{Failure, FailureReport};
+use super::i18n::{text, Lang, Text};
+use super::protocol::ReturnParams;
+
+/// How many times a result that is not final yet is polled again.
+pub const MAX_POLLS: u32 = 60;
+
+/// The element's state, reflected in its `state` attribute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    /// Waiting for `start()`.
+    Idle,
+    /// Getting a capture session.
+    Loading,
+    /// The capture page is shown (frame, popup or redirect).
+    Capturing,
+    /// The capture came back; waiting for the final result.
+    Completing,
+    /// Done.
+    Complete,
+    /// Stopped by a failure.
+    Failed,
+    /// Stopped by the user.
+    Cancelled,
+}
+
+impl State {
+    /// The attribute value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Idle => "idle",
+            State::Loading => "loading",
+            State::Capturing => "capturing",
+            State::Completing => "completing",
+            State::Complete => "complete",
+            State::Failed => "failed",
+            State::Cancelled => "cancelled",
+        }
+    }
+
+    /// Whether a capture is under way.
+    pub fn is_running(self) -> bool {
+        matches!(self, State::Loading | State::Capturing | State::Completing)
+    }
+}
+
+/// Where the capture page is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Surface {
+    /// Nowhere.
+    None,
+    /// In the element's frame.
+    Frame,
+    /// In a window the element opened.
+    Popup,
+    /// The whole page went there.
+    Redirect,
+}
+
+/// The timers the flow runs; one of each at most.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Timer {
+    /// The hosted page must load before it fires.
+    Load,
+    /// The backstop for a user who does nothing.
+    Inactivity,
+    /// The next poll of the result.
+    Poll,
+}
+
+/// Something that happened.
+#[derive(Debug, Clone)]
+pub enum Input {
+    /// `start()` or the start/retry button, with the configuration read now.
+    Start(Result<Config, Failure>),
+    /// The page came back from a full-page redirect with this return.
+    Resume(Result<Config, Failure>, ReturnParams),
+    /// The session endpoint answered; `now_ms` is the time of the answer.
+    SessionLoaded {
+        /// The attempt that asked.
+        attempt: u32,
+        /// The parsed answer or why there is none.
+        answer: Result<SessionAnswer, Failure>,
+        /// Unix time in ms.
+        now_ms: f64,
+    },
+    /// The frame fired `load`.
+    FrameLoaded {
+        /// The attempt whose frame it is.
+        attempt: u32,
+    },
+    /// A verified return from the frame, popup or return helper.
+    Returned {
+        /// The attempt it belongs to.
+        attempt: u32,
+        /// Where the flow came back.
+        params: ReturnParams,
+    },
+    /// A sign of life from the capture page or the user.
+    Activity {
+        /// The attempt it belongs to.
+        attempt: u32,
+    },
+    /// A timer ran out.
+    TimerFired {
+        /// The attempt that set it.
+        attempt: u32,
+        /// Which one.
+        timer: Timer,
+    },
+    /// The result endpoint answered.
+    ResultLoaded {
+        /// The attempt that asked.
+        attempt: u32,
+        /// The process or why there is none.
+        result: Result<ProcessView, Failure>,
+    },
+    /// The user chose the fallback (popup or redirect).
+    OpenFallback,
+    /// The browser refused to open the popup.
+    PopupBlocked {
+        /// The attempt that tried.
+        attempt: u32,
+    },
+    /// The user closed the popup before it came back.
+    PopupClosed {
+        /// The attempt whose popup it was.
+        attempt: u32,
+    },
+    /// `cancel()` or the cancel button.
+    Cancel,
+    /// The element is gone: stop everything, say nothing.
+    Destroy,
+}
+
+/// An event for the host page.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Emit {
+    /// `videoid-state`.
+    State {
+        /// The new state.
+        state: State,
+        /// The one before.
+        previous: State,
+    },
+    /// `videoid-complete`.
+    Complete(ReturnParams),
+    /// `videoid-result`; the adapter attaches the process it received.
+    Result(ReturnParams, String),
+    /// `videoid-failed`.
+    Failed(FailureReport),
+    /// `videoid-cancel`.
+    Cancel,
+}
+
+/// Something the adapter must do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// `POST` the session endpoint and feed [`Input::SessionLoaded`].
+    FetchSession {
+        /// The attempt asking.
+        attempt: u32,
+        /// The endpoint.
+        endpoint: String,
+    },
+    /// Show the capture page in a frame allowed camera and microphone for `origin`.
+    ShowFrame {
+        /// The attempt it belongs to.
+        attempt: u32,
+        /// The capture URL.
+        url: String,
+        /// Its origin, for the `allow` list and message checks.
+        origin: String,
+    },
+    /// Remove the frame.
+    RemoveFrame,
+    /// Open the capture page in a new window.
+    OpenPopup {
+        /// The attempt it belongs to.
+        attempt: u32,
+        /// The capture URL.
+        url: String,
+        /// Its origin.
+        origin: String,
+    },
+    /// Close the popup if it is open.
+    ClosePopup,
+    /// Leave the page for the capture page, to come back to this one.
+    Redirect {
+        /// The capture URL.
+        url: String,
+        /// The dossier, for the resume record.
+        dossier_id: String,
+    },
+    /// (Re)start a timer.
+    StartTimer {
+        /// The attempt it belongs to.
+        attempt: u32,
+        /// Which one.
+        timer: Timer,
+        /// Milliseconds.
+        ms: u32,
+    },
+    /// Stop a timer.
+    ClearTimer(Timer),
+    /// `GET` the result endpoint and feed [`Input::ResultLoaded`].
+    FetchResult {
+        /// The attempt asking.
+        attempt: u32,
+        /// The endpoint.
+        endpoint: String,
+        /// The dossier.
+        dossier_id: String,
+        /// The process.
+        process_id: String,
+    },
+    /// Dispatch an event (and post it to the parent if asked to).
+    Emit(Emit),
+    /// Draw the screen again.
+    Render,
+}
+
+/// A button the screen offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Start the capture.
+    Start,
+    /// Start again after a failure or a cancel.
+    Retry,
+    /// Continue in a popup or by redirect.
+    Fallback,
+    /// Leave the capture.
+    Cancel,
+}
+
+impl Action {
+    /// The `part` and `data-action` name of its button.
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::Start => "start",
+            Action::Retry => "retry",
+            Action::Fallback => "fallback",
+            Action::Cancel => "cancel",
+        }
+    }
+}
+
+/// What the panel shows: all decided here, drawn by `ui`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Screen {
+    /// The heading.
+    pub title: &'static str,
+    /// The explanation.
+    pub message: String,
+    /// The buttons, in order, with their labels.
+    pub actions: Vec<(Action, &'static str)>,
+    /// Whether work is in progress (a spinner, `aria-busy`).
+    pub busy: bool,
+}
+
+/// The capture flow of one element.
+#[derive(Debug, Clone)]
+pub struct Flow {
+    state: State,
+    attempt: u32,
+    lang: Lang,
+    config: Option<Config>,
+    session: Option<CaptureSession>,
+    surface: Surface,
+    failure: Option<Failure>,
+    completion: Option<ReturnParams>,
+    polls: u32,
+    popup_blocked: bool,
+    destroyed: bool,
+}
+
+fn poll_delay_ms(polls: u32) -> u32 {
+    500u32.saturating_mul(1 << polls.min(4)).min(5000)
+}
+
+fn transient(f: &Failure) -> bool {
+    matches!(f, Failure::NetworkUnreachable)
+        || matches!(f, Failure::BackendError { status } if *status >= 500)
+}
+
+impl Flow {
+    /// A flow waiting for `start()`, speaking `lang` until a configuration says otherwise.
+    pub fn new(lang: Lang) -> Flow {
+        Flow {
+            state: State::Idle,
+            attempt: 0,
+            lang,
+            config: None,
+            session: None,
+            surface: Surface::None,
+            failure: None,
+            completion: None,
+            polls: 0,
+            popup_blocked: false,
+            destroyed: false,
+        }
+    }
+
+    /// The current state.
+    pub fn state(&self) -> State {
+        self.state
+    }
+
+    /// The current attempt (changes on each start).
+    pub fn attempt(&self) -> u32 {
+        self.attempt
+    }
+
+    /// The language of the UI and messages.
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    /// Changes the language (the `lang` attribute changed).
+    pub fn set_lang(&mut self, lang: Lang) {
+        self.lang = lang;
+    }
+
+    /// The configuration of the current attempt.
+    pub fn config(&self) -> Option<&Config> {
+        self.config.as_ref()
+    }
+
+    /// The session of the current attempt.
+    pub fn session(&self) -> Option<&CaptureSession> {
+        self.session.as_ref()
+    }
+
+    /// Where the capture page is shown.
+    pub fn surface(&self) -> Surface {
+        self.surface
+    }
+
+    /// The failure that stopped the flow, in state `failed`.
+    pub fn failure(&self) -> Option<&Failure> {
+        self.failure.as_ref()
+    }
+
+    /// Feeds one input; returns what the adapter must do, in order.
+    pub fn step(&mut self, input: Input) -> Vec<Effect> {
+        let mut fx = Vec::new();
+        if self.destroyed {
+            return fx;
+        }
+        let current = self.attempt;
+        match input {
+            Input::Destroy => {
+                self.stop_capture(&mut fx);
+                self.destroyed = true;
+            }
+            Input::Start(config) => {
+                if !self.state.is_running() {
+                    self.begin_attempt(config, &mut fx);
+                    if let Some(config) = self.config.clone() {
+                        self.go(State::Loading, &mut fx);
+                        match (&config.capture_url, &config.session_endpoint) {
+                            (Some(url), _) => {
+                                let session = CaptureSession::from_capture_url(url, &config);
+                                self.begin_capture(session, &mut fx);
+                            }
+                            (None, Some(endpoint)) => fx.push(Effect::FetchSession {
+                                attempt: self.attempt,
+                                endpoint: endpoint.clone(),
+                            }),
+                            (None, None) => self.fail(
+                                Failure::ConfigInvalid {
+                                    field: "session-endpoint",
+                                },
+                                &mut fx,
+                            ),
+                        }
+                    }
+                }
+            }
+            Input::Resume(config, params) => {
+                if !self.state.is_running() {
+                    self.begin_attempt(config, &mut fx);
+                    if self.config.is_some() {
+                        self.complete_capture(params, &mut fx);
+                    }
+                }
+            }
+            Input::SessionLoaded {
+                attempt,
+                answer,
+                now_ms,
+            } if attempt == current && self.state == State::Loading => {
+                let session = match (answer, &self.config) {
+                    (Ok(answer), Some(config)) => {
+                        CaptureSession::from_answer(&answer, config, now_ms)
+                    }
+                    (Err(failure), _) => Err(failure),
+                    (Ok(_), None) => Err(Failure::ConfigInvalid {
+                        field: "session-endpoint",
+                    }),
+                };
+                self.begin_capture(session, &mut fx);
+            }
+            Input::FrameLoaded { attempt }
+                if attempt == current && self.capturing_in(Surface::Frame) =>
+            {
+                fx.push(Effect::ClearTimer(Timer::Load));
+            }
+            Input::Returned { attempt, params }
+                if attempt == current && self.state == State::Capturing =>
+            {
+                let expected = self
+                    .session
+                    .as_ref()
+                    .map(|s| s.dossier_id.as_str())
+                    .unwrap_or("");
+                // A return for another dossier is not ours (a stale tab, a forged message).
+                if expected.is_empty() || expected == params.dossier_id.as_str() {
+                    self.complete_capture(params, &mut fx);
+                }
+            }
+            Input::Activity { attempt } if attempt == current && self.state == State::Capturing => {
+                self.start_inactivity(&mut fx);
+            }
+            Input::TimerFired { attempt, timer } if attempt == current => match timer {
+                Timer::Load if self.capturing_in(Surface::Frame) => self.fail(
+                    Failure::CaptureLoadTimeout {
+                        framing_denied: false,
+                    },
+                    &mut fx,
+                ),
+                Timer::Inactivity if self.state == State::Capturing => {
+                    self.fail(Failure::InactiveUserAborted, &mut fx)
+                }
+                Timer::Poll if self.state == State::Completing => self.fetch_result(&mut fx),
+                _ => {}
+            },
+            Input::ResultLoaded { attempt, result }
+                if attempt == current && self.state == State::Completing =>
+            {
+                self.result_loaded(result, &mut fx);
+            }
+            Input::OpenFallback => self.open_fallback(&mut fx),
+            Input::PopupBlocked { attempt }
+                if attempt == current && self.capturing_in(Surface::Popup) =>
+            {
+                self.stop_capture(&mut fx);
+                self.popup_blocked = true;
+                self.failure = Some(Failure::CaptureLoadTimeout {
+                    framing_denied: false,
+                });
+                self.go(State::Failed, &mut fx);
+            }
+            Input::PopupClosed { attempt }
+                if attempt == current && self.capturing_in(Surface::Popup) =>
+            {
+                self.cancel_now(&mut fx);
+            }
+            Input::Cancel if matches!(self.state, State::Loading | State::Capturing) => {
+                self.cancel_now(&mut fx)
+            }
+            _ => {}
+        }
+        fx
+    }
+
+    fn capturing_in(&self, surface: Surface) -> bool {
+        self.state == State::Capturing && self.surface == surface
+    }
+
+    fn begin_attempt(&mut self, config: Result<Config, Failure>, fx: &mut Vec<Effect>) {
+        self.attempt = self.attempt.wrapping_add(1);
+        self.session = None;
+        self.failure = None;
+        self.completion = None;
+        self.polls = 0;
+        self.popup_blocked = false;
+        match config {
+            Ok(config) => {
+                self.lang = config.lang;
+                self.config = Some(config);
+            }
+            Err(failure) => {
+                self.config = None;
+                self.fail(failure, fx);
+            }
+        }
+    }
+
+    fn go(&mut self, state: State, fx: &mut Vec<Effect>) {
+        let previous = self.state;
+        self.state = state;
+        if previous != state {
+            fx.push(Effect::Emit(Emit::State { state, previous }));
+        }
+        fx.push(Effect::Render);
+    }
+
+    fn stop_capture(&mut self, fx: &mut Vec<Effect>) {
+        match self.surface {
+            Surface::Frame => fx.push(Effect::RemoveFrame),
+            Surface::Popup => fx.push(Effect::ClosePopup),
+            Surface::None | Surface::Redirect => {}
+        }
+        self.surface = Surface::None;
+        fx.extend([Timer::Load, Timer::Inactivity, Timer::Poll].map(Effect::ClearTimer));
+    }
+
+    fn fail(&mut self, failure: Failure, fx: &mut Vec<Effect>) {
+        self.stop_capture(fx);
+        fx.push(Effect::Emit(Emit::Failed(failure.report(self.lang))));
+        self.failure = Some(failure);
+        self.go(State::Failed, fx);
+    }
+
+    fn cancel_now(&mut self, fx: &mut Vec<Effect>) {
+        self.stop_capture(fx);
+        fx.push(Effect::Emit(Emit::Cancel));
+        self.go(State::Cancelled, fx);
+    }
+
+    fn start_inactivity(&self, fx: &mut Vec<Effect>) {
+        if let Some(config) = &self.config {
+            fx.push(Effect::StartTimer {
+                attempt: self.attempt,
+                timer: Timer::Inactivity,
+                ms: config.inactivity_timeout_ms,
+            });
+        }
+    }
+
+    fn begin_capture(&mut self, session: Result<CaptureSession, Failure>, fx: &mut Vec<Effect>) {
+        let (session, config) = match (session, &self.config) {
+            (Ok(session), Some(config)) => (session, config.clone()),
+            (Err(failure), _) => return self.fail(failure, fx),
+            (Ok(_), None) => return,
+        };
+        let denied = session.framing == Framing::Denied;
+        let (url, origin) = (session.url.to_string(), session.url.origin().to_string());
+        self.session = Some(session);
+        if denied {
+            return self.fail(
+                Failure::CaptureLoadTimeout {
+                    framing_denied: true,
+                },
+                fx,
+            );
+        }
+        self.surface = Surface::Frame;
+        fx.push(Effect::ShowFrame {
+            attempt: self.attempt,
+            url,
+            origin,
+        });
+        fx.push(Effect::StartTimer {
+            attempt: self.attempt,
+            timer: Timer::Load,
+            ms: config.load_timeout_ms,
+        });
+        self.start_inactivity(fx);
+        self.go(State::Capturing, fx);
+    }
+
+    fn complete_capture(&mut self, params: ReturnParams, fx: &mut Vec<Effect>) {
+        self.stop_capture(fx);
+        fx.push(Effect::Emit(Emit::Complete(params.clone())));
+        self.completion = Some(params);
+        self.polls = 0;
+        let has_result_endpoint = self
+            .config
+            .as_ref()
+            .is_some_and(|c| c.result_endpoint.is_some());
+        if has_result_endpoint {
+            self.go(State::Completing, fx);
+            self.fetch_result(fx);
+        } else {
+            self.go(State::Complete, fx);
+        }
+    }
+
+    fn fetch_result(&self, fx: &mut Vec<Effect>) {
+        let endpoint = self.config.as_ref().and_then(|c| c.result_endpoint.clone());
+        if let (Some(endpoint), Some(done)) = (endpoint, &self.completion) {
+            fx.push(Effect::FetchResult {
+                attempt: self.attempt,
+                endpoint,
+                dossier_id: done.dossier_id.as_str().to_string(),
+                process_id: done.process_id.as_str().to_string(),
+            });
+        }
+    }
+
+    fn result_loaded(&mut self, result: Result<ProcessView, Failure>, fx: &mut Vec<Effect>) {
+        match result {
+            Ok(view) if view.status.is_final() => {
+                if let Some(done) = self.completion.clone() {
+                    fx.push(Effect::Emit(Emit::Result(done, view.status_text.clone())));
+                }
+                match view.status {
+                    ProcessStatus::Failed => {
+                        self.fail(Failure::CaptureFailed(view.fail_reason), fx)
+                    }
+                    ProcessStatus::Canceled => self.cancel_now(fx),
+                    _ => self.go(State::Complete, fx),
+                }
+            }
+            Err(failure) if !transient(&failure) => self.fail(failure, fx),
+            // Not final yet, or a passing network/server fault: ask again later.
+            _ => {
+                self.polls += 1;
+                if self.polls > MAX_POLLS {
+                    // The capture is done; the result will reach the host backend by webhook.
+                    self.go(State::Complete, fx);
+                } else {
+                    fx.push(Effect::StartTimer {
+                        attempt: self.attempt,
+                        timer: Timer::Poll,
+                        ms: poll_delay_ms(self.polls - 1),
+                    });
+                }
+            }
+        }
+    }
+
+    fn open_fallback(&mut self, fx: &mut Vec<Effect>) {
+        let offered = self.offered_fallback();
+        let Some((fallback, session)) = offered.zip(self.session.clone()) else {
+            return;
+        };
+        self.failure = None;
+        self.popup_blocked = false;
+        let (url, origin) = (session.url.to_string(), session.url.origin().to_string());
+        match fallback {
+            Fallback::Popup => {
+                self.surface = Surface::Popup;
+                fx.push(Effect::OpenPopup {
+                    attempt: self.attempt,
+                    url,
+                    origin,
+                });
+                self.start_inactivity(fx);
+            }
+            Fallback::Redirect | Fallback::None => {
+                self.surface = Surface::Redirect;
+                fx.push(Effect::Redirect {
+                    url,
+                    dossier_id: session.dossier_id.as_str().to_string(),
+                });
+            }
+        }
+        self.go(State::Capturing, fx);
+    }
+
+    fn offered_fallback(&self) -> Option<Fallback> {
+        let framing_failed = matches!(self.failure, Some(Failure::CaptureLoadTimeout { .. }));
+        if self.state != State::Failed || !framing_failed {
+            return None;
+        }
+        self.config.as_ref()?.offered_fallback()
+    }
+
+    /// What the panel shows now.
+    pub fn screen(&self) -> Screen {
+        let t = |key| text(self.lang, key);
+        let mut actions = Vec::new();
+        let (title, message, busy) = match self.state {
+            State::Idle => {
+                actions.push((Action::Start, t(Text::Start)));
+                (Text::IdleTitle, t(Text::IdleMessage).to_string(), false)
+            }
+            State::Loading => {
+                actions.push((Action::Cancel, t(Text::Cancel)));
+                (Text::LoadingTitle, String::new(), true)
+            }
+            State::Capturing => {
+                let message = match self.surface {
+                    Surface::Popup => Text::CapturingInPopup,
+                    Surface::Redirect => Text::CapturingRedirect,
+                    _ => Text::CapturingInFrame,
+                };
+                if self.surface != Surface::Redirect {
+                    actions.push((Action::Cancel, t(Text::Cancel)));
+                }
+                (Text::CapturingTitle, t(message).to_string(), false)
+            }
+            State::Completing => (
+                Text::CompletingTitle,
+                t(Text::CompletingMessage).to_string(),
+                true,
+            ),
+            State::Complete => (
+                Text::CompleteTitle,
+                t(Text::CompleteMessage).to_string(),
+                false,
+            ),
+            State::Failed => {
+                let mut message = self
+                    .failure
+                    .as_ref()
+                    .map(|f| f.message(self.lang))
+                    .unwrap_or("")
+                    .to_string();
+                if self.popup_blocked {
+                    message = format!("{message} {}", t(Text::PopupBlocked));
+                }
+                match self.offered_fallback() {
+                    Some(Fallback::Popup) => actions.push((Action::Fallback, t(Text::OpenPopup))),
+                    Some(_) => actions.push((Action::Fallback, t(Text::OpenRedirect))),
+                    None => {}
+                }
+                if self.failure.as_ref().is_some_and(Failure::recoverable) {
+                    actions.push((Action::Retry, t(Text::Retry)));
+                }
+                (Text::FailedTitle, message, false)
+            }
+            State::Cancelled => {
+                actions.push((Action::Retry, t(Text::Retry)));
+                (
+                    Text::CancelledTitle,
+                    t(Text::CancelledMessage).to_string(),
+                    false,
+                )
+            }
+        };
+        Screen {
+            title: t(title),
+            message,
+            actions,
+            busy,
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "flow_tests.rs"]
+mod tests;

@@ -1,0 +1,596 @@
+use super::*;
+use crate::core::contract::{ProcessAnswer, SessionAnswer};
+use crate::core::failure::ProviderFailReason;
+use crate::core::origin::Origin;
+use std::collections::HashMap;
+
+const NOW: f64 = 1_790_000_000_000.0;
+
+fn config_with(extra: &[(&str, &str)]) -> Result<Config, Failure> {
+    let mut map: HashMap<String, String> = [
+        ("session-endpoint", "/api/videoid/session"),
+        ("result-endpoint", "/api/videoid/result"),
+        ("allowed-origins", "http://127.0.0.1:8081"),
+        ("inactivity-timeout", "5"),
+        ("load-timeout", "2"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    for (k, v) in extra {
+        map.insert(k.to_string(), v.to_string());
+    }
+    Config::parse(
+        |n| map.get(n).cloned(),
+        &Origin::parse("http://localhost:8080").unwrap(),
+        None,
+    )
+}
+
+fn answer(framing: &str) -> Result<SessionAnswer, Failure> {
+    Ok(serde_json::from_str(&format!(
+        r#"{{"url":"http://127.0.0.1:8081/capture/#/artifact=a1","dossierId":"d1","framing":"{framing}"}}"#
+    ))
+    .unwrap())
+}
+
+fn process(json: &str) -> Result<ProcessView, Failure> {
+    Ok(serde_json::from_str::<ProcessAnswer>(json).unwrap().into())
+}
+
+fn ret() -> ReturnParams {
+    ReturnParams::new("d1", "p1", "processing").unwrap()
+}
+
+fn emitted(fx: &[Effect]) -> Vec<Emit> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::Emit(e) => Some(e.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn failed_code(fx: &[Effect]) -> Option<&'static str> {
+    emitted(fx).into_iter().find_map(|e| match e {
+        Emit::Failed(r) => Some(r.code),
+        _ => None,
+    })
+}
+
+/// A flow that is showing the frame for attempt 1.
+fn capturing() -> Flow {
+    let mut flow = Flow::new(Lang::En);
+    flow.step(Input::Start(config_with(&[])));
+    let fx = flow.step(Input::SessionLoaded {
+        attempt: 1,
+        answer: answer("allowed"),
+        now_ms: NOW,
+    });
+    assert!(fx.iter().any(
+        |e| matches!(e, Effect::ShowFrame { origin, .. } if origin == "http://127.0.0.1:8081")
+    ));
+    assert_eq!(flow.state(), State::Capturing);
+    flow
+}
+
+#[test]
+fn start_fetches_a_session_and_announces_loading() {
+    let mut flow = Flow::new(Lang::En);
+    let fx = flow.step(Input::Start(config_with(&[])));
+    assert_eq!(flow.state(), State::Loading);
+    assert!(fx.contains(&Effect::FetchSession {
+        attempt: 1,
+        endpoint: "/api/videoid/session".into()
+    }));
+    assert_eq!(
+        emitted(&fx),
+        vec![Emit::State {
+            state: State::Loading,
+            previous: State::Idle
+        }]
+    );
+    // A second start while running changes nothing.
+    assert!(flow.step(Input::Start(config_with(&[]))).is_empty());
+}
+
+#[test]
+fn the_happy_path_completes_once_then_reports_the_final_result() {
+    let mut flow = capturing();
+    let fx = flow.step(Input::FrameLoaded { attempt: 1 });
+    assert_eq!(fx, vec![Effect::ClearTimer(Timer::Load)]);
+    let fx = flow.step(Input::Returned {
+        attempt: 1,
+        params: ret(),
+    });
+    assert!(fx.contains(&Effect::RemoveFrame));
+    assert!(emitted(&fx).contains(&Emit::Complete(ret())));
+    assert_eq!(flow.state(), State::Completing);
+    assert!(fx
+        .iter()
+        .any(|e| matches!(e, Effect::FetchResult { process_id, .. } if process_id == "p1")));
+    // The second completion path (return helper + load check) does nothing more.
+    assert!(flow
+        .step(Input::Returned {
+            attempt: 1,
+            params: ret()
+        })
+        .is_empty());
+
+    let fx = flow.step(Input::ResultLoaded {
+        attempt: 1,
+        result: process(r#"{"status":"processing"}"#),
+    });
+    assert!(fx.iter().any(|e| matches!(
+        e,
+        Effect::StartTimer {
+            timer: Timer::Poll,
+            ms: 500,
+            ..
+        }
+    )));
+    let fx = flow.step(Input::TimerFired {
+        attempt: 1,
+        timer: Timer::Poll,
+    });
+    assert!(matches!(fx[..], [Effect::FetchResult { .. }]));
+    let fx = flow.step(Input::ResultLoaded {
+        attempt: 1,
+        result: process(r#"{"status":"accepted"}"#),
+    });
+    assert_eq!(
+        emitted(&fx),
+        vec![
+            Emit::Result(ret(), "accepted".into()),
+            Emit::State {
+                state: State::Complete,
+                previous: State::Completing
+            }
+        ]
+    );
+}
+
+#[test]
+fn rejected_and_inconclusive_are_results_not_failures() {
+    for status in ["rejected", "inconclusive"] {
+        let mut flow = capturing();
+        flow.step(Input::Returned {
+            attempt: 1,
+            params: ret(),
+        });
+        let fx = flow.step(Input::ResultLoaded {
+            attempt: 1,
+            result: process(&format!(r#"{{"status":"{status}"}}"#)),
+        });
+        assert_eq!(flow.state(), State::Complete);
+        assert_eq!(failed_code(&fx), None);
+    }
+}
+
+#[test]
+fn a_failed_process_keeps_the_providers_reason() {
+    let mut flow = capturing();
+    flow.step(Input::Returned {
+        attempt: 1,
+        params: ret(),
+    });
+    let fx = flow.step(Input::ResultLoaded {
+        attempt: 1,
+        result: process(
+            r#"{"status":"failed","failReason":{"type":"InactiveUser.Aborted","message":"There has been no interaction with the video"}}"#,
+        ),
+    });
+    let events = emitted(&fx);
+    assert!(matches!(&events[0], Emit::Result(_, s) if s == "failed"));
+    match &events[1] {
+        Emit::Failed(report) => {
+            assert_eq!(report.code, "Capture.Failed");
+            assert_eq!(
+                report.detail,
+                crate::core::failure::Detail::Provider(ProviderFailReason {
+                    id: None,
+                    kind: "InactiveUser.Aborted".into(),
+                    message: "There has been no interaction with the video".into()
+                })
+            );
+        }
+        other => panic!("expected failed, got {other:?}"),
+    }
+    assert_eq!(flow.state(), State::Failed);
+}
+
+#[test]
+fn passing_result_faults_are_retried_lasting_ones_fail() {
+    let mut flow = capturing();
+    flow.step(Input::Returned {
+        attempt: 1,
+        params: ret(),
+    });
+    let fx = flow.step(Input::ResultLoaded {
+        attempt: 1,
+        result: Err(Failure::BackendError { status: 503 }),
+    });
+    assert_eq!(flow.state(), State::Completing);
+    assert!(fx.iter().any(|e| matches!(
+        e,
+        Effect::StartTimer {
+            timer: Timer::Poll,
+            ..
+        }
+    )));
+    let fx = flow.step(Input::ResultLoaded {
+        attempt: 1,
+        result: Err(Failure::BackendError { status: 404 }),
+    });
+    assert_eq!(failed_code(&fx), Some("Backend.Error"));
+}
+
+#[test]
+fn polling_gives_up_as_complete_with_backoff_capped() {
+    let mut flow = capturing();
+    flow.step(Input::Returned {
+        attempt: 1,
+        params: ret(),
+    });
+    let mut delays = Vec::new();
+    for _ in 0..=MAX_POLLS {
+        for e in flow.step(Input::ResultLoaded {
+            attempt: 1,
+            result: process(r#"{"status":"processing"}"#),
+        }) {
+            if let Effect::StartTimer { ms, .. } = e {
+                delays.push(ms);
+            }
+        }
+    }
+    assert_eq!(delays.len() as u32, MAX_POLLS);
+    assert_eq!(&delays[..5], &[500, 1000, 2000, 4000, 5000]);
+    assert!(delays.iter().all(|d| *d <= 5000));
+    assert_eq!(flow.state(), State::Complete);
+}
+
+#[test]
+fn invalid_config_fails_at_start_naming_the_field() {
+    let mut flow = Flow::new(Lang::En);
+    let fx = flow.step(Input::Start(config_with(&[("inactivity-timeout", "abc")])));
+    let report = emitted(&fx)
+        .into_iter()
+        .find_map(|e| match e {
+            Emit::Failed(r) => Some(r),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(report.code, "Config.Invalid");
+    assert_eq!(
+        report.detail,
+        crate::core::failure::Detail::Field {
+            field: "inactivity-timeout"
+        }
+    );
+    assert_eq!(flow.state(), State::Failed);
+    assert!(flow.screen().actions.is_empty(), "no retry for a page bug");
+}
+
+#[test]
+fn session_failures_are_typed_and_retry_starts_a_new_attempt() {
+    let mut flow = Flow::new(Lang::En);
+    flow.step(Input::Start(config_with(&[])));
+    let fx = flow.step(Input::SessionLoaded {
+        attempt: 1,
+        answer: Err(Failure::NetworkUnreachable),
+        now_ms: NOW,
+    });
+    assert_eq!(failed_code(&fx), Some("Network.Unreachable"));
+    assert_eq!(flow.screen().actions, vec![(Action::Retry, "Try again")]);
+    let fx = flow.step(Input::Start(config_with(&[])));
+    assert!(fx.contains(&Effect::FetchSession {
+        attempt: 2,
+        endpoint: "/api/videoid/session".into()
+    }));
+    // A late answer for attempt 1 is dropped.
+    assert!(flow
+        .step(Input::SessionLoaded {
+            attempt: 1,
+            answer: answer("allowed"),
+            now_ms: NOW
+        })
+        .is_empty());
+    assert_eq!(flow.state(), State::Loading);
+}
+
+#[test]
+fn disallowed_capture_origins_never_show_a_frame() {
+    let mut flow = Flow::new(Lang::En);
+    flow.step(Input::Start(config_with(&[(
+        "allowed-origins",
+        "https://*.signicat.com",
+    )])));
+    let fx = flow.step(Input::SessionLoaded {
+        attempt: 1,
+        answer: answer("allowed"),
+        now_ms: NOW,
+    });
+    assert_eq!(failed_code(&fx), Some("Session.Invalid"));
+    assert!(!fx.iter().any(|e| matches!(e, Effect::ShowFrame { .. })));
+}
+
+#[test]
+fn load_timeout_then_popup_fallback_completes() {
+    let mut flow = capturing();
+    let fx = flow.step(Input::TimerFired {
+        attempt: 1,
+        timer: Timer::Load,
+    });
+    assert_eq!(failed_code(&fx), Some("Capture.LoadTimeout"));
+    assert!(fx.contains(&Effect::RemoveFrame));
+    let screen = flow.screen();
+    assert_eq!(screen.actions[0].0, Action::Fallback);
+    assert_eq!(screen.actions[1].0, Action::Retry);
+    let fx = flow.step(Input::OpenFallback);
+    assert!(fx.iter().any(|e| matches!(e, Effect::OpenPopup { .. })));
+    assert_eq!(flow.state(), State::Capturing);
+    assert_eq!(flow.surface(), Surface::Popup);
+    let fx = flow.step(Input::Returned {
+        attempt: 1,
+        params: ret(),
+    });
+    assert!(fx.contains(&Effect::ClosePopup));
+    assert!(emitted(&fx).contains(&Emit::Complete(ret())));
+}
+
+#[test]
+fn framing_denied_by_the_backend_check_fails_at_once() {
+    let mut flow = Flow::new(Lang::En);
+    flow.step(Input::Start(config_with(&[])));
+    let fx = flow.step(Input::SessionLoaded {
+        attempt: 1,
+        answer: answer("denied"),
+        now_ms: NOW,
+    });
+    assert!(!fx.iter().any(|e| matches!(e, Effect::ShowFrame { .. })));
+    let report = emitted(&fx).into_iter().find_map(|e| match e {
+        Emit::Failed(r) => Some(r),
+        _ => None,
+    });
+    let report = report.unwrap();
+    assert_eq!(report.code, "Capture.LoadTimeout");
+    assert_eq!(
+        report.detail,
+        crate::core::failure::Detail::Reason {
+            reason: "framing-denied"
+        }
+    );
+}
+
+#[test]
+fn embed_mode_offers_no_fallback_and_redirect_mode_redirects() {
+    let mut flow = Flow::new(Lang::En);
+    flow.step(Input::Start(config_with(&[("mode", "embed")])));
+    flow.step(Input::SessionLoaded {
+        attempt: 1,
+        answer: answer("denied"),
+        now_ms: NOW,
+    });
+    assert!(flow.step(Input::OpenFallback).is_empty());
+    assert!(!flow
+        .screen()
+        .actions
+        .iter()
+        .any(|(a, _)| *a == Action::Fallback));
+
+    let mut flow = Flow::new(Lang::En);
+    flow.step(Input::Start(config_with(&[("fallback", "redirect")])));
+    flow.step(Input::SessionLoaded {
+        attempt: 1,
+        answer: answer("denied"),
+        now_ms: NOW,
+    });
+    let fx = flow.step(Input::OpenFallback);
+    assert!(fx.contains(&Effect::Redirect {
+        url: "http://127.0.0.1:8081/capture/#/artifact=a1".into(),
+        dossier_id: "d1".into()
+    }));
+}
+
+#[test]
+fn a_blocked_popup_returns_to_the_failure_and_a_closed_one_cancels() {
+    let mut flow = capturing();
+    flow.step(Input::TimerFired {
+        attempt: 1,
+        timer: Timer::Load,
+    });
+    flow.step(Input::OpenFallback);
+    flow.step(Input::PopupBlocked { attempt: 1 });
+    assert_eq!(flow.state(), State::Failed);
+    assert!(flow.screen().message.contains("blocked"));
+    flow.step(Input::OpenFallback);
+    let fx = flow.step(Input::PopupClosed { attempt: 1 });
+    assert!(emitted(&fx).contains(&Emit::Cancel));
+    assert_eq!(flow.state(), State::Cancelled);
+}
+
+#[test]
+fn inactivity_is_reset_by_activity_and_aborts_when_it_runs_out() {
+    let mut flow = capturing();
+    let fx = flow.step(Input::Activity { attempt: 1 });
+    assert_eq!(
+        fx,
+        vec![Effect::StartTimer {
+            attempt: 1,
+            timer: Timer::Inactivity,
+            ms: 5000
+        }]
+    );
+    let fx = flow.step(Input::TimerFired {
+        attempt: 1,
+        timer: Timer::Inactivity,
+    });
+    assert_eq!(failed_code(&fx), Some("InactiveUser.Aborted"));
+    assert!(fx.contains(&Effect::RemoveFrame));
+}
+
+#[test]
+fn cancel_stops_the_capture_and_says_so_once() {
+    let mut flow = capturing();
+    let fx = flow.step(Input::Cancel);
+    assert!(fx.contains(&Effect::RemoveFrame));
+    assert_eq!(emitted(&fx)[0], Emit::Cancel);
+    assert_eq!(flow.state(), State::Cancelled);
+    assert!(flow.step(Input::Cancel).is_empty());
+}
+
+#[test]
+fn returns_for_another_dossier_or_attempt_are_ignored() {
+    let mut flow = capturing();
+    let other = ReturnParams::new("d2", "p1", "processing").unwrap();
+    assert!(flow
+        .step(Input::Returned {
+            attempt: 1,
+            params: other
+        })
+        .is_empty());
+    assert!(flow
+        .step(Input::Returned {
+            attempt: 7,
+            params: ret()
+        })
+        .is_empty());
+    assert_eq!(flow.state(), State::Capturing);
+}
+
+#[test]
+fn destroy_stops_everything_and_silences_the_flow() {
+    let mut flow = capturing();
+    let fx = flow.step(Input::Destroy);
+    assert!(fx.contains(&Effect::RemoveFrame));
+    assert!(fx.contains(&Effect::ClearTimer(Timer::Inactivity)));
+    assert!(emitted(&fx).is_empty());
+    assert!(flow
+        .step(Input::TimerFired {
+            attempt: 1,
+            timer: Timer::Inactivity
+        })
+        .is_empty());
+    assert!(flow.step(Input::Start(config_with(&[]))).is_empty());
+}
+
+#[test]
+fn resume_after_redirect_completes_and_polls() {
+    let mut flow = Flow::new(Lang::En);
+    let fx = flow.step(Input::Resume(config_with(&[]), ret()));
+    assert!(emitted(&fx).contains(&Emit::Complete(ret())));
+    assert_eq!(flow.state(), State::Completing);
+    assert!(fx.iter().any(|e| matches!(e, Effect::FetchResult { .. })));
+}
+
+#[test]
+fn capture_url_skips_the_session_call() {
+    let mut flow = Flow::new(Lang::En);
+    let fx = flow.step(Input::Start(config_with(&[
+        ("session-endpoint", ""),
+        ("capture-url", "http://127.0.0.1:8081/capture/#/artifact=x"),
+    ])));
+    assert!(!fx.iter().any(|e| matches!(e, Effect::FetchSession { .. })));
+    assert!(fx.iter().any(|e| matches!(e, Effect::ShowFrame { .. })));
+    // With no dossier known, any well-formed return completes.
+    let fx = flow.step(Input::Returned {
+        attempt: 1,
+        params: ret(),
+    });
+    assert!(emitted(&fx).contains(&Emit::Complete(ret())));
+}
+
+#[test]
+fn screens_are_localised() {
+    let mut flow = Flow::new(Lang::Nb);
+    assert_eq!(flow.screen().title, "Bekreft identiteten din");
+    flow.step(Input::Start(config_with(&[("lang", "en")])));
+    assert_eq!(flow.screen().title, "Preparing the verification…");
+}
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn any_input() -> impl Strategy<Value = Input> {
+        let attempt = 0u32..4;
+        prop_oneof![
+            Just(Input::Start(config_with(&[]))),
+            Just(Input::Cancel),
+            Just(Input::OpenFallback),
+            attempt.clone().prop_map(|attempt| Input::SessionLoaded {
+                attempt,
+                answer: answer("allowed"),
+                now_ms: NOW
+            }),
+            attempt.clone().prop_map(|attempt| Input::SessionLoaded {
+                attempt,
+                answer: Err(Failure::NetworkUnreachable),
+                now_ms: NOW
+            }),
+            attempt
+                .clone()
+                .prop_map(|attempt| Input::FrameLoaded { attempt }),
+            attempt.clone().prop_map(|attempt| Input::Returned {
+                attempt,
+                params: ret()
+            }),
+            attempt
+                .clone()
+                .prop_map(|attempt| Input::Activity { attempt }),
+            (
+                attempt.clone(),
+                prop_oneof![
+                    Just(Timer::Load),
+                    Just(Timer::Inactivity),
+                    Just(Timer::Poll)
+                ]
+            )
+                .prop_map(|(attempt, timer)| Input::TimerFired { attempt, timer }),
+            attempt.clone().prop_map(|attempt| Input::ResultLoaded {
+                attempt,
+                result: process(r#"{"status":"accepted"}"#)
+            }),
+            attempt.clone().prop_map(|attempt| Input::ResultLoaded {
+                attempt,
+                result: process(r#"{"status":"processing"}"#)
+            }),
+            attempt
+                .clone()
+                .prop_map(|attempt| Input::PopupBlocked { attempt }),
+            attempt.prop_map(|attempt| Input::PopupClosed { attempt }),
+        ]
+    }
+
+    proptest! {
+        /// Whatever happens, in whatever order: completion is announced at most
+        /// once per attempt, the frame is only ever shown while capturing, every
+        /// state change is announced, and the failure screen always matches.
+        #[test]
+        fn invariants_hold_for_any_input_sequence(inputs in proptest::collection::vec(any_input(), 0..40)) {
+            let mut flow = Flow::new(Lang::En);
+            let mut completes = HashMap::<u32, u32>::new();
+            for input in inputs {
+                let before = flow.state();
+                let fx = flow.step(input);
+                for e in &fx {
+                    if let Effect::Emit(Emit::Complete(_)) = e {
+                        *completes.entry(flow.attempt()).or_default() += 1;
+                    }
+                    if let Effect::ShowFrame { .. } = e {
+                        prop_assert_eq!(flow.state(), State::Capturing);
+                    }
+                }
+                if before != flow.state() {
+                    let announced = emitted(&fx).contains(&Emit::State { state: flow.state(), previous: before });
+                    prop_assert!(announced);
+                }
+                prop_assert_eq!(flow.state() == State::Failed && flow.failure().is_none(), false);
+                if flow.surface() != Surface::None {
+                    prop_assert_eq!(flow.state(), State::Capturing);
+                }
+            }
+            prop_assert!(completes.values().all(|n| *n <= 1));
+        }
+    }
+}
