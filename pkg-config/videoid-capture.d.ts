@@ -118,25 +118,28 @@ interface FailureOf<Code extends string, Detail> {
   detail: Detail;
 }
 
+/** Why a capture session was refused (`detail.reason` of `Session.Invalid`). */
+export type SessionProblem = "malformed-answer" | "bad-url" | "origin-not-allowed" | "bad-id";
+
 /** Every failure, discriminated on `code` (detail of `videoid-failed`). */
 export type Failure =
   | FailureOf<"Config.Invalid", { field: string }>
-  | FailureOf<"Session.Invalid", unknown>
-  | FailureOf<"Session.Expired", unknown>
-  | FailureOf<"Network.Unreachable", unknown>
+  | FailureOf<"Session.Invalid", { reason: SessionProblem }>
+  | FailureOf<"Session.Expired", null>
+  | FailureOf<"Network.Unreachable", null>
   | FailureOf<"Backend.Error", { status: number }>
   | FailureOf<"Capture.LoadTimeout", { reason: "timeout" | "framing-denied" }>
   | FailureOf<"Capture.Failed", FailReason | null>
-  | FailureOf<"InactiveUser.Aborted", unknown>
-  | FailureOf<"User.Cancelled", unknown>
-  | FailureOf<"Permission.CameraDenied", unknown>
-  | FailureOf<"Permission.MicrophoneDenied", unknown>
-  | FailureOf<"Permission.BlockedByPolicy", unknown>
-  | FailureOf<"Device.NotFound", unknown>
-  | FailureOf<"Device.InUse", unknown>
-  | FailureOf<"Device.Unsupported", unknown>
-  | FailureOf<"Browser.InsecureContext", unknown>
-  | FailureOf<"Browser.Unsupported", unknown>;
+  | FailureOf<"InactiveUser.Aborted", null>
+  | FailureOf<"User.Cancelled", null>
+  | FailureOf<"Permission.CameraDenied", null>
+  | FailureOf<"Permission.MicrophoneDenied", null>
+  | FailureOf<"Permission.BlockedByPolicy", null>
+  | FailureOf<"Device.NotFound", null>
+  | FailureOf<"Device.InUse", null>
+  | FailureOf<"Device.Unsupported", null>
+  | FailureOf<"Browser.InsecureContext", null>
+  | FailureOf<"Browser.Unsupported", { cause: string } | null>;
 
 /** Every failure code. */
 export type FailureCode = Failure["code"];

@@ -193,14 +193,19 @@ export class VideoIdCaptureElement extends Base {
       let lastResult = null;
       let lastFailure = null;
       let settled = false;
+      // Settle once the current task is done: the handle may announce the
+      // state before the detail event of the same step.
+      const settleIfTerminal = () => queueMicrotask(() => {
+        if (TERMINAL_STATES.has(this.state)) finish(this.state);
+      });
       const listeners = {
         "videoid-complete": (e) => { lastComplete = e.detail; lastResult = null; },
         "videoid-result": (e) => { lastResult = e.detail; },
-        "videoid-failed": (e) => { lastFailure = e.detail; },
+        // A retry that fails again stays `failed`: no videoid-state comes.
+        "videoid-failed": (e) => { lastFailure = e.detail; settleIfTerminal(); },
+        "videoid-cancel": settleIfTerminal,
         "videoid-state": (e) => {
           const state = e.detail?.state;
-          // The handle may announce the state before the detail event of the
-          // same step: read the details once the current task is done.
           if (TERMINAL_STATES.has(state)) queueMicrotask(() => finish(state));
         },
       };

@@ -291,6 +291,22 @@ test("cancelled rejects with User.Cancelled; a retry settles on the next termina
   await tick();
 });
 
+test("a retry that fails again without a state change still rejects", async () => {
+  const el = new VideoIdCaptureElement();
+  el.connect();
+  const h = await mounted(el);
+  const failure = { code: "Config.Invalid", message: "bad", recoverable: false, detail: { field: "mode" } };
+  // The handle found the config invalid on its own: failed before any start().
+  emit(el, "videoid-failed", failure);
+  setState(el, "failed");
+  h.start = () => emit(el, "videoid-failed", failure); // failed → failed: no videoid-state
+  const error = await Promise.race([el.start().catch((e) => e), tick().then(() => "pending")]);
+  assert.equal(error.code, "Config.Invalid");
+  assert.deepEqual(error.detail, { field: "mode" });
+  el.remove();
+  await tick();
+});
+
 test("removing the element rejects a pending start() with User.Cancelled", async () => {
   const el = new VideoIdCaptureElement();
   el.connect();
