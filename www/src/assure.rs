@@ -1,0 +1,205 @@
+//! A small client for the Assure API calls the reference backend makes.
+//!
+//! The same code talks to the simulator and to the real API: only the base
+//! URL and the credentials differ. Tokens are cached until shortly before
+//! they expire; no error carries a token, a secret or an upstream body.
+
+use reqwest::{Method, StatusCode};
+use serde::Deserialize;
+use serde_json::Value;
+use std::fmt;
+use std::time::{Duration, Instant};
+use tokio::sync::Mutex;
+
+/// Why an Assure call did not give a usable answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AssureError {
+    /// The API could not be reached (connection, timeout).
+    Unreachable,
+    /// The API answered with this non-success status.
+    Status(StatusCode),
+    /// The API answered 2xx with a body of the wrong shape.
+    Malformed(&'static str),
+}
+
+impl fmt::Display for AssureError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AssureError::Unreachable => f.write_str("the Assure API is unreachable"),
+            AssureError::Status(s) => write!(f, "the Assure API answered {s}"),
+            AssureError::Malformed(what) => write!(f, "the Assure API sent a malformed {what}"),
+        }
+    }
+}
+
+impl std::error::Error for AssureError {}
+
+struct CachedToken {
+    value: String,
+    refresh_after: Instant,
+}
+
+/// Client-credentials access to one Assure API.
+pub struct AssureClient {
+    http: reqwest::Client,
+    base_url: String,
+    client_id: String,
+    client_secret: String,
+    token: Mutex<Option<CachedToken>>,
+}
+
+impl fmt::Debug for AssureClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AssureClient")
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Deserialize)]
+struct TokenAnswer {
+    access_token: String,
+    expires_in: u64,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DossierAnswer {
+    dossier_id: String,
+}
+
+#[derive(Deserialize)]
+struct CaptureAnswer {
+    url: String,
+}
+
+impl AssureClient {
+    /// A client for the API at `base_url` (e.g. `https://api.signicat.com`).
+    pub fn new(
+        http: reqwest::Client,
+        base_url: &str,
+        client_id: &str,
+        client_secret: &str,
+    ) -> Self {
+        AssureClient {
+            http,
+            base_url: base_url.trim_end_matches('/').to_string(),
+            client_id: client_id.to_string(),
+            client_secret: client_secret.to_string(),
+            token: Mutex::new(None),
+        }
+    }
+
+    /// Creates an empty dossier and returns its id.
+    pub async fn create_dossier(&self) -> Result<String, AssureError> {
+        let body = serde_json::json!({});
+        let answer: DossierAnswer = self
+            .call(Method::POST, "/assure/dossiers", Some(&body))
+            .await?;
+        if !crate::ids::is_valid_id(&answer.dossier_id) {
+            return Err(AssureError::Malformed("dossier id"));
+        }
+        Ok(answer.dossier_id)
+    }
+
+    /// Starts the hosted capture flow in a dossier and returns the capture URL.
+    pub async fn start_capture(
+        &self,
+        dossier_id: &str,
+        request: &Value,
+    ) -> Result<String, AssureError> {
+        let path = format!("/assure/dossiers/{dossier_id}/capture");
+        let answer: CaptureAnswer = self.call(Method::POST, &path, Some(request)).await?;
+        let url =
+            reqwest::Url::parse(&answer.url).map_err(|_| AssureError::Malformed("capture URL"))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(AssureError::Malformed("capture URL"));
+        }
+        Ok(answer.url)
+    }
+
+    /// Reads a process; the answer is checked to be an object with a `processId` and a `status`.
+    pub async fn get_process(
+        &self,
+        dossier_id: &str,
+        process_id: &str,
+    ) -> Result<Value, AssureError> {
+        let path = format!("/assure/dossiers/{dossier_id}/processes/{process_id}");
+        let process: Value = self.call(Method::GET, &path, None).await?;
+        let has_text = |key: &str| process.get(key).is_some_and(Value::is_string);
+        if !(has_text("processId") && has_text("status")) {
+            return Err(AssureError::Malformed("process"));
+        }
+        Ok(process)
+    }
+
+    /// One authorised JSON call; a 401 drops the cached token and retries once.
+    async fn call<T: serde::de::DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<T, AssureError> {
+        for attempt in 0..2 {
+            let token = self.bearer().await?;
+            let mut request = self
+                .http
+                .request(method.clone(), format!("{}{path}", self.base_url))
+                .bearer_auth(token)
+                .header(reqwest::header::ACCEPT, "application/json");
+            if let Some(body) = body {
+                request = request.json(body);
+            }
+            let response = request.send().await.map_err(|_| AssureError::Unreachable)?;
+            let status = response.status();
+            if status == StatusCode::UNAUTHORIZED && attempt == 0 {
+                *self.token.lock().await = None;
+                continue;
+            }
+            if !status.is_success() {
+                return Err(AssureError::Status(status));
+            }
+            return response
+                .json()
+                .await
+                .map_err(|_| AssureError::Malformed("answer"));
+        }
+        Err(AssureError::Status(StatusCode::UNAUTHORIZED))
+    }
+
+    /// The cached access token, fetching a new one when it is about to expire.
+    async fn bearer(&self) -> Result<String, AssureError> {
+        let mut cached = self.token.lock().await;
+        if let Some(token) = cached.as_ref().filter(|t| Instant::now() < t.refresh_after) {
+            return Ok(token.value.clone());
+        }
+        let response = self
+            .http
+            .post(format!("{}/auth/open/connect/token", self.base_url))
+            .basic_auth(&self.client_id, Some(&self.client_secret))
+            .form(&[
+                ("grant_type", "client_credentials"),
+                ("scope", "signicat-api"),
+            ])
+            .send()
+            .await
+            .map_err(|_| AssureError::Unreachable)?;
+        if !response.status().is_success() {
+            return Err(AssureError::Status(response.status()));
+        }
+        let answer: TokenAnswer = response
+            .json()
+            .await
+            .map_err(|_| AssureError::Malformed("token answer"))?;
+        if answer.access_token.is_empty() {
+            return Err(AssureError::Malformed("token answer"));
+        }
+        let margin = (answer.expires_in / 10).clamp(1, 60);
+        let lifetime = Duration::from_secs(answer.expires_in.saturating_sub(margin));
+        *cached = Some(CachedToken {
+            value: answer.access_token.clone(),
+            refresh_after: Instant::now() + lifetime,
+        });
+        Ok(answer.access_token)
+    }
+}

@@ -1,0 +1,180 @@
+//! Demo host site, reference host backend and Assure API simulator for
+//! `videoid-capture`: one process, two origins.
+//!
+//! - the host origin (`http://localhost:PORT`) serves the demo pages, the
+//!   built npm package at `/pkg/` and the reference backend under `/api/videoid/`;
+//! - the simulator origin (`http://127.0.0.1:PORT`) answers the Assure API
+//!   paths and serves the hosted capture page at `/capture/`.
+
+pub mod assure;
+pub mod backend;
+pub mod clock;
+pub mod config;
+pub mod framing;
+pub mod ids;
+pub mod simulator;
+pub mod site;
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::de::DeserializeOwned;
+use std::io;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+pub use config::Config;
+
+/// The two servers, running; drop or `shutdown` to stop them.
+pub struct Running {
+    /// Origin of the demo site and backend, e.g. `http://localhost:8080` (no trailing slash).
+    pub host_url: String,
+    /// Origin of the simulator, e.g. `http://127.0.0.1:8081` (no trailing slash).
+    pub sim_url: String,
+    /// Base URL of the real Assure API when the backend uses it instead of the simulator.
+    pub real_assure: Option<String>,
+    stop: watch::Sender<bool>,
+    servers: Vec<JoinHandle<io::Result<()>>>,
+}
+
+impl Running {
+    /// Stops accepting connections and waits (a few seconds at most) for open ones to finish.
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(true);
+        for server in self.servers {
+            match tokio::time::timeout(Duration::from_secs(5), server).await {
+                Ok(Ok(Ok(()))) => {}
+                Ok(Ok(Err(e))) => eprintln!("videoid-www: server error: {e}"),
+                Ok(Err(e)) => eprintln!("videoid-www: server task failed: {e}"),
+                Err(_) => eprintln!("videoid-www: server did not stop in time"),
+            }
+        }
+    }
+}
+
+/// Binds both listeners on 127.0.0.1 and starts serving.
+pub async fn start(config: Config) -> io::Result<Running> {
+    let host_listener = TcpListener::bind(("127.0.0.1", config.host_port)).await?;
+    let sim_listener = TcpListener::bind(("127.0.0.1", config.sim_port)).await?;
+    let host_port = host_listener.local_addr()?.port();
+    let host_url = format!("http://localhost:{host_port}");
+    let sim_url = format!("http://127.0.0.1:{}", sim_listener.local_addr()?.port());
+
+    let frame_ancestors = config.sim_frame_ancestors.clone().unwrap_or_else(|| {
+        format!("'self' http://localhost:{host_port} http://127.0.0.1:{host_port}")
+    });
+    let simulator = Arc::new(simulator::Simulator::new(simulator::Settings {
+        base_url: sim_url.clone(),
+        client_id: config.sim_client_id.clone(),
+        client_secret: config.sim_client_secret.clone(),
+        frame_ancestors,
+        final_delay: config.sim_final_delay,
+    }));
+    let pkg = Arc::new(site::PackageDir::new(config.pkg_dir.clone()));
+    let http = http_client().map_err(io::Error::other)?;
+    let (assure, real_assure) = match &config.real {
+        Some(real) => (
+            assure::AssureClient::new(
+                http.clone(),
+                &real.base_url,
+                &real.client_id,
+                &real.client_secret,
+            ),
+            Some(real.base_url.clone()),
+        ),
+        None => (
+            assure::AssureClient::new(
+                http.clone(),
+                &sim_url,
+                &config.sim_client_id,
+                &config.sim_client_secret,
+            ),
+            None,
+        ),
+    };
+    let backend = Arc::new(backend::Backend::new(
+        assure,
+        http,
+        &host_url,
+        real_assure.is_none(),
+    )?);
+    let pages = Arc::new(site::Pages::new(sim_url.clone(), real_assure.is_some()));
+
+    let host_router = backend::router(backend)
+        .merge(site::router(pages))
+        .merge(site::package_router(pkg.clone()))
+        .fallback(not_found);
+    let sim_router = simulator::router(simulator)
+        .merge(site::package_router(pkg))
+        .fallback(not_found);
+
+    let (stop, stopped) = watch::channel(false);
+    let servers = vec![
+        tokio::spawn(serve(host_listener, host_router, stopped.clone())),
+        tokio::spawn(serve(sim_listener, sim_router, stopped)),
+    ];
+    Ok(Running {
+        host_url,
+        sim_url,
+        real_assure,
+        stop,
+        servers,
+    })
+}
+
+async fn serve(
+    listener: TcpListener,
+    router: axum::Router,
+    mut stopped: watch::Receiver<bool>,
+) -> io::Result<()> {
+    axum::serve(listener, router)
+        .with_graceful_shutdown(async move {
+            let _ = stopped.wait_for(|stop| *stop).await;
+        })
+        .await
+}
+
+fn http_client() -> reqwest::Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(5))
+        .timeout(Duration::from_secs(20))
+        .user_agent(concat!("videoid-www/", env!("CARGO_PKG_VERSION")))
+        .build()
+}
+
+async fn not_found() -> Response {
+    json_error(StatusCode::NOT_FOUND, "not found")
+}
+
+/// A JSON error answer `{ "error": message }`.
+pub(crate) fn json_error(status: StatusCode, message: impl Into<String>) -> Response {
+    (status, Json(serde_json::json!({ "error": message.into() }))).into_response()
+}
+
+/// Parses a JSON request body; an empty body reads as `{}`.
+pub(crate) fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, Response> {
+    let body = if body.iter().all(u8::is_ascii_whitespace) {
+        b"{}" as &[u8]
+    } else {
+        body
+    };
+    serde_json::from_slice(body)
+        .map_err(|e| json_error(StatusCode::BAD_REQUEST, format!("invalid JSON body: {e}")))
+}
+
+/// Parses a query string into pairs; a malformed one is a 400.
+pub(crate) fn parse_query(query: Option<&str>) -> Result<Vec<(String, String)>, Response> {
+    serde_urlencoded::from_str(query.unwrap_or_default())
+        .map_err(|_| json_error(StatusCode::BAD_REQUEST, "malformed query string"))
+}
+
+/// The first value of `name` in parsed query pairs.
+pub(crate) fn query_value<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}

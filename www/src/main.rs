@@ -1,0 +1,54 @@
+//! `videoid-www`: the demo host site, reference backend and Assure simulator.
+
+use std::process::ExitCode;
+use videoid_www::{start, Config};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("videoid-www: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let running = match start(config).await {
+        Ok(running) => running,
+        Err(e) => {
+            eprintln!("videoid-www: could not start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("demo: {}/", running.host_url);
+    println!("simulator: {}/", running.sim_url);
+    match &running.real_assure {
+        Some(base) => println!("backend: real Assure API at {base}"),
+        None => println!("backend: simulator"),
+    }
+    stop_signal().await;
+    running.shutdown().await;
+    ExitCode::SUCCESS
+}
+
+/// Waits for SIGINT (Ctrl-C) or SIGTERM.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

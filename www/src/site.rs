@@ -1,0 +1,359 @@
+//! The demo pages on the host origin and the `/pkg/` static files on both origins.
+
+use crate::{json_error, parse_query, query_value};
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use std::path::{Component, PathBuf};
+use std::sync::Arc;
+
+const DEMO_SCRIPT: &str = include_str!("../static/demo/demo.js");
+const DEMO_STYLE: &str = include_str!("../static/demo/demo.css");
+
+/// The session endpoint `?endpoint=unreachable` points at (nothing listens on port 9).
+pub const UNREACHABLE_SESSION_ENDPOINT: &str = "http://127.0.0.1:9/api/videoid/session";
+
+/// Where the real hosted capture pages live (the frame source in real mode).
+const REAL_CAPTURE_ORIGINS: &str = "https://*.signicat.com";
+
+/// What the demo pages need to know about the running servers.
+pub struct Pages {
+    sim_url: String,
+    real_mode: bool,
+}
+
+impl Pages {
+    /// Pages that embed captures from the simulator at `sim_url`, or from Signicat in real mode.
+    pub fn new(sim_url: String, real_mode: bool) -> Pages {
+        Pages { sim_url, real_mode }
+    }
+}
+
+/// Demo page routes on the host origin.
+pub fn router(pages: Arc<Pages>) -> Router {
+    Router::new()
+        .route("/", get(demo_page))
+        .route(
+            "/demo.js",
+            get(|| async { text("text/javascript; charset=utf-8", DEMO_SCRIPT) }),
+        )
+        .route(
+            "/demo.css",
+            get(|| async { text("text/css; charset=utf-8", DEMO_STYLE) }),
+        )
+        .route("/videoid/return", get(return_page))
+        .with_state(pages)
+}
+
+fn text(content_type: &'static str, body: &'static str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "no-cache"),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+fn html(policy: &str, body: String) -> Response {
+    let mut response = (
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        ],
+        body,
+    )
+        .into_response();
+    if let Ok(value) = HeaderValue::from_str(policy) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, value);
+    }
+    response.headers_mut().insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
+    response
+}
+
+/// Escapes text for an HTML attribute value or element content.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// What the demo page's query string asks for.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct DemoOptions {
+    /// `(attribute, value)` pairs copied onto the element.
+    pub attributes: Vec<(&'static str, String)>,
+    /// The element's `session-endpoint`.
+    pub session_endpoint: String,
+    /// `?endpoint=unreachable` was asked for.
+    pub unreachable: bool,
+}
+
+/// Maps the demo page's query (`mode lang inactivity load fallback scenario auto framing endpoint`).
+pub fn demo_options(pairs: &[(String, String)]) -> DemoOptions {
+    const COPIED: &[(&str, &str)] = &[
+        ("mode", "mode"),
+        ("lang", "lang"),
+        ("inactivity", "inactivity-timeout"),
+        ("load", "load-timeout"),
+        ("fallback", "fallback"),
+        ("parent-origin", "parent-origin"),
+    ];
+    let attributes = COPIED
+        .iter()
+        .filter_map(|(param, attr)| query_value(pairs, param).map(|v| (*attr, v.to_string())))
+        .collect();
+    let knobs: Vec<(&str, &str)> = ["scenario", "auto", "framing"]
+        .iter()
+        .filter_map(|k| query_value(pairs, k).map(|v| (*k, v)))
+        .collect();
+    let unreachable = query_value(pairs, "endpoint") == Some("unreachable");
+    let base = if unreachable {
+        UNREACHABLE_SESSION_ENDPOINT
+    } else {
+        "/api/videoid/session"
+    };
+    let session_endpoint = match serde_urlencoded::to_string(&knobs) {
+        Ok(q) if !q.is_empty() => format!("{base}?{q}"),
+        _ => base.to_string(),
+    };
+    DemoOptions {
+        attributes,
+        session_endpoint,
+        unreachable,
+    }
+}
+
+impl Pages {
+    fn frame_sources(&self) -> String {
+        // 'self': the capture page ends by redirecting the frame to our return page.
+        if self.real_mode {
+            format!("'self' {REAL_CAPTURE_ORIGINS}")
+        } else {
+            format!("'self' {}", self.sim_url)
+        }
+    }
+
+    fn demo_policy(&self, unreachable: bool) -> String {
+        let connect = if unreachable {
+            "'self' http://127.0.0.1:9"
+        } else {
+            "'self'"
+        };
+        format!(
+            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; frame-src {}; \
+             style-src 'self'; img-src 'self' data:; connect-src {connect}; base-uri 'none'; \
+             object-src 'none'",
+            self.frame_sources()
+        )
+    }
+
+    fn demo_html(&self, options: &DemoOptions) -> String {
+        let mut attributes = format!(
+            "id=\"capture\" session-endpoint=\"{}\" result-endpoint=\"/api/videoid/result\"",
+            escape_html(&options.session_endpoint)
+        );
+        if !self.real_mode {
+            attributes.push_str(&format!(
+                " allowed-origins=\"{}\"",
+                escape_html(&self.sim_url)
+            ));
+        }
+        for (name, value) in &options.attributes {
+            attributes.push_str(&format!(" {name}=\"{}\"", escape_html(value)));
+        }
+        let backend = if self.real_mode {
+            "the real Signicat Assure API".to_string()
+        } else {
+            format!(
+                "the local Assure simulator at {}",
+                escape_html(&self.sim_url)
+            )
+        };
+        DEMO_PAGE
+            .replace("{{ELEMENT_ATTRIBUTES}}", &attributes)
+            .replace("{{BACKEND}}", &backend)
+    }
+}
+
+const DEMO_PAGE: &str = include_str!("../static/demo/index.html");
+
+async fn demo_page(State(pages): State<Arc<Pages>>, RawQuery(query): RawQuery) -> Response {
+    let pairs = match parse_query(query.as_deref()) {
+        Ok(pairs) => pairs,
+        Err(response) => return response,
+    };
+    let options = demo_options(&pairs);
+    html(
+        &pages.demo_policy(options.unreachable),
+        pages.demo_html(&options),
+    )
+}
+
+const RETURN_PAGE: &str = "<!doctype html>
+<html lang=\"en\">
+<head>
+  <meta charset=\"utf-8\">
+  <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">
+  <title>Finishing identity verification</title>
+  <link rel=\"stylesheet\" href=\"/demo.css\">
+  <script type=\"module\" src=\"/pkg/return.js\"></script>
+</head>
+<body class=\"return-page\">
+  <main>
+    <p role=\"status\">Finishing your identity verification…</p>
+  </main>
+</body>
+</html>
+";
+
+async fn return_page() -> Response {
+    let policy = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
+                  img-src 'self' data:; connect-src 'self'; base-uri 'none'; object-src 'none'; \
+                  frame-ancestors 'self'";
+    html(policy, RETURN_PAGE.to_string())
+}
+
+/// The built npm package directory served at `/pkg/`.
+pub struct PackageDir {
+    root: PathBuf,
+}
+
+impl PackageDir {
+    /// Serves the files under `root`.
+    pub fn new(root: PathBuf) -> PackageDir {
+        PackageDir { root }
+    }
+
+    /// The file for a request path, or `None` for anything that is not a plain relative path.
+    fn resolve(&self, path: &str) -> Option<PathBuf> {
+        let relative = PathBuf::from(path);
+        let plain = relative
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)));
+        (plain && !path.is_empty() && !path.contains('\\')).then(|| self.root.join(relative))
+    }
+}
+
+/// `/pkg/*` routes (used on both origins).
+pub fn package_router(pkg: Arc<PackageDir>) -> Router {
+    Router::new()
+        .route("/pkg/{*path}", get(package_file))
+        .with_state(pkg)
+}
+
+/// The content type of a package file, by its extension.
+pub fn content_type(path: &str) -> &'static str {
+    let ext = path
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "wasm" => "application/wasm",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "json" | "map" => "application/json",
+        "html" => "text/html; charset=utf-8",
+        "ts" | "md" | "txt" => "text/plain; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        _ => "application/octet-stream",
+    }
+}
+
+async fn package_file(State(pkg): State<Arc<PackageDir>>, Path(path): Path<String>) -> Response {
+    let Some(file) = pkg.resolve(&path) else {
+        return json_error(StatusCode::NOT_FOUND, "not found");
+    };
+    match tokio::fs::read(&file).await {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, content_type(&path)),
+                (header::CACHE_CONTROL, "no-cache"),
+                (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+                (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(_) => json_error(StatusCode::NOT_FOUND, "not found"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(q: &str) -> Vec<(String, String)> {
+        serde_urlencoded::from_str(q).unwrap()
+    }
+
+    #[test]
+    fn demo_query_maps_to_attributes_and_endpoint() {
+        let o = demo_options(&pairs(
+            "mode=embed&inactivity=5&scenario=rejected&auto=1&framing=deny",
+        ));
+        assert_eq!(
+            o.attributes,
+            vec![
+                ("mode", "embed".to_string()),
+                ("inactivity-timeout", "5".to_string())
+            ]
+        );
+        assert_eq!(
+            o.session_endpoint,
+            "/api/videoid/session?scenario=rejected&auto=1&framing=deny"
+        );
+        assert!(!o.unreachable);
+        let o = demo_options(&pairs("endpoint=unreachable"));
+        assert_eq!(o.session_endpoint, UNREACHABLE_SESSION_ENDPOINT);
+        assert!(o.attributes.is_empty());
+    }
+
+    #[test]
+    fn page_escapes_attribute_values() {
+        let pages = Pages::new("http://127.0.0.1:1".into(), false);
+        let html = pages.demo_html(&demo_options(&pairs("lang=%22%3E%3Cscript%3E")));
+        assert!(html.contains("lang=\"&quot;&gt;&lt;script&gt;\""));
+        assert!(!html.contains("\"><script>"));
+    }
+
+    #[test]
+    fn package_paths_stay_inside_the_root() {
+        let pkg = PackageDir::new(PathBuf::from("/srv/pkg"));
+        assert_eq!(
+            pkg.resolve("a/b.js"),
+            Some(PathBuf::from("/srv/pkg/a/b.js"))
+        );
+        assert_eq!(pkg.resolve("../secret"), None);
+        assert_eq!(pkg.resolve("/etc/passwd"), None);
+        assert_eq!(pkg.resolve("a/./b"), Some(PathBuf::from("/srv/pkg/a/b")));
+        assert_eq!(pkg.resolve(""), None);
+    }
+
+    #[test]
+    fn content_types() {
+        assert_eq!(content_type("videoid_capture_bg.wasm"), "application/wasm");
+        assert!(content_type("videoid-capture.js").starts_with("text/javascript"));
+        assert_eq!(content_type("README"), "application/octet-stream");
+    }
+}
