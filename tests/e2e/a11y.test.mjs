@@ -13,7 +13,7 @@ const opts = { timeout: TEST_TIMEOUT_MS };
 test('the status region is a polite live region that announces a failure', opts, async (t) => {
   await run(t, async ({ page }) => {
     await goto(page, '?scenario=backend-error');
-    await waitForState(page, 'idle');
+    await part(page, 'start-button').waitFor({ state: 'visible' });
     const status = part(page, 'status');
     await status.waitFor({ state: 'attached' });
     assert.equal(await status.getAttribute('role'), 'status');
@@ -47,7 +47,6 @@ test('the status region is a polite live region that announces a failure', opts,
 test('the start button is reachable by Tab and starts on Enter', opts, async (t) => {
   await run(t, async ({ page }) => {
     await goto(page, '');
-    await waitForState(page, 'idle');
     await part(page, 'start-button').waitFor({ state: 'visible' });
     assert.ok(await tabTo(page, 'start-button'), 'Tab reaches the start button');
     await page.keyboard.press('Enter');

@@ -26,6 +26,8 @@ test('framing refused: Capture.LoadTimeout, then the popup fallback completes th
     const fallback = part(page, 'fallback-button');
     await fallback.waitFor({ state: 'visible' });
 
+    // The popup's first navigation happens before Playwright knows the page:
+    // its URL is read from the page itself, later ones from requests/navigations.
     const popupDocs = [];
     context.on('request', (r) => {
       let fromPopup = false;
@@ -37,7 +39,11 @@ test('framing refused: Capture.LoadTimeout, then the popup fallback completes th
       if (fromPopup && r.resourceType() === 'document') popupDocs.push(r.url());
     });
     const [popup] = await Promise.all([context.waitForEvent('page'), fallback.click()]);
-    assert.ok(popup, 'a popup opened');
+    popupDocs.unshift(popup.url());
+    popup.on('framenavigated', (f) => {
+      if (f === popup.mainFrame()) popupDocs.push(f.url());
+    });
+    assert.equal(await popup.opener(), page, 'the popup was opened by the demo page');
 
     const complete = await waitForEvent(page, 'videoid-complete');
     assert.equal(complete.status, 'processing');

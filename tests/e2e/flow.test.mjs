@@ -104,7 +104,6 @@ test('failed-inactive: the provider failure becomes Capture.Failed with its fail
 test('screenshot: the demo page while capturing', opts, async (t) => {
   await run(t, async ({ page }) => {
     await goto(page, '?scenario=accepted&mode=embed');
-    await waitForState(page, 'idle');
     await part(page, 'start-button').click();
     await waitForState(page, 'capturing');
     const frame = await simFrame(page);

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  suite, goto, waitForState, countEvents, stateAttr, hasFrame, simFrame, sleep,
+  suite, goto, waitForState, events, countEvents, stateAttr, hasFrame, simFrame, sleep,
   HOST_ORIGIN, TEST_TIMEOUT_MS, STEP_TIMEOUT_MS,
 } from './helpers.mjs';
 
@@ -42,12 +42,15 @@ test('forged and malformed return messages are ignored', opts, async (t) => {
     });
     const frame = await simFrame(page);
 
+    // Each sender uses its own ids, so a complete event tells who got through.
+    // Frame-sent messages go first: were one accepted, the frame would go away.
     // (a) a well-formed return from the cross-origin capture frame (wrong origin).
-    await frame.evaluate((msg) => parent.postMessage(msg, '*'), forged);
-    // (b) a well-formed return from the host page itself (wrong source).
-    await page.evaluate((msg) => window.postMessage(msg, '*'), forged);
-    // (c) malformed messages from both.
+    await frame.evaluate((msg) => parent.postMessage(msg, '*'), { ...forged, dossierId: 'from-frame' });
+    // (c) malformed messages from the frame...
     await frame.evaluate((list) => list.forEach((m) => parent.postMessage(m, '*')), malformed);
+    // (b) a well-formed return from the host page itself (wrong source).
+    await page.evaluate((msg) => window.postMessage(msg, '*'), { ...forged, dossierId: 'from-page' });
+    // (c) ...and from the page.
     await page.evaluate((list) => list.forEach((m) => window.postMessage(m, '*')), malformed);
     // (d) the real return helper, same origin, but in a frame that is not the element's.
     await page.evaluate(
@@ -60,13 +63,14 @@ test('forged and malformed return messages are ignored', opts, async (t) => {
           f.onerror = reject;
           document.body.appendChild(f);
         }),
-      `${HOST_ORIGIN}/videoid/return?dossierId=d1&processId=p1&status=accepted`,
+      `${HOST_ORIGIN}/videoid/return?dossierId=from-stranger&processId=p1&status=accepted`,
     );
 
     await page.waitForFunction(() => window.__delivered >= 4, null, { timeout: STEP_TIMEOUT_MS, polling: 100 });
     // Proving a negative: give the element 1.5 s to (wrongly) act on any of them.
     await sleep(1500);
-    assert.equal(await countEvents(page, 'videoid-complete'), 0, 'no videoid-complete from a forged message');
+    const completes = (await events(page)).filter((e) => e.type === 'videoid-complete').map((e) => e.detail);
+    assert.deepEqual(completes, [], 'no videoid-complete from a forged message');
     assert.equal(await countEvents(page, 'videoid-result'), 0);
     assert.equal(await countEvents(page, 'videoid-failed'), 0, 'forged messages do not break the flow either');
     assert.equal(await stateAttr(page), 'capturing');

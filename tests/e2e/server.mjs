@@ -38,7 +38,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  * `name` labels the log file in tests/e2e/output/.
  */
 export async function startServer(name = 'server') {
-  const pkgDir = path.join(REPO_ROOT, 'pkg');
+  const pkgDir = path.resolve(REPO_ROOT, process.env.VIDEOID_PKG_DIR || 'pkg');
   if (!existsSync(path.join(pkgDir, 'videoid-capture.js'))) {
     throw new Error(`${path.join(pkgDir, 'videoid-capture.js')} is missing: run npm run build first`);
   }
