@@ -25,6 +25,7 @@ pub const SCENARIOS: &[&str] = &[
     "accepted",
     "rejected",
     "inconclusive",
+    "failed-inactive",
     "failed",
     "no-interaction",
     "backend-error",
@@ -132,11 +133,11 @@ async fn session(
 ) -> Response {
     let pairs = match parse_query(query.as_deref()) {
         Ok(pairs) => pairs,
-        Err(response) => return response,
+        Err(bad) => return bad.into_response(),
     };
     let request: SessionRequest = match parse_json(&body) {
         Ok(request) => request,
-        Err(response) => return response,
+        Err(bad) => return bad.into_response(),
     };
     let lang = request.lang.filter(|l| !l.is_empty());
     if lang.as_deref().is_some_and(|l| !is_language_tag(l)) {
@@ -205,7 +206,7 @@ async fn start_session(
 async fn result(State(backend): State<Arc<Backend>>, RawQuery(query): RawQuery) -> Response {
     let pairs = match parse_query(query.as_deref()) {
         Ok(pairs) => pairs,
-        Err(response) => return response,
+        Err(bad) => return bad.into_response(),
     };
     let (Some(dossier_id), Some(process_id)) = (
         query_value(&pairs, "dossierId"),

@@ -154,21 +154,30 @@ pub(crate) fn json_error(status: StatusCode, message: impl Into<String>) -> Resp
     (status, Json(serde_json::json!({ "error": message.into() }))).into_response()
 }
 
+/// A request the server cannot read; answers `400 { "error" }`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct BadRequest(String);
+
+impl IntoResponse for BadRequest {
+    fn into_response(self) -> Response {
+        json_error(StatusCode::BAD_REQUEST, self.0)
+    }
+}
+
 /// Parses a JSON request body; an empty body reads as `{}`.
-pub(crate) fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, Response> {
+pub(crate) fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, BadRequest> {
     let body = if body.iter().all(u8::is_ascii_whitespace) {
         b"{}" as &[u8]
     } else {
         body
     };
-    serde_json::from_slice(body)
-        .map_err(|e| json_error(StatusCode::BAD_REQUEST, format!("invalid JSON body: {e}")))
+    serde_json::from_slice(body).map_err(|e| BadRequest(format!("invalid JSON body: {e}")))
 }
 
 /// Parses a query string into pairs; a malformed one is a 400.
-pub(crate) fn parse_query(query: Option<&str>) -> Result<Vec<(String, String)>, Response> {
+pub(crate) fn parse_query(query: Option<&str>) -> Result<Vec<(String, String)>, BadRequest> {
     serde_urlencoded::from_str(query.unwrap_or_default())
-        .map_err(|_| json_error(StatusCode::BAD_REQUEST, "malformed query string"))
+        .map_err(|_| BadRequest("malformed query string".to_string()))
 }
 
 /// The first value of `name` in parsed query pairs.

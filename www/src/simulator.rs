@@ -187,7 +187,7 @@ struct CreateDossier {
 async fn create_dossier(State(sim): State<Arc<Simulator>>, body: Bytes) -> Response {
     let request: CreateDossier = match parse_json(&body) {
         Ok(r) => r,
-        Err(response) => return response,
+        Err(bad) => return bad.into_response(),
     };
     let id = ids::uuid();
     let now = now_rfc3339();
@@ -319,7 +319,7 @@ async fn start_capture(
 ) -> Response {
     let request: StartCapture = match parse_json(&body) {
         Ok(r) => r,
-        Err(response) => return response,
+        Err(bad) => return bad.into_response(),
     };
     let (process_type, redirect_url) = match validate_capture(&request) {
         Ok(v) => v,

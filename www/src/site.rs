@@ -200,7 +200,7 @@ const DEMO_PAGE: &str = include_str!("../static/demo/index.html");
 async fn demo_page(State(pages): State<Arc<Pages>>, RawQuery(query): RawQuery) -> Response {
     let pairs = match parse_query(query.as_deref()) {
         Ok(pairs) => pairs,
-        Err(response) => return response,
+        Err(bad) => return bad.into_response(),
     };
     let options = demo_options(&pairs);
     html(

@@ -60,7 +60,7 @@ fn page_policy(frame_ancestors: &str, deny: bool) -> String {
 async fn page(State(sim): State<Arc<Simulator>>, RawQuery(query): RawQuery) -> Response {
     let pairs = match parse_query(query.as_deref()) {
         Ok(pairs) => pairs,
-        Err(response) => return response,
+        Err(bad) => return bad.into_response(),
     };
     let deny = query_value(&pairs, "framing") == Some("deny");
     let policy = page_policy(&sim.settings.frame_ancestors, deny);
@@ -108,7 +108,7 @@ async fn finish(
 ) -> Response {
     let request: Finish = match parse_json(&body) {
         Ok(r) => r,
-        Err(response) => return response,
+        Err(bad) => return bad.into_response(),
     };
     let Some(outcome) = Outcome::parse(&request.outcome) else {
         return json_error(

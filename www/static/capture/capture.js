@@ -20,7 +20,7 @@
     return match ? match[1] : null;
   }
 
-  // The embedding page's origin, only when the browser tells it (never "*").
+  // The embedding page's origin, only when the browser tells it (never a wildcard).
   function parentOrigin() {
     if (window.parent === window) return null;
     const ancestors = location.ancestorOrigins;
