@@ -363,36 +363,32 @@ impl Flow {
                 self.stop_capture(&mut fx);
                 self.destroyed = true;
             }
-            Input::Start(config) => {
-                if !self.state.is_running() {
-                    self.begin_attempt(config, &mut fx);
-                    if let Some(config) = self.config.clone() {
-                        self.go(State::Loading, &mut fx);
-                        match (&config.capture_url, &config.session_endpoint) {
-                            (Some(url), _) => {
-                                let session = CaptureSession::from_capture_url(url, &config);
-                                self.begin_capture(session, &mut fx);
-                            }
-                            (None, Some(endpoint)) => fx.push(Effect::FetchSession {
-                                attempt: self.attempt,
-                                endpoint: endpoint.clone(),
-                            }),
-                            (None, None) => self.fail(
-                                Failure::ConfigInvalid {
-                                    field: "session-endpoint",
-                                },
-                                &mut fx,
-                            ),
+            Input::Start(config) if !self.state.is_running() => {
+                self.begin_attempt(config, &mut fx);
+                if let Some(config) = self.config.clone() {
+                    self.go(State::Loading, &mut fx);
+                    match (&config.capture_url, &config.session_endpoint) {
+                        (Some(url), _) => {
+                            let session = CaptureSession::from_capture_url(url, &config);
+                            self.begin_capture(session, &mut fx);
                         }
+                        (None, Some(endpoint)) => fx.push(Effect::FetchSession {
+                            attempt: self.attempt,
+                            endpoint: endpoint.clone(),
+                        }),
+                        (None, None) => self.fail(
+                            Failure::ConfigInvalid {
+                                field: "session-endpoint",
+                            },
+                            &mut fx,
+                        ),
                     }
                 }
             }
-            Input::Resume(config, params) => {
-                if !self.state.is_running() {
-                    self.begin_attempt(config, &mut fx);
-                    if self.config.is_some() {
-                        self.complete_capture(params, &mut fx);
-                    }
+            Input::Resume(config, params) if !self.state.is_running() => {
+                self.begin_attempt(config, &mut fx);
+                if self.config.is_some() {
+                    self.complete_capture(params, &mut fx);
                 }
             }
             Input::SessionLoaded {

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Builds the npm package into pkg/: release wasm, wasm-bindgen, wasm-opt, package files.
+source "$(dirname "$0")/lib.sh"
+out="$ROOT/pkg"
+stage="$ROOT/target/pkg-stage"
+
+cargo build --quiet --release --lib --target wasm32-unknown-unknown
+rm -rf "$stage" && mkdir -p "$stage"
+wasm-bindgen --target web --remove-name-section --remove-producers-section \
+  --out-dir "$stage" "$ROOT/target/wasm32-unknown-unknown/release/videoid_capture.wasm"
+# -Oz plus the features current rustc emits by default.
+node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+  --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  "$stage/videoid_capture_bg.wasm" -o "$stage/videoid_capture_bg.wasm"
+
+rm -rf "$out" && mkdir -p "$out"
+cp "$ROOT"/pkg-config/* "$out/"
+cp "$stage/videoid_capture.js" "$stage/videoid_capture_bg.wasm" "$out/"
+
+wasm_gz=$(gzip -9c "$out/videoid_capture_bg.wasm" | wc -c)
+js_gz=$(cat "$out"/*.js | gzip -9c | wc -c)
+say "build: pkg/ ready — wasm $(wc -c <"$out/videoid_capture_bg.wasm") B ($wasm_gz B gz), js $js_gz B gz"

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# npm test: every layer — native cargo tests, wasm tests in headless Chromium,
+# the package checks, and e2e on the built package with playwright-core.
+source "$(dirname "$0")/lib.sh"
+bash scripts/setup.sh --test
+export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"
+
+say "test 1/4: native (cargo test: core and the www servers)"
+cargo test --workspace --quiet
+
+say "test 2/4: wasm-bindgen-test in headless Chromium"
+bash scripts/test-wasm.sh
+
+say "test 3/4: the npm package"
+bash scripts/build.sh
+node --test tests/package/
+
+say "test 4/4: e2e (playwright-core on $(command -v chromium))"
+cargo build --quiet -p videoid-www
+node --test --test-concurrency=1 tests/e2e/

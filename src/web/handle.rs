@@ -1,0 +1,511 @@
+//! The `#[wasm_bindgen]` handle the custom element drives, and the loop that
+//! feeds the flow and carries out its effects.
+
+use std::cell::{Cell, RefCell};
+use std::collections::{HashMap, VecDeque};
+use std::rc::{Rc, Weak};
+
+use js_sys::{Object, Reflect};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Element, Event, HtmlElement, MessageEvent};
+
+use super::backend;
+use super::events::{emit, to_js};
+use super::frame::{Frame, Popup};
+use super::storage;
+use super::timers::Timer as JsTimer;
+use crate::core::config::{Config, Mode, ATTRIBUTES};
+use crate::core::contract::{ProcessAnswer, ProcessView, SessionAnswer};
+use crate::core::failure::{Failure, SessionProblem};
+use crate::core::flow::{Effect, Emit, Flow, Input, State, Timer};
+use crate::core::i18n::{text, Lang, Text};
+use crate::core::origin::Origin;
+use crate::core::protocol::{Inbound, RawMessage, ResumeRecord, VERSION};
+use crate::ui::{announcement, View};
+
+/// A listener the handle added, removed again on destroy.
+type Listener = (
+    web_sys::EventTarget,
+    &'static str,
+    Closure<dyn FnMut(Event)>,
+);
+/// What a listener does with its event.
+type OnEvent = Box<dyn Fn(&Rc<Shared>, &Event)>;
+
+/// Everything one mounted element owns; dropped pieces clean up after themselves.
+struct Shared {
+    host: HtmlElement,
+    view: View,
+    flow: RefCell<Flow>,
+    props: RefCell<HashMap<&'static str, String>>,
+    queue: RefCell<VecDeque<Input>>,
+    busy: Cell<bool>,
+    frame: RefCell<Option<Frame>>,
+    popup: RefCell<Option<(Popup, JsTimer)>>,
+    timers: RefCell<HashMap<Timer, JsTimer>>,
+    last_process: RefCell<JsValue>,
+    listeners: RefCell<Vec<Listener>>,
+}
+
+/// One `<videoid-capture>` element's capture, driven by the JS element class.
+#[wasm_bindgen]
+pub struct CaptureHandle {
+    shared: Rc<Shared>,
+}
+
+fn read_props(props: &JsValue) -> HashMap<&'static str, String> {
+    ATTRIBUTES
+        .iter()
+        .filter_map(|name| super::get_string(props, name).map(|v| (*name, v)))
+        .collect()
+}
+
+fn document_lang() -> Option<String> {
+    super::window()?
+        .document()?
+        .document_element()?
+        .get_attribute("lang")
+}
+
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+#[wasm_bindgen]
+impl CaptureHandle {
+    /// Mounts the capture UI into `mount`; events go to `host`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        host: HtmlElement,
+        mount: Element,
+        props: JsValue,
+    ) -> Result<CaptureHandle, JsValue> {
+        let view = View::build(&mount)
+            .ok_or_else(|| JsValue::from_str("videoid-capture: cannot build the view"))?;
+        let props = read_props(&props);
+        let lang = props
+            .get("lang")
+            .cloned()
+            .or_else(document_lang)
+            .map(|l| Lang::from_tag(&l))
+            .unwrap_or_default();
+        let shared = Rc::new(Shared {
+            host,
+            view,
+            flow: RefCell::new(Flow::new(lang)),
+            props: RefCell::new(props),
+            queue: RefCell::new(VecDeque::new()),
+            busy: Cell::new(false),
+            frame: RefCell::new(None),
+            popup: RefCell::new(None),
+            timers: RefCell::new(HashMap::new()),
+            last_process: RefCell::new(JsValue::NULL),
+            listeners: RefCell::new(Vec::new()),
+        });
+        Shared::listen(&shared);
+        shared.render(false);
+        let _ = shared.host.set_attribute("state", State::Idle.as_str());
+        shared.emit("videoid-ready", &Object::new().into());
+        if let Some(params) = storage::take_return() {
+            let config = shared.config();
+            Shared::feed(&shared, Input::Resume(config, params));
+        }
+        Ok(CaptureHandle { shared })
+    }
+
+    /// Takes new attribute values; they apply from the next start.
+    pub fn update(&self, props: JsValue) {
+        let props = read_props(&props);
+        let lang = props.get("lang").cloned().or_else(document_lang);
+        *self.shared.props.borrow_mut() = props;
+        if let Some(lang) = lang {
+            self.shared
+                .flow
+                .borrow_mut()
+                .set_lang(Lang::from_tag(&lang));
+        }
+        self.shared.render(false);
+    }
+
+    /// Starts the capture, or starts again after it ended.
+    pub fn start(&self) {
+        let config = self.shared.config();
+        Shared::feed(&self.shared, Input::Start(config));
+    }
+
+    /// Leaves the capture (`User.Cancelled`).
+    pub fn cancel(&self) {
+        Shared::feed(&self.shared, Input::Cancel);
+    }
+
+    /// Stops everything (frame, popup, timers, listeners); no event follows.
+    pub fn destroy(&self) {
+        Shared::feed(&self.shared, Input::Destroy);
+        self.shared.unlisten();
+        self.shared.timers.borrow_mut().clear();
+        self.shared.frame.borrow_mut().take();
+        self.shared.popup.borrow_mut().take();
+    }
+
+    /// The current state, as in the `state` attribute.
+    #[wasm_bindgen(getter)]
+    pub fn state(&self) -> String {
+        self.shared.flow.borrow().state().as_str().to_string()
+    }
+}
+
+impl Drop for CaptureHandle {
+    fn drop(&mut self) {
+        self.destroy();
+    }
+}
+
+impl Shared {
+    fn page_origin() -> Option<Origin> {
+        Origin::parse(&super::window()?.location().origin().ok()?).ok()
+    }
+
+    /// Reads the configuration from the current attributes.
+    fn config(&self) -> Result<Config, Failure> {
+        let window = super::window().ok_or(Failure::BrowserUnsupported)?;
+        if !window.is_secure_context() {
+            return Err(Failure::InsecureContext);
+        }
+        let page = Shared::page_origin().ok_or(Failure::InsecureContext)?;
+        let props = self.props.borrow();
+        let doc_lang = document_lang();
+        Config::parse(|name| props.get(name).cloned(), &page, doc_lang.as_deref())
+    }
+
+    fn parent_origin(&self) -> Option<Origin> {
+        self.flow
+            .borrow()
+            .config()
+            .and_then(|c| c.parent_origin.clone())
+    }
+
+    fn emit(&self, name: &str, detail: &JsValue) {
+        emit(&self.host, name, detail, self.parent_origin().as_ref());
+    }
+
+    /// Queues `input` and, unless already inside the loop, runs it: events
+    /// dispatched by an effect may call back into the handle synchronously.
+    fn feed(this: &Rc<Shared>, input: Input) {
+        this.queue.borrow_mut().push_back(input);
+        if this.busy.replace(true) {
+            return;
+        }
+        loop {
+            let next = this.queue.borrow_mut().pop_front();
+            let Some(input) = next else { break };
+            let effects = this.flow.borrow_mut().step(input);
+            for effect in effects {
+                Shared::apply(this, effect);
+            }
+        }
+        this.busy.set(false);
+    }
+
+    /// A callback that feeds what `make` returns, if the element still exists.
+    fn feeder(
+        this: &Rc<Shared>,
+        make: impl Fn() -> Option<Input> + 'static,
+    ) -> impl FnMut() + 'static {
+        let weak = Rc::downgrade(this);
+        move || {
+            if let (Some(shared), Some(input)) = (weak.upgrade(), make()) {
+                Shared::feed(&shared, input);
+            }
+        }
+    }
+
+    fn apply(this: &Rc<Shared>, effect: Effect) {
+        match effect {
+            Effect::FetchSession { attempt, endpoint } => {
+                let (mode, lang) = {
+                    let flow = this.flow.borrow();
+                    let mode = match flow.config().map(|c| c.mode) {
+                        Some(Mode::Embed) => "embed",
+                        _ => "auto",
+                    };
+                    (mode, flow.lang().tag())
+                };
+                let weak = Rc::downgrade(this);
+                wasm_bindgen_futures::spawn_local(async move {
+                    let answer = backend::request_session(&endpoint, mode, lang)
+                        .await
+                        .and_then(|v| {
+                            serde_wasm_bindgen::from_value::<SessionAnswer>(v).map_err(|_| {
+                                Failure::SessionInvalid(SessionProblem::MalformedAnswer)
+                            })
+                        });
+                    if let Some(shared) = weak.upgrade() {
+                        let now_ms = now_ms();
+                        Shared::feed(
+                            &shared,
+                            Input::SessionLoaded {
+                                attempt,
+                                answer,
+                                now_ms,
+                            },
+                        );
+                    }
+                });
+            }
+            Effect::FetchResult {
+                attempt,
+                endpoint,
+                dossier_id,
+                process_id,
+            } => {
+                let weak = Rc::downgrade(this);
+                wasm_bindgen_futures::spawn_local(async move {
+                    let raw = backend::request_result(&endpoint, &dossier_id, &process_id).await;
+                    let Some(shared) = weak.upgrade() else { return };
+                    let result = raw.and_then(|v| {
+                        let view = serde_wasm_bindgen::from_value::<ProcessAnswer>(v.clone())
+                            .map(ProcessView::from)
+                            .map_err(|_| {
+                                Failure::SessionInvalid(SessionProblem::MalformedAnswer)
+                            })?;
+                        *shared.last_process.borrow_mut() = v;
+                        Ok(view)
+                    });
+                    Shared::feed(&shared, Input::ResultLoaded { attempt, result });
+                });
+            }
+            Effect::ShowFrame {
+                attempt,
+                url,
+                origin,
+            } => Shared::show_frame(this, attempt, &url, &origin),
+            Effect::RemoveFrame => {
+                this.frame.borrow_mut().take();
+            }
+            Effect::OpenPopup {
+                attempt,
+                url,
+                origin,
+            } => match Popup::open(&url, &origin) {
+                Some(popup) => {
+                    let weak = Rc::downgrade(this);
+                    let watch = JsTimer::every(500, move || {
+                        let Some(shared) = weak.upgrade() else { return };
+                        let closed = shared
+                            .popup
+                            .borrow()
+                            .as_ref()
+                            .is_some_and(|(p, _)| p.is_closed());
+                        if closed {
+                            Shared::feed(&shared, Input::PopupClosed { attempt });
+                        }
+                    });
+                    if let Some(watch) = watch {
+                        *this.popup.borrow_mut() = Some((popup, watch));
+                    }
+                }
+                None => this
+                    .queue
+                    .borrow_mut()
+                    .push_back(Input::PopupBlocked { attempt }),
+            },
+            Effect::ClosePopup => {
+                this.popup.borrow_mut().take();
+            }
+            Effect::Redirect { url, dossier_id } => {
+                if let Some(window) = super::window() {
+                    let return_to = window.location().href().unwrap_or_default();
+                    storage::save_resume(&ResumeRecord {
+                        v: VERSION,
+                        dossier_id,
+                        return_to,
+                    });
+                    let _ = window.location().assign(&url);
+                }
+            }
+            Effect::StartTimer { attempt, timer, ms } => {
+                let fire = Shared::feeder(this, move || Some(Input::TimerFired { attempt, timer }));
+                // Replacing the old timer drops (clears) it.
+                match JsTimer::once(ms, fire) {
+                    Some(t) => this.timers.borrow_mut().insert(timer, t),
+                    None => this.timers.borrow_mut().remove(&timer),
+                };
+            }
+            Effect::ClearTimer(timer) => {
+                this.timers.borrow_mut().remove(&timer);
+            }
+            Effect::Emit(event) => this.emit_flow_event(event),
+            Effect::Render => this.render(true),
+        }
+    }
+
+    fn show_frame(this: &Rc<Shared>, attempt: u32, url: &str, origin: &str) {
+        let title = text(this.flow.borrow().lang(), Text::FrameTitle);
+        let weak = Rc::downgrade(this);
+        let on_load = move || {
+            let Some(shared) = weak.upgrade() else { return };
+            let back = shared
+                .frame
+                .borrow()
+                .as_ref()
+                .and_then(Frame::same_origin_return);
+            Shared::feed(&shared, Input::FrameLoaded { attempt });
+            if let Some(params) = back {
+                Shared::feed(&shared, Input::Returned { attempt, params });
+            }
+        };
+        let frame = Frame::show(this.view.stage(), url, origin, title, on_load);
+        *this.frame.borrow_mut() = frame;
+    }
+
+    fn emit_flow_event(&self, event: Emit) {
+        match event {
+            Emit::State { state, previous } => {
+                let _ = self.host.set_attribute("state", state.as_str());
+                let detail = Object::new();
+                let _ = Reflect::set(&detail, &"state".into(), &state.as_str().into());
+                let _ = Reflect::set(&detail, &"previous".into(), &previous.as_str().into());
+                self.emit("videoid-state", &detail.into());
+            }
+            Emit::Complete(params) => self.emit("videoid-complete", &to_js(&params)),
+            Emit::Result(params, status) => {
+                let detail = to_js(&params);
+                let _ = Reflect::set(&detail, &"status".into(), &status.into());
+                let _ = Reflect::set(&detail, &"process".into(), &self.last_process.borrow());
+                self.emit("videoid-result", &detail);
+            }
+            Emit::Failed(report) => self.emit("videoid-failed", &to_js(&report)),
+            Emit::Cancel => self.emit("videoid-cancel", &Object::new().into()),
+        }
+    }
+
+    /// Draws the current screen; with `move_focus`, takes focus along when it was inside.
+    fn render(&self, move_focus: bool) {
+        let (state, lang, screen) = {
+            let flow = self.flow.borrow();
+            (flow.state(), flow.lang(), flow.screen())
+        };
+        self.view
+            .render(state, lang.tag(), &screen, &announcement(&screen));
+        let focus_inside = super::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.active_element())
+            .is_some_and(|a| a.is_same_node(Some(&self.host)));
+        if move_focus && focus_inside {
+            match self.frame.borrow().as_ref() {
+                Some(frame) if state == State::Capturing => frame.focus(),
+                _ => self.view.focus_screen(false),
+            }
+        }
+    }
+
+    fn on_message(this: &Rc<Shared>, event: &MessageEvent) {
+        let Ok(raw) = serde_wasm_bindgen::from_value::<RawMessage>(event.data()) else {
+            return;
+        };
+        let Some(inbound) = raw.parse() else { return };
+        let Some(source) = event.source().map(JsValue::from) else {
+            return;
+        };
+        let origin = event.origin();
+        let attempt = this.flow.borrow().attempt();
+        let from_frame = this
+            .frame
+            .borrow()
+            .as_ref()
+            .map(|f| (f.is_source(&source), f.origin().to_string()));
+        let from_popup = this
+            .popup
+            .borrow()
+            .as_ref()
+            .map(|(p, _)| (p.is_source(&source), p.origin().to_string()));
+        let Some(capture_origin) = [from_frame, from_popup]
+            .into_iter()
+            .flatten()
+            .find_map(|(is_source, origin)| is_source.then_some(origin))
+        else {
+            return; // not from our own frame or popup
+        };
+        let page_origin = Shared::page_origin().map(|o| o.to_string());
+        match inbound {
+            // The return page lives on the host's own origin.
+            Inbound::Return(params) if Some(&origin) == page_origin.as_ref() => {
+                Shared::feed(this, Input::Returned { attempt, params })
+            }
+            Inbound::Activity if origin == capture_origin => {
+                Shared::feed(this, Input::Activity { attempt })
+            }
+            _ => {}
+        }
+    }
+
+    fn on_click(this: &Rc<Shared>, event: &Event) {
+        let Some(target) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
+            return;
+        };
+        let input = match this.view.action_of(&target).as_deref() {
+            Some("start") | Some("retry") => Input::Start(this.config()),
+            Some("fallback") => Input::OpenFallback,
+            Some("cancel") => Input::Cancel,
+            _ => return,
+        };
+        Shared::feed(this, input);
+    }
+
+    fn unlisten(&self) {
+        for (target, name, closure) in self.listeners.borrow_mut().drain(..) {
+            let _ =
+                target.remove_event_listener_with_callback(name, closure.as_ref().unchecked_ref());
+        }
+    }
+
+    fn listen(this: &Rc<Shared>) {
+        let mut listeners = Vec::new();
+        let mut add = |target: web_sys::EventTarget, name: &'static str, f: OnEvent| {
+            let weak: Weak<Shared> = Rc::downgrade(this);
+            let closure = Closure::<dyn FnMut(Event)>::new(move |event: Event| {
+                if let Some(shared) = weak.upgrade() {
+                    f(&shared, &event);
+                }
+            });
+            if target
+                .add_event_listener_with_callback(name, closure.as_ref().unchecked_ref())
+                .is_ok()
+            {
+                listeners.push((target, name, closure));
+            }
+        };
+        if let Some(window) = super::window() {
+            add(
+                window.into(),
+                "message",
+                Box::new(|shared, event| {
+                    if let Some(event) = event.dyn_ref::<MessageEvent>() {
+                        Shared::on_message(shared, event);
+                    }
+                }),
+            );
+        }
+        let container: web_sys::EventTarget = this.view.container().clone().into();
+        add(container.clone(), "click", Box::new(Shared::on_click));
+        for name in ["pointerdown", "keydown"] {
+            add(
+                container.clone(),
+                name,
+                Box::new(|shared, _| {
+                    let attempt = shared.flow.borrow().attempt();
+                    Shared::feed(shared, Input::Activity { attempt });
+                }),
+            );
+        }
+        *this.listeners.borrow_mut() = listeners;
+    }
+}
+
+impl Drop for Shared {
+    fn drop(&mut self) {
+        self.unlisten();
+    }
+}
