@@ -10,7 +10,7 @@ use crate::framing::{self, Framing, Origin};
 use crate::{ids, json_error, parse_json, parse_query, query_value};
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
-use axum::http::StatusCode;
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -39,7 +39,7 @@ pub struct Backend {
     assure: AssureClient,
     http: reqwest::Client,
     host_url: String,
-    host_origin: Origin,
+    loopback_alias: String,
     simulator_mode: bool,
 }
 
@@ -51,15 +51,31 @@ impl Backend {
         host_url: &str,
         simulator_mode: bool,
     ) -> io::Result<Backend> {
-        let host_origin = Origin::parse(host_url)
-            .ok_or_else(|| io::Error::other(format!("not an http(s) origin: {host_url}")))?;
+        if Origin::parse(host_url).is_none() {
+            return Err(io::Error::other(format!(
+                "not an http(s) origin: {host_url}"
+            )));
+        }
+        let loopback_alias = host_url.replacen("://localhost:", "://127.0.0.1:", 1);
         Ok(Backend {
             assure,
             http,
             host_url: host_url.to_string(),
-            host_origin,
+            loopback_alias,
             simulator_mode,
         })
+    }
+
+    /// The origin the page was loaded from: the configured one, or its
+    /// `127.0.0.1` alias when the browser used that (the return page must be same-origin).
+    fn page_origin(&self, headers: &HeaderMap) -> &str {
+        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+        let alias_host = self.loopback_alias.split_once("://").map(|(_, h)| h);
+        if host.is_some() && host == alias_host {
+            &self.loopback_alias
+        } else {
+            &self.host_url
+        }
     }
 }
 
@@ -129,6 +145,7 @@ fn is_language_tag(lang: &str) -> bool {
 async fn session(
     State(backend): State<Arc<Backend>>,
     RawQuery(query): RawQuery,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Response {
     let pairs = match parse_query(query.as_deref()) {
@@ -160,7 +177,8 @@ async fn session(
             "the verification service is unavailable (simulated backend error)",
         );
     }
-    match start_session(&backend, lang.as_deref(), knobs.as_ref()).await {
+    let origin = backend.page_origin(&headers);
+    match start_session(&backend, origin, lang.as_deref(), knobs.as_ref()).await {
         Ok(answer) => Json(answer).into_response(),
         Err(e) => {
             eprintln!("videoid-www: session: {e}");
@@ -174,6 +192,7 @@ async fn session(
 
 async fn start_session(
     backend: &Backend,
+    page_origin: &str,
     lang: Option<&str>,
     knobs: Option<&SimulatorKnobs>,
 ) -> Result<SessionAnswer, AssureError> {
@@ -181,7 +200,7 @@ async fn start_session(
     let mut request = json!({
         "providers": [{ "provider": "signicatvideoid", "processType": "substantial" }],
         "sdk": "capture",
-        "redirectUrl": format!("{}/videoid/return", backend.host_url),
+        "redirectUrl": format!("{page_origin}/videoid/return"),
     });
     if let Some(lang) = lang {
         request["captureParameters"] = json!({ "uiLanguage": lang });
@@ -194,7 +213,10 @@ async fn start_session(
         });
     }
     let url = backend.assure.start_capture(&dossier_id, &request).await?;
-    let framing = framing::check(&backend.http, &url, &backend.host_origin).await;
+    let framing = match Origin::parse(page_origin) {
+        Some(origin) => framing::check(&backend.http, &url, &origin).await,
+        None => Framing::Unknown,
+    };
     Ok(SessionAnswer {
         url,
         dossier_id,

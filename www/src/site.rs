@@ -215,6 +215,7 @@ const RETURN_PAGE: &str = "<!doctype html>
   <meta charset=\"utf-8\">
   <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">
   <title>Finishing identity verification</title>
+  <link rel=\"icon\" href=\"data:,\">
   <link rel=\"stylesheet\" href=\"/demo.css\">
   <script type=\"module\" src=\"/pkg/return.js\"></script>
 </head>

@@ -305,3 +305,18 @@ async fn upstream_failures_are_502_without_detail() {
     s.shutdown().await;
     upstream.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_page_loaded_from_127_0_0_1_returns_to_127_0_0_1() {
+    let s = servers().await;
+    let alias = s.host_url.replace("://localhost:", "://127.0.0.1:");
+    let (status, body) = session(&alias, "?scenario=accepted").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["framing"], "allowed");
+    let art = artifact(&s.sim_url, &artifact_of(body["url"].as_str().unwrap())).await;
+    assert_eq!(
+        art["redirectUrl"],
+        format!("{alias}/videoid/return").as_str()
+    );
+    s.shutdown().await;
+}
