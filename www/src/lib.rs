@@ -28,7 +28,7 @@ use tokio::task::JoinHandle;
 
 pub use config::Config;
 
-/// The two servers, running; drop or `shutdown` to stop them.
+/// The two servers, running; `shutdown` (or dropping this) stops them.
 pub struct Running {
     /// Origin of the demo site and backend, e.g. `http://localhost:8080` (no trailing slash).
     pub host_url: String,
