@@ -215,7 +215,7 @@ async fn a_new_process_is_pending() {
 }
 
 #[tokio::test]
-async fn result_validates_ids() {
+async fn the_result_endpoint_validates_ids() {
     let s = servers().await;
     let get = |query: &'static str| {
         client()
