@@ -1,0 +1,409 @@
+//! Browser tests of the wasm handle and its adapters, in headless Chromium
+//! (`wasm-bindgen-test-runner`). They mount the real handle into the test
+//! page, talk to the runner's own HTTP server, and wait on real events.
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::{Array, Function, Object, Promise, Reflect};
+use videoid_capture::CaptureHandle;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, HtmlIFrameElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+fn origin() -> String {
+    web_sys::window().unwrap().location().origin().unwrap()
+}
+
+/// A host element with an event log, and a mount div inside it.
+struct Host {
+    host: HtmlElement,
+    mount: Element,
+    log: Array,
+    _record: Vec<Closure<dyn FnMut(web_sys::CustomEvent)>>,
+}
+
+const EVENTS: [&str; 6] = [
+    "videoid-ready",
+    "videoid-state",
+    "videoid-complete",
+    "videoid-result",
+    "videoid-failed",
+    "videoid-cancel",
+];
+
+impl Host {
+    fn new() -> Host {
+        let host: HtmlElement = document()
+            .create_element("section")
+            .unwrap()
+            .dyn_into()
+            .unwrap();
+        let mount = document().create_element("div").unwrap();
+        host.append_child(&mount).unwrap();
+        document().body().unwrap().append_child(&host).unwrap();
+        let log = Array::new();
+        let mut record = Vec::new();
+        for name in EVENTS {
+            let log = log.clone();
+            let closure =
+                Closure::<dyn FnMut(web_sys::CustomEvent)>::new(move |e: web_sys::CustomEvent| {
+                    let entry = Object::new();
+                    Reflect::set(&entry, &"type".into(), &e.type_().into()).unwrap();
+                    Reflect::set(&entry, &"detail".into(), &e.detail()).unwrap();
+                    Reflect::set(&entry, &"bubbles".into(), &e.bubbles().into()).unwrap();
+                    Reflect::set(&entry, &"composed".into(), &e.composed().into()).unwrap();
+                    log.push(&entry);
+                });
+            host.add_event_listener_with_callback(name, closure.as_ref().unchecked_ref())
+                .unwrap();
+            record.push(closure);
+        }
+        Host {
+            host,
+            mount,
+            log,
+            _record: record,
+        }
+    }
+
+    fn handle(&self, props: &[(&str, &str)]) -> CaptureHandle {
+        CaptureHandle::new(self.host.clone(), self.mount.clone(), props_of(props)).unwrap()
+    }
+
+    fn events(&self, name: &str) -> Vec<JsValue> {
+        self.log
+            .iter()
+            .filter(|e| get(e, "type").as_string().as_deref() == Some(name))
+            .map(|e| get(&e, "detail"))
+            .collect()
+    }
+
+    /// Waits (polling every 20 ms, at most `ms`) until `name` has been emitted `count` times.
+    async fn wait_for(&self, name: &str, count: usize, ms: u32) -> Vec<JsValue> {
+        let mut waited = 0;
+        while self.events(name).len() < count && waited < ms {
+            sleep(20).await;
+            waited += 20;
+        }
+        self.events(name)
+    }
+
+    fn state(&self) -> String {
+        self.host.get_attribute("state").unwrap_or_default()
+    }
+
+    fn part(&self, part: &str) -> Option<Element> {
+        self.mount
+            .query_selector(&format!("[part~=\"{part}\"]"))
+            .unwrap()
+    }
+}
+
+impl Drop for Host {
+    fn drop(&mut self) {
+        self.host.remove();
+    }
+}
+
+fn props_of(pairs: &[(&str, &str)]) -> JsValue {
+    let props = Object::new();
+    for (k, v) in pairs {
+        Reflect::set(&props, &(*k).into(), &(*v).into()).unwrap();
+    }
+    props.into()
+}
+
+fn get(value: &JsValue, key: &str) -> JsValue {
+    Reflect::get(value, &key.into()).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn get_str(value: &JsValue, key: &str) -> String {
+    get(value, key).as_string().unwrap_or_default()
+}
+
+async fn sleep(ms: i32) {
+    let promise = Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    JsFuture::from(promise).await.unwrap();
+}
+
+/// Runs `code` inside the frame's own window (same-origin frames only).
+fn run_in_frame(frame: &HtmlIFrameElement, code: &str) {
+    let window = frame.content_window().unwrap();
+    let eval: Function = Reflect::get(&window, &"eval".into())
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    eval.call1(&window, &code.into()).unwrap();
+}
+
+#[wasm_bindgen_test]
+fn mounting_renders_the_idle_screen_and_says_ready() {
+    let host = Host::new();
+    let _handle = host.handle(&[("session-endpoint", "/api/session")]);
+    assert_eq!(host.state(), "idle");
+    let ready = host.events("videoid-ready");
+    assert_eq!(ready.len(), 1);
+    let entry = host.log.get(0);
+    assert_eq!(get(&entry, "bubbles"), JsValue::TRUE);
+    assert_eq!(get(&entry, "composed"), JsValue::TRUE);
+    for part in [
+        "container",
+        "stage",
+        "panel",
+        "title",
+        "message",
+        "actions",
+        "status",
+    ] {
+        assert!(host.part(part).is_some(), "part {part} is missing");
+    }
+    let status = host.part("status").unwrap();
+    assert_eq!(status.get_attribute("role").as_deref(), Some("status"));
+    assert_eq!(status.get_attribute("aria-live").as_deref(), Some("polite"));
+    let start = host.part("start-button").unwrap();
+    assert_eq!(start.text_content().as_deref(), Some("Start verification"));
+    assert_eq!(start.get_attribute("type").as_deref(), Some("button"));
+}
+
+#[wasm_bindgen_test]
+async fn invalid_attributes_fail_with_the_field_named() {
+    for (name, value) in [
+        ("inactivity-timeout", "abc"),
+        ("mode", "bogus"),
+        ("allowed-origins", "not a url"),
+    ] {
+        let host = Host::new();
+        let handle = host.handle(&[("session-endpoint", "/api/session"), (name, value)]);
+        handle.start();
+        let failed = host.events("videoid-failed");
+        assert_eq!(failed.len(), 1, "{name}");
+        assert_eq!(get_str(&failed[0], "code"), "Config.Invalid");
+        assert_eq!(get_str(&get(&failed[0], "detail"), "field"), name);
+        assert_eq!(get(&failed[0], "recoverable"), JsValue::FALSE);
+        assert_eq!(host.state(), "failed");
+        assert!(
+            host.part("retry-button").is_none(),
+            "no retry for a page bug"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_backend_error_keeps_its_status_and_offers_a_retry() {
+    let host = Host::new();
+    let handle = host.handle(&[("session-endpoint", "/no-such-endpoint"), ("lang", "nb")]);
+    handle.start();
+    let failed = host.wait_for("videoid-failed", 1, 5000).await;
+    assert_eq!(get_str(&failed[0], "code"), "Backend.Error");
+    assert_eq!(
+        get(&get(&failed[0], "detail"), "status").as_f64(),
+        Some(404.0)
+    );
+    assert_eq!(
+        get(&failed[0], "recoverable"),
+        JsValue::FALSE,
+        "a 404 will not heal by itself"
+    );
+    let message = host.part("message").unwrap().text_content().unwrap();
+    assert!(
+        message.contains("Serveren"),
+        "Norwegian message expected, got {message}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn an_unreachable_backend_is_a_network_failure() {
+    let host = Host::new();
+    let handle = host.handle(&[("session-endpoint", "http://127.0.0.1:9/session")]);
+    handle.start();
+    let failed = host.wait_for("videoid-failed", 1, 8000).await;
+    assert_eq!(get_str(&failed[0], "code"), "Network.Unreachable");
+    assert!(host.part("retry-button").is_some());
+    let status = host.part("status").unwrap().text_content().unwrap();
+    assert!(
+        status.contains("could not reach the server"),
+        "announced: {status}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_frame_from_a_disallowed_origin_is_never_shown() {
+    let host = Host::new();
+    let handle = host.handle(&[("capture-url", "https://evil.example/capture/")]);
+    handle.start();
+    let failed = host.events("videoid-failed");
+    assert_eq!(get_str(&failed[0], "code"), "Session.Invalid");
+    assert_eq!(
+        get_str(&get(&failed[0], "detail"), "reason"),
+        "origin-not-allowed"
+    );
+    assert!(host.part("frame").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn the_same_origin_load_check_completes_exactly_once() {
+    let host = Host::new();
+    let url = format!(
+        "{}/return-page?dossierId=d1&processId=p1&status=processing",
+        origin()
+    );
+    let handle = host.handle(&[("capture-url", &url)]);
+    handle.start();
+    assert_eq!(host.state(), "capturing");
+    let frame = host.part("frame").unwrap();
+    let allow = frame.get_attribute("allow").unwrap();
+    assert_eq!(
+        allow,
+        format!("camera {0}; microphone {0}; fullscreen", origin())
+    );
+    let complete = host.wait_for("videoid-complete", 1, 5000).await;
+    assert_eq!(complete.len(), 1);
+    assert_eq!(get_str(&complete[0], "dossierId"), "d1");
+    assert_eq!(get_str(&complete[0], "processId"), "p1");
+    assert_eq!(
+        host.state(),
+        "complete",
+        "no result endpoint: complete at once"
+    );
+    assert!(
+        host.part("frame").is_none(),
+        "the frame goes when the capture returns"
+    );
+    sleep(200).await;
+    assert_eq!(host.events("videoid-complete").len(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn only_well_formed_returns_from_our_own_frame_complete() {
+    let host = Host::new();
+    let url = format!("{}/capture-page", origin());
+    let handle = host.handle(&[("capture-url", &url), ("inactivity-timeout", "60")]);
+    handle.start();
+    let frame: HtmlIFrameElement = host.part("frame").unwrap().dyn_into().unwrap();
+    // Wait for the frame's document so that script can run inside it.
+    let mut waited = 0;
+    while frame.content_document().and_then(|d| d.body()).is_none() && waited < 5000 {
+        sleep(20).await;
+        waited += 20;
+    }
+    let good = r#"{source:"videoid-capture",v:1,type:"return",dossierId:"d1",processId:"p1",status:"processing"}"#;
+    // From the page itself: right origin, wrong source.
+    let window = web_sys::window().unwrap();
+    let message = js_sys::eval(&format!("({good})")).unwrap();
+    window.post_message(&message, "*").unwrap();
+    // From the frame, but malformed or of another protocol version.
+    run_in_frame(
+        &frame,
+        r#"parent.postMessage({source:"videoid-capture",v:2,type:"return",dossierId:"d1",processId:"p1",status:"x"}, "*")"#,
+    );
+    run_in_frame(
+        &frame,
+        r#"parent.postMessage({source:"videoid-capture",v:1,type:"return",dossierId:"../d",processId:"p1",status:"x"}, "*")"#,
+    );
+    run_in_frame(
+        &frame,
+        r#"parent.postMessage("videoid-capture:return", "*")"#,
+    );
+    sleep(300).await;
+    assert!(
+        host.events("videoid-complete").is_empty(),
+        "a forged or malformed return completed the flow"
+    );
+    assert_eq!(host.state(), "capturing");
+    // The real thing: from our own frame, on our own origin.
+    run_in_frame(
+        &frame,
+        &format!("parent.postMessage({good}, location.origin)"),
+    );
+    let complete = host.wait_for("videoid-complete", 1, 3000).await;
+    assert_eq!(complete.len(), 1);
+    assert_eq!(host.state(), "complete");
+}
+
+#[wasm_bindgen_test]
+async fn inactivity_aborts_and_activity_from_the_frame_defers_it() {
+    let host = Host::new();
+    let url = format!("{}/capture-page", origin());
+    let handle = host.handle(&[("capture-url", &url), ("inactivity-timeout", "1")]);
+    handle.start();
+    let frame: HtmlIFrameElement = host.part("frame").unwrap().dyn_into().unwrap();
+    let mut waited = 0;
+    while frame.content_document().and_then(|d| d.body()).is_none() && waited < 5000 {
+        sleep(20).await;
+        waited += 20;
+    }
+    // Keep the capture alive past its 1 s timeout with activity messages.
+    for _ in 0..4 {
+        sleep(400).await;
+        run_in_frame(
+            &frame,
+            r#"parent.postMessage({source:"videoid-capture",v:1,type:"activity"}, location.origin)"#,
+        );
+    }
+    assert_eq!(
+        host.state(),
+        "capturing",
+        "activity must reset the inactivity timer"
+    );
+    let failed = host.wait_for("videoid-failed", 1, 3000).await;
+    assert_eq!(get_str(&failed[0], "code"), "InactiveUser.Aborted");
+    assert!(host.part("frame").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn cancel_and_destroy_remove_the_frame_and_silence_the_element() {
+    let host = Host::new();
+    let url = format!("{}/capture-page", origin());
+    let handle = host.handle(&[("capture-url", &url), ("inactivity-timeout", "1")]);
+    handle.start();
+    assert!(host.part("frame").is_some());
+    handle.cancel();
+    assert_eq!(host.events("videoid-cancel").len(), 1);
+    assert_eq!(host.state(), "cancelled");
+    assert!(host.part("frame").is_none());
+    assert!(host.events("videoid-failed").is_empty());
+
+    handle.start();
+    assert_eq!(host.state(), "capturing", "start after cancel is a retry");
+    let before = host.log.length();
+    handle.destroy();
+    assert!(host.part("frame").is_none());
+    sleep(1300).await;
+    assert_eq!(
+        host.log.length(),
+        before,
+        "no event after destroy (the inactivity timer was stopped)"
+    );
+    drop(handle);
+    assert!(
+        host.part("container").is_none(),
+        "freeing the handle removes its markup"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn buttons_drive_the_flow() {
+    let host = Host::new();
+    let _handle = host.handle(&[("session-endpoint", "/no-such-endpoint")]);
+    let start: HtmlElement = host.part("start-button").unwrap().dyn_into().unwrap();
+    start.click();
+    let failed = host.wait_for("videoid-failed", 1, 5000).await;
+    assert_eq!(failed.len(), 1);
+    assert_eq!(
+        host.events("videoid-state").len(),
+        2,
+        "loading, then failed"
+    );
+}
