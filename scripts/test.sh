@@ -5,7 +5,10 @@ source "$(dirname "$0")/lib.sh"
 bash scripts/setup.sh --test
 export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"
 
-say "test 1/4: native (cargo test: core and the www servers)"
+say "test 1/4: native (cargo fmt, clippy on both targets, cargo test: core and the www servers)"
+cargo fmt --all -- --check
+cargo clippy --quiet --workspace --all-targets -- -D warnings
+cargo clippy --quiet --target wasm32-unknown-unknown --all-targets -- -D warnings
 cargo test --workspace --quiet
 
 say "test 2/4: wasm-bindgen-test in headless Chromium"

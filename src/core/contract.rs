@@ -270,7 +270,7 @@ pub fn parse_rfc3339_ms(s: &str) -> Option<f64> {
     Some((secs * 1000 + millis) as f64)
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::core::origin::Origin;

@@ -737,6 +737,6 @@ impl Flow {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 #[path = "flow_tests.rs"]
 mod tests;

@@ -165,7 +165,7 @@ pub fn text(lang: Lang, key: Text) -> &'static str {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 

@@ -171,7 +171,7 @@ pub fn resumed_return(resume: &ResumeRecord, ret: &ReturnRecord) -> Option<Retur
     ReturnParams::new(&ret.dossier_id, &ret.process_id, &ret.status)
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 
