@@ -3,5 +3,6 @@
 source "$(dirname "$0")/lib.sh"
 bash scripts/setup.sh
 bash scripts/build.sh
-cargo build --quiet --release -p videoid-www
-exec "$ROOT/target/release/videoid-www"
+# The demo server shares the test build (debug): no second compile of the server.
+cargo build --quiet -p videoid-www
+exec "$ROOT/target/debug/videoid-www"
