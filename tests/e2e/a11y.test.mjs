@@ -35,12 +35,6 @@ test('the status region is a polite live region that announces a failure', opts,
     );
     // A live region is only announced when it existed before the change.
     assert.equal(await page.evaluate(`(${statusNode})().__e2eOriginal === true`), true, 'the same region carries the announcement');
-
-    const focused = await page.evaluate(() => {
-      const el = document.querySelector('#capture');
-      return document.activeElement === el ? el.shadowRoot.activeElement?.getAttribute('part') : null;
-    });
-    assert.equal(focused, 'title', 'the failure screen moves focus to its title');
   });
 });
 
@@ -52,5 +46,24 @@ test('the start button is reachable by Tab and starts on Enter', opts, async (t)
     await page.keyboard.press('Enter');
     const loading = await waitForEvent(page, 'videoid-state', { match: 'loading' });
     assert.equal(loading.previous, 'idle');
+  });
+});
+
+test('a failure screen takes keyboard focus along to its title', opts, async (t) => {
+  await run(t, async ({ page }) => {
+    await goto(page, '?scenario=backend-error');
+    await part(page, 'start-button').waitFor({ state: 'visible' });
+    assert.ok(await tabTo(page, 'start-button'), 'Tab reaches the start button');
+    await page.keyboard.press('Enter');
+    await waitForEvent(page, 'videoid-failed', { match: 'Backend.Error' });
+    await waitForState(page, 'failed');
+    const focused = await page.evaluate(() => {
+      const el = document.querySelector('#capture');
+      return {
+        document: document.activeElement?.tagName.toLowerCase(),
+        part: document.activeElement === el ? el.shadowRoot.activeElement?.getAttribute('part') ?? null : null,
+      };
+    });
+    assert.deepEqual(focused, { document: 'videoid-capture', part: 'title' }, 'focus was in the element, so it moves to the new title');
   });
 });
