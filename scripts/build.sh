@@ -13,9 +13,15 @@ node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-t
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
   "$stage/videoid_capture_bg.wasm" -o "$stage/videoid_capture_bg.wasm"
 
-rm -rf "$out" && mkdir -p "$out"
-cp "$ROOT"/pkg-config/* "$out/"
-cp "$stage/videoid_capture.js" "$stage/videoid_capture_bg.wasm" "$out/"
+# Assemble beside pkg/, then swap: a server reading pkg/ never sees it half-built.
+next="$ROOT/target/pkg-next"
+rm -rf "$next" && mkdir -p "$next"
+cp "$ROOT"/pkg-config/* "$next/"
+cp "$stage/videoid_capture.js" "$stage/videoid_capture_bg.wasm" "$next/"
+rm -rf "$ROOT/target/pkg-old"
+[ -d "$out" ] && mv "$out" "$ROOT/target/pkg-old"
+mv "$next" "$out"
+rm -rf "$ROOT/target/pkg-old"
 
 wasm_gz=$(gzip -9c "$out/videoid_capture_bg.wasm" | wc -c)
 js_gz=$(cat "$out"/*.js | gzip -9c | wc -c)

@@ -2,19 +2,11 @@
 //! `postMessage` to the parent with an exact target origin.
 
 use js_sys::{Object, Reflect};
-use serde::Serialize;
 use wasm_bindgen::JsValue;
 use web_sys::{CustomEvent, CustomEventInit, HtmlElement};
 
 use crate::core::origin::Origin;
 use crate::core::protocol::{SOURCE, VERSION};
-
-/// Turns a serialisable value into a plain JS object (maps as objects, `None` as `null`).
-pub fn to_js<T: Serialize>(value: &T) -> JsValue {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .unwrap_or(JsValue::NULL)
-}
 
 /// Dispatches `name` with `detail` on the element, bubbling and composed.
 pub fn emit(host: &HtmlElement, name: &str, detail: &JsValue, parent: Option<&Origin>) {

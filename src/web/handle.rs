@@ -2,27 +2,28 @@
 //! feeds the flow and carries out its effects.
 
 use std::cell::{Cell, RefCell};
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
 
-use js_sys::{Object, Reflect};
+use js_sys::Reflect;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, Event, HtmlElement, MessageEvent};
 
 use super::backend;
-use super::events::{emit, to_js};
+use super::events::emit;
 use super::frame::{Frame, Popup};
+use super::read;
 use super::storage;
 use super::timers::Timer as JsTimer;
 use crate::core::config::{Config, Mode, ATTRIBUTES};
-use crate::core::contract::{ProcessAnswer, ProcessView, SessionAnswer};
+use crate::core::contract::ProcessView;
 use crate::core::failure::{Failure, SessionProblem};
 use crate::core::flow::{Effect, Emit, Flow, Input, State, Timer};
 use crate::core::i18n::{text, Lang, Text};
 use crate::core::origin::Origin;
-use crate::core::protocol::{Inbound, RawMessage, ResumeRecord, VERSION};
+use crate::core::protocol::{Inbound, ResumeRecord, VERSION};
 use crate::ui::{announcement, View};
 
 /// A listener the handle added, removed again on destroy.
@@ -39,12 +40,12 @@ struct Shared {
     host: HtmlElement,
     view: View,
     flow: RefCell<Flow>,
-    props: RefCell<HashMap<&'static str, String>>,
+    props: RefCell<Vec<(&'static str, String)>>,
     queue: RefCell<VecDeque<Input>>,
     busy: Cell<bool>,
     frame: RefCell<Option<Frame>>,
     popup: RefCell<Option<(Popup, JsTimer)>>,
-    timers: RefCell<HashMap<Timer, JsTimer>>,
+    timers: RefCell<Vec<(Timer, JsTimer)>>,
     last_process: RefCell<JsValue>,
     listeners: RefCell<Vec<Listener>>,
 }
@@ -55,11 +56,18 @@ pub struct CaptureHandle {
     shared: Rc<Shared>,
 }
 
-fn read_props(props: &JsValue) -> HashMap<&'static str, String> {
+fn read_props(props: &JsValue) -> Vec<(&'static str, String)> {
     ATTRIBUTES
         .iter()
         .filter_map(|name| super::get_string(props, name).map(|v| (*name, v)))
         .collect()
+}
+
+fn prop(props: &[(&'static str, String)], name: &str) -> Option<String> {
+    props
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| v.clone())
 }
 
 fn document_lang() -> Option<String> {
@@ -85,9 +93,7 @@ impl CaptureHandle {
         let view = View::build(&mount)
             .ok_or_else(|| JsValue::from_str("videoid-capture: cannot build the view"))?;
         let props = read_props(&props);
-        let lang = props
-            .get("lang")
-            .cloned()
+        let lang = prop(&props, "lang")
             .or_else(document_lang)
             .map(|l| Lang::from_tag(&l))
             .unwrap_or_default();
@@ -100,14 +106,14 @@ impl CaptureHandle {
             busy: Cell::new(false),
             frame: RefCell::new(None),
             popup: RefCell::new(None),
-            timers: RefCell::new(HashMap::new()),
+            timers: RefCell::new(Vec::new()),
             last_process: RefCell::new(JsValue::NULL),
             listeners: RefCell::new(Vec::new()),
         });
         Shared::listen(&shared);
         shared.render(false);
         let _ = shared.host.set_attribute("state", State::Idle.as_str());
-        shared.emit("videoid-ready", &Object::new().into());
+        shared.emit("videoid-ready", &read::object(&[]));
         if let Some(params) = storage::take_return() {
             let config = shared.config();
             Shared::feed(&shared, Input::Resume(config, params));
@@ -118,7 +124,7 @@ impl CaptureHandle {
     /// Takes new attribute values; they apply from the next start.
     pub fn update(&self, props: JsValue) {
         let props = read_props(&props);
-        let lang = props.get("lang").cloned().or_else(document_lang);
+        let lang = prop(&props, "lang").or_else(document_lang);
         *self.shared.props.borrow_mut() = props;
         if let Some(lang) = lang {
             self.shared
@@ -176,7 +182,7 @@ impl Shared {
         let page = Shared::page_origin().ok_or(Failure::InsecureContext)?;
         let props = self.props.borrow();
         let doc_lang = document_lang();
-        Config::parse(|name| props.get(name).cloned(), &page, doc_lang.as_deref())
+        Config::parse(|name| prop(&props, name), &page, doc_lang.as_deref())
     }
 
     fn parent_origin(&self) -> Option<Origin> {
@@ -237,9 +243,8 @@ impl Shared {
                     let answer = backend::request_session(&endpoint, mode, lang)
                         .await
                         .and_then(|v| {
-                            serde_wasm_bindgen::from_value::<SessionAnswer>(v).map_err(|_| {
-                                Failure::SessionInvalid(SessionProblem::MalformedAnswer)
-                            })
+                            read::session_answer(&v)
+                                .ok_or(Failure::SessionInvalid(SessionProblem::MalformedAnswer))
                         });
                     if let Some(shared) = weak.upgrade() {
                         let now_ms = now_ms();
@@ -265,11 +270,9 @@ impl Shared {
                     let raw = backend::request_result(&endpoint, &dossier_id, &process_id).await;
                     let Some(shared) = weak.upgrade() else { return };
                     let result = raw.and_then(|v| {
-                        let view = serde_wasm_bindgen::from_value::<ProcessAnswer>(v.clone())
+                        let view = read::process_answer(&v)
                             .map(ProcessView::from)
-                            .map_err(|_| {
-                                Failure::SessionInvalid(SessionProblem::MalformedAnswer)
-                            })?;
+                            .ok_or(Failure::SessionInvalid(SessionProblem::MalformedAnswer))?;
                         *shared.last_process.borrow_mut() = v;
                         Ok(view)
                     });
@@ -327,14 +330,15 @@ impl Shared {
             }
             Effect::StartTimer { attempt, timer, ms } => {
                 let fire = Shared::feeder(this, move || Some(Input::TimerFired { attempt, timer }));
-                // Replacing the old timer drops (clears) it.
-                match JsTimer::once(ms, fire) {
-                    Some(t) => this.timers.borrow_mut().insert(timer, t),
-                    None => this.timers.borrow_mut().remove(&timer),
-                };
+                // Dropping the old timer of the same kind clears it.
+                let mut timers = this.timers.borrow_mut();
+                timers.retain(|(kind, _)| *kind != timer);
+                if let Some(t) = JsTimer::once(ms, fire) {
+                    timers.push((timer, t));
+                }
             }
             Effect::ClearTimer(timer) => {
-                this.timers.borrow_mut().remove(&timer);
+                this.timers.borrow_mut().retain(|(kind, _)| *kind != timer);
             }
             Effect::Emit(event) => this.emit_flow_event(event),
             Effect::Render => this.render(true),
@@ -364,20 +368,21 @@ impl Shared {
         match event {
             Emit::State { state, previous } => {
                 let _ = self.host.set_attribute("state", state.as_str());
-                let detail = Object::new();
-                let _ = Reflect::set(&detail, &"state".into(), &state.as_str().into());
-                let _ = Reflect::set(&detail, &"previous".into(), &previous.as_str().into());
-                self.emit("videoid-state", &detail.into());
+                let detail = read::object(&[
+                    ("state", state.as_str().into()),
+                    ("previous", previous.as_str().into()),
+                ]);
+                self.emit("videoid-state", &detail);
             }
-            Emit::Complete(params) => self.emit("videoid-complete", &to_js(&params)),
+            Emit::Complete(params) => self.emit("videoid-complete", &read::return_params(&params)),
             Emit::Result(params, status) => {
-                let detail = to_js(&params);
+                let detail = read::return_params(&params);
                 let _ = Reflect::set(&detail, &"status".into(), &status.into());
                 let _ = Reflect::set(&detail, &"process".into(), &self.last_process.borrow());
                 self.emit("videoid-result", &detail);
             }
-            Emit::Failed(report) => self.emit("videoid-failed", &to_js(&report)),
-            Emit::Cancel => self.emit("videoid-cancel", &Object::new().into()),
+            Emit::Failed(report) => self.emit("videoid-failed", &read::failure_report(&report)),
+            Emit::Cancel => self.emit("videoid-cancel", &read::object(&[])),
         }
     }
 
@@ -387,13 +392,15 @@ impl Shared {
             let flow = self.flow.borrow();
             (flow.state(), flow.lang(), flow.screen())
         };
+        // Asked before drawing: drawing replaces the button that may hold focus.
+        let focus_inside = move_focus
+            && super::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.active_element())
+                .is_some_and(|a| a.is_same_node(Some(&self.host)));
         self.view
             .render(state, lang.tag(), &screen, &announcement(&screen));
-        let focus_inside = super::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.active_element())
-            .is_some_and(|a| a.is_same_node(Some(&self.host)));
-        if move_focus && focus_inside {
+        if focus_inside {
             match self.frame.borrow().as_ref() {
                 Some(frame) if state == State::Capturing => frame.focus(),
                 _ => self.view.focus_screen(false),
@@ -402,7 +409,7 @@ impl Shared {
     }
 
     fn on_message(this: &Rc<Shared>, event: &MessageEvent) {
-        let Ok(raw) = serde_wasm_bindgen::from_value::<RawMessage>(event.data()) else {
+        let Some(raw) = read::raw_message(&event.data()) else {
             return;
         };
         let Some(inbound) = raw.parse() else { return };

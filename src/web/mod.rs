@@ -7,6 +7,7 @@ pub mod handle;
 mod backend;
 mod events;
 mod frame;
+mod read;
 mod storage;
 mod timers;
 
