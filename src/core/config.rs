@@ -28,6 +28,8 @@ pub enum Mode {
     Embed,
     /// The frame where framing works, else the `fallback`.
     Auto,
+    /// Camera and microphone driven by the component itself.
+    Native,
 }
 
 /// Where the capture continues when the frame cannot show it.
@@ -37,6 +39,8 @@ pub enum Fallback {
     Popup,
     /// The whole page goes to the capture page and comes back.
     Redirect,
+    /// Native mode only: the hosted capture page, when the device cannot do the capture.
+    Embed,
     /// No fallback: the failure stands.
     None,
 }
@@ -136,14 +140,20 @@ impl Config {
         let mode = match attr("mode").as_deref().map(str::trim) {
             None | Some("") | Some("auto") => Mode::Auto,
             Some("embed") => Mode::Embed,
-            // `native` arrives with the native capture mode; until then it is refused.
+            Some("native") => Mode::Native,
             Some(_) => return Err(Failure::ConfigInvalid { field: "mode" }),
         };
-        let fallback = match attr("fallback").as_deref().map(str::trim) {
-            None | Some("") | Some("popup") => Fallback::Popup,
-            Some("redirect") => Fallback::Redirect,
-            Some("none") => Fallback::None,
-            Some(_) => return Err(Failure::ConfigInvalid { field: "fallback" }),
+        // The default fallback depends on the mode: a popup for `auto`; for
+        // `native` the typed failure, since the hosted page changes the look
+        // the site chose native for and needs a capture flow started for it.
+        let fallback = match (mode, attr("fallback").as_deref().map(str::trim)) {
+            (Mode::Native, None | Some("")) => Fallback::None,
+            (_, None | Some("")) => Fallback::Popup,
+            (Mode::Native, Some("embed")) => Fallback::Embed,
+            (Mode::Auto | Mode::Embed, Some("popup")) => Fallback::Popup,
+            (Mode::Auto | Mode::Embed, Some("redirect")) => Fallback::Redirect,
+            (_, Some("none")) => Fallback::None,
+            _ => return Err(Failure::ConfigInvalid { field: "fallback" }),
         };
         let session_endpoint = endpoint(attr("session-endpoint").as_deref(), "session-endpoint")?;
         let result_endpoint = endpoint(attr("result-endpoint").as_deref(), "result-endpoint")?;
@@ -288,7 +298,14 @@ mod tests {
     fn invalid_values_name_their_attribute() {
         let s = ("session-endpoint", "/s");
         assert_eq!(field(&[]), "session-endpoint");
-        assert_eq!(field(&[s, ("mode", "native")]), "mode");
+        assert_eq!(
+            field(&[s, ("mode", "native"), ("fallback", "popup")]),
+            "fallback"
+        );
+        assert_eq!(
+            field(&[s, ("mode", "auto"), ("fallback", "embed")]),
+            "fallback"
+        );
         assert_eq!(field(&[s, ("mode", "bogus")]), "mode");
         assert_eq!(
             field(&[s, ("inactivity-timeout", "abc")]),
@@ -333,6 +350,20 @@ mod tests {
             field(&[("capture-url", "http://evil.example/c")]),
             "capture-url"
         );
+    }
+
+    #[test]
+    fn native_mode_defaults_to_no_fallback_and_may_allow_embed() {
+        let c = parse(&[("session-endpoint", "/s"), ("mode", "native")]).unwrap();
+        assert_eq!((c.mode, c.fallback), (Mode::Native, Fallback::None));
+        assert_eq!(c.offered_fallback(), None);
+        let c = parse(&[
+            ("session-endpoint", "/s"),
+            ("mode", "native"),
+            ("fallback", "embed"),
+        ])
+        .unwrap();
+        assert_eq!(c.fallback, Fallback::Embed);
     }
 
     #[test]

@@ -4,6 +4,7 @@ use serde::Deserialize;
 
 use super::config::Config;
 use super::failure::{Failure, ProviderFailReason, SessionProblem};
+use super::native::NativeSession;
 use super::origin::HttpUrl;
 
 /// A dossier or process id: 1–128 characters of `[A-Za-z0-9._-]`.
@@ -31,8 +32,9 @@ impl Id {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SessionAnswer {
-    /// The capture URL from Assure's "Start capture flow".
-    pub url: String,
+    /// The capture URL from Assure's "Start capture flow" (embed; optional in native).
+    #[serde(default)]
+    pub url: Option<String>,
     /// The dossier the capture belongs to.
     pub dossier_id: String,
     /// The process, when the backend already knows it.
@@ -44,6 +46,18 @@ pub struct SessionAnswer {
     /// Whether the capture page may be framed by this site, as the backend checked it.
     #[serde(default)]
     pub framing: Option<String>,
+    /// Native: where artifacts go.
+    #[serde(default)]
+    pub upload_url: Option<String>,
+    /// Native: the bearer token for uploads.
+    #[serde(default)]
+    pub upload_token: Option<String>,
+    /// Native: the steps to capture, in order.
+    #[serde(default)]
+    pub steps: Option<Vec<String>>,
+    /// Native: whether a picked image may replace the camera for document steps.
+    #[serde(default)]
+    pub file_fallback: Option<bool>,
 }
 
 /// Whether the hosted page can be framed here, as the backend found out.
@@ -77,7 +91,7 @@ impl CaptureSession {
         config: &Config,
         now_ms: f64,
     ) -> Result<CaptureSession, Failure> {
-        let url = HttpUrl::parse(answer.url.trim())
+        let url = HttpUrl::parse(answer.url.as_deref().unwrap_or("").trim())
             .map_err(|_| Failure::SessionInvalid(SessionProblem::BadUrl))?;
         if !config.allows(url.origin()) {
             return Err(Failure::SessionInvalid(SessionProblem::OriginNotAllowed));
@@ -88,13 +102,7 @@ impl CaptureSession {
             None => None,
             Some(p) => Some(Id::parse(p).ok_or(Failure::SessionInvalid(SessionProblem::BadId))?),
         };
-        if let Some(expires) = answer.expires_at.as_deref() {
-            let at = parse_rfc3339_ms(expires)
-                .ok_or(Failure::SessionInvalid(SessionProblem::MalformedAnswer))?;
-            if at <= now_ms {
-                return Err(Failure::SessionExpired);
-            }
-        }
+        check_expiry(answer, now_ms)?;
         let framing = match answer.framing.as_deref() {
             Some("allowed") => Framing::Allowed,
             Some("denied") => Framing::Denied,
@@ -120,6 +128,62 @@ impl CaptureSession {
             framing: Framing::Unknown,
         })
     }
+}
+
+/// A native capture session that passed every check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NativeCaptureSession {
+    /// The dossier.
+    pub dossier_id: Id,
+    /// The process the artifacts belong to.
+    pub process_id: Id,
+    /// Uploads and steps.
+    pub native: NativeSession,
+    /// The hosted page to fall back to, when the answer has an allowed `url`.
+    pub embed: Option<CaptureSession>,
+}
+
+impl NativeCaptureSession {
+    /// Checks a native backend answer against the configuration at time `now_ms`.
+    pub fn from_answer(
+        answer: &SessionAnswer,
+        config: &Config,
+        now_ms: f64,
+    ) -> Result<NativeCaptureSession, Failure> {
+        let malformed = Failure::SessionInvalid(SessionProblem::MalformedAnswer);
+        let bad_id = Failure::SessionInvalid(SessionProblem::BadId);
+        let dossier_id = Id::parse(&answer.dossier_id).ok_or(bad_id.clone())?;
+        let process_id = Id::parse(answer.process_id.as_deref().unwrap_or("")).ok_or(bad_id)?;
+        check_expiry(answer, now_ms)?;
+        let native = NativeSession::parse(
+            answer.upload_url.as_deref().ok_or(malformed.clone())?,
+            answer.upload_token.as_deref().ok_or(malformed.clone())?,
+            answer.steps.as_deref().ok_or(malformed.clone())?,
+            answer.file_fallback.unwrap_or(false),
+        )
+        .ok_or(malformed)?;
+        let embed = answer
+            .url
+            .as_ref()
+            .and_then(|_| CaptureSession::from_answer(answer, config, now_ms).ok());
+        Ok(NativeCaptureSession {
+            dossier_id,
+            process_id,
+            native,
+            embed,
+        })
+    }
+}
+
+fn check_expiry(answer: &SessionAnswer, now_ms: f64) -> Result<(), Failure> {
+    if let Some(expires) = answer.expires_at.as_deref() {
+        let at = parse_rfc3339_ms(expires)
+            .ok_or(Failure::SessionInvalid(SessionProblem::MalformedAnswer))?;
+        if at <= now_ms {
+            return Err(Failure::SessionExpired);
+        }
+    }
+    Ok(())
 }
 
 /// An Assure process status.
@@ -335,8 +399,38 @@ mod tests {
             check(r#"{"url":"http://127.0.0.1:8081/c","dossierId":"d","expiresAt":"soon"}"#),
             Err(Failure::SessionInvalid(SessionProblem::MalformedAnswer))
         );
-        assert!(answer(r#"{"dossierId":"d"}"#).is_err(), "url is required");
+        assert_eq!(
+            check(r#"{"dossierId":"d"}"#),
+            Err(Failure::SessionInvalid(SessionProblem::BadUrl)),
+            "embed needs a url"
+        );
         assert!(answer(r#"{"url":5,"dossierId":"d"}"#).is_err());
+    }
+
+    #[test]
+    fn native_answers_are_checked() {
+        let native =
+            |json: &str| NativeCaptureSession::from_answer(&answer(json).unwrap(), &config(), NOW);
+        let ok = native(
+            r#"{"dossierId":"d1","processId":"p1","uploadUrl":"/api/videoid/upload","uploadToken":"tok_0123456789abcdef","steps":["front","selfie"],"fileFallback":true}"#,
+        )
+        .unwrap();
+        assert_eq!(ok.process_id.as_str(), "p1");
+        assert!(ok.native.file_fallback);
+        assert!(ok.embed.is_none());
+        let with_url = native(
+            r#"{"url":"http://127.0.0.1:8081/capture/","dossierId":"d1","processId":"p1","uploadUrl":"/u","uploadToken":"tok_0123456789abcdef","steps":["video"]}"#,
+        )
+        .unwrap();
+        assert!(with_url.embed.is_some());
+        for bad in [
+            r#"{"dossierId":"d1","uploadUrl":"/u","uploadToken":"tok_0123456789abcdef","steps":["front"]}"#,
+            r#"{"dossierId":"d1","processId":"p1","uploadToken":"tok_0123456789abcdef","steps":["front"]}"#,
+            r#"{"dossierId":"d1","processId":"p1","uploadUrl":"/u","uploadToken":"tok_0123456789abcdef","steps":[]}"#,
+            r#"{"dossierId":"d1","processId":"p1","uploadUrl":"javascript:x","uploadToken":"tok_0123456789abcdef","steps":["front"]}"#,
+        ] {
+            assert!(native(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

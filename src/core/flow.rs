@@ -6,10 +6,13 @@
 //! attempt it belongs to, so answers and timers from an earlier attempt are
 //! dropped instead of disturbing a retry.
 
-use super::config::{Config, Fallback};
-use super::contract::{CaptureSession, Framing, ProcessStatus, ProcessView, SessionAnswer};
+use super::config::{Config, Fallback, Mode};
+use super::contract::{
+    CaptureSession, Framing, NativeCaptureSession, ProcessStatus, ProcessView, SessionAnswer,
+};
 use super::failure::{Failure, FailureReport};
 use super::i18n::{text, Lang, Text};
+use super::native::{NativeCapture, NativeEffect, NativeInput, Outcome, Phase, Step};
 use super::protocol::ReturnParams;
 
 /// How many times a result that is not final yet is polled again.
@@ -65,6 +68,8 @@ pub enum Surface {
     Popup,
     /// The whole page went there.
     Redirect,
+    /// The component's own camera capture.
+    Native,
 }
 
 /// The timers the flow runs; one of each at most.
@@ -93,6 +98,8 @@ pub enum Input {
         answer: Result<SessionAnswer, Failure>,
         /// Unix time in ms.
         now_ms: f64,
+        /// Randomness for the digits the user reads aloud (native).
+        seed: u32,
     },
     /// The frame fired `load`.
     FrameLoaded {
@@ -136,6 +143,13 @@ pub enum Input {
     PopupClosed {
         /// The attempt whose popup it was.
         attempt: u32,
+    },
+    /// Something in the native capture (a button, the camera, an upload).
+    Native {
+        /// The attempt it belongs to.
+        attempt: u32,
+        /// What happened.
+        input: NativeInput,
     },
     /// `cancel()` or the cancel button.
     Cancel,
@@ -224,6 +238,13 @@ pub enum Effect {
         /// The process.
         process_id: String,
     },
+    /// Carry out a native capture effect.
+    Native {
+        /// The attempt it belongs to.
+        attempt: u32,
+        /// What to do.
+        effect: NativeEffect,
+    },
     /// Dispatch an event (and post it to the parent if asked to).
     Emit(Emit),
     /// Draw the screen again.
@@ -241,6 +262,14 @@ pub enum Action {
     Fallback,
     /// Leave the capture.
     Cancel,
+    /// Take the still, or record the video.
+    Capture,
+    /// Discard the capture and take it again.
+    Retake,
+    /// Keep the capture and upload it.
+    Confirm,
+    /// Use the other camera.
+    SwitchCamera,
 }
 
 impl Action {
@@ -251,6 +280,10 @@ impl Action {
             Action::Retry => "retry",
             Action::Fallback => "fallback",
             Action::Cancel => "cancel",
+            Action::Capture => "capture",
+            Action::Retake => "retake",
+            Action::Confirm => "confirm",
+            Action::SwitchCamera => "switch-camera",
         }
     }
 }
@@ -266,6 +299,23 @@ pub struct Screen {
     pub actions: Vec<(Action, &'static str)>,
     /// Whether work is in progress (a spinner, `aria-busy`).
     pub busy: bool,
+    /// Native: what the capture shows now.
+    pub native: Option<NativeScreen>,
+}
+
+/// The native capture's part of the screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NativeScreen {
+    /// The `step` attribute: `front`, `back`, `selfie`, `video`, or `upload`.
+    pub step: &'static str,
+    /// Where the step is.
+    pub phase: Phase,
+    /// What to do now, in a sentence.
+    pub hint: &'static str,
+    /// Steps uploaded and in all.
+    pub progress: (usize, usize),
+    /// The digits to read aloud, in the video step.
+    pub digits: Option<String>,
 }
 
 /// The capture flow of one element.
@@ -282,6 +332,8 @@ pub struct Flow {
     polls: u32,
     popup_blocked: bool,
     destroyed: bool,
+    native: Option<NativeCapture>,
+    native_ids: Option<(String, String)>,
 }
 
 fn poll_delay_ms(polls: u32) -> u32 {
@@ -308,6 +360,8 @@ impl Flow {
             polls: 0,
             popup_blocked: false,
             destroyed: false,
+            native: None,
+            native_ids: None,
         }
     }
 
@@ -395,7 +449,22 @@ impl Flow {
                 attempt,
                 answer,
                 now_ms,
+                seed,
             } if attempt == current && self.state == State::Loading => {
+                let native = self.config.as_ref().is_some_and(|c| c.mode == Mode::Native);
+                if native {
+                    let session = match (answer, &self.config) {
+                        (Ok(answer), Some(config)) => {
+                            NativeCaptureSession::from_answer(&answer, config, now_ms)
+                        }
+                        (Err(failure), _) => Err(failure),
+                        (Ok(_), None) => Err(Failure::ConfigInvalid {
+                            field: "session-endpoint",
+                        }),
+                    };
+                    self.begin_native(session, seed, &mut fx);
+                    return fx;
+                }
                 let session = match (answer, &self.config) {
                     (Ok(answer), Some(config)) => {
                         CaptureSession::from_answer(&answer, config, now_ms)
@@ -462,6 +531,11 @@ impl Flow {
             {
                 self.cancel_now(&mut fx);
             }
+            Input::Native { attempt, input }
+                if attempt == current && self.capturing_in(Surface::Native) =>
+            {
+                self.native_input(input, &mut fx);
+            }
             Input::Cancel if matches!(self.state, State::Loading | State::Capturing) => {
                 self.cancel_now(&mut fx)
             }
@@ -481,6 +555,8 @@ impl Flow {
         self.completion = None;
         self.polls = 0;
         self.popup_blocked = false;
+        self.native = None;
+        self.native_ids = None;
         match config {
             Ok(config) => {
                 self.lang = config.lang;
@@ -506,8 +582,13 @@ impl Flow {
         match self.surface {
             Surface::Frame => fx.push(Effect::RemoveFrame),
             Surface::Popup => fx.push(Effect::ClosePopup),
+            Surface::Native => fx.push(Effect::Native {
+                attempt: self.attempt,
+                effect: NativeEffect::StopCamera,
+            }),
             Surface::None | Surface::Redirect => {}
         }
+        self.native = None;
         self.surface = Surface::None;
         fx.extend([Timer::Load, Timer::Inactivity, Timer::Poll].map(Effect::ClearTimer));
     }
@@ -565,6 +646,86 @@ impl Flow {
         });
         self.start_inactivity(fx);
         self.go(State::Capturing, fx);
+    }
+
+    fn native_effects(&self, effects: Vec<NativeEffect>, fx: &mut Vec<Effect>) {
+        let attempt = self.attempt;
+        fx.extend(
+            effects
+                .into_iter()
+                .map(|effect| Effect::Native { attempt, effect }),
+        );
+    }
+
+    fn begin_native(
+        &mut self,
+        session: Result<NativeCaptureSession, Failure>,
+        seed: u32,
+        fx: &mut Vec<Effect>,
+    ) {
+        let session = match session {
+            Ok(session) => session,
+            Err(failure) => return self.fail(failure, fx),
+        };
+        let embed_allowed = session.embed.is_some()
+            && self
+                .config
+                .as_ref()
+                .is_some_and(|c| c.fallback == Fallback::Embed);
+        self.native_ids = Some((
+            session.dossier_id.as_str().to_string(),
+            session.process_id.as_str().to_string(),
+        ));
+        self.session = session.embed;
+        let (capture, effects) = NativeCapture::new(session.native, embed_allowed, seed);
+        self.native = Some(capture);
+        self.surface = Surface::Native;
+        self.native_effects(effects, fx);
+        self.start_inactivity(fx);
+        self.go(State::Capturing, fx);
+    }
+
+    fn native_input(&mut self, input: NativeInput, fx: &mut Vec<Effect>) {
+        // Any button the user presses, and any step forward, shows someone is there.
+        let alive = matches!(
+            input,
+            NativeInput::Shutter
+                | NativeInput::Retake
+                | NativeInput::Confirm
+                | NativeInput::FileChosen
+                | NativeInput::SwitchCamera
+                | NativeInput::Captured
+                | NativeInput::Uploaded(Ok(()))
+        );
+        let Some(native) = self.native.as_mut() else {
+            return;
+        };
+        let (effects, outcome) = native.on(input);
+        self.native_effects(effects, fx);
+        match outcome {
+            Outcome::Continue => {
+                if alive {
+                    self.start_inactivity(fx);
+                }
+                fx.push(Effect::Render);
+            }
+            Outcome::Done => {
+                let ids = self.native_ids.clone().unwrap_or_default();
+                match ReturnParams::new(&ids.0, &ids.1, "processing") {
+                    Some(params) => self.complete_capture(params, fx),
+                    None => self.fail(
+                        Failure::SessionInvalid(super::failure::SessionProblem::BadId),
+                        fx,
+                    ),
+                }
+            }
+            Outcome::Fail(failure) => self.fail(failure, fx),
+            Outcome::Embed(_) => {
+                self.stop_capture(fx);
+                let session = self.session.clone().ok_or(Failure::DeviceUnsupported);
+                self.begin_capture(session, fx);
+            }
+        }
     }
 
     fn complete_capture(&mut self, params: ReturnParams, fx: &mut Vec<Effect>) {
@@ -646,7 +807,7 @@ impl Flow {
                 });
                 self.start_inactivity(fx);
             }
-            Fallback::Redirect | Fallback::None => {
+            Fallback::Redirect | Fallback::Embed | Fallback::None => {
                 self.surface = Surface::Redirect;
                 fx.push(Effect::Redirect {
                     url,
@@ -677,6 +838,34 @@ impl Flow {
             State::Loading => {
                 actions.push((Action::Cancel, t(Text::Cancel)));
                 (Text::LoadingTitle, String::new(), true)
+            }
+            State::Capturing if self.surface == Surface::Native => {
+                actions.push((Action::Cancel, t(Text::Cancel)));
+                if let Some(native) = &self.native {
+                    let mut own = match native.phase() {
+                        Phase::Live if native.step() == Step::Video => {
+                            vec![(Action::Capture, t(Text::Record))]
+                        }
+                        Phase::Live => vec![
+                            (Action::Capture, t(Text::Capture)),
+                            (Action::SwitchCamera, t(Text::SwitchCamera)),
+                        ],
+                        Phase::Review => vec![
+                            (Action::Retake, t(Text::Retake)),
+                            (Action::Confirm, t(Text::Confirm)),
+                        ],
+                        _ => vec![],
+                    };
+                    own.append(&mut actions);
+                    actions = own;
+                }
+                let busy = self.native.as_ref().is_some_and(|n| {
+                    matches!(
+                        n.phase(),
+                        Phase::Opening | Phase::Uploading | Phase::Finishing | Phase::Recording
+                    )
+                });
+                (Text::CapturingTitle, String::new(), busy)
             }
             State::Capturing => {
                 let message = match self.surface {
@@ -733,7 +922,44 @@ impl Flow {
             message,
             actions,
             busy,
+            native: self.native_screen(),
         }
+    }
+
+    fn native_screen(&self) -> Option<NativeScreen> {
+        let native = self
+            .native
+            .as_ref()
+            .filter(|_| self.state == State::Capturing)?;
+        let step = native.step();
+        let phase = native.phase();
+        let hint = match (phase, step) {
+            (Phase::Opening, _) => Text::HintOpening,
+            (Phase::Paused, _) => Text::HintPaused,
+            (Phase::FilePick, _) => Text::HintFile,
+            (Phase::Review, _) => Text::HintReview,
+            (Phase::Recording, _) => Text::HintRecording,
+            (Phase::Uploading, _) => Text::HintUploading,
+            (Phase::Finishing, _) => Text::HintFinishing,
+            (Phase::Live, Step::Front) => Text::HintFront,
+            (Phase::Live, Step::Back) => Text::HintBack,
+            (Phase::Live, Step::Selfie) => Text::HintSelfie,
+            (Phase::Live, Step::Video) => Text::HintVideo,
+        };
+        let uploading = matches!(phase, Phase::Uploading | Phase::Finishing);
+        Some(NativeScreen {
+            step: if uploading { "upload" } else { step.as_str() },
+            phase,
+            hint: text(self.lang, hint),
+            progress: native.progress(),
+            digits: (step == Step::Video).then(|| {
+                native
+                    .digits()
+                    .iter()
+                    .map(|d| char::from(b'0' + d))
+                    .collect()
+            }),
+        })
     }
 }
 

@@ -1,6 +1,7 @@
 use super::*;
 use crate::core::contract::{ProcessAnswer, SessionAnswer};
 use crate::core::failure::ProviderFailReason;
+use crate::core::native::{NativeEffect, NativeInput};
 use crate::core::origin::Origin;
 use std::collections::HashMap;
 
@@ -66,6 +67,7 @@ fn capturing() -> Flow {
         attempt: 1,
         answer: answer("allowed"),
         now_ms: NOW,
+        seed: 1,
     });
     assert!(fx.iter().any(
         |e| matches!(e, Effect::ShowFrame { origin, .. } if origin == "http://127.0.0.1:8081")
@@ -279,6 +281,7 @@ fn session_failures_are_typed_and_retry_starts_a_new_attempt() {
         attempt: 1,
         answer: Err(Failure::NetworkUnreachable),
         now_ms: NOW,
+        seed: 1,
     });
     assert_eq!(failed_code(&fx), Some("Network.Unreachable"));
     assert_eq!(flow.screen().actions, vec![(Action::Retry, "Try again")]);
@@ -292,7 +295,8 @@ fn session_failures_are_typed_and_retry_starts_a_new_attempt() {
         .step(Input::SessionLoaded {
             attempt: 1,
             answer: answer("allowed"),
-            now_ms: NOW
+            now_ms: NOW,
+            seed: 1
         })
         .is_empty());
     assert_eq!(flow.state(), State::Loading);
@@ -309,6 +313,7 @@ fn disallowed_capture_origins_never_show_a_frame() {
         attempt: 1,
         answer: answer("allowed"),
         now_ms: NOW,
+        seed: 1,
     });
     assert_eq!(failed_code(&fx), Some("Session.Invalid"));
     assert!(!fx.iter().any(|e| matches!(e, Effect::ShowFrame { .. })));
@@ -346,6 +351,7 @@ fn framing_denied_by_the_backend_check_fails_at_once() {
         attempt: 1,
         answer: answer("denied"),
         now_ms: NOW,
+        seed: 1,
     });
     assert!(!fx.iter().any(|e| matches!(e, Effect::ShowFrame { .. })));
     let report = emitted(&fx).into_iter().find_map(|e| match e {
@@ -370,6 +376,7 @@ fn embed_mode_offers_no_fallback_and_redirect_mode_redirects() {
         attempt: 1,
         answer: answer("denied"),
         now_ms: NOW,
+        seed: 1,
     });
     assert!(flow.step(Input::OpenFallback).is_empty());
     assert!(!flow
@@ -384,6 +391,7 @@ fn embed_mode_offers_no_fallback_and_redirect_mode_redirects() {
         attempt: 1,
         answer: answer("denied"),
         now_ms: NOW,
+        seed: 1,
     });
     let fx = flow.step(Input::OpenFallback);
     assert!(fx.contains(&Effect::Redirect {
@@ -508,6 +516,144 @@ fn screens_are_localised() {
     assert_eq!(flow.screen().title, "Preparing the verification…");
 }
 
+fn native_answer(extra: &str) -> Result<SessionAnswer, Failure> {
+    Ok(serde_json::from_str(&format!(
+        r#"{{"dossierId":"d1","processId":"p1","uploadUrl":"/api/videoid/upload","uploadToken":"tok_0123456789abcdef","steps":["front","selfie"]{extra}}}"#
+    ))
+    .unwrap())
+}
+
+fn native_flow(extra_config: &[(&str, &str)], extra_answer: &str) -> (Flow, Vec<Effect>) {
+    let mut flow = Flow::new(Lang::En);
+    let mut config = vec![("mode", "native")];
+    config.extend_from_slice(extra_config);
+    flow.step(Input::Start(config_with(&config)));
+    let fx = flow.step(Input::SessionLoaded {
+        attempt: 1,
+        answer: native_answer(extra_answer),
+        now_ms: NOW,
+        seed: 1,
+    });
+    (flow, fx)
+}
+
+fn native(flow: &mut Flow, input: NativeInput) -> Vec<Effect> {
+    flow.step(Input::Native { attempt: 1, input })
+}
+
+fn stops_camera(fx: &[Effect]) -> bool {
+    fx.contains(&Effect::Native {
+        attempt: 1,
+        effect: NativeEffect::StopCamera,
+    })
+}
+
+#[test]
+fn native_capture_runs_every_step_then_completes_and_polls() {
+    let (mut flow, fx) = native_flow(&[], "");
+    assert_eq!(flow.state(), State::Capturing);
+    assert_eq!(flow.surface(), Surface::Native);
+    assert!(fx.iter().any(|e| matches!(
+        e,
+        Effect::Native {
+            effect: NativeEffect::OpenCamera { .. },
+            ..
+        }
+    )));
+    assert_eq!(flow.screen().native.unwrap().step, "front");
+    for _ in 0..2 {
+        native(&mut flow, NativeInput::CameraReady);
+        assert_eq!(flow.screen().actions[0].0, Action::Capture);
+        native(&mut flow, NativeInput::Shutter);
+        let fx = native(&mut flow, NativeInput::Captured);
+        assert!(
+            fx.iter().any(|e| matches!(
+                e,
+                Effect::StartTimer {
+                    timer: Timer::Inactivity,
+                    ..
+                }
+            )),
+            "progress resets inactivity"
+        );
+        assert_eq!(flow.screen().actions[1].0, Action::Confirm);
+        native(&mut flow, NativeInput::Confirm);
+        assert_eq!(flow.screen().native.unwrap().step, "upload");
+        native(&mut flow, NativeInput::Uploaded(Ok(())));
+    }
+    let fx = native(&mut flow, NativeInput::Completed(Ok(())));
+    assert!(stops_camera(&fx));
+    assert!(emitted(&fx).contains(&Emit::Complete(ret())));
+    assert_eq!(flow.state(), State::Completing);
+    assert!(flow.screen().native.is_none());
+}
+
+#[test]
+fn native_failures_release_the_camera() {
+    let (mut flow, _) = native_flow(&[], "");
+    let fx = native(
+        &mut flow,
+        NativeInput::CameraFailed(crate::core::native::MediaError {
+            name: "NotReadableError".into(),
+            message: String::new(),
+            device: crate::core::native::Device::Camera,
+        }),
+    );
+    assert_eq!(failed_code(&fx), Some("Device.InUse"));
+    assert!(stops_camera(&fx));
+
+    for end in [
+        Input::Cancel,
+        Input::TimerFired {
+            attempt: 1,
+            timer: Timer::Inactivity,
+        },
+        Input::Destroy,
+    ] {
+        let (mut flow, _) = native_flow(&[], "");
+        native(&mut flow, NativeInput::CameraReady);
+        let fx = flow.step(end.clone());
+        assert!(stops_camera(&fx), "{end:?} must stop the camera");
+    }
+}
+
+#[test]
+fn native_answers_without_upload_fields_are_invalid_sessions() {
+    let mut flow = Flow::new(Lang::En);
+    flow.step(Input::Start(config_with(&[("mode", "native")])));
+    let fx = flow.step(Input::SessionLoaded {
+        attempt: 1,
+        answer: answer("allowed"),
+        now_ms: NOW,
+        seed: 1,
+    });
+    assert_eq!(failed_code(&fx), Some("Session.Invalid"));
+}
+
+#[test]
+fn native_can_fall_back_to_the_hosted_page_when_the_host_allows_it() {
+    let url = r#","url":"http://127.0.0.1:8081/capture/#/artifact=a1""#;
+    let (mut flow, _) = native_flow(&[("fallback", "embed")], url);
+    native(&mut flow, NativeInput::CameraReady);
+    native(&mut flow, NativeInput::Shutter);
+    native(&mut flow, NativeInput::Captured);
+    native(&mut flow, NativeInput::Confirm);
+    native(&mut flow, NativeInput::Uploaded(Ok(())));
+    let fx = native(
+        &mut flow,
+        NativeInput::CameraFailed(crate::core::native::MediaError {
+            name: "NotAllowedError".into(),
+            message: String::new(),
+            device: crate::core::native::Device::Camera,
+        }),
+    );
+    assert!(stops_camera(&fx));
+    assert!(fx.iter().any(|e| matches!(e, Effect::ShowFrame { .. })));
+    assert_eq!(flow.surface(), Surface::Frame);
+    assert_eq!(flow.state(), State::Capturing);
+    assert_eq!(failed_code(&fx), None);
+}
+
 mod props {
     use super::*;
     use proptest::prelude::*;
@@ -521,12 +667,14 @@ mod props {
             attempt.clone().prop_map(|attempt| Input::SessionLoaded {
                 attempt,
                 answer: answer("allowed"),
-                now_ms: NOW
+                now_ms: NOW,
+                seed: 1
             }),
             attempt.clone().prop_map(|attempt| Input::SessionLoaded {
                 attempt,
                 answer: Err(Failure::NetworkUnreachable),
-                now_ms: NOW
+                now_ms: NOW,
+                seed: 1
             }),
             attempt
                 .clone()

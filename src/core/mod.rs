@@ -7,5 +7,6 @@ pub mod contract;
 pub mod failure;
 pub mod flow;
 pub mod i18n;
+pub mod native;
 pub mod origin;
 pub mod protocol;

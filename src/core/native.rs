@@ -1,0 +1,933 @@
+//! Native capture: the steps the component drives itself with camera and
+//! microphone (document front and back, selfie, liveness video), their
+//! uploads, and how device errors become typed failures.
+//!
+//! [`NativeCapture`] is a sub-machine of [`crate::core::flow::Flow`] while the
+//! flow is capturing in native mode: it takes [`NativeInput`]s and returns
+//! effects plus what the whole flow should do next ([`Outcome`]).
+
+use super::failure::Failure;
+
+/// One artifact of a native capture, in the order the user takes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// The document's front, as a still.
+    Front,
+    /// The document's back, as a still (only when the document has one).
+    Back,
+    /// The user's face, as a still.
+    Selfie,
+    /// A short video with sound: the user reads digits aloud.
+    Video,
+}
+
+impl Step {
+    /// The name used in `steps`, the upload URL and the `step` attribute.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Step::Front => "front",
+            Step::Back => "back",
+            Step::Selfie => "selfie",
+            Step::Video => "video",
+        }
+    }
+
+    /// Reads a step name.
+    pub fn parse(s: &str) -> Option<Step> {
+        match s {
+            "front" => Some(Step::Front),
+            "back" => Some(Step::Back),
+            "selfie" => Some(Step::Selfie),
+            "video" => Some(Step::Video),
+            _ => None,
+        }
+    }
+
+    /// Which camera suits the step: the rear one for documents, the front one for the face.
+    pub fn facing(self) -> Facing {
+        match self {
+            Step::Front | Step::Back => Facing::Environment,
+            Step::Selfie | Step::Video => Facing::User,
+        }
+    }
+
+    /// Whether the step records sound.
+    pub fn needs_microphone(self) -> bool {
+        self == Step::Video
+    }
+
+    /// Whether a picked image file can stand in for the camera.
+    pub fn is_document(self) -> bool {
+        matches!(self, Step::Front | Step::Back)
+    }
+}
+
+/// Which way a camera looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Facing {
+    /// Towards the user (selfie camera).
+    User,
+    /// Away from the user (rear camera).
+    Environment,
+}
+
+impl Facing {
+    /// The `facingMode` constraint value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Facing::User => "user",
+            Facing::Environment => "environment",
+        }
+    }
+
+    fn other(self) -> Facing {
+        match self {
+            Facing::User => Facing::Environment,
+            Facing::Environment => Facing::User,
+        }
+    }
+}
+
+/// The kind of device a `getUserMedia` call asked for (one kind per call, so
+/// that a denial names the right device).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Device {
+    /// Video.
+    Camera,
+    /// Audio.
+    Microphone,
+}
+
+/// Video constraints, from strict to lenient; a step moves down the ladder
+/// when the browser answers `OverconstrainedError`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quality {
+    /// At least 1280×720, ideally 1920×1080: documents stay legible.
+    Document,
+    /// Ideally 1280×720, no minimum.
+    Ideal,
+    /// Any video at all.
+    Any,
+}
+
+impl Quality {
+    fn relaxed(self) -> Option<Quality> {
+        match self {
+            Quality::Document => Some(Quality::Ideal),
+            Quality::Ideal => Some(Quality::Any),
+            Quality::Any => None,
+        }
+    }
+}
+
+/// A failed media request: the `DOMException` name and message, and what was asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MediaError {
+    /// `NotAllowedError`, `NotFoundError`, …
+    pub name: String,
+    /// The exception's message (only read to spot a permissions-policy block).
+    pub message: String,
+    /// The kind of device asked for.
+    pub device: Device,
+}
+
+/// What a media error means for the user, or `None` when a laxer request may work.
+pub fn media_failure(error: &MediaError) -> Option<Failure> {
+    let policy = error.message.to_ascii_lowercase().contains("policy");
+    Some(match error.name.as_str() {
+        "NotAllowedError" | "PermissionDeniedError" if policy => Failure::BlockedByPolicy,
+        "NotAllowedError" | "PermissionDeniedError" => match error.device {
+            Device::Camera => Failure::CameraDenied,
+            Device::Microphone => Failure::MicrophoneDenied,
+        },
+        "SecurityError" => Failure::BlockedByPolicy,
+        "NotFoundError" | "DevicesNotFoundError" => Failure::DeviceNotFound,
+        // The OS or another app holds the device; AbortError is Chromium's
+        // "started but failed", which the same advice (close other apps) fixes.
+        "NotReadableError" | "TrackStartError" | "AbortError" => Failure::DeviceInUse,
+        "OverconstrainedError" | "ConstraintNotSatisfiedError" => return None,
+        "NotSupportedError" | "TypeError" => Failure::DeviceUnsupported,
+        "InsecureContext" => Failure::InsecureContext,
+        _ => Failure::BrowserUnsupported,
+    })
+}
+
+/// The native part of a session answer, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NativeSession {
+    /// Where artifacts go (`PUT {upload_url}/{step}`).
+    pub upload_url: String,
+    /// The bearer token for uploads.
+    pub upload_token: String,
+    /// The steps, in order.
+    pub steps: Vec<Step>,
+    /// Whether a picked image may replace the camera for document steps.
+    pub file_fallback: bool,
+}
+
+impl NativeSession {
+    /// Checks the native fields of a session answer.
+    pub fn parse(
+        upload_url: &str,
+        upload_token: &str,
+        steps: &[String],
+        file_fallback: bool,
+    ) -> Option<NativeSession> {
+        let url_ok = !upload_url.is_empty()
+            && upload_url.len() <= 2048
+            && !upload_url
+                .chars()
+                .any(|c| c.is_control() || c.is_whitespace())
+            && (upload_url.starts_with('/') && !upload_url.starts_with("//")
+                || upload_url.starts_with("https://")
+                || upload_url.starts_with("http://"));
+        let token_ok = (16..=512).contains(&upload_token.len())
+            && upload_token.bytes().all(|b| b.is_ascii_graphic());
+        let mut parsed = Vec::new();
+        for s in steps {
+            let step = Step::parse(s)?;
+            if parsed.contains(&step) {
+                return None;
+            }
+            parsed.push(step);
+        }
+        (url_ok && token_ok && !parsed.is_empty()).then_some(NativeSession {
+            upload_url: upload_url.to_string(),
+            upload_token: upload_token.to_string(),
+            steps: parsed,
+            file_fallback,
+        })
+    }
+}
+
+/// Where a step is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Asking for the camera (and microphone).
+    Opening,
+    /// The live preview shows; the user can capture.
+    Live,
+    /// Recording the video step.
+    Recording,
+    /// A capture waits for the user's confirm or retake.
+    Review,
+    /// The artifact is being uploaded.
+    Uploading,
+    /// No camera: the user picks an image file instead.
+    FilePick,
+    /// All uploaded; the completion call is under way.
+    Finishing,
+    /// The camera is released while the page is hidden.
+    Paused,
+}
+
+/// Something that happened during a native capture.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NativeInput {
+    /// The camera (and microphone) stream is live.
+    CameraReady,
+    /// A media request failed.
+    CameraFailed(MediaError),
+    /// The capture button.
+    Shutter,
+    /// The still or recording is ready for review.
+    Captured,
+    /// Taking the still or recording failed (the track ended, the recorder broke).
+    CaptureFailed,
+    /// The retake button.
+    Retake,
+    /// The confirm button.
+    Confirm,
+    /// The user picked a file for the current step.
+    FileChosen,
+    /// The switch-camera button.
+    SwitchCamera,
+    /// An upload of the current step ended.
+    Uploaded(Result<(), Failure>),
+    /// The completion call ended.
+    Completed(Result<(), Failure>),
+    /// The page was hidden (`visibilitychange`).
+    Hidden,
+    /// The page is visible again.
+    Visible,
+}
+
+/// What the native sub-machine asks the adapter to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NativeEffect {
+    /// Ask for the camera (and microphone when `audio`) and show the preview.
+    OpenCamera {
+        /// The step it is for.
+        step: Step,
+        /// Which camera.
+        facing: Facing,
+        /// How strict the video constraints are.
+        quality: Quality,
+        /// Whether to ask for the microphone too (in its own request).
+        audio: bool,
+    },
+    /// Stop every track and hide the preview.
+    StopCamera,
+    /// Take a JPEG still from the preview.
+    TakeStill,
+    /// Record the preview with sound for `ms` milliseconds.
+    Record {
+        /// How long.
+        ms: u32,
+    },
+    /// Drop the captured artifact of the current step.
+    Discard,
+    /// Show the file picker for the current step.
+    ShowFilePicker,
+    /// Upload the current step's artifact (attempt `try_no`, counting from 0).
+    Upload {
+        /// The step.
+        step: Step,
+        /// Which try this is.
+        try_no: u32,
+        /// Wait this long first (backoff after a passing fault).
+        delay_ms: u32,
+    },
+    /// `POST {upload_url}/complete`.
+    Complete {
+        /// Which try this is.
+        try_no: u32,
+        /// Wait this long first.
+        delay_ms: u32,
+    },
+}
+
+/// What the whole flow does after a native input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Keep capturing.
+    Continue,
+    /// Every artifact is uploaded and the capture is complete.
+    Done,
+    /// Stop with this failure.
+    Fail(Failure),
+    /// Switch to the hosted capture page (the host allowed `fallback="embed"`).
+    Embed(Failure),
+}
+
+/// How long the liveness video records.
+pub const VIDEO_MS: u32 = 4000;
+/// How many times one upload (or the completion call) is tried.
+pub const MAX_TRIES: u32 = 4;
+
+fn retryable(failure: &Failure) -> bool {
+    matches!(failure, Failure::NetworkUnreachable)
+        || matches!(failure, Failure::BackendError { status } if *status >= 500 || *status == 408 || *status == 429)
+}
+
+fn backoff_ms(try_no: u32) -> u32 {
+    if try_no == 0 {
+        0
+    } else {
+        (500u32 << (try_no - 1).min(4)).min(8000)
+    }
+}
+
+/// The state of a native capture.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NativeCapture {
+    session: NativeSession,
+    index: usize,
+    phase: Phase,
+    quality: Quality,
+    facing: Facing,
+    cameras_tried: u32,
+    try_no: u32,
+    uploaded: Vec<Step>,
+    via_file: bool,
+    embed_allowed: bool,
+    digits: [u8; 4],
+}
+
+impl NativeCapture {
+    /// Starts at the first step; `embed_allowed` when `fallback="embed"` and a capture URL exist;
+    /// `seed` picks the digits to read aloud.
+    pub fn new(
+        session: NativeSession,
+        embed_allowed: bool,
+        seed: u32,
+    ) -> (NativeCapture, Vec<NativeEffect>) {
+        let first = session.steps[0];
+        let mut digits = [0u8; 4];
+        let mut x = seed.wrapping_mul(2_654_435_761).wrapping_add(12345);
+        for d in &mut digits {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            *d = (x % 10) as u8;
+        }
+        let mut capture = NativeCapture {
+            session,
+            index: 0,
+            phase: Phase::Opening,
+            quality: Quality::Document,
+            facing: first.facing(),
+            cameras_tried: 0,
+            try_no: 0,
+            uploaded: Vec::new(),
+            via_file: false,
+            embed_allowed,
+            digits,
+        };
+        let fx = vec![capture.open()];
+        capture.phase = Phase::Opening;
+        (capture, fx)
+    }
+
+    /// The step under way.
+    pub fn step(&self) -> Step {
+        self.session.steps[self.index.min(self.session.steps.len() - 1)]
+    }
+
+    /// Where it is.
+    pub fn phase(&self) -> Phase {
+        self.phase
+    }
+
+    /// The session's upload endpoint and token.
+    pub fn session(&self) -> &NativeSession {
+        &self.session
+    }
+
+    /// `(done, total)` for the progress indicator.
+    pub fn progress(&self) -> (usize, usize) {
+        (self.uploaded.len(), self.session.steps.len())
+    }
+
+    /// The digits the user reads aloud in the video step.
+    pub fn digits(&self) -> [u8; 4] {
+        self.digits
+    }
+
+    /// Whether the current step's artifact came from a picked file.
+    pub fn via_file(&self) -> bool {
+        self.via_file
+    }
+
+    fn open(&mut self) -> NativeEffect {
+        self.phase = Phase::Opening;
+        let step = self.step();
+        NativeEffect::OpenCamera {
+            step,
+            facing: self.facing,
+            quality: if step.is_document() {
+                self.quality
+            } else {
+                self.quality.relaxed().unwrap_or(Quality::Any)
+            },
+            audio: step.needs_microphone(),
+        }
+    }
+
+    fn begin_step(&mut self, fx: &mut Vec<NativeEffect>) {
+        let step = self.step();
+        self.quality = Quality::Document;
+        self.facing = step.facing();
+        self.cameras_tried = 0;
+        self.try_no = 0;
+        self.via_file = false;
+        fx.push(self.open());
+    }
+
+    fn upload(&mut self, fx: &mut Vec<NativeEffect>) {
+        self.phase = Phase::Uploading;
+        fx.push(NativeEffect::Upload {
+            step: self.step(),
+            try_no: self.try_no,
+            delay_ms: backoff_ms(self.try_no),
+        });
+    }
+
+    /// Feeds one input.
+    pub fn on(&mut self, input: NativeInput) -> (Vec<NativeEffect>, Outcome) {
+        let mut fx = Vec::new();
+        let outcome = self.handle(input, &mut fx);
+        (fx, outcome)
+    }
+
+    fn handle(&mut self, input: NativeInput, fx: &mut Vec<NativeEffect>) -> Outcome {
+        use NativeInput as I;
+        match (input, self.phase) {
+            (I::CameraReady, Phase::Opening) => self.phase = Phase::Live,
+            (I::CameraFailed(error), Phase::Opening) => return self.camera_failed(&error, fx),
+            (I::Shutter, Phase::Live) => {
+                if self.step() == Step::Video {
+                    self.phase = Phase::Recording;
+                    fx.push(NativeEffect::Record { ms: VIDEO_MS });
+                } else {
+                    fx.push(NativeEffect::TakeStill);
+                }
+            }
+            (I::Captured, Phase::Live | Phase::Recording | Phase::FilePick) => {
+                self.via_file = self.phase == Phase::FilePick;
+                self.phase = Phase::Review;
+                // The light goes off while the user looks at the capture.
+                fx.push(NativeEffect::StopCamera);
+            }
+            (I::FileChosen, Phase::FilePick) => return self.handle(I::Captured, fx),
+            (I::CaptureFailed, Phase::Live | Phase::Recording) => {
+                fx.push(NativeEffect::StopCamera);
+                fx.push(self.open());
+            }
+            (I::Retake, Phase::Review) => {
+                fx.push(NativeEffect::Discard);
+                if self.via_file {
+                    self.phase = Phase::FilePick;
+                    fx.push(NativeEffect::ShowFilePicker);
+                } else {
+                    fx.push(self.open());
+                }
+            }
+            (I::Confirm, Phase::Review) => {
+                self.try_no = 0;
+                self.upload(fx);
+            }
+            (I::SwitchCamera, Phase::Live) => {
+                self.facing = self.facing.other();
+                fx.push(NativeEffect::StopCamera);
+                fx.push(self.open());
+            }
+            (I::Uploaded(result), Phase::Uploading) => return self.uploaded(result, fx),
+            (I::Completed(result), Phase::Finishing) => match result {
+                Ok(()) => return Outcome::Done,
+                Err(f) if retryable(&f) && self.try_no + 1 < MAX_TRIES => {
+                    self.try_no += 1;
+                    fx.push(NativeEffect::Complete {
+                        try_no: self.try_no,
+                        delay_ms: backoff_ms(self.try_no),
+                    });
+                }
+                Err(f) => return Outcome::Fail(f),
+            },
+            (I::Hidden, Phase::Opening | Phase::Live) => {
+                // Release the camera while nobody can see the page.
+                self.phase = Phase::Paused;
+                fx.push(NativeEffect::StopCamera);
+            }
+            (I::Hidden, Phase::Recording) => {
+                self.phase = Phase::Paused;
+                fx.push(NativeEffect::StopCamera);
+                fx.push(NativeEffect::Discard);
+            }
+            (I::Visible, Phase::Paused) => fx.push(self.open()),
+            _ => {}
+        }
+        Outcome::Continue
+    }
+
+    fn camera_failed(&mut self, error: &MediaError, fx: &mut Vec<NativeEffect>) -> Outcome {
+        let step = self.step();
+        let failure = match media_failure(error) {
+            None => match self.quality.relaxed() {
+                Some(q) => {
+                    self.quality = q;
+                    fx.push(self.open());
+                    return Outcome::Continue;
+                }
+                None => Failure::DeviceUnsupported,
+            },
+            // A device with one camera has no rear one: try the other before giving up.
+            Some(Failure::DeviceNotFound)
+                if error.device == Device::Camera && self.cameras_tried == 0 =>
+            {
+                self.cameras_tried += 1;
+                self.facing = self.facing.other();
+                fx.push(self.open());
+                return Outcome::Continue;
+            }
+            Some(f) => f,
+        };
+        let camera_problem =
+            error.device == Device::Camera && failure != Failure::BrowserUnsupported;
+        if step.is_document() && self.session.file_fallback && camera_problem {
+            self.phase = Phase::FilePick;
+            fx.push(NativeEffect::StopCamera);
+            fx.push(NativeEffect::ShowFilePicker);
+            return Outcome::Continue;
+        }
+        fx.push(NativeEffect::StopCamera);
+        if self.embed_allowed && failure.recoverable() {
+            Outcome::Embed(failure)
+        } else {
+            Outcome::Fail(failure)
+        }
+    }
+
+    fn uploaded(&mut self, result: Result<(), Failure>, fx: &mut Vec<NativeEffect>) -> Outcome {
+        match result {
+            Ok(()) => {
+                let step = self.step();
+                if !self.uploaded.contains(&step) {
+                    self.uploaded.push(step);
+                }
+                fx.push(NativeEffect::Discard);
+                if self.index + 1 < self.session.steps.len() {
+                    self.index += 1;
+                    self.begin_step(fx);
+                } else {
+                    self.phase = Phase::Finishing;
+                    self.try_no = 0;
+                    fx.push(NativeEffect::Complete {
+                        try_no: 0,
+                        delay_ms: 0,
+                    });
+                }
+                Outcome::Continue
+            }
+            Err(f) if retryable(&f) && self.try_no + 1 < MAX_TRIES => {
+                self.try_no += 1;
+                self.upload(fx);
+                Outcome::Continue
+            }
+            Err(f) => Outcome::Fail(f),
+        }
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    fn session(steps: &[&str], file_fallback: bool) -> NativeSession {
+        let steps: Vec<String> = steps.iter().map(|s| s.to_string()).collect();
+        NativeSession::parse(
+            "/api/videoid/upload",
+            "tok_0123456789abcdef",
+            &steps,
+            file_fallback,
+        )
+        .unwrap()
+    }
+
+    fn err(name: &str, device: Device) -> MediaError {
+        MediaError {
+            name: name.into(),
+            message: String::new(),
+            device,
+        }
+    }
+
+    #[test]
+    fn dom_exceptions_map_to_typed_failures_telling_camera_from_microphone() {
+        assert_eq!(
+            media_failure(&err("NotAllowedError", Device::Camera)),
+            Some(Failure::CameraDenied)
+        );
+        assert_eq!(
+            media_failure(&err("NotAllowedError", Device::Microphone)),
+            Some(Failure::MicrophoneDenied)
+        );
+        let policy = MediaError {
+            message: "Permission denied by permissions policy".into(),
+            ..err("NotAllowedError", Device::Camera)
+        };
+        assert_eq!(media_failure(&policy), Some(Failure::BlockedByPolicy));
+        assert_eq!(
+            media_failure(&err("SecurityError", Device::Camera)),
+            Some(Failure::BlockedByPolicy)
+        );
+        assert_eq!(
+            media_failure(&err("NotFoundError", Device::Microphone)),
+            Some(Failure::DeviceNotFound)
+        );
+        assert_eq!(
+            media_failure(&err("NotReadableError", Device::Camera)),
+            Some(Failure::DeviceInUse)
+        );
+        assert_eq!(
+            media_failure(&err("AbortError", Device::Camera)),
+            Some(Failure::DeviceInUse)
+        );
+        assert_eq!(
+            media_failure(&err("OverconstrainedError", Device::Camera)),
+            None
+        );
+        assert_eq!(
+            media_failure(&err("TypeError", Device::Camera)),
+            Some(Failure::DeviceUnsupported)
+        );
+        assert_eq!(
+            media_failure(&err("WeirdError", Device::Camera)),
+            Some(Failure::BrowserUnsupported)
+        );
+    }
+
+    #[test]
+    fn sessions_are_checked() {
+        let steps = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert!(
+            NativeSession::parse("/u", "short", &steps(&["front"]), true).is_none(),
+            "token too short"
+        );
+        assert!(
+            NativeSession::parse("//evil/u", "tok_0123456789abcdef", &steps(&["front"]), true)
+                .is_none()
+        );
+        assert!(NativeSession::parse(
+            "/u",
+            "tok_0123456789abcdef",
+            &steps(&["front", "front"]),
+            true
+        )
+        .is_none());
+        assert!(
+            NativeSession::parse("/u", "tok_0123456789abcdef", &steps(&["palm"]), true).is_none()
+        );
+        assert!(NativeSession::parse("/u", "tok_0123456789abcdef", &steps(&[]), true).is_none());
+        assert_eq!(
+            session(&["front", "selfie"], false).steps,
+            vec![Step::Front, Step::Selfie]
+        );
+    }
+
+    #[test]
+    fn the_whole_capture_walks_every_step_and_uploads_each_once() {
+        let (mut c, fx) = NativeCapture::new(
+            session(&["front", "back", "selfie", "video"], true),
+            false,
+            7,
+        );
+        assert_eq!(
+            fx,
+            vec![NativeEffect::OpenCamera {
+                step: Step::Front,
+                facing: Facing::Environment,
+                quality: Quality::Document,
+                audio: false
+            }]
+        );
+        for step in [Step::Front, Step::Back, Step::Selfie, Step::Video] {
+            assert_eq!(c.step(), step);
+            assert_eq!(c.on(NativeInput::CameraReady).1, Outcome::Continue);
+            let (fx, _) = c.on(NativeInput::Shutter);
+            if step == Step::Video {
+                assert_eq!(fx, vec![NativeEffect::Record { ms: VIDEO_MS }]);
+            } else {
+                assert_eq!(fx, vec![NativeEffect::TakeStill]);
+            }
+            let (fx, _) = c.on(NativeInput::Captured);
+            assert_eq!(
+                fx,
+                vec![NativeEffect::StopCamera],
+                "the light goes off during review"
+            );
+            let (fx, _) = c.on(NativeInput::Confirm);
+            assert_eq!(
+                fx,
+                vec![NativeEffect::Upload {
+                    step,
+                    try_no: 0,
+                    delay_ms: 0
+                }]
+            );
+            // A second confirm while uploading does not upload again.
+            assert!(c.on(NativeInput::Confirm).0.is_empty());
+            let (fx, outcome) = c.on(NativeInput::Uploaded(Ok(())));
+            assert_eq!(outcome, Outcome::Continue);
+            if step == Step::Video {
+                assert!(fx.contains(&NativeEffect::Complete {
+                    try_no: 0,
+                    delay_ms: 0
+                }));
+            } else {
+                assert!(
+                    matches!(fx.last(), Some(NativeEffect::OpenCamera { audio, .. }) if *audio == (c.step() == Step::Video))
+                );
+            }
+        }
+        assert_eq!(c.progress(), (4, 4));
+        assert_eq!(c.on(NativeInput::Completed(Ok(()))).1, Outcome::Done);
+    }
+
+    #[test]
+    fn each_step_asks_for_the_right_camera() {
+        let (mut c, _) = NativeCapture::new(session(&["front", "selfie"], true), false, 1);
+        c.on(NativeInput::CameraReady);
+        c.on(NativeInput::Shutter);
+        c.on(NativeInput::Captured);
+        c.on(NativeInput::Confirm);
+        let (fx, _) = c.on(NativeInput::Uploaded(Ok(())));
+        assert!(fx.contains(&NativeEffect::OpenCamera {
+            step: Step::Selfie,
+            facing: Facing::User,
+            quality: Quality::Ideal,
+            audio: false
+        }));
+        c.on(NativeInput::CameraReady);
+        let (fx, _) = c.on(NativeInput::SwitchCamera);
+        assert!(fx.contains(&NativeEffect::OpenCamera {
+            step: Step::Selfie,
+            facing: Facing::Environment,
+            quality: Quality::Ideal,
+            audio: false
+        }));
+    }
+
+    #[test]
+    fn overconstrained_relaxes_then_gives_up_as_unsupported() {
+        let (mut c, _) = NativeCapture::new(session(&["selfie"], false), false, 1);
+        let over = || NativeInput::CameraFailed(err("OverconstrainedError", Device::Camera));
+        let (fx, _) = c.on(over());
+        assert!(matches!(
+            fx[0],
+            NativeEffect::OpenCamera {
+                quality: Quality::Any,
+                ..
+            }
+        ));
+        let (fx, _) = c.on(over());
+        assert!(matches!(
+            fx[0],
+            NativeEffect::OpenCamera {
+                quality: Quality::Any,
+                ..
+            }
+        ));
+        assert_eq!(c.on(over()).1, Outcome::Fail(Failure::DeviceUnsupported));
+    }
+
+    #[test]
+    fn no_camera_for_documents_means_the_file_picker_when_allowed() {
+        let (mut c, _) = NativeCapture::new(session(&["front", "selfie"], true), false, 1);
+        let (fx, outcome) = c.on(NativeInput::CameraFailed(err(
+            "NotAllowedError",
+            Device::Camera,
+        )));
+        assert_eq!(outcome, Outcome::Continue);
+        assert_eq!(
+            fx,
+            vec![NativeEffect::StopCamera, NativeEffect::ShowFilePicker]
+        );
+        assert_eq!(c.phase(), Phase::FilePick);
+        c.on(NativeInput::FileChosen);
+        assert!(c.via_file());
+        let (fx, _) = c.on(NativeInput::Retake);
+        assert_eq!(
+            fx,
+            vec![NativeEffect::Discard, NativeEffect::ShowFilePicker]
+        );
+        c.on(NativeInput::FileChosen);
+        c.on(NativeInput::Confirm);
+        c.on(NativeInput::Uploaded(Ok(())));
+        // The selfie has no file fallback: the denial is final there.
+        let (_, outcome) = c.on(NativeInput::CameraFailed(err(
+            "NotAllowedError",
+            Device::Camera,
+        )));
+        assert_eq!(outcome, Outcome::Fail(Failure::CameraDenied));
+    }
+
+    #[test]
+    fn without_file_fallback_a_denied_camera_fails_or_goes_to_embed() {
+        let (mut c, _) = NativeCapture::new(session(&["front"], false), false, 1);
+        let (fx, outcome) = c.on(NativeInput::CameraFailed(err(
+            "NotAllowedError",
+            Device::Camera,
+        )));
+        assert_eq!(outcome, Outcome::Fail(Failure::CameraDenied));
+        assert_eq!(fx, vec![NativeEffect::StopCamera]);
+        let (mut c, _) = NativeCapture::new(session(&["video"], false), true, 1);
+        let (_, outcome) = c.on(NativeInput::CameraFailed(err(
+            "NotAllowedError",
+            Device::Microphone,
+        )));
+        assert_eq!(outcome, Outcome::Embed(Failure::MicrophoneDenied));
+    }
+
+    #[test]
+    fn a_missing_rear_camera_falls_back_to_the_other_one_first() {
+        let (mut c, _) = NativeCapture::new(session(&["front"], false), false, 1);
+        let (fx, outcome) = c.on(NativeInput::CameraFailed(err(
+            "NotFoundError",
+            Device::Camera,
+        )));
+        assert_eq!(outcome, Outcome::Continue);
+        assert!(matches!(
+            fx[0],
+            NativeEffect::OpenCamera {
+                facing: Facing::User,
+                ..
+            }
+        ));
+        let (_, outcome) = c.on(NativeInput::CameraFailed(err(
+            "NotFoundError",
+            Device::Camera,
+        )));
+        assert_eq!(outcome, Outcome::Fail(Failure::DeviceNotFound));
+    }
+
+    #[test]
+    fn uploads_retry_passing_faults_with_backoff_and_stop_on_lasting_ones() {
+        let (mut c, _) = NativeCapture::new(session(&["front", "back"], false), false, 1);
+        c.on(NativeInput::CameraReady);
+        c.on(NativeInput::Shutter);
+        c.on(NativeInput::Captured);
+        c.on(NativeInput::Confirm);
+        let mut delays = Vec::new();
+        for _ in 0..MAX_TRIES - 1 {
+            let (fx, outcome) = c.on(NativeInput::Uploaded(Err(Failure::NetworkUnreachable)));
+            assert_eq!(outcome, Outcome::Continue);
+            if let [NativeEffect::Upload { delay_ms, .. }] = fx[..] {
+                delays.push(delay_ms);
+            }
+        }
+        assert_eq!(delays, vec![500, 1000, 2000]);
+        let (_, outcome) = c.on(NativeInput::Uploaded(Err(Failure::BackendError {
+            status: 503,
+        })));
+        assert_eq!(
+            outcome,
+            Outcome::Fail(Failure::BackendError { status: 503 })
+        );
+
+        let (mut c, _) = NativeCapture::new(session(&["front"], false), false, 1);
+        c.on(NativeInput::CameraReady);
+        c.on(NativeInput::Shutter);
+        c.on(NativeInput::Captured);
+        c.on(NativeInput::Confirm);
+        let (_, outcome) = c.on(NativeInput::Uploaded(Err(Failure::BackendError {
+            status: 413,
+        })));
+        assert_eq!(
+            outcome,
+            Outcome::Fail(Failure::BackendError { status: 413 })
+        );
+    }
+
+    #[test]
+    fn a_hidden_page_releases_the_camera_and_reopens_it_when_visible() {
+        let (mut c, _) = NativeCapture::new(session(&["selfie"], false), false, 1);
+        c.on(NativeInput::CameraReady);
+        let (fx, _) = c.on(NativeInput::Hidden);
+        assert_eq!(fx, vec![NativeEffect::StopCamera]);
+        assert_eq!(c.phase(), Phase::Paused);
+        let (fx, _) = c.on(NativeInput::Visible);
+        assert!(matches!(fx[0], NativeEffect::OpenCamera { .. }));
+        // During review nothing is live, so hiding changes nothing.
+        c.on(NativeInput::CameraReady);
+        c.on(NativeInput::Shutter);
+        c.on(NativeInput::Captured);
+        assert!(c.on(NativeInput::Hidden).0.is_empty());
+    }
+
+    #[test]
+    fn digits_depend_on_the_seed_only() {
+        let a = NativeCapture::new(session(&["video"], false), false, 42)
+            .0
+            .digits();
+        let b = NativeCapture::new(session(&["video"], false), false, 42)
+            .0
+            .digits();
+        let c = NativeCapture::new(session(&["video"], false), false, 43)
+            .0
+            .digits();
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+        assert!(a.iter().all(|d| *d < 10));
+    }
+}
