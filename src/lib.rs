@@ -14,7 +14,9 @@ pub mod core;
 #[cfg(target_arch = "wasm32")]
 mod ui;
 #[cfg(target_arch = "wasm32")]
-mod web;
+pub mod web;
 
 #[cfg(target_arch = "wasm32")]
 pub use web::handle::CaptureHandle;
+#[cfg(target_arch = "wasm32")]
+pub use web::media;

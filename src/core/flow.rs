@@ -395,6 +395,11 @@ impl Flow {
         self.session.as_ref()
     }
 
+    /// The native capture under way, if any.
+    pub fn native(&self) -> Option<&NativeCapture> {
+        self.native.as_ref()
+    }
+
     /// Where the capture page is shown.
     pub fn surface(&self) -> Surface {
         self.surface

@@ -2,9 +2,11 @@
 //! a live region for announcements.
 
 use wasm_bindgen::JsCast;
-use web_sys::{Document, Element, HtmlElement};
+use web_sys::{Document, Element, HtmlElement, HtmlInputElement, HtmlProgressElement};
 
-use crate::core::flow::{Screen, State};
+use crate::core::flow::{NativeScreen, Screen, State};
+use crate::core::i18n::{text, Lang, Text};
+use crate::core::native::Phase;
 
 /// The element's DOM nodes, built once per mount.
 pub struct View {
@@ -14,6 +16,13 @@ pub struct View {
     message: Element,
     actions: Element,
     status: Element,
+    hint: Element,
+    digits: Element,
+    progress: HtmlProgressElement,
+    file_label: Element,
+    file_text: Element,
+    steps_done: std::cell::Cell<(usize, usize)>,
+    review_label: std::cell::Cell<&'static str>,
 }
 
 fn node(document: &Document, tag: &str, part: &str, class: &str) -> Option<Element> {
@@ -39,7 +48,27 @@ impl View {
         let status = node(&document, "div", "status", "vc-status")?;
         status.set_attribute("role", "status").ok()?;
         status.set_attribute("aria-live", "polite").ok()?;
-        panel.append_with_node_3(&title, &message, &actions).ok()?;
+        let hint = node(&document, "p", "hint", "vc-hint")?;
+        let digits = node(&document, "p", "digits", "vc-digits")?;
+        let progress: HtmlProgressElement = node(&document, "progress", "progress", "vc-progress")?
+            .dyn_into()
+            .ok()?;
+        let file_label = node(&document, "label", "file-label", "vc-file")?;
+        let file: HtmlInputElement = node(&document, "input", "file-input", "vc-file-input")?
+            .dyn_into()
+            .ok()?;
+        file.set_type("file");
+        file.set_accept("image/*");
+        file.set_attribute("capture", "environment").ok()?;
+        let file_text = document.create_element("span").ok()?;
+        file_label.append_with_node_2(&file_text, &file).ok()?;
+        for native in [&hint, &digits, &file_label] {
+            native.set_attribute("hidden", "").ok()?;
+        }
+        progress.set_hidden(true);
+        panel.append_with_node_3(&title, &message, &progress).ok()?;
+        panel.append_with_node_3(&hint, &digits, &file_label).ok()?;
+        panel.append_with_node_1(&actions).ok()?;
         container.append_with_node_3(&stage, &panel, &status).ok()?;
         mount.replace_children_with_node_1(&container);
         Some(View {
@@ -49,7 +78,59 @@ impl View {
             message,
             actions,
             status,
+            hint,
+            digits,
+            progress,
+            file_label,
+            file_text,
+            steps_done: std::cell::Cell::new((0, 1)),
+            review_label: std::cell::Cell::new(""),
         })
+    }
+
+    /// Shows the native capture's hint, digits, progress and file picker (or hides them).
+    fn render_native(&self, native: Option<&NativeScreen>, lang: Lang) {
+        let show = |e: &Element, on: bool| {
+            let _ = e.toggle_attribute_with_force("hidden", !on);
+        };
+        let Some(native) = native else {
+            for e in [&self.hint, &self.digits, &self.file_label] {
+                show(e, false);
+            }
+            self.progress.set_hidden(true);
+            return;
+        };
+        self.hint.set_text_content(Some(native.hint));
+        show(&self.hint, true);
+        self.digits.set_text_content(native.digits.as_deref());
+        show(
+            &self.digits,
+            native.digits.is_some() && native.phase != Phase::Review,
+        );
+        let picking = native.phase == Phase::FilePick;
+        self.file_text
+            .set_text_content(Some(text(lang, Text::ChooseFile)));
+        show(&self.file_label, picking);
+        self.steps_done.set(native.progress);
+        self.review_label.set(text(lang, Text::HintReview));
+        self.progress.set_hidden(false);
+        let _ = self
+            .progress
+            .set_attribute("aria-label", text(lang, Text::Progress));
+        self.set_upload_progress(0.0);
+    }
+
+    /// Moves the progress bar within the step being uploaded (0.0–1.0).
+    pub fn set_upload_progress(&self, fraction: f64) {
+        let (done, total) = self.steps_done.get();
+        self.progress.set_max(total.max(1) as f64);
+        self.progress
+            .set_value(done as f64 + fraction.clamp(0.0, 1.0));
+    }
+
+    /// The alternative text of a captured still.
+    pub fn review_label(&self) -> &'static str {
+        self.review_label.get()
     }
 
     /// Where the frame goes.
@@ -58,9 +139,10 @@ impl View {
     }
 
     /// Shows `screen` for `state`; announces `announcement` when it is new.
-    pub fn render(&self, state: State, lang: &str, screen: &Screen, announcement: &str) {
+    pub fn render(&self, state: State, lang: Lang, screen: &Screen, announcement: &str) {
         let _ = self.container.set_attribute("data-state", state.as_str());
-        let _ = self.container.set_attribute("lang", lang);
+        let _ = self.container.set_attribute("lang", lang.tag());
+        self.render_native(screen.native.as_ref(), lang);
         let _ = self
             .container
             .set_attribute("aria-busy", if screen.busy { "true" } else { "false" });

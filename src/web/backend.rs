@@ -84,3 +84,23 @@ pub async fn request_result(
     json_headers(&init, false);
     fetch_json(&url.href(), init).await
 }
+
+/// `POST {upload_url}/complete` with the upload token: all artifacts are in.
+pub async fn complete_native(upload_url: &str, token: &str) -> Result<(), Failure> {
+    let init = RequestInit::new();
+    init.set_method("POST");
+    let headers = Object::new();
+    let _ = Reflect::set(&headers, &"Accept".into(), &"application/json".into());
+    let _ = Reflect::set(
+        &headers,
+        &"Authorization".into(),
+        &format!("Bearer {token}").into(),
+    );
+    init.set_headers(&headers);
+    fetch_json(
+        &format!("{}/complete", upload_url.trim_end_matches('/')),
+        init,
+    )
+    .await
+    .map(|_| ())
+}

@@ -14,6 +14,8 @@ use web_sys::{Element, Event, HtmlElement, MessageEvent};
 use super::backend;
 use super::events::emit;
 use super::frame::{Frame, Popup};
+use super::media::{BrowserMedia, MediaAccess};
+use super::native::NativeDevices;
 use super::read;
 use super::storage;
 use super::timers::Timer as JsTimer;
@@ -22,6 +24,7 @@ use crate::core::contract::ProcessView;
 use crate::core::failure::{Failure, SessionProblem};
 use crate::core::flow::{Effect, Emit, Flow, Input, State, Timer};
 use crate::core::i18n::{text, Lang, Text};
+use crate::core::native::NativeInput;
 use crate::core::origin::Origin;
 use crate::core::protocol::{Inbound, ResumeRecord, VERSION};
 use crate::ui::{announcement, View};
@@ -36,10 +39,10 @@ type Listener = (
 type OnEvent = Box<dyn Fn(&Rc<Shared>, &Event)>;
 
 /// Everything one mounted element owns; dropped pieces clean up after themselves.
-struct Shared {
-    host: HtmlElement,
-    view: View,
-    flow: RefCell<Flow>,
+pub(super) struct Shared {
+    pub(super) host: HtmlElement,
+    pub(super) view: View,
+    pub(super) flow: RefCell<Flow>,
     props: RefCell<Vec<(&'static str, String)>>,
     queue: RefCell<VecDeque<Input>>,
     busy: Cell<bool>,
@@ -48,6 +51,8 @@ struct Shared {
     timers: RefCell<Vec<(Timer, JsTimer)>>,
     last_process: RefCell<JsValue>,
     listeners: RefCell<Vec<Listener>>,
+    pub(super) media: Rc<dyn MediaAccess>,
+    pub(super) devices: NativeDevices,
 }
 
 /// One `<videoid-capture>` element's capture, driven by the JS element class.
@@ -90,35 +95,7 @@ impl CaptureHandle {
         mount: Element,
         props: JsValue,
     ) -> Result<CaptureHandle, JsValue> {
-        let view = View::build(&mount)
-            .ok_or_else(|| JsValue::from_str("videoid-capture: cannot build the view"))?;
-        let props = read_props(&props);
-        let lang = prop(&props, "lang")
-            .or_else(document_lang)
-            .map(|l| Lang::from_tag(&l))
-            .unwrap_or_default();
-        let shared = Rc::new(Shared {
-            host,
-            view,
-            flow: RefCell::new(Flow::new(lang)),
-            props: RefCell::new(props),
-            queue: RefCell::new(VecDeque::new()),
-            busy: Cell::new(false),
-            frame: RefCell::new(None),
-            popup: RefCell::new(None),
-            timers: RefCell::new(Vec::new()),
-            last_process: RefCell::new(JsValue::NULL),
-            listeners: RefCell::new(Vec::new()),
-        });
-        Shared::listen(&shared);
-        shared.render(false);
-        let _ = shared.host.set_attribute("state", State::Idle.as_str());
-        shared.emit("videoid-ready", &read::object(&[]));
-        if let Some(params) = storage::take_return() {
-            let config = shared.config();
-            Shared::feed(&shared, Input::Resume(config, params));
-        }
-        Ok(CaptureHandle { shared })
+        CaptureHandle::with_media(host, mount, props, Rc::new(BrowserMedia))
     }
 
     /// Takes new attribute values; they apply from the next start.
@@ -153,12 +130,61 @@ impl CaptureHandle {
         self.shared.timers.borrow_mut().clear();
         self.shared.frame.borrow_mut().take();
         self.shared.popup.borrow_mut().take();
+        self.shared.devices.release();
     }
 
     /// The current state, as in the `state` attribute.
     #[wasm_bindgen(getter)]
     pub fn state(&self) -> String {
         self.shared.flow.borrow().state().as_str().to_string()
+    }
+}
+
+impl CaptureHandle {
+    /// Like [`CaptureHandle::new`], with camera and microphone from `media`
+    /// (tests pass a double that answers with any `DOMException`).
+    pub fn with_media(
+        host: HtmlElement,
+        mount: Element,
+        props: JsValue,
+        media: Rc<dyn MediaAccess>,
+    ) -> Result<CaptureHandle, JsValue> {
+        let view = View::build(&mount)
+            .ok_or_else(|| JsValue::from_str("videoid-capture: cannot build the view"))?;
+        let props = read_props(&props);
+        let lang = prop(&props, "lang")
+            .or_else(document_lang)
+            .map(|l| Lang::from_tag(&l))
+            .unwrap_or_default();
+        let shared = Rc::new(Shared {
+            host,
+            view,
+            flow: RefCell::new(Flow::new(lang)),
+            props: RefCell::new(props),
+            queue: RefCell::new(VecDeque::new()),
+            busy: Cell::new(false),
+            frame: RefCell::new(None),
+            popup: RefCell::new(None),
+            timers: RefCell::new(Vec::new()),
+            last_process: RefCell::new(JsValue::NULL),
+            listeners: RefCell::new(Vec::new()),
+            media,
+            devices: NativeDevices::default(),
+        });
+        Shared::listen(&shared);
+        shared.render(false);
+        let _ = shared.host.set_attribute("state", State::Idle.as_str());
+        shared.emit("videoid-ready", &read::object(&[]));
+        if let Some(params) = storage::take_return() {
+            let config = shared.config();
+            Shared::feed(&shared, Input::Resume(config, params));
+        }
+        Ok(CaptureHandle { shared })
+    }
+
+    /// How many camera and microphone tracks the element holds live (for tests).
+    pub fn live_tracks(&self) -> u32 {
+        self.shared.devices.live_tracks()
     }
 }
 
@@ -198,7 +224,7 @@ impl Shared {
 
     /// Queues `input` and, unless already inside the loop, runs it: events
     /// dispatched by an effect may call back into the handle synchronously.
-    fn feed(this: &Rc<Shared>, input: Input) {
+    pub(super) fn feed(this: &Rc<Shared>, input: Input) {
         this.queue.borrow_mut().push_back(input);
         if this.busy.replace(true) {
             return;
@@ -234,6 +260,7 @@ impl Shared {
                     let flow = this.flow.borrow();
                     let mode = match flow.config().map(|c| c.mode) {
                         Some(Mode::Embed) => "embed",
+                        Some(Mode::Native) => "native",
                         _ => "auto",
                     };
                     (mode, flow.lang().tag())
@@ -248,12 +275,14 @@ impl Shared {
                         });
                     if let Some(shared) = weak.upgrade() {
                         let now_ms = now_ms();
+                        let seed = (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
                         Shared::feed(
                             &shared,
                             Input::SessionLoaded {
                                 attempt,
                                 answer,
                                 now_ms,
+                                seed,
                             },
                         );
                     }
@@ -341,6 +370,7 @@ impl Shared {
                 this.timers.borrow_mut().retain(|(kind, _)| *kind != timer);
             }
             Effect::Emit(event) => this.emit_flow_event(event),
+            Effect::Native { attempt, effect } => Shared::apply_native(this, attempt, effect),
             Effect::Render => this.render(true),
         }
     }
@@ -398,8 +428,13 @@ impl Shared {
                 .and_then(|w| w.document())
                 .and_then(|d| d.active_element())
                 .is_some_and(|a| a.is_same_node(Some(&self.host)));
+        match screen.native.as_ref() {
+            Some(native) => self.host.set_attribute("step", native.step),
+            None => self.host.remove_attribute("step"),
+        }
+        .ok();
         self.view
-            .render(state, lang.tag(), &screen, &announcement(&screen));
+            .render(state, lang, &screen, &announcement(&screen));
         if focus_inside {
             match self.frame.borrow().as_ref() {
                 Some(frame) if state == State::Capturing => frame.focus(),
@@ -456,7 +491,18 @@ impl Shared {
             Some("start") | Some("retry") => Input::Start(this.config()),
             Some("fallback") => Input::OpenFallback,
             Some("cancel") => Input::Cancel,
-            _ => return,
+            Some(action) => {
+                let input = match action {
+                    "capture" => NativeInput::Shutter,
+                    "retake" => NativeInput::Retake,
+                    "confirm" => NativeInput::Confirm,
+                    "switch-camera" => NativeInput::SwitchCamera,
+                    _ => return,
+                };
+                let attempt = this.flow.borrow().attempt();
+                Input::Native { attempt, input }
+            }
+            None => return,
         };
         Shared::feed(this, input);
     }
@@ -497,6 +543,50 @@ impl Shared {
         }
         let container: web_sys::EventTarget = this.view.container().clone().into();
         add(container.clone(), "click", Box::new(Shared::on_click));
+        add(
+            container.clone(),
+            "change",
+            Box::new(Shared::on_file_chosen),
+        );
+        let native = |input: fn() -> NativeInput| -> OnEvent {
+            Box::new(move |shared: &Rc<Shared>, _: &Event| {
+                let attempt = shared.flow.borrow().attempt();
+                Shared::feed(
+                    shared,
+                    Input::Native {
+                        attempt,
+                        input: input(),
+                    },
+                );
+            })
+        };
+        if let Some(window) = super::window() {
+            if let Some(document) = window.document() {
+                add(
+                    document.into(),
+                    "visibilitychange",
+                    Box::new(|shared, _| {
+                        let hidden = super::window()
+                            .and_then(|w| w.document())
+                            .is_some_and(|d| d.hidden());
+                        let input = if hidden {
+                            NativeInput::Hidden
+                        } else {
+                            NativeInput::Visible
+                        };
+                        let attempt = shared.flow.borrow().attempt();
+                        Shared::feed(shared, Input::Native { attempt, input });
+                    }),
+                );
+            }
+            // Leaving the page (or entering the back-forward cache) releases the camera.
+            add(
+                window.clone().into(),
+                "pagehide",
+                native(|| NativeInput::Hidden),
+            );
+            add(window.into(), "pageshow", native(|| NativeInput::Visible));
+        }
         for name in ["pointerdown", "keydown"] {
             add(
                 container.clone(),

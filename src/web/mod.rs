@@ -3,13 +3,16 @@
 //! the boundary. No decisions here; those live in [`crate::core`].
 
 pub mod handle;
+pub mod media;
 
 mod backend;
 mod events;
 mod frame;
+mod native;
 mod read;
 mod storage;
 mod timers;
+mod upload;
 
 use wasm_bindgen::JsValue;
 

@@ -50,12 +50,32 @@ pub fn session_answer(value: &JsValue) -> Option<SessionAnswer> {
     if !is_object(value) {
         return None;
     }
+    let steps = match Reflect::get(value, &"steps".into()) {
+        Ok(v) if v.is_undefined() || v.is_null() => None,
+        Ok(v) if js_sys::Array::is_array(&v) => Some(
+            js_sys::Array::from(&v)
+                .iter()
+                .take(16)
+                .map(|s| s.as_string())
+                .collect::<Option<Vec<String>>>()?,
+        ),
+        _ => return None,
+    };
+    let file_fallback = match Reflect::get(value, &"fileFallback".into()) {
+        Ok(v) if v.is_undefined() || v.is_null() => None,
+        Ok(v) => Some(v.as_bool()?),
+        Err(_) => return None,
+    };
     Some(SessionAnswer {
-        url: required(value, "url")?,
+        url: optional(value, "url").ok()?,
         dossier_id: required(value, "dossierId")?,
         process_id: optional(value, "processId").ok()?,
         expires_at: optional(value, "expiresAt").ok()?,
         framing: optional(value, "framing").ok()?,
+        upload_url: optional(value, "uploadUrl").ok()?,
+        upload_token: optional(value, "uploadToken").ok()?,
+        steps,
+        file_fallback,
     })
 }
 

@@ -1,0 +1,316 @@
+//! Camera and microphone: the request behind a trait (so tests can inject any
+//! `DOMException`), the live preview, JPEG stills and the recorded video.
+
+use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{
+    Blob, BlobEvent, BlobPropertyBag, CanvasRenderingContext2d, Element, HtmlCanvasElement,
+    HtmlVideoElement, MediaRecorder, MediaRecorderOptions, MediaStream, MediaStreamConstraints,
+    MediaStreamTrack,
+};
+
+use crate::core::native::{Device, Facing, MediaError, Quality};
+
+/// One `getUserMedia` request: a single kind of device, so a denial names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MediaRequest {
+    /// Camera or microphone.
+    pub device: Device,
+    /// Which camera.
+    pub facing: Facing,
+    /// How strict the video constraints are.
+    pub quality: Quality,
+}
+
+/// A future that yields a stream or the reason there is none.
+pub type MediaFuture = Pin<Box<dyn Future<Output = Result<MediaStream, MediaError>>>>;
+
+/// Where media streams come from: the browser, or a test double.
+pub trait MediaAccess {
+    /// Asks for one kind of device.
+    fn request(&self, request: MediaRequest) -> MediaFuture;
+}
+
+/// `navigator.mediaDevices.getUserMedia`.
+pub struct BrowserMedia;
+
+fn error_of(value: &JsValue, device: Device) -> MediaError {
+    let read = |key: &str| {
+        Reflect::get(value, &key.into())
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_default()
+    };
+    MediaError {
+        name: read("name"),
+        message: read("message"),
+        device,
+    }
+}
+
+fn constraints(request: MediaRequest) -> MediaStreamConstraints {
+    let constraints = MediaStreamConstraints::new();
+    match request.device {
+        Device::Microphone => {
+            constraints.set_audio(&JsValue::TRUE);
+            constraints.set_video(&JsValue::FALSE);
+        }
+        Device::Camera => {
+            let video = Object::new();
+            let set = |o: &Object, k: &str, v: JsValue| {
+                let _ = Reflect::set(o, &k.into(), &v);
+            };
+            let range = |min: Option<u32>, ideal: u32| {
+                let o = Object::new();
+                if let Some(min) = min {
+                    set(&o, "min", min.into());
+                }
+                set(&o, "ideal", ideal.into());
+                JsValue::from(o)
+            };
+            match request.quality {
+                Quality::Document => {
+                    set(&video, "width", range(Some(1280), 1920));
+                    set(&video, "height", range(Some(720), 1080));
+                }
+                Quality::Ideal => {
+                    set(&video, "width", range(None, 1280));
+                    set(&video, "height", range(None, 720));
+                }
+                Quality::Any => {}
+            }
+            let facing = Object::new();
+            set(&facing, "ideal", request.facing.as_str().into());
+            set(&video, "facingMode", facing.into());
+            constraints.set_video(&video);
+            constraints.set_audio(&JsValue::FALSE);
+        }
+    }
+    constraints
+}
+
+impl MediaAccess for BrowserMedia {
+    fn request(&self, request: MediaRequest) -> MediaFuture {
+        Box::pin(async move {
+            let unsupported = |name: &str| MediaError {
+                name: name.to_string(),
+                message: String::new(),
+                device: request.device,
+            };
+            let window = super::window().ok_or_else(|| unsupported("NotSupportedError"))?;
+            if !window.is_secure_context() {
+                return Err(unsupported("InsecureContext"));
+            }
+            let devices = window
+                .navigator()
+                .media_devices()
+                .map_err(|_| unsupported("NotSupportedError"))?;
+            let promise = devices
+                .get_user_media_with_constraints(&constraints(request))
+                .map_err(|e| error_of(&e, request.device))?;
+            let stream = JsFuture::from(promise)
+                .await
+                .map_err(|e| error_of(&e, request.device))?;
+            stream
+                .dyn_into::<MediaStream>()
+                .map_err(|_| unsupported("NotSupportedError"))
+        })
+    }
+}
+
+/// Stops every track of `stream`: the camera light goes off.
+pub fn stop_tracks(stream: &MediaStream) {
+    for track in stream.get_tracks().iter() {
+        if let Ok(track) = track.dyn_into::<MediaStreamTrack>() {
+            track.stop();
+        }
+    }
+}
+
+/// How many of the stream's tracks are live.
+pub fn live_tracks(stream: &MediaStream) -> u32 {
+    stream
+        .get_tracks()
+        .iter()
+        .filter_map(|t| t.dyn_into::<MediaStreamTrack>().ok())
+        .filter(|t| t.ready_state() == web_sys::MediaStreamTrackState::Live)
+        .count() as u32
+}
+
+/// A live camera (and microphone) with its preview element.
+pub struct Camera {
+    stream: MediaStream,
+    preview: HtmlVideoElement,
+    recorder: RefCell<Option<MediaRecorder>>,
+}
+
+impl Camera {
+    /// Shows `stream` in a new preview inside `stage`; resolves when frames play.
+    pub async fn show(stage: &Element, stream: MediaStream, mirrored: bool) -> Option<Camera> {
+        let document = stage.owner_document()?;
+        let preview: HtmlVideoElement = document.create_element("video").ok()?.dyn_into().ok()?;
+        let _ = preview.set_attribute("part", "preview");
+        let _ = preview.set_attribute("playsinline", "");
+        if mirrored {
+            let _ = preview.set_attribute("data-mirrored", "");
+        }
+        preview.set_muted(true);
+        preview.set_autoplay(true);
+        preview.set_src_object(Some(&stream));
+        let camera = Camera {
+            stream,
+            preview,
+            recorder: RefCell::new(None),
+        };
+        stage.append_child(&camera.preview).ok()?;
+        if let Ok(playing) = camera.preview.play() {
+            JsFuture::from(playing).await.ok()?;
+        }
+        Some(camera)
+    }
+
+    /// The stream (for tests and the recorder).
+    pub fn stream(&self) -> &MediaStream {
+        &self.stream
+    }
+
+    /// The preview's frame size.
+    pub fn size(&self) -> (u32, u32) {
+        (self.preview.video_width(), self.preview.video_height())
+    }
+
+    /// Takes a JPEG still of the current frame.
+    pub async fn still(&self) -> Option<Blob> {
+        let (width, height) = self.size();
+        if width == 0 || height == 0 {
+            return None;
+        }
+        let document = self.preview.owner_document()?;
+        let canvas: HtmlCanvasElement = document.create_element("canvas").ok()?.dyn_into().ok()?;
+        canvas.set_width(width);
+        canvas.set_height(height);
+        let context: CanvasRenderingContext2d = canvas.get_context("2d").ok()??.dyn_into().ok()?;
+        context
+            .draw_image_with_html_video_element(&self.preview, 0.0, 0.0)
+            .ok()?;
+        let (tx, rx) = futures_channel();
+        let callback = Closure::once(move |blob: JsValue| tx(blob));
+        canvas
+            .to_blob_with_type_and_encoder_options(
+                callback.as_ref().unchecked_ref(),
+                "image/jpeg",
+                &JsValue::from_f64(0.92),
+            )
+            .ok()?;
+        let blob = rx.await;
+        drop(callback);
+        blob.dyn_into::<Blob>().ok()
+    }
+
+    /// Records the stream for `ms` milliseconds.
+    pub async fn record(&self, ms: u32) -> Option<Blob> {
+        let mime = recording_type()?;
+        let options = MediaRecorderOptions::new();
+        options.set_mime_type(mime);
+        let recorder =
+            MediaRecorder::new_with_media_stream_and_media_recorder_options(&self.stream, &options)
+                .ok()?;
+        let parts = Array::new();
+        let sink = parts.clone();
+        let on_data = Closure::<dyn FnMut(BlobEvent)>::new(move |event: BlobEvent| {
+            if let Some(data) = event.data() {
+                if data.size() > 0.0 {
+                    sink.push(&data);
+                }
+            }
+        });
+        recorder.set_ondataavailable(Some(on_data.as_ref().unchecked_ref()));
+        let (tx, rx) = futures_channel();
+        let mut tx = Some(tx);
+        let on_stop = Closure::<dyn FnMut()>::new(move || {
+            if let Some(tx) = tx.take() {
+                tx(JsValue::TRUE);
+            }
+        });
+        recorder.set_onstop(Some(on_stop.as_ref().unchecked_ref()));
+        recorder.start_with_time_slice(500).ok()?;
+        let stopper = recorder.clone();
+        let _timer = super::timers::Timer::once(ms, move || {
+            let _ = stopper.stop();
+        });
+        *self.recorder.borrow_mut() = Some(recorder);
+        // Resolves on the timer above or when `stop()` ends the recording early.
+        rx.await;
+        self.recorder.borrow_mut().take();
+        drop((on_data, on_stop));
+        let bag = BlobPropertyBag::new();
+        bag.set_type(mime.split(';').next().unwrap_or(mime));
+        Blob::new_with_blob_sequence_and_options(&parts, &bag).ok()
+    }
+}
+
+impl Camera {
+    /// Stops the recorder and every track, and removes the preview. Idempotent.
+    pub fn stop(&self) {
+        if let Some(recorder) = self.recorder.borrow_mut().take() {
+            let _ = recorder.stop();
+        }
+        stop_tracks(&self.stream);
+        self.preview.set_src_object(None);
+        self.preview.remove();
+    }
+}
+
+impl Drop for Camera {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// The container Chromium's `MediaRecorder` supports, best first: MP4 (what
+/// Assure serves) where the build has it, else WebM with VP8 and Opus.
+pub fn recording_type() -> Option<&'static str> {
+    [
+        "video/mp4;codecs=avc1,mp4a.40.2",
+        "video/mp4",
+        "video/webm;codecs=vp8,opus",
+        "video/webm",
+    ]
+    .into_iter()
+    .find(|t| MediaRecorder::is_type_supported(t))
+}
+
+/// A one-shot channel from a JS callback to an `await`.
+fn futures_channel() -> (impl FnOnce(JsValue), impl Future<Output = JsValue>) {
+    let slot: Rc<RefCell<(Option<JsValue>, Option<std::task::Waker>)>> =
+        Rc::new(RefCell::new((None, None)));
+    let writer = slot.clone();
+    let send = move |value: JsValue| {
+        let waker = {
+            let mut s = writer.borrow_mut();
+            s.0 = Some(value);
+            s.1.take()
+        };
+        if let Some(w) = waker {
+            w.wake();
+        }
+    };
+    let receive = std::future::poll_fn(move |cx| {
+        let mut s = slot.borrow_mut();
+        match s.0.take() {
+            Some(v) => std::task::Poll::Ready(v),
+            None => {
+                s.1 = Some(cx.waker().clone());
+                std::task::Poll::Pending
+            }
+        }
+    });
+    (send, receive)
+}

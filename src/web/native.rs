@@ -1,0 +1,343 @@
+//! Carries out the native capture's effects: camera, stills, recording,
+//! review, file fallback and uploads. Every stream that arrives after the
+//! capture moved on is stopped at once, so the camera light never lingers.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
+use web_sys::{Blob, Element, Event, HtmlInputElement, MediaStream, MediaStreamTrack, Url};
+
+use super::backend;
+use super::handle::Shared;
+use super::media::{live_tracks, recording_type, stop_tracks, Camera, MediaRequest};
+use super::timers::Timer;
+use super::upload::Upload;
+use crate::core::flow::Input;
+use crate::core::native::{Device, Facing, MediaError, NativeEffect, NativeInput, Step};
+
+/// Largest image a user may pick instead of the camera.
+const MAX_FILE_BYTES: f64 = 10.0 * 1024.0 * 1024.0;
+
+/// A captured artifact waiting for review and upload, shown in the stage.
+struct Artifact {
+    blob: Blob,
+    url: String,
+    element: Element,
+}
+
+impl Drop for Artifact {
+    fn drop(&mut self) {
+        let _ = Url::revoke_object_url(&self.url);
+        self.element.remove();
+    }
+}
+
+/// The devices and transfers of one element's native capture.
+#[derive(Default)]
+pub struct NativeDevices {
+    generation: Cell<u32>,
+    camera: RefCell<Option<Rc<Camera>>>,
+    artifact: RefCell<Option<Artifact>>,
+    upload: RefCell<Option<Upload>>,
+    wait: RefCell<Option<Timer>>,
+}
+
+impl NativeDevices {
+    /// Starts a new generation: whatever the previous one still delivers is dropped.
+    fn next_generation(&self) -> u32 {
+        let g = self.generation.get().wrapping_add(1);
+        self.generation.set(g);
+        g
+    }
+
+    fn stop_camera(&self) {
+        self.next_generation();
+        if let Some(camera) = self.camera.borrow_mut().take() {
+            camera.stop();
+        }
+    }
+
+    /// Stops the camera and every transfer, and drops the artifact.
+    pub fn release(&self) {
+        self.stop_camera();
+        self.upload.borrow_mut().take();
+        self.wait.borrow_mut().take();
+        self.artifact.borrow_mut().take();
+    }
+
+    /// How many tracks are live.
+    pub fn live_tracks(&self) -> u32 {
+        self.camera
+            .borrow()
+            .as_ref()
+            .map_or(0, |c| live_tracks(c.stream()))
+    }
+}
+
+fn feed_native(shared: &Rc<Shared>, attempt: u32, input: NativeInput) {
+    Shared::feed(shared, Input::Native { attempt, input });
+}
+
+impl Shared {
+    /// Carries out one native effect for `attempt`.
+    pub(super) fn apply_native(this: &Rc<Shared>, attempt: u32, effect: NativeEffect) {
+        let devices = &this.devices;
+        match effect {
+            NativeEffect::OpenCamera {
+                facing,
+                quality,
+                audio,
+                ..
+            } => {
+                devices.stop_camera();
+                let generation = devices.generation.get();
+                let media = this.media.clone();
+                let weak = Rc::downgrade(this);
+                wasm_bindgen_futures::spawn_local(async move {
+                    let video = MediaRequest {
+                        device: Device::Camera,
+                        facing,
+                        quality,
+                    };
+                    let result = match media.request(video).await {
+                        Ok(stream) if audio => add_microphone(&*media, stream, facing).await,
+                        other => other,
+                    };
+                    let current = weak
+                        .upgrade()
+                        .filter(|s| s.devices.generation.get() == generation);
+                    let Some(shared) = current else {
+                        if let Ok(stream) = result {
+                            stop_tracks(&stream);
+                        }
+                        return;
+                    };
+                    let stream = match result {
+                        Ok(stream) => stream,
+                        Err(error) => {
+                            return feed_native(&shared, attempt, NativeInput::CameraFailed(error))
+                        }
+                    };
+                    let camera =
+                        Camera::show(shared.view.stage(), stream.clone(), facing == Facing::User)
+                            .await;
+                    match camera {
+                        Some(camera) if shared.devices.generation.get() == generation => {
+                            *shared.devices.camera.borrow_mut() = Some(Rc::new(camera));
+                            feed_native(&shared, attempt, NativeInput::CameraReady);
+                        }
+                        Some(camera) => camera.stop(),
+                        None => {
+                            stop_tracks(&stream);
+                            let error = MediaError {
+                                name: "NotReadableError".into(),
+                                message: String::new(),
+                                device: Device::Camera,
+                            };
+                            feed_native(&shared, attempt, NativeInput::CameraFailed(error));
+                        }
+                    }
+                });
+            }
+            NativeEffect::StopCamera => devices.stop_camera(),
+            NativeEffect::TakeStill | NativeEffect::Record { .. } => {
+                let Some(camera) = devices.camera.borrow().clone() else {
+                    return feed_native(this, attempt, NativeInput::CaptureFailed);
+                };
+                let weak = Rc::downgrade(this);
+                wasm_bindgen_futures::spawn_local(async move {
+                    let (blob, tag) = match effect {
+                        NativeEffect::Record { ms } => (camera.record(ms).await, "video"),
+                        _ => (camera.still().await, "img"),
+                    };
+                    let Some(shared) = weak.upgrade() else { return };
+                    let shown = blob
+                        .filter(|b| b.size() > 0.0)
+                        .is_some_and(|b| shared.show_artifact(b, tag));
+                    let input = if shown {
+                        NativeInput::Captured
+                    } else {
+                        NativeInput::CaptureFailed
+                    };
+                    feed_native(&shared, attempt, input);
+                });
+            }
+            NativeEffect::Discard => {
+                devices.artifact.borrow_mut().take();
+            }
+            NativeEffect::ShowFilePicker => {}
+            NativeEffect::Upload { step, delay_ms, .. } => {
+                let weak = Rc::downgrade(this);
+                Shared::after(this, delay_ms, move || {
+                    if let Some(shared) = weak.upgrade() {
+                        Shared::start_upload(&shared, attempt, step);
+                    }
+                });
+            }
+            NativeEffect::Complete { delay_ms, .. } => {
+                let weak = Rc::downgrade(this);
+                Shared::after(this, delay_ms, move || {
+                    let Some(shared) = weak.upgrade() else { return };
+                    let Some((url, token)) = shared.upload_target() else {
+                        return;
+                    };
+                    let weak = Rc::downgrade(&shared);
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let result = backend::complete_native(&url, &token).await;
+                        if let Some(shared) = weak.upgrade() {
+                            feed_native(&shared, attempt, NativeInput::Completed(result));
+                        }
+                    });
+                });
+            }
+        }
+    }
+
+    /// Runs `f` after `ms` (at once for 0); a later call or a release cancels it.
+    fn after(this: &Rc<Shared>, ms: u32, f: impl FnOnce() + 'static) {
+        this.devices.wait.borrow_mut().take();
+        if ms == 0 {
+            return f();
+        }
+        let mut f = Some(f);
+        *this.devices.wait.borrow_mut() = Timer::once(ms, move || {
+            if let Some(f) = f.take() {
+                f();
+            }
+        });
+    }
+
+    fn upload_target(&self) -> Option<(String, String)> {
+        let flow = self.flow.borrow();
+        let session = flow.native()?.session();
+        Some((session.upload_url.clone(), session.upload_token.clone()))
+    }
+
+    fn start_upload(this: &Rc<Shared>, attempt: u32, step: Step) {
+        let Some((url, token)) = this.upload_target() else {
+            return;
+        };
+        let Some(blob) = this
+            .devices
+            .artifact
+            .borrow()
+            .as_ref()
+            .map(|a| a.blob.clone())
+        else {
+            return feed_native(this, attempt, NativeInput::CaptureFailed);
+        };
+        let url = format!("{}/{}", url.trim_end_matches('/'), step.as_str());
+        let progress = Rc::downgrade(this);
+        let done = Rc::downgrade(this);
+        let upload = Upload::start(
+            &url,
+            &token,
+            &blob,
+            None,
+            move |fraction| {
+                if let Some(shared) = progress.upgrade() {
+                    shared.view.set_upload_progress(fraction);
+                }
+            },
+            move |result| {
+                if let Some(shared) = done.upgrade() {
+                    feed_native(&shared, attempt, NativeInput::Uploaded(result));
+                }
+            },
+        );
+        match upload {
+            Some(upload) => *this.devices.upload.borrow_mut() = Some(upload),
+            None => feed_native(
+                this,
+                attempt,
+                NativeInput::Uploaded(Err(crate::core::failure::Failure::BrowserUnsupported)),
+            ),
+        }
+    }
+
+    /// Shows `blob` for review as an `img` or `video`; false when the browser refuses.
+    fn show_artifact(&self, blob: Blob, tag: &str) -> bool {
+        self.devices.artifact.borrow_mut().take();
+        let Ok(url) = Url::create_object_url_with_blob(&blob) else {
+            return false;
+        };
+        let Some(element) = self
+            .view
+            .stage()
+            .owner_document()
+            .and_then(|d| d.create_element(tag).ok())
+        else {
+            let _ = Url::revoke_object_url(&url);
+            return false;
+        };
+        let _ = element.set_attribute("part", "review");
+        let _ = element.set_attribute("src", &url);
+        if tag == "video" {
+            let _ = element.set_attribute("controls", "");
+            let _ = element.set_attribute("playsinline", "");
+        } else {
+            let _ = element.set_attribute("alt", self.view.review_label());
+        }
+        let _ = self.view.stage().append_child(&element);
+        *self.devices.artifact.borrow_mut() = Some(Artifact { blob, url, element });
+        true
+    }
+
+    /// The file picker's `change`: an image the user chose instead of the camera.
+    pub(super) fn on_file_chosen(this: &Rc<Shared>, event: &Event) {
+        let Some(input) = event
+            .target()
+            .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+            .filter(|i| i.type_() == "file")
+        else {
+            return;
+        };
+        let file = input.files().and_then(|files| files.get(0));
+        input.set_value("");
+        let Some(file) = file else { return };
+        if !file.type_().starts_with("image/") || file.size() > MAX_FILE_BYTES || file.size() <= 0.0
+        {
+            return;
+        }
+        let attempt = this.flow.borrow().attempt();
+        if this.show_artifact(file.into(), "img") {
+            feed_native(this, attempt, NativeInput::FileChosen);
+        }
+    }
+}
+
+/// Asks for the microphone too and adds its track to `stream`; a failure stops the camera.
+async fn add_microphone(
+    media: &dyn super::media::MediaAccess,
+    stream: MediaStream,
+    facing: Facing,
+) -> Result<MediaStream, MediaError> {
+    if recording_type().is_none() {
+        stop_tracks(&stream);
+        return Err(MediaError {
+            name: "NotSupportedError".into(),
+            message: "MediaRecorder".into(),
+            device: Device::Camera,
+        });
+    }
+    let request = MediaRequest {
+        device: Device::Microphone,
+        facing,
+        quality: crate::core::native::Quality::Any,
+    };
+    match media.request(request).await {
+        Ok(sound) => {
+            for track in sound.get_audio_tracks().iter() {
+                if let Ok(track) = track.dyn_into::<MediaStreamTrack>() {
+                    stream.add_track(&track);
+                }
+            }
+            Ok(stream)
+        }
+        Err(error) => {
+            stop_tracks(&stream);
+            Err(error)
+        }
+    }
+}
