@@ -17,4 +17,11 @@ run_suite() { # suite-name webdriver-json
   fi
   rm -f "$log"
 }
+# The native suites talk to a stub backend on loopback (real HTTP, CORS for the runner's page).
+node tests/support/stub-backend.mjs 18090 >/dev/null &
+stub=$!
+trap 'kill $stub 2>/dev/null' EXIT
+for _ in $(seq 50); do curl -fs -o /dev/null http://127.0.0.1:18090/received && break; sleep 0.1; done
+
 run_suite web chromium
+run_suite native_fake fake-camera

@@ -1,0 +1,308 @@
+//! Native capture in Chromium with its fake camera and microphone allowed
+//! (profile `tests/webdriver/fake-camera.json`), against the stub backend.
+#![cfg(target_arch = "wasm32")]
+
+mod common;
+
+use common::*;
+use videoid_capture::core::native::{media_failure, Device, Facing, Quality};
+use videoid_capture::media::{BrowserMedia, MediaAccess, MediaRequest};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn camera(quality: Quality) -> MediaRequest {
+    MediaRequest {
+        device: Device::Camera,
+        facing: Facing::Environment,
+        quality,
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_fake_camera_gives_frames_of_the_size_asked_for() {
+    // Documents ask for at least 1280×720; Chromium's fake camera can give it.
+    let stream = BrowserMedia
+        .request(camera(Quality::Document))
+        .await
+        .unwrap();
+    let track: web_sys::MediaStreamTrack = stream.get_video_tracks().get(0).dyn_into().unwrap();
+    let settings = track.get_settings();
+    let width = js_sys::Reflect::get(&settings, &"width".into())
+        .unwrap()
+        .as_f64()
+        .unwrap();
+    let height = js_sys::Reflect::get(&settings, &"height".into())
+        .unwrap()
+        .as_f64()
+        .unwrap();
+    assert!(width >= 1280.0 && height >= 720.0, "got {width}×{height}");
+    videoid_capture::media::stop_tracks(&stream);
+    assert_eq!(track.ready_state(), web_sys::MediaStreamTrackState::Ended);
+
+    let sound = BrowserMedia
+        .request(MediaRequest {
+            device: Device::Microphone,
+            facing: Facing::User,
+            quality: Quality::Any,
+        })
+        .await
+        .unwrap();
+    assert_eq!(sound.get_audio_tracks().length(), 1);
+    assert_eq!(sound.get_video_tracks().length(), 0, "one kind per request");
+    videoid_capture::media::stop_tracks(&sound);
+}
+
+/// Walks the capture through every step with the buttons, as a user would.
+async fn capture_all(host: &Host, steps: &[&str]) {
+    for step in steps {
+        assert!(
+            wait_for_part(host, "capture-button", 8000).await,
+            "no capture button for {step}"
+        );
+        assert_eq!(host.host.get_attribute("step").as_deref(), Some(*step));
+        assert!(host.part("preview").is_some(), "a live preview for {step}");
+        button(host, "capture-button").unwrap().click();
+        let wait = if *step == "video" { 9000 } else { 5000 };
+        assert!(
+            wait_for_part(host, "confirm-button", wait).await,
+            "no review for {step}"
+        );
+        assert!(host.part("review").is_some());
+        assert!(
+            host.part("preview").is_none(),
+            "the camera is off during review"
+        );
+        button(host, "confirm-button").unwrap().click();
+        sleep(50).await;
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_native_capture_uploads_every_artifact_and_completes() {
+    let host = Host::new();
+    let handle = handle_with(
+        &host,
+        &native_props("front,back,selfie,video", false),
+        std::rc::Rc::new(BrowserMedia),
+    );
+    handle.start();
+    capture_all(&host, &["front", "back", "selfie", "video"]).await;
+    let result = host.wait_for("videoid-result", 1, 10_000).await;
+    assert_eq!(result.len(), 1);
+    assert_eq!(get_str(&result[0], "status"), "accepted");
+    assert_eq!(host.state(), "complete");
+    assert_eq!(handle.live_tracks(), 0, "every track stopped at the end");
+    assert!(host.host.get_attribute("step").is_none());
+
+    let received = stub_json("/received").await;
+    let got = get(&received, "received");
+    for step in ["front", "back", "selfie"] {
+        let artifact = get(&got, step);
+        assert_eq!(get_str(&artifact, "type"), "image/jpeg", "{step}");
+        assert_eq!(get_str(&artifact, "head"), "ffd8ffe0", "{step} is a JPEG");
+        assert!(get(&artifact, "bytes").as_f64().unwrap() > 1000.0);
+    }
+    let video = get(&got, "video");
+    let kind = get_str(&video, "type");
+    assert!(
+        kind == "video/mp4" || kind == "video/webm",
+        "video type {kind}"
+    );
+    assert!(get(&video, "bytes").as_f64().unwrap() > 1000.0);
+    assert_eq!(get(&received, "completed").as_f64(), Some(1.0));
+}
+
+#[wasm_bindgen_test]
+async fn retake_discards_and_reopens_the_camera() {
+    let host = Host::new();
+    let handle = handle_with(
+        &host,
+        &native_props("selfie", false),
+        std::rc::Rc::new(BrowserMedia),
+    );
+    handle.start();
+    assert!(wait_for_part(&host, "capture-button", 8000).await);
+    button(&host, "capture-button").unwrap().click();
+    assert!(wait_for_part(&host, "retake-button", 5000).await);
+    assert_eq!(handle.live_tracks(), 0);
+    button(&host, "retake-button").unwrap().click();
+    assert!(
+        host.part("review").is_none(),
+        "the discarded capture is gone"
+    );
+    assert!(wait_for_part(&host, "capture-button", 8000).await);
+    assert!(handle.live_tracks() >= 1, "the camera is back");
+    handle.cancel();
+    assert_eq!(handle.live_tracks(), 0, "cancel stops every track at once");
+    assert_eq!(host.events("videoid-cancel").len(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn inactivity_stops_the_camera_with_inactive_user_aborted() {
+    let host = Host::new();
+    let mut props = native_props("front", false);
+    props.retain(|(k, _)| *k != "inactivity-timeout");
+    props.push(("inactivity-timeout", "1".into()));
+    let handle = handle_with(&host, &props, std::rc::Rc::new(BrowserMedia));
+    handle.start();
+    assert!(wait_for_part(&host, "capture-button", 8000).await);
+    let failed = host.wait_for("videoid-failed", 1, 4000).await;
+    assert_eq!(get_str(&failed[0], "code"), "InactiveUser.Aborted");
+    assert_eq!(handle.live_tracks(), 0);
+    assert!(host.part("preview").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn destroy_mid_capture_leaves_no_live_track() {
+    let host = Host::new();
+    let handle = handle_with(
+        &host,
+        &native_props("front", false),
+        std::rc::Rc::new(BrowserMedia),
+    );
+    handle.start();
+    assert!(wait_for_part(&host, "capture-button", 8000).await);
+    assert!(handle.live_tracks() >= 1);
+    let stream_tracks = host
+        .part("preview")
+        .unwrap()
+        .dyn_into::<web_sys::HtmlVideoElement>()
+        .unwrap();
+    let stream: web_sys::MediaStream = stream_tracks.src_object().unwrap().dyn_into().unwrap();
+    handle.destroy();
+    assert_eq!(videoid_capture::media::live_tracks(&stream), 0);
+}
+
+#[wasm_bindgen_test]
+async fn injected_dom_exceptions_map_to_typed_failures() {
+    for (device, name, code) in [
+        (Device::Camera, "NotReadableError", "Device.InUse"),
+        (
+            Device::Camera,
+            "SecurityError",
+            "Permission.BlockedByPolicy",
+        ),
+        (Device::Camera, "AbortError", "Device.InUse"),
+        (Device::Camera, "NotAllowedError", "Permission.CameraDenied"),
+        (
+            Device::Microphone,
+            "NotAllowedError",
+            "Permission.MicrophoneDenied",
+        ),
+        (Device::Microphone, "NotFoundError", "Device.NotFound"),
+    ] {
+        let host = Host::new();
+        let media = ScriptedMedia::new(&[(device, name)]);
+        let handle = handle_with(&host, &native_props("video", false), media.clone());
+        handle.start();
+        let failed = host.wait_for("videoid-failed", 1, 8000).await;
+        assert_eq!(failed.len(), 1, "{name} on {device:?}");
+        assert_eq!(get_str(&failed[0], "code"), code, "{name} on {device:?}");
+        assert_eq!(handle.live_tracks(), 0, "{name}: the camera was released");
+        // The mapping the adapter used is core's.
+        let expected = media_failure(&videoid_capture::core::native::MediaError {
+            name: name.into(),
+            message: String::new(),
+            device,
+        });
+        assert_eq!(expected.map(|f| f.code()), Some(code));
+    }
+}
+
+#[wasm_bindgen_test]
+async fn overconstrained_cameras_get_laxer_constraints_then_a_typed_failure() {
+    let host = Host::new();
+    let over = (Device::Camera, "OverconstrainedError");
+    let media = ScriptedMedia::new(&[over, over]);
+    let handle = handle_with(&host, &native_props("front", false), media.clone());
+    handle.start();
+    assert!(
+        wait_for_part(&host, "capture-button", 8000).await,
+        "the third, lax request works"
+    );
+    let qualities: Vec<Quality> = media.requests.borrow().iter().map(|r| r.quality).collect();
+    assert_eq!(
+        qualities,
+        vec![Quality::Document, Quality::Ideal, Quality::Any]
+    );
+    handle.cancel();
+
+    let host = Host::new();
+    let media = ScriptedMedia::new(&[over, over, over]);
+    let handle = handle_with(&host, &native_props("front", false), media);
+    handle.start();
+    let failed = host.wait_for("videoid-failed", 1, 8000).await;
+    assert_eq!(get_str(&failed[0], "code"), "Device.Unsupported");
+}
+
+#[wasm_bindgen_test]
+async fn a_denied_camera_falls_back_to_a_picked_file_for_documents() {
+    let host = Host::new();
+    let media = ScriptedMedia::new(&[(Device::Camera, "NotAllowedError")]);
+    let handle = handle_with(&host, &native_props("front", true), media);
+    handle.start();
+    let mut waited = 0;
+    while host
+        .part("file-label")
+        .and_then(|l| l.get_attribute("hidden"))
+        .is_some()
+        && waited < 5000
+    {
+        sleep(20).await;
+        waited += 20;
+    }
+    assert!(
+        host.part("file-label")
+            .unwrap()
+            .get_attribute("hidden")
+            .is_none(),
+        "the file picker shows"
+    );
+    assert!(host.events("videoid-failed").is_empty());
+    // Pick a JPEG through the real input, as a user would.
+    let bytes = js_sys::Uint8Array::from(&[0xffu8, 0xd8, 0xff, 0xe0, 0, 16, 74, 70, 73, 70][..]);
+    let parts = js_sys::Array::of1(&bytes);
+    let bag = web_sys::BlobPropertyBag::new();
+    bag.set_type("image/jpeg");
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &bag).unwrap();
+    let file =
+        web_sys::File::new_with_blob_sequence(&js_sys::Array::of1(&blob), "front.jpg").unwrap();
+    let file = web_sys::File::new_with_blob_sequence_and_options(
+        &js_sys::Array::of1(&file),
+        "front.jpg",
+        &{
+            let o = web_sys::FilePropertyBag::new();
+            o.set_type("image/jpeg");
+            o
+        },
+    )
+    .unwrap();
+    let transfer = web_sys::DataTransfer::new().unwrap();
+    transfer.items().add_with_file(&file).unwrap();
+    let input: web_sys::HtmlInputElement = host.part("file-input").unwrap().dyn_into().unwrap();
+    input.set_files(transfer.files().as_ref());
+    input
+        .dispatch_event(
+            &web_sys::Event::new_with_event_init_dict("change", &{
+                let init = web_sys::EventInit::new();
+                init.set_bubbles(true);
+                init
+            })
+            .unwrap(),
+        )
+        .unwrap();
+    assert!(wait_for_part(&host, "confirm-button", 3000).await);
+    button(&host, "confirm-button").unwrap().click();
+    let result = host.wait_for("videoid-result", 1, 8000).await;
+    assert_eq!(result.len(), 1);
+    let received = stub_json("/received").await;
+    let front = get(&get(&received, "received"), "front");
+    assert_eq!(
+        get(&front, "bytes").as_f64(),
+        Some(10.0),
+        "the picked file's bytes were uploaded"
+    );
+    assert_eq!(handle.live_tracks(), 0);
+}
