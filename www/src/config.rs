@@ -44,6 +44,27 @@ pub struct Config {
     pub sim_final_delay: Duration,
     /// When set, the backend uses this API instead of the simulator.
     pub real: Option<RealAssure>,
+    /// Where dossiers, processes, media, configurations and pending events are kept.
+    pub data_dir: PathBuf,
+    /// Lifetime of the simulator's access tokens.
+    pub sim_token_lifetime: Duration,
+    /// Where the simulator posts `process.complete` events.
+    pub sim_webhook: Webhook,
+    /// First pause between webhook attempts (it doubles, up to a minute).
+    pub sim_webhook_retry: Duration,
+    /// Origins allowed to call the host backend cross-origin (CORS); empty: none.
+    pub cors_origins: Vec<String>,
+}
+
+/// Where the simulator sends its events.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Webhook {
+    /// The host backend's `/api/videoid/events` (in simulator mode; nowhere in real mode).
+    HostBackend,
+    /// This URL.
+    Url(String),
+    /// Nowhere.
+    Off,
 }
 
 impl fmt::Debug for Config {
@@ -57,6 +78,11 @@ impl fmt::Debug for Config {
             .field("sim_frame_ancestors", &self.sim_frame_ancestors)
             .field("sim_final_delay", &self.sim_final_delay)
             .field("real", &self.real)
+            .field("data_dir", &self.data_dir)
+            .field("sim_token_lifetime", &self.sim_token_lifetime)
+            .field("sim_webhook", &self.sim_webhook)
+            .field("sim_webhook_retry", &self.sim_webhook_retry)
+            .field("cors_origins", &self.cors_origins)
             .finish()
     }
 }
@@ -79,8 +105,20 @@ impl Default for Config {
             sim_frame_ancestors: None,
             sim_final_delay: Duration::from_millis(800),
             real: None,
+            data_dir: default_data_dir(),
+            sim_token_lifetime: Duration::from_secs(600),
+            sim_webhook: Webhook::HostBackend,
+            sim_webhook_retry: Duration::from_millis(500),
+            cors_origins: Vec::new(),
         }
     }
+}
+
+/// The repository's `.data/` directory (git-ignored).
+pub fn default_data_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(".data")
 }
 
 /// The repository's `pkg/` directory, found from this crate's location at compile time.
@@ -140,6 +178,50 @@ impl Config {
             })?;
             config.sim_final_delay = Duration::from_millis(ms);
         }
+        if let Some(dir) = value("VIDEOID_DATA_DIR") {
+            config.data_dir = PathBuf::from(dir);
+        }
+        if let Some(secs) = value("VIDEOID_SIM_TOKEN_LIFETIME_S") {
+            let secs: u64 = secs.parse().ok().filter(|s| *s > 0).ok_or_else(|| {
+                ConfigError(format!(
+                    "VIDEOID_SIM_TOKEN_LIFETIME_S is not a positive number of seconds: {secs}"
+                ))
+            })?;
+            config.sim_token_lifetime = Duration::from_secs(secs);
+        }
+        if let Some(url) = value("VIDEOID_SIM_WEBHOOK_URL") {
+            config.sim_webhook = if url == "off" {
+                Webhook::Off
+            } else if url.starts_with("http://") || url.starts_with("https://") {
+                Webhook::Url(url)
+            } else {
+                return Err(ConfigError(format!(
+                    "VIDEOID_SIM_WEBHOOK_URL is not an http(s) URL or off: {url}"
+                )));
+            };
+        }
+        if let Some(ms) = value("VIDEOID_SIM_WEBHOOK_RETRY_MS") {
+            let ms: u64 = ms.parse().ok().filter(|m| *m > 0).ok_or_else(|| {
+                ConfigError(format!(
+                    "VIDEOID_SIM_WEBHOOK_RETRY_MS is not a positive number of milliseconds: {ms}"
+                ))
+            })?;
+            config.sim_webhook_retry = Duration::from_millis(ms);
+        }
+        if let Some(origins) = value("VIDEOID_CORS_ORIGINS") {
+            for origin in origins.split([' ', ',']).filter(|o| !o.is_empty()) {
+                let is_origin = crate::framing::Origin::parse(origin).is_some()
+                    && origin.trim_end_matches('/').matches('/').count() == 2;
+                if !is_origin {
+                    return Err(ConfigError(format!(
+                        "VIDEOID_CORS_ORIGINS: not an origin: {origin}"
+                    )));
+                }
+                config
+                    .cors_origins
+                    .push(origin.trim_end_matches('/').to_string());
+            }
+        }
         if let (Some(client_id), Some(client_secret)) =
             (value("SIGNICAT_CLIENT_ID"), value("SIGNICAT_CLIENT_SECRET"))
         {
@@ -191,6 +273,42 @@ mod tests {
         assert_eq!(c.sim_final_delay, Duration::from_millis(800));
         assert!(c.pkg_dir.ends_with("pkg"));
         assert!(c.real.is_none());
+        assert!(c.data_dir.ends_with(".data"));
+        assert_eq!(c.sim_webhook, Webhook::HostBackend);
+        assert!(c.cors_origins.is_empty());
+    }
+
+    #[test]
+    fn data_webhook_and_cors_settings() {
+        let c = config(&[
+            ("VIDEOID_DATA_DIR", "/tmp/x"),
+            ("VIDEOID_SIM_WEBHOOK_URL", "http://127.0.0.1:9/hook"),
+            (
+                "VIDEOID_CORS_ORIGINS",
+                "https://a.example, http://localhost:3000",
+            ),
+            ("VIDEOID_SIM_TOKEN_LIFETIME_S", "5"),
+        ])
+        .unwrap();
+        assert_eq!(c.data_dir, PathBuf::from("/tmp/x"));
+        assert_eq!(
+            c.sim_webhook,
+            Webhook::Url("http://127.0.0.1:9/hook".into())
+        );
+        assert_eq!(
+            c.cors_origins,
+            vec!["https://a.example", "http://localhost:3000"]
+        );
+        assert_eq!(c.sim_token_lifetime, Duration::from_secs(5));
+        assert_eq!(
+            config(&[("VIDEOID_SIM_WEBHOOK_URL", "off")])
+                .unwrap()
+                .sim_webhook,
+            Webhook::Off
+        );
+        assert!(config(&[("VIDEOID_SIM_WEBHOOK_URL", "ftp://x")]).is_err());
+        assert!(config(&[("VIDEOID_CORS_ORIGINS", "https://a.example/path")]).is_err());
+        assert!(config(&[("VIDEOID_SIM_TOKEN_LIFETIME_S", "0")]).is_err());
     }
 
     #[test]

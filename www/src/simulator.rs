@@ -1,32 +1,42 @@
 //! A local stand-in for Signicat's Assure API and its hosted capture page.
 //!
-//! It answers the paths the reference backend uses, in the documented shapes,
-//! plus a simulator-only `simulator` block in "Start capture flow" that picks
-//! the outcome (`scenario`), whether the page finishes by itself (`auto`) and
-//! whether it may be framed (`framing`).
+//! It answers the documented paths in the documented shapes (see
+//! `../shared/assure-api.md`), keeps its state under the data directory,
+//! moves processes `pending` → `processing` → final after a delay, and
+//! posts `process.complete` events to a webhook until they are acknowledged.
+//! Simulator-only additions: a `simulator` block in "Start capture flow" and
+//! "Create process" (`scenario`, `auto`, `framing`) and the artifact upload
+//! path of the native capture contract.
 
+mod api;
 mod capture;
+pub mod media;
 mod model;
+mod store;
+mod webhook;
 
-pub use model::{is_scenario, Outcome};
+pub use model::{is_scenario, Outcome, Status};
 
 use crate::clock::now_rfc3339;
-use crate::{ids, json_error, parse_json};
+use crate::storage::DataDir;
+use crate::{ids, json_error};
 use axum::body::Bytes;
-use axum::extract::{Path, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use base64::Engine;
-use model::{Artifact, Dossier, Process, Stage, Store};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use model::Process;
+use serde_json::json;
+use std::io;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use store::Store;
+use tokio::sync::{watch, Semaphore};
 
-/// Lifetime of an access token, as told in `expires_in`.
+/// Default lifetime of an access token, as told in `expires_in`.
 pub const TOKEN_LIFETIME: Duration = Duration::from_secs(600);
 
 /// What the simulator is configured with.
@@ -42,20 +52,56 @@ pub struct Settings {
     pub frame_ancestors: String,
     /// Delay between `processing` and the final status.
     pub final_delay: Duration,
+    /// Lifetime of access tokens.
+    pub token_lifetime: Duration,
+    /// Where `process.complete` events go (`None`: nowhere).
+    pub webhook_url: Option<String>,
+    /// First delay between webhook attempts (doubles up to a minute).
+    pub webhook_retry: Duration,
 }
 
-/// The simulator: its settings and its store.
+/// The simulator: its settings, its store and its background work.
 pub struct Simulator {
     settings: Settings,
     store: Mutex<Store>,
+    http: reqwest::Client,
+    stop: watch::Receiver<bool>,
+    webhook_slots: Semaphore,
 }
 
 impl Simulator {
-    /// An empty simulator.
-    pub fn new(settings: Settings) -> Simulator {
-        Simulator {
+    /// Opens the simulator's state under `data`; background work stops when `stop` turns true.
+    pub fn open(
+        settings: Settings,
+        data: DataDir,
+        http: reqwest::Client,
+        stop: watch::Receiver<bool>,
+    ) -> Arc<Simulator> {
+        Arc::new(Simulator {
             settings,
-            store: Mutex::new(Store::default()),
+            store: Mutex::new(Store::load(data)),
+            http,
+            stop,
+            webhook_slots: Semaphore::new(32),
+        })
+    }
+
+    /// Restarts the timers of processing processes and the pending webhook deliveries.
+    pub fn resume(self: &Arc<Self>) {
+        let (processing, deliveries) = {
+            let store = self.store();
+            let processing: Vec<(String, u64)> = store
+                .processes()
+                .filter(|p| p.status == Status::Processing)
+                .map(|p| (p.process_id.clone(), p.final_at_ms.unwrap_or(0)))
+                .collect();
+            (processing, store.delivery_ids())
+        };
+        for (process_id, at) in processing {
+            self.finish_later(process_id, at);
+        }
+        for id in deliveries {
+            webhook::spawn(self.clone(), id);
         }
     }
 
@@ -65,22 +111,120 @@ impl Simulator {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
+
+    /// Moves a pending process to `processing`; it reaches `outcome` after the configured delay.
+    fn start_processing(
+        self: &Arc<Self>,
+        store: &mut Store,
+        mut process: Process,
+        outcome: Outcome,
+    ) -> io::Result<()> {
+        let at = now_ms() + self.settings.final_delay.as_millis() as u64;
+        process.status = Status::Processing;
+        process.outcome = Some(outcome);
+        process.final_at_ms = Some(at);
+        process.updated_at = now_rfc3339();
+        let id = process.process_id.clone();
+        store.save_process(process)?;
+        self.finish_later(id, at);
+        Ok(())
+    }
+
+    fn finish_later(self: &Arc<Self>, process_id: String, at_ms: u64) {
+        let sim = self.clone();
+        let mut stop = self.stop.clone();
+        tokio::spawn(async move {
+            let wait = Duration::from_millis(at_ms.saturating_sub(now_ms()));
+            tokio::select! {
+                _ = tokio::time::sleep(wait) => {}
+                _ = stop.wait_for(|s| *s) => return,
+            }
+            if let Err(e) = sim.finish(&process_id) {
+                eprintln!("videoid-www: simulator: could not finish a process: {e}");
+            }
+        });
+    }
+
+    /// Gives a processing process its final status and queues its event.
+    fn finish(self: &Arc<Self>, process_id: &str) -> io::Result<()> {
+        let mut store = self.store();
+        let Some(mut process) = store.process_by_id(process_id).cloned() else {
+            return Ok(());
+        };
+        if process.status != Status::Processing {
+            return Ok(());
+        }
+        let outcome = process.outcome.unwrap_or(Outcome::Accepted);
+        process.status = outcome.status();
+        if outcome == Outcome::Failed {
+            process.fail_reason = Some(model::inactive_fail_reason());
+        }
+        process.final_at_ms = None;
+        process.updated_at = now_rfc3339();
+        self.complete(&mut store, process)
+    }
+
+    /// Saves a process that just reached a final status and queues `process.complete`.
+    fn complete(self: &Arc<Self>, store: &mut Store, process: Process) -> io::Result<()> {
+        let dossier_id = process.dossier_id.clone();
+        let process_id = process.process_id.clone();
+        let tags = process.event_tags.clone();
+        store.save_process(process)?;
+        if self.settings.webhook_url.is_none() {
+            return Ok(());
+        }
+        let reference = store
+            .dossier(&dossier_id)
+            .map(|d| d.external_reference.clone())
+            .unwrap_or_default();
+        let event_id = ids::uuid();
+        let expires = SystemTime::now() + webhook::EVENT_LIFETIME;
+        let event = json!({
+            "id": event_id,
+            "timestamp": now_rfc3339(),
+            "sender": "assure",
+            "eventName": "process.complete",
+            "eventData": {
+                "dossierId": dossier_id,
+                "processId": process_id,
+                "externalReference": reference,
+            },
+            "accountId": "a-sim-videoid",
+            "organizationId": "o-sim-videoid",
+            "expiresAt": crate::clock::rfc3339(expires),
+            "tags": tags,
+        });
+        let delivery = store::Delivery {
+            dossier_id,
+            event,
+            expires_at_ms: expires
+                .duration_since(UNIX_EPOCH)
+                .unwrap_or_default()
+                .as_millis() as u64,
+        };
+        store.add_delivery(&event_id, delivery)?;
+        webhook::spawn(self.clone(), event_id);
+        Ok(())
+    }
+}
+
+/// Milliseconds since the Unix epoch.
+pub(crate) fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_millis() as u64
 }
 
 /// All simulator routes (Assure API, token endpoint, capture page).
 pub fn router(sim: Arc<Simulator>) -> Router {
-    let assure = Router::new()
-        .route("/assure/dossiers", post(create_dossier))
-        .route("/assure/dossiers/{dossier_id}", get(get_dossier))
-        .route("/assure/dossiers/{dossier_id}/capture", post(start_capture))
-        .route(
-            "/assure/dossiers/{dossier_id}/processes/{process_id}",
-            get(get_process),
-        )
+    let assure = api::router()
+        .merge(media::router())
         .route_layer(middleware::from_fn_with_state(sim.clone(), require_bearer));
     Router::new()
         .route("/", get(index))
         .route("/auth/open/connect/token", post(token))
+        .route("/provider/js/videoid.js", get(provider_sdk))
         .merge(assure)
         .merge(capture::router())
         .with_state(sim)
@@ -91,6 +235,15 @@ async fn index() -> Html<&'static str> {
         "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>Assure API simulator</title>\
          <p>Assure API simulator for videoid-capture (local testing only).</p></html>",
     )
+}
+
+/// A stand-in for the provider's web SDK at `providerApiUrl + "/js/videoid.js"`.
+async fn provider_sdk() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        "// The Assure simulator has no VideoID web SDK; native capture uploads through the host backend.\n",
+    )
+        .into_response()
 }
 
 fn unauthorized(error: &str) -> Response {
@@ -120,15 +273,16 @@ async fn token(State(sim): State<Arc<Simulator>>, headers: HeaderMap, body: Byte
         return unauthorized("unsupported_grant_type");
     }
     let token = ids::token();
+    let lifetime = settings.token_lifetime;
     {
         let mut store = sim.store();
         let now = Instant::now();
         store.tokens.retain(|_, expires| *expires > now);
-        store.tokens.insert(token.clone(), now + TOKEN_LIFETIME);
+        store.tokens.insert(token.clone(), now + lifetime);
     }
     let mut response = Json(json!({
         "access_token": token,
-        "expires_in": TOKEN_LIFETIME.as_secs(),
+        "expires_in": lifetime.as_secs(),
         "token_type": "Bearer",
         "scope": "signicat-api",
     }))
@@ -177,233 +331,15 @@ async fn require_bearer(
     next.run(request).await
 }
 
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct CreateDossier {
-    #[serde(default)]
-    external_reference: Option<Value>,
-}
-
-async fn create_dossier(State(sim): State<Arc<Simulator>>, body: Bytes) -> Response {
-    let request: CreateDossier = match parse_json(&body) {
-        Ok(r) => r,
-        Err(bad) => return bad.into_response(),
-    };
-    let id = ids::uuid();
-    let now = now_rfc3339();
-    let dossier = Dossier {
-        external_reference: request.external_reference.unwrap_or(Value::Null),
-        created_at: now.clone(),
-        updated_at: now,
-        process_ids: Vec::new(),
-    };
-    let answer = json!({
-        "dossierId": id,
-        "externalReference": dossier.external_reference,
-        "createdAt": dossier.created_at,
-        "updatedAt": dossier.updated_at,
-    });
-    sim.store().dossiers.insert(id, dossier);
-    (StatusCode::CREATED, Json(answer)).into_response()
-}
-
-async fn get_dossier(
-    State(sim): State<Arc<Simulator>>,
-    Path(dossier_id): Path<String>,
-) -> Response {
-    match sim.store().dossier_json(&dossier_id) {
-        Some(dossier) => Json(dossier).into_response(),
-        None => json_error(StatusCode::NOT_FOUND, "dossier not found"),
-    }
-}
-
-async fn get_process(
-    State(sim): State<Arc<Simulator>>,
-    Path((dossier_id, process_id)): Path<(String, String)>,
-) -> Response {
-    let store = sim.store();
-    match store
-        .processes
-        .get(&process_id)
-        .filter(|p| p.dossier_id == dossier_id)
-    {
-        Some(process) => Json(model::process_json(&process_id, process)).into_response(),
-        None => json_error(StatusCode::NOT_FOUND, "process not found"),
-    }
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct StartCapture {
-    providers: Vec<ProviderChoice>,
-    #[serde(default)]
-    sdk: Option<String>,
-    #[serde(default)]
-    redirect_url: Option<String>,
-    #[serde(default)]
-    #[allow(dead_code)]
-    capture_parameters: Option<Value>,
-    #[serde(default)]
-    #[allow(dead_code)]
-    event_tags: Option<Vec<String>>,
-    #[serde(default)]
-    simulator: Option<SimulatorBlock>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ProviderChoice {
-    provider: String,
-    #[serde(default)]
-    process_type: Option<String>,
-}
-
-#[derive(Deserialize, Default)]
-struct SimulatorBlock {
-    #[serde(default)]
-    scenario: Option<String>,
-    #[serde(default)]
-    auto: bool,
-    #[serde(default)]
-    framing: Option<String>,
-}
-
-/// Checks a start-capture request; the error is the message of a 400.
-fn validate_capture(request: &StartCapture) -> Result<(String, String), &'static str> {
-    let provider = request
-        .providers
-        .iter()
-        .find(|p| p.provider == "signicatvideoid" || p.provider == "eid")
-        .ok_or("the simulator only offers the signicatvideoid (eid) provider")?;
-    let process_type = provider
-        .process_type
-        .clone()
-        .unwrap_or_else(|| "high".to_string());
-    if !matches!(
-        process_type.as_str(),
-        "substantial" | "substantialFullyAuto" | "high"
-    ) {
-        return Err("processType must be substantial, substantialFullyAuto or high");
-    }
-    if request.sdk.as_deref().is_some_and(|sdk| sdk != "capture") {
-        return Err("the simulator only offers sdk \"capture\"");
-    }
-    let redirect_url = request
-        .redirect_url
-        .clone()
-        .ok_or("redirectUrl is required")?;
-    let parsed = reqwest::Url::parse(&redirect_url).map_err(|_| "redirectUrl is not a URL")?;
-    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
-        return Err("redirectUrl must be an http(s) URL");
-    }
-    let block = request.simulator.as_ref();
-    if block
-        .and_then(|b| b.scenario.as_deref())
-        .is_some_and(|s| !is_scenario(s))
-    {
-        return Err("unknown simulator scenario");
-    }
-    if block
-        .and_then(|b| b.framing.as_deref())
-        .is_some_and(|f| f != "deny" && f != "allow")
-    {
-        return Err("simulator framing must be deny or allow");
-    }
-    Ok((process_type, redirect_url))
-}
-
-async fn start_capture(
-    State(sim): State<Arc<Simulator>>,
-    Path(dossier_id): Path<String>,
-    body: Bytes,
-) -> Response {
-    let request: StartCapture = match parse_json(&body) {
-        Ok(r) => r,
-        Err(bad) => return bad.into_response(),
-    };
-    let (process_type, redirect_url) = match validate_capture(&request) {
-        Ok(v) => v,
-        Err(message) => return json_error(StatusCode::BAD_REQUEST, message),
-    };
-    let block = request.simulator.unwrap_or_default();
-    let mut store = sim.store();
-    let now = now_rfc3339();
-    let Some(dossier) = store.dossiers.get_mut(&dossier_id) else {
-        return json_error(StatusCode::NOT_FOUND, "dossier not found");
-    };
-    let process_id = ids::uuid();
-    dossier.process_ids.push(process_id.clone());
-    dossier.updated_at = now.clone();
-    store.processes.insert(
-        process_id.clone(),
-        Process {
-            dossier_id: dossier_id.clone(),
-            process_type,
-            stage: Stage::Pending,
-            created_at: now.clone(),
-            updated_at: now,
-        },
-    );
-    let artifact = ids::token();
-    store.artifacts.insert(
-        artifact.clone(),
-        Artifact {
-            dossier_id,
-            process_id,
-            redirect_url,
-            scenario: block.scenario,
-            auto: block.auto,
-            finished: false,
-        },
-    );
-    let query = if block.framing.as_deref() == Some("deny") {
-        "?framing=deny"
-    } else {
-        ""
-    };
-    let url = format!(
-        "{}/capture/{query}#/artifact={artifact}",
-        sim.settings.base_url
-    );
-    (StatusCode::CREATED, Json(json!({ "url": url }))).into_response()
+/// A storage failure: logged, answered as a 500 without detail.
+fn storage_error(e: io::Error) -> Response {
+    eprintln!("videoid-www: simulator storage: {e}");
+    json_error(StatusCode::INTERNAL_SERVER_ERROR, "storage error")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn capture(body: Value) -> Result<(String, String), &'static str> {
-        let request: StartCapture = serde_json::from_value(body).unwrap();
-        validate_capture(&request)
-    }
-
-    #[test]
-    fn capture_requests() {
-        let ok = capture(json!({
-            "providers": [{ "provider": "eid" }],
-            "redirectUrl": "https://host.example/return",
-        }));
-        assert_eq!(
-            ok.unwrap(),
-            (
-                "high".to_string(),
-                "https://host.example/return".to_string()
-            )
-        );
-        let no_redirect = json!({ "providers": [{ "provider": "signicatvideoid" }] });
-        assert_eq!(capture(no_redirect), Err("redirectUrl is required"));
-        let js =
-            json!({ "providers": [{ "provider": "eid" }], "redirectUrl": "javascript:alert(1)" });
-        assert!(capture(js).is_err());
-        let onfido =
-            json!({ "providers": [{ "provider": "onfido" }], "redirectUrl": "https://h/r" });
-        assert!(capture(onfido).is_err());
-        let scenario = json!({
-            "providers": [{ "provider": "eid" }], "redirectUrl": "https://h/r",
-            "simulator": { "scenario": "nope" },
-        });
-        assert!(capture(scenario).is_err());
-    }
 
     #[test]
     fn basic_auth_header() {

@@ -1,11 +1,11 @@
 //! The hosted capture page and its simulator-internal artifact API.
 
-use super::model::{Outcome, Stage};
-use super::Simulator;
-use crate::{json_error, parse_json, parse_query, query_value};
+use super::model::{Outcome, Status};
+use super::{storage_error, Simulator};
+use crate::{json_error, parse_json_request, parse_query, query_value};
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -82,18 +82,23 @@ async fn page(State(sim): State<Arc<Simulator>>, RawQuery(query): RawQuery) -> R
 }
 
 async fn artifact(State(sim): State<Arc<Simulator>>, Path(artifact): Path<String>) -> Response {
-    match sim.store().artifacts.get(&artifact) {
-        Some(a) => Json(json!({
-            "dossierId": a.dossier_id,
-            "processId": a.process_id,
-            "redirectUrl": a.redirect_url,
-            "scenario": a.scenario,
-            "auto": a.auto,
-            "finished": a.finished,
-        }))
-        .into_response(),
-        None => json_error(StatusCode::NOT_FOUND, "unknown or expired capture session"),
-    }
+    let store = sim.store();
+    let Some(process) = store.process_of_artifact(&artifact) else {
+        return json_error(StatusCode::NOT_FOUND, "unknown or expired capture session");
+    };
+    let Some(capture) = &process.capture else {
+        return json_error(StatusCode::NOT_FOUND, "unknown or expired capture session");
+    };
+    Json(json!({
+        "dossierId": process.dossier_id,
+        "processId": process.process_id,
+        "redirectUrl": capture.redirect_url,
+        "scenario": process.scenario,
+        "auto": capture.auto,
+        "finished": capture.finished,
+        "uiLanguage": capture.ui_language,
+    }))
+    .into_response()
 }
 
 #[derive(Deserialize)]
@@ -104,41 +109,37 @@ struct Finish {
 async fn finish(
     State(sim): State<Arc<Simulator>>,
     Path(artifact): Path<String>,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let request: Finish = match parse_json(&body) {
+    let request: Finish = match parse_json_request(&headers, &body) {
         Ok(r) => r,
-        Err(bad) => return bad.into_response(),
+        Err(bad) => return bad,
     };
     let Some(outcome) = Outcome::parse(&request.outcome) else {
         return json_error(
             StatusCode::BAD_REQUEST,
-            "outcome must be accepted, rejected, inconclusive or failed-inactive",
+            "outcome must be accepted, rejected, inconclusive, inconclusive-feature, failed-inactive or canceled",
         );
     };
-    let (dossier_id, process_id) = {
-        let mut store = sim.store();
-        let Some(a) = store.artifacts.get_mut(&artifact) else {
-            return json_error(StatusCode::NOT_FOUND, "unknown or expired capture session");
-        };
-        if a.finished {
-            return json_error(
-                StatusCode::CONFLICT,
-                "this capture session has already finished",
-            );
-        }
-        a.finished = true;
-        let ids = (a.dossier_id.clone(), a.process_id.clone());
-        store.set_stage(&ids.1, Stage::Processing);
-        ids
+    let mut store = sim.store();
+    let Some(mut process) = store.process_of_artifact(&artifact).cloned() else {
+        return json_error(StatusCode::NOT_FOUND, "unknown or expired capture session");
     };
-    let delay = sim.settings.final_delay;
-    let later = sim.clone();
-    let pid = process_id.clone();
-    tokio::spawn(async move {
-        tokio::time::sleep(delay).await;
-        later.store().set_stage(&pid, Stage::Final(outcome));
-    });
+    let Some(capture) = process.capture.as_mut() else {
+        return json_error(StatusCode::NOT_FOUND, "unknown or expired capture session");
+    };
+    if capture.finished || process.status != Status::Pending {
+        return json_error(
+            StatusCode::CONFLICT,
+            "this capture session has already finished",
+        );
+    }
+    capture.finished = true;
+    let (dossier_id, process_id) = (process.dossier_id.clone(), process.process_id.clone());
+    if let Err(e) = sim.start_processing(&mut store, process, outcome) {
+        return storage_error(e);
+    }
     Json(json!({ "dossierId": dossier_id, "processId": process_id, "status": "processing" }))
         .into_response()
 }

@@ -1,0 +1,390 @@
+//! Images, video and the full-result download of a process, and the simulator-only artifact upload.
+//!
+//! Uploaded artifacts (native path) are served byte for byte; a process that
+//! ran through the hosted capture page has no real media, so it gets small
+//! placeholder images and a placeholder video instead.
+
+use super::model::{is_agent_reviewed, Media, Process, Status};
+use super::{storage_error, Simulator};
+use crate::{json_error, parse_query, query_value, zip};
+use axum::body::Body;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, put};
+use axum::{Json, Router};
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+/// Largest still image accepted (10 MiB).
+pub const MAX_STILL_BYTES: usize = 10 << 20;
+/// Largest liveness video accepted (50 MiB).
+pub const MAX_VIDEO_BYTES: usize = 50 << 20;
+/// Largest `X-Videoid-Quality` header (4 KiB).
+pub const MAX_QUALITY_BYTES: usize = 4 << 10;
+
+/// The artifacts of the native capture contract.
+pub const STEPS: &[&str] = &["front", "back", "selfie", "video"];
+
+const FRONT: &[u8] = include_bytes!("../../static/placeholder/front.jpeg");
+const SELFIE: &[u8] = include_bytes!("../../static/placeholder/selfie.jpeg");
+const PORTRAIT: &[u8] = include_bytes!("../../static/placeholder/portrait.jpeg");
+
+pub(super) fn router() -> Router<Arc<Simulator>> {
+    let process = "/assure/dossiers/{dossier_id}/processes/{process_id}";
+    Router::new()
+        .route(&format!("{process}/images"), get(image))
+        .route(&format!("{process}/video"), get(video))
+        .route(&format!("{process}/download"), get(download))
+        .route(&format!("{process}/artifacts/{{step}}"), put(upload))
+}
+
+/// The content types an artifact may have: JPEG stills, WebM/MP4 (or QuickTime) video.
+pub fn accepts(step: &str, content_type: &str) -> bool {
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    if step == "video" {
+        matches!(
+            essence.as_str(),
+            "video/webm" | "video/mp4" | "video/quicktime"
+        )
+    } else {
+        essence == "image/jpeg"
+    }
+}
+
+/// The size limit of an artifact.
+pub fn limit(step: &str) -> usize {
+    if step == "video" {
+        MAX_VIDEO_BYTES
+    } else {
+        MAX_STILL_BYTES
+    }
+}
+
+/// Checks an `X-Videoid-Quality` header: JSON of at most 4 KiB.
+pub fn quality(headers: &HeaderMap) -> Result<Option<Value>, &'static str> {
+    let Some(raw) = headers.get("x-videoid-quality") else {
+        return Ok(None);
+    };
+    if raw.len() > MAX_QUALITY_BYTES {
+        return Err("X-Videoid-Quality is larger than 4 KiB");
+    }
+    serde_json::from_slice(raw.as_bytes())
+        .map(Some)
+        .map_err(|_| "X-Videoid-Quality is not JSON")
+}
+
+/// Reads a request body up to `limit` bytes; a longer one is a 413 JSON error.
+pub async fn read_limited(
+    headers: &HeaderMap,
+    body: Body,
+    limit: usize,
+) -> Result<axum::body::Bytes, Response> {
+    let too_large = || {
+        json_error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("the body is larger than {limit} bytes"),
+        )
+    };
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Err(too_large());
+    }
+    axum::body::to_bytes(body, limit)
+        .await
+        .map_err(|_| too_large())
+}
+
+/// A frameless MP4 (ISO BMFF `ftyp` + `moov`/`mvhd`): a stand-in with no real capture.
+pub fn placeholder_mp4() -> Vec<u8> {
+    fn boxed(kind: &[u8; 4], body: &[u8]) -> Vec<u8> {
+        let mut out = ((body.len() + 8) as u32).to_be_bytes().to_vec();
+        out.extend_from_slice(kind);
+        out.extend_from_slice(body);
+        out
+    }
+    let mut ftyp = b"isom".to_vec();
+    ftyp.extend_from_slice(&0x200u32.to_be_bytes());
+    ftyp.extend_from_slice(b"isomiso2mp41");
+    let mut mvhd = vec![0u8; 4]; // version 0, flags
+    mvhd.extend_from_slice(&[0; 8]); // creation, modification
+    mvhd.extend_from_slice(&1000u32.to_be_bytes()); // timescale
+    mvhd.extend_from_slice(&0u32.to_be_bytes()); // duration
+    mvhd.extend_from_slice(&0x0001_0000u32.to_be_bytes()); // rate 1.0
+    mvhd.extend_from_slice(&0x0100u16.to_be_bytes()); // volume 1.0
+    mvhd.extend_from_slice(&[0; 10]);
+    for m in [0x0001_0000u32, 0, 0, 0, 0x0001_0000, 0, 0, 0, 0x4000_0000] {
+        mvhd.extend_from_slice(&m.to_be_bytes());
+    }
+    mvhd.extend_from_slice(&[0; 24]);
+    mvhd.extend_from_slice(&1u32.to_be_bytes()); // next track id
+    let mut out = boxed(b"ftyp", &ftyp);
+    out.extend(boxed(b"moov", &boxed(b"mvhd", &mvhd)));
+    out
+}
+
+/// A process's media: `(bytes, content type)`, or `None` when it has none for `depiction`.
+fn media_of(
+    sim: &Simulator,
+    process: &Process,
+    depiction: &str,
+) -> Result<Option<(Vec<u8>, String)>, Response> {
+    if !process.status.is_final() {
+        return Ok(None);
+    }
+    if let Some(media) = process.media.get(depiction) {
+        let file = sim
+            .store()
+            .media_file(process, depiction)
+            .map_err(storage_error)?;
+        let bytes = std::fs::read(file).map_err(storage_error)?;
+        return Ok(Some((bytes, media.content_type.clone())));
+    }
+    if !process.status.has_results() {
+        return Ok(None);
+    }
+    let jpeg = |b: &[u8]| Some((b.to_vec(), "image/jpeg".to_string()));
+    Ok(match depiction {
+        "front" => jpeg(FRONT),
+        "selfie" => jpeg(SELFIE),
+        "portrait" => jpeg(PORTRAIT),
+        "video" => Some((placeholder_mp4(), "video/mp4".to_string())),
+        _ => None,
+    })
+}
+
+fn find(sim: &Simulator, dossier_id: &str, process_id: &str) -> Result<Process, Response> {
+    sim.store()
+        .process(dossier_id, process_id)
+        .cloned()
+        .ok_or_else(|| json_error(StatusCode::NOT_FOUND, "process not found"))
+}
+
+fn bytes_response(bytes: Vec<u8>, content_type: &str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+async fn image(
+    State(sim): State<Arc<Simulator>>,
+    Path((dossier_id, process_id)): Path<(String, String)>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let pairs = match parse_query(query.as_deref()) {
+        Ok(p) => p,
+        Err(bad) => return bad.into_response(),
+    };
+    let depiction = query_value(&pairs, "depiction").unwrap_or_default();
+    if !matches!(depiction, "front" | "back" | "selfie" | "portrait") {
+        return json_error(
+            StatusCode::BAD_REQUEST,
+            "depiction must be front, back, selfie or portrait",
+        );
+    }
+    let process = match find(&sim, &dossier_id, &process_id) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    match media_of(&sim, &process, depiction) {
+        Ok(Some((bytes, content_type))) => bytes_response(bytes, &content_type),
+        Ok(None) => json_error(StatusCode::NOT_FOUND, "no such image for this process"),
+        Err(r) => r,
+    }
+}
+
+async fn video(
+    State(sim): State<Arc<Simulator>>,
+    Path((dossier_id, process_id)): Path<(String, String)>,
+) -> Response {
+    let process = match find(&sim, &dossier_id, &process_id) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    match media_of(&sim, &process, "video") {
+        Ok(Some((bytes, content_type))) => bytes_response(bytes, &content_type),
+        Ok(None) => json_error(StatusCode::NOT_FOUND, "no video for this process"),
+        Err(r) => r,
+    }
+}
+
+/// The name of the video in the download: `video.mp4`, or `video.webm` for a WebM upload.
+fn video_name(content_type: &str) -> &'static str {
+    if content_type.starts_with("video/webm") {
+        "video.webm"
+    } else {
+        "video.mp4"
+    }
+}
+
+async fn download(
+    State(sim): State<Arc<Simulator>>,
+    Path((dossier_id, process_id)): Path<(String, String)>,
+) -> Response {
+    let process = match find(&sim, &dossier_id, &process_id) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    if !process.status.is_final() {
+        return StatusCode::NO_CONTENT.into_response();
+    }
+    let mut entries: Vec<(String, Vec<u8>)> = Vec::new();
+    if let (true, Some(outcome)) = (process.status.has_results(), process.outcome) {
+        let json_bytes = |v: &Value| serde_json::to_vec_pretty(v).unwrap_or_default();
+        entries.push(("ocr.json".into(), json_bytes(&process.ocr(outcome))));
+        if is_agent_reviewed(&process.process_type) {
+            let review = super::model::manual_approval(outcome);
+            entries.push(("manual_approval.json".into(), json_bytes(&review)));
+        }
+    }
+    for depiction in ["front", "back", "selfie", "portrait", "video"] {
+        match media_of(&sim, &process, depiction) {
+            Ok(Some((bytes, content_type))) => {
+                let name = if depiction == "video" {
+                    video_name(&content_type).to_string()
+                } else {
+                    format!("{depiction}.jpeg")
+                };
+                entries.push((name, bytes));
+            }
+            Ok(None) => {}
+            Err(r) => return r,
+        }
+    }
+    let mut response = bytes_response(zip::stored(&entries), "application/zip");
+    if let Ok(value) = format!("attachment; filename=\"{process_id}.zip\"").parse() {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
+}
+
+/// `PUT …/artifacts/{step}` (simulator only): stores an artifact of a pending process; the first one is kept.
+async fn upload(
+    State(sim): State<Arc<Simulator>>,
+    Path((dossier_id, process_id, step)): Path<(String, String, String)>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    if !STEPS.contains(&step.as_str()) {
+        return json_error(
+            StatusCode::NOT_FOUND,
+            "artifact must be front, back, selfie or video",
+        );
+    }
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    if !accepts(&step, &content_type) {
+        return json_error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "stills must be image/jpeg, the video video/webm or video/mp4",
+        );
+    }
+    let quality = match quality(&headers) {
+        Ok(q) => q,
+        Err(message) => return json_error(StatusCode::BAD_REQUEST, message),
+    };
+    let existing = |process: &Process| {
+        process.media.get(&step).map(|m| {
+            Json(json!({ "artifact": step, "bytes": m.bytes, "contentType": m.content_type }))
+                .into_response()
+        })
+    };
+    let process = match find(&sim, &dossier_id, &process_id) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    if let Some(answer) = existing(&process) {
+        return answer;
+    }
+    if process.status != Status::Pending || process.capture.is_some() {
+        return json_error(
+            StatusCode::CONFLICT,
+            "artifacts go to a pending SDK process only",
+        );
+    }
+    let bytes = match read_limited(&headers, body, limit(&step)).await {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    if bytes.is_empty() {
+        return json_error(StatusCode::BAD_REQUEST, "the artifact is empty");
+    }
+    let staged = match sim.store().data().stage(&bytes) {
+        Ok(s) => s,
+        Err(e) => return storage_error(e),
+    };
+    let mut store = sim.store();
+    // Look again under the lock: the process may have changed while the body arrived.
+    let Some(process) = store.process(&dossier_id, &process_id).cloned() else {
+        return json_error(StatusCode::NOT_FOUND, "process not found");
+    };
+    if let Some(answer) = existing(&process) {
+        return answer;
+    }
+    if process.status != Status::Pending {
+        return json_error(
+            StatusCode::CONFLICT,
+            "artifacts go to a pending SDK process only",
+        );
+    }
+    let media = Media {
+        content_type: content_type.clone(),
+        bytes: bytes.len() as u64,
+        quality,
+    };
+    if let Err(e) = store.put_media(process, &step, staged, media) {
+        return storage_error(e);
+    }
+    (
+        StatusCode::CREATED,
+        Json(json!({ "artifact": step, "bytes": bytes.len(), "contentType": content_type })),
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_types_per_step() {
+        assert!(accepts("front", "image/jpeg"));
+        assert!(accepts("video", "video/webm; codecs=vp9"));
+        assert!(accepts("video", "video/mp4"));
+        assert!(!accepts("front", "image/png"));
+        assert!(!accepts("video", "image/jpeg"));
+        assert!(!accepts("selfie", ""));
+        assert_eq!(limit("video"), 50 << 20);
+        assert_eq!(limit("back"), 10 << 20);
+    }
+
+    #[test]
+    fn placeholders_look_like_their_formats() {
+        let mp4 = placeholder_mp4();
+        assert_eq!(&mp4[4..8], b"ftyp");
+        assert_eq!(u32::from_be_bytes(mp4[0..4].try_into().unwrap()), 28);
+        assert_eq!(&mp4[32..36], b"moov");
+        for jpeg in [FRONT, SELFIE, PORTRAIT] {
+            assert_eq!(&jpeg[..3], &[0xff, 0xd8, 0xff]);
+        }
+    }
+}
