@@ -4,6 +4,7 @@
 //! URL and the credentials differ. Tokens are cached until shortly before
 //! they expire; no error carries a token, a secret or an upstream body.
 
+use axum::body::Bytes;
 use reqwest::{Method, StatusCode};
 use serde::Deserialize;
 use serde_json::Value;
@@ -33,6 +34,17 @@ impl fmt::Display for AssureError {
 }
 
 impl std::error::Error for AssureError {}
+
+/// What a call sends.
+enum Payload<'a> {
+    None,
+    Json(&'a Value),
+    Bytes {
+        bytes: Bytes,
+        content_type: &'a str,
+        quality: Option<&'a str>,
+    },
+}
 
 struct CachedToken {
     value: String,
@@ -133,6 +145,104 @@ impl AssureClient {
         Ok(process)
     }
 
+    /// Reads a dossier with its processes.
+    pub async fn get_dossier(&self, dossier_id: &str) -> Result<Value, AssureError> {
+        let path = format!("/assure/dossiers/{dossier_id}");
+        let dossier: Value = self.call(Method::GET, &path, None).await?;
+        if !dossier.get("processes").is_some_and(Value::is_array) {
+            return Err(AssureError::Malformed("dossier"));
+        }
+        Ok(dossier)
+    }
+
+    /// Deletes a dossier and everything in it.
+    pub async fn delete_dossier(&self, dossier_id: &str) -> Result<(), AssureError> {
+        let path = format!("/assure/dossiers/{dossier_id}");
+        self.send(Method::DELETE, &path, Payload::None).await?;
+        Ok(())
+    }
+
+    /// Creates a process in a dossier ("Create process", the SDK path) and returns it.
+    pub async fn create_process(
+        &self,
+        dossier_id: &str,
+        request: &Value,
+    ) -> Result<Value, AssureError> {
+        let path = format!("/assure/dossiers/{dossier_id}/processes");
+        let process: Value = self.call(Method::POST, &path, Some(request)).await?;
+        let id = process.get("processId").and_then(Value::as_str);
+        if !id.is_some_and(crate::ids::is_valid_id) {
+            return Err(AssureError::Malformed("process"));
+        }
+        Ok(process)
+    }
+
+    /// Starts verification of an SDK-path process (`POST …/processes/{id}`).
+    pub async fn start_verification(
+        &self,
+        dossier_id: &str,
+        process_id: &str,
+    ) -> Result<(), AssureError> {
+        let path = format!("/assure/dossiers/{dossier_id}/processes/{process_id}");
+        self.send(Method::POST, &path, Payload::None).await?;
+        Ok(())
+    }
+
+    /// Uploads one artifact (simulator-only path); true when it was new, false when one was already there.
+    pub async fn put_artifact(
+        &self,
+        dossier_id: &str,
+        process_id: &str,
+        artifact: &str,
+        content_type: &str,
+        quality: Option<&str>,
+        bytes: Bytes,
+    ) -> Result<(bool, u64), AssureError> {
+        let path =
+            format!("/assure/dossiers/{dossier_id}/processes/{process_id}/artifacts/{artifact}");
+        let payload = Payload::Bytes {
+            bytes,
+            content_type,
+            quality,
+        };
+        let response = self.send(Method::PUT, &path, payload).await?;
+        let created = response.status() == StatusCode::CREATED;
+        let answer: Value = response
+            .json()
+            .await
+            .map_err(|_| AssureError::Malformed("artifact answer"))?;
+        let stored = answer
+            .get("bytes")
+            .and_then(Value::as_u64)
+            .ok_or(AssureError::Malformed("artifact answer"))?;
+        Ok((created, stored))
+    }
+
+    /// Downloads a process's media (`images?depiction=`, `video`, `download`); `None` on 204 (not ready).
+    pub async fn get_media(
+        &self,
+        dossier_id: &str,
+        process_id: &str,
+        what: &str,
+    ) -> Result<Option<(Bytes, String)>, AssureError> {
+        let path = format!("/assure/dossiers/{dossier_id}/processes/{process_id}/{what}");
+        let response = self.send(Method::GET, &path, Payload::None).await?;
+        if response.status() == StatusCode::NO_CONTENT {
+            return Ok(None);
+        }
+        let content_type = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("application/octet-stream")
+            .to_string();
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|_| AssureError::Unreachable)?;
+        Ok(Some((bytes, content_type)))
+    }
+
     /// One authorised JSON call; a 401 drops the cached token and retries once.
     async fn call<T: serde::de::DeserializeOwned>(
         &self,
@@ -140,6 +250,21 @@ impl AssureClient {
         path: &str,
         body: Option<&Value>,
     ) -> Result<T, AssureError> {
+        let payload = body.map_or(Payload::None, Payload::Json);
+        self.send(method, path, payload)
+            .await?
+            .json()
+            .await
+            .map_err(|_| AssureError::Malformed("answer"))
+    }
+
+    /// One authorised call that answered 2xx; a 401 drops the cached token and retries once.
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        payload: Payload<'_>,
+    ) -> Result<reqwest::Response, AssureError> {
         for attempt in 0..2 {
             let token = self.bearer().await?;
             let mut request = self
@@ -147,9 +272,23 @@ impl AssureClient {
                 .request(method.clone(), format!("{}{path}", self.base_url))
                 .bearer_auth(token)
                 .header(reqwest::header::ACCEPT, "application/json");
-            if let Some(body) = body {
-                request = request.json(body);
-            }
+            request = match &payload {
+                Payload::None => request,
+                Payload::Json(body) => request.json(body),
+                Payload::Bytes {
+                    bytes,
+                    content_type,
+                    quality,
+                } => {
+                    let mut r = request
+                        .header(reqwest::header::CONTENT_TYPE, *content_type)
+                        .body(bytes.clone());
+                    if let Some(q) = quality {
+                        r = r.header("x-videoid-quality", *q);
+                    }
+                    r
+                }
+            };
             let response = request.send().await.map_err(|_| AssureError::Unreachable)?;
             let status = response.status();
             if status == StatusCode::UNAUTHORIZED && attempt == 0 {
@@ -159,10 +298,7 @@ impl AssureClient {
             if !status.is_success() {
                 return Err(AssureError::Status(status));
             }
-            return response
-                .json()
-                .await
-                .map_err(|_| AssureError::Malformed("answer"));
+            return Ok(response);
         }
         Err(AssureError::Status(StatusCode::UNAUTHORIZED))
     }

@@ -6,6 +6,10 @@
 //! - the simulator origin (`http://127.0.0.1:PORT`) answers the Assure API
 //!   paths and serves the hosted capture page at `/capture/`.
 
+// Helpers of request handlers return `Result<_, Response>` so a rejection is answered as is;
+// the size of a `Response` does not matter on that path.
+#![allow(clippy::result_large_err)]
+
 pub mod assure;
 pub mod backend;
 pub mod clock;
@@ -14,8 +18,10 @@ pub mod framing;
 pub mod ids;
 pub mod simulator;
 pub mod site;
+pub mod storage;
+pub mod zip;
 
-use axum::http::StatusCode;
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::de::DeserializeOwned;
@@ -26,7 +32,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-pub use config::Config;
+pub use config::{Config, Webhook};
 
 /// The two servers, running; `shutdown` (or dropping this) stops them.
 pub struct Running {
@@ -55,26 +61,43 @@ impl Running {
     }
 }
 
-/// Binds both listeners on 127.0.0.1 and starts serving.
+/// Binds both listeners on 127.0.0.1, opens the data directory and starts serving.
 pub async fn start(config: Config) -> io::Result<Running> {
     let host_listener = TcpListener::bind(("127.0.0.1", config.host_port)).await?;
     let sim_listener = TcpListener::bind(("127.0.0.1", config.sim_port)).await?;
     let host_port = host_listener.local_addr()?.port();
     let host_url = format!("http://localhost:{host_port}");
     let sim_url = format!("http://127.0.0.1:{}", sim_listener.local_addr()?.port());
+    let data = storage::DataDir::open(config.data_dir.clone())?;
+    let (stop, stopped) = watch::channel(false);
 
     let frame_ancestors = config.sim_frame_ancestors.clone().unwrap_or_else(|| {
         format!("'self' http://localhost:{host_port} http://127.0.0.1:{host_port}")
     });
-    let simulator = Arc::new(simulator::Simulator::new(simulator::Settings {
-        base_url: sim_url.clone(),
-        client_id: config.sim_client_id.clone(),
-        client_secret: config.sim_client_secret.clone(),
-        frame_ancestors,
-        final_delay: config.sim_final_delay,
-    }));
-    let pkg = Arc::new(site::PackageDir::new(config.pkg_dir.clone()));
+    let webhook_url = match &config.sim_webhook {
+        Webhook::HostBackend if config.real.is_none() => {
+            Some(format!("{host_url}/api/videoid/events"))
+        }
+        Webhook::HostBackend | Webhook::Off => None,
+        Webhook::Url(url) => Some(url.clone()),
+    };
     let http = http_client().map_err(io::Error::other)?;
+    let simulator = simulator::Simulator::open(
+        simulator::Settings {
+            base_url: sim_url.clone(),
+            client_id: config.sim_client_id.clone(),
+            client_secret: config.sim_client_secret.clone(),
+            frame_ancestors,
+            final_delay: config.sim_final_delay,
+            token_lifetime: config.sim_token_lifetime,
+            webhook_url,
+            webhook_retry: config.sim_webhook_retry,
+        },
+        data.clone(),
+        http.clone(),
+        stopped.clone(),
+    );
+    let pkg = Arc::new(site::PackageDir::new(config.pkg_dir.clone()));
     let (assure, real_assure) = match &config.real {
         Some(real) => (
             assure::AssureClient::new(
@@ -95,27 +118,31 @@ pub async fn start(config: Config) -> io::Result<Running> {
             None,
         ),
     };
-    let backend = Arc::new(backend::Backend::new(
+    let backend = backend::Backend::open(backend::Settings {
         assure,
         http,
-        &host_url,
-        real_assure.is_none(),
-    )?);
+        host_url: host_url.clone(),
+        simulator_mode: real_assure.is_none(),
+        data,
+        cors_origins: config.cors_origins.clone(),
+    })?;
     let pages = Arc::new(site::Pages::new(sim_url.clone(), real_assure.is_some()));
 
     let host_router = backend::router(backend)
         .merge(site::router(pages))
         .merge(site::package_router(pkg.clone()))
-        .fallback(not_found);
-    let sim_router = simulator::router(simulator)
+        .fallback(not_found)
+        .layer(axum::middleware::map_response(json_errors));
+    let sim_router = simulator::router(simulator.clone())
         .merge(site::package_router(pkg))
-        .fallback(not_found);
+        .fallback(not_found)
+        .layer(axum::middleware::map_response(json_errors));
 
-    let (stop, stopped) = watch::channel(false);
     let servers = vec![
         tokio::spawn(serve(host_listener, host_router, stopped.clone())),
         tokio::spawn(serve(sim_listener, sim_router, stopped)),
     ];
+    simulator.resume();
     Ok(Running {
         host_url,
         sim_url,
@@ -149,6 +176,27 @@ async fn not_found() -> Response {
     json_error(StatusCode::NOT_FOUND, "not found")
 }
 
+/// Turns error answers that are not JSON (axum's own rejections: 405, 413, 415, …) into `{ "error" }`.
+async fn json_errors(response: Response) -> Response {
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if (status.is_client_error() || status.is_server_error()) && !is_json {
+        let reason = status.canonical_reason().unwrap_or("error").to_lowercase();
+        let mut replaced = json_error(status, reason);
+        for name in [header::ALLOW, header::WWW_AUTHENTICATE] {
+            if let Some(value) = response.headers().get(&name) {
+                replaced.headers_mut().insert(name, value.clone());
+            }
+        }
+        return replaced;
+    }
+    response
+}
+
 /// A JSON error answer `{ "error": message }`.
 pub(crate) fn json_error(status: StatusCode, message: impl Into<String>) -> Response {
     (status, Json(serde_json::json!({ "error": message.into() }))).into_response()
@@ -172,6 +220,33 @@ pub(crate) fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, BadReque
         body
     };
     serde_json::from_slice(body).map_err(|e| BadRequest(format!("invalid JSON body: {e}")))
+}
+
+/// Parses a JSON request body after checking its declared type: a `Content-Type` other
+/// than JSON is a 415 (an absent one is read as JSON, as older clients send).
+pub(crate) fn parse_json_request<T: DeserializeOwned>(
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<T, Response> {
+    if let Some(value) = headers.get(header::CONTENT_TYPE) {
+        let essence = value
+            .to_str()
+            .unwrap_or_default()
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
+        let json = essence == "application/json"
+            || (essence.starts_with("application/") && essence.ends_with("+json"));
+        if !json {
+            return Err(json_error(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "the body must be application/json",
+            ));
+        }
+    }
+    parse_json(body).map_err(IntoResponse::into_response)
 }
 
 /// Parses a query string into pairs; a malformed one is a 400.

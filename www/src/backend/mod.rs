@@ -1,23 +1,40 @@
-//! The reference host backend: the two endpoints the element calls.
+//! The reference host backend: what the element calls, the webhook, and the demo's own data views.
 //!
-//! `POST /api/videoid/session` creates a dossier, starts the hosted capture
-//! flow and says whether the capture page may be framed here;
-//! `GET /api/videoid/result` reads the process. Client credentials, Assure
-//! tokens and upstream bodies never reach the browser.
+//! - `POST /api/videoid/session` finds the end-user's dossier (cookie
+//!   `videoid_user`, created on first use), then either starts the hosted
+//!   capture flow (embed/auto) or creates an SDK process with an upload
+//!   session (native);
+//! - `PUT /api/videoid/upload/{step}`, `POST /api/videoid/upload/complete`:
+//!   the native upload contract;
+//! - `GET /api/videoid/result` reads a process;
+//! - `POST /api/videoid/events` receives Assure's `process.complete` webhook;
+//! - `GET`/`DELETE /api/videoid/dossier` and the media proxies
+//!   (`images`, `video`, `download`) serve the demo's result view, scoped to
+//!   the cookie's own dossier.
+//!
+//! Client credentials, Assure tokens and upstream bodies never reach the browser.
+
+mod cors;
+mod endusers;
+mod events;
+mod media;
+mod native;
 
 use crate::assure::{AssureClient, AssureError};
 use crate::framing::{self, Framing, Origin};
-use crate::{ids, json_error, parse_json, parse_query, query_value};
+use crate::storage::DataDir;
+use crate::{ids, json_error, parse_json_request, parse_query, query_value};
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
+use endusers::{EndUser, EndUsers};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::io;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 /// Simulator scenarios the session endpoint passes on.
@@ -25,45 +42,72 @@ pub const SCENARIOS: &[&str] = &[
     "accepted",
     "rejected",
     "inconclusive",
+    "inconclusive-feature",
     "failed-inactive",
     "failed",
+    "canceled",
     "no-interaction",
     "backend-error",
 ];
 
-/// How long the element may use a capture URL, as told in `expiresAt`.
+/// How long the element may use a capture URL or an upload token, as told in `expiresAt`.
 const SESSION_LIFETIME: Duration = Duration::from_secs(600);
 
-/// The backend's state: its Assure client and its own origin.
+/// How long the end-user cookie lives (a year; "delete my data" ends it earlier).
+const COOKIE_MAX_AGE: u64 = 365 * 24 * 3600;
+
+/// What the backend is built from.
+pub struct Settings {
+    /// The Assure API (the simulator or the real one).
+    pub assure: AssureClient,
+    /// For the framing check.
+    pub http: reqwest::Client,
+    /// The host origin, e.g. `http://localhost:8080`.
+    pub host_url: String,
+    /// True when `assure` is the simulator: the test-only query and native uploads work.
+    pub simulator_mode: bool,
+    /// Where end-user records live (`host/` inside it).
+    pub data: DataDir,
+    /// Origins allowed to call cross-origin.
+    pub cors_origins: Vec<String>,
+}
+
+/// The backend's state.
 pub struct Backend {
     assure: AssureClient,
     http: reqwest::Client,
     host_url: String,
     loopback_alias: String,
     simulator_mode: bool,
+    endusers: Mutex<EndUsers>,
+    cors_origins: Vec<String>,
 }
 
 impl Backend {
-    /// A backend for the host site at `host_url`; `simulator_mode` enables the test-only query.
-    pub fn new(
-        assure: AssureClient,
-        http: reqwest::Client,
-        host_url: &str,
-        simulator_mode: bool,
-    ) -> io::Result<Backend> {
-        if Origin::parse(host_url).is_none() {
+    /// Opens the backend's state.
+    pub fn open(settings: Settings) -> io::Result<Arc<Backend>> {
+        let host_url = settings.host_url;
+        if Origin::parse(&host_url).is_none() {
             return Err(io::Error::other(format!(
                 "not an http(s) origin: {host_url}"
             )));
         }
         let loopback_alias = host_url.replacen("://localhost:", "://127.0.0.1:", 1);
-        Ok(Backend {
-            assure,
-            http,
-            host_url: host_url.to_string(),
+        Ok(Arc::new(Backend {
+            assure: settings.assure,
+            http: settings.http,
+            host_url,
             loopback_alias,
-            simulator_mode,
-        })
+            simulator_mode: settings.simulator_mode,
+            endusers: Mutex::new(EndUsers::load(settings.data)),
+            cors_origins: settings.cors_origins,
+        }))
+    }
+
+    fn endusers(&self) -> MutexGuard<'_, EndUsers> {
+        self.endusers
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// The origin the page was loaded from: the configured one, or its
@@ -77,6 +121,77 @@ impl Backend {
             &self.host_url
         }
     }
+
+    /// The end-user of a request, from the cookie.
+    fn current_user(&self, headers: &HeaderMap) -> Option<EndUser> {
+        let id = cookie_value(headers, endusers::COOKIE)?;
+        self.endusers().get(&id).cloned()
+    }
+
+    /// The `Set-Cookie` value that names (or, with `None`, forgets) the end-user.
+    fn cookie(&self, id: Option<&str>) -> HeaderValue {
+        let secure = if self.host_url.starts_with("https://") {
+            "; Secure"
+        } else {
+            ""
+        };
+        let value = match id {
+            Some(id) => format!(
+                "{}={id}; Path=/api/videoid; Max-Age={COOKIE_MAX_AGE}; HttpOnly; SameSite=Lax{secure}",
+                endusers::COOKIE
+            ),
+            None => format!(
+                "{}=; Path=/api/videoid; Max-Age=0; HttpOnly; SameSite=Lax{secure}",
+                endusers::COOKIE
+            ),
+        };
+        HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
+    }
+
+    /// The end-user's dossier, creating the end-user and (when needed) a fresh dossier.
+    async fn dossier_for(&self, user: Option<EndUser>) -> Result<EndUser, AssureError> {
+        if let Some(user) = user {
+            return Ok(user);
+        }
+        let dossier_id = self.assure.create_dossier().await?;
+        let user = EndUser {
+            id: ids::token(),
+            dossier_id,
+            created_at: crate::clock::now_rfc3339(),
+            uploads: Vec::new(),
+            notified: Default::default(),
+        };
+        self.save_user(user.clone());
+        Ok(user)
+    }
+
+    /// Points an end-user at a new dossier (the old one is gone upstream).
+    async fn replace_dossier(&self, mut user: EndUser) -> Result<EndUser, AssureError> {
+        user.dossier_id = self.assure.create_dossier().await?;
+        user.uploads.clear();
+        user.notified.clear();
+        self.save_user(user.clone());
+        Ok(user)
+    }
+
+    fn save_user(&self, user: EndUser) {
+        if let Err(e) = self.endusers().save(user) {
+            eprintln!("videoid-www: backend storage: {e}");
+        }
+    }
+}
+
+/// The value of cookie `name`, when it looks like one of ours.
+fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+        .filter(|v| crate::storage::is_safe_name(v))
 }
 
 /// Routes under `/api/videoid/`.
@@ -84,6 +199,20 @@ pub fn router(backend: Arc<Backend>) -> Router {
     Router::new()
         .route("/api/videoid/session", post(session))
         .route("/api/videoid/result", get(result))
+        .route("/api/videoid/upload/complete", post(native::complete))
+        .route("/api/videoid/upload/{step}", put(native::upload))
+        .route("/api/videoid/events", post(events::receive))
+        .route(
+            "/api/videoid/dossier",
+            get(media::dossier).delete(media::delete_dossier),
+        )
+        .route("/api/videoid/images", get(media::image))
+        .route("/api/videoid/video", get(media::video))
+        .route("/api/videoid/download", get(media::download))
+        .layer(axum::middleware::from_fn_with_state(
+            backend.clone(),
+            cors::cors,
+        ))
         .with_state(backend)
 }
 
@@ -91,9 +220,7 @@ pub fn router(backend: Arc<Backend>) -> Router {
 struct SessionRequest {
     #[serde(default)]
     lang: Option<String>,
-    // Accepted for the contract; the hosted flow is the same for every mode.
     #[serde(default)]
-    #[allow(dead_code)]
     mode: Option<String>,
 }
 
@@ -142,6 +269,15 @@ fn is_language_tag(lang: &str) -> bool {
             .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
+/// The answer for an upstream failure: logged here, generic for the browser.
+fn upstream_failure(what: &str, e: &AssureError) -> Response {
+    eprintln!("videoid-www: {what}: {e}");
+    json_error(
+        StatusCode::BAD_GATEWAY,
+        format!("could not {what}: the verification service did not answer as expected"),
+    )
+}
+
 async fn session(
     State(backend): State<Arc<Backend>>,
     RawQuery(query): RawQuery,
@@ -152,14 +288,24 @@ async fn session(
         Ok(pairs) => pairs,
         Err(bad) => return bad.into_response(),
     };
-    let request: SessionRequest = match parse_json(&body) {
+    let request: SessionRequest = match parse_json_request(&headers, &body) {
         Ok(request) => request,
-        Err(bad) => return bad.into_response(),
+        Err(bad) => return bad,
     };
     let lang = request.lang.filter(|l| !l.is_empty());
     if lang.as_deref().is_some_and(|l| !is_language_tag(l)) {
         return json_error(StatusCode::BAD_REQUEST, "lang is not a language tag");
     }
+    let native = match request.mode.as_deref() {
+        None | Some("" | "embed" | "auto") => false,
+        Some("native") => true,
+        Some(_) => {
+            return json_error(
+                StatusCode::BAD_REQUEST,
+                "mode must be embed, auto or native",
+            )
+        }
+    };
     let knobs = if backend.simulator_mode {
         match simulator_knobs(&pairs) {
             Ok(knobs) => Some(knobs),
@@ -177,26 +323,44 @@ async fn session(
             "the verification service is unavailable (simulated backend error)",
         );
     }
-    let origin = backend.page_origin(&headers);
-    match start_session(&backend, origin, lang.as_deref(), knobs.as_ref()).await {
-        Ok(answer) => Json(answer).into_response(),
-        Err(e) => {
-            eprintln!("videoid-www: session: {e}");
-            json_error(
-                StatusCode::BAD_GATEWAY,
-                "could not start an identity verification session",
-            )
+    let known = backend.current_user(&headers);
+    let had_cookie = known.is_some();
+    let answer = if native {
+        if !backend.simulator_mode {
+            return json_error(
+                StatusCode::NOT_IMPLEMENTED,
+                "native capture is not available with the real Assure API (VideoID's own SDK does it)",
+            );
         }
+        native::start(&backend, known, knobs.as_ref()).await
+    } else {
+        let origin = backend.page_origin(&headers).to_string();
+        start_embed(&backend, known, &origin, lang.as_deref(), knobs.as_ref()).await
+    };
+    match answer {
+        Ok((user_id, body)) => {
+            let mut response = Json(body).into_response();
+            if !had_cookie {
+                response
+                    .headers_mut()
+                    .insert(header::SET_COOKIE, backend.cookie(Some(&user_id)));
+            }
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            response
+        }
+        Err(e) => upstream_failure("start an identity verification session", &e),
     }
 }
 
-async fn start_session(
+async fn start_embed(
     backend: &Backend,
+    known: Option<EndUser>,
     page_origin: &str,
     lang: Option<&str>,
     knobs: Option<&SimulatorKnobs>,
-) -> Result<SessionAnswer, AssureError> {
-    let dossier_id = backend.assure.create_dossier().await?;
+) -> Result<(String, Value), AssureError> {
     let mut request = json!({
         "providers": [{ "provider": "signicatvideoid", "processType": "substantial" }],
         "sdk": "capture",
@@ -212,17 +376,52 @@ async fn start_session(
             "framing": knobs.framing,
         });
     }
-    let url = backend.assure.start_capture(&dossier_id, &request).await?;
+    let mut user = backend.dossier_for(known).await?;
+    let url = match backend
+        .assure
+        .start_capture(&user.dossier_id, &request)
+        .await
+    {
+        Err(AssureError::Status(StatusCode::NOT_FOUND)) => {
+            user = backend.replace_dossier(user).await?;
+            backend
+                .assure
+                .start_capture(&user.dossier_id, &request)
+                .await?
+        }
+        other => other?,
+    };
     let framing = match Origin::parse(page_origin) {
         Some(origin) => framing::check(&backend.http, &url, &origin).await,
         None => Framing::Unknown,
     };
-    Ok(SessionAnswer {
+    let answer = SessionAnswer {
         url,
-        dossier_id,
+        dossier_id: user.dossier_id.clone(),
         expires_at: crate::clock::rfc3339_in(SESSION_LIFETIME),
         framing,
-    })
+    };
+    Ok((user.id, json!(answer)))
+}
+
+/// `dossierId` and `processId` from a query, both valid ids; otherwise a 400.
+fn process_ids(pairs: &[(String, String)]) -> Result<(String, String), Response> {
+    let (Some(dossier_id), Some(process_id)) = (
+        query_value(pairs, "dossierId"),
+        query_value(pairs, "processId"),
+    ) else {
+        return Err(json_error(
+            StatusCode::BAD_REQUEST,
+            "dossierId and processId are required",
+        ));
+    };
+    if !ids::is_valid_id(dossier_id) || !ids::is_valid_id(process_id) {
+        return Err(json_error(
+            StatusCode::BAD_REQUEST,
+            "dossierId or processId is not a valid id",
+        ));
+    }
+    Ok((dossier_id.to_string(), process_id.to_string()))
 }
 
 async fn result(State(backend): State<Arc<Backend>>, RawQuery(query): RawQuery) -> Response {
@@ -230,33 +429,22 @@ async fn result(State(backend): State<Arc<Backend>>, RawQuery(query): RawQuery) 
         Ok(pairs) => pairs,
         Err(bad) => return bad.into_response(),
     };
-    let (Some(dossier_id), Some(process_id)) = (
-        query_value(&pairs, "dossierId"),
-        query_value(&pairs, "processId"),
-    ) else {
-        return json_error(
-            StatusCode::BAD_REQUEST,
-            "dossierId and processId are required",
-        );
+    let (dossier_id, process_id) = match process_ids(&pairs) {
+        Ok(ids) => ids,
+        Err(bad) => return bad,
     };
-    if !ids::is_valid_id(dossier_id) || !ids::is_valid_id(process_id) {
-        return json_error(
-            StatusCode::BAD_REQUEST,
-            "dossierId or processId is not a valid id",
-        );
-    }
-    match backend.assure.get_process(dossier_id, process_id).await {
-        Ok(process) => Json::<Value>(process).into_response(),
+    match backend.assure.get_process(&dossier_id, &process_id).await {
+        Ok(process) => {
+            let mut response = Json::<Value>(process).into_response();
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            response
+        }
         Err(AssureError::Status(StatusCode::NOT_FOUND)) => {
             json_error(StatusCode::NOT_FOUND, "unknown dossier or process")
         }
-        Err(e) => {
-            eprintln!("videoid-www: result: {e}");
-            json_error(
-                StatusCode::BAD_GATEWAY,
-                "could not read the verification result",
-            )
-        }
+        Err(e) => upstream_failure("read the verification result", &e),
     }
 }
 
@@ -294,5 +482,23 @@ mod tests {
         assert!(!is_language_tag("e"));
         assert!(!is_language_tag("en_US"));
         assert!(!is_language_tag("<script>"));
+    }
+
+    #[test]
+    fn cookies_are_read_only_when_they_look_like_ours() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; videoid_user=abc_DEF-123; b=2"),
+        );
+        assert_eq!(
+            cookie_value(&headers, "videoid_user").as_deref(),
+            Some("abc_DEF-123")
+        );
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("videoid_user=../x"),
+        );
+        assert_eq!(cookie_value(&headers, "videoid_user"), None);
     }
 }

@@ -32,7 +32,9 @@ pub async fn servers_with(change: impl FnOnce(&mut Config)) -> Running {
         host_port: 0,
         sim_port: 0,
         pkg_dir: temp_dir(),
+        data_dir: temp_dir(),
         sim_final_delay: Duration::from_millis(50),
+        sim_webhook_retry: Duration::from_millis(20),
         ..Config::default()
     };
     change(&mut config);

@@ -1,0 +1,188 @@
+//! The demo's data views, scoped to the cookie's own dossier: the dossier, "delete my data",
+//! and proxies for a process's images, video and full-result download.
+
+use super::{upstream_failure, Backend};
+use crate::assure::AssureError;
+use crate::{ids, json_error, parse_query, query_value};
+use axum::extract::{RawQuery, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+/// `GET /api/videoid/dossier`: the end-user's dossier and its processes (empty without one).
+pub(super) async fn dossier(State(backend): State<Arc<Backend>>, headers: HeaderMap) -> Response {
+    let none = || Json(json!({ "dossierId": null, "processes": [] })).into_response();
+    let Some(user) = backend.current_user(&headers) else {
+        return none();
+    };
+    let dossier = match backend.assure.get_dossier(&user.dossier_id).await {
+        Ok(d) => d,
+        Err(AssureError::Status(StatusCode::NOT_FOUND)) => return none(),
+        Err(e) => return upstream_failure("read your dossier", &e),
+    };
+    let processes: Vec<Value> = dossier["processes"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .map(|p| {
+            let id = p["processId"].as_str().unwrap_or_default();
+            json!({
+                "processId": id,
+                "status": p["status"],
+                "processType": p["processType"],
+                "createdAt": p["createdAt"],
+                "updatedAt": p["updatedAt"],
+                "notifiedStatus": user.notified.get(id).map(|n| n.status.clone()),
+            })
+        })
+        .collect();
+    let mut response = Json(json!({
+        "dossierId": user.dossier_id,
+        "createdAt": dossier["createdAt"],
+        "processes": processes,
+    }))
+    .into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// `DELETE /api/videoid/dossier`: "delete my data" — the dossier upstream, the record here, the cookie.
+pub(super) async fn delete_dossier(
+    State(backend): State<Arc<Backend>>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(user) = backend.current_user(&headers) else {
+        return json_error(StatusCode::NOT_FOUND, "there is no data to delete");
+    };
+    match backend.assure.delete_dossier(&user.dossier_id).await {
+        Ok(()) | Err(AssureError::Status(StatusCode::NOT_FOUND)) => {}
+        Err(e) => return upstream_failure("delete your data", &e),
+    }
+    if let Err(e) = backend.endusers().remove(&user.id) {
+        eprintln!("videoid-www: backend storage: {e}");
+        return json_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "could not delete your data",
+        );
+    }
+    let mut response =
+        Json(json!({ "deleted": true, "dossierId": user.dossier_id })).into_response();
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, backend.cookie(None));
+    response
+}
+
+/// Proxies one media path of a process in the end-user's own dossier.
+async fn proxy(
+    backend: &Backend,
+    headers: &HeaderMap,
+    query: Option<&str>,
+    what: Media,
+) -> Response {
+    let pairs = match parse_query(query) {
+        Ok(p) => p,
+        Err(bad) => return bad.into_response(),
+    };
+    let Some(process_id) = query_value(&pairs, "processId").filter(|p| ids::is_valid_id(p)) else {
+        return json_error(StatusCode::BAD_REQUEST, "processId is required");
+    };
+    let path = match what {
+        Media::Image => {
+            let depiction = query_value(&pairs, "depiction").unwrap_or_default();
+            if !matches!(depiction, "front" | "back" | "selfie" | "portrait") {
+                return json_error(
+                    StatusCode::BAD_REQUEST,
+                    "depiction must be front, back, selfie or portrait",
+                );
+            }
+            format!("images?depiction={depiction}")
+        }
+        Media::Video => "video".to_string(),
+        Media::Download => "download".to_string(),
+    };
+    let Some(user) = backend.current_user(headers) else {
+        return json_error(StatusCode::NOT_FOUND, "not found");
+    };
+    let fetched = backend
+        .assure
+        .get_media(&user.dossier_id, process_id, &path)
+        .await;
+    let (bytes, content_type) = match fetched {
+        Ok(Some(found)) => found,
+        Ok(None) => return StatusCode::NO_CONTENT.into_response(),
+        Err(AssureError::Status(StatusCode::NOT_FOUND)) => {
+            return json_error(StatusCode::NOT_FOUND, "not found")
+        }
+        Err(e) => return upstream_failure("read the media", &e),
+    };
+    let allowed = match what {
+        Media::Image => content_type.starts_with("image/"),
+        Media::Video => content_type.starts_with("video/"),
+        Media::Download => content_type.starts_with("application/zip"),
+    };
+    if !allowed {
+        return upstream_failure("read the media", &AssureError::Malformed("media type"));
+    }
+    let mut response = bytes.into_response();
+    let h = response.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&content_type) {
+        h.insert(header::CONTENT_TYPE, v);
+    }
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    if let (Media::Download, Ok(v)) = (
+        what,
+        HeaderValue::from_str(&format!(
+            "attachment; filename=\"videoid-{process_id}.zip\""
+        )),
+    ) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    response
+}
+
+#[derive(Clone, Copy)]
+enum Media {
+    Image,
+    Video,
+    Download,
+}
+
+/// `GET /api/videoid/images?processId=&depiction=`.
+pub(super) async fn image(
+    State(backend): State<Arc<Backend>>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    proxy(&backend, &headers, query.as_deref(), Media::Image).await
+}
+
+/// `GET /api/videoid/video?processId=`.
+pub(super) async fn video(
+    State(backend): State<Arc<Backend>>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    proxy(&backend, &headers, query.as_deref(), Media::Video).await
+}
+
+/// `GET /api/videoid/download?processId=`.
+pub(super) async fn download(
+    State(backend): State<Arc<Backend>>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    proxy(&backend, &headers, query.as_deref(), Media::Download).await
+}

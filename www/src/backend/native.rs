@@ -1,0 +1,250 @@
+//! The native capture contract: an SDK process, an upload token, one PUT per artifact, completion.
+
+use super::endusers::{EndUser, Upload};
+use super::{upstream_failure, Backend, SimulatorKnobs, SESSION_LIFETIME};
+use crate::assure::AssureError;
+use crate::json_error;
+use crate::simulator::media as limits;
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+/// Where the element uploads (relative to the host origin).
+pub const UPLOAD_URL: &str = "/api/videoid/upload";
+
+/// Creates the SDK process and its upload session; answers the native session shape.
+pub(super) async fn start(
+    backend: &Backend,
+    known: Option<EndUser>,
+    knobs: Option<&SimulatorKnobs>,
+) -> Result<(String, Value), AssureError> {
+    let mut request = json!({
+        "provider": "signicatvideoid",
+        "processType": "substantial",
+        "sdk": "native",
+    });
+    if let Some(scenario) = knobs.and_then(|k| k.scenario.as_deref()) {
+        request["simulator"] = json!({ "scenario": scenario });
+    }
+    let mut user = backend.dossier_for(known).await?;
+    let process = match backend
+        .assure
+        .create_process(&user.dossier_id, &request)
+        .await
+    {
+        Err(AssureError::Status(StatusCode::NOT_FOUND)) => {
+            user = backend.replace_dossier(user).await?;
+            backend
+                .assure
+                .create_process(&user.dossier_id, &request)
+                .await?
+        }
+        other => other?,
+    };
+    let process_id = process["processId"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let steps: Vec<String> = limits::STEPS.iter().map(|s| s.to_string()).collect();
+    let upload = Upload {
+        token: crate::ids::token(),
+        dossier_id: user.dossier_id.clone(),
+        process_id: process_id.clone(),
+        expires_at_ms: crate::simulator::now_ms() + SESSION_LIFETIME.as_millis() as u64,
+        expires_at: crate::clock::rfc3339_in(SESSION_LIFETIME),
+        steps: steps.clone(),
+        received: Default::default(),
+        completed: false,
+    };
+    let answer = json!({
+        "dossierId": user.dossier_id,
+        "processId": process_id,
+        "expiresAt": upload.expires_at,
+        "uploadUrl": UPLOAD_URL,
+        "uploadToken": upload.token,
+        "steps": steps,
+        "fileFallback": true,
+    });
+    let now = crate::simulator::now_ms();
+    user.uploads
+        .retain(|u| u.expires_at_ms > now && !u.completed);
+    user.uploads.push(upload);
+    let id = user.id.clone();
+    backend.save_user(user);
+    Ok((id, answer))
+}
+
+/// The upload session of the request's bearer token; 401 when unknown or expired.
+fn upload_session(backend: &Backend, headers: &HeaderMap) -> Result<Upload, Response> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, t)| t.trim().to_string());
+    let unauthorized = |m: &str| json_error(StatusCode::UNAUTHORIZED, m);
+    let Some(token) = token else {
+        return Err(unauthorized("an upload token is required"));
+    };
+    let endusers = backend.endusers();
+    let Some((_, upload)) = endusers.by_upload(&token) else {
+        return Err(unauthorized("unknown upload token"));
+    };
+    if upload.expires_at_ms <= crate::simulator::now_ms() {
+        return Err(unauthorized("the upload session has expired"));
+    }
+    Ok(upload.clone())
+}
+
+/// Records a change to an upload session in its end-user's record.
+fn update_upload(backend: &Backend, token: &str, change: impl FnOnce(&mut Upload)) {
+    let mut endusers = backend.endusers();
+    let Some((user, _)) = endusers.by_upload(token) else {
+        return;
+    };
+    let mut user = user.clone();
+    if let Some(upload) = user.uploads.iter_mut().find(|u| u.token == token) {
+        change(upload);
+    }
+    if let Err(e) = endusers.save(user) {
+        eprintln!("videoid-www: backend storage: {e}");
+    }
+}
+
+/// `PUT /api/videoid/upload/{step}`.
+pub(super) async fn upload(
+    State(backend): State<Arc<Backend>>,
+    Path(step): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    if !backend.simulator_mode {
+        return json_error(
+            StatusCode::NOT_IMPLEMENTED,
+            "native uploads need the simulator",
+        );
+    }
+    let upload = match upload_session(&backend, &headers) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    if !upload.steps.contains(&step) {
+        return json_error(StatusCode::NOT_FOUND, "not a step of this session");
+    }
+    if let Some(bytes) = upload.received.get(&step) {
+        return Json(json!({ "step": step, "bytes": bytes })).into_response();
+    }
+    if upload.completed {
+        return json_error(StatusCode::CONFLICT, "the upload session is complete");
+    }
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    if !limits::accepts(&step, &content_type) {
+        return json_error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "stills must be image/jpeg, the video video/webm or video/mp4",
+        );
+    }
+    if let Err(message) = limits::quality(&headers) {
+        return json_error(StatusCode::BAD_REQUEST, message);
+    }
+    let quality = headers
+        .get("x-videoid-quality")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let bytes = match limits::read_limited(&headers, body, limits::limit(&step)).await {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    if bytes.is_empty() {
+        return json_error(StatusCode::BAD_REQUEST, "the upload is empty");
+    }
+    let relayed = backend
+        .assure
+        .put_artifact(
+            &upload.dossier_id,
+            &upload.process_id,
+            &step,
+            &content_type,
+            quality.as_deref(),
+            bytes,
+        )
+        .await;
+    match relayed {
+        Ok((created, stored)) => {
+            update_upload(&backend, &upload.token, |u| {
+                u.received.entry(step.clone()).or_insert(stored);
+            });
+            let status = if created {
+                StatusCode::CREATED
+            } else {
+                StatusCode::OK
+            };
+            (status, Json(json!({ "step": step, "bytes": stored }))).into_response()
+        }
+        Err(AssureError::Status(StatusCode::CONFLICT | StatusCode::NOT_FOUND)) => json_error(
+            StatusCode::CONFLICT,
+            "this capture can no longer take uploads",
+        ),
+        Err(e) => upstream_failure("store the upload", &e),
+    }
+}
+
+/// `POST /api/videoid/upload/complete`.
+pub(super) async fn complete(State(backend): State<Arc<Backend>>, headers: HeaderMap) -> Response {
+    if !backend.simulator_mode {
+        return json_error(
+            StatusCode::NOT_IMPLEMENTED,
+            "native uploads need the simulator",
+        );
+    }
+    let upload = match upload_session(&backend, &headers) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let done = || {
+        Json(json!({
+            "dossierId": upload.dossier_id,
+            "processId": upload.process_id,
+            "status": "processing",
+        }))
+        .into_response()
+    };
+    if upload.completed {
+        return done();
+    }
+    let missing: Vec<&String> = upload
+        .steps
+        .iter()
+        .filter(|s| !upload.received.contains_key(*s))
+        .collect();
+    if !missing.is_empty() {
+        return (
+            StatusCode::CONFLICT,
+            Json(json!({ "error": "some steps have not been uploaded", "missing": missing })),
+        )
+            .into_response();
+    }
+    match backend
+        .assure
+        .start_verification(&upload.dossier_id, &upload.process_id)
+        .await
+    {
+        Ok(()) => {
+            update_upload(&backend, &upload.token, |u| u.completed = true);
+            done()
+        }
+        Err(AssureError::Status(StatusCode::CONFLICT | StatusCode::NOT_FOUND)) => json_error(
+            StatusCode::CONFLICT,
+            "this capture can no longer be completed",
+        ),
+        Err(e) => upstream_failure("start the verification", &e),
+    }
+}
