@@ -146,3 +146,145 @@ pub async fn final_result(host_url: &str, dossier_id: &str, process_id: &str) ->
     }
     panic!("the process never reached a final status");
 }
+
+/// Every file under `dir` (recursively), relative paths.
+pub fn files_under(dir: &std::path::Path) -> Vec<String> {
+    fn walk(root: &std::path::Path, dir: &std::path::Path, out: &mut Vec<String>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else {
+                out.push(path.strip_prefix(root).unwrap().display().to_string());
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
+
+/// A browser stand-in for one end-user: keeps the backend's `videoid_user` cookie.
+pub struct EndUser {
+    pub host_url: String,
+    pub cookie: Option<String>,
+}
+
+impl EndUser {
+    pub fn new(host_url: &str) -> EndUser {
+        EndUser {
+            host_url: host_url.to_string(),
+            cookie: None,
+        }
+    }
+
+    fn remember(&mut self, response: &reqwest::Response) {
+        for value in response.headers().get_all("set-cookie") {
+            let value = value.to_str().unwrap();
+            let pair = value.split(';').next().unwrap();
+            let (name, v) = pair.split_once('=').unwrap();
+            assert_eq!(name, "videoid_user");
+            assert!(value.contains("HttpOnly"), "{value}");
+            assert!(value.contains("SameSite=Lax"), "{value}");
+            self.cookie = (!v.is_empty()).then(|| v.to_string());
+        }
+    }
+
+    /// A request to the host backend with the cookie (when there is one).
+    pub async fn send(&mut self, request: reqwest::RequestBuilder) -> reqwest::Response {
+        let request = match &self.cookie {
+            Some(c) => request.header("cookie", format!("videoid_user={c}")),
+            None => request,
+        };
+        let response = request.send().await.unwrap();
+        self.remember(&response);
+        response
+    }
+
+    pub async fn get(&mut self, path: &str) -> reqwest::Response {
+        let url = format!("{}{path}", self.host_url);
+        self.send(client().get(url)).await
+    }
+
+    /// `POST /api/videoid/session{query}` with `body`.
+    pub async fn session(&mut self, query: &str, body: Value) -> (u16, Value) {
+        let url = format!("{}/api/videoid/session{query}", self.host_url);
+        let response = self.send(client().post(url).json(&body)).await;
+        json(response).await
+    }
+
+    /// An embed session finished on the capture page with `outcome`: `(dossierId, processId)`.
+    pub async fn embed_capture(&mut self, sim_url: &str, scenario: &str) -> (String, String) {
+        let (status, session) = self
+            .session(
+                &format!("?scenario={scenario}&auto=1"),
+                serde_json::json!({}),
+            )
+            .await;
+        assert_eq!(status, 200, "{session}");
+        let art_id = artifact_of(session["url"].as_str().unwrap());
+        let art = artifact(sim_url, &art_id).await;
+        let (status, body) = finish(sim_url, &art_id, scenario).await;
+        assert_eq!(status, 200, "{body}");
+        (
+            session["dossierId"].as_str().unwrap().to_string(),
+            art["processId"].as_str().unwrap().to_string(),
+        )
+    }
+}
+
+/// An authorised simulator call.
+pub async fn sim(
+    method: reqwest::Method,
+    url: String,
+    token: &str,
+    body: Option<Value>,
+) -> reqwest::Response {
+    let mut request = client().request(method, url).bearer_auth(token);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    request.send().await.unwrap()
+}
+
+/// Creates a dossier on the simulator and returns its id.
+pub async fn new_dossier(sim_url: &str, token: &str) -> String {
+    let response = sim(
+        reqwest::Method::POST,
+        format!("{sim_url}/assure/dossiers"),
+        token,
+        Some(serde_json::json!({})),
+    )
+    .await;
+    let (status, body) = json(response).await;
+    assert_eq!(status, 201, "{body}");
+    body["dossierId"].as_str().unwrap().to_string()
+}
+
+/// Polls a simulator process until its status is final.
+pub async fn sim_final(sim_url: &str, token: &str, dossier_id: &str, process_id: &str) -> Value {
+    for _ in 0..200 {
+        let url = format!("{sim_url}/assure/dossiers/{dossier_id}/processes/{process_id}");
+        let (status, body) = json(sim(reqwest::Method::GET, url, token, None).await).await;
+        assert_eq!(status, 200, "{body}");
+        if !matches!(body["status"].as_str(), Some("pending" | "processing")) {
+            return body;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("the process never reached a final status");
+}
+
+/// Starts both servers on `data_dir` (for restarts) with `change` applied.
+pub async fn servers_on(data_dir: &std::path::Path, change: impl FnOnce(&mut Config)) -> Running {
+    let dir = data_dir.to_path_buf();
+    servers_with(move |c| {
+        c.data_dir = dir;
+        change(c);
+    })
+    .await
+}
