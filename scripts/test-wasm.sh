@@ -5,11 +5,12 @@
 source "$(dirname "$0")/lib.sh"
 export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"
 export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-120}"
-run_suite() { # suite-name webdriver-json
-  local log
+run_suite() { # suite-name webdriver-json (a path, or a name in tests/webdriver/) [test-filter]
+  local log profile="$2" filter="${3:-}"
+  [ -f "$profile" ] || profile="$ROOT/tests/webdriver/$2.json"
   log="$(mktemp)"
-  WASM_BINDGEN_TEST_WEBDRIVER_JSON="$ROOT/tests/webdriver/$2.json" \
-    cargo test --target wasm32-unknown-unknown --test "$1" 2>&1 | tee "$log"
+  WASM_BINDGEN_TEST_WEBDRIVER_JSON="$profile" \
+    cargo test --target wasm32-unknown-unknown --test "$1" -- $filter 2>&1 | tee "$log"
   local status=${PIPESTATUS[0]}
   if [ "$status" -ne 0 ]; then rm -f "$log"; return "$status"; fi
   if ! grep -Eq 'test result: ok\. [1-9][0-9]* passed' "$log"; then
@@ -21,7 +22,19 @@ run_suite() { # suite-name webdriver-json
 node tests/support/stub-backend.mjs 18090 >/dev/null &
 stub=$!
 trap 'kill $stub 2>/dev/null' EXIT
-for _ in $(seq 50); do curl -fs -o /dev/null http://127.0.0.1:18090/received && break; sleep 0.1; done
+for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/18090) 2>/dev/null && break; sleep 0.1; done
 
 run_suite web chromium
 run_suite native_fake fake-camera
+
+# One Chromium profile per media scenario; the suite reads which one at build time.
+for profile in camera-denied mic-denied no-device; do
+  VIDEOID_PROFILE=$profile run_suite native_profiles "$profile" profile_
+done
+# A generated document video as the camera.
+y4m_dir="$ROOT/target/fixtures"
+mkdir -p "$y4m_dir"
+[ -f "$y4m_dir/document-1280x720.y4m" ] || python3 scripts/make-y4m.py "$y4m_dir/document-1280x720.y4m" 1280 720 10
+sed -e 's|"--use-fake-device-for-media-stream",|"--use-fake-device-for-media-stream", "--use-file-for-fake-video-capture='"$y4m_dir"'/document-1280x720.y4m",|' \
+  tests/webdriver/fake-camera.json > "$y4m_dir/y4m.json"
+VIDEOID_PROFILE=y4m VIDEOID_Y4M_WIDTH=1280 VIDEOID_Y4M_HEIGHT=720 run_suite native_profiles "$y4m_dir/y4m.json" y4m_
