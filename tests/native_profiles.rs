@@ -97,9 +97,10 @@ async fn profile_element_reports_the_typed_failure_and_holds_no_track() {
 async fn y4m_camera_gives_stills_of_its_size() {
     assert_eq!(PROFILE, "y4m", "run with the y4m profile");
     let (width, height): (u32, u32) = (
-        option_env!("VIDEOID_Y4M_WIDTH").unwrap().parse().unwrap(),
-        option_env!("VIDEOID_Y4M_HEIGHT").unwrap().parse().unwrap(),
+        option_env!("VIDEOID_Y4M_WIDTH").map_or(0, |w| w.parse().unwrap()),
+        option_env!("VIDEOID_Y4M_HEIGHT").map_or(0, |h| h.parse().unwrap()),
     );
+    assert!(width > 0 && height > 0, "VIDEOID_Y4M_WIDTH/HEIGHT name the file's size");
     let host = Host::new();
     let handle = handle_with(&host, &native_props("front", false), Rc::new(BrowserMedia));
     handle.start();
