@@ -54,6 +54,8 @@ pub struct Config {
     pub sim_webhook_retry: Duration,
     /// Origins allowed to call the host backend cross-origin (CORS); empty: none.
     pub cors_origins: Vec<String>,
+    /// How long a capture URL or a native upload token may be used (`expiresAt`).
+    pub session_lifetime: Duration,
 }
 
 /// Where the simulator sends its events.
@@ -83,6 +85,7 @@ impl fmt::Debug for Config {
             .field("sim_webhook", &self.sim_webhook)
             .field("sim_webhook_retry", &self.sim_webhook_retry)
             .field("cors_origins", &self.cors_origins)
+            .field("session_lifetime", &self.session_lifetime)
             .finish()
     }
 }
@@ -110,6 +113,7 @@ impl Default for Config {
             sim_webhook: Webhook::HostBackend,
             sim_webhook_retry: Duration::from_millis(500),
             cors_origins: Vec::new(),
+            session_lifetime: Duration::from_secs(600),
         }
     }
 }
@@ -207,6 +211,14 @@ impl Config {
                 ))
             })?;
             config.sim_webhook_retry = Duration::from_millis(ms);
+        }
+        if let Some(secs) = value("VIDEOID_SESSION_LIFETIME_S") {
+            let secs: u64 = secs.parse().ok().filter(|s| *s > 0).ok_or_else(|| {
+                ConfigError(format!(
+                    "VIDEOID_SESSION_LIFETIME_S is not a positive number of seconds: {secs}"
+                ))
+            })?;
+            config.session_lifetime = Duration::from_secs(secs);
         }
         if let Some(origins) = value("VIDEOID_CORS_ORIGINS") {
             for origin in origins.split([' ', ',']).filter(|o| !o.is_empty()) {

@@ -125,6 +125,7 @@ pub async fn start(config: Config) -> io::Result<Running> {
         simulator_mode: real_assure.is_none(),
         data,
         cors_origins: config.cors_origins.clone(),
+        session_lifetime: config.session_lifetime,
     })?;
     let pages = Arc::new(site::Pages::new(sim_url.clone(), real_assure.is_some()));
 

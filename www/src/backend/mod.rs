@@ -50,9 +50,6 @@ pub const SCENARIOS: &[&str] = &[
     "backend-error",
 ];
 
-/// How long the element may use a capture URL or an upload token, as told in `expiresAt`.
-const SESSION_LIFETIME: Duration = Duration::from_secs(600);
-
 /// How long the end-user cookie lives (a year; "delete my data" ends it earlier).
 const COOKIE_MAX_AGE: u64 = 365 * 24 * 3600;
 
@@ -70,6 +67,8 @@ pub struct Settings {
     pub data: DataDir,
     /// Origins allowed to call cross-origin.
     pub cors_origins: Vec<String>,
+    /// How long a capture URL or an upload token may be used.
+    pub session_lifetime: Duration,
 }
 
 /// The backend's state.
@@ -81,6 +80,7 @@ pub struct Backend {
     simulator_mode: bool,
     endusers: Mutex<EndUsers>,
     cors_origins: Vec<String>,
+    session_lifetime: Duration,
 }
 
 impl Backend {
@@ -101,6 +101,7 @@ impl Backend {
             simulator_mode: settings.simulator_mode,
             endusers: Mutex::new(EndUsers::load(settings.data)),
             cors_origins: settings.cors_origins,
+            session_lifetime: settings.session_lifetime,
         }))
     }
 
@@ -398,7 +399,7 @@ async fn start_embed(
     let answer = SessionAnswer {
         url,
         dossier_id: user.dossier_id.clone(),
-        expires_at: crate::clock::rfc3339_in(SESSION_LIFETIME),
+        expires_at: crate::clock::rfc3339_in(backend.session_lifetime),
         framing,
     };
     Ok((user.id, json!(answer)))

@@ -1,7 +1,7 @@
 //! The native capture contract: an SDK process, an upload token, one PUT per artifact, completion.
 
 use super::endusers::{EndUser, Upload};
-use super::{upstream_failure, Backend, SimulatorKnobs, SESSION_LIFETIME};
+use super::{upstream_failure, Backend, SimulatorKnobs};
 use crate::assure::AssureError;
 use crate::json_error;
 use crate::simulator::media as limits;
@@ -54,8 +54,8 @@ pub(super) async fn start(
         token: crate::ids::token(),
         dossier_id: user.dossier_id.clone(),
         process_id: process_id.clone(),
-        expires_at_ms: crate::simulator::now_ms() + SESSION_LIFETIME.as_millis() as u64,
-        expires_at: crate::clock::rfc3339_in(SESSION_LIFETIME),
+        expires_at_ms: crate::simulator::now_ms() + backend.session_lifetime.as_millis() as u64,
+        expires_at: crate::clock::rfc3339_in(backend.session_lifetime),
         steps: steps.clone(),
         received: Default::default(),
         completed: false,
