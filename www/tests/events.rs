@@ -1,0 +1,223 @@
+//! Webhook events: the simulator's deliveries with retries, the backend's receiver.
+
+mod common;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::post;
+use axum::{Json, Router};
+use common::*;
+use serde_json::{json, Value};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// A webhook receiver on loopback that answers 500 to the first `failures` deliveries.
+struct Receiver {
+    url: String,
+    got: Arc<Mutex<Vec<Value>>>,
+}
+
+async fn receiver(failures: usize) -> Receiver {
+    let got: Arc<Mutex<Vec<Value>>> = Arc::default();
+    let state = (got.clone(), failures);
+    let app = Router::new()
+        .route(
+            "/hook",
+            post(
+                |State((got, failures)): State<(Arc<Mutex<Vec<Value>>>, usize)>,
+                 Json(event): Json<Value>| async move {
+                    let mut got = got.lock().unwrap();
+                    got.push(event);
+                    if got.len() <= failures {
+                        StatusCode::INTERNAL_SERVER_ERROR
+                    } else {
+                        StatusCode::NO_CONTENT
+                    }
+                },
+            ),
+        )
+        .with_state(state);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    Receiver { url, got }
+}
+
+async fn wait_for(got: &Arc<Mutex<Vec<Value>>>, count: usize) -> Vec<Value> {
+    for _ in 0..300 {
+        if got.lock().unwrap().len() >= count {
+            return got.lock().unwrap().clone();
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("only {} deliveries", got.lock().unwrap().len());
+}
+
+#[tokio::test]
+async fn events_are_retried_with_backoff_until_acknowledged() {
+    let hook = receiver(3).await;
+    let dir = temp_dir();
+    let url = hook.url.clone();
+    let s = servers_on(&dir, |c| {
+        c.sim_webhook = videoid_www::Webhook::Url(url);
+        c.sim_webhook_retry = Duration::from_millis(30);
+    })
+    .await;
+    let started = std::time::Instant::now();
+    let mut user = EndUser::new(&s.host_url);
+    let (d, p) = user.embed_capture(&s.sim_url, "rejected").await;
+    let got = wait_for(&hook.got, 4).await;
+    // Pauses of 30, 60, 120 ms between the four attempts.
+    assert!(
+        started.elapsed() >= Duration::from_millis(200),
+        "{:?}",
+        started.elapsed()
+    );
+    let first = &got[0];
+    assert!(
+        got.iter().all(|e| e == first),
+        "the same event each time, same id"
+    );
+    assert_eq!(first["eventName"], "process.complete");
+    assert_eq!(first["eventData"]["dossierId"], d.as_str());
+    assert_eq!(first["eventData"]["processId"], p.as_str());
+    assert!(first["eventData"].get("externalReference").is_some());
+    for key in [
+        "id",
+        "timestamp",
+        "sender",
+        "accountId",
+        "organizationId",
+        "expiresAt",
+    ] {
+        assert!(first[key].is_string(), "{key} in {first}");
+    }
+    assert!(first["tags"].is_array());
+    // The process is final when its event goes out.
+    let process = final_result(&s.host_url, &d, &p).await;
+    assert_eq!(process["status"], "rejected");
+
+    // Acknowledged: no more deliveries and no pending file.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(hook.got.lock().unwrap().len(), 4);
+    let pending: Vec<String> = files_under(&dir)
+        .into_iter()
+        .filter(|f| f.contains("/events/"))
+        .collect();
+    assert!(pending.is_empty(), "{pending:?}");
+    s.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_failed_process_sends_its_event_too() {
+    let hook = receiver(0).await;
+    let url = hook.url.clone();
+    let s = servers_with(|c| c.sim_webhook = videoid_www::Webhook::Url(url)).await;
+    let token = token(&s.sim_url).await;
+    let d = new_dossier(&s.sim_url, &token).await;
+    let url = format!("{}/assure/dossiers/{d}/processes", s.sim_url);
+    let body = json!({ "provider": "eid", "sdk": "native" });
+    let (_, process) = json(sim(reqwest::Method::POST, url, &token, Some(body)).await).await;
+    let p = process["processId"].as_str().unwrap();
+    let fail = format!("{}/assure/dossiers/{d}/processes/{p}/fail", s.sim_url);
+    assert_eq!(
+        sim(reqwest::Method::POST, fail, &token, None)
+            .await
+            .status(),
+        200
+    );
+    let got = wait_for(&hook.got, 1).await;
+    assert_eq!(got[0]["eventData"]["processId"], p);
+    s.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_backend_receives_events_by_default_and_remembers_the_status() {
+    let s = servers().await;
+    let mut user = EndUser::new(&s.host_url);
+    let (d, p) = user.embed_capture(&s.sim_url, "inconclusive").await;
+    final_result(&s.host_url, &d, &p).await;
+    let mut notified = None;
+    for _ in 0..200 {
+        let (_, dossier) = json(user.get("/api/videoid/dossier").await).await;
+        notified = dossier["processes"][0]["notifiedStatus"]
+            .as_str()
+            .map(str::to_string);
+        if notified.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(notified.as_deref(), Some("inconclusive"));
+    s.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_backend_drops_duplicate_events_and_asks_for_retries_when_it_cannot_check() {
+    let s = servers_with(|c| c.sim_webhook = videoid_www::Webhook::Off).await;
+    let mut user = EndUser::new(&s.host_url);
+    let (d, p) = user.embed_capture(&s.sim_url, "accepted").await;
+    final_result(&s.host_url, &d, &p).await;
+    let url = format!("{}/api/videoid/events", s.host_url);
+    let event = json!({
+        "id": "evt-1", "timestamp": "2025-01-01T00:00:00.000Z", "sender": "assure",
+        "eventName": "process.complete",
+        "eventData": { "dossierId": d, "processId": p, "externalReference": null },
+        "accountId": "a", "organizationId": "o", "expiresAt": "2025-01-04T00:00:00.000Z", "tags": [],
+    });
+    let (status, first) = json(client().post(&url).json(&event).send().await.unwrap()).await;
+    assert_eq!(status, 200);
+    assert_eq!(first, json!({ "received": true, "duplicate": false }));
+    let (status, second) = json(client().post(&url).json(&event).send().await.unwrap()).await;
+    assert_eq!(status, 200);
+    assert_eq!(second["duplicate"], true);
+    let (_, dossier) = json(user.get("/api/videoid/dossier").await).await;
+    assert_eq!(dossier["processes"][0]["notifiedStatus"], "accepted");
+
+    // Events about unknown processes and other event names are acknowledged and ignored.
+    let mut unknown = event.clone();
+    unknown["id"] = json!("evt-2");
+    unknown["eventData"]["processId"] = json!("nope");
+    assert_eq!(
+        client()
+            .post(&url)
+            .json(&unknown)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let mut other = event.clone();
+    other["id"] = json!("evt-3");
+    other["eventName"] = json!("dossier.created");
+    assert_eq!(
+        client()
+            .post(&url)
+            .json(&other)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    s.shutdown().await;
+
+    // A backend whose API is unreachable answers 503 and handles the same event once it can.
+    let upstream = servers().await;
+    let dead = servers_with(|c| {
+        c.real = Some(videoid_www::config::RealAssure {
+            client_id: CLIENT_ID.into(),
+            client_secret: CLIENT_SECRET.into(),
+            base_url: "http://127.0.0.1:9".into(),
+        })
+    })
+    .await;
+    let url = format!("{}/api/videoid/events", dead.host_url);
+    let response = client().post(&url).json(&event).send().await.unwrap();
+    assert_error(response, 503).await;
+    let response = client().post(&url).json(&event).send().await.unwrap();
+    assert_error(response, 503).await;
+    dead.shutdown().await;
+    upstream.shutdown().await;
+}
