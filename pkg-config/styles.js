@@ -36,6 +36,54 @@ export const styles = `
   background: var(--videoid-bg, #ffffff);
 }
 
+[part~="preview"], [part~="review"] {
+  display: block;
+  width: 100%;
+  max-height: var(--videoid-frame-height, 640px);
+  object-fit: contain;
+  border-radius: var(--videoid-radius, 8px);
+  background: #000;
+}
+[part~="preview"][data-mirrored] { transform: scaleX(-1); }
+/* The guide frame over the live preview. */
+.vc[data-state="capturing"] .vc-stage:has([part~="preview"])::after {
+  content: "";
+  position: absolute;
+  inset: 12% 10%;
+  border: 3px dashed rgb(255 255 255 / 0.85);
+  border-radius: var(--videoid-radius, 8px);
+  pointer-events: none;
+}
+
+[part~="hint"] { margin: 0; font-weight: 500; }
+[part~="digits"] {
+  margin: 0;
+  font-size: 2rem;
+  font-weight: 700;
+  letter-spacing: 0.4em;
+  font-variant-numeric: tabular-nums;
+}
+[part~="progress"] {
+  width: 100%;
+  height: 0.5rem;
+  accent-color: var(--videoid-accent, #1d4ed8);
+}
+[part~="file-label"] {
+  display: flex;
+  flex-direction: column;
+  gap: 0.5rem;
+  font-weight: 600;
+}
+[part~="file-input"] { min-height: 44px; font: inherit; }
+[part~="file-input"]:focus-visible {
+  outline: 3px solid var(--videoid-accent, #1d4ed8);
+  outline-offset: 2px;
+}
+[part~="capture-button"], [part~="confirm-button"] {
+  color: var(--videoid-bg, #ffffff);
+  background: var(--videoid-accent, #1d4ed8);
+}
+
 .vc-panel {
   display: flex;
   flex-direction: column;

@@ -13,11 +13,19 @@ export type VideoIdCaptureState =
   | "failed"
   | "cancelled";
 
-/** `mode` attribute: `native` is reserved and fails with `Config.Invalid` for now. */
+/** `mode` attribute: the hosted page in a frame, with a fallback, or the component's own camera capture. */
 export type CaptureMode = "embed" | "auto" | "native";
 
-/** `fallback` attribute: where `auto` goes when the capture page may not be framed. */
-export type CaptureFallback = "popup" | "redirect" | "none";
+/**
+ * `fallback` attribute. `auto`: where to go when the capture page may not be
+ * framed (`popup`, the default, or `redirect`). `native`: `embed` switches to
+ * the hosted page when the device cannot capture; the default `none` reports
+ * the typed failure.
+ */
+export type CaptureFallback = "popup" | "redirect" | "embed" | "none";
+
+/** The native capture step, reflected in the read-only `step` attribute while capturing. */
+export type CaptureStep = "front" | "back" | "selfie" | "video" | "upload";
 
 /** Every attribute of the element; all but `state` are observed, `state` is read-only. */
 export type VideoIdCaptureAttribute =
@@ -31,7 +39,8 @@ export type VideoIdCaptureAttribute =
   | "load-timeout"
   | "fallback"
   | "parent-origin"
-  | "state";
+  | "state"
+  | "step";
 
 /** Every `::part()` of the element's shadow root. */
 export type VideoIdCapturePart =
@@ -47,6 +56,17 @@ export type VideoIdCapturePart =
   | "retry-button"
   | "fallback-button"
   | "cancel-button"
+  | "capture-button"
+  | "retake-button"
+  | "confirm-button"
+  | "switch-camera-button"
+  | "preview"
+  | "review"
+  | "hint"
+  | "digits"
+  | "progress"
+  | "file-label"
+  | "file-input"
   | "status";
 
 /** Every CSS custom property the element reads. */
@@ -199,7 +219,7 @@ export declare class VideoIdCaptureElement extends HTMLElement {
   resultEndpoint: string | null;
   /** `capture-url`: a capture URL to use instead of asking `session-endpoint`. */
   captureUrl: string | null;
-  /** `mode`: `embed` | `auto` (default `auto`). */
+  /** `mode`: `embed` | `auto` | `native` (default `auto`). */
   mode: CaptureMode | null;
   /** `lang`: `en` | `nb` (HTMLElement's own property; the element observes its attribute). */
   lang: string;
@@ -212,12 +232,14 @@ export declare class VideoIdCaptureElement extends HTMLElement {
   /** `load-timeout`: seconds (default 30). */
   get loadTimeout(): string | null;
   set loadTimeout(value: string | number | null);
-  /** `fallback`: `popup` | `redirect` | `none` (default `popup`). */
+  /** `fallback`: `popup` | `redirect` | `none` for `auto` (default `popup`); `embed` | `none` for `native` (default `none`). */
   fallback: CaptureFallback | null;
   /** `parent-origin`: events are also posted to `window.parent` with exactly this origin. */
   parentOrigin: string | null;
   /** `state` (read-only, reflected). */
   readonly state: VideoIdCaptureState;
+  /** `step` (read-only, reflected): the native capture step, `null` outside it. */
+  readonly step: CaptureStep | null;
 
   /** Starts the capture, or retries it after a terminal state. */
   start(): Promise<Completion>;

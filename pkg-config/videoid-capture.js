@@ -11,14 +11,15 @@
  * @attr session-endpoint - URL the element POSTs to for a capture session (your backend).
  * @attr result-endpoint - URL the element GETs with `?dossierId=&processId=` for the final process.
  * @attr capture-url - A capture URL to use instead of asking `session-endpoint`.
- * @attr mode - `embed` | `auto` (default `auto`); `native` is reserved and fails with `Config.Invalid`.
+ * @attr mode - `embed` | `auto` | `native` (default `auto`); `native` drives camera and microphone itself.
  * @attr lang - `en` | `nb`; defaults to `document.documentElement.lang`, else `en`.
  * @attr allowed-origins - Space-separated origins the capture URL may have (`https://*.example.com` allowed).
  * @attr inactivity-timeout - Seconds without interaction before `InactiveUser.Aborted` (default 180).
  * @attr load-timeout - Seconds for the capture page to load before `Capture.LoadTimeout` (default 30).
- * @attr fallback - `popup` | `redirect` | `none` (default `popup`), used by `auto` when framing is refused.
+ * @attr fallback - `auto`: `popup` | `redirect` | `none` (default `popup`); `native`: `embed` | `none` (default `none`).
  * @attr parent-origin - When set, every event is also posted to `window.parent` with exactly this target origin.
  * @attr state - Read-only, reflected: `idle` | `loading` | `capturing` | `completing` | `complete` | `failed` | `cancelled`.
+ * @attr step - Read-only, reflected during a native capture: `front` | `back` | `selfie` | `video` | `upload`.
  *
  * @method start - Starts (or retries) the capture; resolves with the Completion, rejects with VideoIdCaptureError.
  * @method cancel - Cancels the running capture (the start() promise rejects with `User.Cancelled`).
@@ -42,6 +43,17 @@
  * @csspart retry-button - The retry button.
  * @csspart fallback-button - The "open in a new window" button.
  * @csspart cancel-button - The cancel button.
+ * @csspart capture-button - Native: takes the photo or starts the recording.
+ * @csspart retake-button - Native: discards the capture and reopens the camera.
+ * @csspart confirm-button - Native: keeps the capture and uploads it.
+ * @csspart switch-camera-button - Native: uses the other camera.
+ * @csspart preview - Native: the live camera video.
+ * @csspart review - Native: the captured still or video.
+ * @csspart hint - Native: what to do now.
+ * @csspart digits - Native: the numbers to read aloud.
+ * @csspart progress - Native: progress over all steps.
+ * @csspart file-label - Native: the file picker's label.
+ * @csspart file-input - Native: the file picker.
  * @csspart status - The visually hidden live region for announcements.
  *
  * @cssproperty --videoid-accent - Buttons and focus rings (default #1d4ed8).
@@ -268,6 +280,11 @@ export class VideoIdCaptureElement extends Base {
   /** The current state, reflected from the `state` attribute. */
   get state() {
     return this.getAttribute("state") ?? "idle";
+  }
+
+  /** The native capture step (`front`, `back`, `selfie`, `video`, `upload`), or null. */
+  get step() {
+    return this.getAttribute("step");
   }
 
   #props() {

@@ -172,7 +172,7 @@ test("the installed package imports in Node (SSR) without throwing", async () =>
   assert.equal(out.touchedWindow, false);
 
   const dts = parseDts(readFileSync(join(pkgDir, "videoid-capture.d.ts"), "utf8"));
-  assert.deepEqual(sorted([...out.observed, "state"]), dts.attributes, "observedAttributes + state = the attributes in the .d.ts");
+  assert.deepEqual(sorted([...out.observed, "state", "step"]), dts.attributes, "observedAttributes + the reflected state and step = the attributes in the .d.ts");
   assert.deepEqual(out.exports, dts.exports, "runtime exports = the .d.ts exports");
 });
 
