@@ -201,3 +201,45 @@ async fn unknown_host_paths_are_404_json() {
     assert_error(response, 404).await;
     s.shutdown().await;
 }
+
+#[tokio::test]
+async fn demo_page_has_the_result_view_and_the_dossier_controls() {
+    let s = servers().await;
+    let html = client()
+        .get(format!("{}/", s.host_url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for id in [
+        "id=\"result\"",
+        "id=\"events\"",
+        "id=\"dossier\"",
+        "id=\"dossier-processes\"",
+        "id=\"delete-data\"",
+    ] {
+        assert!(html.contains(id), "{id}");
+    }
+    assert!(html.contains(">Delete my data</button>"));
+    let js = client()
+        .get(format!("{}/demo.js", s.host_url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for path in [
+        "/api/videoid/images?processId=",
+        "/api/videoid/video?processId=",
+        "/api/videoid/download?processId=",
+        "/api/videoid/dossier",
+        "window.videoidEvents",
+        "securityChecks",
+    ] {
+        assert!(js.contains(path), "{path}");
+    }
+    s.shutdown().await;
+}

@@ -18,8 +18,14 @@ const OCR_FIELDS = [
   ["dateOfExpiry", "Date of expiry"],
   ["nationality", "Nationality"],
   ["issuingCountry", "Issuing country"],
+  ["gender", "Gender"],
+  ["personalIdentificationNumber", "Personal identification number"],
   ["similarityScore", "Face similarity"],
+  ["livenessDetected", "Liveness detected"],
 ];
+
+// Statuses whose process has OCR data and media (images, video, the full-result zip).
+const WITH_RESULTS = ["accepted", "rejected", "inconclusive"];
 
 window.videoidEvents = window.videoidEvents || [];
 
@@ -29,6 +35,9 @@ const result = document.getElementById("result");
 const resultStatus = document.getElementById("result-status");
 const resultDetails = document.getElementById("result-details");
 const packageStatus = document.getElementById("package-status");
+const dossierStatus = document.getElementById("dossier-status");
+const dossierList = document.getElementById("dossier-processes");
+const deleteButton = document.getElementById("delete-data");
 
 function element(tag, text, attributes) {
   const node = document.createElement(tag);
@@ -97,7 +106,118 @@ function showProcess(process) {
       element("p", process.failReason.type + ": " + process.failReason.message),
     );
   }
+  const features = (ocr && Array.isArray(ocr.features) && ocr.features) || [];
+  if (features.length > 0) {
+    const list = element("ul", null, { class: "checks" });
+    for (const feature of features) {
+      const found = Boolean(feature && feature.found);
+      list.append(
+        element("li", (found ? "✓ " : "✗ ") + feature.name + (found ? " found" : " not found"), {
+          "data-valid": String(found),
+        }),
+      );
+    }
+    resultDetails.append(element("h3", "Document features"), list);
+  }
+  if (process && typeof process.processId === "string" && WITH_RESULTS.includes(status)) {
+    showMedia(process.processId, ocr);
+  }
 }
+
+// The captured images, the video and the zip, through the backend's proxies (own dossier only).
+function showMedia(processId, ocr) {
+  const id = encodeURIComponent(processId);
+  const depictions = [
+    ["front", "Document front"],
+    ["back", "Document back"],
+    ["selfie", "Selfie"],
+    ["portrait", "Portrait from the document"],
+  ].filter(([depiction]) => depiction !== "back" || (ocr && ocr.documentType !== "passport"));
+  const gallery = element("div", null, { class: "gallery" });
+  for (const [depiction, label] of depictions) {
+    const figure = element("figure");
+    const image = element("img", null, {
+      src: "/api/videoid/images?processId=" + id + "&depiction=" + depiction,
+      alt: label,
+      loading: "lazy",
+    });
+    figure.append(image, element("figcaption", label));
+    gallery.append(figure);
+  }
+  const video = element("video", null, {
+    src: "/api/videoid/video?processId=" + id,
+    controls: "",
+    preload: "none",
+    "aria-label": "Liveness video",
+  });
+  const download = element("a", "Download the full result (zip)", {
+    href: "/api/videoid/download?processId=" + id,
+    download: "videoid-" + processId + ".zip",
+    class: "download",
+  });
+  resultDetails.append(
+    element("h3", "Captured images"),
+    gallery,
+    element("h3", "Liveness video"),
+    video,
+    element("p", null, { class: "download-row" }),
+  );
+  resultDetails.lastChild.append(download);
+}
+
+// The end-user's dossier: every process this browser started, and "Delete my data".
+async function refreshDossier() {
+  let dossier;
+  try {
+    const response = await fetch("/api/videoid/dossier", { headers: { Accept: "application/json" } });
+    if (!response.ok) throw new Error("status " + response.status);
+    dossier = await response.json();
+  } catch (error) {
+    dossierStatus.textContent = "Your dossier could not be read.";
+    return;
+  }
+  dossierList.replaceChildren();
+  const processes = Array.isArray(dossier.processes) ? dossier.processes : [];
+  deleteButton.hidden = !dossier.dossierId;
+  if (!dossier.dossierId) {
+    dossierStatus.textContent = "No dossier yet: it is created with your first capture.";
+    return;
+  }
+  dossierStatus.textContent =
+    "Dossier " + dossier.dossierId + " holds " + processes.length +
+    (processes.length === 1 ? " process." : " processes.");
+  for (const process of processes) {
+    const item = element("li", null, { "data-status": process.status || "" });
+    item.append(
+      element("code", process.processId),
+      " ",
+      element("strong", process.status),
+      " ",
+      element("span", process.createdAt || "", { class: "muted" }),
+    );
+    if (process.notifiedStatus) {
+      item.append(" ", element("span", "webhook: " + process.notifiedStatus, { class: "muted" }));
+    }
+    dossierList.append(item);
+  }
+}
+
+async function deleteMyData() {
+  deleteButton.disabled = true;
+  try {
+    const response = await fetch("/api/videoid/dossier", { method: "DELETE" });
+    if (!response.ok) throw new Error("status " + response.status);
+    resultDetails.replaceChildren();
+    showStatus("", "Your data was deleted.");
+  } catch (error) {
+    dossierStatus.textContent = "Your data could not be deleted. Please try again.";
+  } finally {
+    deleteButton.disabled = false;
+  }
+  await refreshDossier();
+}
+
+deleteButton.addEventListener("click", deleteMyData);
 
 function onEvent(event) {
   const detail = event.detail === undefined ? null : event.detail;
@@ -106,6 +226,7 @@ function onEvent(event) {
     showStatus("completing", "The capture finished; waiting for the result…");
   } else if (event.type === "videoid-result") {
     showProcess(detail && detail.process);
+    refreshDossier();
   } else if (event.type === "videoid-failed") {
     resultDetails.replaceChildren();
     const code = detail && detail.code ? detail.code : "Unknown";
@@ -135,4 +256,5 @@ async function main() {
   }
 }
 
+refreshDossier();
 main();
