@@ -23,15 +23,24 @@ pub fn is_safe_name(name: &str) -> bool {
 }
 
 impl DataDir {
-    /// Opens (creating it when needed) the data directory at `root`; leftover temporary files are removed.
+    /// Opens (creating it when needed) the data directory at `root`; temporary files
+    /// left by a crash over an hour ago are removed (younger ones may belong to another
+    /// instance that is writing right now).
     pub fn open(root: PathBuf) -> io::Result<DataDir> {
         fs::create_dir_all(&root)?;
         let dir = DataDir { root };
         let tmp = dir.tmp_dir();
-        if tmp.exists() {
-            fs::remove_dir_all(&tmp)?;
-        }
         fs::create_dir_all(&tmp)?;
+        let stale = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        for entry in fs::read_dir(&tmp)?.flatten() {
+            let old = entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .is_ok_and(|t| t < stale);
+            if old {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
         Ok(dir)
     }
 
