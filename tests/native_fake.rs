@@ -55,7 +55,7 @@ async fn the_fake_camera_gives_frames_of_the_size_asked_for() {
 }
 
 /// Walks the capture through every step with the buttons, as a user would.
-async fn capture_all(host: &Host, steps: &[&str]) {
+async fn capture_all(host: &Host, steps: &[&str], media: &ScriptedMedia) {
     for step in steps {
         assert!(
             wait_for_part(host, "capture-button", 8000).await,
@@ -70,9 +70,10 @@ async fn capture_all(host: &Host, steps: &[&str]) {
             "no review for {step}"
         );
         assert!(host.part("review").is_some());
+        assert_eq!(media.live(), 0, "the camera is off during review of {step}");
         assert!(
             host.part("preview").is_none(),
-            "the camera is off during review"
+            "the preview is gone during review"
         );
         button(host, "confirm-button").unwrap().click();
         sleep(50).await;
@@ -82,18 +83,29 @@ async fn capture_all(host: &Host, steps: &[&str]) {
 #[wasm_bindgen_test]
 async fn a_native_capture_uploads_every_artifact_and_completes() {
     let host = Host::new();
+    let media = ScriptedMedia::new(&[]);
     let handle = handle_with(
         &host,
         &native_props("front,back,selfie,video", false),
-        std::rc::Rc::new(BrowserMedia),
+        media.clone(),
     );
     handle.start();
-    capture_all(&host, &["front", "back", "selfie", "video"]).await;
+    capture_all(&host, &["front", "back", "selfie", "video"], &media).await;
     let result = host.wait_for("videoid-result", 1, 10_000).await;
     assert_eq!(result.len(), 1);
     assert_eq!(get_str(&result[0], "status"), "accepted");
     assert_eq!(host.state(), "complete");
     assert_eq!(handle.live_tracks(), 0, "every track stopped at the end");
+    assert_eq!(
+        media.streams.borrow().len(),
+        5,
+        "a camera for each step, plus the microphone"
+    );
+    assert_eq!(
+        media.live(),
+        0,
+        "no stream the browser handed out is still live"
+    );
     assert!(host.host.get_attribute("step").is_none());
 
     let received = stub_json("/received").await;
@@ -117,25 +129,23 @@ async fn a_native_capture_uploads_every_artifact_and_completes() {
 #[wasm_bindgen_test]
 async fn retake_discards_and_reopens_the_camera() {
     let host = Host::new();
-    let handle = handle_with(
-        &host,
-        &native_props("selfie", false),
-        std::rc::Rc::new(BrowserMedia),
-    );
+    let media = ScriptedMedia::new(&[]);
+    let handle = handle_with(&host, &native_props("selfie", false), media.clone());
     handle.start();
     assert!(wait_for_part(&host, "capture-button", 8000).await);
+    assert_eq!(media.live(), 1);
     button(&host, "capture-button").unwrap().click();
     assert!(wait_for_part(&host, "retake-button", 5000).await);
-    assert_eq!(handle.live_tracks(), 0);
+    assert_eq!(media.live(), 0, "the camera is off during review");
     button(&host, "retake-button").unwrap().click();
     assert!(
         host.part("review").is_none(),
         "the discarded capture is gone"
     );
     assert!(wait_for_part(&host, "capture-button", 8000).await);
-    assert!(handle.live_tracks() >= 1, "the camera is back");
+    assert_eq!(media.live(), 1, "the camera is back");
     handle.cancel();
-    assert_eq!(handle.live_tracks(), 0, "cancel stops every track at once");
+    assert_eq!(media.live(), 0, "cancel stops every track at once");
     assert_eq!(host.events("videoid-cancel").len(), 1);
 }
 
@@ -145,11 +155,13 @@ async fn inactivity_stops_the_camera_with_inactive_user_aborted() {
     let mut props = native_props("front", false);
     props.retain(|(k, _)| *k != "inactivity-timeout");
     props.push(("inactivity-timeout", "1".into()));
-    let handle = handle_with(&host, &props, std::rc::Rc::new(BrowserMedia));
+    let media = ScriptedMedia::new(&[]);
+    let handle = handle_with(&host, &props, media.clone());
     handle.start();
     assert!(wait_for_part(&host, "capture-button", 8000).await);
     let failed = host.wait_for("videoid-failed", 1, 4000).await;
     assert_eq!(get_str(&failed[0], "code"), "InactiveUser.Aborted");
+    assert_eq!(media.live(), 0);
     assert_eq!(handle.live_tracks(), 0);
     assert!(host.part("preview").is_none());
 }
@@ -157,22 +169,13 @@ async fn inactivity_stops_the_camera_with_inactive_user_aborted() {
 #[wasm_bindgen_test]
 async fn destroy_mid_capture_leaves_no_live_track() {
     let host = Host::new();
-    let handle = handle_with(
-        &host,
-        &native_props("front", false),
-        std::rc::Rc::new(BrowserMedia),
-    );
+    let media = ScriptedMedia::new(&[]);
+    let handle = handle_with(&host, &native_props("front", false), media.clone());
     handle.start();
     assert!(wait_for_part(&host, "capture-button", 8000).await);
-    assert!(handle.live_tracks() >= 1);
-    let stream_tracks = host
-        .part("preview")
-        .unwrap()
-        .dyn_into::<web_sys::HtmlVideoElement>()
-        .unwrap();
-    let stream: web_sys::MediaStream = stream_tracks.src_object().unwrap().dyn_into().unwrap();
+    assert_eq!(media.live(), 1);
     handle.destroy();
-    assert_eq!(videoid_capture::media::live_tracks(&stream), 0);
+    assert_eq!(media.live(), 0);
 }
 
 #[wasm_bindgen_test]
@@ -201,6 +204,7 @@ async fn injected_dom_exceptions_map_to_typed_failures() {
         assert_eq!(failed.len(), 1, "{name} on {device:?}");
         assert_eq!(get_str(&failed[0], "code"), code, "{name} on {device:?}");
         assert_eq!(handle.live_tracks(), 0, "{name}: the camera was released");
+        assert_eq!(media.live(), 0, "{name}: no stream left live");
         // The mapping the adapter used is core's.
         let expected = media_failure(&videoid_capture::core::native::MediaError {
             name: name.into(),
@@ -241,7 +245,7 @@ async fn overconstrained_cameras_get_laxer_constraints_then_a_typed_failure() {
 async fn a_denied_camera_falls_back_to_a_picked_file_for_documents() {
     let host = Host::new();
     let media = ScriptedMedia::new(&[(Device::Camera, "NotAllowedError")]);
-    let handle = handle_with(&host, &native_props("front", true), media);
+    let handle = handle_with(&host, &native_props("front", true), media.clone());
     handle.start();
     let mut waited = 0;
     while host

@@ -8,7 +8,6 @@
 mod common;
 
 use common::*;
-use std::rc::Rc;
 use videoid_capture::core::native::{Device, Facing, Quality};
 use videoid_capture::media::{BrowserMedia, MediaAccess, MediaRequest};
 use wasm_bindgen::JsCast;
@@ -80,7 +79,8 @@ async fn profile_element_reports_the_typed_failure_and_holds_no_track() {
     let code = code.expect("this profile has no failure to report");
     let host = Host::new();
     // The video step asks for camera and microphone, each in its own request.
-    let handle = handle_with(&host, &native_props("video", false), Rc::new(BrowserMedia));
+    let media = ScriptedMedia::new(&[]);
+    let handle = handle_with(&host, &native_props("video", false), media.clone());
     handle.start();
     let failed = host.wait_for("videoid-failed", 1, 8000).await;
     assert_eq!(failed.len(), 1, "{PROFILE}");
@@ -91,6 +91,11 @@ async fn profile_element_reports_the_typed_failure_and_holds_no_track() {
         "{PROFILE}: a retry that asks again"
     );
     assert_eq!(handle.live_tracks(), 0, "{PROFILE}: no track left live");
+    assert_eq!(
+        media.live(),
+        0,
+        "{PROFILE}: no stream the browser gave is live (mic denied: the camera was stopped)"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -100,9 +105,13 @@ async fn y4m_camera_gives_stills_of_its_size() {
         option_env!("VIDEOID_Y4M_WIDTH").map_or(0, |w| w.parse().unwrap()),
         option_env!("VIDEOID_Y4M_HEIGHT").map_or(0, |h| h.parse().unwrap()),
     );
-    assert!(width > 0 && height > 0, "VIDEOID_Y4M_WIDTH/HEIGHT name the file's size");
+    assert!(
+        width > 0 && height > 0,
+        "VIDEOID_Y4M_WIDTH/HEIGHT name the file's size"
+    );
     let host = Host::new();
-    let handle = handle_with(&host, &native_props("front", false), Rc::new(BrowserMedia));
+    let media = ScriptedMedia::new(&[]);
+    let handle = handle_with(&host, &native_props("front", false), media.clone());
     handle.start();
     assert!(wait_for_part(&host, "capture-button", 8000).await);
     let preview: web_sys::HtmlVideoElement = host.part("preview").unwrap().dyn_into().unwrap();
@@ -124,5 +133,5 @@ async fn y4m_camera_gives_stills_of_its_size() {
         "the still has the camera's size"
     );
     handle.cancel();
-    assert_eq!(handle.live_tracks(), 0);
+    assert_eq!(media.live(), 0);
 }

@@ -5,7 +5,7 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, Element, Event, HtmlInputElement, MediaStream, MediaStreamTrack, Url};
 
 use super::backend;
@@ -119,9 +119,11 @@ impl Shared {
                             return feed_native(&shared, attempt, NativeInput::CameraFailed(error))
                         }
                     };
+                    // `MediaStream::clone` would clone the tracks (a second camera
+                    // handle that stop() never reaches): share the JS object instead.
+                    let same: MediaStream = JsValue::from(&stream).unchecked_into();
                     let camera =
-                        Camera::show(shared.view.stage(), stream.clone(), facing == Facing::User)
-                            .await;
+                        Camera::show(shared.view.stage(), same, facing == Facing::User).await;
                     match camera {
                         Some(camera) if shared.devices.generation.get() == generation => {
                             *shared.devices.camera.borrow_mut() = Some(Rc::new(camera));

@@ -187,6 +187,7 @@ pub fn handle_with(
 pub struct ScriptedMedia {
     pub failures: RefCell<VecDeque<(Device, &'static str)>>,
     pub requests: RefCell<Vec<MediaRequest>>,
+    pub streams: Rc<RefCell<Vec<web_sys::MediaStream>>>,
 }
 
 impl ScriptedMedia {
@@ -194,7 +195,32 @@ impl ScriptedMedia {
         Rc::new(ScriptedMedia {
             failures: RefCell::new(failures.iter().copied().collect()),
             requests: RefCell::new(Vec::new()),
+            streams: Rc::new(RefCell::new(Vec::new())),
         })
+    }
+
+    /// Live tracks among every stream the browser handed out, read as plain JS
+    /// (`readyState`), so the count does not depend on the adapter's own code.
+    pub fn live(&self) -> u32 {
+        let mut live = 0;
+        for stream in self.streams.borrow().iter() {
+            let get_tracks: Function = Reflect::get(stream, &"getTracks".into())
+                .unwrap()
+                .dyn_into()
+                .unwrap();
+            let tracks: Array = get_tracks.call0(stream).unwrap().dyn_into().unwrap();
+            for track in tracks.iter() {
+                if Reflect::get(&track, &"readyState".into())
+                    .unwrap()
+                    .as_string()
+                    .as_deref()
+                    == Some("live")
+                {
+                    live += 1;
+                }
+            }
+        }
+        live
     }
 }
 
@@ -223,7 +249,17 @@ impl MediaAccess for ScriptedMedia {
                 };
                 Box::pin(async move { Err(error) })
             }
-            None => BrowserMedia.request(request),
+            None => {
+                let streams = self.streams.clone();
+                let asked = BrowserMedia.request(request);
+                Box::pin(async move {
+                    let stream = asked.await?;
+                    streams
+                        .borrow_mut()
+                        .push(JsValue::from(&stream).unchecked_into());
+                    Ok(stream)
+                })
+            }
         }
     }
 }

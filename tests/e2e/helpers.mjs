@@ -25,11 +25,11 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-export function launchBrowser() {
+export function launchBrowser(extraArgs = []) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_BIN || '/usr/bin/chromium',
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...extraArgs],
   });
 }
 
@@ -38,12 +38,12 @@ export function launchBrowser() {
  * level of the file); returns a `run(t, fn)` that gives each test a fresh
  * context and page.
  */
-export function suite(name) {
+export function suite(name, { browserArgs = [], initScripts = [] } = {}) {
   let server;
   let browser;
   before(async () => {
     server = await startServer(name);
-    browser = await launchBrowser();
+    browser = await launchBrowser(browserArgs);
   });
   after(async () => {
     await browser?.close().catch(() => {});
@@ -52,6 +52,7 @@ export function suite(name) {
   return async function run(t, fn) {
     const context = await browser.newContext({ viewport: { width: 1100, height: 820 } });
     await context.addInitScript(recorder);
+    for (const script of initScripts) await context.addInitScript(script);
     const page = await context.newPage();
     const diag = { console: [], requests: [] };
     const onConsole = (where) => (msg) => diag.console.push(`[${where}] ${msg.type()}: ${msg.text()}`);
