@@ -200,18 +200,7 @@ impl Camera {
         context
             .draw_image_with_html_video_element(&self.preview, 0.0, 0.0)
             .ok()?;
-        let (tx, rx) = futures_channel();
-        let callback = Closure::once(move |blob: JsValue| tx(blob));
-        canvas
-            .to_blob_with_type_and_encoder_options(
-                callback.as_ref().unchecked_ref(),
-                "image/jpeg",
-                &JsValue::from_f64(0.92),
-            )
-            .ok()?;
-        let blob = rx.await;
-        drop(callback);
-        blob.dyn_into::<Blob>().ok()
+        jpeg(&canvas).await
     }
 
     /// Records the stream for `ms` milliseconds.
@@ -272,6 +261,58 @@ impl Drop for Camera {
     fn drop(&mut self) {
         self.stop();
     }
+}
+
+/// Encodes the canvas as a JPEG.
+async fn jpeg(canvas: &HtmlCanvasElement) -> Option<Blob> {
+    let (tx, rx) = futures_channel();
+    let callback = Closure::once(move |blob: JsValue| tx(blob));
+    canvas
+        .to_blob_with_type_and_encoder_options(
+            callback.as_ref().unchecked_ref(),
+            "image/jpeg",
+            &JsValue::from_f64(0.92),
+        )
+        .ok()?;
+    let blob = rx.await;
+    drop(callback);
+    blob.dyn_into::<Blob>().ok()
+}
+
+/// Longest side of a picked photo after re-encoding.
+const MAX_PICKED_SIDE: f64 = 2560.0;
+
+/// Re-encodes a picked image file as a JPEG no larger than 2560 px a side:
+/// every still has one format, and the file's metadata (location, device) is
+/// not sent. `None` when the browser cannot decode it.
+pub async fn picked_to_jpeg(file: &Blob) -> Option<Blob> {
+    let window = super::window()?;
+    let bitmap: web_sys::ImageBitmap =
+        JsFuture::from(window.create_image_bitmap_with_blob(file).ok()?)
+            .await
+            .ok()?
+            .dyn_into()
+            .ok()?;
+    let (w, h) = (f64::from(bitmap.width()), f64::from(bitmap.height()));
+    if w < 1.0 || h < 1.0 {
+        return None;
+    }
+    let scale = (MAX_PICKED_SIDE / w.max(h)).min(1.0);
+    let (cw, ch) = ((w * scale).round() as u32, (h * scale).round() as u32);
+    let canvas: HtmlCanvasElement = window
+        .document()?
+        .create_element("canvas")
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    canvas.set_width(cw);
+    canvas.set_height(ch);
+    let context: CanvasRenderingContext2d = canvas.get_context("2d").ok()??.dyn_into().ok()?;
+    context
+        .draw_image_with_image_bitmap_and_dw_and_dh(&bitmap, 0.0, 0.0, f64::from(cw), f64::from(ch))
+        .ok()?;
+    bitmap.close();
+    jpeg(&canvas).await
 }
 
 /// The container Chromium's `MediaRecorder` supports, best first: MP4 (what

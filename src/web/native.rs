@@ -303,9 +303,14 @@ impl Shared {
             return;
         }
         let attempt = this.flow.borrow().attempt();
-        if this.show_artifact(file.into(), "img") {
-            feed_native(this, attempt, NativeInput::FileChosen);
-        }
+        let weak = Rc::downgrade(this);
+        wasm_bindgen_futures::spawn_local(async move {
+            let jpeg = super::media::picked_to_jpeg(&file).await;
+            let Some(shared) = weak.upgrade() else { return };
+            if jpeg.is_some_and(|b| shared.show_artifact(b, "img")) {
+                feed_native(&shared, attempt, NativeInput::FileChosen);
+            }
+        });
     }
 }
 

@@ -2,7 +2,8 @@
 // simulator) for one test file and stops it afterwards.
 
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, createWriteStream } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, createWriteStream } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -64,6 +65,9 @@ export async function startServer(name = 'server') {
     VIDEOID_SIM_FINAL_DELAY_MS: '200',
     VIDEOID_PKG_DIR: pkgDir,
   });
+  // Each file's server keeps its data apart from `npm start`'s and is removed after.
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'videoid-e2e-'));
+  env.VIDEOID_DATA_DIR = dataDir;
   // The contract's default allowlist names port 8080; the tests host on 18080.
   env.VIDEOID_SIM_FRAME_ANCESTORS ??=
     `'self' http://localhost:${HOST_PORT} http://127.0.0.1:${HOST_PORT}`;
@@ -101,6 +105,7 @@ export async function startServer(name = 'server') {
         await exitedPromise;
       }
     }
+    rmSync(dataDir, { recursive: true, force: true });
     await new Promise((r) => logStream.end(r));
   };
 

@@ -161,8 +161,8 @@ impl Pages {
         };
         format!(
             "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; frame-src {}; \
-             style-src 'self'; img-src 'self' data:; connect-src {connect}; base-uri 'none'; \
-             object-src 'none'",
+             style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; \
+             connect-src {connect}; base-uri 'none'; object-src 'none'",
             self.frame_sources()
         )
     }
