@@ -8,7 +8,10 @@ use videoid_www::config::RealAssure;
 
 /// Starts a session, finishes its capture with `outcome`, returns the final process.
 async fn run_scenario(host_url: &str, sim_url: &str, scenario: &str) -> Value {
-    let (status, session) = session(host_url, &format!("?scenario={scenario}&auto=1")).await;
+    let mut user = EndUser::new(host_url);
+    let (status, session) = user
+        .session(&format!("?scenario={scenario}&auto=1"), json!({}))
+        .await;
     assert_eq!(status, 200, "{session}");
     let art_id = artifact_of(session["url"].as_str().unwrap());
     let art = artifact(sim_url, &art_id).await;
@@ -23,7 +26,7 @@ async fn run_scenario(host_url: &str, sim_url: &str, scenario: &str) -> Value {
     assert_eq!(status, 200, "{finished}");
     let dossier_id = session["dossierId"].as_str().unwrap();
     let process_id = art["processId"].as_str().unwrap();
-    let process = final_result(host_url, dossier_id, process_id).await;
+    let process = final_result(&mut user, dossier_id, process_id).await;
     assert_eq!(process["processId"], process_id);
     assert_eq!(process["provider"], "signicatvideoid");
     assert!(process["createdAt"].is_string() && process["updatedAt"].is_string());
@@ -196,19 +199,16 @@ async fn failed_inactive_has_its_fail_reason() {
 #[tokio::test]
 async fn a_new_process_is_pending() {
     let s = servers().await;
-    let (_, body) = session(&s.host_url, "?scenario=no-interaction").await;
+    let mut user = EndUser::new(&s.host_url);
+    let (_, body) = user.session("?scenario=no-interaction", json!({})).await;
     let art = artifact(&s.sim_url, &artifact_of(body["url"].as_str().unwrap())).await;
     assert_eq!(art["auto"], false);
-    let response = client()
-        .get(format!("{}/api/videoid/result", s.host_url))
-        .query(&[
-            ("dossierId", body["dossierId"].as_str().unwrap()),
-            ("processId", art["processId"].as_str().unwrap()),
-        ])
-        .send()
-        .await
-        .unwrap();
-    let (status, process) = json(response).await;
+    let (status, process) = user
+        .result(
+            body["dossierId"].as_str().unwrap(),
+            art["processId"].as_str().unwrap(),
+        )
+        .await;
     assert_eq!(status, 200);
     assert_eq!(process["status"], "pending");
     s.shutdown().await;
@@ -274,7 +274,19 @@ async fn real_mode_ignores_the_simulator_query_and_sends_no_simulator_block() {
 async fn upstream_failures_are_502_without_detail() {
     let upstream = servers().await;
     let base_url = upstream.sim_url.clone();
+    // An end-user the backend already knows (their record survives from an earlier run),
+    // so the result endpoint reaches the upstream call.
+    let data_dir = temp_dir();
+    let records = data_dir.join("host").join("endusers");
+    std::fs::create_dir_all(&records).unwrap();
+    std::fs::write(
+        records.join("known-user.json"),
+        json!({ "id": "known-user", "dossierId": "a", "createdAt": "2025-01-01T00:00:00.000Z" })
+            .to_string(),
+    )
+    .unwrap();
     let s = servers_with(|c| {
+        c.data_dir = data_dir;
         c.real = Some(RealAssure {
             client_id: CLIENT_ID.into(),
             client_secret: "not-the-secret".into(),
@@ -293,15 +305,11 @@ async fn upstream_failures_are_502_without_detail() {
         !message.contains("invalid_client") && !message.contains("not-the-secret"),
         "{message}"
     );
-    let response = client()
-        .get(format!(
-            "{}/api/videoid/result?dossierId=a&processId=b",
-            s.host_url
-        ))
-        .send()
-        .await
-        .unwrap();
-    assert_error(response, 502).await;
+    let mut known = EndUser::new(&s.host_url);
+    known.cookie = Some("known-user".into());
+    let (status, body) = known.result("a", "b").await;
+    assert_eq!(status, 502, "{body}");
+    assert_eq!(body.as_object().unwrap().len(), 1, "only an error: {body}");
     s.shutdown().await;
     upstream.shutdown().await;
 }

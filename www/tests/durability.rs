@@ -60,7 +60,7 @@ async fn a_restart_loses_nothing() {
 
     // A finished embed process, a half-uploaded native one, a configuration.
     let (d, done) = user.embed_capture(&s.sim_url, "accepted").await;
-    final_result(&s.host_url, &d, &done).await;
+    final_result(&mut user, &d, &done).await;
     let (_, native) = user
         .session("?scenario=rejected", json!({ "mode": "native" }))
         .await;
@@ -167,7 +167,7 @@ async fn a_restart_loses_nothing() {
         .await
         .unwrap();
     assert_eq!(complete.status(), 200);
-    let process = final_result(&s.host_url, &d, &native_id).await;
+    let process = final_result(&mut user, &d, &native_id).await;
     assert_eq!(
         process["status"], "rejected",
         "the scenario survived the restart"
@@ -197,7 +197,7 @@ async fn deleting_a_dossier_removes_every_file_of_it() {
     let keep = new_dossier(&s.sim_url, &token).await;
     let mut user = EndUser::new(&s.host_url);
     let (d, p) = user.embed_capture(&s.sim_url, "accepted").await;
-    final_result(&s.host_url, &d, &p).await;
+    final_result(&mut user, &d, &p).await;
     let (_, native) = user.session("", json!({ "mode": "native" })).await;
     let upload = client()
         .put(format!("{}/api/videoid/upload/front", s.host_url))

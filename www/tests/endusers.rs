@@ -27,8 +27,8 @@ async fn the_same_end_user_gets_new_processes_in_the_same_dossier() {
     let (status, native) = user.session("", json!({ "mode": "native" })).await;
     assert_eq!(status, 200);
     assert_eq!(native["dossierId"], d1.as_str());
-    final_result(&s.host_url, &d1, &p1).await;
-    final_result(&s.host_url, &d1, &p2).await;
+    final_result(&mut user, &d1, &p1).await;
+    final_result(&mut user, &d1, &p2).await;
 
     let (status, dossier) = json(user.get("/api/videoid/dossier").await).await;
     assert_eq!(status, 200);
@@ -59,11 +59,49 @@ async fn the_same_end_user_gets_new_processes_in_the_same_dossier() {
 }
 
 #[tokio::test]
+async fn the_result_is_only_for_the_own_dossier() {
+    let s = servers().await;
+    let mut owner = EndUser::new(&s.host_url);
+    let (d, p) = owner.embed_capture(&s.sim_url, "accepted").await;
+    let process = final_result(&mut owner, &d, &p).await;
+    assert_eq!(process["status"], "accepted");
+    assert!(process["providerSpecific"]["ocr"].is_object());
+
+    let mut other = EndUser::new(&s.host_url);
+    let (d2, p2) = other.embed_capture(&s.sim_url, "accepted").await;
+    final_result(&mut other, &d2, &p2).await;
+    let unknown = json!({ "error": "unknown dossier or process" });
+    // Another end-user (another cookie) and a request without a cookie: the same 404 as an
+    // unknown id, no personal data.
+    assert_eq!(other.result(&d, &p).await, (404, unknown.clone()));
+    let mut nobody = EndUser::new(&s.host_url);
+    assert_eq!(nobody.result(&d, &p).await, (404, unknown.clone()));
+    assert!(nobody.cookie.is_none(), "no cookie is handed out here");
+    let forged = client()
+        .get(format!(
+            "{}/api/videoid/result?dossierId={d}&processId={p}",
+            s.host_url
+        ))
+        .header("cookie", "videoid_user=not-a-known-user")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json(forged).await, (404, unknown.clone()));
+    // The owner's dossier with a process of another dossier.
+    assert_eq!(owner.result(&d, &p2).await, (404, unknown.clone()));
+    // An unknown process in the own dossier.
+    assert_eq!(owner.result(&d, "no-such-process").await, (404, unknown));
+    // The owner still reads it.
+    assert_eq!(owner.result(&d, &p).await.0, 200);
+    s.shutdown().await;
+}
+
+#[tokio::test]
 async fn media_proxies_serve_only_the_own_dossier() {
     let s = servers().await;
     let mut owner = EndUser::new(&s.host_url);
     let (d, p) = owner.embed_capture(&s.sim_url, "accepted").await;
-    final_result(&s.host_url, &d, &p).await;
+    final_result(&mut owner, &d, &p).await;
 
     let image = owner
         .get(&format!(
@@ -139,7 +177,7 @@ async fn delete_my_data_deletes_the_dossier_and_forgets_the_cookie() {
     let s = servers_on(&dir, |_| {}).await;
     let mut user = EndUser::new(&s.host_url);
     let (d, p) = user.embed_capture(&s.sim_url, "accepted").await;
-    final_result(&s.host_url, &d, &p).await;
+    final_result(&mut user, &d, &p).await;
     let url = format!("{}/api/videoid/dossier", s.host_url);
     let (status, body) = json(user.send(client().delete(&url)).await).await;
     assert_eq!(status, 200, "{body}");
@@ -261,7 +299,7 @@ async fn nothing_secret_reaches_the_browser() {
     let s = servers().await;
     let mut user = EndUser::new(&s.host_url);
     let (d, p) = user.embed_capture(&s.sim_url, "accepted").await;
-    final_result(&s.host_url, &d, &p).await;
+    final_result(&mut user, &d, &p).await;
     let (_, native) = user.session("", json!({ "mode": "native" })).await;
     let mut bodies = vec![native.to_string()];
     for path in [

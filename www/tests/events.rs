@@ -94,7 +94,7 @@ async fn events_are_retried_with_backoff_until_acknowledged() {
     }
     assert!(first["tags"].is_array());
     // The process is final when its event goes out.
-    let process = final_result(&s.host_url, &d, &p).await;
+    let process = final_result(&mut user, &d, &p).await;
     assert_eq!(process["status"], "rejected");
 
     // Acknowledged: no more deliveries and no pending file.
@@ -136,7 +136,7 @@ async fn the_backend_receives_events_by_default_and_remembers_the_status() {
     let s = servers().await;
     let mut user = EndUser::new(&s.host_url);
     let (d, p) = user.embed_capture(&s.sim_url, "inconclusive").await;
-    final_result(&s.host_url, &d, &p).await;
+    final_result(&mut user, &d, &p).await;
     let mut notified = None;
     for _ in 0..200 {
         let (_, dossier) = json(user.get("/api/videoid/dossier").await).await;
@@ -157,7 +157,7 @@ async fn the_backend_drops_duplicate_events_and_asks_for_retries_when_it_cannot_
     let s = servers_with(|c| c.sim_webhook = videoid_www::Webhook::Off).await;
     let mut user = EndUser::new(&s.host_url);
     let (d, p) = user.embed_capture(&s.sim_url, "accepted").await;
-    final_result(&s.host_url, &d, &p).await;
+    final_result(&mut user, &d, &p).await;
     let url = format!("{}/api/videoid/events", s.host_url);
     let event = json!({
         "id": "evt-1", "timestamp": "2025-01-01T00:00:00.000Z", "sender": "assure",

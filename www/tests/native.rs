@@ -140,7 +140,7 @@ async fn native_session_uploads_complete_and_serves_exactly_the_uploaded_bytes()
     let (status, again) = complete(&s.host_url, token).await;
     assert_eq!((status, &again), (200, &done), "completion is idempotent");
 
-    let process = final_result(&s.host_url, dossier_id, process_id).await;
+    let process = final_result(&mut user, dossier_id, process_id).await;
     assert_eq!(process["status"], "accepted");
     assert_eq!(
         process["providerSpecific"]["ocr"]["documentType"],
@@ -234,7 +234,7 @@ async fn the_session_scenario_applies_to_native_sessions() {
         }
         assert_eq!(complete(&s.host_url, token).await.0, 200);
         let process = final_result(
-            &s.host_url,
+            &mut user,
             session["dossierId"].as_str().unwrap(),
             session["processId"].as_str().unwrap(),
         )

@@ -6,7 +6,7 @@
 //!   session (native);
 //! - `PUT /api/videoid/upload/{step}`, `POST /api/videoid/upload/complete`:
 //!   the native upload contract;
-//! - `GET /api/videoid/result` reads a process;
+//! - `GET /api/videoid/result` reads a process of the cookie's own dossier;
 //! - `POST /api/videoid/events` receives Assure's `process.complete` webhook;
 //! - `GET`/`DELETE /api/videoid/dossier` and the media proxies
 //!   (`images`, `video`, `download`) serve the demo's result view, scoped to
@@ -425,7 +425,14 @@ fn process_ids(pairs: &[(String, String)]) -> Result<(String, String), Response>
     Ok((dossier_id.to_string(), process_id.to_string()))
 }
 
-async fn result(State(backend): State<Arc<Backend>>, RawQuery(query): RawQuery) -> Response {
+/// `GET /api/videoid/result`: a process of the cookie's own dossier. The ids travel in
+/// the return URL (history, logs, referrers) and the answer holds personal data, so
+/// another end-user, or a request without the cookie, gets the same 404 as an unknown id.
+async fn result(
+    State(backend): State<Arc<Backend>>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
     let pairs = match parse_query(query.as_deref()) {
         Ok(pairs) => pairs,
         Err(bad) => return bad.into_response(),
@@ -434,6 +441,14 @@ async fn result(State(backend): State<Arc<Backend>>, RawQuery(query): RawQuery) 
         Ok(ids) => ids,
         Err(bad) => return bad,
     };
+    let unknown = || json_error(StatusCode::NOT_FOUND, "unknown dossier or process");
+    let owns = backend
+        .current_user(&headers)
+        .is_some_and(|user| user.dossier_id == dossier_id);
+    if !owns {
+        return unknown();
+    }
+    // Assure looks the process up inside the dossier: one of another dossier is a 404.
     match backend.assure.get_process(&dossier_id, &process_id).await {
         Ok(process) => {
             let mut response = Json::<Value>(process).into_response();
@@ -442,9 +457,7 @@ async fn result(State(backend): State<Arc<Backend>>, RawQuery(query): RawQuery) 
                 .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             response
         }
-        Err(AssureError::Status(StatusCode::NOT_FOUND)) => {
-            json_error(StatusCode::NOT_FOUND, "unknown dossier or process")
-        }
+        Err(AssureError::Status(StatusCode::NOT_FOUND)) => unknown(),
         Err(e) => upstream_failure("read the verification result", &e),
     }
 }

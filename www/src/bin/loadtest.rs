@@ -1,7 +1,8 @@
 //! A bounded load test on loopback: N concurrent end-to-end sessions through the reference
 //! backend and the Assure simulator, started in-process on free ports with a temporary data
 //! directory. Each session: `POST /api/videoid/session` → the capture page's API (read the
-//! artifact, finish it) → `GET /api/videoid/result` until the status is final. Prints
+//! artifact, finish it) → `GET /api/videoid/result` until the status is final, each session
+//! a new end-user (the result is only served with the end-user's cookie). Prints
 //! throughput and p50/p99 latencies; exits non-zero on any error or after the time limit.
 //!
 //! `cargo run -p videoid-www --bin loadtest -- [--sessions 200] [--final-delay-ms 800] [--native]`
@@ -51,6 +52,19 @@ struct Timing {
     session: Duration,
 }
 
+/// The `videoid_user=…` pair of the end-user cookie a session answer sets.
+fn end_user_cookie(response: &reqwest::Response) -> Result<String, String> {
+    response
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .find(|pair| pair.starts_with("videoid_user="))
+        .map(str::to_string)
+        .ok_or_else(|| "session: no end-user cookie".to_string())
+}
+
 async fn check(response: reqwest::Response, expected: u16, what: &str) -> Result<Value, String> {
     let status = response.status().as_u16();
     let body: Value = response
@@ -71,6 +85,7 @@ async fn embed_session(http: &reqwest::Client, host: &str, sim: &str) -> Result<
         .send()
         .await
         .map_err(|e| format!("session: {e}"))?;
+    let cookie = end_user_cookie(&session)?;
     let session = check(session, 200, "session").await?;
     let session_time = started.elapsed();
     let url = session["url"].as_str().ok_or("session: no url")?;
@@ -93,7 +108,7 @@ async fn embed_session(http: &reqwest::Client, host: &str, sim: &str) -> Result<
     check(finish, 200, "finish").await?;
     let dossier = read["dossierId"].as_str().ok_or("artifact: no dossierId")?;
     let process = read["processId"].as_str().ok_or("artifact: no processId")?;
-    poll(http, host, dossier, process).await?;
+    poll(http, host, &cookie, dossier, process).await?;
     Ok(Timing {
         total: started.elapsed(),
         session: session_time,
@@ -108,6 +123,7 @@ async fn native_session(http: &reqwest::Client, host: &str) -> Result<Timing, St
         .send()
         .await
         .map_err(|e| format!("session: {e}"))?;
+    let cookie = end_user_cookie(&session)?;
     let session = check(session, 200, "session").await?;
     let session_time = started.elapsed();
     let token = session["uploadToken"].as_str().ok_or("no uploadToken")?;
@@ -136,17 +152,19 @@ async fn native_session(http: &reqwest::Client, host: &str) -> Result<Timing, St
     check(done, 200, "complete").await?;
     let dossier = session["dossierId"].as_str().ok_or("no dossierId")?;
     let process = session["processId"].as_str().ok_or("no processId")?;
-    poll(http, host, dossier, process).await?;
+    poll(http, host, &cookie, dossier, process).await?;
     Ok(Timing {
         total: started.elapsed(),
         session: session_time,
     })
 }
 
-/// Reads the result every 100 ms (as the element does) until it is final; it must be accepted.
+/// Reads the result every 100 ms (as the element does, with the end-user's cookie) until it
+/// is final; it must be accepted.
 async fn poll(
     http: &reqwest::Client,
     host: &str,
+    cookie: &str,
     dossier: &str,
     process: &str,
 ) -> Result<(), String> {
@@ -154,6 +172,7 @@ async fn poll(
         let result = http
             .get(format!("{host}/api/videoid/result"))
             .query(&[("dossierId", dossier), ("processId", process)])
+            .header(reqwest::header::COOKIE, cookie)
             .send()
             .await
             .map_err(|e| format!("result: {e}"))?;

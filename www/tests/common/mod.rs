@@ -128,16 +128,11 @@ pub async fn finish(sim_url: &str, artifact: &str, outcome: &str) -> (u16, Value
     json(response).await
 }
 
-/// Polls the host backend's result endpoint until the status is not pending/processing.
-pub async fn final_result(host_url: &str, dossier_id: &str, process_id: &str) -> Value {
+/// Polls the host backend's result endpoint (as `user`, whose dossier it must be)
+/// until the status is not pending/processing.
+pub async fn final_result(user: &mut EndUser, dossier_id: &str, process_id: &str) -> Value {
     for _ in 0..100 {
-        let response = client()
-            .get(format!("{host_url}/api/videoid/result"))
-            .query(&[("dossierId", dossier_id), ("processId", process_id)])
-            .send()
-            .await
-            .unwrap();
-        let (status, body) = json(response).await;
+        let (status, body) = user.result(dossier_id, process_id).await;
         assert_eq!(status, 200, "{body}");
         if !matches!(body["status"].as_str(), Some("pending" | "processing")) {
             return body;
@@ -208,6 +203,15 @@ impl EndUser {
     pub async fn get(&mut self, path: &str) -> reqwest::Response {
         let url = format!("{}{path}", self.host_url);
         self.send(client().get(url)).await
+    }
+
+    /// `GET /api/videoid/result?dossierId=&processId=` with the cookie.
+    pub async fn result(&mut self, dossier_id: &str, process_id: &str) -> (u16, Value) {
+        let url = format!("{}/api/videoid/result", self.host_url);
+        let request = client()
+            .get(url)
+            .query(&[("dossierId", dossier_id), ("processId", process_id)]);
+        json(self.send(request).await).await
     }
 
     /// `POST /api/videoid/session{query}` with `body`.
