@@ -34,7 +34,7 @@ done
 # A generated document video as the camera.
 y4m_dir="$ROOT/target/fixtures"
 mkdir -p "$y4m_dir"
-[ -f "$y4m_dir/document-1280x720.y4m" ] || python3 scripts/make-y4m.py "$y4m_dir/document-1280x720.y4m" 1280 720 10
+[ -f "$y4m_dir/document-1280x720.y4m" ] || python3 scripts/make-y4m.py "$y4m_dir/document-1280x720.y4m" 1280 720 sharp 10
 sed -e 's|"--use-fake-device-for-media-stream",|"--use-fake-device-for-media-stream", "--use-file-for-fake-video-capture='"$y4m_dir"'/document-1280x720.y4m",|' \
   tests/webdriver/fake-camera.json > "$y4m_dir/y4m.json"
 VIDEOID_PROFILE=y4m VIDEOID_Y4M_WIDTH=1280 VIDEOID_Y4M_HEIGHT=720 run_suite native_profiles "$y4m_dir/y4m.json" y4m_

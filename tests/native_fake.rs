@@ -265,48 +265,63 @@ async fn a_denied_camera_falls_back_to_a_picked_file_for_documents() {
         "the file picker shows"
     );
     assert!(host.events("videoid-failed").is_empty());
-    // Pick a JPEG through the real input, as a user would.
-    let bytes = js_sys::Uint8Array::from(&[0xffu8, 0xd8, 0xff, 0xe0, 0, 16, 74, 70, 73, 70][..]);
-    let parts = js_sys::Array::of1(&bytes);
-    let bag = web_sys::BlobPropertyBag::new();
-    bag.set_type("image/jpeg");
-    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &bag).unwrap();
-    let file =
-        web_sys::File::new_with_blob_sequence(&js_sys::Array::of1(&blob), "front.jpg").unwrap();
-    let file = web_sys::File::new_with_blob_sequence_and_options(
-        &js_sys::Array::of1(&file),
-        "front.jpg",
-        &{
-            let o = web_sys::FilePropertyBag::new();
-            o.set_type("image/jpeg");
-            o
-        },
-    )
-    .unwrap();
-    let transfer = web_sys::DataTransfer::new().unwrap();
-    transfer.items().add_with_file(&file).unwrap();
-    let input: web_sys::HtmlInputElement = host.part("file-input").unwrap().dyn_into().unwrap();
-    input.set_files(transfer.files().as_ref());
-    input
-        .dispatch_event(
-            &web_sys::Event::new_with_event_init_dict("change", &{
-                let init = web_sys::EventInit::new();
-                init.set_bubbles(true);
-                init
-            })
-            .unwrap(),
-        )
-        .unwrap();
+    // First a file that is not an image: ignored, the picker stays.
+    choose_file(
+        &host,
+        &[0xff, 0xd8, 0xff, 0xe0, 0, 16, 74, 70, 73, 70],
+        "image/jpeg",
+    );
+    sleep(300).await;
+    assert!(
+        host.part("review").is_none(),
+        "an undecodable file is not taken"
+    );
+    // Then a real PNG photo, as a user would pick one.
+    choose_file(&host, &png_bytes(64, 48), "image/png");
     assert!(wait_for_part(&host, "confirm-button", 3000).await);
     button(&host, "confirm-button").unwrap().click();
     let result = host.wait_for("videoid-result", 1, 8000).await;
     assert_eq!(result.len(), 1);
     let received = stub_json("/received").await;
     let front = get(&get(&received, "received"), "front");
-    assert_eq!(
-        get(&front, "bytes").as_f64(),
-        Some(10.0),
-        "the picked file's bytes were uploaded"
+    assert_eq!(get_str(&front, "type"), "image/jpeg", "re-encoded as JPEG");
+    assert_eq!(get_str(&front, "head"), "ffd8ffe0");
+    assert!(
+        get(&front, "bytes").as_f64().unwrap() > 100.0,
+        "the picked photo was uploaded"
     );
     assert_eq!(handle.live_tracks(), 0);
+}
+
+/// A PNG of `w`×`h` drawn on a canvas, as bytes.
+fn png_bytes(w: u32, h: u32) -> Vec<u8> {
+    let canvas: web_sys::HtmlCanvasElement = document()
+        .create_element("canvas")
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    canvas.set_width(w);
+    canvas.set_height(h);
+    let url = canvas.to_data_url_with_type("image/png").unwrap();
+    let b64 = url.split_once(',').unwrap().1.to_string();
+    let text = web_sys::window().unwrap().atob(&b64).unwrap();
+    text.chars().map(|c| c as u8).collect()
+}
+
+/// Puts a file into the element's file input and fires `change`.
+fn choose_file(host: &Host, bytes: &[u8], kind: &str) {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let options = web_sys::FilePropertyBag::new();
+    options.set_type(kind);
+    let file =
+        web_sys::File::new_with_u8_array_sequence_and_options(&parts, "photo", &options).unwrap();
+    let transfer = web_sys::DataTransfer::new().unwrap();
+    transfer.items().add_with_file(&file).unwrap();
+    let input: web_sys::HtmlInputElement = host.part("file-input").unwrap().dyn_into().unwrap();
+    input.set_files(transfer.files().as_ref());
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    input
+        .dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap())
+        .unwrap();
 }

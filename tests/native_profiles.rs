@@ -119,7 +119,11 @@ async fn y4m_camera_gives_stills_of_its_size() {
         (preview.video_width(), preview.video_height()),
         (width, height)
     );
-    button(&host, "capture-button").unwrap().click();
+    // The generated document is sharp and still: auto-capture takes it, no click.
+    let steps = host.wait_for("videoid-step", 1, 5000).await;
+    assert_eq!(steps.len(), 1, "auto-capture took the still");
+    assert_eq!(get(&steps[0], "auto").as_bool(), Some(true));
+    assert_eq!(get_str(&get(&steps[0], "quality"), "verdict"), "good");
     assert!(wait_for_part(&host, "review", 5000).await);
     let review: web_sys::HtmlImageElement = host.part("review").unwrap().dyn_into().unwrap();
     let mut waited = 0;

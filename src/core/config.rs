@@ -3,9 +3,10 @@
 use super::failure::Failure;
 use super::i18n::Lang;
 use super::origin::{HttpUrl, Origin, OriginPattern};
+use super::quality::Thresholds;
 
 /// Every attribute the element reads, by its HTML name.
-pub const ATTRIBUTES: [&str; 10] = [
+pub const ATTRIBUTES: [&str; 11] = [
     "session-endpoint",
     "result-endpoint",
     "capture-url",
@@ -16,6 +17,7 @@ pub const ATTRIBUTES: [&str; 10] = [
     "load-timeout",
     "fallback",
     "parent-origin",
+    "quality-thresholds",
 ];
 
 /// Signicat's hosts, always allowed unless `allowed-origins` says otherwise.
@@ -46,7 +48,7 @@ pub enum Fallback {
 }
 
 /// The validated configuration of one element.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     /// Where to `POST` for a capture session (relative URLs allowed).
     pub session_endpoint: Option<String>,
@@ -68,6 +70,8 @@ pub struct Config {
     pub fallback: Fallback,
     /// When set, events are also posted to `window.parent` with this target origin.
     pub parent_origin: Option<Origin>,
+    /// Native: the frame-quality thresholds for hints and auto-capture.
+    pub quality: Thresholds,
 }
 
 const MAX_ENDPOINT_LEN: usize = 2048;
@@ -203,6 +207,10 @@ impl Config {
             load_timeout_ms: seconds(attr("load-timeout").as_deref(), "load-timeout", 30, 300)?,
             fallback,
             parent_origin,
+            quality: Thresholds::parse(attr("quality-thresholds").as_deref().unwrap_or(""))
+                .map_err(|_| Failure::ConfigInvalid {
+                    field: "quality-thresholds",
+                })?,
         })
     }
 
@@ -333,6 +341,10 @@ mod tests {
             "allowed-origins"
         );
         assert_eq!(field(&[s, ("fallback", "iframe")]), "fallback");
+        assert_eq!(
+            field(&[s, ("quality-thresholds", "sharpness=fast")]),
+            "quality-thresholds"
+        );
         assert_eq!(field(&[s, ("parent-origin", "*")]), "parent-origin");
         assert_eq!(
             field(&[s, ("parent-origin", "https://a.com/path")]),

@@ -14,6 +14,7 @@ use super::failure::{Failure, FailureReport};
 use super::i18n::{text, Lang, Text};
 use super::native::{NativeCapture, NativeEffect, NativeInput, Outcome, Phase, Step};
 use super::protocol::ReturnParams;
+use super::quality::Verdict;
 
 /// How many times a result that is not final yet is polled again.
 pub const MAX_POLLS: u32 = 60;
@@ -175,6 +176,15 @@ pub enum Emit {
     Failed(FailureReport),
     /// `videoid-cancel`.
     Cancel,
+    /// `videoid-step`: a native step was captured.
+    Step {
+        /// The step's name.
+        step: &'static str,
+        /// Whether auto-capture took it.
+        auto: bool,
+        /// The frame-quality report, as JSON.
+        quality: Option<String>,
+    },
 }
 
 /// Something the adapter must do.
@@ -655,11 +665,18 @@ impl Flow {
 
     fn native_effects(&self, effects: Vec<NativeEffect>, fx: &mut Vec<Effect>) {
         let attempt = self.attempt;
-        fx.extend(
-            effects
-                .into_iter()
-                .map(|effect| Effect::Native { attempt, effect }),
-        );
+        fx.extend(effects.into_iter().map(|effect| match effect {
+            NativeEffect::Captured {
+                step,
+                auto,
+                quality,
+            } => Effect::Emit(Emit::Step {
+                step: step.as_str(),
+                auto,
+                quality,
+            }),
+            effect => Effect::Native { attempt, effect },
+        }));
     }
 
     fn begin_native(
@@ -682,7 +699,9 @@ impl Flow {
             session.process_id.as_str().to_string(),
         ));
         self.session = session.embed;
-        let (capture, effects) = NativeCapture::new(session.native, embed_allowed, seed);
+        let thresholds = self.config.as_ref().map(|c| c.quality).unwrap_or_default();
+        let (capture, effects) =
+            NativeCapture::new(session.native, embed_allowed, seed, thresholds);
         self.native = Some(capture);
         self.surface = Surface::Native;
         self.native_effects(effects, fx);
@@ -938,8 +957,21 @@ impl Flow {
             .filter(|_| self.state == State::Capturing)?;
         let step = native.step();
         let phase = native.phase();
+        let verdict = native
+            .verdict()
+            .filter(|v| *v != Verdict::Good)
+            .map(|v| match v {
+                Verdict::TooDark => Text::HintDark,
+                Verdict::TooBright => Text::HintBright,
+                Verdict::MoveCloser => Text::HintCloser,
+                Verdict::Glare => Text::HintGlare,
+                Verdict::HoldStill => Text::HintHoldStill,
+                _ => Text::HintBlurry,
+            });
         let hint = match (phase, step) {
+            _ if verdict.is_some() => verdict.unwrap_or(Text::HintOpening),
             (Phase::Opening, _) => Text::HintOpening,
+            (Phase::Capturing, _) => Text::HintCapturing,
             (Phase::Paused, _) => Text::HintPaused,
             (Phase::FilePick, _) => Text::HintFile,
             (Phase::Review, _) => Text::HintReview,

@@ -567,6 +567,12 @@ fn native_capture_runs_every_step_then_completes_and_polls() {
         native(&mut flow, NativeInput::Shutter);
         let fx = native(&mut flow, NativeInput::Captured);
         assert!(
+            emitted(&fx)
+                .iter()
+                .any(|e| matches!(e, Emit::Step { auto: false, .. })),
+            "videoid-step tells the host"
+        );
+        assert!(
             fx.iter().any(|e| matches!(
                 e,
                 Effect::StartTimer {

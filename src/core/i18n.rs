@@ -94,6 +94,13 @@ pub enum Text {
     HintBack,
     HintSelfie,
     HintVideo,
+    HintCapturing,
+    HintDark,
+    HintBright,
+    HintCloser,
+    HintGlare,
+    HintHoldStill,
+    HintBlurry,
 }
 
 /// The string for `key` in `lang`.
@@ -157,6 +164,13 @@ pub fn text(lang: Lang, key: Text) -> &'static str {
             HintBack => "Turn the document over and place the back inside the frame.",
             HintSelfie => "Look straight at the camera, with your face inside the frame.",
             HintVideo => "When you start recording, look at the camera and read these numbers aloud:",
+            HintCapturing => "Hold still…",
+            HintDark => "Too dark. Find more light.",
+            HintBright => "Too bright. Move away from direct light.",
+            HintCloser => "Move closer: fill the frame with the document.",
+            HintGlare => "Glare on the document. Tilt the card a little.",
+            HintHoldStill => "Hold still.",
+            HintBlurry => "Not sharp yet. Hold steady so the camera can focus.",
         },
         Lang::Nb => match key {
             IdleTitle => "Bekreft identiteten din",
@@ -215,6 +229,13 @@ pub fn text(lang: Lang, key: Text) -> &'static str {
             HintBack => "Snu dokumentet og plasser baksiden innenfor rammen.",
             HintSelfie => "Se rett i kameraet, med ansiktet innenfor rammen.",
             HintVideo => "Når du starter opptaket, se på kameraet og les disse tallene høyt:",
+            HintCapturing => "Hold stille…",
+            HintDark => "For mørkt. Finn mer lys.",
+            HintBright => "For lyst. Flytt deg bort fra direkte lys.",
+            HintCloser => "Gå nærmere: fyll rammen med dokumentet.",
+            HintGlare => "Gjenskinn på dokumentet. Vipp kortet litt.",
+            HintHoldStill => "Hold stille.",
+            HintBlurry => "Ikke skarpt ennå. Hold stødig så kameraet kan fokusere.",
         },
     }
 }

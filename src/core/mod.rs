@@ -10,3 +10,4 @@ pub mod i18n;
 pub mod native;
 pub mod origin;
 pub mod protocol;
+pub mod quality;

@@ -7,6 +7,7 @@
 //! effects plus what the whole flow should do next ([`Outcome`]).
 
 use super::failure::Failure;
+use super::quality::{Report, Steadiness, Thresholds, Verdict};
 
 /// One artifact of a native capture, in the order the user takes them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -207,6 +208,8 @@ pub enum Phase {
     Opening,
     /// The live preview shows; the user can capture.
     Live,
+    /// A still is being taken.
+    Capturing,
     /// Recording the video step.
     Recording,
     /// A capture waits for the user's confirm or retake.
@@ -222,7 +225,7 @@ pub enum Phase {
 }
 
 /// Something that happened during a native capture.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum NativeInput {
     /// The camera (and microphone) stream is live.
     CameraReady,
@@ -250,6 +253,8 @@ pub enum NativeInput {
     Hidden,
     /// The page is visible again.
     Visible,
+    /// The quality checks of the latest preview frame.
+    Frame(Report),
 }
 
 /// What the native sub-machine asks the adapter to do.
@@ -279,10 +284,21 @@ pub enum NativeEffect {
     Discard,
     /// Show the file picker for the current step.
     ShowFilePicker,
+    /// Tell the host a step was captured (`videoid-step`).
+    Captured {
+        /// The step.
+        step: Step,
+        /// Whether the quality checks took it by themselves.
+        auto: bool,
+        /// The quality report of the captured frame, as JSON.
+        quality: Option<String>,
+    },
     /// Upload the current step's artifact (attempt `try_no`, counting from 0).
     Upload {
         /// The step.
         step: Step,
+        /// The captured frame's quality report, as JSON (sent as metadata).
+        quality: Option<String>,
         /// Which try this is.
         try_no: u32,
         /// Wait this long first (backoff after a passing fault).
@@ -329,7 +345,7 @@ fn backoff_ms(try_no: u32) -> u32 {
 }
 
 /// The state of a native capture.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NativeCapture {
     session: NativeSession,
     index: usize,
@@ -342,6 +358,11 @@ pub struct NativeCapture {
     via_file: bool,
     embed_allowed: bool,
     digits: [u8; 4],
+    thresholds: Thresholds,
+    steadiness: Steadiness,
+    last: Option<Report>,
+    captured_quality: Option<Report>,
+    auto_taken: bool,
 }
 
 impl NativeCapture {
@@ -351,6 +372,7 @@ impl NativeCapture {
         session: NativeSession,
         embed_allowed: bool,
         seed: u32,
+        thresholds: Thresholds,
     ) -> (NativeCapture, Vec<NativeEffect>) {
         let first = session.steps[0];
         let mut digits = [0u8; 4];
@@ -373,10 +395,24 @@ impl NativeCapture {
             via_file: false,
             embed_allowed,
             digits,
+            thresholds,
+            steadiness: Steadiness::default(),
+            last: None,
+            captured_quality: None,
+            auto_taken: false,
         };
         let fx = vec![capture.open()];
         capture.phase = Phase::Opening;
         (capture, fx)
+    }
+
+    /// Like [`NativeCapture::new`] with the default thresholds.
+    pub fn new_default(
+        session: NativeSession,
+        embed_allowed: bool,
+        seed: u32,
+    ) -> (NativeCapture, Vec<NativeEffect>) {
+        NativeCapture::new(session, embed_allowed, seed, Thresholds::default())
     }
 
     /// The step under way.
@@ -409,8 +445,15 @@ impl NativeCapture {
         self.via_file
     }
 
+    /// What the latest frame's checks ask the user to fix, while the preview is live.
+    pub fn verdict(&self) -> Option<Verdict> {
+        (self.phase == Phase::Live).then_some(self.last?.verdict)
+    }
+
     fn open(&mut self) -> NativeEffect {
         self.phase = Phase::Opening;
+        self.last = None;
+        self.steadiness.reset();
         let step = self.step();
         NativeEffect::OpenCamera {
             step,
@@ -438,6 +481,7 @@ impl NativeCapture {
         self.phase = Phase::Uploading;
         fx.push(NativeEffect::Upload {
             step: self.step(),
+            quality: self.captured_quality.map(|r| r.to_json()),
             try_no: self.try_no,
             delay_ms: backoff_ms(self.try_no),
         });
@@ -455,22 +499,42 @@ impl NativeCapture {
         match (input, self.phase) {
             (I::CameraReady, Phase::Opening) => self.phase = Phase::Live,
             (I::CameraFailed(error), Phase::Opening) => return self.camera_failed(&error, fx),
+            (I::Frame(report), Phase::Live) if self.step() != Step::Video => {
+                self.last = Some(report);
+                let steady = self
+                    .steadiness
+                    .observe(report.verdict, self.thresholds.frames);
+                if steady && self.step().is_document() {
+                    self.steadiness.reset();
+                    self.auto_taken = true;
+                    self.phase = Phase::Capturing;
+                    fx.push(NativeEffect::TakeStill);
+                }
+            }
             (I::Shutter, Phase::Live) => {
+                self.auto_taken = false;
                 if self.step() == Step::Video {
                     self.phase = Phase::Recording;
                     fx.push(NativeEffect::Record { ms: VIDEO_MS });
                 } else {
+                    self.phase = Phase::Capturing;
                     fx.push(NativeEffect::TakeStill);
                 }
             }
-            (I::Captured, Phase::Live | Phase::Recording | Phase::FilePick) => {
+            (I::Captured, Phase::Capturing | Phase::Recording | Phase::FilePick) => {
                 self.via_file = self.phase == Phase::FilePick;
+                self.captured_quality = if self.via_file { None } else { self.last };
                 self.phase = Phase::Review;
                 // The light goes off while the user looks at the capture.
                 fx.push(NativeEffect::StopCamera);
+                fx.push(NativeEffect::Captured {
+                    step: self.step(),
+                    auto: self.auto_taken && !self.via_file,
+                    quality: self.captured_quality.map(|r| r.to_json()),
+                });
             }
             (I::FileChosen, Phase::FilePick) => return self.handle(I::Captured, fx),
-            (I::CaptureFailed, Phase::Live | Phase::Recording) => {
+            (I::CaptureFailed, Phase::Capturing | Phase::Recording) => {
                 fx.push(NativeEffect::StopCamera);
                 fx.push(self.open());
             }
@@ -504,7 +568,7 @@ impl NativeCapture {
                 }
                 Err(f) => return Outcome::Fail(f),
             },
-            (I::Hidden, Phase::Opening | Phase::Live) => {
+            (I::Hidden, Phase::Opening | Phase::Live | Phase::Capturing) => {
                 // Release the camera while nobody can see the page.
                 self.phase = Phase::Paused;
                 fx.push(NativeEffect::StopCamera);
@@ -687,7 +751,7 @@ mod tests {
 
     #[test]
     fn the_whole_capture_walks_every_step_and_uploads_each_once() {
-        let (mut c, fx) = NativeCapture::new(
+        let (mut c, fx) = NativeCapture::new_default(
             session(&["front", "back", "selfie", "video"], true),
             false,
             7,
@@ -713,14 +777,22 @@ mod tests {
             let (fx, _) = c.on(NativeInput::Captured);
             assert_eq!(
                 fx,
-                vec![NativeEffect::StopCamera],
-                "the light goes off during review"
+                vec![
+                    NativeEffect::StopCamera,
+                    NativeEffect::Captured {
+                        step,
+                        auto: false,
+                        quality: None
+                    }
+                ],
+                "the light goes off during review; the host hears of the capture"
             );
             let (fx, _) = c.on(NativeInput::Confirm);
             assert_eq!(
                 fx,
                 vec![NativeEffect::Upload {
                     step,
+                    quality: None,
                     try_no: 0,
                     delay_ms: 0
                 }]
@@ -746,7 +818,7 @@ mod tests {
 
     #[test]
     fn each_step_asks_for_the_right_camera() {
-        let (mut c, _) = NativeCapture::new(session(&["front", "selfie"], true), false, 1);
+        let (mut c, _) = NativeCapture::new_default(session(&["front", "selfie"], true), false, 1);
         c.on(NativeInput::CameraReady);
         c.on(NativeInput::Shutter);
         c.on(NativeInput::Captured);
@@ -770,7 +842,7 @@ mod tests {
 
     #[test]
     fn overconstrained_relaxes_then_gives_up_as_unsupported() {
-        let (mut c, _) = NativeCapture::new(session(&["selfie"], false), false, 1);
+        let (mut c, _) = NativeCapture::new_default(session(&["selfie"], false), false, 1);
         let over = || NativeInput::CameraFailed(err("OverconstrainedError", Device::Camera));
         let (fx, _) = c.on(over());
         assert!(matches!(
@@ -793,7 +865,7 @@ mod tests {
 
     #[test]
     fn no_camera_for_documents_means_the_file_picker_when_allowed() {
-        let (mut c, _) = NativeCapture::new(session(&["front", "selfie"], true), false, 1);
+        let (mut c, _) = NativeCapture::new_default(session(&["front", "selfie"], true), false, 1);
         let (fx, outcome) = c.on(NativeInput::CameraFailed(err(
             "NotAllowedError",
             Device::Camera,
@@ -824,14 +896,14 @@ mod tests {
 
     #[test]
     fn without_file_fallback_a_denied_camera_fails_or_goes_to_embed() {
-        let (mut c, _) = NativeCapture::new(session(&["front"], false), false, 1);
+        let (mut c, _) = NativeCapture::new_default(session(&["front"], false), false, 1);
         let (fx, outcome) = c.on(NativeInput::CameraFailed(err(
             "NotAllowedError",
             Device::Camera,
         )));
         assert_eq!(outcome, Outcome::Fail(Failure::CameraDenied));
         assert_eq!(fx, vec![NativeEffect::StopCamera]);
-        let (mut c, _) = NativeCapture::new(session(&["video"], false), true, 1);
+        let (mut c, _) = NativeCapture::new_default(session(&["video"], false), true, 1);
         let (_, outcome) = c.on(NativeInput::CameraFailed(err(
             "NotAllowedError",
             Device::Microphone,
@@ -841,7 +913,7 @@ mod tests {
 
     #[test]
     fn a_missing_rear_camera_falls_back_to_the_other_one_first() {
-        let (mut c, _) = NativeCapture::new(session(&["front"], false), false, 1);
+        let (mut c, _) = NativeCapture::new_default(session(&["front"], false), false, 1);
         let (fx, outcome) = c.on(NativeInput::CameraFailed(err(
             "NotFoundError",
             Device::Camera,
@@ -863,7 +935,7 @@ mod tests {
 
     #[test]
     fn uploads_retry_passing_faults_with_backoff_and_stop_on_lasting_ones() {
-        let (mut c, _) = NativeCapture::new(session(&["front", "back"], false), false, 1);
+        let (mut c, _) = NativeCapture::new_default(session(&["front", "back"], false), false, 1);
         c.on(NativeInput::CameraReady);
         c.on(NativeInput::Shutter);
         c.on(NativeInput::Captured);
@@ -885,7 +957,7 @@ mod tests {
             Outcome::Fail(Failure::BackendError { status: 503 })
         );
 
-        let (mut c, _) = NativeCapture::new(session(&["front"], false), false, 1);
+        let (mut c, _) = NativeCapture::new_default(session(&["front"], false), false, 1);
         c.on(NativeInput::CameraReady);
         c.on(NativeInput::Shutter);
         c.on(NativeInput::Captured);
@@ -901,7 +973,7 @@ mod tests {
 
     #[test]
     fn a_hidden_page_releases_the_camera_and_reopens_it_when_visible() {
-        let (mut c, _) = NativeCapture::new(session(&["selfie"], false), false, 1);
+        let (mut c, _) = NativeCapture::new_default(session(&["selfie"], false), false, 1);
         c.on(NativeInput::CameraReady);
         let (fx, _) = c.on(NativeInput::Hidden);
         assert_eq!(fx, vec![NativeEffect::StopCamera]);
@@ -915,15 +987,72 @@ mod tests {
         assert!(c.on(NativeInput::Hidden).0.is_empty());
     }
 
+    fn report(verdict: Verdict) -> Report {
+        Report {
+            sharpness: 300.0,
+            brightness: 120.0,
+            glare: 0.0,
+            motion: 0.5,
+            fill: 0.6,
+            verdict,
+        }
+    }
+
+    #[test]
+    fn documents_capture_themselves_after_enough_good_frames() {
+        let t = Thresholds {
+            frames: 3,
+            ..Thresholds::default()
+        };
+        let (mut c, _) = NativeCapture::new(session(&["front", "selfie"], false), false, 1, t);
+        c.on(NativeInput::CameraReady);
+        assert!(c.on(NativeInput::Frame(report(Verdict::Good))).0.is_empty());
+        assert!(c.on(NativeInput::Frame(report(Verdict::Good))).0.is_empty());
+        assert!(
+            c.on(NativeInput::Frame(report(Verdict::Glare)))
+                .0
+                .is_empty(),
+            "a bad frame starts the count again"
+        );
+        assert_eq!(c.verdict(), Some(Verdict::Glare));
+        c.on(NativeInput::Frame(report(Verdict::Good)));
+        c.on(NativeInput::Frame(report(Verdict::Good)));
+        let (fx, _) = c.on(NativeInput::Frame(report(Verdict::Good)));
+        assert_eq!(fx, vec![NativeEffect::TakeStill]);
+        assert_eq!(c.phase(), Phase::Capturing);
+        assert!(
+            c.on(NativeInput::Frame(report(Verdict::Good))).0.is_empty(),
+            "one still at a time"
+        );
+        let (fx, _) = c.on(NativeInput::Captured);
+        let quality = report(Verdict::Good).to_json();
+        assert!(fx.contains(&NativeEffect::Captured {
+            step: Step::Front,
+            auto: true,
+            quality: Some(quality.clone())
+        }));
+        let (fx, _) = c.on(NativeInput::Confirm);
+        assert!(
+            matches!(&fx[0], NativeEffect::Upload { quality: Some(q), .. } if *q == quality),
+            "metadata travels with the upload"
+        );
+        c.on(NativeInput::Uploaded(Ok(())));
+        // The selfie gets hints but is never taken by itself.
+        c.on(NativeInput::CameraReady);
+        for _ in 0..10 {
+            assert!(c.on(NativeInput::Frame(report(Verdict::Good))).0.is_empty());
+        }
+    }
+
     #[test]
     fn digits_depend_on_the_seed_only() {
-        let a = NativeCapture::new(session(&["video"], false), false, 42)
+        let a = NativeCapture::new_default(session(&["video"], false), false, 42)
             .0
             .digits();
-        let b = NativeCapture::new(session(&["video"], false), false, 42)
+        let b = NativeCapture::new_default(session(&["video"], false), false, 42)
             .0
             .digits();
-        let c = NativeCapture::new(session(&["video"], false), false, 43)
+        let c = NativeCapture::new_default(session(&["video"], false), false, 43)
             .0
             .digits();
         assert_eq!(a, b);

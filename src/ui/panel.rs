@@ -49,6 +49,8 @@ impl View {
         status.set_attribute("role", "status").ok()?;
         status.set_attribute("aria-live", "polite").ok()?;
         let hint = node(&document, "p", "hint", "vc-hint")?;
+        // Quality hints ("Hold still", "Too dark") are announced as they change.
+        hint.set_attribute("aria-live", "polite").ok()?;
         let digits = node(&document, "p", "digits", "vc-digits")?;
         let progress: HtmlProgressElement = node(&document, "progress", "progress", "vc-progress")?
             .dyn_into()
@@ -100,7 +102,9 @@ impl View {
             self.progress.set_hidden(true);
             return;
         };
-        self.hint.set_text_content(Some(native.hint));
+        if self.hint.text_content().as_deref() != Some(native.hint) {
+            self.hint.set_text_content(Some(native.hint));
+        }
         show(&self.hint, true);
         self.digits.set_text_content(native.digits.as_deref());
         show(
@@ -161,6 +165,23 @@ impl View {
         let Some(document) = self.actions.owner_document() else {
             return;
         };
+        // Redraw only when the buttons change: a redraw would drop keyboard focus,
+        // and live hints re-render the screen several times a second.
+        let shown = self.actions.children();
+        let same = shown.length() as usize == screen.actions.len()
+            && screen
+                .actions
+                .iter()
+                .enumerate()
+                .all(|(i, (action, label))| {
+                    shown.item(i as u32).is_some_and(|b| {
+                        b.get_attribute("data-action").as_deref() == Some(action.name())
+                            && b.text_content().as_deref() == Some(*label)
+                    })
+                });
+        if same {
+            return;
+        }
         self.actions.replace_children_with_node_0();
         for (action, label) in &screen.actions {
             let Ok(button) = document.create_element("button") else {

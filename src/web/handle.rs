@@ -413,6 +413,21 @@ impl Shared {
             }
             Emit::Failed(report) => self.emit("videoid-failed", &read::failure_report(&report)),
             Emit::Cancel => self.emit("videoid-cancel", &read::object(&[])),
+            Emit::Step {
+                step,
+                auto,
+                quality,
+            } => {
+                let quality = quality
+                    .and_then(|q| js_sys::JSON::parse(&q).ok())
+                    .unwrap_or(JsValue::NULL);
+                let detail = read::object(&[
+                    ("step", step.into()),
+                    ("auto", auto.into()),
+                    ("quality", quality),
+                ]);
+                self.emit("videoid-step", &detail);
+            }
         }
     }
 

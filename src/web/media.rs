@@ -181,6 +181,11 @@ impl Camera {
         &self.stream
     }
 
+    /// The live preview element.
+    pub fn preview(&self) -> &HtmlVideoElement {
+        &self.preview
+    }
+
     /// The preview's frame size.
     pub fn size(&self) -> (u32, u32) {
         (self.preview.video_width(), self.preview.video_height())

@@ -15,6 +15,78 @@ use super::timers::Timer;
 use super::upload::Upload;
 use crate::core::flow::Input;
 use crate::core::native::{Device, Facing, MediaError, NativeEffect, NativeInput, Step};
+use crate::core::quality::{Analyzer, Report, Subject, Thresholds, ANALYSIS_WIDTH};
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+/// How often the preview's quality is checked (10 frames a second).
+const ANALYSIS_MS: u32 = 100;
+
+/// Reads preview frames into a reused buffer and analyses them: one small
+/// canvas (`willReadFrequently`), one pixel read a frame, no allocation in
+/// Rust after the first frame.
+#[derive(Default)]
+struct FrameReader {
+    canvas: Option<(HtmlCanvasElement, CanvasRenderingContext2d)>,
+    rgba: Vec<u8>,
+    analyzer: Analyzer,
+}
+
+impl FrameReader {
+    fn read(
+        &mut self,
+        camera: &Camera,
+        subject: Subject,
+        thresholds: &Thresholds,
+    ) -> Option<Report> {
+        let (vw, vh) = camera.size();
+        if vw == 0 || vh == 0 {
+            return None;
+        }
+        let w = ANALYSIS_WIDTH as u32;
+        let h = (vh * w / vw).max(1);
+        if self.canvas.is_none() {
+            self.canvas = analysis_canvas(w, h);
+        }
+        let (canvas, context) = self.canvas.as_ref()?;
+        if canvas.height() != h {
+            canvas.set_height(h);
+        }
+        context
+            .draw_image_with_html_video_element_and_dw_and_dh(
+                camera.preview(),
+                0.0,
+                0.0,
+                w as f64,
+                h as f64,
+            )
+            .ok()?;
+        let data = context.get_image_data(0.0, 0.0, w as f64, h as f64).ok()?;
+        let pixels: js_sys::Uint8ClampedArray = js_sys::Reflect::get(&data, &"data".into())
+            .ok()?
+            .dyn_into()
+            .ok()?;
+        let len = (w * h * 4) as usize;
+        self.rgba.resize(len, 0);
+        pixels.copy_to(&mut self.rgba[..len]);
+        self.analyzer
+            .analyze_rgba(&self.rgba, w as usize, h as usize, subject, thresholds)
+    }
+}
+
+fn analysis_canvas(w: u32, h: u32) -> Option<(HtmlCanvasElement, CanvasRenderingContext2d)> {
+    let document = super::window()?.document()?;
+    let canvas: HtmlCanvasElement = document.create_element("canvas").ok()?.dyn_into().ok()?;
+    canvas.set_width(w);
+    canvas.set_height(h);
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"willReadFrequently".into(), &JsValue::TRUE);
+    let context: CanvasRenderingContext2d = canvas
+        .get_context_with_context_options("2d", &options)
+        .ok()??
+        .dyn_into()
+        .ok()?;
+    Some((canvas, context))
+}
 
 /// Largest image a user may pick instead of the camera.
 const MAX_FILE_BYTES: f64 = 10.0 * 1024.0 * 1024.0;
@@ -41,6 +113,7 @@ pub struct NativeDevices {
     artifact: RefCell<Option<Artifact>>,
     upload: RefCell<Option<Upload>>,
     wait: RefCell<Option<Timer>>,
+    analysis: RefCell<Option<Timer>>,
 }
 
 impl NativeDevices {
@@ -53,6 +126,7 @@ impl NativeDevices {
 
     fn stop_camera(&self) {
         self.next_generation();
+        self.analysis.borrow_mut().take();
         if let Some(camera) = self.camera.borrow_mut().take() {
             camera.stop();
         }
@@ -85,10 +159,10 @@ impl Shared {
         let devices = &this.devices;
         match effect {
             NativeEffect::OpenCamera {
+                step,
                 facing,
                 quality,
                 audio,
-                ..
             } => {
                 devices.stop_camera();
                 let generation = devices.generation.get();
@@ -126,8 +200,17 @@ impl Shared {
                         Camera::show(shared.view.stage(), same, facing == Facing::User).await;
                     match camera {
                         Some(camera) if shared.devices.generation.get() == generation => {
-                            *shared.devices.camera.borrow_mut() = Some(Rc::new(camera));
+                            let camera = Rc::new(camera);
+                            *shared.devices.camera.borrow_mut() = Some(camera.clone());
                             feed_native(&shared, attempt, NativeInput::CameraReady);
+                            if step != Step::Video {
+                                let subject = if step.is_document() {
+                                    Subject::Document
+                                } else {
+                                    Subject::Face
+                                };
+                                Shared::start_analysis(&shared, attempt, camera, subject);
+                            }
                         }
                         Some(camera) => camera.stop(),
                         None => {
@@ -169,14 +252,20 @@ impl Shared {
                 devices.artifact.borrow_mut().take();
             }
             NativeEffect::ShowFilePicker => {}
-            NativeEffect::Upload { step, delay_ms, .. } => {
+            NativeEffect::Upload {
+                step,
+                delay_ms,
+                quality,
+                ..
+            } => {
                 let weak = Rc::downgrade(this);
                 Shared::after(this, delay_ms, move || {
                     if let Some(shared) = weak.upgrade() {
-                        Shared::start_upload(&shared, attempt, step);
+                        Shared::start_upload(&shared, attempt, step, quality.as_deref());
                     }
                 });
             }
+            NativeEffect::Captured { .. } => {}
             NativeEffect::Complete { delay_ms, .. } => {
                 let weak = Rc::downgrade(this);
                 Shared::after(this, delay_ms, move || {
@@ -194,6 +283,26 @@ impl Shared {
                 });
             }
         }
+    }
+
+    /// Checks the preview's quality every [`ANALYSIS_MS`] while the camera is
+    /// live, feeding each report to the flow (hints and auto-capture).
+    fn start_analysis(this: &Rc<Shared>, attempt: u32, camera: Rc<Camera>, subject: Subject) {
+        let weak = Rc::downgrade(this);
+        let mut frames = FrameReader::default();
+        let thresholds = this
+            .flow
+            .borrow()
+            .config()
+            .map(|c| c.quality)
+            .unwrap_or_default();
+        let timer = Timer::every(ANALYSIS_MS, move || {
+            let Some(shared) = weak.upgrade() else { return };
+            if let Some(report) = frames.read(&camera, subject, &thresholds) {
+                feed_native(&shared, attempt, NativeInput::Frame(report));
+            }
+        });
+        *this.devices.analysis.borrow_mut() = timer;
     }
 
     /// Runs `f` after `ms` (at once for 0); a later call or a release cancels it.
@@ -216,7 +325,7 @@ impl Shared {
         Some((session.upload_url.clone(), session.upload_token.clone()))
     }
 
-    fn start_upload(this: &Rc<Shared>, attempt: u32, step: Step) {
+    fn start_upload(this: &Rc<Shared>, attempt: u32, step: Step, quality: Option<&str>) {
         let Some((url, token)) = this.upload_target() else {
             return;
         };
@@ -236,7 +345,7 @@ impl Shared {
             &url,
             &token,
             &blob,
-            None,
+            quality,
             move |fraction| {
                 if let Some(shared) = progress.upgrade() {
                     shared.view.set_upload_progress(fraction);

@@ -32,13 +32,14 @@ pub struct Host {
     _record: Vec<Closure<dyn FnMut(web_sys::CustomEvent)>>,
 }
 
-pub const EVENTS: [&str; 6] = [
+pub const EVENTS: [&str; 7] = [
     "videoid-ready",
     "videoid-state",
     "videoid-complete",
     "videoid-result",
     "videoid-failed",
     "videoid-cancel",
+    "videoid-step",
 ];
 
 impl Host {
