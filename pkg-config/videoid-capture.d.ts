@@ -39,6 +39,7 @@ export type VideoIdCaptureAttribute =
   | "load-timeout"
   | "fallback"
   | "parent-origin"
+  | "quality-thresholds"
   | "state"
   | "step";
 
@@ -185,6 +186,32 @@ export type VideoIdFailedDetail = Failure;
 /** Detail of `videoid-cancel`. */
 export type VideoIdCancelDetail = Record<string, never>;
 
+/** The frame-quality checks of a captured still (native document and selfie steps). */
+export interface QualityReport {
+  /** What the checks ask to fix, or `good`. */
+  verdict: "good" | "too-dark" | "too-bright" | "move-closer" | "glare" | "hold-still" | "blurry";
+  /** Variance of the Laplacian inside the guide frame. */
+  sharpness: number;
+  /** Mean luma, 0–255. */
+  brightness: number;
+  /** Share of saturated pixels inside the guide frame, 0–1. */
+  glare: number;
+  /** Mean luma change from the previous frame, 0–255. */
+  motion: number;
+  /** Share of the frame the document's edges enclose, 0–1. */
+  fill: number;
+}
+
+/** Detail of `videoid-step`. */
+export interface VideoIdStepDetail {
+  /** The step that was captured. */
+  step: "front" | "back" | "selfie" | "video";
+  /** True when auto-capture took it, false for a click or a picked file. */
+  auto: boolean;
+  /** The checks of the captured frame; null for the video and picked files. */
+  quality: QualityReport | null;
+}
+
 /** Every event the element dispatches (bubbling, composed). */
 export interface VideoIdCaptureEventMap {
   "videoid-ready": CustomEvent<VideoIdReadyDetail>;
@@ -193,6 +220,7 @@ export interface VideoIdCaptureEventMap {
   "videoid-result": CustomEvent<VideoIdResultDetail>;
   "videoid-failed": CustomEvent<VideoIdFailedDetail>;
   "videoid-cancel": CustomEvent<VideoIdCancelDetail>;
+  "videoid-step": CustomEvent<VideoIdStepDetail>;
 }
 
 /** A failure as an Error: what `start()` and `capture()` reject with. */
@@ -236,6 +264,8 @@ export declare class VideoIdCaptureElement extends HTMLElement {
   fallback: CaptureFallback | null;
   /** `parent-origin`: events are also posted to `window.parent` with exactly this origin. */
   parentOrigin: string | null;
+  /** `quality-thresholds`: native frame-quality thresholds, `name=value …`. */
+  qualityThresholds: string | null;
   /** `state` (read-only, reflected). */
   readonly state: VideoIdCaptureState;
   /** `step` (read-only, reflected): the native capture step, `null` outside it. */
@@ -259,6 +289,7 @@ export interface CaptureOptions {
   loadTimeout?: number | string;
   fallback?: CaptureFallback;
   parentOrigin?: string;
+  qualityThresholds?: string;
   /** Where the element is appended (default `document.body`). */
   container?: ParentNode;
   /** Keep the element in the page once settled (default false: removed). */

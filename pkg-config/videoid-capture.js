@@ -18,6 +18,7 @@
  * @attr load-timeout - Seconds for the capture page to load before `Capture.LoadTimeout` (default 30).
  * @attr fallback - `auto`: `popup` | `redirect` | `none` (default `popup`); `native`: `embed` | `none` (default `none`).
  * @attr parent-origin - When set, every event is also posted to `window.parent` with exactly this target origin.
+ * @attr quality-thresholds - Native: `name=value` pairs over the frame-quality defaults (`sharpness`, `dark`, `bright`, `glare`, `motion`, `fill`, `frames`).
  * @attr state - Read-only, reflected: `idle` | `loading` | `capturing` | `completing` | `complete` | `failed` | `cancelled`.
  * @attr step - Read-only, reflected during a native capture: `front` | `back` | `selfie` | `video` | `upload`.
  *
@@ -30,6 +31,7 @@
  * @event videoid-result - `{ dossierId, processId, status, process }` — the final Assure process.
  * @event videoid-failed - `{ code, message, recoverable, detail }` — a typed failure.
  * @event videoid-cancel - `{}` — the user cancelled.
+ * @event videoid-step - `{ step, auto, quality }` — native: a step was captured (by auto-capture or a click), with its frame-quality report.
  *
  * @csspart container - The outer box; carries `data-state`.
  * @csspart stage - Holds the capture iframe.
@@ -81,6 +83,7 @@ const ATTRIBUTES = {
   "load-timeout": "loadTimeout",
   fallback: "fallback",
   "parent-origin": "parentOrigin",
+  "quality-thresholds": "qualityThresholds",
 };
 
 // Importing in Node (SSR) must not throw: no HTMLElement there.

@@ -157,6 +157,7 @@ test("attributes set before connect become the handle's props; later changes upd
     "load-timeout": null,
     fallback: null,
     "parent-origin": null,
+    "quality-thresholds": null,
   });
   el.resultEndpoint = "/api/videoid/result";
   assert.equal(h.updates.length, 1);
