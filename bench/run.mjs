@@ -1,0 +1,215 @@
+// `npm run bench`: figures, never assertions. Package size; time to
+// `videoid-ready` (cold and warm wasm); frame-quality analysis per 720p frame,
+// Rust/WASM beside a plain JavaScript implementation measured in the same run;
+// pixel read-back; camera release; memory across mount/unmount cycles.
+// Everything runs on loopback in headless Chromium.
+
+import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { REPO_ROOT, HOST_ORIGIN, startServer } from '../tests/e2e/server.mjs';
+
+const PKG = path.join(REPO_ROOT, 'pkg');
+const BENCH_DIR = path.join(REPO_ROOT, 'target', 'bench');
+const LOADS = Number(process.env.BENCH_LOADS || 20);
+const CYCLES = Number(process.env.BENCH_CYCLES || 200);
+const BUDGET_GZ = 120 * 1024;
+const ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+const MEDIA = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'];
+
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+const ms = (n) => `${n.toFixed(2)} ms`;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const p95 = (xs) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * 0.95) - 1)];
+const rows = [];
+const row = (what, figure, note = '') => {
+  rows.push([what, figure, note]);
+  console.log(`  ${what}: ${figure}${note ? `  (${note})` : ''}`);
+};
+
+function run(cmd, args) {
+  execFileSync(cmd, args, { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+function build() {
+  console.log('building the package, the demo server and the bench wasm…');
+  run('bash', ['scripts/build.sh']);
+  run('cargo', ['build', '--quiet', '-p', 'videoid-www']);
+  run('cargo', ['build', '--quiet', '--release', '--lib', '--target', 'wasm32-unknown-unknown',
+    '--features', 'bench', '--target-dir', BENCH_DIR]);
+  run('wasm-bindgen', ['--target', 'web', '--out-dir', path.join(BENCH_DIR, 'pkg'),
+    path.join(BENCH_DIR, 'wasm32-unknown-unknown', 'release', 'videoid_capture.wasm')]);
+}
+
+function sizes() {
+  console.log('\npackage size (pkg/, what a page downloads)');
+  const files = readdirSync(PKG).filter((f) => f.endsWith('.js') || f.endsWith('.wasm'));
+  let raw = 0, gz = 0, wasmGz = 0, jsGz = 0;
+  for (const f of files) {
+    const data = readFileSync(path.join(PKG, f));
+    const z = gzipSync(data, { level: 9 }).length;
+    raw += data.length;
+    gz += z;
+    if (f.endsWith('.wasm')) wasmGz += z; else jsGz += z;
+  }
+  const wasmRaw = statSync(path.join(PKG, 'videoid_capture_bg.wasm')).size;
+  row('wasm', `${kb(wasmRaw)} raw, ${kb(wasmGz)} gz`);
+  row('js (element, styles, glue, return helper)', `${kb(raw - wasmRaw)} raw, ${kb(jsGz)} gz`);
+  row('total', `${kb(raw)} raw, ${kb(gz)} gz`, `budget ${kb(BUDGET_GZ)} gz: ${kb(BUDGET_GZ - gz)} under`);
+}
+
+async function timeToReady(browser) {
+  console.log(`\ntime to videoid-ready (navigation start → event, ${LOADS} loads each)`);
+  const mark = () => addEventListener('videoid-ready', () => { window.__ready = performance.now(); }, true);
+  const once = async (page) => {
+    await page.goto(`${HOST_ORIGIN}/`);
+    return (await page.waitForFunction(() => window.__ready)).jsonValue();
+  };
+  const cold = [];
+  for (let i = 0; i < LOADS; i++) {
+    const context = await browser.newContext(); // empty HTTP and code caches
+    await context.addInitScript(mark);
+    cold.push(await once(await context.newPage()));
+    await context.close();
+  }
+  const context = await browser.newContext();
+  await context.addInitScript(mark);
+  const page = await context.newPage();
+  await once(page);
+  await once(page); // V8 caches compiled wasm on the second load
+  const warm = [];
+  for (let i = 0; i < LOADS; i++) warm.push(await once(page));
+  await context.close();
+  row('cold (new context: no cache)', `median ${ms(median(cold))}, p95 ${ms(p95(cold))}`);
+  row('warm (reload: cached wasm)', `median ${ms(median(warm))}, p95 ${ms(p95(warm))}`, 'target ≤ 50 ms median');
+}
+
+async function quality(browser) {
+  console.log('\nframe quality per 1280×720 frame (same frames, same run)');
+  const files = {
+    '/quality.html': [path.join(REPO_ROOT, 'bench', 'quality.html'), 'text/html'],
+    '/quality.mjs': [path.join(REPO_ROOT, 'bench', 'quality.mjs'), 'text/javascript'],
+    '/pkg/videoid_capture.js': [path.join(BENCH_DIR, 'pkg', 'videoid_capture.js'), 'text/javascript'],
+    '/pkg/videoid_capture_bg.wasm': [path.join(BENCH_DIR, 'pkg', 'videoid_capture_bg.wasm'), 'application/wasm'],
+  };
+  const server = createServer((req, res) => {
+    const hit = files[new URL(req.url, 'http://x').pathname];
+    if (!hit) return res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': hit[1] }).end(readFileSync(hit[0]));
+  });
+  await new Promise((r) => server.listen(18086, '127.0.0.1', r));
+  try {
+    const page = await browser.newPage();
+    await page.goto('http://127.0.0.1:18086/quality.html');
+    const r = await (await page.waitForFunction(() => window.results, null, { timeout: 120_000 })).jsonValue();
+    if (r.error) throw new Error(r.error);
+    row('Rust/WASM, all checks', ms(r.wasmMs), 'target ≤ 3 ms');
+    row('JavaScript baseline, same checks', ms(r.jsMs), `WASM is ${(r.jsMs / r.wasmMs).toFixed(1)}× faster`);
+    row('read-back, 320-wide (the live path)', ms(r.readSmallMs));
+    row('read-back, full 1280×720', ms(r.readFullMs));
+    await page.close();
+  } finally {
+    server.close();
+  }
+}
+
+function trackCounter() {
+  const streams = [];
+  const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  navigator.mediaDevices.getUserMedia = async (c) => {
+    const s = await original(c);
+    streams.push(s);
+    return s;
+  };
+  window.__liveTracks = () => streams.flatMap((s) => s.getTracks()).filter((t) => t.readyState === 'live').length;
+}
+
+async function cameraRelease(browser) {
+  console.log('\ncamera release (terminal state → zero live tracks)');
+  const context = await browser.newContext();
+  await context.addInitScript(trackCounter);
+  const page = await context.newPage();
+  const times = [];
+  for (let i = 0; i < 10; i++) {
+    await page.goto(`${HOST_ORIGIN}/?mode=native&scenario=accepted&auto=1`);
+    await page.locator('#capture [part~="capture-button"]').waitFor();
+    times.push(await page.evaluate(async () => {
+      const t0 = performance.now();
+      document.querySelector('#capture').cancel();
+      while (window.__liveTracks() > 0) await new Promise((r) => setTimeout(r, 0));
+      return performance.now() - t0;
+    }));
+  }
+  await context.close();
+  row('cancel → no live track', `median ${ms(median(times))}, max ${ms(Math.max(...times))}`);
+}
+
+async function memory(browser) {
+  console.log(`\nmemory across ${CYCLES} mount/unmount cycles of a capturing element`);
+  const context = await browser.newContext();
+  await context.addInitScript(trackCounter);
+  const page = await context.newPage();
+  await page.goto(`${HOST_ORIGIN}/`);
+  const cdp = await context.newCDPSession(page);
+  const sample = async () => {
+    await cdp.send('HeapProfiler.collectGarbage');
+    const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+    const wasm = await page.evaluate(async () => (await (await import('/pkg/videoid_capture.js')).default()).memory.buffer.byteLength);
+    return { js: usedSize, wasm };
+  };
+  const cycle = () => page.evaluate(async () => {
+    const el = document.createElement('videoid-capture');
+    el.setAttribute('mode', 'native');
+    el.setAttribute('session-endpoint', '/api/videoid/session?scenario=accepted');
+    document.body.append(el);
+    el.start().catch(() => {});
+    const deadline = performance.now() + 10_000;
+    while (!el.shadowRoot?.querySelector('[part~="capture-button"]') && performance.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    el.remove();
+    await new Promise((r) => setTimeout(r, 0));
+    return window.__liveTracks();
+  });
+  for (let i = 0; i < 5; i++) await cycle(); // warm-up
+  const samples = [{ at: 0, ...(await sample()) }];
+  let leftLive = 0;
+  for (let i = 1; i <= CYCLES; i++) {
+    leftLive = Math.max(leftLive, await cycle());
+    if (i % (CYCLES / 4) === 0) samples.push({ at: i, ...(await sample()) });
+  }
+  await context.close();
+  for (const s of samples) row(`after ${s.at} cycles`, `JS heap ${kb(s.js)}, wasm memory ${kb(s.wasm)}`);
+  const first = samples[1] ?? samples[0], last = samples.at(-1);
+  row('growth from the first quarter to the end', `JS ${kb(last.js - first.js)}, wasm ${kb(last.wasm - first.wasm)}`, `live tracks after removal: ${leftLive}`);
+}
+
+async function main() {
+  if (!process.argv.includes('--no-build')) build();
+  if (!existsSync(path.join(PKG, 'videoid_capture_bg.wasm'))) throw new Error('pkg/ is missing');
+  sizes();
+  const server = await startServer('bench');
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: [...ARGS, ...MEDIA] });
+  try {
+    await timeToReady(browser);
+    await quality(browser);
+    await cameraRelease(browser);
+    await memory(browser);
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+  console.log('\n| what | figure | note |\n|---|---|---|');
+  for (const [what, figure, note] of rows) console.log(`| ${what} | ${figure} | ${note} |`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
