@@ -92,6 +92,7 @@ pub async fn start(config: Config) -> io::Result<Running> {
             token_lifetime: config.sim_token_lifetime,
             webhook_url,
             webhook_retry: config.sim_webhook_retry,
+            upload_lifetime: config.session_lifetime,
         },
         data.clone(),
         http.clone(),

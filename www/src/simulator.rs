@@ -5,8 +5,9 @@
 //! moves processes `pending` → `processing` → final after a delay, and
 //! posts `process.complete` events to a webhook until they are acknowledged.
 //! Simulator-only additions: a `simulator` block in "Start capture flow" and
-//! "Create process" (`scenario`, `auto`, `framing`) and the artifact upload
-//! path of the native capture contract.
+//! "Create process" (`scenario`, `auto`, `framing`), the artifact upload
+//! path of the native capture contract, and a hosted capture page that runs
+//! `<videoid-capture mode="native">` against its own artifact-scoped upload API.
 
 mod api;
 mod capture;
@@ -58,6 +59,8 @@ pub struct Settings {
     pub webhook_url: Option<String>,
     /// First delay between webhook attempts (doubles up to a minute).
     pub webhook_retry: Duration,
+    /// How long the capture page's native upload token works after each native session.
+    pub upload_lifetime: Duration,
 }
 
 /// The simulator: its settings, its store and its background work.

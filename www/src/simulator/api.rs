@@ -314,6 +314,8 @@ async fn start_capture(
         finished: false,
         ui_language: parameters.ui_language,
         ui_profile: parameters.ui_profile,
+        upload_token: None,
+        upload_expires_at_ms: None,
     });
     if let Err(e) = store.save_process(process) {
         return storage_error(e);
@@ -427,15 +429,7 @@ async fn start_verification(
             .into_response();
     }
     // Nobody can be inactive once everything is uploaded: no-interaction ends as failed.
-    let outcome = process
-        .scenario
-        .as_deref()
-        .and_then(Outcome::parse)
-        .unwrap_or(if process.scenario.as_deref() == Some("no-interaction") {
-            Outcome::Failed
-        } else {
-            Outcome::Accepted
-        });
+    let outcome = process.scenario_outcome();
     if let Err(e) = sim.start_processing(&mut store, process, outcome) {
         return storage_error(e);
     }

@@ -1,13 +1,20 @@
 //! The hosted capture page and its simulator-internal artifact API.
+//!
+//! The page runs this component in native mode (`<videoid-capture mode="native">`) against
+//! artifact-scoped endpoints that follow the native capture contract:
+//! `POST …/native-session`, `PUT …/upload/{step}`, `POST …/upload/complete`. The artifacts
+//! are stored on the process as the SDK path's artifact uploads are; completion runs the
+//! process's scenario as the page's outcome buttons do.
 
-use super::model::{Outcome, Status};
-use super::{storage_error, Simulator};
-use crate::{json_error, parse_json_request, parse_query, query_value};
-use axum::body::Bytes;
+use super::media::{self, Target, STEPS};
+use super::model::{Outcome, Process, Status};
+use super::{now_ms, storage_error, Simulator};
+use crate::{ids, json_error, parse_json_request, parse_query, query_value};
+use axum::body::{Body, Bytes};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
@@ -34,6 +41,18 @@ pub(super) fn router() -> Router<Arc<Simulator>> {
         )
         .route("/capture/api/artifact/{artifact}", get(artifact))
         .route("/capture/api/artifact/{artifact}/finish", post(finish))
+        .route(
+            "/capture/api/artifact/{artifact}/native-session",
+            post(native_session),
+        )
+        .route(
+            "/capture/api/artifact/{artifact}/upload/complete",
+            post(upload_complete),
+        )
+        .route(
+            "/capture/api/artifact/{artifact}/upload/{step}",
+            put(upload),
+        )
 }
 
 fn asset(content_type: &'static str, body: &'static str) -> Response {
@@ -48,12 +67,14 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
         .into_response()
 }
 
-/// The page's policy: its own resources only, framed by the allowlist (or nobody).
+/// The page's policy: its own resources only (the component's wasm, its blob: previews of
+/// captures), framed by the allowlist (or nobody).
 fn page_policy(frame_ancestors: &str, deny: bool) -> String {
     let ancestors = if deny { "'none'" } else { frame_ancestors };
     format!(
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-         connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors {ancestors}"
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors {ancestors}"
     )
 }
 
@@ -142,6 +163,170 @@ async fn finish(
     }
     Json(json!({ "dossierId": dossier_id, "processId": process_id, "status": "processing" }))
         .into_response()
+}
+
+fn unknown_session() -> Response {
+    json_error(StatusCode::NOT_FOUND, "unknown or expired capture session")
+}
+
+/// Where the page's component uploads (relative to the simulator origin).
+fn upload_url(artifact: &str) -> String {
+    format!("/capture/api/artifact/{artifact}/upload")
+}
+
+/// `POST …/native-session`: the native session answer for the page's own component.
+async fn native_session(
+    State(sim): State<Arc<Simulator>>,
+    Path(artifact): Path<String>,
+) -> Response {
+    let mut store = sim.store();
+    let Some(mut process) = store.process_of_artifact(&artifact).cloned() else {
+        return unknown_session();
+    };
+    let Some(capture) = process.capture.as_mut() else {
+        return unknown_session();
+    };
+    if capture.finished || process.status != Status::Pending {
+        return json_error(
+            StatusCode::CONFLICT,
+            "this capture session has already finished",
+        );
+    }
+    let lifetime = sim.settings.upload_lifetime;
+    let token = capture.upload_token.get_or_insert_with(ids::token).clone();
+    capture.upload_expires_at_ms = Some(now_ms() + lifetime.as_millis() as u64);
+    let answer = json!({
+        "dossierId": process.dossier_id,
+        "processId": process.process_id,
+        "expiresAt": crate::clock::rfc3339_in(lifetime),
+        "uploadUrl": upload_url(&artifact),
+        "uploadToken": token,
+        "steps": STEPS,
+        "fileFallback": true,
+    });
+    if let Err(e) = store.save_process(process) {
+        return storage_error(e);
+    }
+    let mut response = Json(answer).into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// The process of an artifact whose upload token the request carries: 404 for an unknown
+/// artifact, 401 for a missing, wrong or expired token.
+fn uploading_process(
+    sim: &Simulator,
+    artifact: &str,
+    headers: &HeaderMap,
+) -> Result<Process, Response> {
+    let store = sim.store();
+    let process = store
+        .process_of_artifact(artifact)
+        .filter(|p| p.capture.is_some())
+        .cloned()
+        .ok_or_else(unknown_session)?;
+    let unauthorized = |m: &str| json_error(StatusCode::UNAUTHORIZED, m);
+    let sent = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, t)| t.trim())
+        .ok_or_else(|| unauthorized("an upload token is required"))?;
+    let capture = process.capture.as_ref().ok_or_else(unknown_session)?;
+    let known = capture
+        .upload_token
+        .as_deref()
+        .is_some_and(|t| ids::secrets_equal(t, sent));
+    if !known {
+        return Err(unauthorized("unknown upload token"));
+    }
+    if capture.upload_expires_at_ms.unwrap_or(0) <= now_ms() {
+        return Err(unauthorized("the upload session has expired"));
+    }
+    Ok(process)
+}
+
+/// `PUT …/upload/{step}`: one artifact, stored on the process like the SDK path's uploads.
+async fn upload(
+    State(sim): State<Arc<Simulator>>,
+    Path((artifact, step)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let process = match uploading_process(&sim, &artifact, &headers) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let target = Target {
+        dossier_id: &process.dossier_id,
+        process_id: &process.process_id,
+        hosted: true,
+    };
+    match media::store_artifact(&sim, target, &step, &headers, body).await {
+        Ok(stored) => (
+            stored.status(),
+            Json(json!({ "step": step, "bytes": stored.bytes })),
+        )
+            .into_response(),
+        Err(r) => r,
+    }
+}
+
+/// `POST …/upload/complete`: every step is in, so the process runs its scenario (as the
+/// outcome buttons and `auto` do); `409 { error, missing }` otherwise. Idempotent.
+async fn upload_complete(
+    State(sim): State<Arc<Simulator>>,
+    Path(artifact): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(r) = uploading_process(&sim, &artifact, &headers) {
+        return r;
+    }
+    let mut store = sim.store();
+    let Some(mut process) = store.process_of_artifact(&artifact).cloned() else {
+        return unknown_session();
+    };
+    let missing: Vec<&str> = STEPS
+        .iter()
+        .copied()
+        .filter(|s| !process.media.contains_key(*s))
+        .collect();
+    let done = Json(json!({
+        "dossierId": process.dossier_id,
+        "processId": process.process_id,
+        "status": "processing",
+    }))
+    .into_response();
+    let Some(capture) = process.capture.as_mut() else {
+        return unknown_session();
+    };
+    if capture.finished || process.status != Status::Pending {
+        // Completed before (by these uploads): the same answer; finished otherwise: too late.
+        return if missing.is_empty() && process.status != Status::Pending {
+            done
+        } else {
+            json_error(
+                StatusCode::CONFLICT,
+                "this capture session has already finished",
+            )
+        };
+    }
+    if !missing.is_empty() {
+        return (
+            StatusCode::CONFLICT,
+            Json(json!({ "error": "some steps have not been uploaded", "missing": missing })),
+        )
+            .into_response();
+    }
+    capture.finished = true;
+    let outcome = process.scenario_outcome();
+    if let Err(e) = sim.start_processing(&mut store, process, outcome) {
+        return storage_error(e);
+    }
+    done
 }
 
 #[cfg(test)]

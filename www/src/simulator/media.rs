@@ -274,91 +274,150 @@ async fn download(
     response
 }
 
-/// `PUT …/artifacts/{step}` (simulator only): stores an artifact of a pending process; the first one is kept.
+/// `PUT …/artifacts/{step}` (simulator only): stores an artifact of a pending SDK process.
 async fn upload(
     State(sim): State<Arc<Simulator>>,
     Path((dossier_id, process_id, step)): Path<(String, String, String)>,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    if !STEPS.contains(&step.as_str()) {
-        return json_error(
+    let target = Target {
+        dossier_id: &dossier_id,
+        process_id: &process_id,
+        hosted: false,
+    };
+    match store_artifact(&sim, target, &step, &headers, body).await {
+        Ok(stored) => (
+            stored.status(),
+            Json(json!({
+                "artifact": step,
+                "bytes": stored.bytes,
+                "contentType": stored.content_type,
+            })),
+        )
+            .into_response(),
+        Err(r) => r,
+    }
+}
+
+/// The process an artifact goes to.
+#[derive(Clone, Copy)]
+pub(super) struct Target<'a> {
+    pub dossier_id: &'a str,
+    pub process_id: &'a str,
+    /// True for the hosted capture page's own uploads (a process of a capture flow that has
+    /// not finished); false for the SDK path (a process without a capture flow).
+    pub hosted: bool,
+}
+
+/// What storing an artifact came to.
+pub(super) struct Stored {
+    /// False when the step was already there (the first upload is kept).
+    pub created: bool,
+    pub bytes: u64,
+    pub content_type: String,
+}
+
+impl Stored {
+    /// `201` for a new artifact, `200` when the first one was kept.
+    pub fn status(&self) -> StatusCode {
+        if self.created {
+            StatusCode::CREATED
+        } else {
+            StatusCode::OK
+        }
+    }
+}
+
+/// Whether `process` may take artifacts on this path.
+fn takes_artifacts(process: &Process, hosted: bool) -> bool {
+    process.status == Status::Pending
+        && match &process.capture {
+            Some(capture) => hosted && !capture.finished,
+            None => !hosted,
+        }
+}
+
+/// Stores one artifact of a pending process (first one kept), with the native contract's
+/// checks: step (404), type (415), quality header (400), size (413), empty (400), state (409).
+pub(super) async fn store_artifact(
+    sim: &Simulator,
+    target: Target<'_>,
+    step: &str,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<Stored, Response> {
+    if !STEPS.contains(&step) {
+        return Err(json_error(
             StatusCode::NOT_FOUND,
             "artifact must be front, back, selfie or video",
-        );
+        ));
     }
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_string();
-    if !accepts(&step, &content_type) {
-        return json_error(
+    if !accepts(step, &content_type) {
+        return Err(json_error(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "stills must be image/jpeg, the video video/webm or video/mp4",
-        );
+        ));
     }
-    let quality = match quality(&headers) {
-        Ok(q) => q,
-        Err(message) => return json_error(StatusCode::BAD_REQUEST, message),
-    };
+    let quality = quality(headers).map_err(|m| json_error(StatusCode::BAD_REQUEST, m))?;
     let existing = |process: &Process| {
-        process.media.get(&step).map(|m| {
-            Json(json!({ "artifact": step, "bytes": m.bytes, "contentType": m.content_type }))
-                .into_response()
+        process.media.get(step).map(|m| Stored {
+            created: false,
+            bytes: m.bytes,
+            content_type: m.content_type.clone(),
         })
     };
-    let process = match find(&sim, &dossier_id, &process_id) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    if let Some(answer) = existing(&process) {
-        return answer;
-    }
-    if process.status != Status::Pending || process.capture.is_some() {
-        return json_error(
+    let refused = || {
+        json_error(
             StatusCode::CONFLICT,
-            "artifacts go to a pending SDK process only",
-        );
-    }
-    let bytes = match read_limited(&headers, body, limit(&step)).await {
-        Ok(b) => b,
-        Err(r) => return r,
+            if target.hosted {
+                "this capture session takes no more uploads"
+            } else {
+                "artifacts go to a pending SDK process only"
+            },
+        )
     };
+    let process = find(sim, target.dossier_id, target.process_id)?;
+    if let Some(stored) = existing(&process) {
+        return Ok(stored);
+    }
+    if !takes_artifacts(&process, target.hosted) {
+        return Err(refused());
+    }
+    let bytes = read_limited(headers, body, limit(step)).await?;
     if bytes.is_empty() {
-        return json_error(StatusCode::BAD_REQUEST, "the artifact is empty");
+        return Err(json_error(StatusCode::BAD_REQUEST, "the artifact is empty"));
     }
-    let staged = match sim.store().data().stage(&bytes) {
-        Ok(s) => s,
-        Err(e) => return storage_error(e),
-    };
+    let staged = sim.store().data().stage(&bytes).map_err(storage_error)?;
     let mut store = sim.store();
     // Look again under the lock: the process may have changed while the body arrived.
-    let Some(process) = store.process(&dossier_id, &process_id).cloned() else {
-        return json_error(StatusCode::NOT_FOUND, "process not found");
+    let Some(process) = store.process(target.dossier_id, target.process_id).cloned() else {
+        return Err(json_error(StatusCode::NOT_FOUND, "process not found"));
     };
-    if let Some(answer) = existing(&process) {
-        return answer;
+    if let Some(stored) = existing(&process) {
+        return Ok(stored);
     }
-    if process.status != Status::Pending {
-        return json_error(
-            StatusCode::CONFLICT,
-            "artifacts go to a pending SDK process only",
-        );
+    if !takes_artifacts(&process, target.hosted) {
+        return Err(refused());
     }
     let media = Media {
         content_type: content_type.clone(),
         bytes: bytes.len() as u64,
         quality,
     };
-    if let Err(e) = store.put_media(process, &step, staged, media) {
-        return storage_error(e);
-    }
-    (
-        StatusCode::CREATED,
-        Json(json!({ "artifact": step, "bytes": bytes.len(), "contentType": content_type })),
-    )
-        .into_response()
+    store
+        .put_media(process, step, staged, media)
+        .map_err(storage_error)?;
+    Ok(Stored {
+        created: true,
+        bytes: bytes.len() as u64,
+        content_type,
+    })
 }
 
 #[cfg(test)]

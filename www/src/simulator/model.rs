@@ -104,6 +104,12 @@ pub struct CaptureFlow {
     pub ui_language: Option<String>,
     #[serde(default)]
     pub ui_profile: Option<String>,
+    /// The upload token of the page's own native capture (one per artifact, made on first use).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upload_token: Option<String>,
+    /// When (ms since the epoch) that token stops working; each native session renews it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upload_expires_at_ms: Option<u64>,
 }
 
 /// One uploaded artifact (native path): its type and size; the bytes are a file next to the record.
@@ -158,6 +164,16 @@ impl Process {
     /// True when the document has a back side (an uploaded one; the simulated passport has none).
     pub fn has_back(&self) -> bool {
         self.media.contains_key("back")
+    }
+
+    /// The outcome its scenario asks for once the media are in: the scenario's own, `accepted`
+    /// without one, and `failed` for `no-interaction` (nobody is inactive after uploading).
+    pub fn scenario_outcome(&self) -> Outcome {
+        match self.scenario.as_deref() {
+            Some("no-interaction") => Outcome::Failed,
+            Some(s) => Outcome::parse(s).unwrap_or(Outcome::Accepted),
+            None => Outcome::Accepted,
+        }
     }
 
     /// The "Get process" answer.

@@ -1,11 +1,18 @@
 // The simulated hosted capture page. No inline script: it runs under a strict CSP.
+// It runs <videoid-capture mode="native"> against this artifact's own upload API, so
+// the embedded flow is a real camera capture; the test controls below it finish the
+// session without media, and `auto` finishes by itself without touching the camera.
 "use strict";
 
 (function () {
   const message = document.getElementById("capture-message");
   const outcomes = document.getElementById("capture-outcomes");
+  const component = document.getElementById("capture-component");
   const ACTIVITY_INTERVAL_MS = 1000;
   const AUTO_DELAY_MS = 300;
+  // VideoID gives up after about three minutes without interaction.
+  const INACTIVITY_TIMEOUT_S = 180;
+  const PACKAGE = "/pkg/videoid-capture.js";
   let session = null;
   let artifact = null;
   let finishing = false;
@@ -18,6 +25,10 @@
   function artifactFromHash() {
     const match = /^#\/artifact=([A-Za-z0-9._-]{1,128})$/.exec(location.hash);
     return match ? match[1] : null;
+  }
+
+  function artifactApi() {
+    return "/capture/api/artifact/" + encodeURIComponent(artifact);
   }
 
   // The embedding page's origin, only when the browser tells it (never a wildcard).
@@ -39,31 +50,75 @@
     window.parent.postMessage({ source: "videoid-capture", v: 1, type: "activity" }, target);
   }
 
+  function setButtonsDisabled(disabled) {
+    for (const button of outcomes.querySelectorAll("button")) button.disabled = disabled;
+  }
+
+  // Back to the site, as the hosted page does at the end of the flow.
+  function redirectBack() {
+    const target = new URL(session.redirectUrl);
+    target.searchParams.set("dossierId", session.dossierId);
+    target.searchParams.set("processId", session.processId);
+    target.searchParams.set("status", "processing");
+    location.href = target.href;
+  }
+
   async function finish(outcome) {
     if (finishing || !session) return;
     finishing = true;
-    for (const button of outcomes.querySelectorAll("button")) button.disabled = true;
+    setButtonsDisabled(true);
     say("Finishing…");
     try {
-      const response = await fetch(
-        "/capture/api/artifact/" + encodeURIComponent(artifact) + "/finish",
-        {
-          method: "POST",
-          headers: { "Content-Type": "application/json" },
-          body: JSON.stringify({ outcome: outcome }),
-        },
-      );
+      const response = await fetch(artifactApi() + "/finish", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ outcome: outcome }),
+      });
       if (!response.ok) throw new Error("finish failed: " + response.status);
-      const target = new URL(session.redirectUrl);
-      target.searchParams.set("dossierId", session.dossierId);
-      target.searchParams.set("processId", session.processId);
-      target.searchParams.set("status", "processing");
-      location.href = target.href;
+      redirectBack();
     } catch (error) {
       finishing = false;
-      for (const button of outcomes.querySelectorAll("button")) button.disabled = false;
+      setButtonsDisabled(false);
       say("Something went wrong while finishing. Please try again.");
     }
+  }
+
+  function uiLanguage() {
+    const lang = String(session.uiLanguage || "").toLowerCase();
+    return /^(nb|no|nn)(-|$)/.test(lang) ? "nb" : "en";
+  }
+
+  // The component in native mode, on this artifact's session endpoint.
+  async function mountComponent() {
+    try {
+      await import(PACKAGE);
+      await customElements.whenDefined("videoid-capture");
+    } catch (error) {
+      say("The camera capture could not be loaded. Use the test controls below.");
+      return;
+    }
+    if (finishing) return;
+    const el = document.createElement("videoid-capture");
+    el.id = "native-capture";
+    el.setAttribute("mode", "native");
+    el.setAttribute("lang", uiLanguage());
+    el.setAttribute("session-endpoint", artifactApi() + "/native-session");
+    el.setAttribute("inactivity-timeout", String(INACTIVITY_TIMEOUT_S));
+    el.addEventListener("videoid-complete", function () {
+      if (finishing) return;
+      finishing = true;
+      setButtonsDisabled(true);
+      say("Thank you. Finishing…");
+      redirectBack();
+    });
+    el.addEventListener("videoid-failed", function (event) {
+      // Inactivity ends the process as VideoID does; other failures offer a retry in the component.
+      if (event.detail && event.detail.code === "InactiveUser.Aborted") finish("failed-inactive");
+    });
+    component.append(el);
+    component.hidden = false;
+    // Failures arrive as events and on the component's own screen; the promise adds nothing.
+    el.start().catch(function () {});
   }
 
   async function load() {
@@ -74,7 +129,7 @@
     }
     let response;
     try {
-      response = await fetch("/capture/api/artifact/" + encodeURIComponent(artifact));
+      response = await fetch(artifactApi());
     } catch (error) {
       say("The capture service cannot be reached.");
       return;
@@ -95,10 +150,13 @@
       setTimeout(function () {
         finish(session.scenario || "accepted");
       }, AUTO_DELAY_MS);
-    } else if (session.scenario === "no-interaction") {
-      say("Waiting for you to start the video…");
     } else {
-      say("In the real service you would now show your ID document and your face.");
+      say(
+        session.scenario === "no-interaction"
+          ? "Waiting for you to start the video…"
+          : "Show your ID document and your face to the camera.",
+      );
+      mountComponent();
     }
   }
 

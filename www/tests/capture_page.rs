@@ -1,0 +1,369 @@
+//! The hosted capture page's own native capture: `…/native-session`, `…/upload/{step}`,
+//! `…/upload/complete` on the simulator origin, scoped to the artifact of the capture URL.
+
+mod common;
+
+use common::*;
+use serde_json::{json, Value};
+use videoid_www::zip;
+
+const STEPS: [(&str, &str); 4] = [
+    ("front", "image/jpeg"),
+    ("back", "image/jpeg"),
+    ("selfie", "image/jpeg"),
+    ("video", "video/webm"),
+];
+
+/// Distinct, recognisable bytes per step.
+fn artifact_bytes(step: &str) -> Vec<u8> {
+    let mut bytes = vec![0xff, 0xd8, 0xff, 0xe1];
+    bytes.extend((0..4000u32).map(|i| (i as u8).wrapping_mul(7) ^ step.as_bytes()[0]));
+    bytes.extend_from_slice(step.as_bytes());
+    bytes
+}
+
+/// An embed session of a new end-user: `(user, dossierId, artifact)`.
+async fn embed(s: &videoid_www::Running, query: &str) -> (EndUser, String, String) {
+    let mut user = EndUser::new(&s.host_url);
+    let (status, session) = user.session(query, json!({ "lang": "nb" })).await;
+    assert_eq!(status, 200, "{session}");
+    let dossier_id = session["dossierId"].as_str().unwrap().to_string();
+    (
+        user,
+        dossier_id,
+        artifact_of(session["url"].as_str().unwrap()),
+    )
+}
+
+fn api(sim_url: &str, art: &str, rest: &str) -> String {
+    format!("{sim_url}/capture/api/artifact/{art}{rest}")
+}
+
+async fn native_session(sim_url: &str, art: &str) -> (u16, Value) {
+    json(
+        client()
+            .post(api(sim_url, art, "/native-session"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+}
+
+async fn put(
+    sim_url: &str,
+    art: &str,
+    token: &str,
+    step: &str,
+    content_type: &str,
+) -> (u16, Value) {
+    let response = client()
+        .put(api(sim_url, art, &format!("/upload/{step}")))
+        .bearer_auth(token)
+        .header("content-type", content_type)
+        .header("x-videoid-quality", r#"{"sharpness":0.8}"#)
+        .body(artifact_bytes(step))
+        .send()
+        .await
+        .unwrap();
+    json(response).await
+}
+
+async fn complete(sim_url: &str, art: &str, token: &str) -> (u16, Value) {
+    json(
+        client()
+            .post(api(sim_url, art, "/upload/complete"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn the_page_loads_the_component_under_a_policy_that_allows_it() {
+    let s = servers().await;
+    let page = client()
+        .get(format!("{}/capture/", s.sim_url))
+        .send()
+        .await
+        .unwrap();
+    let csp = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    for directive in [
+        "script-src 'self' 'wasm-unsafe-eval'",
+        "style-src 'self'",
+        "img-src 'self' data: blob:",
+        "media-src 'self' blob:",
+        "connect-src 'self'",
+    ] {
+        assert!(csp.contains(directive), "{directive} in {csp}");
+    }
+    assert!(
+        csp.contains("frame-ancestors 'self' http://localhost:"),
+        "{csp}"
+    );
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Test controls"), "the outcome buttons stay");
+    let js = client()
+        .get(format!("{}/capture/capture.js", s.sim_url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for needle in [
+        "/pkg/videoid-capture.js",
+        "\"native\"",
+        "/native-session",
+        "videoid-complete",
+    ] {
+        assert!(js.contains(needle), "{needle} in capture.js");
+    }
+    s.shutdown().await;
+}
+
+#[tokio::test]
+async fn native_session_uploads_and_complete_give_the_process_the_captured_bytes() {
+    let s = servers().await;
+    let (mut user, dossier_id, art) = embed(&s, "?scenario=accepted").await;
+    let view = artifact(&s.sim_url, &art).await;
+    let process_id = view["processId"].as_str().unwrap().to_string();
+
+    let (status, session) = native_session(&s.sim_url, &art).await;
+    assert_eq!(status, 200, "{session}");
+    let keys: Vec<&String> = session.as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys,
+        [
+            "dossierId",
+            "expiresAt",
+            "fileFallback",
+            "processId",
+            "steps",
+            "uploadToken",
+            "uploadUrl"
+        ]
+    );
+    assert_eq!(session["dossierId"], dossier_id.as_str());
+    assert_eq!(session["processId"], process_id.as_str());
+    assert_eq!(
+        session["uploadUrl"],
+        format!("/capture/api/artifact/{art}/upload").as_str()
+    );
+    assert_eq!(
+        session["steps"],
+        json!(["front", "back", "selfie", "video"])
+    );
+    assert_eq!(session["fileFallback"], true);
+    assert!(session["expiresAt"].as_str().unwrap().ends_with('Z'));
+    let token = session["uploadToken"].as_str().unwrap().to_string();
+    assert!(token.len() >= 22, "at least 128 bits");
+    assert!(!art.contains(&token) && token != art);
+    // One token per artifact: a second session (a retry) answers the same one.
+    let (_, again) = native_session(&s.sim_url, &art).await;
+    assert_eq!(again["uploadToken"], token.as_str());
+    // Another artifact has another token.
+    let (_, _, other_art) = embed(&s, "").await;
+    let (_, other) = native_session(&s.sim_url, &other_art).await;
+    assert_ne!(other["uploadToken"], token.as_str());
+
+    // Wrong, missing, or another artifact's token: 401.
+    let (status, _) = put(&s.sim_url, &art, "not-the-token", "front", "image/jpeg").await;
+    assert_eq!(status, 401);
+    let other_token = other["uploadToken"].as_str().unwrap();
+    let (status, _) = put(&s.sim_url, &art, other_token, "front", "image/jpeg").await;
+    assert_eq!(status, 401);
+    let anonymous = client()
+        .put(api(&s.sim_url, &art, "/upload/front"))
+        .header("content-type", "image/jpeg")
+        .body(artifact_bytes("front"))
+        .send()
+        .await
+        .unwrap();
+    assert_error(anonymous, 401).await;
+    assert_eq!(complete(&s.sim_url, &art, "not-the-token").await.0, 401);
+    // Unknown step and wrong type, as on the host backend's upload path.
+    assert_eq!(
+        put(&s.sim_url, &art, &token, "palm", "image/jpeg").await.0,
+        404
+    );
+    assert_eq!(
+        put(&s.sim_url, &art, &token, "front", "image/png").await.0,
+        415
+    );
+
+    let (status, early) = complete(&s.sim_url, &art, &token).await;
+    assert_eq!(status, 409);
+    assert_eq!(
+        early["missing"],
+        json!(["front", "back", "selfie", "video"])
+    );
+    for (step, content_type) in STEPS {
+        let (status, body) = put(&s.sim_url, &art, &token, step, content_type).await;
+        assert_eq!(status, 201, "{step}: {body}");
+        assert_eq!(
+            body,
+            json!({ "step": step, "bytes": artifact_bytes(step).len() })
+        );
+    }
+    // The same step again keeps the first upload.
+    let (status, body) = put(&s.sim_url, &art, &token, "front", "image/jpeg").await;
+    assert_eq!(status, 200);
+    assert_eq!(body["bytes"], artifact_bytes("front").len());
+
+    let (status, done) = complete(&s.sim_url, &art, &token).await;
+    assert_eq!(status, 200, "{done}");
+    let expected =
+        json!({ "dossierId": dossier_id, "processId": process_id, "status": "processing" });
+    assert_eq!(done, expected);
+    assert_eq!(
+        complete(&s.sim_url, &art, &token).await,
+        (200, expected),
+        "idempotent"
+    );
+    // The session is over: no new session, no outcome button, no more uploads.
+    assert_eq!(native_session(&s.sim_url, &art).await.0, 409);
+    assert_eq!(finish(&s.sim_url, &art, "rejected").await.0, 409);
+    assert_eq!(artifact(&s.sim_url, &art).await["finished"], true);
+
+    let process = final_result(&mut user, &dossier_id, &process_id).await;
+    assert_eq!(process["status"], "accepted");
+    assert_eq!(
+        process["providerSpecific"]["ocr"]["documentType"], "identityCard",
+        "an uploaded back side"
+    );
+    for (step, content_type) in STEPS.iter().take(3) {
+        let r = user
+            .get(&format!(
+                "/api/videoid/images?processId={process_id}&depiction={step}"
+            ))
+            .await;
+        assert_eq!(r.status(), 200, "{step}");
+        assert_eq!(r.headers()["content-type"], *content_type);
+        assert_eq!(r.bytes().await.unwrap().to_vec(), artifact_bytes(step));
+    }
+    let video = user
+        .get(&format!("/api/videoid/video?processId={process_id}"))
+        .await;
+    assert_eq!(video.headers()["content-type"], "video/webm");
+    assert_eq!(
+        video.bytes().await.unwrap().to_vec(),
+        artifact_bytes("video")
+    );
+    let download = user
+        .get(&format!("/api/videoid/download?processId={process_id}"))
+        .await;
+    let entries = zip::read_stored(&download.bytes().await.unwrap()).unwrap();
+    for (name, bytes) in &entries {
+        let step = name.split('.').next().unwrap();
+        if ["front", "back", "selfie", "video"].contains(&step) {
+            assert_eq!(bytes, &artifact_bytes(step), "{name}");
+        }
+    }
+    assert!(entries.iter().any(|(n, _)| n == "video.webm"));
+    s.shutdown().await;
+}
+
+#[tokio::test]
+async fn completion_runs_the_scenario_of_the_capture_flow() {
+    let s = servers().await;
+    let (mut user, dossier_id, art) = embed(&s, "?scenario=rejected").await;
+    let (_, session) = native_session(&s.sim_url, &art).await;
+    let token = session["uploadToken"].as_str().unwrap();
+    for (step, content_type) in STEPS {
+        assert_eq!(
+            put(&s.sim_url, &art, token, step, content_type).await.0,
+            201
+        );
+    }
+    assert_eq!(complete(&s.sim_url, &art, token).await.0, 200);
+    let process_id = session["processId"].as_str().unwrap();
+    let process = final_result(&mut user, &dossier_id, process_id).await;
+    assert_eq!(process["status"], "rejected");
+    s.shutdown().await;
+}
+
+#[tokio::test]
+async fn unknown_or_finished_artifacts_take_nothing() {
+    let s = servers().await;
+    assert_error(
+        client()
+            .post(api(&s.sim_url, "no-such-artifact", "/native-session"))
+            .send()
+            .await
+            .unwrap(),
+        404,
+    )
+    .await;
+    for path in ["/upload/front", "/upload/complete"] {
+        let method = if path.ends_with("complete") {
+            reqwest::Method::POST
+        } else {
+            reqwest::Method::PUT
+        };
+        let response = client()
+            .request(method, api(&s.sim_url, "no-such-artifact", path))
+            .bearer_auth("whatever")
+            .header("content-type", "image/jpeg")
+            .body(artifact_bytes("front"))
+            .send()
+            .await
+            .unwrap();
+        assert_error(response, 404).await;
+    }
+
+    // Finished with a button first: the component's session and uploads are refused.
+    let (_, _, art) = embed(&s, "").await;
+    let (_, session) = native_session(&s.sim_url, &art).await;
+    let upload_token = session["uploadToken"].as_str().unwrap();
+    assert_eq!(finish(&s.sim_url, &art, "accepted").await.0, 200);
+    assert_eq!(native_session(&s.sim_url, &art).await.0, 409);
+    let (status, body) = put(&s.sim_url, &art, upload_token, "front", "image/jpeg").await;
+    assert_eq!(status, 409, "{body}");
+    assert_eq!(complete(&s.sim_url, &art, upload_token).await.0, 409);
+
+    // The Assure SDK artifact path still refuses processes of a capture flow.
+    let (_, dossier_id, art) = embed(&s, "").await;
+    let process_id = artifact(&s.sim_url, &art).await["processId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let token = token(&s.sim_url).await;
+    let response = client()
+        .put(format!(
+            "{}/assure/dossiers/{dossier_id}/processes/{process_id}/artifacts/front",
+            s.sim_url
+        ))
+        .bearer_auth(&token)
+        .header("content-type", "image/jpeg")
+        .body(artifact_bytes("front"))
+        .send()
+        .await
+        .unwrap();
+    assert_error(response, 409).await;
+    s.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_expired_upload_token_is_401() {
+    let s = servers_with(|c| c.session_lifetime = std::time::Duration::from_millis(200)).await;
+    let (_, _, art) = embed(&s, "").await;
+    let (_, session) = native_session(&s.sim_url, &art).await;
+    let token = session["uploadToken"].as_str().unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let (status, body) = put(&s.sim_url, &art, token, "front", "image/jpeg").await;
+    assert_eq!(status, 401, "{body}");
+    // A new session (the component's retry) renews it.
+    let (_, renewed) = native_session(&s.sim_url, &art).await;
+    assert_eq!(renewed["uploadToken"], token);
+    assert_eq!(
+        put(&s.sim_url, &art, token, "front", "image/jpeg").await.0,
+        201
+    );
+    s.shutdown().await;
+}
