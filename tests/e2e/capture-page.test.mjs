@@ -28,10 +28,11 @@ async function captureStep(frame, step) {
     { timeout: STEP_TIMEOUT_MS, polling: 100 },
   );
   const capture = frame.locator(`${INNER} [part~="capture-button"]`);
-  await capture.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
-  await capture.click();
-  // The video step records for 4 s before it can be confirmed.
   const confirm = frame.locator(`${INNER} [part~="confirm-button"]`);
+  await capture.or(confirm).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+  // A document may capture itself after steady good frames; otherwise take it.
+  if (!(await confirm.isVisible())) await capture.click();
+  // The video step records for 4 s before it can be confirmed.
   await confirm.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
   await confirm.click();
 }
