@@ -1,7 +1,7 @@
 // Runs in the browser: the frame-quality checks in Rust/WASM beside the same
 // checks written plainly in JavaScript, on the same 1280×720 frames, plus the
 // cost of reading the preview's pixels back. Results land in window.results.
-import init, { bench_analyze } from './pkg/videoid_capture.js';
+import init, { QualityBench } from '/bench-pkg/videoid_capture.js';
 
 const W = 1280, H = 720, ROUNDS = 200;
 
@@ -67,8 +67,14 @@ function analyzeJs(rgba, width, height, previous) {
   };
 }
 
-function perFrame(fn, rounds) {
-  fn(Math.min(rounds, 10)); // warm-up (JIT, buffers)
+const pause = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Per-frame time of `fn(rounds)`, after warm-up calls and a pause that let
+ * both engines finish optimising (V8 tiers wasm and JS up in the background). */
+async function perFrame(fn, rounds) {
+  for (let i = 0; i < 5; i++) fn(10);
+  await pause(500);
+  for (let i = 0; i < 5; i++) fn(10);
   const t0 = performance.now();
   fn(rounds);
   return (performance.now() - t0) / rounds;
@@ -78,11 +84,28 @@ async function run() {
   await init();
   const a = frame(0).getContext('2d').getImageData(0, 0, W, H).data;
   const b = frame(2).getContext('2d').getImageData(0, 0, W, H).data;
-  const wasmMs = perFrame((r) => bench_analyze(a, b, W, H, r), ROUNDS);
-  const jsMs = perFrame((r) => {
+  const bench = new QualityBench(a, b, W, H);
+  const wasmMs = await perFrame((r) => bench.run(r), ROUNDS);
+  const jsMs = await perFrame((r) => {
     let previous = null;
     for (let i = 0; i < r; i++) previous = analyzeJs(i % 2 ? b : a, W, H, previous).luma;
   }, ROUNDS);
+
+  // The live path analyses a 320×180 plane (the preview drawn 320 wide).
+  const small320 = (shift) => {
+    const c = document.createElement('canvas');
+    c.width = 320;
+    c.height = 180;
+    c.getContext('2d').drawImage(frame(shift), 0, 0, 320, 180);
+    return c.getContext('2d').getImageData(0, 0, 320, 180).data;
+  };
+  const sa = small320(0), sb = small320(2);
+  const benchSmall = new QualityBench(sa, sb, 320, 180);
+  const wasmSmallMs = await perFrame((r) => benchSmall.run(r), ROUNDS * 4);
+  const jsSmallMs = await perFrame((r) => {
+    let previous = null;
+    for (let i = 0; i < r; i++) previous = analyzeJs(i % 2 ? sb : sa, 320, 180, previous).luma;
+  }, ROUNDS * 4);
 
   // Reading pixels back: the live path draws the 720p preview into a 320-wide
   // canvas and reads that; a full-size read is shown beside it.
@@ -91,17 +114,17 @@ async function run() {
   small.width = 320;
   small.height = 180;
   const sg = small.getContext('2d', { willReadFrequently: true });
-  const readSmallMs = perFrame((r) => {
+  const readSmallMs = await perFrame((r) => {
     for (let i = 0; i < r; i++) { sg.drawImage(source, 0, 0, 320, 180); sg.getImageData(0, 0, 320, 180); }
   }, ROUNDS);
   const big = document.createElement('canvas');
   big.width = W;
   big.height = H;
   const bg = big.getContext('2d', { willReadFrequently: true });
-  const readFullMs = perFrame((r) => {
+  const readFullMs = await perFrame((r) => {
     for (let i = 0; i < r; i++) { bg.drawImage(source, 0, 0); bg.getImageData(0, 0, W, H); }
   }, ROUNDS / 4);
-  window.results = { wasmMs, jsMs, readSmallMs, readFullMs };
+  window.results = { wasmMs, jsMs, wasmSmallMs, jsSmallMs, readSmallMs, readFullMs };
 }
 
 run().catch((e) => { window.results = { error: String(e) }; });

@@ -64,11 +64,32 @@ function sizes() {
   row('total', `${kb(raw)} raw, ${kb(gz)} gz`, `budget ${kb(BUDGET_GZ)} gz: ${kb(BUDGET_GZ - gz)} under`);
 }
 
+/** Serves the bench pages, the package and the bench build on 127.0.0.1:18086. */
+async function staticServer() {
+  const types = { '.html': 'text/html', '.mjs': 'text/javascript', '.js': 'text/javascript', '.wasm': 'application/wasm' };
+  const roots = [
+    ['/pkg/', PKG],
+    ['/bench-pkg/', path.join(BENCH_DIR, 'pkg')],
+    ['/', path.join(REPO_ROOT, 'bench')],
+  ];
+  const server = createServer((req, res) => {
+    const url = new URL(req.url, 'http://x').pathname;
+    const [prefix, root] = roots.find(([p]) => url.startsWith(p));
+    const file = path.join(root, url.slice(prefix.length));
+    if (!file.startsWith(root) || !existsSync(file) || !statSync(file).isFile()) return res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' });
+    res.end(readFileSync(file));
+  });
+  await new Promise((r) => server.listen(18086, '127.0.0.1', r));
+  return server;
+}
+const BENCH_ORIGIN = 'http://127.0.0.1:18086';
+
 async function timeToReady(browser) {
-  console.log(`\ntime to videoid-ready (navigation start → event, ${LOADS} loads each)`);
+  console.log(`\ntime to videoid-ready on a page with only the element (navigation start → event, ${LOADS} loads each)`);
   const mark = () => addEventListener('videoid-ready', () => { window.__ready = performance.now(); }, true);
   const once = async (page) => {
-    await page.goto(`${HOST_ORIGIN}/`);
+    await page.goto(`${BENCH_ORIGIN}/ready.html`);
     return (await page.waitForFunction(() => window.__ready)).jsonValue();
   };
   const cold = [];
@@ -92,30 +113,17 @@ async function timeToReady(browser) {
 
 async function quality(browser) {
   console.log('\nframe quality per 1280×720 frame (same frames, same run)');
-  const files = {
-    '/quality.html': [path.join(REPO_ROOT, 'bench', 'quality.html'), 'text/html'],
-    '/quality.mjs': [path.join(REPO_ROOT, 'bench', 'quality.mjs'), 'text/javascript'],
-    '/pkg/videoid_capture.js': [path.join(BENCH_DIR, 'pkg', 'videoid_capture.js'), 'text/javascript'],
-    '/pkg/videoid_capture_bg.wasm': [path.join(BENCH_DIR, 'pkg', 'videoid_capture_bg.wasm'), 'application/wasm'],
-  };
-  const server = createServer((req, res) => {
-    const hit = files[new URL(req.url, 'http://x').pathname];
-    if (!hit) return res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': hit[1] }).end(readFileSync(hit[0]));
-  });
-  await new Promise((r) => server.listen(18086, '127.0.0.1', r));
-  try {
+  {
     const page = await browser.newPage();
-    await page.goto('http://127.0.0.1:18086/quality.html');
+    await page.goto(`${BENCH_ORIGIN}/quality.html`);
     const r = await (await page.waitForFunction(() => window.results, null, { timeout: 120_000 })).jsonValue();
     if (r.error) throw new Error(r.error);
     row('Rust/WASM, all checks', ms(r.wasmMs), 'target ≤ 3 ms');
     row('JavaScript baseline, same checks', ms(r.jsMs), `WASM is ${(r.jsMs / r.wasmMs).toFixed(1)}× faster`);
-    row('read-back, 320-wide (the live path)', ms(r.readSmallMs));
+    row('live path: analyse the 320×180 plane, Rust/WASM', ms(r.wasmSmallMs), `JavaScript ${ms(r.jsSmallMs)}: WASM ${(r.jsSmallMs / r.wasmSmallMs).toFixed(1)}× faster`);
+    row('read-back, 320-wide (the live path)', ms(r.readSmallMs), `live path per frame ≈ ${ms(r.readSmallMs + r.wasmSmallMs)}`);
     row('read-back, full 1280×720', ms(r.readFullMs));
     await page.close();
-  } finally {
-    server.close();
   }
 }
 
@@ -163,6 +171,7 @@ async function memory(browser) {
     const wasm = await page.evaluate(async () => (await (await import('/pkg/videoid_capture.js')).default()).memory.buffer.byteLength);
     return { js: usedSize, wasm };
   };
+  await page.evaluate(() => customElements.whenDefined('videoid-capture'));
   const cycle = () => page.evaluate(async () => {
     const el = document.createElement('videoid-capture');
     el.setAttribute('mode', 'native');
@@ -194,16 +203,20 @@ async function main() {
   if (!process.argv.includes('--no-build')) build();
   if (!existsSync(path.join(PKG, 'videoid_capture_bg.wasm'))) throw new Error('pkg/ is missing');
   sizes();
+  const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
+  const want = (name) => !only || only.split(',').includes(name);
+  const pages = await staticServer();
   const server = await startServer('bench');
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: [...ARGS, ...MEDIA] });
   try {
-    await timeToReady(browser);
-    await quality(browser);
-    await cameraRelease(browser);
-    await memory(browser);
+    if (want('ready')) await timeToReady(browser);
+    if (want('quality')) await quality(browser);
+    if (want('release')) await cameraRelease(browser);
+    if (want('memory')) await memory(browser);
   } finally {
     await browser.close();
     await server.stop();
+    pages.close();
   }
   console.log('\n| what | figure | note |\n|---|---|---|');
   for (const [what, figure, note] of rows) console.log(`| ${what} | ${figure} | ${note} |`);

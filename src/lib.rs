@@ -25,22 +25,48 @@ pub use web::media;
 /// separate directory; the published package does not contain them).
 #[cfg(all(target_arch = "wasm32", feature = "bench"))]
 pub mod bench {
-    use crate::core::quality::{Analyzer, Subject, Thresholds};
+    use crate::core::quality::{Analyzer, Subject, Thresholds, Verdict};
     use wasm_bindgen::prelude::wasm_bindgen;
 
-    /// Analyses `rounds` times an RGBA frame (alternating with `other` so the
-    /// stability check sees a change); returns the verdicts' count of `good`.
+    /// Two RGBA frames kept in wasm memory, analysed in turn (so the
+    /// stability check sees a change), exactly as the live path analyses.
     #[wasm_bindgen]
-    pub fn bench_analyze(rgba: &[u8], other: &[u8], width: usize, height: usize, rounds: u32) -> u32 {
-        let mut analyzer = Analyzer::new();
-        let t = Thresholds::default();
-        let mut good = 0;
-        for i in 0..rounds {
-            let frame = if i % 2 == 0 { rgba } else { other };
-            if let Some(r) = analyzer.analyze_rgba(frame, width, height, Subject::Document, &t) {
-                good += u32::from(r.verdict == crate::core::quality::Verdict::Good);
+    pub struct QualityBench {
+        frames: [Vec<u8>; 2],
+        width: usize,
+        height: usize,
+        analyzer: Analyzer,
+    }
+
+    #[wasm_bindgen]
+    impl QualityBench {
+        /// Copies the two frames in once.
+        #[wasm_bindgen(constructor)]
+        pub fn new(a: &[u8], b: &[u8], width: usize, height: usize) -> QualityBench {
+            QualityBench {
+                frames: [a.to_vec(), b.to_vec()],
+                width,
+                height,
+                analyzer: Analyzer::new(),
             }
         }
-        good
+
+        /// Analyses `rounds` frames; returns how many were judged good.
+        pub fn run(&mut self, rounds: u32) -> u32 {
+            let t = Thresholds::default();
+            let mut good = 0;
+            for i in 0..rounds as usize {
+                let frame = &self.frames[i % 2];
+                let report = self.analyzer.analyze_rgba(
+                    frame,
+                    self.width,
+                    self.height,
+                    Subject::Document,
+                    &t,
+                );
+                good += u32::from(report.is_some_and(|r| r.verdict == Verdict::Good));
+            }
+            good
+        }
     }
 }

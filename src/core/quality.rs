@@ -176,6 +176,8 @@ pub const ANALYSIS_WIDTH: usize = 320;
 /// Analyses frames; keeps its buffers (and the previous frame) between calls.
 #[derive(Debug, Default, Clone)]
 pub struct Analyzer {
+    acc: Vec<u32>,
+    acc_g: Vec<u32>,
     luma: Vec<u8>,
     previous: Vec<u8>,
     cols: Vec<u32>,
@@ -211,28 +213,49 @@ impl Analyzer {
         // Box-downscale by an integer factor so the plane is at most ANALYSIS_WIDTH wide.
         let factor = width.div_ceil(ANALYSIS_WIDTH).max(1);
         let (w, h) = (width / factor, height / factor);
-        if w < 8 || h < 8 {
+        // Past 16× the 16-bit lanes below could overflow: frames over 5120 px wide are refused.
+        if w < 8 || h < 8 || factor > 16 {
             return None;
         }
         self.prepare(w, h);
-        let area = (factor * factor) as u32;
-        for y in 0..h {
-            for x in 0..w {
-                let mut sum = 0u32;
-                for dy in 0..factor {
-                    let row = ((y * factor + dy) * width + x * factor) * 4;
-                    for px in rgba[row..row + factor * 4].chunks_exact(4) {
-                        // BT.601 luma in integers: (77 R + 150 G + 29 B) / 256.
-                        sum += (77 * px[0] as u32 + 150 * px[1] as u32 + 29 * px[2] as u32) >> 8;
+        // One pass over the input, row by row, in memory order. Each pixel is
+        // one 32-bit load split into two 16-bit lanes (R|B and G|A): a block of
+        // at most 16 × 16 pixels sums to under 65 536 per lane, so the channel
+        // sums need no per-pixel multiply; the BT.601 weights (77 R + 150 G +
+        // 29 B) / 256 are applied once per output pixel.
+        const LANES: u32 = 0x00FF_00FF;
+        let divisor = (factor * factor * 256) as u32;
+        let row_bytes = width * 4;
+        for (out, rows) in self
+            .luma
+            .chunks_exact_mut(w)
+            .zip(rgba.chunks_exact(row_bytes * factor))
+        {
+            self.acc.fill(0);
+            self.acc_g.fill(0);
+            for row in rows.chunks_exact(row_bytes) {
+                let blocks = row.chunks_exact(4 * factor);
+                for ((rb, g), block) in self.acc.iter_mut().zip(self.acc_g.iter_mut()).zip(blocks) {
+                    let (mut sum_rb, mut sum_ga) = (0u32, 0u32);
+                    for px in block.chunks_exact(4) {
+                        let v = u32::from_le_bytes([px[0], px[1], px[2], px[3]]);
+                        sum_rb += v & LANES;
+                        sum_ga += (v >> 8) & LANES;
                     }
+                    *rb += sum_rb;
+                    *g += sum_ga;
                 }
-                self.luma[y * w + x] = (sum / area) as u8;
+            }
+            for ((o, rb), g) in out.iter_mut().zip(&self.acc).zip(&self.acc_g) {
+                // The lanes were summed per row; rows add up to at most 16 × 16 × 255.
+                let (r, b, g) = (rb & 0xFFFF, rb >> 16, g & 0xFFFF);
+                *o = ((77 * r + 150 * g + 29 * b) / divisor) as u8;
             }
         }
         Some(self.measure(subject, t))
     }
 
-    /// Analyses a luma plane directly (tests and callers that have one).
+    /// Analyses a luma plane at most [`ANALYSIS_WIDTH`] wide directly (tests and callers that have one).
     pub fn analyze_luma(
         &mut self,
         luma: &[u8],
@@ -241,7 +264,7 @@ impl Analyzer {
         subject: Subject,
         t: &Thresholds,
     ) -> Option<Report> {
-        if width < 8 || height < 8 || luma.len() < width * height {
+        if width < 8 || height < 8 || width > ANALYSIS_WIDTH || luma.len() < width * height {
             return None;
         }
         self.prepare(width, height);
@@ -254,6 +277,8 @@ impl Analyzer {
             self.luma = vec![0; w * h];
             self.previous = vec![0; w * h];
             self.cols = vec![0; w];
+            self.acc = vec![0; w];
+            self.acc_g = vec![0; w];
             self.rows = vec![0; h];
             self.width = w;
             self.height = h;
@@ -272,18 +297,28 @@ impl Analyzer {
         let brightness = total as f32 / (w * h) as f32;
 
         let (mut n, mut sum, mut sum_sq, mut saturated, mut diff) = (0u64, 0i64, 0i64, 0u64, 0u64);
+        let (x0, x1) = (gx0.max(1), gx1.min(w - 1));
         for y in gy0.max(1)..gy1.min(h - 1) {
-            for x in gx0.max(1)..gx1.min(w - 1) {
-                let i = y * w + x;
-                let c = l[i] as i64;
-                let lap =
-                    4 * c - l[i - 1] as i64 - l[i + 1] as i64 - l[i - w] as i64 - l[i + w] as i64;
-                sum += lap;
-                sum_sq += lap * lap;
-                n += 1;
-                saturated += u64::from(l[i] >= 250);
-                diff += (l[i] as i32 - self.previous[i] as i32).unsigned_abs() as u64;
+            // Row slices and zipped iterators: no index arithmetic, no bounds checks.
+            let up = &l[(y - 1) * w + x0..(y - 1) * w + x1];
+            let down = &l[(y + 1) * w + x0..(y + 1) * w + x1];
+            let mid = &l[y * w + x0 - 1..y * w + x1 + 1];
+            let prev = &self.previous[y * w + x0..y * w + x1];
+            // A row is at most 320 pixels: lap² ≤ 1020², so u32 row sums cannot overflow.
+            let (mut row_sum, mut row_sq, mut row_sat, mut row_diff) = (0i32, 0u32, 0u32, 0u32);
+            for (((around, &u), &d), &p) in mid.windows(3).zip(up).zip(down).zip(prev) {
+                let c = around[1] as i32;
+                let lap = 4 * c - around[0] as i32 - around[2] as i32 - u as i32 - d as i32;
+                row_sum += lap;
+                row_sq += (lap * lap) as u32;
+                row_sat += u32::from(c >= 250);
+                row_diff += (c - p as i32).unsigned_abs();
             }
+            sum += i64::from(row_sum);
+            sum_sq += i64::from(row_sq);
+            saturated += u64::from(row_sat);
+            diff += u64::from(row_diff);
+            n += (x1 - x0) as u64;
         }
         let n_f = n.max(1) as f64;
         let mean = sum as f64 / n_f;
@@ -332,20 +367,20 @@ impl Analyzer {
         self.rows.iter_mut().for_each(|r| *r = 0);
         // Differences over two pixels, so that a soft (out-of-focus) edge still
         // counts as an edge: a blurred document is "blurry", not "missing".
-        for y in 0..h - 2 {
-            for x in 0..w - 2 {
-                let i = y * w + x;
-                let v = self.luma[i] as i32;
-                let gx = (self.luma[i + 2] as i32 - v).unsigned_abs();
-                let gy = (self.luma[i + 2 * w] as i32 - v).unsigned_abs();
+        for (y, row_total) in self.rows.iter_mut().enumerate().take(h - 2) {
+            let row = &self.luma[y * w..(y + 1) * w];
+            let right = &row[2..];
+            let below = &self.luma[(y + 2) * w..(y + 3) * w];
+            let mut across = 0u32;
+            for (((&v, &r), &b), col) in row.iter().zip(right).zip(below).zip(self.cols.iter_mut())
+            {
+                let gx = (r as i32 - v as i32).unsigned_abs();
+                let gy = (b as i32 - v as i32).unsigned_abs();
                 // Only clear edges count; sensor noise does not.
-                if gx > 16 {
-                    self.cols[x] += gx;
-                }
-                if gy > 16 {
-                    self.rows[y] += gy;
-                }
+                *col += if gx > 16 { gx } else { 0 };
+                across += if gy > 16 { gy } else { 0 };
             }
+            *row_total = across;
         }
         let span = |profile: &[u32]| -> Option<(usize, usize)> {
             let max = *profile.iter().max()?;
