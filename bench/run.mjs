@@ -88,8 +88,8 @@ const BENCH_ORIGIN = 'http://127.0.0.1:18086';
 async function timeToReady(browser) {
   console.log(`\ntime to videoid-ready on a page with only the element (navigation start → event, ${LOADS} loads each)`);
   const mark = () => addEventListener('videoid-ready', () => { window.__ready = performance.now(); }, true);
-  const once = async (page) => {
-    await page.goto(`${BENCH_ORIGIN}/ready.html`);
+  const once = async (page, file = 'ready.html') => {
+    await page.goto(`${BENCH_ORIGIN}/${file}`);
     return (await page.waitForFunction(() => window.__ready)).jsonValue();
   };
   const cold = [];
@@ -106,9 +106,14 @@ async function timeToReady(browser) {
   await once(page); // V8 caches compiled wasm on the second load
   const warm = [];
   for (let i = 0; i < LOADS; i++) warm.push(await once(page));
+  // Baseline, same run: the same kind of page with one module script and no element.
+  await once(page, 'empty.html');
+  const empty = [];
+  for (let i = 0; i < LOADS; i++) empty.push(await once(page, 'empty.html'));
   await context.close();
   row('cold (new context: no cache)', `median ${ms(median(cold))}, p95 ${ms(p95(cold))}`);
   row('warm (reload: cached wasm)', `median ${ms(median(warm))}, p95 ${ms(p95(warm))}`, 'target ≤ 50 ms median');
+  row('baseline: page with one module script, no element (warm)', `median ${ms(median(empty))}`, `the element adds ${ms(median(warm) - median(empty))} warm`);
 }
 
 async function quality(browser) {

@@ -439,4 +439,9 @@ export function capture(options = {}) {
   );
 }
 
-if (typeof customElements !== "undefined") defineVideoIdCapture();
+if (typeof customElements !== "undefined") {
+  defineVideoIdCapture();
+  // In a browser, start fetching and compiling the wasm now, in parallel with
+  // the rest of the page, instead of on the first connect.
+  loadWasm().catch(() => {});
+}
