@@ -79,10 +79,6 @@ export const styles = `
   outline: 3px solid var(--videoid-accent, #1d4ed8);
   outline-offset: 2px;
 }
-[part~="capture-button"], [part~="confirm-button"] {
-  color: var(--videoid-bg, #ffffff);
-  background: var(--videoid-accent, #1d4ed8);
-}
 
 .vc-panel {
   display: flex;
@@ -140,7 +136,8 @@ export const styles = `
   background: var(--videoid-bg, #ffffff);
   transition: filter 120ms ease-in-out;
 }
-[part~="start-button"], [part~="retry-button"] {
+[part~="start-button"], [part~="retry-button"],
+[part~="capture-button"], [part~="confirm-button"] {
   color: var(--videoid-bg, #ffffff);
   background: var(--videoid-accent, #1d4ed8);
 }

@@ -889,7 +889,14 @@ impl Flow {
                         Phase::Opening | Phase::Uploading | Phase::Finishing | Phase::Recording
                     )
                 });
-                (Text::CapturingTitle, String::new(), busy)
+                let title = match self.native.as_ref().map(NativeCapture::step) {
+                    Some(Step::Front) => Text::StepFront,
+                    Some(Step::Back) => Text::StepBack,
+                    Some(Step::Selfie) => Text::StepSelfie,
+                    Some(Step::Video) => Text::StepVideo,
+                    None => Text::CapturingTitle,
+                };
+                (title, String::new(), busy)
             }
             State::Capturing => {
                 let message = match self.surface {

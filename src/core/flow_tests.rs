@@ -561,6 +561,11 @@ fn native_capture_runs_every_step_then_completes_and_polls() {
         }
     )));
     assert_eq!(flow.screen().native.unwrap().step, "front");
+    assert_eq!(
+        flow.screen().title,
+        "Front of your ID document",
+        "the title names the step"
+    );
     for _ in 0..2 {
         native(&mut flow, NativeInput::CameraReady);
         assert_eq!(flow.screen().actions[0].0, Action::Capture);

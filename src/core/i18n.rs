@@ -101,6 +101,10 @@ pub enum Text {
     HintGlare,
     HintHoldStill,
     HintBlurry,
+    StepFront,
+    StepBack,
+    StepSelfie,
+    StepVideo,
 }
 
 /// The string for `key` in `lang`.
@@ -171,6 +175,10 @@ pub fn text(lang: Lang, key: Text) -> &'static str {
             HintGlare => "Glare on the document. Tilt the card a little.",
             HintHoldStill => "Hold still.",
             HintBlurry => "Not sharp yet. Hold steady so the camera can focus.",
+            StepFront => "Front of your ID document",
+            StepBack => "Back of your ID document",
+            StepSelfie => "A photo of your face",
+            StepVideo => "A short video",
         },
         Lang::Nb => match key {
             IdleTitle => "Bekreft identiteten din",
@@ -236,6 +244,10 @@ pub fn text(lang: Lang, key: Text) -> &'static str {
             HintGlare => "Gjenskinn på dokumentet. Vipp kortet litt.",
             HintHoldStill => "Hold stille.",
             HintBlurry => "Ikke skarpt ennå. Hold stødig så kameraet kan fokusere.",
+            StepFront => "Forsiden av ID-dokumentet",
+            StepBack => "Baksiden av ID-dokumentet",
+            StepSelfie => "Et bilde av ansiktet ditt",
+            StepVideo => "En kort video",
         },
     }
 }
