@@ -721,12 +721,19 @@ impl Flow {
                 | NativeInput::Captured
                 | NativeInput::Uploaded(Ok(()))
         );
+        let frame = matches!(input, NativeInput::Frame(_));
         let Some(native) = self.native.as_mut() else {
             return;
         };
+        let (hint_before, phase_before) = (native.verdict(), native.phase());
         let (effects, outcome) = native.on(input);
+        // Frames arrive ten times a second: redraw only when one changes what shows.
+        let unchanged = frame
+            && effects.is_empty()
+            && (native.verdict(), native.phase()) == (hint_before, phase_before);
         self.native_effects(effects, fx);
         match outcome {
+            Outcome::Continue if unchanged => {}
             Outcome::Continue => {
                 if alive {
                     self.start_inactivity(fx);

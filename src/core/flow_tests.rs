@@ -600,6 +600,28 @@ fn native_capture_runs_every_step_then_completes_and_polls() {
 }
 
 #[test]
+fn quality_frames_redraw_only_when_the_hint_changes() {
+    use crate::core::quality::{Report, Verdict};
+    let report = |verdict| Report {
+        sharpness: 10.0,
+        brightness: 120.0,
+        glare: 0.0,
+        motion: 9.0,
+        fill: 0.6,
+        verdict,
+    };
+    let (mut flow, _) = native_flow(&[], "");
+    native(&mut flow, NativeInput::CameraReady);
+    let fx = native(&mut flow, NativeInput::Frame(report(Verdict::HoldStill)));
+    assert_eq!(fx, vec![Effect::Render], "a new hint is drawn");
+    assert!(flow.screen().native.unwrap().hint.contains("Hold still"));
+    let fx = native(&mut flow, NativeInput::Frame(report(Verdict::HoldStill)));
+    assert!(fx.is_empty(), "the same hint again draws nothing");
+    let fx = native(&mut flow, NativeInput::Frame(report(Verdict::Blurry)));
+    assert_eq!(fx, vec![Effect::Render]);
+}
+
+#[test]
 fn native_failures_release_the_camera() {
     let (mut flow, _) = native_flow(&[], "");
     let fx = native(
