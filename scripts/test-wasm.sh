@@ -18,11 +18,25 @@ run_suite() { # suite-name webdriver-json (a path, or a name in tests/webdriver/
   fi
   rm -f "$log"
 }
-# The native suites talk to a stub backend on loopback (real HTTP, CORS for the runner's page).
-node tests/support/stub-backend.mjs 18090 >/dev/null &
-stub=$!
-trap 'kill $stub 2>/dev/null' EXIT
-for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/18090) 2>/dev/null && break; sleep 0.1; done
+# The native suites talk to a stub backend on loopback (real HTTP, CORS for the runner's page),
+# on the first free port from 18090: the suites are built with its origin, so a port that
+# stays the same between runs costs no rebuild, and a second test run beside this one
+# takes the next port instead of failing.
+stub=""
+trap '[ -n "$stub" ] && kill $stub 2>/dev/null' EXIT
+for port in $(seq 18090 18189); do
+  (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && continue # taken
+  node tests/support/stub-backend.mjs "$port" >/dev/null 2>&1 &
+  stub=$!
+  for _ in $(seq 50); do
+    kill -0 $stub 2>/dev/null || break # lost the race for this port
+    (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break 2
+    sleep 0.1
+  done
+  kill $stub 2>/dev/null; stub=""
+done
+[ -n "$stub" ] || { echo "test-wasm: no free port for the stub backend" >&2; exit 1; }
+export VIDEOID_STUB_ORIGIN="http://127.0.0.1:$port"
 
 run_suite web chromium
 run_suite native_fake fake-camera

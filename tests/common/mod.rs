@@ -152,8 +152,11 @@ pub fn run_in_frame(frame: &HtmlIFrameElement, code: &str) {
     eval.call1(&window, &code.into()).unwrap();
 }
 
-/// The stub backend started by `scripts/test-wasm.sh`.
-pub const STUB: &str = "http://127.0.0.1:18090";
+/// The stub backend started by `scripts/test-wasm.sh` (which picks its port).
+pub const STUB: &str = match option_env!("VIDEOID_STUB_ORIGIN") {
+    Some(origin) => origin,
+    None => "http://127.0.0.1:18090",
+};
 
 /// Props for a native capture against the stub backend.
 pub fn native_props(steps: &str, file: bool) -> Vec<(&'static str, String)> {

@@ -4,6 +4,7 @@
 import { test, before, after } from 'node:test';
 import { createServer } from 'node:http';
 import assert from 'node:assert/strict';
+import { freePort } from './server.mjs';
 import {
   suite, goto, waitForEvent, waitForState, part, SIM_ORIGIN, HOST_ORIGIN, TEST_TIMEOUT_MS, STEP_TIMEOUT_MS,
 } from './helpers.mjs';
@@ -68,7 +69,7 @@ test('redirect fallback: the page leaves for the capture page, comes back and co
 
 // A third site on loopback (a real server: Chromium's local-network checks
 // refuse frames from pages it cannot place) whose page frames the demo.
-const PARENT_PORT = 18082;
+const PARENT_PORT = await freePort();
 const PARENT_ORIGIN = `http://127.0.0.1:${PARENT_PORT}`;
 let parentServer;
 before(async () => {

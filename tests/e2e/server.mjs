@@ -2,6 +2,7 @@
 // simulator) for one test file and stops it afterwards.
 
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, createWriteStream } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,8 +11,21 @@ import { fileURLToPath } from 'node:url';
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const OUTPUT_DIR = path.join(REPO_ROOT, 'tests', 'e2e', 'output');
 
-export const HOST_PORT = 18080;
-export const SIM_PORT = 18081;
+/** A port the OS has free now (each test file runs in its own process, so
+ * two test runs on one machine never share a server). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export const HOST_PORT = Number(process.env.VIDEOID_E2E_HOST_PORT) || (await freePort());
+export const SIM_PORT = Number(process.env.VIDEOID_E2E_SIM_PORT) || (await freePort());
 /** The demo host site and host backend, as the browser sees it. */
 export const HOST_ORIGIN = `http://localhost:${HOST_PORT}`;
 /** The Assure simulator: a different origin from the host. */
@@ -68,7 +82,7 @@ export async function startServer(name = 'server') {
   // Each file's server keeps its data apart from `npm start`'s and is removed after.
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'videoid-e2e-'));
   env.VIDEOID_DATA_DIR = dataDir;
-  // The contract's default allowlist names port 8080; the tests host on 18080.
+  // The contract's default allowlist names port 8080; the tests host elsewhere.
   env.VIDEOID_SIM_FRAME_ANCESTORS ??=
     `'self' http://localhost:${HOST_PORT} http://127.0.0.1:${HOST_PORT}`;
 
