@@ -12,6 +12,11 @@ wasm-bindgen --target web --remove-name-section --remove-producers-section \
 node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
   "$stage/videoid_capture_bg.wasm" -o "$stage/videoid_capture_bg.wasm"
+# The glue wasm-bindgen writes is generated code: ship it minified (exports and
+# the wasm's import names stay as they are). The package's own files stay readable.
+node_modules/.bin/esbuild "$stage/videoid_capture.js" --minify --format=esm --log-level=warning \
+  --outfile="$stage/videoid_capture.min.js"
+mv "$stage/videoid_capture.min.js" "$stage/videoid_capture.js"
 
 # Assemble beside pkg/, then swap: a server reading pkg/ never sees it half-built.
 next="$ROOT/target/pkg-next"

@@ -12,7 +12,7 @@
 pub mod core;
 
 #[cfg(target_arch = "wasm32")]
-mod ui;
+pub mod ui;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
 

@@ -1,6 +1,8 @@
 //! Browser tests of the wasm handle and its adapters, in headless Chromium
 //! (`wasm-bindgen-test-runner`). They mount the real handle into the test
-//! page, talk to the runner's own HTTP server, and wait on real events.
+//! page, talk to the runner's own HTTP server and to the stub backend (a
+//! hostile one under `/hostile/`), and wait on real events. The UI is drawn by
+//! Yew on its next turn: tests `flush()` its scheduler before reading markup.
 #![cfg(target_arch = "wasm32")]
 
 mod common;
@@ -13,9 +15,10 @@ use web_sys::{HtmlElement, HtmlIFrameElement};
 wasm_bindgen_test_configure!(run_in_browser);
 
 #[wasm_bindgen_test]
-fn mounting_renders_the_idle_screen_and_says_ready() {
+async fn mounting_renders_the_idle_screen_and_says_ready() {
     let host = Host::new();
     let _handle = host.handle(&[("session-endpoint", "/api/session")]);
+    flush().await;
     assert_eq!(host.state(), "idle");
     let ready = host.events("videoid-ready");
     assert_eq!(ready.len(), 1);
@@ -51,12 +54,14 @@ async fn invalid_attributes_fail_with_the_field_named() {
         let host = Host::new();
         let handle = host.handle(&[("session-endpoint", "/api/session"), (name, value)]);
         handle.start();
+        flush().await;
         let failed = host.events("videoid-failed");
         assert_eq!(failed.len(), 1, "{name}");
         assert_eq!(get_str(&failed[0], "code"), "Config.Invalid");
         assert_eq!(get_str(&get(&failed[0], "detail"), "field"), name);
         assert_eq!(get(&failed[0], "recoverable"), JsValue::FALSE);
         assert_eq!(host.state(), "failed");
+        assert!(host.part("title").is_some(), "the failure screen shows");
         assert!(
             host.part("retry-button").is_none(),
             "no retry for a page bug"
@@ -80,6 +85,7 @@ async fn a_backend_error_keeps_its_status_and_offers_a_retry() {
         JsValue::FALSE,
         "a 404 will not heal by itself"
     );
+    flush().await;
     let message = host.part("message").unwrap().text_content().unwrap();
     assert!(
         message.contains("Serveren"),
@@ -94,6 +100,7 @@ async fn an_unreachable_backend_is_a_network_failure() {
     handle.start();
     let failed = host.wait_for("videoid-failed", 1, 8000).await;
     assert_eq!(get_str(&failed[0], "code"), "Network.Unreachable");
+    flush().await;
     assert!(host.part("retry-button").is_some());
     let status = host.part("status").unwrap().text_content().unwrap();
     assert!(
@@ -124,6 +131,7 @@ async fn the_same_origin_load_check_completes_exactly_once() {
         origin()
     );
     let handle = host.handle(&[("capture-url", &url)]);
+    flush().await;
     handle.start();
     assert_eq!(host.state(), "capturing");
     let frame = host.part("frame").unwrap();
@@ -154,6 +162,7 @@ async fn only_well_formed_returns_from_our_own_frame_complete() {
     let host = Host::new();
     let url = format!("{}/capture-page", origin());
     let handle = host.handle(&[("capture-url", &url), ("inactivity-timeout", "60")]);
+    flush().await;
     handle.start();
     let frame: HtmlIFrameElement = host.part("frame").unwrap().dyn_into().unwrap();
     // Wait for the frame's document so that script can run inside it.
@@ -201,6 +210,7 @@ async fn inactivity_aborts_and_activity_from_the_frame_defers_it() {
     let host = Host::new();
     let url = format!("{}/capture-page", origin());
     let handle = host.handle(&[("capture-url", &url), ("inactivity-timeout", "1")]);
+    flush().await;
     handle.start();
     let frame: HtmlIFrameElement = host.part("frame").unwrap().dyn_into().unwrap();
     let mut waited = 0;
@@ -231,6 +241,7 @@ async fn cancel_and_destroy_remove_the_frame_and_silence_the_element() {
     let host = Host::new();
     let url = format!("{}/capture-page", origin());
     let handle = host.handle(&[("capture-url", &url), ("inactivity-timeout", "1")]);
+    flush().await;
     handle.start();
     assert!(host.part("frame").is_some());
     handle.cancel();
@@ -261,6 +272,7 @@ async fn cancel_and_destroy_remove_the_frame_and_silence_the_element() {
 async fn buttons_drive_the_flow() {
     let host = Host::new();
     let _handle = host.handle(&[("session-endpoint", "/no-such-endpoint")]);
+    flush().await;
     let start: HtmlElement = host.part("start-button").unwrap().dyn_into().unwrap();
     start.click();
     let failed = host.wait_for("videoid-failed", 1, 5000).await;
@@ -269,5 +281,130 @@ async fn buttons_drive_the_flow() {
         host.events("videoid-state").len(),
         2,
         "loading, then failed"
+    );
+}
+
+/// Session answers a broken or hostile host backend can give, and the typed
+/// failure (code, detail reason) each must become.
+const HOSTILE_SESSIONS: [(&str, &str, Option<&str>); 11] = [
+    ("server-error", "Backend.Error", None),
+    ("garbage", "Session.Invalid", Some("malformed-answer")),
+    ("html", "Session.Invalid", Some("malformed-answer")),
+    ("wrong-shape", "Session.Invalid", Some("malformed-answer")),
+    ("not-an-object", "Session.Invalid", Some("malformed-answer")),
+    ("oversized", "Session.Invalid", Some("malformed-answer")),
+    (
+        "oversized-chunked",
+        "Session.Invalid",
+        Some("malformed-answer"),
+    ),
+    ("javascript-url", "Session.Invalid", Some("bad-url")),
+    ("foreign-url", "Session.Invalid", Some("origin-not-allowed")),
+    ("reset", "Network.Unreachable", None),
+    ("redirect", "Network.Unreachable", None),
+];
+
+/// Mounts one element per `case` on the stub's `/hostile/{case}` session endpoint and starts it.
+fn hostile(cases: &[&str], extra: &[(&str, &str)]) -> Vec<(Host, videoid_capture::CaptureHandle)> {
+    cases
+        .iter()
+        .map(|case| {
+            let host = Host::new();
+            let endpoint = format!("{STUB}/hostile/{case}");
+            let mut props = vec![
+                ("session-endpoint", endpoint.as_str()),
+                ("allowed-origins", STUB),
+            ];
+            props.extend_from_slice(extra);
+            let handle = host.handle(&props);
+            handle.start();
+            (host, handle)
+        })
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn a_hostile_backend_gets_a_typed_failure_for_every_fault() {
+    let errors = PageErrors::new();
+    let cases: Vec<&str> = HOSTILE_SESSIONS.iter().map(|(case, ..)| *case).collect();
+    let elements = hostile(&cases, &[]);
+    // Each fault shows at once: well before the 20 s deadline of a silent backend.
+    for ((case, code, reason), (host, _handle)) in HOSTILE_SESSIONS.iter().zip(&elements) {
+        let failed = host.wait_for("videoid-failed", 1, 10_000).await;
+        assert_eq!(failed.len(), 1, "{case}: one failure");
+        assert_eq!(get_str(&failed[0], "code"), *code, "{case}");
+        let detail = get(&failed[0], "detail");
+        match reason {
+            Some(reason) => assert_eq!(get_str(&detail, "reason"), *reason, "{case}"),
+            None if *code == "Backend.Error" => {
+                assert_eq!(get(&detail, "status").as_f64(), Some(500.0), "{case}")
+            }
+            None => assert!(detail.is_null(), "{case}: no detail"),
+        }
+        assert_eq!(host.state(), "failed", "{case}");
+        assert!(host.part("frame").is_none(), "{case}: no frame shown");
+    }
+    flush().await;
+    for ((case, code, _), (host, _handle)) in HOSTILE_SESSIONS.iter().zip(&elements) {
+        let retry = host.part("retry-button").is_some();
+        // Only the passing faults (network, 5xx) are worth a retry.
+        let transient = matches!(*code, "Network.Unreachable" | "Backend.Error");
+        assert_eq!(retry, transient, "{case}: retry offered");
+    }
+    assert_eq!(
+        errors.all(),
+        Vec::<String>::new(),
+        "no error reached the page"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_backend_that_never_answers_is_unreachable_after_the_deadline() {
+    let errors = PageErrors::new();
+    // One never answers; the other starts an answer and never finishes it.
+    let elements = hostile(&["silent", "stalled"], &[]);
+    sleep(1000).await;
+    for (host, _) in &elements {
+        assert_eq!(host.state(), "loading", "still waiting before the deadline");
+    }
+    for (host, _) in &elements {
+        let failed = host.wait_for("videoid-failed", 1, 30_000).await;
+        assert_eq!(failed.len(), 1);
+        assert_eq!(get_str(&failed[0], "code"), "Network.Unreachable");
+        assert_eq!(host.state(), "failed");
+    }
+    assert_eq!(
+        errors.all(),
+        Vec::<String>::new(),
+        "no error reached the page"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_malformed_result_fails_the_capture_as_an_invalid_session() {
+    let errors = PageErrors::new();
+    let host = Host::new();
+    let url = format!(
+        "{}/return-page?dossierId=d1&processId=p1&status=processing",
+        origin()
+    );
+    let result = format!("{STUB}/hostile/html");
+    let handle = host.handle(&[("capture-url", &url), ("result-endpoint", &result)]);
+    flush().await;
+    handle.start();
+    host.wait_for("videoid-complete", 1, 5000).await;
+    let failed = host.wait_for("videoid-failed", 1, 10_000).await;
+    assert_eq!(failed.len(), 1);
+    assert_eq!(get_str(&failed[0], "code"), "Session.Invalid");
+    assert_eq!(
+        get_str(&get(&failed[0], "detail"), "reason"),
+        "malformed-answer"
+    );
+    assert!(host.events("videoid-result").is_empty());
+    assert_eq!(host.state(), "failed");
+    assert_eq!(
+        errors.all(),
+        Vec::<String>::new(),
+        "no error reached the page"
     );
 }

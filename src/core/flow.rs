@@ -296,6 +296,21 @@ impl Action {
             Action::SwitchCamera => "switch-camera",
         }
     }
+
+    /// The input its button sends during `attempt`; `config` reads the
+    /// configuration, which only start and retry need.
+    pub fn input(self, attempt: u32, config: impl FnOnce() -> Result<Config, Failure>) -> Input {
+        let native = |input| Input::Native { attempt, input };
+        match self {
+            Action::Start | Action::Retry => Input::Start(config()),
+            Action::Fallback => Input::OpenFallback,
+            Action::Cancel => Input::Cancel,
+            Action::Capture => native(NativeInput::Shutter),
+            Action::Retake => native(NativeInput::Retake),
+            Action::Confirm => native(NativeInput::Confirm),
+            Action::SwitchCamera => native(NativeInput::SwitchCamera),
+        }
+    }
 }
 
 /// What the panel shows: all decided here, drawn by `ui`.
@@ -326,6 +341,10 @@ pub struct NativeScreen {
     pub progress: (usize, usize),
     /// The digits to read aloud, in the video step.
     pub digits: Option<String>,
+    /// The label of the file picker.
+    pub file_label: &'static str,
+    /// The accessible name of the progress bar.
+    pub progress_label: &'static str,
 }
 
 /// The capture flow of one element.
@@ -1010,6 +1029,8 @@ impl Flow {
                     .map(|d| char::from(b'0' + d))
                     .collect()
             }),
+            file_label: text(self.lang, Text::ChooseFile),
+            progress_label: text(self.lang, Text::Progress),
         })
     }
 }

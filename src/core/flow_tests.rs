@@ -775,3 +775,39 @@ mod props {
         }
     }
 }
+
+#[test]
+fn every_button_sends_its_input_and_only_start_and_retry_read_the_configuration() {
+    let read = std::cell::Cell::new(0);
+    let config = || {
+        read.set(read.get() + 1);
+        config_with(&[])
+    };
+    assert!(matches!(
+        Action::Start.input(3, config),
+        Input::Start(Ok(_))
+    ));
+    assert!(matches!(
+        Action::Retry.input(3, config),
+        Input::Start(Ok(_))
+    ));
+    assert!(matches!(
+        Action::Fallback.input(3, config),
+        Input::OpenFallback
+    ));
+    assert!(matches!(Action::Cancel.input(3, config), Input::Cancel));
+    for (action, expected) in [
+        (Action::Capture, NativeInput::Shutter),
+        (Action::Retake, NativeInput::Retake),
+        (Action::Confirm, NativeInput::Confirm),
+        (Action::SwitchCamera, NativeInput::SwitchCamera),
+    ] {
+        match action.input(3, config) {
+            Input::Native { attempt, input } => {
+                assert_eq!((attempt, input), (3, expected));
+            }
+            other => panic!("{action:?} sent {other:?}"),
+        }
+    }
+    assert_eq!(read.get(), 2, "only start and retry read the attributes");
+}

@@ -1,74 +1,112 @@
-//! Calls to the host backend: every answer becomes a value or a typed failure.
+//! JSON calls to the host backend through `gloo_net::http`: every answer
+//! becomes a value or a typed failure, here and nowhere else.
 
-use js_sys::{Object, Reflect, JSON};
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, Request, RequestCredentials, RequestInit, Response, Url};
+use gloo_net::http::{Request, RequestBuilder, Response};
+use serde::Serialize;
+use wasm_bindgen::JsValue;
+use web_sys::{AbortController, RequestCredentials, RequestRedirect, Url};
 
+use super::read;
 use super::timers::Timer;
+use crate::core::contract::{ProcessAnswer, SessionAnswer};
 use crate::core::failure::{Failure, SessionProblem};
 
-/// How long one backend call may take before it counts as unreachable.
+/// How long one backend call may take, answer included, before it counts as unreachable.
 const TIMEOUT_MS: u32 = 20_000;
 
-async fn fetch_json(url: &str, init: RequestInit) -> Result<JsValue, Failure> {
-    let window = super::window().ok_or(Failure::BrowserUnsupported)?;
+/// The largest answer read; anything longer is not a backend answer of this contract.
+const MAX_ANSWER_BYTES: usize = 1 << 20;
+
+const MALFORMED: Failure = Failure::SessionInvalid(SessionProblem::MalformedAnswer);
+
+/// Sends `request` and reads its JSON answer; `field` names the attribute
+/// that gave the URL, for a URL the browser refuses.
+async fn call(
+    request: RequestBuilder,
+    body: Option<String>,
+    field: &'static str,
+) -> Result<JsValue, Failure> {
     let controller = AbortController::new().map_err(|_| Failure::BrowserUnsupported)?;
-    init.set_signal(Some(&controller.signal()));
-    init.set_credentials(RequestCredentials::SameOrigin);
-    let request =
-        Request::new_with_str_and_init(url, &init).map_err(|_| Failure::ConfigInvalid {
-            field: "session-endpoint",
-        })?;
-    let abort = controller.clone();
-    let _deadline = Timer::once(TIMEOUT_MS, move || abort.abort());
-    let response = JsFuture::from(window.fetch_with_request(&request))
+    let request = request
+        .credentials(RequestCredentials::SameOrigin)
+        // The endpoint answers itself: a redirect is a fault, never followed.
+        .redirect(RequestRedirect::Error)
+        .header("Accept", "application/json")
+        .abort_signal(Some(&controller.signal()));
+    let request: Result<Request, _> = match body {
+        Some(body) => request
+            .header("Content-Type", "application/json")
+            .body(body),
+        None => request.build(),
+    };
+    let request = request.map_err(|_| Failure::ConfigInvalid { field })?;
+    // Dropped when this call ends; until then it bounds the answer's body too.
+    let _deadline = Timer::once(TIMEOUT_MS, move || controller.abort());
+    let response = request
+        .send()
         .await
-        .map_err(|_| Failure::NetworkUnreachable)?;
-    let response: Response = response
-        .dyn_into()
         .map_err(|_| Failure::NetworkUnreachable)?;
     if !response.ok() {
         return Err(Failure::BackendError {
             status: response.status(),
         });
     }
-    let json = response
-        .json()
-        .map_err(|_| Failure::SessionInvalid(SessionProblem::MalformedAnswer))?;
-    JsFuture::from(json)
-        .await
-        .map_err(|_| Failure::SessionInvalid(SessionProblem::MalformedAnswer))
+    read_json(&response).await
 }
 
-fn json_headers(init: &RequestInit, with_body: bool) {
-    let headers = Object::new();
-    let _ = Reflect::set(&headers, &"Accept".into(), &"application/json".into());
-    if with_body {
-        let _ = Reflect::set(&headers, &"Content-Type".into(), &"application/json".into());
+/// The answer's body as a JS value, if it is JSON of a sensible size.
+async fn read_json(response: &Response) -> Result<JsValue, Failure> {
+    let declared = response
+        .headers()
+        .get("content-length")
+        .and_then(|n| n.trim().parse::<usize>().ok());
+    if declared.is_some_and(|n| n > MAX_ANSWER_BYTES) {
+        return Err(MALFORMED);
     }
-    init.set_headers(&headers);
+    // A body cut off mid-way (a reset, the deadline) is a network fault.
+    let text = response
+        .text()
+        .await
+        .map_err(|_| Failure::NetworkUnreachable)?;
+    if text.len() > MAX_ANSWER_BYTES {
+        return Err(MALFORMED);
+    }
+    js_sys::JSON::parse(&text).map_err(|_| MALFORMED)
 }
 
-/// `POST endpoint` with `{ mode, lang }`; the raw JSON answer.
-pub async fn request_session(endpoint: &str, mode: &str, lang: &str) -> Result<JsValue, Failure> {
-    let body = Object::new();
-    let _ = Reflect::set(&body, &"mode".into(), &mode.into());
-    let _ = Reflect::set(&body, &"lang".into(), &lang.into());
-    let body = JSON::stringify(&body).map_err(|_| Failure::BrowserUnsupported)?;
-    let init = RequestInit::new();
-    init.set_method("POST");
-    init.set_body(&body);
-    json_headers(&init, true);
-    fetch_json(endpoint, init).await
+fn json<T: Serialize>(value: &T) -> Result<String, Failure> {
+    let value = serde_wasm_bindgen::to_value(value).map_err(|_| Failure::BrowserUnsupported)?;
+    js_sys::JSON::stringify(&value)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or(Failure::BrowserUnsupported)
 }
 
-/// `GET endpoint?dossierId=…&processId=…`; the raw JSON answer.
+/// The body of a session request.
+#[derive(Serialize)]
+struct SessionRequest<'a> {
+    mode: &'a str,
+    lang: &'a str,
+}
+
+/// `POST endpoint` with `{ mode, lang }`: the session answer, checked for shape.
+pub async fn request_session(
+    endpoint: &str,
+    mode: &str,
+    lang: &str,
+) -> Result<SessionAnswer, Failure> {
+    let body = json(&SessionRequest { mode, lang })?;
+    let answer = call(Request::post(endpoint), Some(body), "session-endpoint").await?;
+    read::session_answer(&answer).ok_or(MALFORMED)
+}
+
+/// `GET endpoint?dossierId=…&processId=…`: the process's fields the flow
+/// reads, and the whole process as sent (for `videoid-result`).
 pub async fn request_result(
     endpoint: &str,
     dossier_id: &str,
     process_id: &str,
-) -> Result<JsValue, Failure> {
+) -> Result<(ProcessAnswer, JsValue), Failure> {
     let base = super::window()
         .and_then(|w| w.location().href().ok())
         .ok_or(Failure::BrowserUnsupported)?;
@@ -78,29 +116,15 @@ pub async fn request_result(
     let query = url.search_params();
     query.set("dossierId", dossier_id);
     query.set("processId", process_id);
-    url.set_search(&query.to_string().as_string().unwrap_or_default());
-    let init = RequestInit::new();
-    init.set_method("GET");
-    json_headers(&init, false);
-    fetch_json(&url.href(), init).await
+    url.set_search(&String::from(query.to_string()));
+    let answer = call(Request::get(&url.href()), None, "result-endpoint").await?;
+    let process = read::process_answer(&answer).ok_or(MALFORMED)?;
+    Ok((process, answer))
 }
 
 /// `POST {upload_url}/complete` with the upload token: all artifacts are in.
 pub async fn complete_native(upload_url: &str, token: &str) -> Result<(), Failure> {
-    let init = RequestInit::new();
-    init.set_method("POST");
-    let headers = Object::new();
-    let _ = Reflect::set(&headers, &"Accept".into(), &"application/json".into());
-    let _ = Reflect::set(
-        &headers,
-        &"Authorization".into(),
-        &format!("Bearer {token}").into(),
-    );
-    init.set_headers(&headers);
-    fetch_json(
-        &format!("{}/complete", upload_url.trim_end_matches('/')),
-        init,
-    )
-    .await
-    .map(|_| ())
+    let url = format!("{}/complete", upload_url.trim_end_matches('/'));
+    let request = Request::post(&url).header("Authorization", &format!("Bearer {token}"));
+    call(request, None, "session-endpoint").await.map(|_| ())
 }

@@ -1,12 +1,67 @@
 //! Events for the host page: `CustomEvent`s on the element and, when asked,
-//! `postMessage` to the parent with an exact target origin.
+//! `postMessage` to the parent with an exact target origin. Details are
+//! core's types written as plain JS objects by serde-wasm-bindgen.
 
-use js_sys::{Object, Reflect};
+use serde::Serialize;
 use wasm_bindgen::JsValue;
 use web_sys::{CustomEvent, CustomEventInit, HtmlElement};
 
 use crate::core::origin::Origin;
 use crate::core::protocol::{SOURCE, VERSION};
+
+/// `value` as a plain JS object; `None` and unit become `null`, as the `.d.ts` says.
+pub fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
+    let serializer = serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true);
+    value.serialize(&serializer).unwrap_or(JsValue::NULL)
+}
+
+/// The `detail` of `videoid-state`.
+#[derive(Serialize)]
+pub struct StateDetail {
+    /// The new state.
+    pub state: &'static str,
+    /// The one before.
+    pub previous: &'static str,
+}
+
+/// The `detail` of `videoid-result`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResultDetail<'a> {
+    /// The dossier.
+    pub dossier_id: &'a str,
+    /// The process.
+    pub process_id: &'a str,
+    /// The final status.
+    pub status: &'a str,
+    /// The process as the result endpoint sent it.
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    pub process: JsValue,
+}
+
+/// The `detail` of `videoid-step`.
+#[derive(Serialize)]
+pub struct StepDetail {
+    /// The step's name.
+    pub step: &'static str,
+    /// Whether auto-capture took it.
+    pub auto: bool,
+    /// The frame's quality report, or `null`.
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    pub quality: JsValue,
+}
+
+/// An event posted to the parent window.
+#[derive(Serialize)]
+struct ParentMessage<'a> {
+    source: &'static str,
+    v: u32,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    name: &'a str,
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    detail: JsValue,
+}
 
 /// Dispatches `name` with `detail` on the element, bubbling and composed.
 pub fn emit(host: &HtmlElement, name: &str, detail: &JsValue, parent: Option<&Origin>) {
@@ -32,11 +87,12 @@ fn post_to_parent(name: &str, detail: &JsValue, origin: &Origin) {
     if js_sys::Object::is(&parent, &window) {
         return; // not framed: there is no parent to tell
     }
-    let message = Object::new();
-    let _ = Reflect::set(&message, &"source".into(), &SOURCE.into());
-    let _ = Reflect::set(&message, &"v".into(), &VERSION.into());
-    let _ = Reflect::set(&message, &"type".into(), &"event".into());
-    let _ = Reflect::set(&message, &"name".into(), &name.into());
-    let _ = Reflect::set(&message, &"detail".into(), detail);
+    let message = to_js(&ParentMessage {
+        source: SOURCE,
+        v: VERSION,
+        kind: "event",
+        name,
+        detail: detail.clone(),
+    });
     let _ = parent.post_message(&message, &origin.to_string());
 }

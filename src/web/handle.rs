@@ -5,29 +5,30 @@ use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
 
-use js_sys::Reflect;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, Event, HtmlElement, MessageEvent};
+use yew::Callback;
 
 use super::backend;
-use super::events::emit;
+use super::events::{emit, to_js, ResultDetail, StateDetail, StepDetail};
 use super::frame::{Frame, Popup};
 use super::media::{BrowserMedia, MediaAccess};
 use super::native::NativeDevices;
 use super::read;
+use super::stage;
 use super::storage;
 use super::timers::Timer as JsTimer;
-use crate::core::config::{Config, Mode, ATTRIBUTES};
+use crate::core::config::{Config, Mode};
 use crate::core::contract::ProcessView;
-use crate::core::failure::{Failure, SessionProblem};
+use crate::core::failure::Failure;
 use crate::core::flow::{Effect, Emit, Flow, Input, State, Timer};
 use crate::core::i18n::{text, Lang, Text};
 use crate::core::native::NativeInput;
 use crate::core::origin::Origin;
 use crate::core::protocol::{Inbound, ResumeRecord, VERSION};
-use crate::ui::{announcement, View};
+use crate::ui::{CaptureProps, View};
 
 /// A listener the handle added, removed again on destroy.
 type Listener = (
@@ -38,12 +39,16 @@ type Listener = (
 /// What a listener does with its event.
 type OnEvent = Box<dyn Fn(&Rc<Shared>, &Event)>;
 
+/// The element's attributes that are set, by name.
+type Attributes = Vec<(&'static str, String)>;
+
 /// Everything one mounted element owns; dropped pieces clean up after themselves.
 pub(super) struct Shared {
     pub(super) host: HtmlElement,
     pub(super) view: View,
+    pub(super) stage: Element,
     pub(super) flow: RefCell<Flow>,
-    props: RefCell<Vec<(&'static str, String)>>,
+    attributes: RefCell<Attributes>,
     queue: RefCell<VecDeque<Input>>,
     busy: Cell<bool>,
     frame: RefCell<Option<Frame>>,
@@ -61,15 +66,8 @@ pub struct CaptureHandle {
     shared: Rc<Shared>,
 }
 
-fn read_props(props: &JsValue) -> Vec<(&'static str, String)> {
-    ATTRIBUTES
-        .iter()
-        .filter_map(|name| super::get_string(props, name).map(|v| (*name, v)))
-        .collect()
-}
-
-fn prop(props: &[(&'static str, String)], name: &str) -> Option<String> {
-    props
+fn attribute(attributes: &Attributes, name: &str) -> Option<String> {
+    attributes
         .iter()
         .find(|(n, _)| *n == name)
         .map(|(_, v)| v.clone())
@@ -100,9 +98,9 @@ impl CaptureHandle {
 
     /// Takes new attribute values; they apply from the next start.
     pub fn update(&self, props: JsValue) {
-        let props = read_props(&props);
-        let lang = prop(&props, "lang").or_else(document_lang);
-        *self.shared.props.borrow_mut() = props;
+        let attributes = read::attributes(&props);
+        let lang = attribute(&attributes, "lang").or_else(document_lang);
+        *self.shared.attributes.borrow_mut() = attributes;
         if let Some(lang) = lang {
             self.shared
                 .flow
@@ -131,6 +129,7 @@ impl CaptureHandle {
         self.shared.frame.borrow_mut().take();
         self.shared.popup.borrow_mut().take();
         self.shared.devices.release();
+        self.shared.view.unmount();
     }
 
     /// The current state, as in the `state` attribute.
@@ -149,18 +148,22 @@ impl CaptureHandle {
         props: JsValue,
         media: Rc<dyn MediaAccess>,
     ) -> Result<CaptureHandle, JsValue> {
-        let view = View::build(&mount)
-            .ok_or_else(|| JsValue::from_str("videoid-capture: cannot build the view"))?;
-        let props = read_props(&props);
-        let lang = prop(&props, "lang")
+        let attributes = read::attributes(&props);
+        let stage = mount
+            .owner_document()
+            .and_then(|d| stage::new(&d))
+            .ok_or_else(|| JsValue::from_str("videoid-capture: cannot build the stage"))?;
+        let lang = attribute(&attributes, "lang")
             .or_else(document_lang)
             .map(|l| Lang::from_tag(&l))
             .unwrap_or_default();
-        let shared = Rc::new(Shared {
+        let flow = Flow::new(lang);
+        let shared = Rc::new_cyclic(|weak: &Weak<Shared>| Shared {
             host,
-            view,
-            flow: RefCell::new(Flow::new(lang)),
-            props: RefCell::new(props),
+            view: View::mount(&mount, Shared::props(weak, &flow, stage.clone())),
+            stage,
+            flow: RefCell::new(flow),
+            attributes: RefCell::new(attributes),
             queue: RefCell::new(VecDeque::new()),
             busy: Cell::new(false),
             frame: RefCell::new(None),
@@ -172,9 +175,8 @@ impl CaptureHandle {
             devices: NativeDevices::default(),
         });
         Shared::listen(&shared);
-        shared.render(false);
         let _ = shared.host.set_attribute("state", State::Idle.as_str());
-        shared.emit("videoid-ready", &read::object(&[]));
+        shared.emit("videoid-ready", &js_sys::Object::new());
         if let Some(params) = storage::take_return() {
             let config = shared.config();
             Shared::feed(&shared, Input::Resume(config, params));
@@ -195,6 +197,36 @@ impl Drop for CaptureHandle {
 }
 
 impl Shared {
+    /// The UI's first props: the flow's screen, and callbacks into this element.
+    fn props(weak: &Weak<Shared>, flow: &Flow, stage: Element) -> CaptureProps {
+        let inputs = weak.clone();
+        let files = weak.clone();
+        let config = weak.clone();
+        CaptureProps {
+            state: flow.state(),
+            lang: flow.lang(),
+            screen: Rc::new(flow.screen()),
+            attempt: flow.attempt(),
+            upload: 0.0,
+            focus: 0,
+            stage: Some(stage),
+            on_input: Callback::from(move |input| {
+                if let Some(shared) = inputs.upgrade() {
+                    Shared::feed(&shared, input);
+                }
+            }),
+            config: Callback::from(move |()| match config.upgrade() {
+                Some(shared) => shared.config(),
+                None => Err(Failure::BrowserUnsupported),
+            }),
+            on_file: Callback::from(move |file| {
+                if let Some(shared) = files.upgrade() {
+                    Shared::on_file_chosen(&shared, file);
+                }
+            }),
+        }
+    }
+
     fn page_origin() -> Option<Origin> {
         Origin::parse(&super::window()?.location().origin().ok()?).ok()
     }
@@ -206,9 +238,13 @@ impl Shared {
             return Err(Failure::InsecureContext);
         }
         let page = Shared::page_origin().ok_or(Failure::InsecureContext)?;
-        let props = self.props.borrow();
+        let attributes = self.attributes.borrow();
         let doc_lang = document_lang();
-        Config::parse(|name| prop(&props, name), &page, doc_lang.as_deref())
+        Config::parse(
+            |name| attribute(&attributes, name),
+            &page,
+            doc_lang.as_deref(),
+        )
     }
 
     fn parent_origin(&self) -> Option<Origin> {
@@ -267,12 +303,7 @@ impl Shared {
                 };
                 let weak = Rc::downgrade(this);
                 wasm_bindgen_futures::spawn_local(async move {
-                    let answer = backend::request_session(&endpoint, mode, lang)
-                        .await
-                        .and_then(|v| {
-                            read::session_answer(&v)
-                                .ok_or(Failure::SessionInvalid(SessionProblem::MalformedAnswer))
-                        });
+                    let answer = backend::request_session(&endpoint, mode, lang).await;
                     if let Some(shared) = weak.upgrade() {
                         let now_ms = now_ms();
                         let seed = (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
@@ -296,14 +327,11 @@ impl Shared {
             } => {
                 let weak = Rc::downgrade(this);
                 wasm_bindgen_futures::spawn_local(async move {
-                    let raw = backend::request_result(&endpoint, &dossier_id, &process_id).await;
+                    let answer = backend::request_result(&endpoint, &dossier_id, &process_id).await;
                     let Some(shared) = weak.upgrade() else { return };
-                    let result = raw.and_then(|v| {
-                        let view = read::process_answer(&v)
-                            .map(ProcessView::from)
-                            .ok_or(Failure::SessionInvalid(SessionProblem::MalformedAnswer))?;
-                        *shared.last_process.borrow_mut() = v;
-                        Ok(view)
+                    let result = answer.map(|(process, raw)| {
+                        *shared.last_process.borrow_mut() = raw;
+                        ProcessView::from(process)
                     });
                     Shared::feed(&shared, Input::ResultLoaded { attempt, result });
                 });
@@ -390,7 +418,7 @@ impl Shared {
                 Shared::feed(&shared, Input::Returned { attempt, params });
             }
         };
-        let frame = Frame::show(this.view.stage(), url, origin, title, on_load);
+        let frame = Frame::show(&this.stage, url, origin, title, on_load);
         *this.frame.borrow_mut() = frame;
     }
 
@@ -398,46 +426,50 @@ impl Shared {
         match event {
             Emit::State { state, previous } => {
                 let _ = self.host.set_attribute("state", state.as_str());
-                let detail = read::object(&[
-                    ("state", state.as_str().into()),
-                    ("previous", previous.as_str().into()),
-                ]);
-                self.emit("videoid-state", &detail);
+                let detail = StateDetail {
+                    state: state.as_str(),
+                    previous: previous.as_str(),
+                };
+                self.emit("videoid-state", &to_js(&detail));
             }
-            Emit::Complete(params) => self.emit("videoid-complete", &read::return_params(&params)),
+            Emit::Complete(params) => self.emit("videoid-complete", &to_js(&params)),
             Emit::Result(params, status) => {
-                let detail = read::return_params(&params);
-                let _ = Reflect::set(&detail, &"status".into(), &status.into());
-                let _ = Reflect::set(&detail, &"process".into(), &self.last_process.borrow());
-                self.emit("videoid-result", &detail);
+                let detail = ResultDetail {
+                    dossier_id: params.dossier_id.as_str(),
+                    process_id: params.process_id.as_str(),
+                    status: &status,
+                    process: self.last_process.borrow().clone(),
+                };
+                self.emit("videoid-result", &to_js(&detail));
             }
-            Emit::Failed(report) => self.emit("videoid-failed", &read::failure_report(&report)),
-            Emit::Cancel => self.emit("videoid-cancel", &read::object(&[])),
+            Emit::Failed(report) => self.emit("videoid-failed", &to_js(&report)),
+            Emit::Cancel => self.emit("videoid-cancel", &js_sys::Object::new()),
             Emit::Step {
                 step,
                 auto,
                 quality,
             } => {
+                // The report is JSON already: it travels as text with the upload.
                 let quality = quality
                     .and_then(|q| js_sys::JSON::parse(&q).ok())
                     .unwrap_or(JsValue::NULL);
-                let detail = read::object(&[
-                    ("step", step.into()),
-                    ("auto", auto.into()),
-                    ("quality", quality),
-                ]);
-                self.emit("videoid-step", &detail);
+                let detail = StepDetail {
+                    step,
+                    auto,
+                    quality,
+                };
+                self.emit("videoid-step", &to_js(&detail));
             }
         }
     }
 
-    /// Draws the current screen; with `move_focus`, takes focus along when it was inside.
-    fn render(&self, move_focus: bool) {
-        let (state, lang, screen) = {
+    /// Shows the current screen; with `move_focus`, takes focus along when it was inside.
+    pub(super) fn render(&self, move_focus: bool) {
+        let (state, lang, screen, attempt) = {
             let flow = self.flow.borrow();
-            (flow.state(), flow.lang(), flow.screen())
+            (flow.state(), flow.lang(), flow.screen(), flow.attempt())
         };
-        // Asked before drawing: drawing replaces the button that may hold focus.
+        // Asked now, before the UI redraws and may drop the button that holds focus.
         let focus_inside = move_focus
             && super::window()
                 .and_then(|w| w.document())
@@ -448,14 +480,27 @@ impl Shared {
             None => self.host.remove_attribute("step"),
         }
         .ok();
-        self.view
-            .render(state, lang, &screen, &announcement(&screen));
-        if focus_inside {
-            match self.frame.borrow().as_ref() {
-                Some(frame) if state == State::Capturing => frame.focus(),
-                _ => self.view.focus_screen(false),
+        let into_frame = focus_inside && state == State::Capturing && self.frame.borrow().is_some();
+        self.view.show(|props| {
+            props.state = state;
+            props.lang = lang;
+            props.screen = Rc::new(screen);
+            props.attempt = attempt;
+            props.upload = 0.0;
+            if focus_inside && !into_frame {
+                props.focus = props.focus.wrapping_add(1).max(1);
+            }
+        });
+        if into_frame {
+            if let Some(frame) = self.frame.borrow().as_ref() {
+                frame.focus();
             }
         }
+    }
+
+    /// Moves the progress bar within the step being uploaded (0.0–1.0).
+    pub(super) fn show_upload_progress(&self, fraction: f64) {
+        self.view.show(|props| props.upload = fraction);
     }
 
     fn on_message(this: &Rc<Shared>, event: &MessageEvent) {
@@ -498,30 +543,6 @@ impl Shared {
         }
     }
 
-    fn on_click(this: &Rc<Shared>, event: &Event) {
-        let Some(target) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
-            return;
-        };
-        let input = match this.view.action_of(&target).as_deref() {
-            Some("start") | Some("retry") => Input::Start(this.config()),
-            Some("fallback") => Input::OpenFallback,
-            Some("cancel") => Input::Cancel,
-            Some(action) => {
-                let input = match action {
-                    "capture" => NativeInput::Shutter,
-                    "retake" => NativeInput::Retake,
-                    "confirm" => NativeInput::Confirm,
-                    "switch-camera" => NativeInput::SwitchCamera,
-                    _ => return,
-                };
-                let attempt = this.flow.borrow().attempt();
-                Input::Native { attempt, input }
-            }
-            None => return,
-        };
-        Shared::feed(this, input);
-    }
-
     fn unlisten(&self) {
         for (target, name, closure) in self.listeners.borrow_mut().drain(..) {
             let _ =
@@ -556,13 +577,6 @@ impl Shared {
                 }),
             );
         }
-        let container: web_sys::EventTarget = this.view.container().clone().into();
-        add(container.clone(), "click", Box::new(Shared::on_click));
-        add(
-            container.clone(),
-            "change",
-            Box::new(Shared::on_file_chosen),
-        );
         let native = |input: fn() -> NativeInput| -> OnEvent {
             Box::new(move |shared: &Rc<Shared>, _: &Event| {
                 let attempt = shared.flow.borrow().attempt();
@@ -601,16 +615,6 @@ impl Shared {
                 native(|| NativeInput::Hidden),
             );
             add(window.into(), "pageshow", native(|| NativeInput::Visible));
-        }
-        for name in ["pointerdown", "keydown"] {
-            add(
-                container.clone(),
-                name,
-                Box::new(|shared, _| {
-                    let attempt = shared.flow.borrow().attempt();
-                    Shared::feed(shared, Input::Activity { attempt });
-                }),
-            );
         }
         *this.listeners.borrow_mut() = listeners;
     }

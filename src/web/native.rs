@@ -6,7 +6,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{Blob, Element, Event, HtmlInputElement, MediaStream, MediaStreamTrack, Url};
+use web_sys::{Blob, Element, File, MediaStream, MediaStreamTrack, Url};
 
 use super::backend;
 use super::handle::Shared;
@@ -14,6 +14,7 @@ use super::media::{live_tracks, recording_type, stop_tracks, Camera, MediaReques
 use super::timers::Timer;
 use super::upload::Upload;
 use crate::core::flow::Input;
+use crate::core::i18n::{text, Text};
 use crate::core::native::{Device, Facing, MediaError, NativeEffect, NativeInput, Step};
 use crate::core::quality::{Analyzer, Report, Subject, Thresholds, ANALYSIS_WIDTH};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
@@ -196,8 +197,7 @@ impl Shared {
                     // `MediaStream::clone` would clone the tracks (a second camera
                     // handle that stop() never reaches): share the JS object instead.
                     let same: MediaStream = JsValue::from(&stream).unchecked_into();
-                    let camera =
-                        Camera::show(shared.view.stage(), same, facing == Facing::User).await;
+                    let camera = Camera::show(&shared.stage, same, facing == Facing::User).await;
                     match camera {
                         Some(camera) if shared.devices.generation.get() == generation => {
                             let camera = Rc::new(camera);
@@ -348,7 +348,7 @@ impl Shared {
             quality,
             move |fraction| {
                 if let Some(shared) = progress.upgrade() {
-                    shared.view.set_upload_progress(fraction);
+                    shared.show_upload_progress(fraction);
                 }
             },
             move |result| {
@@ -374,8 +374,7 @@ impl Shared {
             return false;
         };
         let Some(element) = self
-            .view
-            .stage()
+            .stage
             .owner_document()
             .and_then(|d| d.create_element(tag).ok())
         else {
@@ -388,25 +387,16 @@ impl Shared {
             let _ = element.set_attribute("controls", "");
             let _ = element.set_attribute("playsinline", "");
         } else {
-            let _ = element.set_attribute("alt", self.view.review_label());
+            let alt = text(self.flow.borrow().lang(), Text::HintReview);
+            let _ = element.set_attribute("alt", alt);
         }
-        let _ = self.view.stage().append_child(&element);
+        let _ = self.stage.append_child(&element);
         *self.devices.artifact.borrow_mut() = Some(Artifact { blob, url, element });
         true
     }
 
-    /// The file picker's `change`: an image the user chose instead of the camera.
-    pub(super) fn on_file_chosen(this: &Rc<Shared>, event: &Event) {
-        let Some(input) = event
-            .target()
-            .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-            .filter(|i| i.type_() == "file")
-        else {
-            return;
-        };
-        let file = input.files().and_then(|files| files.get(0));
-        input.set_value("");
-        let Some(file) = file else { return };
+    /// An image the user picked instead of the camera.
+    pub(super) fn on_file_chosen(this: &Rc<Shared>, file: File) {
         if !file.type_().starts_with("image/") || file.size() > MAX_FILE_BYTES || file.size() <= 0.0
         {
             return;

@@ -1,15 +1,17 @@
 //! Reads what the page, the network and other windows hand over (`JsValue`s)
-//! into core's types, checking every field's type; and writes core's reports
-//! back as plain JS objects. Hand-written instead of serde-wasm-bindgen: the
-//! shapes are small, and this keeps serde's deserializer (and its float
-//! formatting for error messages) out of the wasm.
+//! into core's types, checking every field's type. Values going the other
+//! way are written by serde-wasm-bindgen (`events::to_js`); this direction is
+//! read by hand because serde-wasm-bindgen's deserializer costs about 20 KB
+//! gzipped (its error messages link core's float and Unicode-escape
+//! formatters), which the package's size budget cannot take beside Yew.
 
-use js_sys::{Object, Reflect, JSON};
+use js_sys::{Reflect, JSON};
 use wasm_bindgen::JsValue;
 
+use crate::core::config::ATTRIBUTES;
 use crate::core::contract::{ProcessAnswer, SessionAnswer};
-use crate::core::failure::{Detail, FailureReport, ProviderFailReason};
-use crate::core::protocol::{RawMessage, ResumeRecord, ReturnParams, ReturnRecord};
+use crate::core::failure::ProviderFailReason;
+use crate::core::protocol::{RawMessage, ResumeRecord, ReturnRecord};
 
 /// A field that is absent (`undefined`/`null`), a string, or of the wrong type.
 enum Field {
@@ -150,56 +152,14 @@ pub fn return_record(text: &str) -> Option<ReturnRecord> {
     })
 }
 
-/// A plain object from `(key, value)` pairs.
-pub fn object(pairs: &[(&str, JsValue)]) -> JsValue {
-    let object = Object::new();
-    for (key, value) in pairs {
-        let _ = Reflect::set(&object, &JsValue::from_str(key), value);
-    }
-    object.into()
-}
-
-/// The resume record as JSON text.
-pub fn resume_json(record: &ResumeRecord) -> Option<String> {
-    let value = object(&[
-        ("v", record.v.into()),
-        ("dossierId", record.dossier_id.as_str().into()),
-        ("returnTo", record.return_to.as_str().into()),
-    ]);
-    JSON::stringify(&value).ok()?.as_string()
-}
-
-/// `{ dossierId, processId, status }`.
-pub fn return_params(params: &ReturnParams) -> JsValue {
-    object(&[
-        ("dossierId", params.dossier_id.as_str().into()),
-        ("processId", params.process_id.as_str().into()),
-        ("status", params.status.as_str().into()),
-    ])
-}
-
-/// The `detail` of `videoid-failed`.
-pub fn failure_report(report: &FailureReport) -> JsValue {
-    let detail = match &report.detail {
-        Detail::Field { field } => object(&[("field", (*field).into())]),
-        Detail::Status { status } => object(&[("status", (*status).into())]),
-        Detail::Reason { reason } => object(&[("reason", (*reason).into())]),
-        Detail::Provider(reason) => {
-            let mut pairs = vec![
-                ("type", reason.kind.as_str().into()),
-                ("message", reason.message.as_str().into()),
-            ];
-            if let Some(id) = &reason.id {
-                pairs.push(("id", id.as_str().into()));
-            }
-            object(&pairs)
-        }
-        Detail::None => JsValue::NULL,
-    };
-    object(&[
-        ("code", report.code.into()),
-        ("message", report.message.into()),
-        ("recoverable", report.recoverable.into()),
-        ("detail", detail),
-    ])
+/// The attributes the element class passes (`{ "session-endpoint": "…" | null, … }`):
+/// each of [`ATTRIBUTES`] that is a string.
+pub fn attributes(props: &JsValue) -> Vec<(&'static str, String)> {
+    ATTRIBUTES
+        .iter()
+        .filter_map(|name| match field(props, name) {
+            Field::Text(value) => Some((*name, value)),
+            _ => None,
+        })
+        .collect()
 }

@@ -1,5 +1,6 @@
 //! The `sessionStorage` records that carry a capture across a full-page redirect.
 
+use super::events::to_js;
 use super::read;
 use crate::core::protocol::{resumed_return, ResumeRecord, ReturnParams, RESUME_KEY, RETURN_KEY};
 
@@ -9,7 +10,10 @@ fn storage() -> Option<web_sys::Storage> {
 
 /// Writes the resume record before leaving the page.
 pub fn save_resume(record: &ResumeRecord) {
-    if let (Some(storage), Some(json)) = (storage(), read::resume_json(record)) {
+    let json = js_sys::JSON::stringify(&to_js(record))
+        .ok()
+        .and_then(|s| s.as_string());
+    if let (Some(storage), Some(json)) = (storage(), json) {
         let _ = storage.set_item(RESUME_KEY, &json);
     }
 }

@@ -132,6 +132,57 @@ pub fn get_str(value: &JsValue, key: &str) -> String {
     get(value, key).as_string().unwrap_or_default()
 }
 
+/// Runs Yew's pending renders and effects: the UI is drawn after this.
+pub async fn flush() {
+    yew::scheduler::flush().await;
+}
+
+type Listener = (&'static str, Closure<dyn FnMut(web_sys::Event)>);
+
+/// Records the page's uncaught errors and unhandled promise rejections.
+pub struct PageErrors {
+    log: Array,
+    listeners: Vec<Listener>,
+}
+
+impl PageErrors {
+    pub fn new() -> PageErrors {
+        let window = web_sys::window().unwrap();
+        let log = Array::new();
+        let mut listeners = Vec::new();
+        for name in ["error", "unhandledrejection"] {
+            let log = log.clone();
+            let closure = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+                let what = Reflect::get(&e, &"reason".into())
+                    .ok()
+                    .filter(|r| !r.is_undefined())
+                    .or_else(|| Reflect::get(&e, &"message".into()).ok())
+                    .unwrap_or(JsValue::NULL);
+                log.push(&format!("{}: {:?}", e.type_(), what).into());
+            });
+            window
+                .add_event_listener_with_callback(name, closure.as_ref().unchecked_ref())
+                .unwrap();
+            listeners.push((name, closure));
+        }
+        PageErrors { log, listeners }
+    }
+
+    pub fn all(&self) -> Vec<String> {
+        self.log.iter().filter_map(|e| e.as_string()).collect()
+    }
+}
+
+impl Drop for PageErrors {
+    fn drop(&mut self) {
+        let window = web_sys::window().unwrap();
+        for (name, closure) in &self.listeners {
+            let _ =
+                window.remove_event_listener_with_callback(name, closure.as_ref().unchecked_ref());
+        }
+    }
+}
+
 pub async fn sleep(ms: i32) {
     let promise = Promise::new(&mut |resolve, _| {
         web_sys::window()

@@ -1,7 +1,8 @@
 // A minimal host backend for the wasm-bindgen-test suites, on loopback: the
 // element's native contract (session, uploads, complete, result) with CORS
 // for the test runner's page. Real HTTP; it keeps what it receives so tests
-// can ask for it back (GET /received).
+// can ask for it back (GET /received). Under /hostile/ it misbehaves the ways
+// a broken or hostile host backend can (see `hostile` below).
 //   node tests/support/stub-backend.mjs PORT
 import { createServer } from 'node:http';
 
@@ -21,11 +22,56 @@ const json = (res, status, body) => {
   res.end(JSON.stringify(body));
 };
 
+// A session answer the element would accept, but for what each case changes.
+const session = { url: `http://127.0.0.1:${port}/capture/`, dossierId: 'd-hostile' };
+const big = (bytes) => JSON.stringify({ ...session, padding: 'x'.repeat(bytes) });
+
+/** Answers for /hostile/{case}: each a fault the element must turn into a typed failure. */
+const hostile = {
+  'server-error': (res) => json(res, 500, { error: 'internal' }),
+  garbage: (res) => send(res, 200, 'application/json', '{"url": "http://127.0.0.1/", "dossierId": '),
+  html: (res) => send(res, 200, 'text/html', '<!doctype html><title>Sign in</title><p>Please sign in'),
+  'wrong-shape': (res) => json(res, 200, { url: 42, dossierId: ['d1'] }),
+  'not-an-object': (res) => json(res, 200, ['http://127.0.0.1/capture/', 'd1']),
+  oversized: (res) => send(res, 200, 'application/json', big(2 << 20)),
+  // The same, without a Content-Length: only reading the body shows its size.
+  'oversized-chunked': (res) => {
+    res.writeHead(200, { 'content-type': 'application/json', ...cors });
+    const body = big(2 << 20);
+    for (let i = 0; i < body.length; i += 65536) res.write(body.slice(i, i + 65536));
+    res.end();
+  },
+  'javascript-url': (res) => json(res, 200, { ...session, url: 'javascript:alert(document.domain)' }),
+  'foreign-url': (res) => json(res, 200, { ...session, url: 'https://capture.evil.example/capture/' }),
+  reset: (res, req) => req.socket.destroy(),
+  redirect: (res) => {
+    res.writeHead(302, { location: `http://127.0.0.1:${port}/hostile/javascript-url`, ...cors });
+    res.end();
+  },
+  // Never answers: the element's own deadline has to end the wait.
+  silent: () => {},
+  // Starts an answer and never finishes it.
+  stalled: (res) => {
+    res.writeHead(200, { 'content-type': 'application/json', ...cors });
+    res.write('{"url": "http://127.0.0.1/capture/", ');
+  },
+};
+
+const send = (res, status, type, body) => {
+  res.writeHead(status, { 'content-type': type, ...cors });
+  res.end(body);
+};
+
 createServer((req, res) => {
   const url = new URL(req.url, `http://127.0.0.1:${port}`);
   if (req.method === 'OPTIONS') {
     res.writeHead(204, cors);
     return res.end();
+  }
+  const fault = url.pathname.startsWith('/hostile/') && hostile[url.pathname.slice('/hostile/'.length)];
+  if (fault) {
+    req.resume();
+    return fault(res, req);
   }
   const chunks = [];
   req.on('data', (c) => chunks.push(c));

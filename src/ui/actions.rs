@@ -1,0 +1,54 @@
+//! The row of buttons.
+
+use yew::prelude::*;
+
+use crate::core::config::Config;
+use crate::core::failure::Failure;
+use crate::core::flow::{Action, Input};
+
+/// The buttons and where their inputs go.
+#[derive(Properties, PartialEq)]
+pub struct ActionsProps {
+    /// The buttons, in order, with their labels.
+    pub actions: Vec<(Action, &'static str)>,
+    /// The attempt the inputs are for.
+    pub attempt: u32,
+    /// Where inputs go.
+    pub on_input: Callback<Input>,
+    /// Reads the configuration (start and retry).
+    pub config: Callback<(), Result<Config, Failure>>,
+}
+
+/// The `part` of an action's button.
+fn part(action: Action) -> &'static str {
+    match action {
+        Action::Start => "button start-button",
+        Action::Retry => "button retry-button",
+        Action::Fallback => "button fallback-button",
+        Action::Cancel => "button cancel-button",
+        Action::Capture => "button capture-button",
+        Action::Retake => "button retake-button",
+        Action::Confirm => "button confirm-button",
+        Action::SwitchCamera => "button switch-camera-button",
+    }
+}
+
+/// One button per action, keyed by it: a button that stays keeps its node,
+/// so keyboard focus survives the frequent redraws of the native screens.
+#[function_component]
+pub fn Actions(props: &ActionsProps) -> Html {
+    let buttons = props.actions.iter().map(|&(action, label)| {
+        let (on_input, config, attempt) =
+            (props.on_input.clone(), props.config.clone(), props.attempt);
+        let onclick = Callback::from(move |_: MouseEvent| {
+            on_input.emit(action.input(attempt, || config.emit(())));
+        });
+        html! {
+            <button key={action.name()} type="button" part={part(action)}
+                data-action={action.name()} {onclick}>{ label }</button>
+        }
+    });
+    html! {
+        <div part="actions" class="vc-actions">{ for buttons }</div>
+    }
+}

@@ -1,0 +1,67 @@
+//! The root component: the container with the stage, the panel and the
+//! status region.
+
+use std::rc::Rc;
+
+use web_sys::{Element, File};
+use yew::prelude::*;
+
+use super::{Panel, Stage, Status};
+use crate::core::config::Config;
+use crate::core::failure::Failure;
+use crate::core::flow::{Input, Screen, State};
+use crate::core::i18n::Lang;
+
+/// Everything the element shows, and where what the user does goes.
+#[derive(Properties, PartialEq, Clone)]
+pub struct CaptureProps {
+    /// The flow's state (`data-state`).
+    pub state: State,
+    /// The language of the screen (`lang`).
+    pub lang: Lang,
+    /// What the panel shows.
+    pub screen: Rc<Screen>,
+    /// The attempt the screen belongs to; buttons send their inputs for it.
+    pub attempt: u32,
+    /// How far the upload under way is, 0.0–1.0.
+    #[prop_or_default]
+    pub upload: f64,
+    /// Each new value moves focus to the screen's title.
+    #[prop_or_default]
+    pub focus: u32,
+    /// The node the frame, preview and review adapters fill.
+    #[prop_or_default]
+    pub stage: Option<Element>,
+    /// Where inputs go.
+    pub on_input: Callback<Input>,
+    /// Reads the configuration from the element's attributes (start and retry).
+    pub config: Callback<(), Result<Config, Failure>>,
+    /// Where a picked file goes.
+    pub on_file: Callback<File>,
+}
+
+/// The element's whole UI.
+#[function_component]
+pub fn Capture(props: &CaptureProps) -> Html {
+    // Any pointer or key inside shows someone is there.
+    let activity = {
+        let (on_input, attempt) = (props.on_input.clone(), props.attempt);
+        move || on_input.emit(Input::Activity { attempt })
+    };
+    let onpointerdown = {
+        let activity = activity.clone();
+        Callback::from(move |_: PointerEvent| activity())
+    };
+    let onkeydown = Callback::from(move |_: KeyboardEvent| activity());
+    html! {
+        <div part="container" class="vc" data-state={props.state.as_str()}
+            lang={props.lang.tag()} aria-busy={if props.screen.busy { "true" } else { "false" }}
+            {onpointerdown} {onkeydown}>
+            <Stage node={props.stage.clone()} />
+            <Panel screen={props.screen.clone()} attempt={props.attempt} upload={props.upload}
+                focus={props.focus} on_input={props.on_input.clone()}
+                config={props.config.clone()} on_file={props.on_file.clone()} />
+            <Status screen={props.screen.clone()} />
+        </div>
+    }
+}
