@@ -39,6 +39,7 @@ done
 export VIDEOID_STUB_ORIGIN="http://127.0.0.1:$port"
 
 run_suite web chromium
+run_suite ui chromium
 run_suite native_fake fake-camera
 
 # One Chromium profile per media scenario; the suite reads which one at build time.
