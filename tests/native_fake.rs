@@ -246,6 +246,7 @@ async fn a_denied_camera_falls_back_to_a_picked_file_for_documents() {
     let host = Host::new();
     let media = ScriptedMedia::new(&[(Device::Camera, "NotAllowedError")]);
     let handle = handle_with(&host, &native_props("front", true), media.clone());
+    flush().await;
     handle.start();
     let mut waited = 0;
     while host

@@ -86,6 +86,7 @@ async fn profile_element_reports_the_typed_failure_and_holds_no_track() {
     assert_eq!(failed.len(), 1, "{PROFILE}");
     assert_eq!(get_str(&failed[0], "code"), code, "{PROFILE}");
     assert_eq!(get(&failed[0], "recoverable").as_bool(), Some(true));
+    flush().await;
     assert!(
         host.part("retry-button").is_some(),
         "{PROFILE}: a retry that asks again"
