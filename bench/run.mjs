@@ -16,7 +16,7 @@ const PKG = path.join(REPO_ROOT, 'pkg');
 const BENCH_DIR = path.join(REPO_ROOT, 'target', 'bench');
 const LOADS = Number(process.env.BENCH_LOADS || 20);
 const CYCLES = Number(process.env.BENCH_CYCLES || 200);
-const BUDGET_GZ = 120 * 1024;
+const BUDGET_GZ = 150 * 1024;
 const ARGS = [
   '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',

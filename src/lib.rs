@@ -2,8 +2,10 @@
 //! with Signicat VideoID (Assure API).
 //!
 //! - [`core`]: every decision (configuration, flow, failures, protocol), pure Rust.
-//! - `web` (wasm only): thin adapters over `web-sys` that carry out the flow's effects.
-//! - `ui` (wasm only): draws the flow's [`core::flow::Screen`] into the element.
+//! - `web` (wasm only): thin adapters over `web-sys` and `gloo-net` that carry
+//!   out the flow's effects.
+//! - `ui` (wasm only): Yew function components that render the flow's
+//!   [`core::flow::Screen`] and send its inputs.
 //!
 //! The `#[wasm_bindgen]` surface is [`CaptureHandle`], which the package's
 //! custom-element class drives.

@@ -45,7 +45,6 @@ pub fn announcement(screen: &Screen) -> String {
 pub struct View {
     app: RefCell<Option<AppHandle<Capture>>>,
     props: RefCell<CaptureProps>,
-    mount: Element,
 }
 
 impl View {
@@ -55,7 +54,6 @@ impl View {
         View {
             app: RefCell::new(Some(app.render())),
             props: RefCell::new(props),
-            mount: mount.clone(),
         }
     }
 
@@ -79,12 +77,22 @@ impl View {
 
     /// Takes the UI out of the element now; Yew's own clean-up follows.
     pub fn unmount(&self) {
-        if let Some(app) = self.app.borrow_mut().take() {
-            // After Yew's pending turn: a destroy that overtakes the app's
-            // creation would be dropped, and the app created afterwards.
-            wasm_bindgen_futures::spawn_local(async move { app.destroy() });
+        let Some(app) = self.app.borrow_mut().take() else {
+            return;
+        };
+        // After Yew's pending turn: a destroy that overtook the app's creation
+        // would be dropped, and the app created and drawn afterwards.
+        wasm_bindgen_futures::spawn_local(async move { app.destroy() });
+        // The container, once drawn, is the stage's parent.
+        let container = self
+            .props
+            .borrow()
+            .stage
+            .as_ref()
+            .and_then(|s| s.parent_element());
+        if let Some(container) = container {
+            container.remove();
         }
-        self.mount.replace_children_with_node_0();
     }
 }
 

@@ -1,6 +1,6 @@
 // The size budget: everything a page downloads from the package (the
 // element, its styles, the wasm-bindgen glue, the wasm and the return helper)
-// stays at or under 120 KB gzipped. Size is deterministic for a given build,
+// stays at or under 150 KB gzipped. Size is deterministic for a given build,
 // so this is a test; speed is measured by `npm run bench`, never asserted.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,9 +10,9 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 const pkg = process.env.VIDEOID_PKG_DIR || fileURLToPath(new URL('../../pkg/', import.meta.url));
-const BUDGET = 120 * 1024;
+const BUDGET = 150 * 1024;
 
-test('the package a page downloads is at most 120 KB gzipped', () => {
+test('the package a page downloads is at most 150 KB gzipped', () => {
   assert.ok(existsSync(path.join(pkg, 'videoid_capture_bg.wasm')), `${pkg} has no wasm: run npm run build first`);
   const shipped = JSON.parse(readFileSync(path.join(pkg, 'package.json'), 'utf8')).files;
   const code = readdirSync(pkg).filter((f) => /\.(js|wasm)$/.test(f));
