@@ -408,3 +408,47 @@ async fn a_malformed_result_fails_the_capture_as_an_invalid_session() {
         "no error reached the page"
     );
 }
+
+#[wasm_bindgen_test]
+async fn an_element_mounted_after_another_never_shows_the_old_screen() {
+    let first = Host::new();
+    let handle = first.handle(&[("session-endpoint", "/api/session"), ("mode", "bogus")]);
+    handle.start();
+    flush().await;
+    assert!(first.part("title").is_some());
+    assert_eq!(first.state(), "failed");
+    let first_events = first.log.length();
+    drop(handle);
+    assert!(first.part("container").is_none(), "gone with its handle");
+
+    // The next element may draw with the first one's app: never its screen.
+    let second = Host::new();
+    let _handle = second.handle(&[("session-endpoint", "/api/session")]);
+    assert!(
+        second.part("title").is_none(),
+        "nothing shows before the first draw"
+    );
+    flush().await;
+    assert_eq!(
+        second
+            .part("container")
+            .unwrap()
+            .get_attribute("data-state")
+            .as_deref(),
+        Some("idle")
+    );
+    assert!(second.part("start-button").is_some());
+    assert!(first.part("container").is_none());
+    second
+        .part("start-button")
+        .unwrap()
+        .dyn_into::<HtmlElement>()
+        .unwrap()
+        .click();
+    assert_eq!(
+        second.events("videoid-state").len(),
+        1,
+        "its button drives it"
+    );
+    assert_eq!(first.log.length(), first_events, "not the first one");
+}

@@ -21,7 +21,8 @@ pub use progress::{Progress, ProgressProps};
 pub use stage::{Stage, StageProps};
 pub use status::{Status, StatusProps};
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 
 use web_sys::Element;
 use yew::AppHandle;
@@ -41,20 +42,71 @@ pub fn announcement(screen: &Screen) -> String {
     }
 }
 
-/// The UI mounted in the element: the Yew app and the props it shows.
+/// A Yew app and the div it renders into.
+struct App {
+    handle: AppHandle<Capture>,
+    root: Element,
+    /// The last focus request it saw: requests go on counting from there.
+    focus: u32,
+    /// Counts the app's moves between elements.
+    moves: Rc<Cell<u32>>,
+}
+
+thread_local! {
+    /// Apps whose element went away, kept for the next element. Yew keeps the
+    /// event listeners of every app root, and all they hold, for the life of
+    /// the page: an app per element would leak them with each element.
+    static SPARE: RefCell<Vec<App>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The UI of one element: a Yew app and the props it shows.
 pub struct View {
-    app: RefCell<Option<AppHandle<Capture>>>,
+    app: RefCell<Option<App>>,
     props: RefCell<CaptureProps>,
 }
 
 impl View {
-    /// Renders [`Capture`] with `props` into `mount` (Yew renders on its next turn).
-    pub fn mount(mount: &Element, props: CaptureProps) -> View {
-        let app = yew::Renderer::<Capture>::with_root_and_props(mount.clone(), props.clone());
+    /// A view of `props` that shows nowhere yet.
+    pub fn new(props: CaptureProps) -> View {
         View {
-            app: RefCell::new(Some(app.render())),
+            app: RefCell::new(None),
             props: RefCell::new(props),
         }
+    }
+
+    /// Shows the view in `mount`, in a spare app or a new one (Yew draws on its next turn).
+    pub fn attach(&self, mount: &Element) -> Option<()> {
+        let mut props = self.props.borrow_mut();
+        let app = match SPARE.with(|spare| spare.borrow_mut().pop()) {
+            Some(mut app) => {
+                props.focus = app.focus;
+                app.handle.update(props.clone());
+                // Into the element once Yew has drawn these props (its turn is
+                // queued first): until then it shows the last element's screen.
+                let (root, mount, moves) = (app.root.clone(), mount.clone(), app.moves.clone());
+                let this_move = moves.get();
+                wasm_bindgen_futures::spawn_local(async move {
+                    if moves.get() == this_move {
+                        let _ = mount.append_child(&root);
+                    }
+                });
+                app
+            }
+            None => {
+                let root = mount.owner_document()?.create_element("div").ok()?;
+                mount.append_child(&root).ok()?;
+                let renderer =
+                    yew::Renderer::<Capture>::with_root_and_props(root.clone(), props.clone());
+                App {
+                    handle: renderer.render(),
+                    root,
+                    focus: props.focus,
+                    moves: Rc::new(Cell::new(0)),
+                }
+            }
+        };
+        *self.app.borrow_mut() = Some(app);
+        Some(())
     }
 
     /// Changes the props with `change` and hands them to the app, if they changed.
@@ -66,33 +118,19 @@ impl View {
         }
         *self.props.borrow_mut() = props.clone();
         if let Some(app) = self.app.borrow_mut().as_mut() {
-            app.update(props);
+            app.handle.update(props);
         }
     }
 
-    /// The props shown last.
-    pub fn props(&self) -> CaptureProps {
-        self.props.borrow().clone()
-    }
-
-    /// Takes the UI out of the element now; Yew's own clean-up follows.
+    /// Takes the UI out of the element now, and keeps its app for the next one.
     pub fn unmount(&self) {
-        let Some(app) = self.app.borrow_mut().take() else {
+        let Some(mut app) = self.app.borrow_mut().take() else {
             return;
         };
-        // After Yew's pending turn: a destroy that overtook the app's creation
-        // would be dropped, and the app created and drawn afterwards.
-        wasm_bindgen_futures::spawn_local(async move { app.destroy() });
-        // The container, once drawn, is the stage's parent.
-        let container = self
-            .props
-            .borrow()
-            .stage
-            .as_ref()
-            .and_then(|s| s.parent_element());
-        if let Some(container) = container {
-            container.remove();
-        }
+        app.root.remove();
+        app.moves.set(app.moves.get().wrapping_add(1));
+        app.focus = self.props.borrow().focus;
+        SPARE.with(|spare| spare.borrow_mut().push(app));
     }
 }
 

@@ -160,7 +160,7 @@ impl CaptureHandle {
         let flow = Flow::new(lang);
         let shared = Rc::new_cyclic(|weak: &Weak<Shared>| Shared {
             host,
-            view: View::mount(&mount, Shared::props(weak, &flow, stage.clone())),
+            view: View::new(Shared::props(weak, &flow, stage.clone())),
             stage,
             flow: RefCell::new(flow),
             attributes: RefCell::new(attributes),
@@ -174,6 +174,10 @@ impl CaptureHandle {
             media,
             devices: NativeDevices::default(),
         });
+        shared
+            .view
+            .attach(&mount)
+            .ok_or_else(|| JsValue::from_str("videoid-capture: cannot mount the view"))?;
         Shared::listen(&shared);
         let _ = shared.host.set_attribute("state", State::Idle.as_str());
         shared.emit("videoid-ready", &js_sys::Object::new());

@@ -1,4 +1,6 @@
 //! Native uploads to the host backend: one artifact at a time, with progress.
+//! On `XmlHttpRequest`, not gloo-net: `fetch` (and so gloo-net) reports no
+//! upload progress.
 
 use std::rc::Rc;
 

@@ -132,9 +132,13 @@ pub fn get_str(value: &JsValue, key: &str) -> String {
     get(value, key).as_string().unwrap_or_default()
 }
 
-/// Runs Yew's pending renders and effects: the UI is drawn after this.
+/// Runs Yew's pending renders and effects, and the microtasks queued behind
+/// them (a reused app joins its element in one): the UI is drawn after this.
 pub async fn flush() {
     yew::scheduler::flush().await;
+    JsFuture::from(Promise::resolve(&JsValue::UNDEFINED))
+        .await
+        .unwrap();
 }
 
 type Listener = (&'static str, Closure<dyn FnMut(web_sys::Event)>);
