@@ -327,25 +327,25 @@ async fn unknown_or_finished_artifacts_take_nothing() {
     assert_eq!(status, 409, "{body}");
     assert_eq!(complete(&s.sim_url, &art, upload_token).await.0, 409);
 
-    // The Assure SDK artifact path still refuses processes of a capture flow.
+    // Set images refuses a VideoID process of a capture flow: VideoID takes no direct upload.
     let (_, dossier_id, art) = embed(&s, "").await;
     let process_id = artifact(&s.sim_url, &art).await["processId"]
         .as_str()
         .unwrap()
         .to_string();
     let token = token(&s.sim_url).await;
-    let response = client()
-        .put(format!(
-            "{}/assure/dossiers/{dossier_id}/processes/{process_id}/artifacts/front",
+    let images = json!({ "front": data_url("image/jpeg", &artifact_bytes("front")) });
+    let response = sim(
+        reqwest::Method::POST,
+        format!(
+            "{}/assure/dossiers/{dossier_id}/processes/{process_id}/images",
             s.sim_url
-        ))
-        .bearer_auth(&token)
-        .header("content-type", "image/jpeg")
-        .body(artifact_bytes("front"))
-        .send()
-        .await
-        .unwrap();
-    assert_error(response, 409).await;
+        ),
+        &token,
+        Some(images),
+    )
+    .await;
+    assert_error(response, 400).await;
     s.shutdown().await;
 }
 
