@@ -139,7 +139,8 @@ pub(super) async fn upload(
         Ok(u) => u,
         Err(r) => return r,
     };
-    if !upload.steps.contains(&step) {
+    // A session stored before the video step was dropped may still list it: only stills go on.
+    if !upload.steps.contains(&step) || !STEPS.contains(&step.as_str()) {
         return json_error(StatusCode::NOT_FOUND, "not a step of this session");
     }
     if let Some(bytes) = upload.received.get(&step) {
@@ -221,7 +222,7 @@ pub(super) async fn complete(State(backend): State<Arc<Backend>>, headers: Heade
     let missing: Vec<&String> = upload
         .steps
         .iter()
-        .filter(|s| !upload.received.contains_key(*s))
+        .filter(|s| STEPS.contains(&s.as_str()) && !upload.received.contains_key(*s))
         .collect();
     if !missing.is_empty() {
         return (
