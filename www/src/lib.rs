@@ -4,7 +4,8 @@
 //! - the host origin (`http://localhost:PORT`) serves the demo pages, the
 //!   built npm package at `/pkg/` and the reference backend under `/api/videoid/`;
 //! - the simulator origin (`http://127.0.0.1:PORT`) answers the Assure API
-//!   paths and serves the hosted capture page at `/capture/`.
+//!   paths, serves the hosted capture page at `/capture/` and plays VideoID's
+//!   side at `/provider/` (its web SDK and the API the SDK uploads to).
 
 // Helpers of request handlers return `Result<_, Response>` so a rejection is answered as is;
 // the size of a `Response` does not matter on that path.
@@ -16,6 +17,7 @@ pub mod clock;
 pub mod config;
 pub mod framing;
 pub mod ids;
+pub mod published;
 pub mod simulator;
 pub mod site;
 pub mod storage;
@@ -127,8 +129,21 @@ pub async fn start(config: Config) -> io::Result<Running> {
         data,
         cors_origins: config.cors_origins.clone(),
         session_lifetime: config.session_lifetime,
+        capture_sdk: config.capture_sdk.clone(),
+        native_provider: config.native_provider.clone(),
+        native_process_type: config.native_process_type.clone(),
+        sdk_document_type: config.sdk_document_type.clone(),
     })?;
-    let pages = Arc::new(site::Pages::new(sim_url.clone(), real_assure.is_some()));
+    let provider_origins = if real_assure.is_some() {
+        config.provider_origins.clone()
+    } else {
+        vec![sim_url.clone()]
+    };
+    let pages = Arc::new(site::Pages::new(
+        sim_url.clone(),
+        real_assure.is_some(),
+        provider_origins,
+    ));
 
     let host_router = backend::router(backend)
         .merge(site::router(pages))

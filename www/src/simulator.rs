@@ -5,14 +5,18 @@
 //! moves processes `pending` → `processing` → final after a delay, and
 //! posts `process.complete` events to a webhook until they are acknowledged.
 //! Simulator-only additions: a `simulator` block in "Start capture flow" and
-//! "Create process" (`scenario`, `auto`, `framing`), the artifact upload
-//! path of the native capture contract, and a hosted capture page that runs
-//! `<videoid-capture mode="native">` against its own artifact-scoped upload API.
+//! "Create process" (`scenario`, `auto`, `framing`). Besides the Assure paths it
+//! plays the provider's side: VideoID's web SDK and the API it uploads to, at
+//! `providerApiUrl` (`/provider`), and the hosted capture page (`/capture/`), which
+//! runs that SDK (`sdk: "native"`) or `<videoid-capture mode="native">` against its
+//! own artifact-scoped upload API (`sdk: "capture"`).
 
 mod api;
 mod capture;
+pub mod images;
 pub mod media;
 mod model;
+mod provider;
 mod store;
 mod webhook;
 
@@ -182,16 +186,16 @@ impl Simulator {
             .unwrap_or_default();
         let event_id = ids::uuid();
         let expires = SystemTime::now() + webhook::EVENT_LIFETIME;
+        let mut event_data = json!({ "dossierId": dossier_id, "processId": process_id });
+        if reference.is_string() {
+            event_data["externalReference"] = reference;
+        }
         let event = json!({
             "id": event_id,
             "timestamp": now_rfc3339(),
             "sender": "assure",
             "eventName": "process.complete",
-            "eventData": {
-                "dossierId": dossier_id,
-                "processId": process_id,
-                "externalReference": reference,
-            },
+            "eventData": event_data,
             "accountId": "a-sim-videoid",
             "organizationId": "o-sim-videoid",
             "expiresAt": crate::clock::rfc3339(expires),
@@ -227,7 +231,7 @@ pub fn router(sim: Arc<Simulator>) -> Router {
     Router::new()
         .route("/", get(index))
         .route("/auth/open/connect/token", post(token))
-        .route("/provider/js/videoid.js", get(provider_sdk))
+        .merge(provider::router())
         .merge(assure)
         .merge(capture::router())
         .with_state(sim)
@@ -238,15 +242,6 @@ async fn index() -> Html<&'static str> {
         "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>Assure API simulator</title>\
          <p>Assure API simulator for videoid-capture (local testing only).</p></html>",
     )
-}
-
-/// A stand-in for the provider's web SDK at `providerApiUrl + "/js/videoid.js"`.
-async fn provider_sdk() -> Response {
-    (
-        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
-        "// The Assure simulator has no VideoID web SDK; native capture uploads through the host backend.\n",
-    )
-        .into_response()
 }
 
 fn unauthorized(error: &str) -> Response {

@@ -240,7 +240,13 @@ async fn placeholder_media_and_the_full_result_zip() {
     )
     .await;
     let auto_id = auto["processId"].as_str().unwrap();
-    upload_all(&s.sim_url, &token, &d, auto_id).await;
+    sdk_video(
+        auto["providerApiUrl"].as_str().unwrap(),
+        auto["authorization"].as_str().unwrap(),
+        2,
+    )
+    .await;
+    // The SDK's completion started verification: starting it again is refused.
     let r = sim(
         Method::POST,
         process_url(&s.sim_url, &d, auto_id),
@@ -248,7 +254,7 @@ async fn placeholder_media_and_the_full_result_zip() {
         None,
     )
     .await;
-    assert_eq!(r.status(), 202);
+    assert_error(r, 409).await;
     sim_final(&s.sim_url, &token, &d, auto_id).await;
     let zip_bytes = sim(
         Method::GET,
@@ -284,26 +290,6 @@ async fn placeholder_media_and_the_full_result_zip() {
     .await;
     assert_error(none, 404).await;
     s.shutdown().await;
-}
-
-/// Uploads the four artifacts of the native contract straight to the simulator.
-async fn upload_all(sim_url: &str, token: &str, d: &str, p: &str) {
-    for (step, content_type) in [
-        ("front", "image/jpeg"),
-        ("back", "image/jpeg"),
-        ("selfie", "image/jpeg"),
-        ("video", "video/webm"),
-    ] {
-        let r = client()
-            .put(format!("{}/artifacts/{step}", process_url(sim_url, d, p)))
-            .bearer_auth(token)
-            .header("content-type", content_type)
-            .body(format!("{step}-bytes"))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 201, "{step}");
-    }
 }
 
 #[tokio::test]
@@ -466,8 +452,21 @@ async fn document_types_of_the_videoid_provider() {
             assert!(first.get(key).is_some(), "{key} in {first}");
         }
     }
-    let url = format!("{}/assure/onfido/document-types", s.sim_url);
-    assert_error(sim(Method::GET, url, &token, None).await, 404).await;
+    // Other providers' rows have no VideoID id; providers without document types are a 404.
+    for provider in ["onfido", "signicatpaper", "signicatpictureid"] {
+        let url = format!("{}/assure/{provider}/document-types", s.sim_url);
+        let (status, types) = json(sim(Method::GET, url, &token, None).await).await;
+        assert_eq!(status, 200, "{provider}");
+        assert!(types
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t.get("id").is_none()));
+    }
+    for provider in ["readid", "webid", "nope"] {
+        let url = format!("{}/assure/{provider}/document-types", s.sim_url);
+        assert_error(sim(Method::GET, url, &token, None).await, 404).await;
+    }
     s.shutdown().await;
 }
 
@@ -609,7 +608,7 @@ async fn bad_input_is_a_4xx_json_error_and_stores_nothing() {
     let stored = files_under(&dir);
     let processes = format!("{dossiers}/{d}/processes");
     for body in [
-        json!({ "provider": "onfido" }),
+        json!({ "provider": "videoid" }),
         json!({}),
         json!({ "provider": "eid", "processType": "low" }),
         json!({ "provider": "eid", "sdk": "flutter" }),
@@ -663,12 +662,12 @@ async fn bad_input_is_a_4xx_json_error_and_stores_nothing() {
     .await;
     assert_error(cfg, 404).await;
 
-    // Uploads: wrong type, unknown artifact, oversized, not pending.
+    // Set images: not a dataURL, not the declared format, an unknown depiction, too big.
     let p = create_process(
         &s.sim_url,
         &token,
         &d,
-        json!({ "provider": "eid", "sdk": "native" }),
+        json!({ "provider": "signicatpaper" }),
     )
     .await;
     let stored = {
@@ -676,52 +675,40 @@ async fn bad_input_is_a_4xx_json_error_and_stores_nothing() {
         assert_eq!(now.len(), stored.len() + 1, "{now:?}");
         now
     };
-    let pid = p["processId"].as_str().unwrap();
-    let put = |artifact: &str, content_type: &str, body: Vec<u8>| {
-        client()
-            .put(format!(
-                "{}/artifacts/{artifact}",
-                process_url(&s.sim_url, &d, pid)
-            ))
-            .bearer_auth(&token)
-            .header("content-type", content_type)
-            .body(body)
-            .send()
-    };
-    assert_error(put("front", "image/png", b"x".to_vec()).await.unwrap(), 415).await;
+    let images = format!(
+        "{}/images",
+        process_url(&s.sim_url, &d, p["processId"].as_str().unwrap())
+    );
+    for body in [
+        json!({}),
+        json!({ "front": "/9j/4AAQSkZJRgABAQ" }),
+        json!({ "front": data_url("image/png", &jpeg("front")) }),
+        json!({ "front": data_url("image/gif", b"GIF89a") }),
+        json!({ "front": data_url("image/jpeg", &jpeg("front")), "portrait": data_url("image/jpeg", &jpeg("p")) }),
+        json!({ "selfie": 5 }),
+        json!(["front"]),
+    ] {
+        assert_error(
+            sim(Method::POST, images.clone(), &token, Some(body)).await,
+            400,
+        )
+        .await;
+    }
+    let huge = json!({ "front": data_url("image/jpeg", &vec![0xff; (10 << 20) + 10]) });
     assert_error(
-        put("passport", "image/jpeg", b"x".to_vec()).await.unwrap(),
-        404,
+        sim(Method::POST, images.clone(), &token, Some(huge)).await,
+        400,
     )
     .await;
-    assert_error(
-        put("..%2Fprocess.json", "image/jpeg", b"x".to_vec())
-            .await
-            .unwrap(),
-        404,
-    )
-    .await;
-    assert_error(put("front", "image/jpeg", Vec::new()).await.unwrap(), 400).await;
-    assert_error(
-        put("front", "image/jpeg", vec![0; (10 << 20) + 1])
-            .await
-            .unwrap(),
-        413,
-    )
-    .await;
-    let quality = client()
-        .put(format!(
-            "{}/artifacts/front",
-            process_url(&s.sim_url, &d, pid)
-        ))
+    let too_big = client()
+        .post(&images)
         .bearer_auth(&token)
-        .header("content-type", "image/jpeg")
-        .header("x-videoid-quality", "not json")
-        .body("x")
+        .header("content-type", "application/json")
+        .body(vec![b' '; 50 << 20])
         .send()
         .await
         .unwrap();
-    assert_error(quality, 400).await;
+    assert_error(too_big, 413).await;
     assert_eq!(files_under(&dir), stored, "nothing stored by bad uploads");
 
     // Method not allowed and unknown paths are JSON too.

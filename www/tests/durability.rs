@@ -73,7 +73,7 @@ async fn a_restart_loses_nothing() {
                 .put(format!("{host}/api/videoid/upload/{step}"))
                 .bearer_auth(token)
                 .header("content-type", content_type)
-                .body(format!("{step} bytes").into_bytes())
+                .body(jpeg(step))
                 .send()
                 .await
                 .unwrap()
@@ -159,7 +159,6 @@ async fn a_restart_loses_nothing() {
     // The upload session goes on where it stopped: the first uploads are kept.
     assert_eq!(put(s.host_url.clone(), "front", "image/jpeg").await, 200);
     assert_eq!(put(s.host_url.clone(), "selfie", "image/jpeg").await, 201);
-    assert_eq!(put(s.host_url.clone(), "video", "video/mp4").await, 201);
     let complete = client()
         .post(format!("{}/api/videoid/upload/complete", s.host_url))
         .bearer_auth(&upload_token)
@@ -203,7 +202,7 @@ async fn deleting_a_dossier_removes_every_file_of_it() {
         .put(format!("{}/api/videoid/upload/front", s.host_url))
         .bearer_auth(native["uploadToken"].as_str().unwrap())
         .header("content-type", "image/jpeg")
-        .body(vec![1u8; 4096])
+        .body(jpeg("front"))
         .send()
         .await
         .unwrap();
@@ -246,5 +245,57 @@ async fn deleting_a_dossier_removes_every_file_of_it() {
     )
     .await;
     assert_error(gone, 404).await;
+    s.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_native_session_stored_with_a_video_step_completes_with_the_stills() {
+    let dir = temp_dir();
+    let s = servers_on(&dir, |_| {}).await;
+    let mut user = EndUser::new(&s.host_url);
+    let (_, native) = user.session("", json!({ "mode": "native" })).await;
+    s.shutdown().await;
+    // A record from before the video step was dropped from native sessions.
+    let file = dir
+        .join("host/endusers")
+        .join(format!("{}.json", user.cookie.as_deref().unwrap()));
+    let mut record: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    record["uploads"][0]["steps"] = json!(["front", "back", "selfie", "video"]);
+    std::fs::write(&file, serde_json::to_vec(&record).unwrap()).unwrap();
+
+    let s = servers_on(&dir, |_| {}).await;
+    user.host_url = s.host_url.clone();
+    let token = native["uploadToken"].as_str().unwrap();
+    let put = |step: &'static str, content_type: &'static str, body: Vec<u8>| {
+        client()
+            .put(format!("{}/api/videoid/upload/{step}", s.host_url))
+            .bearer_auth(token)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+    };
+    assert_eq!(
+        put("video", "video/webm", recording())
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    for step in ["front", "back", "selfie"] {
+        assert_eq!(
+            put(step, "image/jpeg", jpeg(step)).await.unwrap().status(),
+            201
+        );
+    }
+    let complete = client()
+        .post(format!("{}/api/videoid/upload/complete", s.host_url))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(complete.status(), 200);
+    let d = native["dossierId"].as_str().unwrap();
+    let p = native["processId"].as_str().unwrap();
+    assert_eq!(final_result(&mut user, d, p).await["status"], "accepted");
     s.shutdown().await;
 }

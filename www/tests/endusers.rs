@@ -49,6 +49,14 @@ async fn the_same_end_user_gets_new_processes_in_the_same_dossier() {
     assert_eq!(processes[0]["status"], "accepted");
     assert_eq!(processes[1]["status"], "rejected");
     assert_eq!(processes[2]["status"], "pending");
+    let providers: Vec<&str> = processes
+        .iter()
+        .map(|p| p["provider"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        providers,
+        ["signicatvideoid", "signicatvideoid", "signicatpaper"]
+    );
 
     // Another browser is another end-user with another dossier.
     let mut other = EndUser::new(&s.host_url);

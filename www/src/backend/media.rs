@@ -29,8 +29,17 @@ pub(super) async fn dossier(State(backend): State<Arc<Backend>>, headers: Header
         .iter()
         .map(|p| {
             let id = p["processId"].as_str().unwrap_or_default();
+            // Older answers name VideoID `eid`.
+            let provider = p["provider"].as_str().map(|name| {
+                if name == "eid" {
+                    crate::published::VIDEOID
+                } else {
+                    name
+                }
+            });
             json!({
                 "processId": id,
+                "provider": provider,
                 "status": p["status"],
                 "processType": p["processType"],
                 "createdAt": p["createdAt"],

@@ -1,11 +1,13 @@
 //! The reference host backend: what the element calls, the webhook, and the demo's own data views.
 //!
 //! - `POST /api/videoid/session` finds the end-user's dossier (cookie
-//!   `videoid_user`, created on first use), then either starts the hosted
-//!   capture flow (embed/auto) or creates an SDK process with an upload
-//!   session (native);
+//!   `videoid_user`, created on first use), then starts the hosted capture
+//!   flow (embed/auto), creates a VideoID process for VideoID's web SDK
+//!   (`mode: "sdk"`), or creates a process of a provider that takes direct
+//!   uploads with an upload session (native);
 //! - `PUT /api/videoid/upload/{step}`, `POST /api/videoid/upload/complete`:
-//!   the native upload contract;
+//!   the native upload contract, relayed to Assure's "Set images" and
+//!   "start verification";
 //! - `GET /api/videoid/result` reads a process of the cookie's own dossier;
 //! - `POST /api/videoid/events` receives Assure's `process.complete` webhook;
 //! - `GET`/`DELETE /api/videoid/dossier` and the media proxies
@@ -19,6 +21,9 @@ mod endusers;
 mod events;
 mod media;
 mod native;
+mod sdk;
+
+pub use sdk::DocumentChoice;
 
 use crate::assure::{AssureClient, AssureError};
 use crate::framing::{self, Framing, Origin};
@@ -61,14 +66,22 @@ pub struct Settings {
     pub http: reqwest::Client,
     /// The host origin, e.g. `http://localhost:8080`.
     pub host_url: String,
-    /// True when `assure` is the simulator: the test-only query and native uploads work.
+    /// True when `assure` is the simulator: the test-only query (scenarios) works.
     pub simulator_mode: bool,
     /// Where end-user records live (`host/` inside it).
     pub data: DataDir,
     /// Origins allowed to call cross-origin.
     pub cors_origins: Vec<String>,
-    /// How long a capture URL or an upload token may be used.
+    /// How long a capture URL, an upload token or an SDK authorization may be used.
     pub session_lifetime: Duration,
+    /// The `sdk` of "Start capture flow": `capture` or `native`.
+    pub capture_sdk: String,
+    /// The provider of native processes (one that takes "Set images").
+    pub native_provider: String,
+    /// The `processType` of native processes, when one is set.
+    pub native_process_type: Option<String>,
+    /// The document type of SDK sessions whose request names none.
+    pub sdk_document_type: DocumentChoice,
 }
 
 /// The backend's state.
@@ -81,6 +94,11 @@ pub struct Backend {
     endusers: Mutex<EndUsers>,
     cors_origins: Vec<String>,
     session_lifetime: Duration,
+    capture_sdk: String,
+    native_provider: String,
+    native_process_type: Option<String>,
+    sdk_document_type: DocumentChoice,
+    document_types: tokio::sync::Mutex<sdk::DocumentTypes>,
 }
 
 impl Backend {
@@ -102,6 +120,11 @@ impl Backend {
             endusers: Mutex::new(EndUsers::load(settings.data)),
             cors_origins: settings.cors_origins,
             session_lifetime: settings.session_lifetime,
+            capture_sdk: settings.capture_sdk,
+            native_provider: settings.native_provider,
+            native_process_type: settings.native_process_type,
+            sdk_document_type: settings.sdk_document_type,
+            document_types: Default::default(),
         }))
     }
 
@@ -218,11 +241,26 @@ pub fn router(backend: Arc<Backend>) -> Router {
 }
 
 #[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
 struct SessionRequest {
     #[serde(default)]
     lang: Option<String>,
     #[serde(default)]
     mode: Option<String>,
+    /// `mode: "sdk"`: the document type to capture (an id, a `type`, or `COUNTRY:type`).
+    #[serde(default)]
+    document_type: Option<Value>,
+}
+
+/// What the element asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// The hosted capture flow (`embed`, `auto`, or none).
+    Hosted,
+    /// The element's own camera, uploads relayed to "Set images".
+    Native,
+    /// VideoID's web SDK in the host's page.
+    Sdk,
 }
 
 #[derive(Serialize)]
@@ -240,6 +278,8 @@ struct SimulatorKnobs {
     scenario: Option<String>,
     auto: bool,
     framing: Option<String>,
+    /// Overrides the `sdk` of "Start capture flow" (`capture-sdk=native|capture`).
+    capture_sdk: Option<String>,
 }
 
 fn simulator_knobs(pairs: &[(String, String)]) -> Result<SimulatorKnobs, &'static str> {
@@ -256,10 +296,15 @@ fn simulator_knobs(pairs: &[(String, String)]) -> Result<SimulatorKnobs, &'stati
     if framing.is_some_and(|f| f != "deny" && f != "allow") {
         return Err("framing must be deny or allow");
     }
+    let capture_sdk = query_value(pairs, "capture-sdk").filter(|s| !s.is_empty());
+    if capture_sdk.is_some_and(|s| !crate::published::SDKS.contains(&s)) {
+        return Err("capture-sdk must be native or capture");
+    }
     Ok(SimulatorKnobs {
         scenario: scenario.map(str::to_string),
         auto,
         framing: framing.map(str::to_string),
+        capture_sdk: capture_sdk.map(str::to_string),
     })
 }
 
@@ -297,15 +342,28 @@ async fn session(
     if lang.as_deref().is_some_and(|l| !is_language_tag(l)) {
         return json_error(StatusCode::BAD_REQUEST, "lang is not a language tag");
     }
-    let native = match request.mode.as_deref() {
-        None | Some("" | "embed" | "auto") => false,
-        Some("native") => true,
+    let mode = match request.mode.as_deref() {
+        None | Some("" | "embed" | "auto") => Mode::Hosted,
+        Some("native") => Mode::Native,
+        Some("sdk") => Mode::Sdk,
         Some(_) => {
             return json_error(
                 StatusCode::BAD_REQUEST,
-                "mode must be embed, auto or native",
+                "mode must be embed, auto, native or sdk",
             )
         }
+    };
+    let document_type = match (mode, request.document_type) {
+        (Mode::Sdk, Some(value)) if !value.is_null() => match DocumentChoice::from_json(&value) {
+            Some(choice) => Some(choice),
+            None => {
+                return json_error(
+                    StatusCode::BAD_REQUEST,
+                    "documentType must be a document type id, a published type or COUNTRY:type",
+                )
+            }
+        },
+        _ => None,
     };
     let knobs = if backend.simulator_mode {
         match simulator_knobs(&pairs) {
@@ -326,17 +384,29 @@ async fn session(
     }
     let known = backend.current_user(&headers);
     let had_cookie = known.is_some();
-    let answer = if native {
-        if !backend.simulator_mode {
-            return json_error(
-                StatusCode::NOT_IMPLEMENTED,
-                "native capture is not available with the real Assure API (VideoID's own SDK does it)",
-            );
+    let answer = match mode {
+        Mode::Native => native::start(&backend, known, knobs.as_ref()).await,
+        Mode::Sdk => match sdk::start(&backend, known, knobs.as_ref(), document_type).await {
+            Ok(answer) => Ok(answer),
+            Err(sdk::SdkError::Assure(e)) => Err(e),
+            Err(sdk::SdkError::UnknownDocumentType { requested: true }) => {
+                return json_error(
+                    StatusCode::BAD_REQUEST,
+                    "documentType is not a document type VideoID offers",
+                )
+            }
+            Err(sdk::SdkError::UnknownDocumentType { requested: false }) => {
+                eprintln!("videoid-www: VIDEOID_SDK_DOCUMENT_TYPE names a document type VideoID does not offer");
+                return json_error(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "the configured document type is not offered",
+                );
+            }
+        },
+        Mode::Hosted => {
+            let origin = backend.page_origin(&headers).to_string();
+            start_embed(&backend, known, &origin, lang.as_deref(), knobs.as_ref()).await
         }
-        native::start(&backend, known, knobs.as_ref()).await
-    } else {
-        let origin = backend.page_origin(&headers).to_string();
-        start_embed(&backend, known, &origin, lang.as_deref(), knobs.as_ref()).await
     };
     match answer {
         Ok((user_id, body)) => {
@@ -362,9 +432,12 @@ async fn start_embed(
     lang: Option<&str>,
     knobs: Option<&SimulatorKnobs>,
 ) -> Result<(String, Value), AssureError> {
+    let sdk = knobs
+        .and_then(|k| k.capture_sdk.as_deref())
+        .unwrap_or(&backend.capture_sdk);
     let mut request = json!({
         "providers": [{ "provider": "signicatvideoid", "processType": "substantial" }],
-        "sdk": "capture",
+        "sdk": sdk,
         "redirectUrl": format!("{page_origin}/videoid/return"),
     });
     if let Some(lang) = lang {
@@ -472,10 +545,14 @@ mod tests {
 
     #[test]
     fn knobs_parse_the_documented_values() {
-        let k = simulator_knobs(&pairs("scenario=rejected&auto=1&framing=deny")).unwrap();
+        let k = simulator_knobs(&pairs(
+            "scenario=rejected&auto=1&framing=deny&capture-sdk=native",
+        ))
+        .unwrap();
         assert_eq!(k.scenario.as_deref(), Some("rejected"));
         assert!(k.auto);
         assert_eq!(k.framing.as_deref(), Some("deny"));
+        assert_eq!(k.capture_sdk.as_deref(), Some("native"));
         assert_eq!(
             simulator_knobs(&pairs("")).unwrap(),
             SimulatorKnobs::default()
@@ -487,6 +564,7 @@ mod tests {
         assert!(simulator_knobs(&pairs("scenario=explode")).is_err());
         assert!(simulator_knobs(&pairs("auto=yes")).is_err());
         assert!(simulator_knobs(&pairs("framing=maybe")).is_err());
+        assert!(simulator_knobs(&pairs("capture-sdk=web")).is_err());
     }
 
     #[test]

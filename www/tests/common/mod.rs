@@ -292,3 +292,95 @@ pub async fn servers_on(data_dir: &std::path::Path, change: impl FnOnce(&mut Con
     })
     .await
 }
+
+/// Distinct, recognisable JPEG-looking bytes (a JPEG start, then `tag`'s pattern).
+pub fn jpeg(tag: &str) -> Vec<u8> {
+    let mut bytes = vec![0xff, 0xd8, 0xff, 0xe0];
+    bytes.extend((0..3000u32).map(|i| (i as u8) ^ tag.as_bytes()[0]));
+    bytes.extend_from_slice(tag.as_bytes());
+    bytes
+}
+
+/// `bytes` as a dataURL of `content_type`.
+pub fn data_url(content_type: &str, bytes: &[u8]) -> String {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(bytes);
+    format!("data:{content_type};base64,{b64}")
+}
+
+/// A call to VideoID's provider API (`{providerApiUrl}/api/videos{path}`) with an authorization.
+pub async fn provider_call(
+    method: reqwest::Method,
+    provider_api: &str,
+    path: &str,
+    authorization: &str,
+    body: Option<(&str, Vec<u8>)>,
+) -> (u16, Value) {
+    let mut request = client()
+        .request(method, format!("{provider_api}/api/videos{path}"))
+        .bearer_auth(authorization);
+    if let Some((content_type, bytes)) = body {
+        request = request.header("content-type", content_type).body(bytes);
+    }
+    json(request.send().await.unwrap()).await
+}
+
+/// Does what VideoID's web SDK does with a process's authorization: opens the video for
+/// `id_type`, uploads a still per phase (`jpeg(phase)`) and a WebM recording, completes.
+/// Returns the video's answer (`{ id, idType, phases }`).
+pub async fn sdk_video(provider_api: &str, authorization: &str, id_type: u32) -> Value {
+    use reqwest::Method;
+    let body = serde_json::to_vec(&serde_json::json!({ "idType": id_type })).unwrap();
+    let (status, video) = provider_call(
+        Method::POST,
+        provider_api,
+        "",
+        authorization,
+        Some(("application/json", body)),
+    )
+    .await;
+    assert_eq!(status, 201, "{video}");
+    let id = video["id"].as_str().unwrap().to_string();
+    for phase in video["phases"].as_array().unwrap() {
+        let phase = phase.as_str().unwrap().to_ascii_lowercase();
+        let (status, body) = provider_call(
+            Method::PUT,
+            provider_api,
+            &format!("/{id}/images/{phase}"),
+            authorization,
+            Some(("image/jpeg", jpeg(&phase))),
+        )
+        .await;
+        assert_eq!(status, 201, "{phase}: {body}");
+    }
+    let (status, body) = provider_call(
+        Method::PUT,
+        provider_api,
+        &format!("/{id}/recording"),
+        authorization,
+        Some(("video/webm", recording())),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let (status, body) = provider_call(
+        Method::POST,
+        provider_api,
+        &format!("/{id}/complete"),
+        authorization,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body,
+        serde_json::json!({ "id": id, "status": "processing" })
+    );
+    video
+}
+
+/// Bytes that start like a WebM file (EBML header), recognisable in a download.
+pub fn recording() -> Vec<u8> {
+    let mut bytes = vec![0x1a, 0x45, 0xdf, 0xa3];
+    bytes.extend((0..8000u32).map(|i| (i % 251) as u8));
+    bytes
+}
