@@ -58,6 +58,8 @@ pub(super) struct Shared {
     loader: Option<js_sys::Function>,
     /// False until the first language is there: nothing is drawn before.
     ready: Cell<bool>,
+    /// `start()` and `cancel()` called before that, carried out then.
+    waiting: RefCell<Vec<Input>>,
 }
 
 /// One `<videoid-capture>` element's capture, driven by the JS element class.
@@ -124,12 +126,12 @@ impl CaptureHandle {
     /// Starts the capture, or starts again after it ended.
     pub fn start(&self) {
         let config = self.shared.config();
-        Shared::feed(&self.shared, Input::Start(config));
+        Shared::feed_when_ready(&self.shared, Input::Start(config));
     }
 
     /// Leaves the capture (`User.Cancelled`).
     pub fn cancel(&self) {
-        Shared::feed(&self.shared, Input::Cancel);
+        Shared::feed_when_ready(&self.shared, Input::Cancel);
     }
 
     /// Stops everything (frame, popup, timers, listeners); no event follows.
@@ -182,6 +184,7 @@ impl CaptureHandle {
             devices: NativeDevices::default(),
             loader,
             ready: Cell::new(false),
+            waiting: RefCell::new(Vec::new()),
         });
         Shared::listen(&shared);
         let _ = shared.host.set_attribute("state", State::Idle.as_str());
@@ -239,6 +242,20 @@ impl Shared {
         if let Some(params) = storage::take_return() {
             let config = this.config();
             Shared::feed(this, Input::Resume(config, params));
+        }
+        let waiting = this.waiting.take();
+        for input in waiting {
+            Shared::feed(this, input);
+        }
+    }
+
+    /// Feeds `input` now, or once the element is ready (so a capture started
+    /// at once speaks the element's language from its first event).
+    fn feed_when_ready(this: &Rc<Shared>, input: Input) {
+        if this.ready.get() {
+            Shared::feed(this, input);
+        } else {
+            this.waiting.borrow_mut().push(input);
         }
     }
 
