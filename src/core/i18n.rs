@@ -212,42 +212,62 @@ impl Problems {
 
 impl fmt::Display for Problems {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut parts = Vec::new();
+        // Written piece by piece: joins and `{:?}` would cost kilobytes of wasm.
+        let mut sep = "";
+        let mut part = |f: &mut fmt::Formatter<'_>, title: &str| -> fmt::Result {
+            let s = sep;
+            sep = "; ";
+            write!(f, "{s}{title}")
+        };
         if !self.unknown.is_empty() {
-            let keys: Vec<String> = self.unknown.iter().map(|k| format!("{k:?}")).collect();
-            parts.push(format!("unknown keys ignored: {}", keys.join(", ")));
+            part(f, "unknown keys ignored: ")?;
+            for (i, key) in self.unknown.iter().enumerate() {
+                write!(f, "{}\"{key}\"", if i > 0 { ", " } else { "" })?;
+            }
         }
         if !self.invalid.is_empty() {
-            let values: Vec<String> = self
-                .invalid
-                .iter()
-                .map(|(key, why)| format!("{} ({})", key.key(), why.as_str()))
-                .collect();
-            parts.push(format!("values ignored: {}", values.join(", ")));
+            part(f, "values ignored: ")?;
+            for (i, (key, why)) in self.invalid.iter().enumerate() {
+                write!(
+                    f,
+                    "{}{} ({})",
+                    if i > 0 { ", " } else { "" },
+                    key.key(),
+                    why.as_str()
+                )?;
+            }
         }
         if !self.missing.is_empty() {
-            let keys: Vec<&str> = self.missing.iter().map(|k| k.key()).collect();
-            parts.push(format!("missing, shown in English: {}", keys.join(", ")));
+            part(f, "missing, shown in English: ")?;
+            for (i, key) in self.missing.iter().enumerate() {
+                write!(f, "{}{}", if i > 0 { ", " } else { "" }, key.key())?;
+            }
         }
         if self.truncated {
-            parts.push(format!("only the first {MAX_ENTRIES} entries were read"));
+            part(f, "only the first ")?;
+            write!(f, "{MAX_ENTRIES} entries were read")?;
         }
-        f.write_str(&parts.join("; "))
+        Ok(())
     }
 }
 
-/// The `{name}` placeholders of a string, sorted.
+/// The `{name}` placeholders of a string, in order.
 pub fn placeholders(text: &str) -> Vec<&str> {
-    let mut names: Vec<&str> = text
-        .split('{')
+    text.split('{')
         .skip(1)
         .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
         .filter(|name| {
             !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
         })
-        .collect();
-    names.sort_unstable();
-    names
+        .collect()
+}
+
+/// Whether two strings have the same placeholders, in any order (no sort:
+/// a sort costs kilobytes of wasm, and strings have a handful at most).
+fn same_placeholders(a: &str, b: &str) -> bool {
+    let (a, b) = (placeholders(a), placeholders(b));
+    let count = |list: &[&str], name: &str| list.iter().filter(|n| **n == name).count();
+    a.len() == b.len() && a.iter().all(|name| count(&a, name) == count(&b, name))
 }
 
 /// Validated strings for some of the text keys.
@@ -276,8 +296,8 @@ impl Strings {
             let checked = match value {
                 Value::Other => Err(Invalid::NotText),
                 Value::Text(s) if s.trim().is_empty() => Err(Invalid::Empty),
-                Value::Text(s) if s.chars().count() > MAX_TEXT_CHARS => Err(Invalid::TooLong),
-                Value::Text(s) if placeholders(&s) != placeholders(text.english()) => {
+                Value::Text(s) if s.chars().nth(MAX_TEXT_CHARS).is_some() => Err(Invalid::TooLong),
+                Value::Text(s) if !same_placeholders(&s, text.english()) => {
                     Err(Invalid::Placeholders)
                 }
                 Value::Text(s) => Ok(s),

@@ -4,7 +4,6 @@
 //! Problems become one console warning each, never a page error.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use js_sys::{Array, Function, Object, Promise, Reflect};
@@ -15,7 +14,7 @@ use crate::core::i18n::{self, Catalog, Lang, LoadFailure, Strings, Value};
 
 thread_local! {
     /// Every language read on this page, checked once and shared by every element.
-    static CATALOGS: RefCell<HashMap<Lang, Rc<Catalog>>> = RefCell::new(HashMap::new());
+    static CATALOGS: RefCell<Vec<Rc<Catalog>>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Writes `message` to the console as a warning.
@@ -89,7 +88,9 @@ pub fn ready(lang: Lang) -> Option<Option<Rc<Catalog>>> {
     if lang == Lang::En {
         return Some(None);
     }
-    CATALOGS.with(|c| c.borrow().get(&lang).cloned()).map(Some)
+    CATALOGS
+        .with(|c| c.borrow().iter().find(|c| c.lang() == lang).cloned())
+        .map(Some)
 }
 
 /// The loader the shell hands over in the handle's props (`loadStrings`).
@@ -146,7 +147,7 @@ pub async fn load(loader: Option<Function>, lang: Lang) -> Option<Rc<Catalog>> {
                 warn(&format!("videoid-capture: {file}: {problems}"));
             }
             let catalog = Rc::new(catalog);
-            CATALOGS.with(|c| c.borrow_mut().insert(lang, catalog.clone()));
+            CATALOGS.with(|c| c.borrow_mut().push(catalog.clone()));
             Some(catalog)
         }
     }

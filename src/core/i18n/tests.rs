@@ -294,8 +294,11 @@ fn overrides_win_over_the_language_which_wins_over_english() {
 fn placeholders_are_names_in_braces() {
     assert_eq!(
         placeholders("Wait {seconds} s for {name}"),
-        vec!["name", "seconds"]
+        vec!["seconds", "name"]
     );
+    assert!(same_placeholders("{a} {b} {a}", "{b}{a}{a}"));
+    assert!(!same_placeholders("{a} {b} {b}", "{b}{a}{a}"));
+    assert!(!same_placeholders("{a}", "a"));
     assert!(placeholders("no {} { x} {").is_empty());
 }
 
