@@ -5,7 +5,6 @@ use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlElement, HtmlInputElement, HtmlProgressElement};
 
 use crate::core::flow::{NativeScreen, Screen, State};
-use crate::core::i18n::{text, Lang, Text};
 use crate::core::native::Phase;
 
 /// The element's DOM nodes, built once per mount.
@@ -22,7 +21,7 @@ pub struct View {
     file_label: Element,
     file_text: Element,
     steps_done: std::cell::Cell<(usize, usize)>,
-    review_label: std::cell::Cell<&'static str>,
+    review_label: std::cell::RefCell<String>,
 }
 
 fn node(document: &Document, tag: &str, part: &str, class: &str) -> Option<Element> {
@@ -86,12 +85,12 @@ impl View {
             file_label,
             file_text,
             steps_done: std::cell::Cell::new((0, 1)),
-            review_label: std::cell::Cell::new(""),
+            review_label: std::cell::RefCell::new(String::new()),
         })
     }
 
     /// Shows the native capture's hint, digits, progress and file picker (or hides them).
-    fn render_native(&self, native: Option<&NativeScreen>, lang: Lang) {
+    fn render_native(&self, native: Option<&NativeScreen>) {
         let show = |e: &Element, on: bool| {
             let _ = e.toggle_attribute_with_force("hidden", !on);
         };
@@ -102,8 +101,8 @@ impl View {
             self.progress.set_hidden(true);
             return;
         };
-        if self.hint.text_content().as_deref() != Some(native.hint) {
-            self.hint.set_text_content(Some(native.hint));
+        if self.hint.text_content().as_deref() != Some(native.hint.as_str()) {
+            self.hint.set_text_content(Some(&native.hint));
         }
         show(&self.hint, true);
         self.digits.set_text_content(native.digits.as_deref());
@@ -112,15 +111,14 @@ impl View {
             native.digits.is_some() && native.phase != Phase::Review,
         );
         let picking = native.phase == Phase::FilePick;
-        self.file_text
-            .set_text_content(Some(text(lang, Text::ChooseFile)));
+        self.file_text.set_text_content(Some(&native.choose_file));
         show(&self.file_label, picking);
         self.steps_done.set(native.progress);
-        self.review_label.set(text(lang, Text::HintReview));
+        self.review_label.replace(native.review_label.clone());
         self.progress.set_hidden(false);
         let _ = self
             .progress
-            .set_attribute("aria-label", text(lang, Text::Progress));
+            .set_attribute("aria-label", &native.progress_label);
         self.set_upload_progress(0.0);
     }
 
@@ -133,8 +131,8 @@ impl View {
     }
 
     /// The alternative text of a captured still.
-    pub fn review_label(&self) -> &'static str {
-        self.review_label.get()
+    pub fn review_label(&self) -> String {
+        self.review_label.borrow().clone()
     }
 
     /// Where the frame goes.
@@ -143,14 +141,15 @@ impl View {
     }
 
     /// Shows `screen` for `state`; announces `announcement` when it is new.
-    pub fn render(&self, state: State, lang: Lang, screen: &Screen, announcement: &str) {
+    pub fn render(&self, state: State, screen: &Screen, announcement: &str) {
         let _ = self.container.set_attribute("data-state", state.as_str());
-        let _ = self.container.set_attribute("lang", lang.tag());
-        self.render_native(screen.native.as_ref(), lang);
+        let _ = self.container.set_attribute("lang", screen.lang.tag());
+        let _ = self.container.set_attribute("dir", screen.lang.dir());
+        self.render_native(screen.native.as_ref());
         let _ = self
             .container
             .set_attribute("aria-busy", if screen.busy { "true" } else { "false" });
-        self.title.set_text_content(Some(screen.title));
+        self.title.set_text_content(Some(&screen.title));
         self.message.set_text_content(Some(&screen.message));
         let _ = self
             .message
@@ -176,7 +175,7 @@ impl View {
                 .all(|(i, (action, label))| {
                     shown.item(i as u32).is_some_and(|b| {
                         b.get_attribute("data-action").as_deref() == Some(action.name())
-                            && b.text_content().as_deref() == Some(*label)
+                            && b.text_content().as_deref() == Some(label.as_str())
                     })
                 });
         if same {

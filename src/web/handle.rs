@@ -14,6 +14,7 @@ use web_sys::{Element, Event, HtmlElement, MessageEvent};
 use super::backend;
 use super::events::emit;
 use super::frame::{Frame, Popup};
+use super::i18n;
 use super::media::{BrowserMedia, MediaAccess};
 use super::native::NativeDevices;
 use super::read;
@@ -23,7 +24,7 @@ use crate::core::config::{Config, Mode, ATTRIBUTES};
 use crate::core::contract::ProcessView;
 use crate::core::failure::{Failure, SessionProblem};
 use crate::core::flow::{Effect, Emit, Flow, Input, State, Timer};
-use crate::core::i18n::{text, Lang, Text};
+use crate::core::i18n::{Catalog, Lang, Text, Texts};
 use crate::core::native::NativeInput;
 use crate::core::origin::Origin;
 use crate::core::protocol::{Inbound, ResumeRecord, VERSION};
@@ -53,6 +54,12 @@ pub(super) struct Shared {
     listeners: RefCell<Vec<Listener>>,
     pub(super) media: Rc<dyn MediaAccess>,
     pub(super) devices: NativeDevices,
+    /// The shell's language-file loader (`loadStrings` in the props).
+    loader: Option<js_sys::Function>,
+    /// False until the first language is there: nothing is drawn before.
+    ready: Cell<bool>,
+    /// `start()` and `cancel()` called before that, carried out then.
+    waiting: RefCell<Vec<Input>>,
 }
 
 /// One `<videoid-capture>` element's capture, driven by the JS element class.
@@ -75,13 +82,6 @@ fn prop(props: &[(&'static str, String)], name: &str) -> Option<String> {
         .map(|(_, v)| v.clone())
 }
 
-fn document_lang() -> Option<String> {
-    super::window()?
-        .document()?
-        .document_element()?
-        .get_attribute("lang")
-}
-
 fn now_ms() -> f64 {
     js_sys::Date::now()
 }
@@ -98,16 +98,27 @@ impl CaptureHandle {
         CaptureHandle::with_media(host, mount, props, Rc::new(BrowserMedia))
     }
 
-    /// Takes new attribute values; they apply from the next start.
+    /// Takes new attribute values; they apply from the next start (`lang` at once).
     pub fn update(&self, props: JsValue) {
         let props = read_props(&props);
-        let lang = prop(&props, "lang").or_else(document_lang);
+        let lang = i18n::choose(prop(&props, "lang").as_deref());
         *self.shared.props.borrow_mut() = props;
-        if let Some(lang) = lang {
-            self.shared
-                .flow
-                .borrow_mut()
-                .set_lang(Lang::from_tag(&lang));
+        let changed = self.shared.flow.borrow().lang() != lang;
+        self.shared.flow.borrow_mut().set_lang(lang);
+        if changed {
+            Shared::use_language(&self.shared, lang);
+        }
+        self.shared.render(false);
+    }
+
+    /// Takes the host's `texts` (text key → string); every screen shows them at once.
+    #[wasm_bindgen(js_name = setTexts)]
+    pub fn set_texts(&self, texts: JsValue) {
+        let overrides = i18n::overrides(&texts);
+        {
+            let mut flow = self.shared.flow.borrow_mut();
+            let texts = flow.texts().with_overrides(overrides);
+            flow.set_texts(texts);
         }
         self.shared.render(false);
     }
@@ -115,12 +126,12 @@ impl CaptureHandle {
     /// Starts the capture, or starts again after it ended.
     pub fn start(&self) {
         let config = self.shared.config();
-        Shared::feed(&self.shared, Input::Start(config));
+        Shared::feed_when_ready(&self.shared, Input::Start(config));
     }
 
     /// Leaves the capture (`User.Cancelled`).
     pub fn cancel(&self) {
-        Shared::feed(&self.shared, Input::Cancel);
+        Shared::feed_when_ready(&self.shared, Input::Cancel);
     }
 
     /// Stops everything (frame, popup, timers, listeners); no event follows.
@@ -151,15 +162,16 @@ impl CaptureHandle {
     ) -> Result<CaptureHandle, JsValue> {
         let view = View::build(&mount)
             .ok_or_else(|| JsValue::from_str("videoid-capture: cannot build the view"))?;
+        let loader = i18n::loader(&props);
+        let overrides = i18n::overrides(&Reflect::get(&props, &"texts".into()).unwrap_or_default());
         let props = read_props(&props);
-        let lang = prop(&props, "lang")
-            .or_else(document_lang)
-            .map(|l| Lang::from_tag(&l))
-            .unwrap_or_default();
+        let lang = i18n::choose(prop(&props, "lang").as_deref());
+        let mut flow = Flow::new(lang);
+        flow.set_texts(Texts::new(None, overrides));
         let shared = Rc::new(Shared {
             host,
             view,
-            flow: RefCell::new(Flow::new(lang)),
+            flow: RefCell::new(flow),
             props: RefCell::new(props),
             queue: RefCell::new(VecDeque::new()),
             busy: Cell::new(false),
@@ -170,15 +182,13 @@ impl CaptureHandle {
             listeners: RefCell::new(Vec::new()),
             media,
             devices: NativeDevices::default(),
+            loader,
+            ready: Cell::new(false),
+            waiting: RefCell::new(Vec::new()),
         });
         Shared::listen(&shared);
-        shared.render(false);
         let _ = shared.host.set_attribute("state", State::Idle.as_str());
-        shared.emit("videoid-ready", &read::object(&[]));
-        if let Some(params) = storage::take_return() {
-            let config = shared.config();
-            Shared::feed(&shared, Input::Resume(config, params));
-        }
+        Shared::use_language(&shared, lang);
         Ok(CaptureHandle { shared })
     }
 
@@ -195,6 +205,60 @@ impl Drop for CaptureHandle {
 }
 
 impl Shared {
+    /// Shows `lang` now if the page has its strings, else once they arrive
+    /// (the current strings stay until then).
+    fn use_language(this: &Rc<Shared>, lang: Lang) {
+        if let Some(catalog) = i18n::ready(lang) {
+            Shared::show_language(this, catalog);
+            return;
+        }
+        let weak = Rc::downgrade(this);
+        let loader = this.loader.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let catalog = i18n::load(loader, lang).await;
+            if let Some(shared) = weak.upgrade() {
+                // A later choice wins over a late answer.
+                if shared.flow.borrow().lang() == lang {
+                    Shared::show_language(&shared, catalog);
+                }
+            }
+        });
+    }
+
+    /// Shows the strings of `catalog` (`None`: English); the first time, the
+    /// element becomes ready: it draws, says so, and resumes a redirect.
+    fn show_language(this: &Rc<Shared>, catalog: Option<Rc<Catalog>>) {
+        {
+            let mut flow = this.flow.borrow_mut();
+            let texts = flow.texts().with_catalog(catalog);
+            flow.set_texts(texts);
+        }
+        if this.ready.replace(true) {
+            this.render(false);
+            return;
+        }
+        this.render(false);
+        this.emit("videoid-ready", &read::object(&[]));
+        if let Some(params) = storage::take_return() {
+            let config = this.config();
+            Shared::feed(this, Input::Resume(config, params));
+        }
+        let waiting = this.waiting.take();
+        for input in waiting {
+            Shared::feed(this, input);
+        }
+    }
+
+    /// Feeds `input` now, or once the element is ready (so a capture started
+    /// at once speaks the element's language from its first event).
+    fn feed_when_ready(this: &Rc<Shared>, input: Input) {
+        if this.ready.get() {
+            Shared::feed(this, input);
+        } else {
+            this.waiting.borrow_mut().push(input);
+        }
+    }
+
     fn page_origin() -> Option<Origin> {
         Origin::parse(&super::window()?.location().origin().ok()?).ok()
     }
@@ -207,8 +271,7 @@ impl Shared {
         }
         let page = Shared::page_origin().ok_or(Failure::InsecureContext)?;
         let props = self.props.borrow();
-        let doc_lang = document_lang();
-        Config::parse(|name| prop(&props, name), &page, doc_lang.as_deref())
+        Config::parse(|name| prop(&props, name), &page)
     }
 
     fn parent_origin(&self) -> Option<Origin> {
@@ -376,7 +439,7 @@ impl Shared {
     }
 
     fn show_frame(this: &Rc<Shared>, attempt: u32, url: &str, origin: &str) {
-        let title = text(this.flow.borrow().lang(), Text::FrameTitle);
+        let title = this.flow.borrow().texts().get(Text::FrameTitle).to_string();
         let weak = Rc::downgrade(this);
         let on_load = move || {
             let Some(shared) = weak.upgrade() else { return };
@@ -390,7 +453,7 @@ impl Shared {
                 Shared::feed(&shared, Input::Returned { attempt, params });
             }
         };
-        let frame = Frame::show(this.view.stage(), url, origin, title, on_load);
+        let frame = Frame::show(this.view.stage(), url, origin, &title, on_load);
         *this.frame.borrow_mut() = frame;
     }
 
@@ -433,9 +496,12 @@ impl Shared {
 
     /// Draws the current screen; with `move_focus`, takes focus along when it was inside.
     fn render(&self, move_focus: bool) {
-        let (state, lang, screen) = {
+        if !self.ready.get() {
+            return;
+        }
+        let (state, screen) = {
             let flow = self.flow.borrow();
-            (flow.state(), flow.lang(), flow.screen())
+            (flow.state(), flow.screen())
         };
         // Asked before drawing: drawing replaces the button that may hold focus.
         let focus_inside = move_focus
@@ -448,8 +514,7 @@ impl Shared {
             None => self.host.remove_attribute("step"),
         }
         .ok();
-        self.view
-            .render(state, lang, &screen, &announcement(&screen));
+        self.view.render(state, &screen, &announcement(&screen));
         if focus_inside {
             match self.frame.borrow().as_ref() {
                 Some(frame) if state == State::Capturing => frame.focus(),

@@ -388,7 +388,7 @@ impl Shared {
             let _ = element.set_attribute("controls", "");
             let _ = element.set_attribute("playsinline", "");
         } else {
-            let _ = element.set_attribute("alt", self.view.review_label());
+            let _ = element.set_attribute("alt", &self.view.review_label());
         }
         let _ = self.view.stage().append_child(&element);
         *self.devices.artifact.borrow_mut() = Some(Artifact { blob, url, element });

@@ -198,7 +198,7 @@ pub fn failure_report(report: &FailureReport) -> JsValue {
     };
     object(&[
         ("code", report.code.into()),
-        ("message", report.message.into()),
+        ("message", report.message.as_str().into()),
         ("recoverable", report.recoverable.into()),
         ("detail", detail),
     ])
