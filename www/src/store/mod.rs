@@ -126,7 +126,7 @@ pub fn digest(secret: &str) -> String {
 }
 
 /// How the database knows an end-user: the digest of their cookie value.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct EndUserKey(String);
 
 impl EndUserKey {
