@@ -360,3 +360,43 @@ async fn end_user_files_of_earlier_versions_are_imported_into_the_database() {
     assert_eq!(s.store.census().await.unwrap().endusers, 1);
     s.shutdown().await;
 }
+
+#[tokio::test]
+async fn expired_upload_sessions_are_swept() {
+    let s = servers_with(|c| {
+        c.session_lifetime = Duration::from_millis(300);
+        c.sweep_interval = Duration::from_millis(50);
+    })
+    .await;
+    let mut user = EndUser::new(&s.host_url);
+    let (status, native) = user.session("", json!({ "mode": "native" })).await;
+    assert_eq!(status, 200, "{native}");
+    assert_eq!(s.store.census().await.unwrap().uploads, 1);
+    let token = native["uploadToken"].as_str().unwrap().to_string();
+    // The sweeper runs every 50 ms; the session expires after 300 ms.
+    let mut uploads = 1;
+    for _ in 0..200 {
+        uploads = s.store.census().await.unwrap().uploads;
+        if uploads == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(uploads, 0, "the expired session was swept");
+    let put = client()
+        .put(format!("{}/api/videoid/upload/front", s.host_url))
+        .bearer_auth(&token)
+        .header("content-type", "image/jpeg")
+        .body(jpeg("front"))
+        .send()
+        .await
+        .unwrap();
+    assert_error(put, 401).await;
+    let census = s.store.census().await.unwrap();
+    assert_eq!(
+        (census.endusers, census.with_dossier),
+        (1, 1),
+        "the end-user and their dossier stay"
+    );
+    s.shutdown().await;
+}

@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use videoid_www::store::{
-    self, now_ms, Claim, Consumed, Database, EndUserKey, EventClaim, Imported, NewToken,
-    Notified, Store, Upload,
+    self, now_ms, Claim, Consumed, Database, EndUserKey, EventClaim, Imported, NewToken, Notified,
+    Store, Upload,
 };
 
 async fn open(database: &Database) -> Arc<dyn Store> {
@@ -105,10 +105,7 @@ async fn upload(s: &dyn Store, token: &str, k: &EndUserKey, d: &str, expires_in:
 async fn migrations_run_once_and_refuse_a_newer_schema(database: Database) {
     let latest = store::sql::MIGRATIONS.last().unwrap().version;
     // Two instances starting together: both migrate, one after the other, without error.
-    let (a, b) = tokio::join!(
-        store::open(&database, 2),
-        store::open(&database, 2)
-    );
+    let (a, b) = tokio::join!(store::open(&database, 2), store::open(&database, 2));
     let (a, b) = (a.unwrap(), b.unwrap());
     assert_eq!(a.schema_version().await.unwrap(), latest);
     assert_eq!(b.schema_version().await.unwrap(), latest);
@@ -127,7 +124,10 @@ async fn migrations_run_once_and_refuse_a_newer_schema(database: Database) {
     )
     .await;
     let refused = store::open(&database, 2).await.err().expect("refused");
-    assert!(refused.to_string().contains("newer than this build"), "{refused}");
+    assert!(
+        refused.to_string().contains("newer than this build"),
+        "{refused}"
+    );
 }
 
 async fn end_users_and_their_first_dossier(database: Database) {
@@ -240,8 +240,7 @@ async fn racing_first_requests_on_two_instances_settle_one_dossier(database: Dat
     for k in &keys {
         // Four simultaneous first requests per end-user, two on each instance.
         for s in [&one, &two, &one, &two] {
-            let (s, k, created, barrier) =
-                (s.clone(), k.clone(), created.clone(), barrier.clone());
+            let (s, k, created, barrier) = (s.clone(), k.clone(), created.clone(), barrier.clone());
             tasks.spawn(async move {
                 barrier.wait().await;
                 (k.clone(), first_dossier(s, k, created).await)
@@ -253,7 +252,11 @@ async fn racing_first_requests_on_two_instances_settle_one_dossier(database: Dat
         let (k, d) = done.unwrap();
         seen.entry(k).or_default().push(d);
     }
-    assert_eq!(created.load(Ordering::SeqCst), users, "one dossier created per end-user");
+    assert_eq!(
+        created.load(Ordering::SeqCst),
+        users,
+        "one dossier created per end-user"
+    );
     for (k, ds) in &seen {
         assert_eq!(ds.len(), 4);
         assert!(ds.iter().all(|d| d == &ds[0]), "{k:?}: {ds:?}");
@@ -316,7 +319,9 @@ async fn a_replaced_dossier_takes_its_sessions_and_statuses_along(database: Data
         status: "accepted".into(),
         received_at: "2025-01-01T00:00:00.000Z".into(),
     };
-    s.finish_event("ev-1", Some((&d1, "p-1", &n))).await.unwrap();
+    s.finish_event("ev-1", Some((&d1, "p-1", &n)))
+        .await
+        .unwrap();
     assert_eq!(s.notified(&d1).await.unwrap().len(), 1);
 
     assert_eq!(
@@ -351,12 +356,18 @@ async fn an_upload_session_and_its_steps(database: Database) {
     let now = now_ms();
     let u = s.upload("tok-1").await.unwrap().unwrap();
     assert_eq!(u.enduser, k);
-    assert_eq!((u.dossier_id.as_str(), u.process_id.as_str()), (d.as_str(), "p-tok-1"));
+    assert_eq!(
+        (u.dossier_id.as_str(), u.process_id.as_str()),
+        (d.as_str(), "p-tok-1")
+    );
     assert_eq!(u.steps, ["front", "back", "selfie"]);
     assert!(u.received.is_empty() && !u.completed);
     assert_eq!(s.upload("tok-unknown").await.unwrap(), None);
 
-    assert_eq!(s.record_step("tok-1", "front", 10, now).await.unwrap(), Some(10));
+    assert_eq!(
+        s.record_step("tok-1", "front", 10, now).await.unwrap(),
+        Some(10)
+    );
     assert_eq!(
         s.record_step("tok-1", "front", 20, now).await.unwrap(),
         Some(10),
@@ -367,8 +378,14 @@ async fn an_upload_session_and_its_steps(database: Database) {
         !s.complete_upload("tok-1", now).await.unwrap(),
         "not complete with steps missing"
     );
-    assert_eq!(s.record_step("tok-1", "back", 11, now).await.unwrap(), Some(11));
-    assert_eq!(s.record_step("tok-1", "selfie", 12, now).await.unwrap(), Some(12));
+    assert_eq!(
+        s.record_step("tok-1", "back", 11, now).await.unwrap(),
+        Some(11)
+    );
+    assert_eq!(
+        s.record_step("tok-1", "selfie", 12, now).await.unwrap(),
+        Some(12)
+    );
     assert!(s.complete_upload("tok-1", now).await.unwrap());
     assert!(!s.complete_upload("tok-1", now).await.unwrap(), "once");
     let u = s.upload("tok-1").await.unwrap().unwrap();
@@ -379,7 +396,10 @@ async fn an_upload_session_and_its_steps(database: Database) {
     // An expired session takes nothing more.
     upload(s, "tok-short", &k, &d, 1).await;
     let later = now_ms() + 10;
-    assert_eq!(s.record_step("tok-short", "front", 1, later).await.unwrap(), None);
+    assert_eq!(
+        s.record_step("tok-short", "front", 1, later).await.unwrap(),
+        None
+    );
     assert!(!s.complete_upload("tok-short", later).await.unwrap());
 
     // A new session of the end-user drops their completed and expired ones, keeps live ones.
@@ -387,7 +407,11 @@ async fn an_upload_session_and_its_steps(database: Database) {
     tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     upload(s, "tok-2", &k, &d, 60_000).await;
     assert_eq!(s.upload("tok-1").await.unwrap(), None, "completed: dropped");
-    assert_eq!(s.upload("tok-short").await.unwrap(), None, "expired: dropped");
+    assert_eq!(
+        s.upload("tok-short").await.unwrap(),
+        None,
+        "expired: dropped"
+    );
     assert!(s.upload("tok-live").await.unwrap().is_some());
     assert!(s.upload("tok-2").await.unwrap().is_some());
 }
@@ -458,7 +482,9 @@ async fn webhook_events_are_handled_once(database: Database) {
         received_at: "2025-01-02T00:00:00.000Z".into(),
     };
     one.begin_event("e4", now, now + 1000, keep).await.unwrap();
-    one.finish_event("e4", Some((&d, "p1", &newer))).await.unwrap();
+    one.finish_event("e4", Some((&d, "p1", &newer)))
+        .await
+        .unwrap();
     assert_eq!(one.notified(&d).await.unwrap().get("p1"), Some(&newer));
 }
 
@@ -476,14 +502,19 @@ async fn single_use_tokens_are_consumed_once(database: Database) {
         expires_at_ms: now + 60_000,
     };
     assert!(s.put_token(&token).await.unwrap());
-    assert!(!s.put_token(&token).await.unwrap(), "a secret is stored once");
+    assert!(
+        !s.put_token(&token).await.unwrap(),
+        "a secret is stored once"
+    );
     let read = s.token("handoff", "secret-1", now).await.unwrap().unwrap();
     assert_eq!(read.enduser.as_ref(), Some(&k));
     assert_eq!(read.payload, r#"{"processId":"p1"}"#);
     assert!(!read.consumed);
     assert_eq!(s.token("other-kind", "secret-1", now).await.unwrap(), None);
     assert_eq!(
-        s.consume_token("other-kind", "secret-1", now).await.unwrap(),
+        s.consume_token("other-kind", "secret-1", now)
+            .await
+            .unwrap(),
         Consumed::Unknown,
         "a token is only found under its own kind"
     );
@@ -500,9 +531,17 @@ async fn single_use_tokens_are_consumed_once(database: Database) {
         s.consume_token("handoff", "secret-1", now).await.unwrap(),
         Consumed::AlreadyUsed
     );
-    assert!(s.token("handoff", "secret-1", now).await.unwrap().unwrap().consumed);
+    assert!(
+        s.token("handoff", "secret-1", now)
+            .await
+            .unwrap()
+            .unwrap()
+            .consumed
+    );
     assert_eq!(
-        s.consume_token("handoff", "never-issued", now).await.unwrap(),
+        s.consume_token("handoff", "never-issued", now)
+            .await
+            .unwrap(),
         Consumed::Unknown
     );
 
@@ -513,9 +552,14 @@ async fn single_use_tokens_are_consumed_once(database: Database) {
         ..token
     };
     assert!(s.put_token(&short).await.unwrap());
-    assert_eq!(s.token("handoff", "secret-2", now + 10).await.unwrap(), None);
     assert_eq!(
-        s.consume_token("handoff", "secret-2", now + 10).await.unwrap(),
+        s.token("handoff", "secret-2", now + 10).await.unwrap(),
+        None
+    );
+    assert_eq!(
+        s.consume_token("handoff", "secret-2", now + 10)
+            .await
+            .unwrap(),
         Consumed::Expired
     );
 }
@@ -582,7 +626,9 @@ async fn expired_rows_are_swept(database: Database) {
         };
         s.put_token(&t).await.unwrap();
     }
-    s.begin_event("ev-old", now, now + 10, now + 1_000).await.unwrap();
+    s.begin_event("ev-old", now, now + 10, now + 1_000)
+        .await
+        .unwrap();
     s.begin_event("ev-new", now, now + 10, now + 600_000)
         .await
         .unwrap();
@@ -592,7 +638,9 @@ async fn expired_rows_are_swept(database: Database) {
         s.create_enduser(&key(name), "t", now, until).await.unwrap();
     }
     let busy = key("busy");
-    s.create_enduser(&busy, "t", now, now + 1_000).await.unwrap();
+    s.create_enduser(&busy, "t", now, now + 1_000)
+        .await
+        .unwrap();
     assert_eq!(
         s.claim_dossier(&busy, None, "c", now, now + 600_000)
             .await
@@ -611,14 +659,23 @@ async fn expired_rows_are_swept(database: Database) {
     assert_eq!(s.upload("expiring").await.unwrap(), None);
     assert!(s.upload("lasting").await.unwrap().is_some());
     assert_eq!(
-        s.consume_token("handoff", "t-expiring", later).await.unwrap(),
+        s.consume_token("handoff", "t-expiring", later)
+            .await
+            .unwrap(),
         Consumed::Unknown
     );
-    assert!(s.token("handoff", "t-lasting", later).await.unwrap().is_some());
+    assert!(s
+        .token("handoff", "t-lasting", later)
+        .await
+        .unwrap()
+        .is_some());
     assert_eq!(s.enduser(&key("idle")).await.unwrap(), None);
     assert!(s.enduser(&key("fresh")).await.unwrap().is_some());
     assert!(s.enduser(&busy).await.unwrap().is_some());
-    assert!(s.enduser(&k).await.unwrap().is_some(), "end-users with a dossier stay");
+    assert!(
+        s.enduser(&k).await.unwrap().is_some(),
+        "end-users with a dossier stay"
+    );
     let after = s.census().await.unwrap();
     assert_eq!(after.uploads, before.uploads - 1);
     assert_eq!(after.events, before.events - 1);
@@ -634,7 +691,9 @@ async fn deleting_an_end_user_deletes_everything_of_theirs(database: Database) {
     s.record_step("theirs", "front", 3, now_ms()).await.unwrap();
     upload(s, "others", &other, &other_d, 60_000).await;
     let now = now_ms();
-    s.begin_event("ev", now, now + 10, now + 60_000).await.unwrap();
+    s.begin_event("ev", now, now + 10, now + 60_000)
+        .await
+        .unwrap();
     let n = Notified {
         event_id: "ev".into(),
         status: "accepted".into(),
@@ -660,7 +719,12 @@ async fn deleting_an_end_user_deletes_everything_of_theirs(database: Database) {
     assert!(!s.dossier_known(&d).await.unwrap());
     let census = s.census().await.unwrap();
     assert_eq!(
-        (census.endusers, census.uploads, census.notified, census.tokens),
+        (
+            census.endusers,
+            census.uploads,
+            census.notified,
+            census.tokens
+        ),
         (1, 1, 0, 0),
         "only the other end-user's rows are left"
     );
