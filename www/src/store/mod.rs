@@ -107,7 +107,12 @@ impl From<rusqlite::Error> for StoreError {
 
 impl From<tokio_postgres::Error> for StoreError {
     fn from(e: tokio_postgres::Error) -> Self {
-        StoreError(e.to_string())
+        // The server's message, or the error and its cause (Display alone says "db error").
+        match (e.as_db_error(), std::error::Error::source(&e)) {
+            (Some(db), _) => StoreError(db.to_string()),
+            (None, Some(cause)) => StoreError(format!("{e}: {cause}")),
+            (None, None) => StoreError(e.to_string()),
+        }
     }
 }
 
