@@ -148,11 +148,7 @@ async fn first_sessions(
     Ok((cookie, one, duplicate, elapsed))
 }
 
-async fn embed_session(
-    http: &reqwest::Client,
-    lb: &Balancer,
-    sim: &str,
-) -> Result<Timing, String> {
+async fn embed_session(http: &reqwest::Client, lb: &Balancer, sim: &str) -> Result<Timing, String> {
     let started = Instant::now();
     let (cookie, session, duplicate, session_time) = first_sessions(http, lb, "embed").await?;
     let url = session["url"].as_str().ok_or("session: no url")?;
@@ -319,8 +315,7 @@ async fn run(
         std::env::temp_dir().join(&run_name)
     };
     let disk = std::env::temp_dir().join(&run_name);
-    let database =
-        database.unwrap_or_else(|| Database::Sqlite(disk.join("backend.sqlite")));
+    let database = database.unwrap_or_else(|| Database::Sqlite(disk.join("backend.sqlite")));
     let config = |n: usize| Config {
         host_port: 0,
         sim_port: 0,
@@ -408,11 +403,7 @@ async fn run(
         tokio::time::sleep(Duration::from_millis(50)).await;
         pending = count_files(&sim_dir, "/events/");
     }
-    let census = running[0]
-        .store
-        .census()
-        .await
-        .map_err(|e| e.to_string())?;
+    let census = running[0].store.census().await.map_err(|e| e.to_string())?;
     let upstream = upstream_dossiers(&http, &sim_url).await?;
     let named = options.sessions as i64;
     for r in running {
@@ -496,8 +487,7 @@ async fn create_database(server: &str) -> Result<(String, String), String> {
 }
 
 async fn drop_database(server: &str, name: &str) {
-    if let Ok((client, connection)) = tokio_postgres::connect(server, tokio_postgres::NoTls).await
-    {
+    if let Ok((client, connection)) = tokio_postgres::connect(server, tokio_postgres::NoTls).await {
         tokio::spawn(connection);
         if let Err(e) = client
             .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
