@@ -307,7 +307,12 @@ async fn run(
     // tmpfs where there is one, so that its flushes are not what is measured; the backend's
     // databases stay on disk (the SQLite file here, PostgreSQL's data directory wherever
     // its server keeps it).
-    let run_name = format!("videoid-loadtest-{}-{}", std::process::id(), instances);
+    let slug: String = label
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let run_name = format!("videoid-loadtest-{}-{slug}", std::process::id());
     let shm = Path::new("/dev/shm");
     let base = if shm.is_dir() {
         shm.join(&run_name)
