@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what a fresh machine lacks, and nothing else. Safe to run again.
 #   scripts/setup.sh          toolchain + npm packages (enough for npm start)
-#   scripts/setup.sh --test   also Chromium and ChromeDriver for the browser tests
+#   scripts/setup.sh --test   also Chromium and ChromeDriver for the browser tests, and
+#                             PostgreSQL for the backend's database tests
 source "$(dirname "$0")/lib.sh"
 want_browser=false
 [ "${1:-}" = "--test" ] && want_browser=true
@@ -29,5 +30,15 @@ if $want_browser && { ! command -v chromium >/dev/null || ! command -v chromedri
   if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
+# The tests start their own throwaway server from these binaries (scripts/postgres.sh).
+if $want_browser && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  say "setup: installing Debian's postgresql (the backend's database tests)"
+  if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
+  if ! { $sudo apt-get update -qq \
+      && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql >/dev/null; }; then
+    say "setup: postgresql could not be installed: the PostgreSQL tests will be skipped"
+  fi
 fi
 exit 0

@@ -6,11 +6,28 @@ source "$(dirname "$0")/lib.sh"
 bash scripts/setup.sh --test
 export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"
 
+# A throwaway PostgreSQL for the backend's database tests and the load test.
+source scripts/postgres.sh
+if pg_bin_dir >/dev/null; then
+  pg_start || { say "could not start the test PostgreSQL"; exit 1; }
+  trap pg_stop EXIT
+else
+  export VIDEOID_TEST_POSTGRES_SKIP="Debian's postgresql package is not installed and scripts/setup.sh --test could not install it"
+  say "PostgreSQL tests skipped: $VIDEOID_TEST_POSTGRES_SKIP"
+fi
+
 say "test 1/5: native (cargo fmt, clippy on both targets, cargo test: core and the www servers)"
 cargo fmt --all -- --check
 cargo clippy --quiet --workspace --all-targets -- -D warnings
 cargo clippy --quiet --target wasm32-unknown-unknown --all-targets -- -D warnings
 cargo test --workspace --quiet
+if [ -n "${VIDEOID_TEST_DATABASE_URL:-}" ]; then
+  say "test 1/5: the backend's HTTP tests again, on PostgreSQL"
+  VIDEOID_TEST_STORE=postgres cargo test -p videoid-www --quiet --test endusers --test backend \
+    --test native --test events --test durability --test sdk --test capture_page
+fi
+say "test 1/5: load test (one backend on SQLite beside two on one PostgreSQL, round-robin)"
+cargo run --quiet -p videoid-www --bin loadtest
 
 say "test 2/5: wasm-bindgen-test in headless Chromium"
 bash scripts/test-wasm.sh

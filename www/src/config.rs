@@ -2,6 +2,7 @@
 
 pub use crate::backend::DocumentChoice;
 use crate::published;
+pub use crate::store::Database;
 use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -70,6 +71,12 @@ pub struct Config {
     /// Origins of the provider's web SDK and API that the demo page allows (CSP and
     /// `allowed-origins`) with the real API; the simulator's origin in simulator mode.
     pub provider_origins: Vec<String>,
+    /// The backend's database (`DATABASE_URL`); `None`: SQLite in `<data_dir>/host/`.
+    pub database: Option<Database>,
+    /// Connections to PostgreSQL (readers of SQLite, at most 8) per instance.
+    pub database_pool: usize,
+    /// How often expired upload sessions, tokens, event ids and unclaimed end-users are swept.
+    pub sweep_interval: Duration,
 }
 
 /// Where the simulator sends its events.
@@ -105,6 +112,9 @@ impl fmt::Debug for Config {
             .field("native_process_type", &self.native_process_type)
             .field("sdk_document_type", &self.sdk_document_type)
             .field("provider_origins", &self.provider_origins)
+            .field("database", &self.database)
+            .field("database_pool", &self.database_pool)
+            .field("sweep_interval", &self.sweep_interval)
             .finish()
     }
 }
@@ -148,6 +158,9 @@ impl Default for Config {
                 kind: DEFAULT_SDK_DOCUMENT_TYPE.to_string(),
             },
             provider_origins: vec![DEFAULT_PROVIDER_ORIGINS.to_string()],
+            database: None,
+            database_pool: 16,
+            sweep_interval: Duration::from_secs(60),
         }
     }
 }
@@ -313,6 +326,29 @@ impl Config {
                     .provider_origins
                     .push(origin.trim_end_matches('/').to_string());
             }
+        }
+        if let Some(url) = value("DATABASE_URL") {
+            config.database =
+                Some(Database::parse(&url).map_err(|e| ConfigError(format!("DATABASE_URL: {e}")))?);
+        }
+        if let Some(n) = value("VIDEOID_DATABASE_POOL") {
+            config.database_pool = n
+                .parse()
+                .ok()
+                .filter(|n| (1..=256).contains(n))
+                .ok_or_else(|| {
+                    ConfigError(format!(
+                        "VIDEOID_DATABASE_POOL is not a number of connections (1-256): {n}"
+                    ))
+                })?;
+        }
+        if let Some(secs) = value("VIDEOID_SWEEP_INTERVAL_S") {
+            let secs: u64 = secs.parse().ok().filter(|s| *s > 0).ok_or_else(|| {
+                ConfigError(format!(
+                    "VIDEOID_SWEEP_INTERVAL_S is not a positive number of seconds: {secs}"
+                ))
+            })?;
+            config.sweep_interval = Duration::from_secs(secs);
         }
         if let (Some(client_id), Some(client_secret)) =
             (value("SIGNICAT_CLIENT_ID"), value("SIGNICAT_CLIENT_SECRET"))
@@ -488,6 +524,40 @@ mod tests {
                 "https://a.example; script-src *",
             ),
             ("VIDEOID_PROVIDER_ORIGINS", "https://a.example/js"),
+        ] {
+            assert!(config(&[bad]).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn database_settings() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.database, None);
+        assert_eq!(c.database_pool, 16);
+        assert_eq!(c.sweep_interval, Duration::from_secs(60));
+        let c = config(&[
+            (
+                "DATABASE_URL",
+                "postgres://videoid:hush@db.internal:5432/videoid",
+            ),
+            ("VIDEOID_DATABASE_POOL", "32"),
+            ("VIDEOID_SWEEP_INTERVAL_S", "5"),
+        ])
+        .unwrap();
+        assert!(matches!(c.database, Some(Database::Postgres(_))));
+        assert_eq!(c.database_pool, 32);
+        assert_eq!(c.sweep_interval, Duration::from_secs(5));
+        assert!(!format!("{c:?}").contains("hush"), "no password in Debug");
+        assert_eq!(
+            config(&[("DATABASE_URL", "sqlite:/srv/videoid/backend.sqlite")])
+                .unwrap()
+                .database,
+            Some(Database::Sqlite("/srv/videoid/backend.sqlite".into()))
+        );
+        for bad in [
+            ("DATABASE_URL", "mysql://x/y"),
+            ("VIDEOID_DATABASE_POOL", "0"),
+            ("VIDEOID_SWEEP_INTERVAL_S", "never"),
         ] {
             assert!(config(&[bad]).is_err(), "{bad:?}");
         }

@@ -21,6 +21,7 @@ pub mod published;
 pub mod simulator;
 pub mod site;
 pub mod storage;
+pub mod store;
 pub mod zip;
 
 use axum::http::{header, HeaderMap, StatusCode};
@@ -44,14 +45,18 @@ pub struct Running {
     pub sim_url: String,
     /// Base URL of the real Assure API when the backend uses it instead of the simulator.
     pub real_assure: Option<String>,
+    /// The backend's database.
+    pub store: Arc<dyn store::Store>,
     stop: watch::Sender<bool>,
     servers: Vec<JoinHandle<io::Result<()>>>,
+    sweeper: JoinHandle<()>,
 }
 
 impl Running {
     /// Stops accepting connections and waits (a few seconds at most) for open ones to finish.
     pub async fn shutdown(self) {
         let _ = self.stop.send(true);
+        let _ = self.sweeper.await;
         for server in self.servers {
             match tokio::time::timeout(Duration::from_secs(5), server).await {
                 Ok(Ok(Ok(()))) => {}
@@ -63,7 +68,8 @@ impl Running {
     }
 }
 
-/// Binds both listeners on 127.0.0.1, opens the data directory and starts serving.
+/// Binds both listeners on 127.0.0.1, opens the data directory and the backend's database
+/// (migrating it, importing end-user files of earlier versions) and starts serving.
 pub async fn start(config: Config) -> io::Result<Running> {
     let host_listener = TcpListener::bind(("127.0.0.1", config.host_port)).await?;
     let sim_listener = TcpListener::bind(("127.0.0.1", config.sim_port)).await?;
@@ -71,7 +77,19 @@ pub async fn start(config: Config) -> io::Result<Running> {
     let host_url = format!("http://localhost:{host_port}");
     let sim_url = format!("http://127.0.0.1:{}", sim_listener.local_addr()?.port());
     let data = storage::DataDir::open(config.data_dir.clone())?;
+    let database = config
+        .database
+        .clone()
+        .unwrap_or_else(|| store::Database::default_for(&config.data_dir));
+    let store = store::open(&database, config.database_pool)
+        .await
+        .map_err(io::Error::other)?;
+    let imported = backend::endusers::import_files(&data, store.as_ref()).await;
+    if imported > 0 {
+        println!("backend: imported {imported} end-user records into the database");
+    }
     let (stop, stopped) = watch::channel(false);
+    let sweeper = store::spawn_sweeper(store.clone(), config.sweep_interval, stopped.clone());
 
     let frame_ancestors = config.sim_frame_ancestors.clone().unwrap_or_else(|| {
         format!("'self' http://localhost:{host_port} http://127.0.0.1:{host_port}")
@@ -126,7 +144,7 @@ pub async fn start(config: Config) -> io::Result<Running> {
         http,
         host_url: host_url.clone(),
         simulator_mode: real_assure.is_none(),
-        data,
+        store: store.clone(),
         cors_origins: config.cors_origins.clone(),
         session_lifetime: config.session_lifetime,
         capture_sdk: config.capture_sdk.clone(),
@@ -164,8 +182,10 @@ pub async fn start(config: Config) -> io::Result<Running> {
         host_url,
         sim_url,
         real_assure,
+        store,
         stop,
         servers,
+        sweeper,
     })
 }
 

@@ -249,27 +249,78 @@ async fn deleting_a_dossier_removes_every_file_of_it() {
 }
 
 #[tokio::test]
-async fn a_native_session_stored_with_a_video_step_completes_with_the_stills() {
+async fn end_user_files_of_earlier_versions_are_imported_into_the_database() {
     let dir = temp_dir();
+    // A dossier and a native process upstream, as an earlier version left them.
     let s = servers_on(&dir, |_| {}).await;
-    let mut user = EndUser::new(&s.host_url);
-    let (_, native) = user.session("", json!({ "mode": "native" })).await;
+    let token = token(&s.sim_url).await;
+    let d = new_dossier(&s.sim_url, &token).await;
+    let (status, process) = json(
+        sim(
+            Method::POST,
+            format!("{}/assure/dossiers/{d}/processes", s.sim_url),
+            &token,
+            Some(json!({ "provider": "signicatpaper" })),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 201, "{process}");
+    let p = process["processId"].as_str().unwrap().to_string();
+    let images = json!({ "front": data_url("image/jpeg", &jpeg("front")) });
+    let set = sim(
+        Method::POST,
+        format!("{}/assure/dossiers/{d}/processes/{p}/images", s.sim_url),
+        &token,
+        Some(images),
+    )
+    .await;
+    assert_eq!(set.status(), 201, "the front went to Set images back then");
     s.shutdown().await;
-    // A record from before the video step was dropped from native sessions.
-    let file = dir
-        .join("host/endusers")
-        .join(format!("{}.json", user.cookie.as_deref().unwrap()));
-    let mut record: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
-    record["uploads"][0]["steps"] = json!(["front", "back", "selfie", "video"]);
-    std::fs::write(&file, serde_json::to_vec(&record).unwrap()).unwrap();
+
+    // Its end-user record: an upload session stored with a video step and the front in.
+    let cookie = "earlier-version-end-user";
+    let upload_token = "earlier-version-upload-token";
+    let records = dir.join("host/endusers");
+    std::fs::create_dir_all(&records).unwrap();
+    let expires_ms = videoid_www::store::now_ms() + 600_000;
+    std::fs::write(
+        records.join(format!("{cookie}.json")),
+        json!({
+            "id": cookie, "dossierId": d, "createdAt": "2025-01-01T00:00:00.000Z",
+            "uploads": [{
+                "token": upload_token, "dossierId": d, "processId": p,
+                "expiresAtMs": expires_ms, "expiresAt": "2099-01-01T00:00:00.000Z",
+                "steps": ["front", "back", "selfie", "video"], "received": { "front": 1234 },
+            }],
+            "notified": {},
+        })
+        .to_string(),
+    )
+    .unwrap();
 
     let s = servers_on(&dir, |_| {}).await;
-    user.host_url = s.host_url.clone();
-    let token = native["uploadToken"].as_str().unwrap();
+    assert!(
+        !records.exists(),
+        "imported files are removed: {:?}",
+        files_under(&dir)
+    );
+    let census = s.store.census().await.unwrap();
+    assert_eq!((census.endusers, census.uploads), (1, 1), "{census:?}");
+    let mut user = EndUser::new(&s.host_url);
+    user.cookie = Some(cookie.to_string());
+    let (status, view) = json(user.get("/api/videoid/dossier").await).await;
+    assert_eq!(status, 200, "{view}");
+    assert_eq!(
+        view["dossierId"],
+        d.as_str(),
+        "the cookie still names the dossier"
+    );
+
     let put = |step: &'static str, content_type: &'static str, body: Vec<u8>| {
         client()
             .put(format!("{}/api/videoid/upload/{step}", s.host_url))
-            .bearer_auth(token)
+            .bearer_auth(upload_token)
             .header("content-type", content_type)
             .body(body)
             .send()
@@ -279,9 +330,16 @@ async fn a_native_session_stored_with_a_video_step_completes_with_the_stills() {
             .await
             .unwrap()
             .status(),
-        404
+        404,
+        "the video step is not imported"
     );
-    for step in ["front", "back", "selfie"] {
+    let (status, front) = json(put("front", "image/jpeg", jpeg("front")).await.unwrap()).await;
+    assert_eq!(
+        (status, front),
+        (200, json!({ "step": "front", "bytes": 1234 })),
+        "the received front was imported"
+    );
+    for step in ["back", "selfie"] {
         assert_eq!(
             put(step, "image/jpeg", jpeg(step)).await.unwrap().status(),
             201
@@ -289,13 +347,56 @@ async fn a_native_session_stored_with_a_video_step_completes_with_the_stills() {
     }
     let complete = client()
         .post(format!("{}/api/videoid/upload/complete", s.host_url))
-        .bearer_auth(token)
+        .bearer_auth(upload_token)
         .send()
         .await
         .unwrap();
     assert_eq!(complete.status(), 200);
-    let d = native["dossierId"].as_str().unwrap();
-    let p = native["processId"].as_str().unwrap();
-    assert_eq!(final_result(&mut user, d, p).await["status"], "accepted");
+    assert_eq!(final_result(&mut user, &d, &p).await["status"], "accepted");
+    s.shutdown().await;
+
+    // A second start imports nothing again and keeps what is in the database.
+    let s = servers_on(&dir, |_| {}).await;
+    assert_eq!(s.store.census().await.unwrap().endusers, 1);
+    s.shutdown().await;
+}
+
+#[tokio::test]
+async fn expired_upload_sessions_are_swept() {
+    let s = servers_with(|c| {
+        c.session_lifetime = Duration::from_millis(300);
+        c.sweep_interval = Duration::from_millis(50);
+    })
+    .await;
+    let mut user = EndUser::new(&s.host_url);
+    let (status, native) = user.session("", json!({ "mode": "native" })).await;
+    assert_eq!(status, 200, "{native}");
+    assert_eq!(s.store.census().await.unwrap().uploads, 1);
+    let token = native["uploadToken"].as_str().unwrap().to_string();
+    // The sweeper runs every 50 ms; the session expires after 300 ms.
+    let mut uploads = 1;
+    for _ in 0..200 {
+        uploads = s.store.census().await.unwrap().uploads;
+        if uploads == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(uploads, 0, "the expired session was swept");
+    let put = client()
+        .put(format!("{}/api/videoid/upload/front", s.host_url))
+        .bearer_auth(&token)
+        .header("content-type", "image/jpeg")
+        .body(jpeg("front"))
+        .send()
+        .await
+        .unwrap();
+    assert_error(put, 401).await;
+    let census = s.store.census().await.unwrap();
+    assert_eq!(
+        (census.endusers, census.with_dossier),
+        (1, 1),
+        "the end-user and their dossier stay"
+    );
     s.shutdown().await;
 }

@@ -203,9 +203,20 @@ async fn delete_my_data_deletes_the_dossier_and_forgets_the_cookie() {
     assert_error(gone, 404).await;
     let left: Vec<String> = files_under(&dir)
         .into_iter()
-        .filter(|f| !f.starts_with("pkg"))
+        .filter(|f| !f.starts_with("pkg") && !f.starts_with("host/backend.sqlite"))
         .collect();
     assert!(left.is_empty(), "files left behind: {left:?}");
+    let census = s.store.census().await.unwrap();
+    assert_eq!(
+        (
+            census.endusers,
+            census.uploads,
+            census.notified,
+            census.tokens
+        ),
+        (0, 0, 0, 0),
+        "nothing of the end-user is left in the database: {census:?}"
+    );
 
     // Deleting again, or without a cookie, is a 404; a new session starts a new dossier.
     assert_error(user.send(client().delete(&url)).await, 404).await;

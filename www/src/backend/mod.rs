@@ -17,7 +17,7 @@
 //! Client credentials, Assure tokens and upstream bodies never reach the browser.
 
 mod cors;
-mod endusers;
+pub mod endusers;
 mod events;
 mod media;
 mod native;
@@ -27,7 +27,7 @@ pub use sdk::DocumentChoice;
 
 use crate::assure::{AssureClient, AssureError};
 use crate::framing::{self, Framing, Origin};
-use crate::storage::DataDir;
+use crate::store::{Claim, EndUserKey, Store, StoreError};
 use crate::{ids, json_error, parse_json_request, parse_query, query_value};
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
@@ -35,12 +35,11 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
-use endusers::{EndUser, EndUsers};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::io;
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// Simulator scenarios the session endpoint passes on.
 pub const SCENARIOS: &[&str] = &[
@@ -68,8 +67,8 @@ pub struct Settings {
     pub host_url: String,
     /// True when `assure` is the simulator: the test-only query (scenarios) works.
     pub simulator_mode: bool,
-    /// Where end-user records live (`host/` inside it).
-    pub data: DataDir,
+    /// End-users, upload sessions, webhook events (SQLite or PostgreSQL).
+    pub store: Arc<dyn Store>,
     /// Origins allowed to call cross-origin.
     pub cors_origins: Vec<String>,
     /// How long a capture URL, an upload token or an SDK authorization may be used.
@@ -91,7 +90,7 @@ pub struct Backend {
     host_url: String,
     loopback_alias: String,
     simulator_mode: bool,
-    endusers: Mutex<EndUsers>,
+    store: Arc<dyn Store>,
     cors_origins: Vec<String>,
     session_lifetime: Duration,
     capture_sdk: String,
@@ -117,7 +116,7 @@ impl Backend {
             host_url,
             loopback_alias,
             simulator_mode: settings.simulator_mode,
-            endusers: Mutex::new(EndUsers::load(settings.data)),
+            store: settings.store,
             cors_origins: settings.cors_origins,
             session_lifetime: settings.session_lifetime,
             capture_sdk: settings.capture_sdk,
@@ -126,12 +125,6 @@ impl Backend {
             sdk_document_type: settings.sdk_document_type,
             document_types: Default::default(),
         }))
-    }
-
-    fn endusers(&self) -> MutexGuard<'_, EndUsers> {
-        self.endusers
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// The origin the page was loaded from: the configured one, or its
@@ -146,10 +139,39 @@ impl Backend {
         }
     }
 
-    /// The end-user of a request, from the cookie.
-    fn current_user(&self, headers: &HeaderMap) -> Option<EndUser> {
-        let id = cookie_value(headers, endusers::COOKIE)?;
-        self.endusers().get(&id).cloned()
+    /// The end-user the request's cookie names, when the database knows them.
+    async fn visitor(&self, headers: &HeaderMap) -> Result<Option<Visitor>, StoreError> {
+        let Some(cookie) = cookie_value(headers, endusers::COOKIE) else {
+            return Ok(None);
+        };
+        let key = EndUserKey::of_cookie(&cookie);
+        Ok(self.store.enduser(&key).await?.map(|user| Visitor {
+            cookie,
+            key,
+            dossier_id: user.dossier_id,
+            named_now: false,
+        }))
+    }
+
+    /// The request's end-user, or a new one (no dossier yet) whom the answer names with the
+    /// cookie.
+    async fn visitor_or_new(&self, headers: &HeaderMap) -> Result<Visitor, StoreError> {
+        if let Some(visitor) = self.visitor(headers).await? {
+            return Ok(visitor);
+        }
+        let cookie = ids::token();
+        let key = EndUserKey::of_cookie(&cookie);
+        let now = crate::store::now_ms();
+        let unclaimed = now + endusers::UNCLAIMED_LIFETIME.as_millis() as i64;
+        self.store
+            .create_enduser(&key, &crate::clock::now_rfc3339(), now, unclaimed)
+            .await?;
+        Ok(Visitor {
+            cookie,
+            key,
+            dossier_id: None,
+            named_now: true,
+        })
     }
 
     /// The `Set-Cookie` value that names (or, with `None`, forgets) the end-user.
@@ -172,37 +194,140 @@ impl Backend {
         HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
     }
 
-    /// The end-user's dossier, creating the end-user and (when needed) a fresh dossier.
-    async fn dossier_for(&self, user: Option<EndUser>) -> Result<EndUser, AssureError> {
-        if let Some(user) = user {
-            return Ok(user);
+    /// The end-user's dossier, created on first use.
+    async fn dossier_for(&self, visitor: &mut Visitor) -> Result<String, Failure> {
+        if let Some(dossier_id) = &visitor.dossier_id {
+            return Ok(dossier_id.clone());
         }
-        let dossier_id = self.assure.create_dossier().await?;
-        let user = EndUser {
-            id: ids::token(),
-            dossier_id,
-            created_at: crate::clock::now_rfc3339(),
-            uploads: Vec::new(),
-            notified: Default::default(),
-        };
-        self.save_user(user.clone());
-        Ok(user)
+        let dossier_id = self.settle_dossier(&visitor.key, None).await?;
+        visitor.dossier_id = Some(dossier_id.clone());
+        Ok(dossier_id)
     }
 
-    /// Points an end-user at a new dossier (the old one is gone upstream).
-    async fn replace_dossier(&self, mut user: EndUser) -> Result<EndUser, AssureError> {
-        user.dossier_id = self.assure.create_dossier().await?;
-        user.uploads.clear();
-        user.notified.clear();
-        self.save_user(user.clone());
-        Ok(user)
+    /// Points an end-user at a new dossier (`gone` was deleted upstream).
+    async fn replace_dossier(&self, visitor: &mut Visitor, gone: &str) -> Result<String, Failure> {
+        let dossier_id = self.settle_dossier(&visitor.key, Some(gone)).await?;
+        visitor.dossier_id = Some(dossier_id.clone());
+        Ok(dossier_id)
     }
 
-    fn save_user(&self, user: EndUser) {
-        if let Err(e) = self.endusers().save(user) {
-            eprintln!("videoid-www: backend storage: {e}");
+    /// Gives the end-user a dossier in place of `current` (none: the first), under a claim
+    /// on their row: of several requests (on this instance or others) one creates the
+    /// dossier, the others wait for it and use it.
+    async fn settle_dossier(
+        &self,
+        key: &EndUserKey,
+        current: Option<&str>,
+    ) -> Result<String, Failure> {
+        let claim = ids::token();
+        let started = Instant::now();
+        let mut pause = Duration::from_millis(5);
+        loop {
+            let now = crate::store::now_ms();
+            let until = now + endusers::CLAIM_LEASE.as_millis() as i64;
+            match self
+                .store
+                .claim_dossier(key, current, &claim, now, until)
+                .await?
+            {
+                Claim::Settled(dossier_id) => return Ok(dossier_id),
+                Claim::Unknown => return Err(Failure::Gone),
+                Claim::Busy if started.elapsed() < endusers::CLAIM_WAIT => {
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(Duration::from_millis(200));
+                }
+                Claim::Busy => return Err(Failure::Busy),
+                Claim::Won => {
+                    let dossier_id = match self.assure.create_dossier().await {
+                        Ok(d) => d,
+                        Err(e) => {
+                            if let Err(e) = self.store.release_claim(key, &claim).await {
+                                eprintln!("videoid-www: backend storage: {e}");
+                            }
+                            return Err(e.into());
+                        }
+                    };
+                    match self.store.settle_dossier(key, &claim, &dossier_id).await {
+                        Ok(true) => return Ok(dossier_id),
+                        // The claim ran out and another request settled (or the end-user
+                        // was deleted): this dossier is nobody's, so it goes.
+                        Ok(false) => self.discard_dossier(&dossier_id).await,
+                        Err(e) => {
+                            self.discard_dossier(&dossier_id).await;
+                            return Err(e.into());
+                        }
+                    }
+                }
+            }
         }
     }
+
+    async fn discard_dossier(&self, dossier_id: &str) {
+        if let Err(e) = self.assure.delete_dossier(dossier_id).await {
+            eprintln!("videoid-www: removing an unused dossier: {e}");
+        }
+    }
+}
+
+/// The end-user a request comes from.
+#[derive(Debug, Clone)]
+struct Visitor {
+    /// The cookie value (only ever sent back to this browser).
+    cookie: String,
+    key: EndUserKey,
+    dossier_id: Option<String>,
+    /// This request named the end-user: its answer sets the cookie.
+    named_now: bool,
+}
+
+/// Why a request could not be served.
+#[derive(Debug)]
+enum Failure {
+    /// The Assure API failed.
+    Assure(AssureError),
+    /// The database failed.
+    Storage(StoreError),
+    /// Another request of the same end-user is still creating their dossier.
+    Busy,
+    /// The end-user's data was deleted while the request ran.
+    Gone,
+}
+
+impl From<AssureError> for Failure {
+    fn from(e: AssureError) -> Self {
+        Failure::Assure(e)
+    }
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Self {
+        Failure::Storage(e)
+    }
+}
+
+/// The answer for a failure: logged here, generic for the browser.
+fn failure_response(what: &str, failure: &Failure) -> Response {
+    match failure {
+        Failure::Assure(e) => upstream_failure(what, e),
+        Failure::Storage(e) => storage_failure(what, e),
+        Failure::Busy => json_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("could not {what}: another request of yours is still starting, try again"),
+        ),
+        Failure::Gone => json_error(
+            StatusCode::CONFLICT,
+            format!("could not {what}: your data was deleted meanwhile"),
+        ),
+    }
+}
+
+/// The answer for a database failure: logged here, generic for the browser.
+fn storage_failure(what: &str, e: &StoreError) -> Response {
+    eprintln!("videoid-www: {what}: {e}");
+    json_error(
+        StatusCode::SERVICE_UNAVAILABLE,
+        format!("could not {what}: the backend's storage is unavailable, try again"),
+    )
 }
 
 /// The value of cookie `name`, when it looks like one of ours.
@@ -382,56 +507,72 @@ async fn session(
             "the verification service is unavailable (simulated backend error)",
         );
     }
-    let known = backend.current_user(&headers);
-    let had_cookie = known.is_some();
+    const WHAT: &str = "start an identity verification session";
+    let mut visitor = match backend.visitor_or_new(&headers).await {
+        Ok(visitor) => visitor,
+        Err(e) => return storage_failure(WHAT, &e),
+    };
+    let failed = |failure: Failure| failure_response(WHAT, &failure);
     let answer = match mode {
-        Mode::Native => native::start(&backend, known, knobs.as_ref()).await,
-        Mode::Sdk => match sdk::start(&backend, known, knobs.as_ref(), document_type).await {
-            Ok(answer) => Ok(answer),
-            Err(sdk::SdkError::Assure(e)) => Err(e),
-            Err(sdk::SdkError::UnknownDocumentType { requested: true }) => {
-                return json_error(
+        Mode::Native => native::start(&backend, &mut visitor, knobs.as_ref())
+            .await
+            .map_err(failed),
+        Mode::Sdk => {
+            match sdk::start(&backend, &mut visitor, knobs.as_ref(), document_type).await {
+                Ok(answer) => Ok(answer),
+                Err(sdk::SdkError::Backend(e)) => Err(failed(e)),
+                Err(sdk::SdkError::UnknownDocumentType { requested: true }) => Err(json_error(
                     StatusCode::BAD_REQUEST,
                     "documentType is not a document type VideoID offers",
-                )
+                )),
+                Err(sdk::SdkError::UnknownDocumentType { requested: false }) => {
+                    eprintln!("videoid-www: VIDEOID_SDK_DOCUMENT_TYPE names a document type VideoID does not offer");
+                    Err(json_error(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "the configured document type is not offered",
+                    ))
+                }
             }
-            Err(sdk::SdkError::UnknownDocumentType { requested: false }) => {
-                eprintln!("videoid-www: VIDEOID_SDK_DOCUMENT_TYPE names a document type VideoID does not offer");
-                return json_error(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "the configured document type is not offered",
-                );
-            }
-        },
+        }
         Mode::Hosted => {
             let origin = backend.page_origin(&headers).to_string();
-            start_embed(&backend, known, &origin, lang.as_deref(), knobs.as_ref()).await
+            start_embed(
+                &backend,
+                &mut visitor,
+                &origin,
+                lang.as_deref(),
+                knobs.as_ref(),
+            )
+            .await
+            .map_err(failed)
         }
     };
-    match answer {
-        Ok((user_id, body)) => {
+    let mut response = match answer {
+        Ok(body) => {
             let mut response = Json(body).into_response();
-            if !had_cookie {
-                response
-                    .headers_mut()
-                    .insert(header::SET_COOKIE, backend.cookie(Some(&user_id)));
-            }
             response
                 .headers_mut()
                 .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             response
         }
-        Err(e) => upstream_failure("start an identity verification session", &e),
+        Err(response) => response,
+    };
+    // Also on a failure: a retry then is the same end-user.
+    if visitor.named_now {
+        response
+            .headers_mut()
+            .insert(header::SET_COOKIE, backend.cookie(Some(&visitor.cookie)));
     }
+    response
 }
 
 async fn start_embed(
     backend: &Backend,
-    known: Option<EndUser>,
+    visitor: &mut Visitor,
     page_origin: &str,
     lang: Option<&str>,
     knobs: Option<&SimulatorKnobs>,
-) -> Result<(String, Value), AssureError> {
+) -> Result<Value, Failure> {
     let sdk = knobs
         .and_then(|k| k.capture_sdk.as_deref())
         .unwrap_or(&backend.capture_sdk);
@@ -450,18 +591,11 @@ async fn start_embed(
             "framing": knobs.framing,
         });
     }
-    let mut user = backend.dossier_for(known).await?;
-    let url = match backend
-        .assure
-        .start_capture(&user.dossier_id, &request)
-        .await
-    {
+    let mut dossier_id = backend.dossier_for(visitor).await?;
+    let url = match backend.assure.start_capture(&dossier_id, &request).await {
         Err(AssureError::Status(StatusCode::NOT_FOUND)) => {
-            user = backend.replace_dossier(user).await?;
-            backend
-                .assure
-                .start_capture(&user.dossier_id, &request)
-                .await?
+            dossier_id = backend.replace_dossier(visitor, &dossier_id).await?;
+            backend.assure.start_capture(&dossier_id, &request).await?
         }
         other => other?,
     };
@@ -471,11 +605,11 @@ async fn start_embed(
     };
     let answer = SessionAnswer {
         url,
-        dossier_id: user.dossier_id.clone(),
+        dossier_id,
         expires_at: crate::clock::rfc3339_in(backend.session_lifetime),
         framing,
     };
-    Ok((user.id, json!(answer)))
+    Ok(json!(answer))
 }
 
 /// `dossierId` and `processId` from a query, both valid ids; otherwise a 400.
@@ -515,9 +649,10 @@ async fn result(
         Err(bad) => return bad,
     };
     let unknown = || json_error(StatusCode::NOT_FOUND, "unknown dossier or process");
-    let owns = backend
-        .current_user(&headers)
-        .is_some_and(|user| user.dossier_id == dossier_id);
+    let owns = match backend.visitor(&headers).await {
+        Ok(visitor) => visitor.is_some_and(|v| v.dossier_id.as_deref() == Some(&dossier_id)),
+        Err(e) => return storage_failure("read the verification result", &e),
+    };
     if !owns {
         return unknown();
     }

@@ -7,11 +7,11 @@
 //! provider (`VIDEOID_NATIVE_PROVIDER`, default Signicat Paper); Assure has no endpoint for a
 //! video from the host, so the session lists no `video` step.
 
-use super::endusers::{EndUser, Upload};
-use super::{upstream_failure, Backend, SimulatorKnobs};
+use super::{storage_failure, upstream_failure, Backend, Failure, SimulatorKnobs, Visitor};
 use crate::assure::AssureError;
 use crate::json_error;
 use crate::simulator::media as limits;
+use crate::store::Upload;
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -30,9 +30,9 @@ pub const STEPS: &[&str] = &["front", "back", "selfie"];
 /// Creates the process and its upload session; answers the native session shape.
 pub(super) async fn start(
     backend: &Backend,
-    known: Option<EndUser>,
+    visitor: &mut Visitor,
     knobs: Option<&SimulatorKnobs>,
-) -> Result<(String, Value), AssureError> {
+) -> Result<Value, Failure> {
     let mut request = json!({ "provider": backend.native_provider });
     if let Some(process_type) = &backend.native_process_type {
         request["processType"] = json!(process_type);
@@ -40,18 +40,11 @@ pub(super) async fn start(
     if let Some(scenario) = knobs.and_then(|k| k.scenario.as_deref()) {
         request["simulator"] = json!({ "scenario": scenario });
     }
-    let mut user = backend.dossier_for(known).await?;
-    let process = match backend
-        .assure
-        .create_process(&user.dossier_id, &request)
-        .await
-    {
+    let mut dossier_id = backend.dossier_for(visitor).await?;
+    let process = match backend.assure.create_process(&dossier_id, &request).await {
         Err(AssureError::Status(StatusCode::NOT_FOUND)) => {
-            user = backend.replace_dossier(user).await?;
-            backend
-                .assure
-                .create_process(&user.dossier_id, &request)
-                .await?
+            dossier_id = backend.replace_dossier(visitor, &dossier_id).await?;
+            backend.assure.create_process(&dossier_id, &request).await?
         }
         other => other?,
     };
@@ -60,36 +53,39 @@ pub(super) async fn start(
         .unwrap_or_default()
         .to_string();
     let steps: Vec<String> = STEPS.iter().map(|s| s.to_string()).collect();
-    let upload = Upload {
-        token: crate::ids::token(),
-        dossier_id: user.dossier_id.clone(),
-        process_id: process_id.clone(),
-        expires_at_ms: crate::simulator::now_ms() + backend.session_lifetime.as_millis() as u64,
-        expires_at: crate::clock::rfc3339_in(backend.session_lifetime),
-        steps: steps.clone(),
-        received: Default::default(),
-        completed: false,
-    };
-    let answer = json!({
-        "dossierId": user.dossier_id,
+    let token = crate::ids::token();
+    let now = crate::store::now_ms();
+    let expires_at_ms = now + backend.session_lifetime.as_millis() as i64;
+    let expires_at = crate::clock::rfc3339_in(backend.session_lifetime);
+    backend
+        .store
+        .create_upload(
+            &token,
+            &visitor.key,
+            &dossier_id,
+            &process_id,
+            &steps,
+            now,
+            expires_at_ms,
+            &expires_at,
+        )
+        .await?;
+    Ok(json!({
+        "dossierId": dossier_id,
         "processId": process_id,
-        "expiresAt": upload.expires_at,
+        "expiresAt": expires_at,
         "uploadUrl": UPLOAD_URL,
-        "uploadToken": upload.token,
+        "uploadToken": token,
         "steps": steps,
         "fileFallback": true,
-    });
-    let now = crate::simulator::now_ms();
-    user.uploads
-        .retain(|u| u.expires_at_ms > now && !u.completed);
-    user.uploads.push(upload);
-    let id = user.id.clone();
-    backend.save_user(user);
-    Ok((id, answer))
+    }))
 }
 
-/// The upload session of the request's bearer token; 401 when unknown or expired.
-fn upload_session(backend: &Backend, headers: &HeaderMap) -> Result<Upload, Response> {
+/// The upload session (and token) of the request's bearer token; 401 when unknown or expired.
+async fn upload_session(
+    backend: &Backend,
+    headers: &HeaderMap,
+) -> Result<(String, Upload), Response> {
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -100,29 +96,18 @@ fn upload_session(backend: &Backend, headers: &HeaderMap) -> Result<Upload, Resp
     let Some(token) = token else {
         return Err(unauthorized("an upload token is required"));
     };
-    let endusers = backend.endusers();
-    let Some((_, upload)) = endusers.by_upload(&token) else {
+    if !crate::ids::is_valid_id(&token) {
         return Err(unauthorized("unknown upload token"));
+    }
+    let upload = match backend.store.upload(&token).await {
+        Ok(Some(upload)) => upload,
+        Ok(None) => return Err(unauthorized("unknown upload token")),
+        Err(e) => return Err(storage_failure("read the upload session", &e)),
     };
-    if upload.expires_at_ms <= crate::simulator::now_ms() {
+    if upload.expires_at_ms <= crate::store::now_ms() {
         return Err(unauthorized("the upload session has expired"));
     }
-    Ok(upload.clone())
-}
-
-/// Records a change to an upload session in its end-user's record.
-fn update_upload(backend: &Backend, token: &str, change: impl FnOnce(&mut Upload)) {
-    let mut endusers = backend.endusers();
-    let Some((user, _)) = endusers.by_upload(token) else {
-        return;
-    };
-    let mut user = user.clone();
-    if let Some(upload) = user.uploads.iter_mut().find(|u| u.token == token) {
-        change(upload);
-    }
-    if let Err(e) = endusers.save(user) {
-        eprintln!("videoid-www: backend storage: {e}");
-    }
+    Ok((token, upload))
 }
 
 /// A JPEG's first bytes.
@@ -135,7 +120,7 @@ pub(super) async fn upload(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let upload = match upload_session(&backend, &headers) {
+    let (token, upload) = match upload_session(&backend, &headers).await {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -185,9 +170,10 @@ pub(super) async fn upload(
     let stored = bytes.len() as u64;
     match relayed {
         Ok(()) => {
-            update_upload(&backend, &upload.token, |u| {
-                u.received.entry(step.clone()).or_insert(stored);
-            });
+            let now = crate::store::now_ms();
+            if let Err(e) = backend.store.record_step(&token, &step, stored, now).await {
+                return storage_failure("store the upload", &e);
+            }
             (
                 StatusCode::CREATED,
                 Json(json!({ "step": step, "bytes": stored })),
@@ -204,7 +190,7 @@ pub(super) async fn upload(
 
 /// `POST /api/videoid/upload/complete`.
 pub(super) async fn complete(State(backend): State<Arc<Backend>>, headers: HeaderMap) -> Response {
-    let upload = match upload_session(&backend, &headers) {
+    let (token, upload) = match upload_session(&backend, &headers).await {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -237,7 +223,10 @@ pub(super) async fn complete(State(backend): State<Arc<Backend>>, headers: Heade
         .await
     {
         Ok(()) => {
-            update_upload(&backend, &upload.token, |u| u.completed = true);
+            let now = crate::store::now_ms();
+            if let Err(e) = backend.store.complete_upload(&token, now).await {
+                return storage_failure("complete the upload", &e);
+            }
             done()
         }
         Err(AssureError::Status(StatusCode::CONFLICT | StatusCode::NOT_FOUND)) => json_error(

@@ -5,8 +5,7 @@
 //! `signicatvideoid`) and hands the browser what the SDK starts with:
 //! `{ dossierId, processId, authorization, sdkUrl, idType, expiresAt }`.
 
-use super::endusers::EndUser;
-use super::{Backend, SimulatorKnobs};
+use super::{Backend, Failure, SimulatorKnobs, Visitor};
 use crate::assure::AssureError;
 use crate::published::{self, VIDEOID};
 use axum::http::StatusCode;
@@ -113,15 +112,21 @@ pub struct DocumentTypes {
 /// Why an SDK session could not be made.
 #[derive(Debug)]
 pub(super) enum SdkError {
-    /// The Assure API failed.
-    Assure(AssureError),
+    /// The Assure API or the database failed.
+    Backend(Failure),
     /// The document type the request (`requested`) or the setting names is not offered.
     UnknownDocumentType { requested: bool },
 }
 
 impl From<AssureError> for SdkError {
     fn from(e: AssureError) -> Self {
-        SdkError::Assure(e)
+        SdkError::Backend(Failure::Assure(e))
+    }
+}
+
+impl From<Failure> for SdkError {
+    fn from(e: Failure) -> Self {
+        SdkError::Backend(e)
     }
 }
 
@@ -147,10 +152,10 @@ impl Backend {
 /// Creates the VideoID process and answers what the web SDK needs.
 pub(super) async fn start(
     backend: &Backend,
-    known: Option<EndUser>,
+    visitor: &mut Visitor,
     knobs: Option<&SimulatorKnobs>,
     requested: Option<DocumentChoice>,
-) -> Result<(String, Value), SdkError> {
+) -> Result<Value, SdkError> {
     let rows = backend.videoid_document_types().await?;
     let document = match &requested {
         Some(choice) => pick(&rows, choice),
@@ -163,18 +168,11 @@ pub(super) async fn start(
     if let Some(scenario) = knobs.and_then(|k| k.scenario.as_deref()) {
         request["simulator"] = json!({ "scenario": scenario });
     }
-    let mut user = backend.dossier_for(known).await?;
-    let process = match backend
-        .assure
-        .create_process(&user.dossier_id, &request)
-        .await
-    {
+    let mut dossier_id = backend.dossier_for(visitor).await?;
+    let process = match backend.assure.create_process(&dossier_id, &request).await {
         Err(AssureError::Status(StatusCode::NOT_FOUND)) => {
-            user = backend.replace_dossier(user).await?;
-            backend
-                .assure
-                .create_process(&user.dossier_id, &request)
-                .await?
+            dossier_id = backend.replace_dossier(visitor, &dossier_id).await?;
+            backend.assure.create_process(&dossier_id, &request).await?
         }
         other => other?,
     };
@@ -185,14 +183,14 @@ pub(super) async fn start(
     let sdk_url = sdk_url(process["providerApiUrl"].as_str().unwrap_or_default())
         .ok_or(AssureError::Malformed("providerApiUrl"))?;
     let answer = json!({
-        "dossierId": user.dossier_id,
+        "dossierId": dossier_id,
         "processId": process["processId"],
         "authorization": authorization,
         "sdkUrl": sdk_url,
         "idType": document.id,
         "expiresAt": crate::clock::rfc3339_in(backend.session_lifetime),
     });
-    Ok((user.id, answer))
+    Ok(answer)
 }
 
 /// `providerApiUrl + "/js/videoid.js"`, for an http(s) `providerApiUrl` without query or fragment.

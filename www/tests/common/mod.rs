@@ -1,6 +1,8 @@
 //! Starts both servers in-process on free ports and talks to them over HTTP.
 #![allow(dead_code)]
 
+pub mod db;
+
 use serde_json::Value;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -38,6 +40,9 @@ pub async fn servers_with(change: impl FnOnce(&mut Config)) -> Running {
         ..Config::default()
     };
     change(&mut config);
+    if config.database.is_none() {
+        config.database = db::for_servers(&config.data_dir).await;
+    }
     start(config).await.expect("servers start")
 }
 
