@@ -149,6 +149,75 @@ async fn retake_discards_and_reopens_the_camera() {
     assert_eq!(host.events("videoid-cancel").len(), 1);
 }
 
+/// Ends the camera's track right before each of two captures of `step`: the
+/// first failure must show and be announced, without a failure event.
+async fn fail_twice(host: &Host, step: &str, media: &ScriptedMedia) {
+    for attempt in 0..2 {
+        assert!(wait_for_part(host, "capture-button", 8000).await);
+        media.end_video();
+        button(host, "capture-button").unwrap().click();
+        if attempt == 0 {
+            let missed = "That didn't work — try again.";
+            assert!(
+                wait_for_text(host, "message", missed, 5000).await,
+                "{step}: the failure shows on screen"
+            );
+            let status = host.part("status").unwrap().text_content().unwrap();
+            assert!(status.contains(missed), "and is announced: {status}");
+            assert!(host.events("videoid-failed").is_empty());
+            assert!(
+                media.streams.borrow().len() < 4,
+                "{step}: one reopening, no loop"
+            );
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_recording_that_fails_twice_ends_as_device_unsupported_recorder() {
+    let host = Host::new();
+    let media = ScriptedMedia::new(&[]);
+    let handle = handle_with(&host, &native_props("video", false), media.clone());
+    handle.start();
+    fail_twice(&host, "video", &media).await;
+    let failed = host.wait_for("videoid-failed", 1, 8000).await;
+    assert_eq!(failed.len(), 1);
+    assert_eq!(get_str(&failed[0], "code"), "Device.Unsupported");
+    assert_eq!(get_str(&get(&failed[0], "detail"), "reason"), "recorder");
+    assert_eq!(host.state(), "failed");
+    assert_eq!(media.live(), 0, "no stream left live");
+    assert_eq!(handle.live_tracks(), 0);
+    let received = stub_json("/received").await;
+    assert!(
+        get(&get(&received, "received"), "video").is_undefined(),
+        "nothing was uploaded"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_still_that_fails_twice_offers_the_file_picker_for_documents() {
+    let host = Host::new();
+    let media = ScriptedMedia::new(&[]);
+    let handle = handle_with(&host, &native_props("front", true), media.clone());
+    handle.start();
+    fail_twice(&host, "front", &media).await;
+    let mut waited = 0;
+    let picker_hidden = |h: &Host| {
+        h.part("file-label")
+            .and_then(|l| l.get_attribute("hidden"))
+            .is_some()
+    };
+    while picker_hidden(&host) && waited < 5000 {
+        sleep(20).await;
+        waited += 20;
+    }
+    assert!(!picker_hidden(&host), "the file picker shows");
+    assert!(host.events("videoid-failed").is_empty());
+    assert_eq!(media.live(), 0, "the camera is off");
+    assert_eq!(handle.live_tracks(), 0);
+    handle.cancel();
+}
+
 #[wasm_bindgen_test]
 async fn inactivity_stops_the_camera_with_inactive_user_aborted() {
     let host = Host::new();
