@@ -603,13 +603,16 @@ impl NativeCapture {
     fn camera_failed(&mut self, error: &MediaError, fx: &mut Vec<NativeEffect>) -> Outcome {
         let step = self.step();
         let failure = match media_failure(error) {
+            // Nothing was required (`audio: true`, or the laxest video request), yet
+            // nothing matched: there is no such device. WebKit answers so for no device.
+            None if error.device == Device::Microphone => Failure::DeviceNotFound,
             None => match self.quality.relaxed() {
                 Some(q) => {
                     self.quality = q;
                     fx.push(self.open());
                     return Outcome::Continue;
                 }
-                None => Failure::DeviceUnsupported(None),
+                None => Failure::DeviceNotFound,
             },
             // A device with one camera has no rear one: try the other before giving up.
             Some(Failure::DeviceNotFound)
@@ -886,7 +889,7 @@ mod tests {
     }
 
     #[test]
-    fn overconstrained_relaxes_then_gives_up_as_unsupported() {
+    fn overconstrained_relaxes_then_means_no_device() {
         let (mut c, _) = NativeCapture::new_default(session(&["selfie"], false), false, 1);
         let over = || NativeInput::CameraFailed(err("OverconstrainedError", Device::Camera));
         let (fx, _) = c.on(over());
@@ -907,8 +910,15 @@ mod tests {
         ));
         assert_eq!(
             c.on(over()).1,
-            Outcome::Fail(Failure::DeviceUnsupported(None))
+            Outcome::Fail(Failure::DeviceNotFound),
+            "even the laxest request matched nothing: no camera at all"
         );
+        let (mut c, _) = NativeCapture::new_default(session(&["video"], false), false, 1);
+        let (_, outcome) = c.on(NativeInput::CameraFailed(err(
+            "OverconstrainedError",
+            Device::Microphone,
+        )));
+        assert_eq!(outcome, Outcome::Fail(Failure::DeviceNotFound));
     }
 
     #[test]
