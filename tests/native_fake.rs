@@ -195,12 +195,20 @@ async fn fail_twice(host: &Host, step: &str, media: &ScriptedMedia) {
             let status = host.part("status").unwrap().text_content().unwrap();
             assert!(status.contains(missed), "and is announced: {status}");
             assert!(host.events("videoid-failed").is_empty());
-            assert!(
-                media.streams.borrow().len() < 4,
-                "{step}: one reopening, no loop"
-            );
+            assert!(cameras_asked(media) <= 2, "{step}: one reopening, no loop");
         }
     }
+}
+
+/// How many camera streams the browser handed out (the video step asks for
+/// the microphone apart, and a refused constraint asks again more laxly).
+fn cameras_asked(media: &ScriptedMedia) -> usize {
+    media
+        .streams
+        .borrow()
+        .iter()
+        .filter(|s| s.get_video_tracks().length() > 0)
+        .count()
 }
 
 #[wasm_bindgen_test]
@@ -215,6 +223,7 @@ async fn a_recording_that_fails_twice_ends_as_device_unsupported_recorder() {
     assert_eq!(get_str(&failed[0], "code"), "Device.Unsupported");
     assert_eq!(get_str(&get(&failed[0], "detail"), "reason"), "recorder");
     assert_eq!(host.state(), "failed");
+    assert_eq!(cameras_asked(&media), 2, "asked again once, then stopped");
     assert_eq!(media.live(), 0, "no stream left live");
     assert_eq!(handle.live_tracks(), 0);
     let received = stub_json("/received").await;
@@ -242,6 +251,11 @@ async fn a_still_that_fails_twice_offers_the_file_picker_for_documents() {
         waited += 20;
     }
     assert!(!picker_hidden(&host), "the file picker shows");
+    assert_eq!(
+        cameras_asked(&media),
+        2,
+        "asked again once, then the picker"
+    );
     assert!(host.events("videoid-failed").is_empty());
     assert_eq!(media.live(), 0, "the camera is off");
     assert_eq!(handle.live_tracks(), 0);
