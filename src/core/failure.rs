@@ -103,8 +103,8 @@ pub enum Failure {
     DeviceNotFound,
     /// The device is used by another application.
     DeviceInUse,
-    /// The device cannot meet the needed constraints, or one of its parts
-    /// kept failing (named when known).
+    /// The browser refuses the media request as unsupported, cannot record, or
+    /// a part of the device kept failing (named when known).
     DeviceUnsupported(Option<DevicePart>),
     /// The page is not a secure context.
     InsecureContext,
