@@ -167,6 +167,8 @@ export interface VideoIdTexts {
   hintHoldStill?: string;
   /** "Not sharp yet. Hold steady so the camera can focus." */
   hintBlurry?: string;
+  /** "That didn't work — try again." */
+  captureMissed?: string;
   /** "Front of your ID document" */
   stepFront?: string;
   /** "Back of your ID document" */
@@ -298,6 +300,13 @@ interface FailureOf<Code extends string, Detail> {
 /** Why a capture session was refused (`detail.reason` of `Session.Invalid`). */
 export type SessionProblem = "malformed-answer" | "bad-url" | "origin-not-allowed" | "bad-id";
 
+/**
+ * What kept failing when a native capture gave up on the device
+ * (`detail.reason` of `Device.Unsupported`): `recorder` (no `MediaRecorder`
+ * type, a recorder error, an empty recording), `still` (no still could be taken).
+ */
+export type DevicePart = "recorder" | "still";
+
 /** Every failure, discriminated on `code` (detail of `videoid-failed`). */
 export type Failure =
   | FailureOf<"Config.Invalid", { field: string }>
@@ -314,7 +323,7 @@ export type Failure =
   | FailureOf<"Permission.BlockedByPolicy", null>
   | FailureOf<"Device.NotFound", null>
   | FailureOf<"Device.InUse", null>
-  | FailureOf<"Device.Unsupported", null>
+  | FailureOf<"Device.Unsupported", { reason: DevicePart } | null>
   | FailureOf<"Browser.InsecureContext", null>
   | FailureOf<"Browser.Unsupported", { cause: string } | null>;
 

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# npm test: every layer — native cargo tests, wasm tests in headless Chromium,
-# the package checks, the framework typings and example apps, and e2e on the
-# built package (and the example apps) with playwright-core.
+# npm test: every layer — native cargo tests (and the backend on PostgreSQL, the
+# load test), wasm tests in headless Chromium and Firefox, the package checks, the
+# framework typings and example apps, e2e on the built package with playwright-core
+# in Chromium, and the core e2e flows in Firefox and WebKitGTK (selenium-webdriver).
 source "$(dirname "$0")/lib.sh"
 bash scripts/setup.sh --test
 export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"
+export GECKODRIVER="${GECKODRIVER:-$(command -v geckodriver)}"
 
 # A throwaway PostgreSQL for the backend's database tests and the load test.
 source scripts/postgres.sh
@@ -16,29 +18,32 @@ else
   say "PostgreSQL tests skipped: $VIDEOID_TEST_POSTGRES_SKIP"
 fi
 
-say "test 1/5: native (cargo fmt, clippy on both targets, cargo test: core and the www servers)"
+say "test 1/6: native (cargo fmt, clippy on both targets, cargo test: core and the www servers)"
 cargo fmt --all -- --check
 cargo clippy --quiet --workspace --all-targets -- -D warnings
 cargo clippy --quiet --target wasm32-unknown-unknown --all-targets -- -D warnings
 cargo test --workspace --quiet
 if [ -n "${VIDEOID_TEST_DATABASE_URL:-}" ]; then
-  say "test 1/5: the backend's HTTP tests again, on PostgreSQL"
+  say "test 1/6: the backend's HTTP tests again, on PostgreSQL"
   VIDEOID_TEST_STORE=postgres cargo test -p videoid-www --quiet --test endusers --test backend \
     --test native --test events --test durability --test sdk --test capture_page
 fi
-say "test 1/5: load test (one backend on SQLite beside two on one PostgreSQL, round-robin)"
+say "test 1/6: load test (one backend on SQLite beside two on one PostgreSQL, round-robin)"
 cargo run --quiet -p videoid-www --bin loadtest
 
-say "test 2/5: wasm-bindgen-test in headless Chromium"
+say "test 2/6: wasm-bindgen-test in headless Chromium and Firefox ESR"
 bash scripts/test-wasm.sh
 
-say "test 3/5: the npm package"
+say "test 3/6: the npm package"
 bash scripts/build.sh
 node --test tests/package/
 
-say "test 4/5: framework typings (React, Vue, Svelte) and the example apps (type-check, build)"
+say "test 4/6: framework typings (React, Vue, Svelte) and the example apps (type-check, build)"
 bash scripts/examples.sh
 
-say "test 5/5: e2e (playwright-core on $(command -v chromium))"
+say "test 5/6: e2e (playwright-core on $(command -v chromium))"
 cargo build --quiet -p videoid-www
 node --test --test-concurrency=1 tests/e2e/
+
+say "test 6/6: the core e2e flows in Firefox ESR and WebKitGTK (selenium-webdriver; one server per engine)"
+node --test --test-concurrency=1 tests/engines/

@@ -45,6 +45,24 @@ impl SessionProblem {
     }
 }
 
+/// The part of the device that kept failing when a native capture gave up on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DevicePart {
+    /// `MediaRecorder`: it is missing, broke, or handed back an empty recording.
+    Recorder,
+    /// Taking a still from the preview.
+    Still,
+}
+
+impl DevicePart {
+    fn as_str(self) -> &'static str {
+        match self {
+            DevicePart::Recorder => "recorder",
+            DevicePart::Still => "still",
+        }
+    }
+}
+
 /// Every way a capture can fail, with what the host needs to react.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Failure {
@@ -85,8 +103,9 @@ pub enum Failure {
     DeviceNotFound,
     /// The device is used by another application.
     DeviceInUse,
-    /// The device cannot meet the needed constraints.
-    DeviceUnsupported,
+    /// The browser refuses the media request as unsupported, cannot record, or
+    /// a part of the device kept failing (named when known).
+    DeviceUnsupported(Option<DevicePart>),
     /// The page is not a secure context.
     InsecureContext,
     /// The browser lacks a needed feature.
@@ -149,7 +168,7 @@ impl Failure {
             Failure::BlockedByPolicy => "Permission.BlockedByPolicy",
             Failure::DeviceNotFound => "Device.NotFound",
             Failure::DeviceInUse => "Device.InUse",
-            Failure::DeviceUnsupported => "Device.Unsupported",
+            Failure::DeviceUnsupported(_) => "Device.Unsupported",
             Failure::InsecureContext => "Browser.InsecureContext",
             Failure::BrowserUnsupported => "Browser.Unsupported",
         }
@@ -162,7 +181,7 @@ impl Failure {
             | Failure::SessionInvalid(_)
             | Failure::InsecureContext
             | Failure::BrowserUnsupported
-            | Failure::DeviceUnsupported
+            | Failure::DeviceUnsupported(_)
             | Failure::BlockedByPolicy => false,
             Failure::BackendError { status } => *status >= 500 || *status == 408 || *status == 429,
             _ => true,
@@ -186,7 +205,7 @@ impl Failure {
             Failure::BlockedByPolicy => Text::FailBlockedByPolicy,
             Failure::DeviceNotFound => Text::FailDeviceNotFound,
             Failure::DeviceInUse => Text::FailDeviceInUse,
-            Failure::DeviceUnsupported => Text::FailDeviceUnsupported,
+            Failure::DeviceUnsupported(_) => Text::FailDeviceUnsupported,
             Failure::InsecureContext => Text::FailInsecureContext,
             Failure::BrowserUnsupported => Text::FailBrowserUnsupported,
         }
@@ -213,6 +232,9 @@ impl Failure {
                 },
             },
             Failure::CaptureFailed(Some(reason)) => Detail::Provider(reason.clone()),
+            Failure::DeviceUnsupported(Some(part)) => Detail::Reason {
+                reason: part.as_str(),
+            },
             _ => Detail::None,
         }
     }
@@ -250,7 +272,7 @@ mod tests {
             Failure::BlockedByPolicy,
             Failure::DeviceNotFound,
             Failure::DeviceInUse,
-            Failure::DeviceUnsupported,
+            Failure::DeviceUnsupported(None),
             Failure::InsecureContext,
             Failure::BrowserUnsupported,
         ]
@@ -323,5 +345,14 @@ mod tests {
         assert_eq!(v["detail"]["type"], "InactiveUser.Aborted");
         assert!(v["detail"].get("id").is_none());
         assert!(json(Failure::SessionExpired)["detail"].is_null());
+        let v = json(Failure::DeviceUnsupported(Some(DevicePart::Recorder)));
+        assert_eq!(v["code"], "Device.Unsupported");
+        assert_eq!(v["detail"]["reason"], "recorder");
+        assert_eq!(v["recoverable"], false);
+        assert_eq!(
+            json(Failure::DeviceUnsupported(Some(DevicePart::Still)))["detail"]["reason"],
+            "still"
+        );
+        assert!(json(Failure::DeviceUnsupported(None))["detail"].is_null());
     }
 }

@@ -772,9 +772,9 @@ impl Flow {
                 }
             }
             Outcome::Fail(failure) => self.fail(failure, fx),
-            Outcome::Embed(_) => {
+            Outcome::Embed(failure) => {
                 self.stop_capture(fx);
-                let session = self.session.clone().ok_or(Failure::DeviceUnsupported);
+                let session = self.session.clone().ok_or(failure);
                 self.begin_capture(session, fx);
             }
         }
@@ -924,7 +924,13 @@ impl Flow {
                     Some(Step::Video) => Text::StepVideo,
                     None => Text::CapturingTitle,
                 };
-                (title, String::new(), busy)
+                // A failed still or recording says so, on screen and in the announcement.
+                let message = if self.native.as_ref().is_some_and(NativeCapture::missed) {
+                    t(Text::CaptureMissed).to_string()
+                } else {
+                    String::new()
+                };
+                (title, message, busy)
             }
             State::Capturing => {
                 let message = match self.surface {

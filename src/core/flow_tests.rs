@@ -733,6 +733,67 @@ fn native_can_fall_back_to_the_hosted_page_when_the_host_allows_it() {
     assert_eq!(failed_code(&fx), None);
 }
 
+#[test]
+fn a_failed_capture_is_shown_and_a_second_one_ends_typed() {
+    let (mut flow, _) = native_flow(&[], "");
+    native(&mut flow, NativeInput::CameraReady);
+    assert_eq!(flow.screen().message, "");
+    native(&mut flow, NativeInput::Shutter);
+    let fx = native(&mut flow, NativeInput::CaptureFailed);
+    assert!(fx.contains(&Effect::Render));
+    assert_eq!(failed_code(&fx), None);
+    let screen = flow.screen();
+    assert_eq!(screen.title, "Front of your ID document");
+    assert_eq!(screen.message, "That didn't work — try again.");
+    let (catalog, _) = Catalog::read(
+        Lang::Nb,
+        [("captureMissed", "Det fungerte ikke — prøv igjen.")]
+            .map(|(k, v)| (k.to_string(), Value::Text(v.to_string()))),
+    );
+    flow.set_texts(Texts::new(Some(Rc::new(catalog)), Rc::default()));
+    assert_eq!(flow.screen().message, "Det fungerte ikke — prøv igjen.");
+    flow.set_texts(Texts::default());
+
+    native(&mut flow, NativeInput::CameraReady);
+    native(&mut flow, NativeInput::Shutter);
+    let fx = native(&mut flow, NativeInput::CaptureFailed);
+    assert!(stops_camera(&fx));
+    let report = emitted(&fx).into_iter().find_map(|e| match e {
+        Emit::Failed(r) => Some(r),
+        _ => None,
+    });
+    let report = report.expect("the second failure in a row is reported");
+    assert_eq!(report.code, "Device.Unsupported");
+    assert_eq!(
+        report.detail,
+        crate::core::failure::Detail::Reason { reason: "still" }
+    );
+    assert_eq!(flow.state(), State::Failed);
+    assert!(flow.screen().native.is_none());
+}
+
+#[test]
+fn a_second_failed_selfie_goes_to_the_hosted_page_when_allowed() {
+    let url = r#","url":"http://127.0.0.1:8081/capture/#/artifact=a1""#;
+    let (mut flow, _) = native_flow(&[("fallback", "embed")], url);
+    native(&mut flow, NativeInput::CameraReady);
+    native(&mut flow, NativeInput::Shutter);
+    native(&mut flow, NativeInput::Captured);
+    native(&mut flow, NativeInput::Confirm);
+    native(&mut flow, NativeInput::Uploaded(Ok(())));
+    // The answer lists front and selfie: the selfie's still fails twice.
+    native(&mut flow, NativeInput::CameraReady);
+    native(&mut flow, NativeInput::Shutter);
+    native(&mut flow, NativeInput::CaptureFailed);
+    native(&mut flow, NativeInput::CameraReady);
+    native(&mut flow, NativeInput::Shutter);
+    let fx = native(&mut flow, NativeInput::CaptureFailed);
+    assert!(stops_camera(&fx));
+    assert!(fx.iter().any(|e| matches!(e, Effect::ShowFrame { .. })));
+    assert_eq!(flow.surface(), Surface::Frame);
+    assert_eq!(failed_code(&fx), None);
+}
+
 mod props {
     use super::*;
     use proptest::prelude::*;

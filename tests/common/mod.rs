@@ -249,6 +249,27 @@ impl ScriptedMedia {
     }
 }
 
+impl ScriptedMedia {
+    /// Ends every video track handed out so far, as when the camera goes away
+    /// (plain JS `stop()`, so the adapter learns of it only from the track).
+    pub fn end_video(&self) {
+        for stream in self.streams.borrow().iter() {
+            let get_tracks: Function = Reflect::get(stream, &"getVideoTracks".into())
+                .unwrap()
+                .dyn_into()
+                .unwrap();
+            let tracks: Array = get_tracks.call0(stream).unwrap().dyn_into().unwrap();
+            for track in tracks.iter() {
+                let stop: Function = Reflect::get(&track, &"stop".into())
+                    .unwrap()
+                    .dyn_into()
+                    .unwrap();
+                stop.call0(&track).unwrap();
+            }
+        }
+    }
+}
+
 impl MediaAccess for ScriptedMedia {
     fn request(&self, request: MediaRequest) -> MediaFuture {
         self.requests.borrow_mut().push(request);
@@ -302,6 +323,17 @@ pub async fn wait_for_part(host: &Host, part: &str, ms: u32) -> bool {
         waited += 20;
     }
     host.part(part).is_some()
+}
+
+/// Waits until `part`'s text is `text`.
+pub async fn wait_for_text(host: &Host, part: &str, text: &str, ms: u32) -> bool {
+    let mut waited = 0;
+    let has = |h: &Host| h.part(part).and_then(|e| e.text_content()).as_deref() == Some(text);
+    while !has(host) && waited < ms {
+        sleep(20).await;
+        waited += 20;
+    }
+    has(host)
 }
 
 /// GETs JSON from the stub backend.
