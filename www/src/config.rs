@@ -70,6 +70,11 @@ pub struct Config {
     /// Origins of the provider's web SDK and API that the demo page allows (CSP and
     /// `allowed-origins`) with the real API; the simulator's origin in simulator mode.
     pub provider_origins: Vec<String>,
+    /// Whether the simulator's control API (`/simulator/…`) is on.
+    pub sim_control: bool,
+    /// A simulator running elsewhere (`videoid-www simulator`): the host backend uses it, in
+    /// simulator mode, and this process starts none of its own.
+    pub sim_url: Option<String>,
 }
 
 /// Where the simulator sends its events.
@@ -105,6 +110,8 @@ impl fmt::Debug for Config {
             .field("native_process_type", &self.native_process_type)
             .field("sdk_document_type", &self.sdk_document_type)
             .field("provider_origins", &self.provider_origins)
+            .field("sim_control", &self.sim_control)
+            .field("sim_url", &self.sim_url)
             .finish()
     }
 }
@@ -148,6 +155,8 @@ impl Default for Config {
                 kind: DEFAULT_SDK_DOCUMENT_TYPE.to_string(),
             },
             provider_origins: vec![DEFAULT_PROVIDER_ORIGINS.to_string()],
+            sim_control: true,
+            sim_url: None,
         }
     }
 }
@@ -313,6 +322,26 @@ impl Config {
                     .provider_origins
                     .push(origin.trim_end_matches('/').to_string());
             }
+        }
+        if let Some(control) = value("VIDEOID_SIM_CONTROL") {
+            config.sim_control = match control.as_str() {
+                "on" => true,
+                "off" => false,
+                _ => {
+                    return Err(ConfigError(format!(
+                        "VIDEOID_SIM_CONTROL must be on or off: {control}"
+                    )))
+                }
+            };
+        }
+        if let Some(url) = value("VIDEOID_SIM_URL") {
+            let url = url.trim_end_matches('/').to_string();
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return Err(ConfigError(format!(
+                    "VIDEOID_SIM_URL is not an http(s) URL: {url}"
+                )));
+            }
+            config.sim_url = Some(url);
         }
         if let (Some(client_id), Some(client_secret)) =
             (value("SIGNICAT_CLIENT_ID"), value("SIGNICAT_CLIENT_SECRET"))
@@ -491,6 +520,22 @@ mod tests {
         ] {
             assert!(config(&[bad]).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn simulator_control_and_an_external_simulator() {
+        let c = config(&[]).unwrap();
+        assert!(c.sim_control);
+        assert_eq!(c.sim_url, None);
+        let c = config(&[
+            ("VIDEOID_SIM_CONTROL", "off"),
+            ("VIDEOID_SIM_URL", "http://127.0.0.1:9000/"),
+        ])
+        .unwrap();
+        assert!(!c.sim_control);
+        assert_eq!(c.sim_url.as_deref(), Some("http://127.0.0.1:9000"));
+        assert!(config(&[("VIDEOID_SIM_CONTROL", "no")]).is_err());
+        assert!(config(&[("VIDEOID_SIM_URL", "127.0.0.1:9000")]).is_err());
     }
 
     #[test]
