@@ -21,3 +21,7 @@ node --test tests/package/
 say "test 4/4: e2e (playwright-core on $(command -v chromium))"
 cargo build --quiet -p videoid-www
 node --test --test-concurrency=1 tests/e2e/
+
+say "test 4/4: the Playwright example (examples/playwright: its own Node backend, the standalone simulator)"
+npm ci --prefix examples/playwright --no-audit --no-fund --prefer-offline --loglevel=error
+VIDEOID_WWW_BIN="$ROOT/target/debug/videoid-www" npm test --prefix examples/playwright
