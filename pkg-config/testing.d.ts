@@ -110,7 +110,7 @@ export interface DriveOutcome {
   state: VideoIdCaptureState;
   /** The steps taken, in order. */
   steps: CaptureStep[];
-  /** True when the element's document navigated away before a terminal state (`driveNative` in the hosted page's frame). */
+  /** True when the element's document went away before a terminal state (`driveNative` in the hosted page's frame, which redirects back and is removed). */
   navigated?: true;
 }
 

@@ -263,6 +263,7 @@ function matches(actual, expected) {
 }
 
 const isNavigationError = (error) => /context was destroyed|because of a navigation/i.test(String(error?.message));
+const isGoneError = (error) => isNavigationError(error) || /frame was detached|frame got detached/i.test(String(error?.message));
 
 /**
  * Resolves with the `detail` of the next event `name` (one dispatched after
@@ -443,8 +444,9 @@ function elementOf(fn, pageOrFrame, element) {
  * (the hosted capture page's element: `{ element: "#native-capture" }`).
  * Resolves with `{ state, steps }` (the steps confirmed, in order); a failure
  * such as `Permission.CameraDenied` resolves with `state: "failed"`. When the
- * element's document navigates away meanwhile (the hosted page redirects back
- * once done) it resolves with the last state seen and `navigated: true`.
+ * element's document goes away meanwhile (the hosted page redirects back once
+ * done, and the host element removes the frame) it resolves with the last
+ * state seen and `navigated: true`.
  */
 export async function driveNative(pageOrFrame, { element = "videoid-capture", timeout = DRIVE_TIMEOUT_MS } = {}) {
   const el = elementOf("driveNative", pageOrFrame, element);
@@ -459,8 +461,9 @@ export async function driveNative(pageOrFrame, { element = "videoid-capture", ti
     try {
       next = await el.evaluate(nextAction, { timeout: remaining, terminal: TERMINAL }, { timeout: remaining });
     } catch (error) {
-      // The element's document went away: the hosted capture page redirects back when done.
-      if (isNavigationError(error) && last) return { state: last, steps, navigated: true };
+      // The element's document went away: the hosted capture page redirects back when done,
+      // and the host element then removes its frame.
+      if (isGoneError(error) && last) return { state: last, steps, navigated: true };
       throw error;
     }
     last = next.state;

@@ -220,9 +220,29 @@ class StandIn extends HTMLElement {
   }
   emit(name, detail) { this.dispatchEvent(new CustomEvent(name, { bubbles: true, composed: true, detail })); }
   go(state) { const previous = this.getAttribute("state"); this.setAttribute("state", state); this.emit("videoid-state", { state, previous }); }
+  // Shows one button in the actions row; resolves when it is clicked.
+  button(name) {
+    const actions = this.shadowRoot.querySelector('[part="actions"]');
+    actions.innerHTML = '<button part="button ' + name + '-button">' + name + '</button>';
+    return new Promise((resolve) => actions.querySelector("button").addEventListener("click", () => {
+      actions.innerHTML = "";
+      resolve();
+    }, { once: true }));
+  }
   async run() {
     const tick = () => new Promise((r) => setTimeout(r, 30));
     this.go("loading"); await tick(); this.go("capturing");
+    if (script.startsWith("native")) {
+      for (const step of ["front", "back", "selfie"]) {
+        this.setAttribute("step", step);
+        await this.button("capture");
+        await tick();
+        await this.button("confirm");
+        this.emit("videoid-step", { step, auto: false, quality: null });
+      }
+      // As the hosted capture page does: done, it leaves (and its frame is removed).
+      if (script === "native-gone") return parent.postMessage("done", location.origin);
+    } else {
     for (const step of ["front", "back", "selfie"]) {
       this.setAttribute("step", step); await tick();
       if (script === "fail" && step === "back") {
@@ -230,6 +250,7 @@ class StandIn extends HTMLElement {
         this.emit("videoid-failed", { code: "Device.InUse", message: "in use", recoverable: true, detail: null });
         return this.go("failed");
       }
+    }
     }
     this.removeAttribute("step");
     this.emit("videoid-complete", { dossierId: "d", processId: "p", status: "processing" });
@@ -241,6 +262,11 @@ class StandIn extends HTMLElement {
 customElements.define("videoid-capture", StandIn);
 </script>`;
 
+// A host page that frames the stand-in and removes the frame when it says it is done.
+const OUTER = `<!doctype html><meta charset="utf-8"><title>host</title>
+<iframe id="capture" src="/?script=native-gone"></iframe>
+<script>addEventListener("message", () => document.querySelector("#capture").remove());</script>`;
+
 let server;
 let origin;
 let browser;
@@ -248,7 +274,7 @@ let browser;
 before(async () => {
   server = createServer((req, res) => {
     res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-    res.end(PAGE);
+    res.end(req.url.startsWith("/outer") ? OUTER : PAGE);
   });
   await new Promise((r) => server.listen(0, "127.0.0.1", r));
   origin = `http://127.0.0.1:${server.address().port}`;
@@ -271,7 +297,7 @@ async function withPage(fn, { instrumented = true, query = "" } = {}) {
   try {
     if (instrumented) await kit.instrument(page);
     await page.goto(`${origin}/${query}`);
-    await page.waitForFunction(() => customElements.get("videoid-capture"));
+    if (!query.startsWith("outer")) await page.waitForFunction(() => customElements.get("videoid-capture"));
     await fn(page, page.locator("#el"));
   } finally {
     await context.close();
@@ -339,4 +365,20 @@ test("in Chromium: liveTracks counts the tracks getUserMedia handed out until th
     await assert.rejects(kit.liveTracks(page), /not in this document from its start/);
     assert.deepEqual(await kit.eventsOf(page), [], "events from now on");
   }, { instrumented: false });
+});
+
+test("in Chromium: driveNative clicks capture and confirm through every step, also in a frame that goes away", { timeout: 60_000 }, async () => {
+  await withPage(async (page) => {
+    assert.deepEqual(await kit.driveNative(page), { state: "complete", steps: ["front", "back", "selfie"] });
+    const captured = (await kit.eventsOf(page)).filter((e) => e.name === "videoid-step").map((e) => e.detail.step);
+    assert.deepEqual(captured, ["front", "back", "selfie"]);
+    assert.deepEqual(await kit.driveNative(page), { state: "complete", steps: [] }, "a finished element is left as it is");
+  }, { query: "?script=native" });
+  await withPage(async (page) => {
+    const frame = page.frames().find((f) => f !== page.mainFrame());
+    await frame.waitForFunction(() => customElements.get("videoid-capture"));
+    const driven = await kit.driveNative(frame, { element: "#el" });
+    assert.deepEqual(driven, { state: "capturing", steps: ["front", "back", "selfie"], navigated: true });
+    assert.equal(await page.locator("iframe").count(), 0);
+  }, { query: "outer" });
 });
