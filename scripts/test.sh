@@ -18,32 +18,36 @@ else
   say "PostgreSQL tests skipped: $VIDEOID_TEST_POSTGRES_SKIP"
 fi
 
-say "test 1/6: native (cargo fmt, clippy on both targets, cargo test: core and the www servers)"
+say "test 1/7: native (cargo fmt, clippy on both targets, cargo test: core and the www servers)"
 cargo fmt --all -- --check
 cargo clippy --quiet --workspace --all-targets -- -D warnings
 cargo clippy --quiet --target wasm32-unknown-unknown --all-targets -- -D warnings
 cargo test --workspace --quiet
 if [ -n "${VIDEOID_TEST_DATABASE_URL:-}" ]; then
-  say "test 1/6: the backend's HTTP tests again, on PostgreSQL"
+  say "test 1/7: the backend's HTTP tests again, on PostgreSQL"
   VIDEOID_TEST_STORE=postgres cargo test -p videoid-www --quiet --test endusers --test backend \
     --test native --test events --test durability --test sdk --test capture_page
 fi
-say "test 1/6: load test (one backend on SQLite beside two on one PostgreSQL, round-robin)"
+say "test 1/7: load test (one backend on SQLite beside two on one PostgreSQL, round-robin)"
 cargo run --quiet -p videoid-www --bin loadtest
 
-say "test 2/6: wasm-bindgen-test in headless Chromium and Firefox ESR"
+say "test 2/7: wasm-bindgen-test in headless Chromium and Firefox ESR"
 bash scripts/test-wasm.sh
 
-say "test 3/6: the npm package"
+say "test 3/7: the npm package"
 bash scripts/build.sh
 node --test tests/package/
 
-say "test 4/6: framework typings (React, Vue, Svelte) and the example apps (type-check, build)"
+say "test 4/7: framework typings (React, Vue, Svelte) and the example apps (type-check, build)"
 bash scripts/examples.sh
 
-say "test 5/6: e2e (playwright-core on $(command -v chromium))"
+say "test 5/7: e2e (playwright-core on $(command -v chromium))"
 cargo build --quiet -p videoid-www
 node --test --test-concurrency=1 tests/e2e/
 
-say "test 6/6: the core e2e flows in Firefox ESR and WebKitGTK (selenium-webdriver; one server per engine)"
+say "test 6/7: the core e2e flows in Firefox ESR and WebKitGTK (selenium-webdriver; one server per engine)"
 node --test --test-concurrency=1 tests/engines/
+
+say "test 7/7: the Playwright example (examples/playwright: its own Node backend, the standalone simulator)"
+npm ci --prefix examples/playwright --no-audit --no-fund --prefer-offline --loglevel=error
+VIDEOID_WWW_BIN="$ROOT/target/debug/videoid-www" npm test --prefix examples/playwright

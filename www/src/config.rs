@@ -77,6 +77,11 @@ pub struct Config {
     pub database_pool: usize,
     /// How often expired upload sessions, tokens, event ids and unclaimed end-users are swept.
     pub sweep_interval: Duration,
+    /// Whether the simulator's control API (`/simulator/…`) is on.
+    pub sim_control: bool,
+    /// A simulator running elsewhere (`videoid-www simulator`): the host backend uses it, in
+    /// simulator mode, and this process starts none of its own.
+    pub sim_url: Option<String>,
 }
 
 /// Where the simulator sends its events.
@@ -115,6 +120,8 @@ impl fmt::Debug for Config {
             .field("database", &self.database)
             .field("database_pool", &self.database_pool)
             .field("sweep_interval", &self.sweep_interval)
+            .field("sim_control", &self.sim_control)
+            .field("sim_url", &self.sim_url)
             .finish()
     }
 }
@@ -161,6 +168,8 @@ impl Default for Config {
             database: None,
             database_pool: 16,
             sweep_interval: Duration::from_secs(60),
+            sim_control: true,
+            sim_url: None,
         }
     }
 }
@@ -349,6 +358,26 @@ impl Config {
                 ))
             })?;
             config.sweep_interval = Duration::from_secs(secs);
+        }
+        if let Some(control) = value("VIDEOID_SIM_CONTROL") {
+            config.sim_control = match control.as_str() {
+                "on" => true,
+                "off" => false,
+                _ => {
+                    return Err(ConfigError(format!(
+                        "VIDEOID_SIM_CONTROL must be on or off: {control}"
+                    )))
+                }
+            };
+        }
+        if let Some(url) = value("VIDEOID_SIM_URL") {
+            let url = url.trim_end_matches('/').to_string();
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return Err(ConfigError(format!(
+                    "VIDEOID_SIM_URL is not an http(s) URL: {url}"
+                )));
+            }
+            config.sim_url = Some(url);
         }
         if let (Some(client_id), Some(client_secret)) =
             (value("SIGNICAT_CLIENT_ID"), value("SIGNICAT_CLIENT_SECRET"))
@@ -561,6 +590,22 @@ mod tests {
         ] {
             assert!(config(&[bad]).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn simulator_control_and_an_external_simulator() {
+        let c = config(&[]).unwrap();
+        assert!(c.sim_control);
+        assert_eq!(c.sim_url, None);
+        let c = config(&[
+            ("VIDEOID_SIM_CONTROL", "off"),
+            ("VIDEOID_SIM_URL", "http://127.0.0.1:9000/"),
+        ])
+        .unwrap();
+        assert!(!c.sim_control);
+        assert_eq!(c.sim_url.as_deref(), Some("http://127.0.0.1:9000"));
+        assert!(config(&[("VIDEOID_SIM_CONTROL", "no")]).is_err());
+        assert!(config(&[("VIDEOID_SIM_URL", "127.0.0.1:9000")]).is_err());
     }
 
     #[test]

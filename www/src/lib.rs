@@ -72,10 +72,17 @@ impl Running {
 /// (migrating it, importing end-user files of earlier versions) and starts serving.
 pub async fn start(config: Config) -> io::Result<Running> {
     let host_listener = TcpListener::bind(("127.0.0.1", config.host_port)).await?;
-    let sim_listener = TcpListener::bind(("127.0.0.1", config.sim_port)).await?;
+    // With `sim_url` set, a simulator running elsewhere stands in for this one.
+    let (sim_listener, sim_url) = match &config.sim_url {
+        Some(url) => (None, url.clone()),
+        None => {
+            let listener = TcpListener::bind(("127.0.0.1", config.sim_port)).await?;
+            let url = format!("http://127.0.0.1:{}", listener.local_addr()?.port());
+            (Some(listener), url)
+        }
+    };
     let host_port = host_listener.local_addr()?.port();
     let host_url = format!("http://localhost:{host_port}");
-    let sim_url = format!("http://127.0.0.1:{}", sim_listener.local_addr()?.port());
     let data = storage::DataDir::open(config.data_dir.clone())?;
     let database = config
         .database
@@ -113,6 +120,7 @@ pub async fn start(config: Config) -> io::Result<Running> {
             webhook_url,
             webhook_retry: config.sim_webhook_retry,
             upload_lifetime: config.session_lifetime,
+            control: config.sim_control,
         },
         data.clone(),
         http.clone(),
@@ -173,11 +181,15 @@ pub async fn start(config: Config) -> io::Result<Running> {
         .fallback(not_found)
         .layer(axum::middleware::map_response(json_errors));
 
-    let servers = vec![
-        tokio::spawn(serve(host_listener, host_router, stopped.clone())),
-        tokio::spawn(serve(sim_listener, sim_router, stopped)),
-    ];
-    simulator.resume();
+    let mut servers = vec![tokio::spawn(serve(
+        host_listener,
+        host_router,
+        stopped.clone(),
+    ))];
+    if let Some(sim_listener) = sim_listener {
+        servers.push(tokio::spawn(serve(sim_listener, sim_router, stopped)));
+        simulator.resume();
+    }
     Ok(Running {
         host_url,
         sim_url,
@@ -189,7 +201,7 @@ pub async fn start(config: Config) -> io::Result<Running> {
     })
 }
 
-async fn serve(
+pub(crate) async fn serve(
     listener: TcpListener,
     router: axum::Router,
     mut stopped: watch::Receiver<bool>,
@@ -201,7 +213,7 @@ async fn serve(
         .await
 }
 
-fn http_client() -> reqwest::Result<reqwest::Client> {
+pub(crate) fn http_client() -> reqwest::Result<reqwest::Client> {
     reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(5))
         .timeout(Duration::from_secs(20))
@@ -209,12 +221,12 @@ fn http_client() -> reqwest::Result<reqwest::Client> {
         .build()
 }
 
-async fn not_found() -> Response {
+pub(crate) async fn not_found() -> Response {
     json_error(StatusCode::NOT_FOUND, "not found")
 }
 
 /// Turns error answers that are not JSON (axum's own rejections: 405, 413, 415, …) into `{ "error" }`.
-async fn json_errors(response: Response) -> Response {
+pub(crate) async fn json_errors(response: Response) -> Response {
     let status = response.status();
     let is_json = response
         .headers()

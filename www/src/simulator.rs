@@ -5,7 +5,9 @@
 //! moves processes `pending` → `processing` → final after a delay, and
 //! posts `process.complete` events to a webhook until they are acknowledged.
 //! Simulator-only additions: a `simulator` block in "Start capture flow" and
-//! "Create process" (`scenario`, `auto`, `framing`). Besides the Assure paths it
+//! "Create process" (`scenario`, `auto`, `framing`), and the control API under
+//! `/simulator/` (`control.rs`), which chooses outcomes for backends that send no such
+//! block and lists what was received. Besides the Assure paths it
 //! plays the provider's side: VideoID's web SDK and the API it uploads to, at
 //! `providerApiUrl` (`/provider`), and the hosted capture page (`/capture/`), which
 //! runs that SDK (`sdk: "native"`) or `<videoid-capture mode="native">` against its
@@ -13,10 +15,12 @@
 
 mod api;
 mod capture;
+pub mod control;
 pub mod images;
 pub mod media;
 mod model;
 mod provider;
+pub mod standalone;
 mod store;
 mod webhook;
 
@@ -65,6 +69,8 @@ pub struct Settings {
     pub webhook_retry: Duration,
     /// How long the capture page's native upload token works after each native session.
     pub upload_lifetime: Duration,
+    /// Whether the control API (`/simulator/…`) and its record of received calls are on.
+    pub control: bool,
 }
 
 /// The simulator: its settings, its store and its background work.
@@ -74,6 +80,7 @@ pub struct Simulator {
     http: reqwest::Client,
     stop: watch::Receiver<bool>,
     webhook_slots: Semaphore,
+    control: control::Control,
 }
 
 impl Simulator {
@@ -90,6 +97,7 @@ impl Simulator {
             http,
             stop,
             webhook_slots: Semaphore::new(32),
+            control: control::Control::default(),
         })
     }
 
@@ -223,18 +231,23 @@ pub(crate) fn now_ms() -> u64 {
         .as_millis() as u64
 }
 
-/// All simulator routes (Assure API, token endpoint, capture page).
+/// All simulator routes (Assure API, token endpoint, capture page, provider side, and the
+/// control API unless it is off).
 pub fn router(sim: Arc<Simulator>) -> Router {
     let assure = api::router()
         .merge(media::router())
         .route_layer(middleware::from_fn_with_state(sim.clone(), require_bearer));
-    Router::new()
+    let mut router = Router::new()
         .route("/", get(index))
         .route("/auth/open/connect/token", post(token))
         .merge(provider::router())
         .merge(assure)
         .merge(capture::router())
-        .with_state(sim)
+        .layer(middleware::from_fn_with_state(sim.clone(), control::record));
+    if sim.settings.control {
+        router = router.merge(control::router(sim.clone()));
+    }
+    router.with_state(sim)
 }
 
 async fn index() -> Html<&'static str> {

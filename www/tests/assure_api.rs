@@ -21,12 +21,7 @@ async fn create_process(sim_url: &str, token: &str, d: &str, body: Value) -> Val
 }
 
 /// A capture-flow process finished with `outcome`, then read until final.
-async fn captured(
-    s: &videoid_www::Running,
-    token: &str,
-    d: &str,
-    outcome: &str,
-) -> (String, Value) {
+async fn captured(s: &Servers, token: &str, d: &str, outcome: &str) -> (String, Value) {
     let body = json!({
         "providers": [{ "provider": "signicatvideoid", "processType": "high" }],
         "redirectUrl": "http://localhost:1/videoid/return",
@@ -45,9 +40,8 @@ async fn captured(
     (pid, process)
 }
 
-#[tokio::test]
-async fn each_outcome_ends_in_its_documented_status_and_shape() {
-    let s = servers().await;
+async fn each_outcome_ends_in_its_documented_status_and_shape(h: Harness) {
+    let s = h.servers().await;
     let token = token(&s.sim_url).await;
     let d = new_dossier(&s.sim_url, &token).await;
 
@@ -124,9 +118,10 @@ async fn each_outcome_ends_in_its_documented_status_and_shape() {
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn a_process_goes_pending_then_processing_then_final_after_the_delay() {
-    let s = servers_with(|c| c.sim_final_delay = Duration::from_millis(400)).await;
+async fn a_process_goes_pending_then_processing_then_final_after_the_delay(h: Harness) {
+    let s = h
+        .servers_with(|c| c.sim_final_delay = Duration::from_millis(400))
+        .await;
     let token = token(&s.sim_url).await;
     let d = new_dossier(&s.sim_url, &token).await;
     let body =
@@ -169,9 +164,8 @@ async fn a_process_goes_pending_then_processing_then_final_after_the_delay() {
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn placeholder_media_and_the_full_result_zip() {
-    let s = servers().await;
+async fn placeholder_media_and_the_full_result_zip(h: Harness) {
+    let s = h.servers().await;
     let token = token(&s.sim_url).await;
     let d = new_dossier(&s.sim_url, &token).await;
     let (pid, _) = captured(&s, &token, &d, "accepted").await;
@@ -292,9 +286,8 @@ async fn placeholder_media_and_the_full_result_zip() {
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn sdk_processes_create_start_fail_and_delete() {
-    let s = servers().await;
+async fn sdk_processes_create_start_fail_and_delete(h: Harness) {
+    let s = h.servers().await;
     let token = token(&s.sim_url).await;
     let d = new_dossier(&s.sim_url, &token).await;
     let process = create_process(
@@ -397,9 +390,8 @@ async fn sdk_processes_create_start_fail_and_delete() {
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn dossiers_list_and_delete() {
-    let s = servers().await;
+async fn dossiers_list_and_delete(h: Harness) {
+    let s = h.servers().await;
     let token = token(&s.sim_url).await;
     let a = new_dossier(&s.sim_url, &token).await;
     let b = new_dossier(&s.sim_url, &token).await;
@@ -431,9 +423,8 @@ async fn dossiers_list_and_delete() {
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn document_types_of_the_videoid_provider() {
-    let s = servers().await;
+async fn document_types_of_the_videoid_provider(h: Harness) {
+    let s = h.servers().await;
     let token = token(&s.sim_url).await;
     for provider in ["signicatvideoid", "eid"] {
         let url = format!("{}/assure/{provider}/document-types", s.sim_url);
@@ -470,9 +461,8 @@ async fn document_types_of_the_videoid_provider() {
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn capture_configurations_crud_with_the_videoid_block() {
-    let s = servers().await;
+async fn capture_configurations_crud_with_the_videoid_block(h: Harness) {
+    let s = h.servers().await;
     let token = token(&s.sim_url).await;
     let base = format!("{}/assure/capture/configurations", s.sim_url);
     let body = json!({
@@ -540,9 +530,10 @@ async fn capture_configurations_crud_with_the_videoid_block() {
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn tokens_expire_and_the_backend_fetches_a_new_one() {
-    let s = servers_with(|c| c.sim_token_lifetime = Duration::from_secs(1)).await;
+async fn tokens_expire_and_the_backend_fetches_a_new_one(h: Harness) {
+    let s = h
+        .servers_with(|c| c.sim_token_lifetime = Duration::from_secs(1))
+        .await;
     let token = token(&s.sim_url).await;
     let url = format!("{}/assure/dossiers", s.sim_url);
     assert_eq!(
@@ -559,10 +550,9 @@ async fn tokens_expire_and_the_backend_fetches_a_new_one() {
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn bad_input_is_a_4xx_json_error_and_stores_nothing() {
+async fn bad_input_is_a_4xx_json_error_and_stores_nothing(h: Harness) {
     let dir = temp_dir();
-    let s = servers_on(&dir, |_| {}).await;
+    let s = h.servers_on(&dir, |_| {}).await;
     let token = token(&s.sim_url).await;
     let before = files_under(&dir);
     let dossiers = format!("{}/assure/dossiers", s.sim_url);
@@ -721,3 +711,15 @@ async fn bad_input_is_a_4xx_json_error_and_stores_nothing() {
     assert_error(r, 405).await;
     s.shutdown().await;
 }
+
+crate::simulator_tests!(
+    each_outcome_ends_in_its_documented_status_and_shape,
+    a_process_goes_pending_then_processing_then_final_after_the_delay,
+    placeholder_media_and_the_full_result_zip,
+    sdk_processes_create_start_fail_and_delete,
+    dossiers_list_and_delete,
+    document_types_of_the_videoid_provider,
+    capture_configurations_crud_with_the_videoid_block,
+    tokens_expire_and_the_backend_fetches_a_new_one,
+    bad_input_is_a_4xx_json_error_and_stores_nothing,
+);

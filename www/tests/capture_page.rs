@@ -25,7 +25,7 @@ fn artifact_bytes(step: &str) -> Vec<u8> {
 }
 
 /// An embed session of a new end-user: `(user, dossierId, artifact)`.
-async fn embed(s: &videoid_www::Running, query: &str) -> (EndUser, String, String) {
+async fn embed(s: &Servers, query: &str) -> (EndUser, String, String) {
     let mut user = EndUser::new(&s.host_url);
     let (status, session) = user.session(query, json!({ "lang": "nb" })).await;
     assert_eq!(status, 200, "{session}");
@@ -83,9 +83,8 @@ async fn complete(sim_url: &str, art: &str, token: &str) -> (u16, Value) {
     .await
 }
 
-#[tokio::test]
-async fn the_page_loads_the_component_under_a_policy_that_allows_it() {
-    let s = servers().await;
+async fn the_page_loads_the_component_under_a_policy_that_allows_it(h: Harness) {
+    let s = h.servers().await;
     let page = client()
         .get(format!("{}/capture/", s.sim_url))
         .send()
@@ -129,9 +128,8 @@ async fn the_page_loads_the_component_under_a_policy_that_allows_it() {
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn native_session_uploads_and_complete_give_the_process_the_captured_bytes() {
-    let s = servers().await;
+async fn native_session_uploads_and_complete_give_the_process_the_captured_bytes(h: Harness) {
+    let s = h.servers().await;
     let (mut user, dossier_id, art) = embed(&s, "?scenario=accepted").await;
     let view = artifact(&s.sim_url, &art).await;
     let process_id = view["processId"].as_str().unwrap().to_string();
@@ -271,9 +269,8 @@ async fn native_session_uploads_and_complete_give_the_process_the_captured_bytes
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn completion_runs_the_scenario_of_the_capture_flow() {
-    let s = servers().await;
+async fn completion_runs_the_scenario_of_the_capture_flow(h: Harness) {
+    let s = h.servers().await;
     let (mut user, dossier_id, art) = embed(&s, "?scenario=rejected").await;
     let (_, session) = native_session(&s.sim_url, &art).await;
     let token = session["uploadToken"].as_str().unwrap();
@@ -290,9 +287,8 @@ async fn completion_runs_the_scenario_of_the_capture_flow() {
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn unknown_or_finished_artifacts_take_nothing() {
-    let s = servers().await;
+async fn unknown_or_finished_artifacts_take_nothing(h: Harness) {
+    let s = h.servers().await;
     assert_error(
         client()
             .post(api(&s.sim_url, "no-such-artifact", "/native-session"))
@@ -351,9 +347,10 @@ async fn unknown_or_finished_artifacts_take_nothing() {
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn an_expired_upload_token_is_401() {
-    let s = servers_with(|c| c.session_lifetime = std::time::Duration::from_millis(200)).await;
+async fn an_expired_upload_token_is_401(h: Harness) {
+    let s = h
+        .servers_with(|c| c.session_lifetime = std::time::Duration::from_millis(200))
+        .await;
     let (_, _, art) = embed(&s, "").await;
     let (_, session) = native_session(&s.sim_url, &art).await;
     let token = session["uploadToken"].as_str().unwrap();
@@ -370,9 +367,8 @@ async fn an_expired_upload_token_is_401() {
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn with_sdk_native_the_page_gets_what_videoid_s_web_sdk_starts_with() {
-    let s = servers().await;
+async fn with_sdk_native_the_page_gets_what_videoid_s_web_sdk_starts_with(h: Harness) {
+    let s = h.servers().await;
     // The session endpoint's simulator knob picks the sdk of "Start capture flow".
     let (mut user, dossier_id, art) = embed(&s, "?capture-sdk=native&scenario=rejected").await;
     let session = artifact(&s.sim_url, &art).await;
@@ -408,9 +404,8 @@ async fn with_sdk_native_the_page_gets_what_videoid_s_web_sdk_starts_with() {
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn the_backend_s_capture_sdk_is_a_setting_and_the_ui_profile_picks_the_document() {
-    let s = servers_with(|c| c.capture_sdk = "native".into()).await;
+async fn the_backend_s_capture_sdk_is_a_setting_and_the_ui_profile_picks_the_document(h: Harness) {
+    let s = h.servers_with(|c| c.capture_sdk = "native".into()).await;
     let (_, _, art) = embed(&s, "").await;
     assert_eq!(artifact(&s.sim_url, &art).await["sdk"], "native");
     let (status, _) = embed_status(&s, "?capture-sdk=web").await;
@@ -446,6 +441,16 @@ async fn the_backend_s_capture_sdk_is_a_setting_and_the_ui_profile_picks_the_doc
     s.shutdown().await;
 }
 
-async fn embed_status(s: &videoid_www::Running, query: &str) -> (u16, Value) {
+async fn embed_status(s: &Servers, query: &str) -> (u16, Value) {
     EndUser::new(&s.host_url).session(query, json!({})).await
 }
+
+crate::simulator_tests!(
+    the_page_loads_the_component_under_a_policy_that_allows_it,
+    native_session_uploads_and_complete_give_the_process_the_captured_bytes,
+    completion_runs_the_scenario_of_the_capture_flow,
+    unknown_or_finished_artifacts_take_nothing,
+    an_expired_upload_token_is_401,
+    with_sdk_native_the_page_gets_what_videoid_s_web_sdk_starts_with,
+    the_backend_s_capture_sdk_is_a_setting_and_the_ui_profile_picks_the_document,
+);

@@ -44,8 +44,7 @@ async fn get(sim_url: &str, token: &str, path: &str) -> Value {
     body
 }
 
-#[tokio::test]
-async fn a_restart_loses_nothing() {
+async fn a_restart_loses_nothing(h: Harness) {
     let dir = temp_dir();
     let (hook, open, got) = gate().await;
     let configure = |hook: String| {
@@ -54,7 +53,7 @@ async fn a_restart_loses_nothing() {
             c.sim_webhook_retry = Duration::from_millis(20);
         }
     };
-    let s = servers_on(&dir, configure(hook.clone())).await;
+    let s = h.servers_on(&dir, configure(hook.clone())).await;
     let token = token(&s.sim_url).await;
     let mut user = EndUser::new(&s.host_url);
 
@@ -113,7 +112,7 @@ async fn a_restart_loses_nothing() {
 
     // Start again on the same directory (new ports, a new token); the receiver now accepts.
     open.store(true, Ordering::SeqCst);
-    let s = servers_on(&dir, configure(hook)).await;
+    let s = h.servers_on(&dir, configure(hook)).await;
     user.host_url = s.host_url.clone();
     let token = common::token(&s.sim_url).await;
     assert_eq!(
@@ -174,24 +173,26 @@ async fn a_restart_loses_nothing() {
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn a_process_that_was_processing_finishes_after_a_restart() {
+async fn a_process_that_was_processing_finishes_after_a_restart(h: Harness) {
     let dir = temp_dir();
-    let s = servers_on(&dir, |c| c.sim_final_delay = Duration::from_millis(600)).await;
+    let s = h
+        .servers_on(&dir, |c| c.sim_final_delay = Duration::from_millis(600))
+        .await;
     let mut user = EndUser::new(&s.host_url);
     let (d, p) = user.embed_capture(&s.sim_url, "inconclusive").await;
     s.shutdown().await;
-    let s = servers_on(&dir, |c| c.sim_final_delay = Duration::from_millis(600)).await;
+    let s = h
+        .servers_on(&dir, |c| c.sim_final_delay = Duration::from_millis(600))
+        .await;
     let token = token(&s.sim_url).await;
     let process = sim_final(&s.sim_url, &token, &d, &p).await;
     assert_eq!(process["status"], "inconclusive");
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn deleting_a_dossier_removes_every_file_of_it() {
+async fn deleting_a_dossier_removes_every_file_of_it(h: Harness) {
     let dir = temp_dir();
-    let s = servers_on(&dir, |_| {}).await;
+    let s = h.servers_on(&dir, |_| {}).await;
     let token = token(&s.sim_url).await;
     let keep = new_dossier(&s.sim_url, &token).await;
     let mut user = EndUser::new(&s.host_url);
@@ -235,7 +236,7 @@ async fn deleting_a_dossier_removes_every_file_of_it() {
     s.shutdown().await;
 
     // Nothing comes back after a restart.
-    let s = servers_on(&dir, |_| {}).await;
+    let s = h.servers_on(&dir, |_| {}).await;
     let token = common::token(&s.sim_url).await;
     let gone = sim(
         Method::GET,
@@ -400,3 +401,9 @@ async fn expired_upload_sessions_are_swept() {
     );
     s.shutdown().await;
 }
+
+crate::simulator_tests!(
+    a_restart_loses_nothing,
+    a_process_that_was_processing_finishes_after_a_restart,
+    deleting_a_dossier_removes_every_file_of_it,
+);

@@ -55,9 +55,8 @@ async fn complete(host_url: &str, token: &str) -> (u16, Value) {
     .await
 }
 
-#[tokio::test]
-async fn native_session_uploads_complete_and_serves_exactly_the_uploaded_bytes() {
-    let s = servers().await;
+async fn native_session_uploads_complete_and_serves_exactly_the_uploaded_bytes(h: Harness) {
+    let s = h.servers().await;
     let mut user = EndUser::new(&s.host_url);
     let session = native_session(&mut user, "").await;
     assert!(user.cookie.is_some(), "the end-user got a cookie");
@@ -230,9 +229,8 @@ async fn native_session_uploads_complete_and_serves_exactly_the_uploaded_bytes()
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn the_session_scenario_applies_to_native_sessions() {
-    let s = servers().await;
+async fn the_session_scenario_applies_to_native_sessions(h: Harness) {
+    let s = h.servers().await;
     for (scenario, status) in [
         ("rejected", "rejected"),
         ("inconclusive", "inconclusive"),
@@ -262,9 +260,8 @@ async fn the_session_scenario_applies_to_native_sessions() {
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn uploads_refuse_bad_tokens_steps_types_and_sizes() {
-    let s = servers().await;
+async fn uploads_refuse_bad_tokens_steps_types_and_sizes(h: Harness) {
+    let s = h.servers().await;
     let mut user = EndUser::new(&s.host_url);
     let session = native_session(&mut user, "").await;
     let token = session["uploadToken"].as_str().unwrap();
@@ -356,9 +353,10 @@ async fn uploads_refuse_bad_tokens_steps_types_and_sizes() {
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn upload_tokens_expire_with_the_session() {
-    let s = servers_with(|c| c.session_lifetime = std::time::Duration::from_millis(600)).await;
+async fn upload_tokens_expire_with_the_session(h: Harness) {
+    let s = h
+        .servers_with(|c| c.session_lifetime = std::time::Duration::from_millis(600))
+        .await;
     let mut user = EndUser::new(&s.host_url);
     let session = native_session(&mut user, "").await;
     let expires = session["expiresAt"].as_str().unwrap();
@@ -391,21 +389,21 @@ async fn upload_tokens_expire_with_the_session() {
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn native_capture_works_against_the_real_api_through_documented_endpoints_only() {
+async fn native_capture_works_against_the_real_api_through_documented_endpoints_only(h: Harness) {
     // Another instance stands in for the real API: the backend uses no simulator knob there.
-    let upstream = servers().await;
+    let upstream = h.servers().await;
     let base_url = upstream.sim_url.clone();
-    let s = servers_with(|c| {
-        c.real = Some(videoid_www::config::RealAssure {
-            client_id: CLIENT_ID.into(),
-            client_secret: CLIENT_SECRET.into(),
-            base_url,
-        });
-        c.native_provider = "onfido".into();
-        c.native_process_type = Some("documentSelfie".into());
-    })
-    .await;
+    let s = h
+        .servers_with(|c| {
+            c.real = Some(videoid_www::config::RealAssure {
+                client_id: CLIENT_ID.into(),
+                client_secret: CLIENT_SECRET.into(),
+                base_url,
+            });
+            c.native_provider = "onfido".into();
+            c.native_process_type = Some("documentSelfie".into());
+        })
+        .await;
     let mut user = EndUser::new(&s.host_url);
     let session = native_session(&mut user, "?scenario=rejected").await;
     let token = session["uploadToken"].as_str().unwrap();
@@ -429,3 +427,11 @@ async fn native_capture_works_against_the_real_api_through_documented_endpoints_
     s.shutdown().await;
     upstream.shutdown().await;
 }
+
+crate::simulator_tests!(
+    native_session_uploads_complete_and_serves_exactly_the_uploaded_bytes,
+    the_session_scenario_applies_to_native_sessions,
+    uploads_refuse_bad_tokens_steps_types_and_sizes,
+    upload_tokens_expire_with_the_session,
+    native_capture_works_against_the_real_api_through_documented_endpoints_only,
+);

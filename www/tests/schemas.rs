@@ -121,9 +121,8 @@ fn the_published_lists_are_the_documented_ones() {
     );
 }
 
-#[tokio::test]
-async fn dossiers_omit_an_absent_external_reference() {
-    let s = servers().await;
+async fn dossiers_omit_an_absent_external_reference(h: Harness) {
+    let s = h.servers().await;
     let token = token(&s.sim_url).await;
     let url = format!("{}/assure/dossiers", s.sim_url);
     let (status, bare) = json(sim(Method::POST, url.clone(), &token, Some(json!({}))).await).await;
@@ -147,9 +146,8 @@ async fn dossiers_omit_an_absent_external_reference() {
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn every_published_provider_process_type_and_sdk_is_accepted() {
-    let s = servers().await;
+async fn every_published_provider_process_type_and_sdk_is_accepted(h: Harness) {
+    let s = h.servers().await;
     let token = token(&s.sim_url).await;
     let d = new_dossier(&s.sim_url, &token).await;
     let processes = format!("{}/assure/dossiers/{d}/processes", s.sim_url);
@@ -243,9 +241,8 @@ async fn every_published_provider_process_type_and_sdk_is_accepted() {
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn document_types_use_the_published_types_and_ids_only_for_videoid() {
-    let s = servers().await;
+async fn document_types_use_the_published_types_and_ids_only_for_videoid(h: Harness) {
+    let s = h.servers().await;
     let token = token(&s.sim_url).await;
     for provider in published::DOCUMENT_TYPE_PROVIDERS.iter().chain(&["eid"]) {
         let url = format!("{}/assure/{provider}/document-types", s.sim_url);
@@ -267,9 +264,8 @@ async fn document_types_use_the_published_types_and_ids_only_for_videoid() {
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn processes_at_every_status_and_the_other_answers_have_no_nulls() {
-    let s = servers().await;
+async fn processes_at_every_status_and_the_other_answers_have_no_nulls(h: Harness) {
+    let s = h.servers().await;
     let token = token(&s.sim_url).await;
     let d = new_dossier(&s.sim_url, &token).await;
     let processes = format!("{}/assure/dossiers/{d}/processes", s.sim_url);
@@ -366,3 +362,10 @@ async fn processes_at_every_status_and_the_other_answers_have_no_nulls() {
     assert_no_nulls("configurations", &list);
     s.shutdown().await;
 }
+
+crate::simulator_tests!(
+    dossiers_omit_an_absent_external_reference,
+    every_published_provider_process_type_and_sdk_is_accepted,
+    document_types_use_the_published_types_and_ids_only_for_videoid,
+    processes_at_every_status_and_the_other_answers_have_no_nulls,
+);

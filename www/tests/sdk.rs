@@ -40,9 +40,8 @@ fn open_body(id_type: u64) -> Option<(&'static str, Vec<u8>)> {
     ))
 }
 
-#[tokio::test]
-async fn the_sdk_session_answer_is_what_the_web_sdk_starts_with() {
-    let s = servers().await;
+async fn the_sdk_session_answer_is_what_the_web_sdk_starts_with(h: Harness) {
+    let s = h.servers().await;
     let mut user = EndUser::new(&s.host_url);
     let session = sdk_session(&mut user, "", json!({ "mode": "sdk", "lang": "en" })).await;
     assert!(user.cookie.is_some(), "the end-user got a cookie");
@@ -133,9 +132,8 @@ async fn the_sdk_session_answer_is_what_the_web_sdk_starts_with() {
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn the_web_sdk_uploads_and_the_process_serves_what_was_uploaded() {
-    let s = servers().await;
+async fn the_web_sdk_uploads_and_the_process_serves_what_was_uploaded(h: Harness) {
+    let s = h.servers().await;
     let mut user = EndUser::new(&s.host_url);
     let session = sdk_session(
         &mut user,
@@ -208,9 +206,8 @@ async fn the_web_sdk_uploads_and_the_process_serves_what_was_uploaded() {
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn the_process_follows_the_scenario_and_no_interaction_waits_at_front() {
-    let s = servers().await;
+async fn the_process_follows_the_scenario_and_no_interaction_waits_at_front(h: Harness) {
+    let s = h.servers().await;
     for (scenario, status) in [
         ("rejected", "rejected"),
         ("inconclusive", "inconclusive"),
@@ -271,9 +268,8 @@ async fn the_process_follows_the_scenario_and_no_interaction_waits_at_front() {
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn authorizations_are_single_use_bound_to_their_process_and_checked() {
-    let s = servers().await;
+async fn authorizations_are_single_use_bound_to_their_process_and_checked(h: Harness) {
+    let s = h.servers().await;
     let mut user = EndUser::new(&s.host_url);
     let first = sdk_session(&mut user, "", json!({ "mode": "sdk" })).await;
     let second = sdk_session(
@@ -454,9 +450,10 @@ async fn authorizations_are_single_use_bound_to_their_process_and_checked() {
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn an_expired_authorization_is_refused_and_preflights_are_answered() {
-    let s = servers_with(|c| c.session_lifetime = Duration::from_millis(300)).await;
+async fn an_expired_authorization_is_refused_and_preflights_are_answered(h: Harness) {
+    let s = h
+        .servers_with(|c| c.session_lifetime = Duration::from_millis(300))
+        .await;
     let mut user = EndUser::new(&s.host_url);
     let session = sdk_session(&mut user, "", json!({ "mode": "sdk" })).await;
     let api = provider_api(&session);
@@ -537,9 +534,8 @@ async fn forward(
         .into_response()
 }
 
-#[tokio::test]
-async fn with_the_real_api_the_document_types_are_read_once_and_cached() {
-    let upstream = servers().await;
+async fn with_the_real_api_the_document_types_are_read_once_and_cached(h: Harness) {
+    let upstream = h.servers().await;
     let reads = Arc::new(AtomicUsize::new(0));
     let proxy = Proxy {
         target: upstream.sim_url.clone(),
@@ -550,15 +546,16 @@ async fn with_the_real_api_the_document_types_are_read_once_and_cached() {
     let proxy_url = format!("http://{}", listener.local_addr().unwrap());
     let app = axum::Router::new().fallback(forward).with_state(proxy);
     let server = tokio::spawn(async move { axum::serve(listener, app).await });
-    let s = servers_with(|c| {
-        c.real = Some(videoid_www::config::RealAssure {
-            client_id: CLIENT_ID.into(),
-            client_secret: CLIENT_SECRET.into(),
-            base_url: proxy_url,
-        });
-        c.sdk_document_type = videoid_www::config::DocumentChoice::Id(62);
-    })
-    .await;
+    let s = h
+        .servers_with(|c| {
+            c.real = Some(videoid_www::config::RealAssure {
+                client_id: CLIENT_ID.into(),
+                client_secret: CLIENT_SECRET.into(),
+                base_url: proxy_url,
+            });
+            c.sdk_document_type = videoid_www::config::DocumentChoice::Id(62);
+        })
+        .await;
     let mut user = EndUser::new(&s.host_url);
     let first = sdk_session(&mut user, "?scenario=rejected", json!({ "mode": "sdk" })).await;
     assert_eq!(first["idType"], 62, "the setting");
@@ -594,3 +591,12 @@ async fn with_the_real_api_the_document_types_are_read_once_and_cached() {
     server.abort();
     upstream.shutdown().await;
 }
+
+crate::simulator_tests!(
+    the_sdk_session_answer_is_what_the_web_sdk_starts_with,
+    the_web_sdk_uploads_and_the_process_serves_what_was_uploaded,
+    the_process_follows_the_scenario_and_no_interaction_waits_at_front,
+    authorizations_are_single_use_bound_to_their_process_and_checked,
+    an_expired_authorization_is_refused_and_preflights_are_answered,
+    with_the_real_api_the_document_types_are_read_once_and_cached,
+);

@@ -55,9 +55,8 @@ impl Process {
     }
 }
 
-#[tokio::test]
-async fn direct_upload_providers_take_images_and_serve_them_back() {
-    let s = servers().await;
+async fn direct_upload_providers_take_images_and_serve_them_back(h: Harness) {
+    let s = h.servers().await;
     let p = Process::new(&s.sim_url, json!({ "provider": "signicatpaper" })).await;
     let set = p
         .set(json!({
@@ -107,9 +106,8 @@ async fn direct_upload_providers_take_images_and_serve_them_back() {
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn onfido_and_facetec_take_direct_uploads_too_and_front_is_needed_to_start() {
-    let s = servers().await;
+async fn onfido_and_facetec_take_direct_uploads_too_and_front_is_needed_to_start(h: Harness) {
+    let s = h.servers().await;
     for provider in ["onfido", "facetec"] {
         let p = Process::new(
             &s.sim_url,
@@ -137,9 +135,8 @@ async fn onfido_and_facetec_take_direct_uploads_too_and_front_is_needed_to_start
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn videoid_and_other_providers_take_no_direct_upload() {
-    let s = servers().await;
+async fn videoid_and_other_providers_take_no_direct_upload(h: Harness) {
+    let s = h.servers().await;
     let image = json!({ "front": data_url("image/jpeg", &jpeg("front")) });
     for provider in [
         "signicatvideoid",
@@ -160,3 +157,9 @@ async fn videoid_and_other_providers_take_no_direct_upload() {
     assert_error(sim(Method::POST, url, &token, Some(image)).await, 404).await;
     s.shutdown().await;
 }
+
+crate::simulator_tests!(
+    direct_upload_providers_take_images_and_serve_them_back,
+    onfido_and_facetec_take_direct_uploads_too_and_front_is_needed_to_start,
+    videoid_and_other_providers_take_no_direct_upload,
+);

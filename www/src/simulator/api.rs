@@ -1,7 +1,7 @@
 //! The Assure API paths: dossiers, capture flows, processes, document types, capture configurations.
 
 use super::model::{self, CaptureFlow, Dossier, Outcome, Process, Status};
-use super::{is_scenario, storage_error, Simulator};
+use super::{control, is_scenario, storage_error, Simulator};
 use crate::clock::now_rfc3339;
 use crate::published::{self, VIDEOID};
 use crate::{ids, json_error, parse_json_request};
@@ -292,6 +292,7 @@ fn new_process(
         sdk,
         status: Status::Pending,
         scenario: None,
+        scenario_source: None,
         outcome: None,
         final_at_ms: None,
         fail_reason: None,
@@ -363,10 +364,15 @@ async fn start_capture(
         },
         None => None,
     };
+    let choice = sim.control.choose(&store, &dossier_id, block.scenario);
+    if choice.is_backend_error() {
+        return control::backend_error();
+    }
     let native = request.sdk.as_deref() == Some("native");
     let mut process = new_process(&dossier_id, VIDEOID.to_string(), process_type, request.sdk);
     let artifact = ids::token();
-    process.scenario = block.scenario;
+    process.scenario = choice.scenario;
+    process.scenario_source = choice.source.map(str::to_string);
     process.event_tags = request.event_tags.unwrap_or_default();
     process.capture = Some(CaptureFlow {
         artifact: artifact.clone(),
@@ -454,8 +460,13 @@ async fn create_process(
     if store.dossier(&dossier_id).is_none() {
         return not_found("dossier");
     }
+    let choice = sim.control.choose(&store, &dossier_id, block.scenario);
+    if choice.is_backend_error() {
+        return control::backend_error();
+    }
     let mut process = new_process(&dossier_id, provider, process_type, request.sdk);
-    process.scenario = block.scenario;
+    process.scenario = choice.scenario;
+    process.scenario_source = choice.source.map(str::to_string);
     process.event_tags = request.event_tags.unwrap_or_default();
     let mut answer = process.to_json();
     if process.is_videoid() {

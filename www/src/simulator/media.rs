@@ -14,6 +14,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use http_body_util::BodyExt;
 use serde_json::Value;
 use std::sync::Arc;
 
@@ -82,6 +83,10 @@ pub fn quality(headers: &HeaderMap) -> Result<Option<Value>, &'static str> {
         .map_err(|_| "X-Videoid-Quality is not JSON")
 }
 
+/// How much of an oversized body is still read (and dropped) before its 413, so the client
+/// reads the answer instead of a connection reset while it is still sending.
+const DRAIN_BYTES: u64 = 64 << 20;
+
 /// Reads a request body up to `limit` bytes; a longer one is a 413 JSON error.
 pub async fn read_limited(
     headers: &HeaderMap,
@@ -94,16 +99,38 @@ pub async fn read_limited(
             format!("the body is larger than {limit} bytes"),
         )
     };
+    let limit = limit as u64;
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > limit as u64) {
+    if declared.is_some_and(|n| n > DRAIN_BYTES) {
         return Err(too_large());
     }
-    axum::body::to_bytes(body, limit)
-        .await
-        .map_err(|_| too_large())
+    let mut over = declared.is_some_and(|n| n > limit);
+    let mut kept = Vec::with_capacity(declared.unwrap_or(0).min(limit) as usize);
+    let mut seen: u64 = 0;
+    let mut body = body;
+    while let Some(frame) = body.frame().await {
+        let Ok(frame) = frame else {
+            return Err(too_large());
+        };
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        seen += data.len() as u64;
+        over |= seen > limit;
+        if seen > DRAIN_BYTES {
+            break;
+        }
+        if !over {
+            kept.extend_from_slice(&data);
+        }
+    }
+    if over {
+        return Err(too_large());
+    }
+    Ok(axum::body::Bytes::from(kept))
 }
 
 /// A frameless MP4 (ISO BMFF `ftyp` + `moov`/`mvhd`): a stand-in with no real capture.

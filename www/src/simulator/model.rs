@@ -181,6 +181,10 @@ pub struct Process {
     /// The scenario chosen when the process was created (`None`: decided by the capture page).
     #[serde(default)]
     pub scenario: Option<String>,
+    /// Where `scenario` came from: the request's own block, or a control API rule
+    /// (`dossier`, `externalReference`, `next`, `default`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scenario_source: Option<String>,
     /// The outcome it is heading for while `processing`.
     #[serde(default)]
     pub outcome: Option<Outcome>,
@@ -599,6 +603,7 @@ mod tests {
             sdk: None,
             status,
             scenario: None,
+            scenario_source: None,
             outcome,
             final_at_ms: None,
             fail_reason: (status == Status::Failed).then(inactive_fail_reason),
