@@ -24,6 +24,164 @@ export type CaptureMode = "embed" | "auto" | "native";
  */
 export type CaptureFallback = "popup" | "redirect" | "embed" | "none";
 
+/**
+ * `lang` attribute: the languages the element speaks (`ar` is laid out right
+ * to left). Any BCP 47 tag is accepted: a region falls back to its language
+ * (`pt-BR` → `pt`, `de-CH` → `de`, `no` and `nn` → `nb`), and a language the
+ * element does not speak is passed over for `<html lang>`, then
+ * `navigator.languages`, then English.
+ */
+export type VideoIdLang = "en" | "nb" | "sv" | "da" | "fi" | "de" | "nl" | "fr" | "es" | "it" | "pt" | "pl" | "ar";
+
+/**
+ * `texts` property: the host's own wording for any string the element shows
+ * or announces, by text key. Every key is optional; the English of each is
+ * below (and in `i18n/en.json`). Unknown keys are ignored with one console
+ * warning naming them; a value that is not a non-empty string of at most 500
+ * characters is ignored the same way.
+ */
+export interface VideoIdTexts {
+  /** "Verify your identity" */
+  idleTitle?: string;
+  /** "You will show an ID document and your face to the camera. It takes a few minutes." */
+  idleMessage?: string;
+  /** "Start verification" */
+  start?: string;
+  /** "Preparing the verification…" */
+  loadingTitle?: string;
+  /** "Verification in progress" */
+  capturingTitle?: string;
+  /** "Follow the steps in the verification window." */
+  capturingInFrame?: string;
+  /** "Follow the steps in the new window. This page updates when you are done." */
+  capturingInPopup?: string;
+  /** "Opening the verification page…" */
+  capturingRedirect?: string;
+  /** "Identity verification" */
+  frameTitle?: string;
+  /** "Checking the result…" */
+  completingTitle?: string;
+  /** "Your capture is done. We are waiting for the verification result." */
+  completingMessage?: string;
+  /** "Verification sent" */
+  completeTitle?: string;
+  /** "Thank you. Your identity verification is complete." */
+  completeMessage?: string;
+  /** "The verification stopped" */
+  failedTitle?: string;
+  /** "Verification cancelled" */
+  cancelledTitle?: string;
+  /** "You left the verification. You can start again when you are ready." */
+  cancelledMessage?: string;
+  /** "Try again" */
+  retry?: string;
+  /** "Cancel" */
+  cancel?: string;
+  /** "Continue in a new window" */
+  openPopup?: string;
+  /** "Continue on the verification page" */
+  openRedirect?: string;
+  /** "The new window was blocked. Allow pop-ups for this site and try again." */
+  popupBlocked?: string;
+  /** "This page is not set up correctly for identity verification. Please contact the site." */
+  failConfig?: string;
+  /** "The verification session is not valid. Please contact the site." */
+  failSessionInvalid?: string;
+  /** "The verification session has expired. Start again to get a new one." */
+  failSessionExpired?: string;
+  /** "We could not reach the server. Check your connection and try again." */
+  failNetwork?: string;
+  /** "The server could not start the verification. Please try again." */
+  failBackend?: string;
+  /** "The verification page could not be shown here." */
+  failLoadTimeout?: string;
+  /** "The verification could not be completed." */
+  failCapture?: string;
+  /** "The verification stopped because nothing happened for a while. Start again when you are ready." */
+  failInactive?: string;
+  /** "You cancelled the verification." */
+  failCancelled?: string;
+  /** "Camera access is blocked. Allow the camera in your browser's site settings, then try again." */
+  failCameraDenied?: string;
+  /** "Microphone access is blocked. Allow the microphone in your browser's site settings, then try again." */
+  failMicrophoneDenied?: string;
+  /** "This page is not allowed to use the camera or microphone. Please contact the site." */
+  failBlockedByPolicy?: string;
+  /** "No camera or microphone was found. Connect one and try again." */
+  failDeviceNotFound?: string;
+  /** "The camera is used by another app. Close that app and try again." */
+  failDeviceInUse?: string;
+  /** "Your camera cannot record what the verification needs." */
+  failDeviceUnsupported?: string;
+  /** "This page is not secure (no HTTPS), so the camera cannot be used." */
+  failInsecureContext?: string;
+  /** "This browser cannot run the verification. Please use a current browser." */
+  failBrowserUnsupported?: string;
+  /** "Take photo" */
+  capture?: string;
+  /** "Start recording" */
+  record?: string;
+  /** "Switch camera" */
+  switchCamera?: string;
+  /** "Retake" */
+  retake?: string;
+  /** "Use this" */
+  confirm?: string;
+  /** "Choose a photo of the document" */
+  chooseFile?: string;
+  /** "Verification progress" */
+  progress?: string;
+  /** "Starting the camera…" */
+  hintOpening?: string;
+  /** "The camera is off while this page is hidden." */
+  hintPaused?: string;
+  /** "The camera is not available. Choose a photo of the document instead." */
+  hintFile?: string;
+  /** "Check that everything is sharp and readable." */
+  hintReview?: string;
+  /** "Recording… Look at the camera and read the numbers aloud." */
+  hintRecording?: string;
+  /** "Sending…" */
+  hintUploading?: string;
+  /** "Finishing…" */
+  hintFinishing?: string;
+  /** "Place the front of your ID document inside the frame." */
+  hintFront?: string;
+  /** "Turn the document over and place the back inside the frame." */
+  hintBack?: string;
+  /** "Look straight at the camera, with your face inside the frame." */
+  hintSelfie?: string;
+  /** "When you start recording, look at the camera and read these numbers aloud:" */
+  hintVideo?: string;
+  /** "Hold still…" */
+  hintCapturing?: string;
+  /** "Too dark. Find more light." */
+  hintDark?: string;
+  /** "Too bright. Move away from direct light." */
+  hintBright?: string;
+  /** "Move closer: fill the frame with the document." */
+  hintCloser?: string;
+  /** "Glare on the document. Tilt the card a little." */
+  hintGlare?: string;
+  /** "Hold still." */
+  hintHoldStill?: string;
+  /** "Not sharp yet. Hold steady so the camera can focus." */
+  hintBlurry?: string;
+  /** "That didn't work — try again." */
+  captureMissed?: string;
+  /** "Front of your ID document" */
+  stepFront?: string;
+  /** "Back of your ID document" */
+  stepBack?: string;
+  /** "A photo of your face" */
+  stepSelfie?: string;
+  /** "A short video" */
+  stepVideo?: string;
+}
+
+/** The key of a string the element shows or announces (the keys of `VideoIdTexts`). */
+export type VideoIdTextKey = keyof VideoIdTexts;
+
 /** The native capture step, reflected in the read-only `step` attribute while capturing. */
 export type CaptureStep = "front" | "back" | "selfie" | "video" | "upload";
 
@@ -142,6 +300,13 @@ interface FailureOf<Code extends string, Detail> {
 /** Why a capture session was refused (`detail.reason` of `Session.Invalid`). */
 export type SessionProblem = "malformed-answer" | "bad-url" | "origin-not-allowed" | "bad-id";
 
+/**
+ * What kept failing when a native capture gave up on the device
+ * (`detail.reason` of `Device.Unsupported`): `recorder` (no `MediaRecorder`
+ * type, a recorder error, an empty recording), `still` (no still could be taken).
+ */
+export type DevicePart = "recorder" | "still";
+
 /** Every failure, discriminated on `code` (detail of `videoid-failed`). */
 export type Failure =
   | FailureOf<"Config.Invalid", { field: string }>
@@ -158,7 +323,7 @@ export type Failure =
   | FailureOf<"Permission.BlockedByPolicy", null>
   | FailureOf<"Device.NotFound", null>
   | FailureOf<"Device.InUse", null>
-  | FailureOf<"Device.Unsupported", null>
+  | FailureOf<"Device.Unsupported", { reason: DevicePart } | null>
   | FailureOf<"Browser.InsecureContext", null>
   | FailureOf<"Browser.Unsupported", { cause: string } | null>;
 
@@ -249,7 +414,7 @@ export declare class VideoIdCaptureElement extends HTMLElement {
   captureUrl: string | null;
   /** `mode`: `embed` | `auto` | `native` (default `auto`). */
   mode: CaptureMode | null;
-  /** `lang`: `en` | `nb` (HTMLElement's own property; the element observes its attribute). */
+  /** `lang`: a `VideoIdLang` or any BCP 47 tag (HTMLElement's own property; the element observes its attribute). */
   lang: string;
   /** `allowed-origins`: space-separated origins; an array is joined with spaces. */
   get allowedOrigins(): string | null;
@@ -270,11 +435,31 @@ export declare class VideoIdCaptureElement extends HTMLElement {
   readonly state: VideoIdCaptureState;
   /** `step` (read-only, reflected): the native capture step, `null` outside it. */
   readonly step: CaptureStep | null;
+  /** The host's wording for single strings, by text key; setting it redraws the screen at once. */
+  texts: VideoIdTexts | null;
 
   /** Starts the capture, or retries it after a terminal state. */
   start(): Promise<Completion>;
   /** Cancels the running capture; a pending `start()` rejects with `User.Cancelled`. */
   cancel(): void;
+}
+
+/**
+ * The element's attributes as a framework template writes them (what the
+ * React, Vue and Svelte typings build on). Numbers become strings.
+ */
+export interface VideoIdCaptureAttributes {
+  "session-endpoint"?: string;
+  "result-endpoint"?: string;
+  "capture-url"?: string;
+  mode?: CaptureMode;
+  lang?: VideoIdLang | (string & {});
+  "allowed-origins"?: string;
+  "inactivity-timeout"?: number | string;
+  "load-timeout"?: number | string;
+  fallback?: CaptureFallback;
+  "parent-origin"?: string;
+  "quality-thresholds"?: string;
 }
 
 /** Options of `capture()`: the attributes in camelCase, plus where to mount. */
@@ -290,6 +475,8 @@ export interface CaptureOptions {
   fallback?: CaptureFallback;
   parentOrigin?: string;
   qualityThresholds?: string;
+  /** The element's `texts`. */
+  texts?: VideoIdTexts;
   /** Where the element is appended (default `document.body`). */
   container?: ParentNode;
   /** Keep the element in the page once settled (default false: removed). */

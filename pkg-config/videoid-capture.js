@@ -12,7 +12,7 @@
  * @attr result-endpoint - URL the element GETs with `?dossierId=&processId=` for the final process.
  * @attr capture-url - A capture URL to use instead of asking `session-endpoint`.
  * @attr mode - `embed` | `auto` | `native` (default `auto`); `native` drives camera and microphone itself.
- * @attr lang - `en` | `nb`; defaults to `document.documentElement.lang`, else `en`.
+ * @attr lang - `en` | `nb` | `sv` | `da` | `fi` | `de` | `nl` | `fr` | `es` | `it` | `pt` | `pl` | `ar` (right to left); region tags fall back (`pt-BR` → `pt`, `no` → `nb`). Default: `<html lang>`, else `navigator.languages`, else `en`.
  * @attr allowed-origins - Space-separated origins the capture URL may have (`https://*.example.com` allowed).
  * @attr inactivity-timeout - Seconds without interaction before `InactiveUser.Aborted` (default 180).
  * @attr load-timeout - Seconds for the capture page to load before `Capture.LoadTimeout` (default 30).
@@ -21,6 +21,8 @@
  * @attr quality-thresholds - Native: `name=value` pairs over the frame-quality defaults (`sharpness`, `dark`, `bright`, `glare`, `motion`, `fill`, `frames`).
  * @attr state - Read-only, reflected: `idle` | `loading` | `capturing` | `completing` | `complete` | `failed` | `cancelled`.
  * @attr step - Read-only, reflected during a native capture: `front` | `back` | `selfie` | `video` | `upload`.
+ *
+ * @prop texts - Host overrides: an object of text keys to strings (`{ start: "Begin" }`), shown on every screen at once.
  *
  * @method start - Starts (or retries) the capture; resolves with the Completion, rejects with VideoIdCaptureError.
  * @method cancel - Cancels the running capture (the start() promise rejects with `User.Cancelled`).
@@ -85,6 +87,56 @@ const ATTRIBUTES = {
   "parent-origin": "parentOrigin",
   "quality-thresholds": "qualityThresholds",
 };
+
+// The strings of every language but English (compiled in), fetched on demand.
+// One literal `new URL(…, import.meta.url)` each, so bundlers ship the files.
+const STRINGS = {
+  nb: () => new URL("./i18n/nb.json", import.meta.url),
+  sv: () => new URL("./i18n/sv.json", import.meta.url),
+  da: () => new URL("./i18n/da.json", import.meta.url),
+  fi: () => new URL("./i18n/fi.json", import.meta.url),
+  de: () => new URL("./i18n/de.json", import.meta.url),
+  nl: () => new URL("./i18n/nl.json", import.meta.url),
+  fr: () => new URL("./i18n/fr.json", import.meta.url),
+  es: () => new URL("./i18n/es.json", import.meta.url),
+  it: () => new URL("./i18n/it.json", import.meta.url),
+  pt: () => new URL("./i18n/pt.json", import.meta.url),
+  pl: () => new URL("./i18n/pl.json", import.meta.url),
+  ar: () => new URL("./i18n/ar.json", import.meta.url),
+};
+const STRINGS_TIMEOUT_MS = 10_000;
+const loadedStrings = new Map();
+
+/** The parsed `i18n/<tag>.json`, fetched once per page; the wasm checks it. */
+function loadStrings(tag) {
+  let strings = loadedStrings.get(tag);
+  if (!strings) {
+    strings = (async () => {
+      const url = Object.prototype.hasOwnProperty.call(STRINGS, tag) ? STRINGS[tag]() : null;
+      if (!url) throw new Error(`no strings for "${tag}"`);
+      const signal = typeof AbortSignal === "function" && typeof AbortSignal.timeout === "function"
+        ? AbortSignal.timeout(STRINGS_TIMEOUT_MS)
+        : undefined;
+      const response = await fetch(url, { signal });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      return response.json();
+    })();
+    loadedStrings.set(tag, strings);
+    // A failed load may be retried by the next element.
+    strings.catch(() => loadedStrings.delete(tag));
+  }
+  return strings;
+}
+
+/** A plain copy of the host's `texts` (own enumerable entries), so the wasm never runs page code. */
+function plainTexts(value) {
+  if (value === null || value === undefined || typeof value !== "object") return value ?? null;
+  try {
+    return Object.fromEntries(Object.entries(value));
+  } catch {
+    return 0; // reported by the wasm as "not an object"
+  }
+}
 
 // Importing in Node (SSR) must not throw: no HTMLElement there.
 const Base = typeof HTMLElement === "undefined" ? class {} : HTMLElement;
@@ -158,6 +210,7 @@ export class VideoIdCaptureElement extends Base {
   }
 
   #handle = null;
+  #texts = null;
   #mount = null;
   #mounting = null;
   #mountWaiters = [];
@@ -177,6 +230,11 @@ export class VideoIdCaptureElement extends Base {
         delete this[property];
         this[property] = value;
       }
+    }
+    if (Object.prototype.hasOwnProperty.call(this, "texts")) {
+      const value = this.texts;
+      delete this.texts;
+      this.texts = value;
     }
     if (this.#handle || this.#mounting) return;
     this.#mounting = this.#mountHandle().finally(() => { this.#mounting = null; });
@@ -290,9 +348,22 @@ export class VideoIdCaptureElement extends Base {
     return this.getAttribute("step");
   }
 
+  /** The host's overrides of single strings (text key → string), or null. */
+  get texts() {
+    return this.#texts;
+  }
+
+  set texts(value) {
+    this.#texts = value ?? null;
+    // Checked in the wasm: unknown keys and bad values are ignored with one warning.
+    this.#handle?.setTexts(plainTexts(this.#texts));
+  }
+
   #props() {
     const props = {};
     for (const name of Object.keys(ATTRIBUTES)) props[name] = this.getAttribute(name);
+    props.loadStrings = loadStrings;
+    props.texts = plainTexts(this.#texts);
     return props;
   }
 
@@ -428,6 +499,7 @@ export function capture(options = {}) {
     if (value === null || value === undefined) continue;
     el.setAttribute(attribute, Array.isArray(value) ? value.join(" ") : String(value));
   }
+  if (options.texts) el.texts = options.texts;
   const container = options.container ?? document.body;
   container.append(el);
   const settled = el.start();

@@ -22,6 +22,8 @@ mv "$stage/videoid_capture.min.js" "$stage/videoid_capture.js"
 next="$ROOT/target/pkg-next"
 rm -rf "$next" && mkdir -p "$next"
 cp "$ROOT"/pkg-config/* "$next/"
+# One file per language, fetched on demand (English is compiled into the wasm).
+mkdir "$next/i18n" && cp "$ROOT"/i18n/*.json "$next/i18n/"
 cp "$stage/videoid_capture.js" "$stage/videoid_capture_bg.wasm" "$next/"
 rm -rf "$ROOT/target/pkg-old"
 [ -d "$out" ] && mv "$out" "$ROOT/target/pkg-old"
@@ -30,4 +32,5 @@ rm -rf "$ROOT/target/pkg-old"
 
 wasm_gz=$(gzip -9c "$out/videoid_capture_bg.wasm" | wc -c)
 js_gz=$(cat "$out"/*.js | gzip -9c | wc -c)
-say "build: pkg/ ready — wasm $(wc -c <"$out/videoid_capture_bg.wasm") B ($wasm_gz B gz), js $js_gz B gz"
+lang_gz=$(for f in "$out"/i18n/*.json; do gzip -9c "$f" | wc -c; done | sort -n | tail -1)
+say "build: pkg/ ready — wasm $(wc -c <"$out/videoid_capture_bg.wasm") B ($wasm_gz B gz), js $js_gz B gz, largest language file $lang_gz B gz"

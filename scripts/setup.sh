@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Installs what a fresh machine lacks, and nothing else. Safe to run again.
 #   scripts/setup.sh          toolchain + npm packages (enough for npm start)
-#   scripts/setup.sh --test   also Chromium and ChromeDriver for the browser tests
+#   scripts/setup.sh --test   also the browsers and drivers of the browser tests:
+#                             Debian's chromium + chromium-driver, firefox-esr,
+#                             webkit2gtk-driver (WebKitWebDriver, MiniBrowser) and
+#                             xvfb; geckodriver from crates.io; Debian's postgresql
+#                             for the backend's database tests
 source "$(dirname "$0")/lib.sh"
 want_browser=false
 [ "${1:-}" = "--test" ] && want_browser=true
@@ -19,15 +23,40 @@ if [ "$have" != "$pinned" ] || ! command -v wasm-bindgen-test-runner >/dev/null;
 fi
 
 if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] \
+   || [ ! -d node_modules/selenium-webdriver ] \
    || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "setup: installing npm packages"
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-if $want_browser && { ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; }; then
-  say "setup: installing Debian's chromium and chromium-driver"
+$want_browser || exit 0
+
+# Debian packages, by the command each one provides; only the missing ones.
+missing=()
+for pair in chromium:chromium chromedriver:chromium-driver firefox-esr:firefox-esr \
+            WebKitWebDriver:webkit2gtk-driver Xvfb:xvfb; do
+  command -v "${pair%%:*}" >/dev/null || missing+=("${pair#*:}")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  say "setup: installing Debian's ${missing[*]}"
   if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+have="$(geckodriver --version 2>/dev/null | awk 'NR == 1 {print $2}' || true)"
+if [ "$have" != "$GECKODRIVER_VERSION" ]; then
+  say "setup: installing geckodriver $GECKODRIVER_VERSION (a few minutes, once)"
+  cargo install geckodriver --version "=$GECKODRIVER_VERSION"
+fi
+
+# The tests start their own throwaway server from these binaries (scripts/postgres.sh).
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  say "setup: installing Debian's postgresql (the backend's database tests)"
+  if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
+  if ! { $sudo apt-get update -qq \
+      && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql >/dev/null; }; then
+    say "setup: postgresql could not be installed: the PostgreSQL tests will be skipped"
+  fi
 fi
 exit 0

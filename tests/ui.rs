@@ -41,7 +41,6 @@ impl Mounted {
         let config_reads = Rc::new(Cell::new(0));
         let props = CaptureProps {
             state,
-            lang: Lang::En,
             screen: Rc::new(screen),
             attempt,
             upload: 0.0,
@@ -114,19 +113,37 @@ impl Drop for Mounted {
 /// A native step's screen in `phase` with `actions`.
 fn native_screen(phase: Phase, actions: Vec<(Action, &'static str)>, hint: &'static str) -> Screen {
     Screen {
-        title: "Front of your ID document",
+        lang: Lang::En,
+        title: "Front of your ID document".into(),
         message: String::new(),
-        actions,
+        actions: labelled(actions),
         busy: false,
         native: Some(NativeScreen {
             step: "front",
             phase,
-            hint,
+            hint: hint.into(),
             progress: (1, 4),
+            progress_label: "Progress".into(),
+            choose_file: "Choose a photo".into(),
+            review_label: "Your photo".into(),
             digits: None,
-            file_label: "Choose a photo",
-            progress_label: "Progress",
         }),
+    }
+}
+
+fn labelled(actions: Vec<(Action, &'static str)>) -> Vec<(Action, String)> {
+    actions.into_iter().map(|(a, l)| (a, l.into())).collect()
+}
+
+/// The screen a failure shows, in English.
+fn failed_screen() -> Screen {
+    Screen {
+        lang: Lang::En,
+        title: "The verification stopped".into(),
+        message: "We could not reach the server.".into(),
+        actions: labelled(vec![(Action::Retry, "Try again")]),
+        busy: false,
+        native: None,
     }
 }
 
@@ -180,6 +197,39 @@ async fn the_idle_screen_renders_and_start_sends_start_with_the_configuration_re
         "start sends Start with the configuration read at the click: {inputs:?}"
     );
     assert_eq!(ui.config_reads.get(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn the_container_speaks_the_screen_language_and_arabic_runs_right_to_left() {
+    let mut ui = Mounted::new(State::Failed, failed_screen(), 0, None).await;
+    let container = ui.part("container").unwrap();
+    let lang_dir = || {
+        (
+            container.get_attribute("lang"),
+            container.get_attribute("dir"),
+        )
+    };
+    assert_eq!(lang_dir(), (Some("en".into()), Some("ltr".into())));
+    let arabic = Screen {
+        lang: Lang::Ar,
+        title: "توقف التحقق".into(),
+        ..failed_screen()
+    };
+    ui.show(|p| p.screen = Rc::new(arabic)).await;
+    assert_eq!(lang_dir(), (Some("ar".into()), Some("rtl".into())));
+    assert_eq!(ui.text("title"), "توقف التحقق");
+    assert!(
+        ui.part("container").unwrap().is_same_node(Some(&container)),
+        "the same container, redrawn"
+    );
+    ui.show(|p| {
+        p.screen = Rc::new(Screen {
+            lang: Lang::De,
+            ..failed_screen()
+        })
+    })
+    .await;
+    assert_eq!(lang_dir(), (Some("de".into()), Some("ltr".into())));
 }
 
 #[wasm_bindgen_test]
@@ -308,15 +358,15 @@ async fn a_focus_request_moves_focus_to_the_new_title() {
     let start = ui.part("start-button").unwrap();
     start.focus().unwrap();
     // A redraw without a request leaves focus where it is.
-    ui.show(|p| p.lang = Lang::Nb).await;
+    ui.show(|p| {
+        p.screen = Rc::new(Screen {
+            lang: Lang::Nb,
+            ..(*p.screen).clone()
+        })
+    })
+    .await;
     assert!(focused().is_some_and(|f| f.is_same_node(Some(&start))));
-    let failed = Screen {
-        title: "The verification stopped",
-        message: "We could not reach the server.".into(),
-        actions: vec![(Action::Retry, "Try again")],
-        busy: false,
-        native: None,
-    };
+    let failed = failed_screen();
     ui.show(|p| {
         p.state = State::Failed;
         p.screen = Rc::new(failed);
@@ -344,13 +394,7 @@ async fn one_status_node_carries_every_announcement() {
     let status = ui.part("status").unwrap();
     assert_eq!(status.get_attribute("role").as_deref(), Some("status"));
     assert_eq!(status.get_attribute("aria-live").as_deref(), Some("polite"));
-    let failed = Screen {
-        title: "The verification stopped",
-        message: "We could not reach the server.".into(),
-        actions: vec![(Action::Retry, "Try again")],
-        busy: false,
-        native: None,
-    };
+    let failed = failed_screen();
     let expected = announcement(&failed);
     ui.show(|p| p.screen = Rc::new(failed)).await;
     let now = ui.part("status").unwrap();

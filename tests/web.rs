@@ -73,6 +73,7 @@ async fn invalid_attributes_fail_with_the_field_named() {
 async fn a_backend_error_keeps_its_status_and_offers_a_retry() {
     let host = Host::new();
     let handle = host.handle(&[("session-endpoint", "/no-such-endpoint"), ("lang", "nb")]);
+    host.wait_for("videoid-ready", 1, 5000).await;
     handle.start();
     let failed = host.wait_for("videoid-failed", 1, 5000).await;
     assert_eq!(get_str(&failed[0], "code"), "Backend.Error");
@@ -451,4 +452,103 @@ async fn an_element_mounted_after_another_never_shows_the_old_screen() {
         "its button drives it"
     );
     assert_eq!(first.log.length(), first_events, "not the first one");
+}
+
+#[wasm_bindgen_test]
+async fn a_language_file_is_drawn_once_it_arrives_and_ready_waits_for_it() {
+    let host = Host::new();
+    let _handle = host.handle(&[("session-endpoint", "/api/session"), ("lang", "de-CH")]);
+    // Yew's turn passes, the file is not there yet (the loader answers after 5 ms).
+    flush().await;
+    assert!(
+        host.events("videoid-ready").is_empty(),
+        "nothing is drawn before the strings"
+    );
+    assert!(host.part("container").is_none());
+    host.wait_for("videoid-ready", 1, 5000).await;
+    flush().await;
+    let start = host.part("start-button").unwrap();
+    assert_eq!(
+        start.text_content().as_deref(),
+        Some("Verifizierung starten")
+    );
+    let container = host.part("container").unwrap();
+    assert_eq!(container.get_attribute("lang").as_deref(), Some("de"));
+    assert_eq!(container.get_attribute("dir").as_deref(), Some("ltr"));
+}
+
+#[wasm_bindgen_test]
+async fn arabic_is_laid_out_right_to_left() {
+    let host = Host::new();
+    let _handle = host.handle(&[("session-endpoint", "/api/session"), ("lang", "ar")]);
+    host.wait_for("videoid-ready", 1, 5000).await;
+    flush().await;
+    let container = host.part("container").unwrap();
+    assert_eq!(container.get_attribute("dir").as_deref(), Some("rtl"));
+    assert_eq!(container.get_attribute("lang").as_deref(), Some("ar"));
+    let title = host.part("title").unwrap().text_content().unwrap();
+    assert_eq!(title, "التحقق من هويتك");
+}
+
+#[wasm_bindgen_test]
+async fn a_language_that_cannot_load_shows_english_and_is_still_ready() {
+    let host = Host::new();
+    let _handle = host.handle(&[("session-endpoint", "/api/session"), ("lang", "fr")]);
+    host.wait_for("videoid-ready", 1, 5000).await;
+    flush().await;
+    let start = host.part("start-button").unwrap();
+    assert_eq!(start.text_content().as_deref(), Some("Start verification"));
+    assert_eq!(
+        host.part("container")
+            .unwrap()
+            .get_attribute("lang")
+            .as_deref(),
+        Some("en"),
+        "the markup says what it shows"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn texts_replace_strings_live_and_a_lang_change_switches_language() {
+    let host = Host::new();
+    let handle = host.handle(&[("session-endpoint", "/api/session")]);
+    let start = || host.part("start-button").unwrap().text_content().unwrap();
+    flush().await;
+    assert_eq!(start(), "Start verification");
+    let texts = object_of(&[("start", "Verify with ID"), ("nope", "x")]);
+    handle.set_texts(texts);
+    flush().await;
+    assert_eq!(start(), "Verify with ID", "at once, without a start");
+    handle.update(props_of(&[
+        ("session-endpoint", "/api/session"),
+        ("lang", "nb"),
+    ]));
+    for _ in 0..100 {
+        flush().await;
+        if host
+            .part("message")
+            .unwrap()
+            .text_content()
+            .unwrap()
+            .contains("ID-dokument")
+        {
+            break;
+        }
+        sleep(20).await;
+    }
+    assert!(host
+        .part("message")
+        .unwrap()
+        .text_content()
+        .unwrap()
+        .contains("ID-dokument"));
+    assert_eq!(
+        start(),
+        "Verify with ID",
+        "the host's wording stays over the language"
+    );
+    handle.set_texts(JsValue::NULL);
+    flush().await;
+    assert_eq!(start(), "Start verifiseringen");
+    assert_eq!(host.events("videoid-ready").len(), 1, "ready once");
 }

@@ -1,7 +1,6 @@
 //! The element's configuration, parsed from its attributes.
 
 use super::failure::Failure;
-use super::i18n::Lang;
 use super::origin::{HttpUrl, Origin, OriginPattern};
 use super::quality::Thresholds;
 
@@ -58,8 +57,6 @@ pub struct Config {
     pub capture_url: Option<HttpUrl>,
     /// How the capture runs.
     pub mode: Mode,
-    /// The UI language.
-    pub lang: Lang,
     /// Which origins a capture URL may have.
     pub allowed_origins: Vec<OriginPattern>,
     /// Milliseconds without sign of life before `InactiveUser.Aborted`.
@@ -134,12 +131,8 @@ fn allowed_origins(value: Option<&str>, page: &Origin) -> Result<Vec<OriginPatte
 
 impl Config {
     /// Parses the attributes; `get` returns an attribute's value, `page` is
-    /// the page's own origin and `document_lang` the `<html lang>`.
-    pub fn parse(
-        get: impl Fn(&str) -> Option<String>,
-        page: &Origin,
-        document_lang: Option<&str>,
-    ) -> Result<Config, Failure> {
+    /// the page's own origin. (`lang` is read by `i18n::choose`.)
+    pub fn parse(get: impl Fn(&str) -> Option<String>, page: &Origin) -> Result<Config, Failure> {
         let attr = |name: &str| get(name);
         let mode = match attr("mode").as_deref().map(str::trim) {
             None | Some("") | Some("auto") => Mode::Auto,
@@ -186,17 +179,11 @@ impl Config {
                 field: "parent-origin",
             })?),
         };
-        let lang = attr("lang")
-            .filter(|l| !l.trim().is_empty())
-            .or_else(|| document_lang.map(str::to_string))
-            .map(|l| Lang::from_tag(&l))
-            .unwrap_or_default();
         Ok(Config {
             session_endpoint,
             result_endpoint,
             capture_url,
             mode,
-            lang,
             allowed_origins: allowed_origins(attr("allowed-origins").as_deref(), page)?,
             inactivity_timeout_ms: seconds(
                 attr("inactivity-timeout").as_deref(),
@@ -243,7 +230,7 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        Config::parse(|name| map.get(name).cloned(), &page(), None)
+        Config::parse(|name| map.get(name).cloned(), &page())
     }
 
     fn field(pairs: &[(&str, &str)]) -> &'static str {
@@ -260,7 +247,6 @@ mod tests {
         assert_eq!(c.fallback, Fallback::Popup);
         assert_eq!(c.inactivity_timeout_ms, 180_000);
         assert_eq!(c.load_timeout_ms, 30_000);
-        assert_eq!(c.lang, Lang::En);
         assert!(c.allows(&Origin::parse("https://id.signicat.com").unwrap()));
         assert!(c.allows(&page()));
         assert!(!c.allows(&Origin::parse("http://127.0.0.1:8081").unwrap()));
@@ -285,7 +271,6 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(c.mode, Mode::Embed);
-        assert_eq!(c.lang, Lang::Nb);
         assert_eq!(c.inactivity_timeout_ms, 5000);
         assert_eq!(c.load_timeout_ms, 2000);
         assert_eq!(c.fallback, Fallback::Redirect);
@@ -387,16 +372,5 @@ mod tests {
         .unwrap();
         assert!(c.session_endpoint.is_none());
         assert!(c.capture_url.is_some());
-    }
-
-    #[test]
-    fn document_lang_is_the_fallback_language() {
-        let c = Config::parse(
-            |n| (n == "session-endpoint").then(|| "/s".to_string()),
-            &page(),
-            Some("nb"),
-        )
-        .unwrap();
-        assert_eq!(c.lang, Lang::Nb);
     }
 }

@@ -347,7 +347,6 @@ mod tests {
                 _ => None,
             },
             &Origin::parse("http://localhost:8080").unwrap(),
-            None,
         )
         .unwrap()
     }

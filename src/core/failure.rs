@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::i18n::{text, Lang, Text};
+use super::i18n::{Text, Texts};
 
 /// The provider's own reason for a failed process (`failReason` in Get process).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,6 +41,24 @@ impl SessionProblem {
             SessionProblem::BadUrl => "bad-url",
             SessionProblem::OriginNotAllowed => "origin-not-allowed",
             SessionProblem::BadId => "bad-id",
+        }
+    }
+}
+
+/// The part of the device that kept failing when a native capture gave up on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DevicePart {
+    /// `MediaRecorder`: it is missing, broke, or handed back an empty recording.
+    Recorder,
+    /// Taking a still from the preview.
+    Still,
+}
+
+impl DevicePart {
+    fn as_str(self) -> &'static str {
+        match self {
+            DevicePart::Recorder => "recorder",
+            DevicePart::Still => "still",
         }
     }
 }
@@ -85,8 +103,9 @@ pub enum Failure {
     DeviceNotFound,
     /// The device is used by another application.
     DeviceInUse,
-    /// The device cannot meet the needed constraints.
-    DeviceUnsupported,
+    /// The browser refuses the media request as unsupported, cannot record, or
+    /// a part of the device kept failing (named when known).
+    DeviceUnsupported(Option<DevicePart>),
     /// The page is not a secure context.
     InsecureContext,
     /// The browser lacks a needed feature.
@@ -124,7 +143,7 @@ pub struct FailureReport {
     /// The failure code, e.g. `Backend.Error`.
     pub code: &'static str,
     /// A localised explanation for people; never holds tokens or URLs.
-    pub message: &'static str,
+    pub message: String,
     /// Whether starting again may succeed.
     pub recoverable: bool,
     /// Machine-readable extras.
@@ -149,7 +168,7 @@ impl Failure {
             Failure::BlockedByPolicy => "Permission.BlockedByPolicy",
             Failure::DeviceNotFound => "Device.NotFound",
             Failure::DeviceInUse => "Device.InUse",
-            Failure::DeviceUnsupported => "Device.Unsupported",
+            Failure::DeviceUnsupported(_) => "Device.Unsupported",
             Failure::InsecureContext => "Browser.InsecureContext",
             Failure::BrowserUnsupported => "Browser.Unsupported",
         }
@@ -162,16 +181,16 @@ impl Failure {
             | Failure::SessionInvalid(_)
             | Failure::InsecureContext
             | Failure::BrowserUnsupported
-            | Failure::DeviceUnsupported
+            | Failure::DeviceUnsupported(_)
             | Failure::BlockedByPolicy => false,
             Failure::BackendError { status } => *status >= 500 || *status == 408 || *status == 429,
             _ => true,
         }
     }
 
-    /// What the user reads, in `lang`.
-    pub fn message(&self, lang: Lang) -> &'static str {
-        let key = match self {
+    /// The key of what the user reads.
+    pub fn text(&self) -> Text {
+        match self {
             Failure::ConfigInvalid { .. } => Text::FailConfig,
             Failure::SessionInvalid(_) => Text::FailSessionInvalid,
             Failure::SessionExpired => Text::FailSessionExpired,
@@ -186,11 +205,15 @@ impl Failure {
             Failure::BlockedByPolicy => Text::FailBlockedByPolicy,
             Failure::DeviceNotFound => Text::FailDeviceNotFound,
             Failure::DeviceInUse => Text::FailDeviceInUse,
-            Failure::DeviceUnsupported => Text::FailDeviceUnsupported,
+            Failure::DeviceUnsupported(_) => Text::FailDeviceUnsupported,
             Failure::InsecureContext => Text::FailInsecureContext,
             Failure::BrowserUnsupported => Text::FailBrowserUnsupported,
-        };
-        text(lang, key)
+        }
+    }
+
+    /// What the user reads, in the element's texts.
+    pub fn message<'t>(&self, texts: &'t Texts) -> &'t str {
+        texts.get(self.text())
     }
 
     /// Machine-readable extras for the host.
@@ -209,15 +232,18 @@ impl Failure {
                 },
             },
             Failure::CaptureFailed(Some(reason)) => Detail::Provider(reason.clone()),
+            Failure::DeviceUnsupported(Some(part)) => Detail::Reason {
+                reason: part.as_str(),
+            },
             _ => Detail::None,
         }
     }
 
     /// The `detail` of the `videoid-failed` event.
-    pub fn report(&self, lang: Lang) -> FailureReport {
+    pub fn report(&self, texts: &Texts) -> FailureReport {
         FailureReport {
             code: self.code(),
-            message: self.message(lang),
+            message: self.message(texts).to_string(),
             recoverable: self.recoverable(),
             detail: self.detail(),
         }
@@ -246,7 +272,7 @@ mod tests {
             Failure::BlockedByPolicy,
             Failure::DeviceNotFound,
             Failure::DeviceInUse,
-            Failure::DeviceUnsupported,
+            Failure::DeviceUnsupported(None),
             Failure::InsecureContext,
             Failure::BrowserUnsupported,
         ]
@@ -270,13 +296,13 @@ mod tests {
     }
 
     #[test]
-    fn every_failure_has_a_message_in_each_language_and_they_differ() {
+    fn every_failure_has_its_own_message() {
+        let texts = Texts::default();
+        let keys: std::collections::HashSet<Text> = all().iter().map(Failure::text).collect();
         for f in all() {
-            let en = f.message(Lang::En);
-            let nb = f.message(Lang::Nb);
-            assert!(!en.is_empty() && !nb.is_empty());
-            assert_ne!(en, nb, "{} is not translated", f.code());
+            assert!(!f.message(&texts).is_empty(), "{}", f.code());
         }
+        assert_eq!(keys.len(), all().len(), "one text per failure");
     }
 
     #[test]
@@ -293,7 +319,7 @@ mod tests {
 
     #[test]
     fn details_serialise_as_the_dts_says() {
-        let json = |f: Failure| serde_json::to_value(f.report(Lang::En)).unwrap();
+        let json = |f: Failure| serde_json::to_value(f.report(&Texts::default())).unwrap();
         let v = json(Failure::ConfigInvalid {
             field: "load-timeout",
         });
@@ -319,5 +345,14 @@ mod tests {
         assert_eq!(v["detail"]["type"], "InactiveUser.Aborted");
         assert!(v["detail"].get("id").is_none());
         assert!(json(Failure::SessionExpired)["detail"].is_null());
+        let v = json(Failure::DeviceUnsupported(Some(DevicePart::Recorder)));
+        assert_eq!(v["code"], "Device.Unsupported");
+        assert_eq!(v["detail"]["reason"], "recorder");
+        assert_eq!(v["recoverable"], false);
+        assert_eq!(
+            json(Failure::DeviceUnsupported(Some(DevicePart::Still)))["detail"]["reason"],
+            "still"
+        );
+        assert!(json(Failure::DeviceUnsupported(None))["detail"].is_null());
     }
 }

@@ -11,7 +11,7 @@ use super::contract::{
     CaptureSession, Framing, NativeCaptureSession, ProcessStatus, ProcessView, SessionAnswer,
 };
 use super::failure::{Failure, FailureReport};
-use super::i18n::{text, Lang, Text};
+use super::i18n::{Lang, Text, Texts};
 use super::native::{NativeCapture, NativeEffect, NativeInput, Outcome, Phase, Step};
 use super::protocol::ReturnParams;
 use super::quality::Verdict;
@@ -316,12 +316,14 @@ impl Action {
 /// What the panel shows: all decided here, drawn by `ui`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Screen {
+    /// The language the strings are in (the markup's `lang` and `dir`).
+    pub lang: Lang,
     /// The heading.
-    pub title: &'static str,
+    pub title: String,
     /// The explanation.
     pub message: String,
     /// The buttons, in order, with their labels.
-    pub actions: Vec<(Action, &'static str)>,
+    pub actions: Vec<(Action, String)>,
     /// Whether work is in progress (a spinner, `aria-busy`).
     pub busy: bool,
     /// Native: what the capture shows now.
@@ -336,15 +338,17 @@ pub struct NativeScreen {
     /// Where the step is.
     pub phase: Phase,
     /// What to do now, in a sentence.
-    pub hint: &'static str,
+    pub hint: String,
     /// Steps uploaded and in all.
     pub progress: (usize, usize),
+    /// The accessible name of the progress bar.
+    pub progress_label: String,
+    /// The label of the file picker (shown when the camera cannot be used).
+    pub choose_file: String,
+    /// The alternative text of a captured still.
+    pub review_label: String,
     /// The digits to read aloud, in the video step.
     pub digits: Option<String>,
-    /// The label of the file picker.
-    pub file_label: &'static str,
-    /// The accessible name of the progress bar.
-    pub progress_label: &'static str,
 }
 
 /// The capture flow of one element.
@@ -353,6 +357,7 @@ pub struct Flow {
     state: State,
     attempt: u32,
     lang: Lang,
+    texts: Texts,
     config: Option<Config>,
     session: Option<CaptureSession>,
     surface: Surface,
@@ -375,12 +380,14 @@ fn transient(f: &Failure) -> bool {
 }
 
 impl Flow {
-    /// A flow waiting for `start()`, speaking `lang` until a configuration says otherwise.
+    /// A flow waiting for `start()`, for a user of `lang`, showing English
+    /// until [`Flow::set_texts`] brings other strings.
     pub fn new(lang: Lang) -> Flow {
         Flow {
             state: State::Idle,
             attempt: 0,
             lang,
+            texts: Texts::default(),
             config: None,
             session: None,
             surface: Surface::None,
@@ -404,14 +411,25 @@ impl Flow {
         self.attempt
     }
 
-    /// The language of the UI and messages.
+    /// The user's language, as chosen (sent to the backend for the hosted
+    /// flow's `uiLanguage`); the strings may still be on their way.
     pub fn lang(&self) -> Lang {
         self.lang
     }
 
-    /// Changes the language (the `lang` attribute changed).
+    /// Changes the user's language (the `lang` attribute changed).
     pub fn set_lang(&mut self, lang: Lang) {
         self.lang = lang;
+    }
+
+    /// The strings the screens show.
+    pub fn texts(&self) -> &Texts {
+        &self.texts
+    }
+
+    /// Shows `texts` from now on (a language arrived, or the host's `texts` changed).
+    pub fn set_texts(&mut self, texts: Texts) {
+        self.texts = texts;
     }
 
     /// The configuration of the current attempt.
@@ -593,7 +611,6 @@ impl Flow {
         self.native_ids = None;
         match config {
             Ok(config) => {
-                self.lang = config.lang;
                 self.config = Some(config);
             }
             Err(failure) => {
@@ -629,7 +646,7 @@ impl Flow {
 
     fn fail(&mut self, failure: Failure, fx: &mut Vec<Effect>) {
         self.stop_capture(fx);
-        fx.push(Effect::Emit(Emit::Failed(failure.report(self.lang))));
+        fx.push(Effect::Emit(Emit::Failed(failure.report(&self.texts))));
         self.failure = Some(failure);
         self.go(State::Failed, fx);
     }
@@ -770,9 +787,9 @@ impl Flow {
                 }
             }
             Outcome::Fail(failure) => self.fail(failure, fx),
-            Outcome::Embed(_) => {
+            Outcome::Embed(failure) => {
                 self.stop_capture(fx);
-                let session = self.session.clone().ok_or(Failure::DeviceUnsupported);
+                let session = self.session.clone().ok_or(failure);
                 self.begin_capture(session, fx);
             }
         }
@@ -878,12 +895,12 @@ impl Flow {
 
     /// What the panel shows now.
     pub fn screen(&self) -> Screen {
-        let t = |key| text(self.lang, key);
+        let t = |key| self.texts.get(key).to_string();
         let mut actions = Vec::new();
         let (title, message, busy) = match self.state {
             State::Idle => {
                 actions.push((Action::Start, t(Text::Start)));
-                (Text::IdleTitle, t(Text::IdleMessage).to_string(), false)
+                (Text::IdleTitle, t(Text::IdleMessage), false)
             }
             State::Loading => {
                 actions.push((Action::Cancel, t(Text::Cancel)));
@@ -922,7 +939,13 @@ impl Flow {
                     Some(Step::Video) => Text::StepVideo,
                     None => Text::CapturingTitle,
                 };
-                (title, String::new(), busy)
+                // A failed still or recording says so, on screen and in the announcement.
+                let message = if self.native.as_ref().is_some_and(NativeCapture::missed) {
+                    t(Text::CaptureMissed).to_string()
+                } else {
+                    String::new()
+                };
+                (title, message, busy)
             }
             State::Capturing => {
                 let message = match self.surface {
@@ -933,23 +956,15 @@ impl Flow {
                 if self.surface != Surface::Redirect {
                     actions.push((Action::Cancel, t(Text::Cancel)));
                 }
-                (Text::CapturingTitle, t(message).to_string(), false)
+                (Text::CapturingTitle, t(message), false)
             }
-            State::Completing => (
-                Text::CompletingTitle,
-                t(Text::CompletingMessage).to_string(),
-                true,
-            ),
-            State::Complete => (
-                Text::CompleteTitle,
-                t(Text::CompleteMessage).to_string(),
-                false,
-            ),
+            State::Completing => (Text::CompletingTitle, t(Text::CompletingMessage), true),
+            State::Complete => (Text::CompleteTitle, t(Text::CompleteMessage), false),
             State::Failed => {
                 let mut message = self
                     .failure
                     .as_ref()
-                    .map(|f| f.message(self.lang))
+                    .map(|f| f.message(&self.texts))
                     .unwrap_or("")
                     .to_string();
                 if self.popup_blocked {
@@ -967,14 +982,11 @@ impl Flow {
             }
             State::Cancelled => {
                 actions.push((Action::Retry, t(Text::Retry)));
-                (
-                    Text::CancelledTitle,
-                    t(Text::CancelledMessage).to_string(),
-                    false,
-                )
+                (Text::CancelledTitle, t(Text::CancelledMessage), false)
             }
         };
         Screen {
+            lang: self.texts.lang(),
             title: t(title),
             message,
             actions,
@@ -1020,8 +1032,11 @@ impl Flow {
         Some(NativeScreen {
             step: if uploading { "upload" } else { step.as_str() },
             phase,
-            hint: text(self.lang, hint),
+            hint: self.texts.get(hint).to_string(),
             progress: native.progress(),
+            progress_label: self.texts.get(Text::Progress).to_string(),
+            choose_file: self.texts.get(Text::ChooseFile).to_string(),
+            review_label: self.texts.get(Text::HintReview).to_string(),
             digits: (step == Step::Video).then(|| {
                 native
                     .digits()
@@ -1029,8 +1044,6 @@ impl Flow {
                     .map(|d| char::from(b'0' + d))
                     .collect()
             }),
-            file_label: text(self.lang, Text::ChooseFile),
-            progress_label: text(self.lang, Text::Progress),
         })
     }
 }

@@ -1,9 +1,11 @@
 use super::*;
 use crate::core::contract::{ProcessAnswer, SessionAnswer};
 use crate::core::failure::ProviderFailReason;
+use crate::core::i18n::{Catalog, Strings, Value};
 use crate::core::native::{NativeEffect, NativeInput};
 use crate::core::origin::Origin;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 const NOW: f64 = 1_790_000_000_000.0;
 
@@ -24,7 +26,6 @@ fn config_with(extra: &[(&str, &str)]) -> Result<Config, Failure> {
     Config::parse(
         |n| map.get(n).cloned(),
         &Origin::parse("http://localhost:8080").unwrap(),
-        None,
     )
 }
 
@@ -284,7 +285,10 @@ fn session_failures_are_typed_and_retry_starts_a_new_attempt() {
         seed: 1,
     });
     assert_eq!(failed_code(&fx), Some("Network.Unreachable"));
-    assert_eq!(flow.screen().actions, vec![(Action::Retry, "Try again")]);
+    assert_eq!(
+        flow.screen().actions,
+        vec![(Action::Retry, "Try again".to_string())]
+    );
     let fx = flow.step(Input::Start(config_with(&[])));
     assert!(fx.contains(&Effect::FetchSession {
         attempt: 2,
@@ -509,11 +513,53 @@ fn capture_url_skips_the_session_call() {
 }
 
 #[test]
-fn screens_are_localised() {
+fn screens_show_the_texts_they_are_given_live() {
     let mut flow = Flow::new(Lang::Nb);
-    assert_eq!(flow.screen().title, "Bekreft identiteten din");
-    flow.step(Input::Start(config_with(&[("lang", "en")])));
-    assert_eq!(flow.screen().title, "Preparing the verification…");
+    assert_eq!(
+        flow.screen().lang,
+        Lang::En,
+        "English until the strings arrive"
+    );
+    assert_eq!(flow.screen().title, "Verify your identity");
+    let (catalog, _) = Catalog::read(
+        Lang::Nb,
+        [
+            ("idleTitle", "Bekreft identiteten din"),
+            ("failConfig", "Siden er feil satt opp."),
+        ]
+        .map(|(k, v)| (k.to_string(), Value::Text(v.to_string()))),
+    );
+    let (overrides, _) = Strings::read([("start".to_string(), Value::Text("Kom i gang".into()))]);
+    flow.set_texts(Texts::new(Some(Rc::new(catalog)), Rc::new(overrides)));
+    let screen = flow.screen();
+    assert_eq!(screen.lang, Lang::Nb);
+    assert_eq!(screen.title, "Bekreft identiteten din");
+    assert_eq!(
+        screen.actions,
+        vec![(Action::Start, "Kom i gang".to_string())]
+    );
+    assert_eq!(flow.lang(), Lang::Nb);
+    let fx = flow.step(Input::Start(config_with(&[(
+        "session-endpoint",
+        "http://127.0.0.1:9/x y",
+    )])));
+    let failed = emitted(&fx)
+        .into_iter()
+        .find_map(|e| match e {
+            Emit::Failed(report) => Some(report),
+            _ => None,
+        })
+        .expect("a failure");
+    assert_eq!(
+        failed.message, "Siden er feil satt opp.",
+        "the event speaks the screen's language"
+    );
+    assert_eq!(
+        flow.screen().title,
+        Text::FailedTitle.english(),
+        "missing strings are English"
+    );
+    assert_eq!(flow.screen().actions, vec![], "no retry for a page bug");
 }
 
 fn native_answer(extra: &str) -> Result<SessionAnswer, Failure> {
@@ -684,6 +730,67 @@ fn native_can_fall_back_to_the_hosted_page_when_the_host_allows_it() {
     assert!(fx.iter().any(|e| matches!(e, Effect::ShowFrame { .. })));
     assert_eq!(flow.surface(), Surface::Frame);
     assert_eq!(flow.state(), State::Capturing);
+    assert_eq!(failed_code(&fx), None);
+}
+
+#[test]
+fn a_failed_capture_is_shown_and_a_second_one_ends_typed() {
+    let (mut flow, _) = native_flow(&[], "");
+    native(&mut flow, NativeInput::CameraReady);
+    assert_eq!(flow.screen().message, "");
+    native(&mut flow, NativeInput::Shutter);
+    let fx = native(&mut flow, NativeInput::CaptureFailed);
+    assert!(fx.contains(&Effect::Render));
+    assert_eq!(failed_code(&fx), None);
+    let screen = flow.screen();
+    assert_eq!(screen.title, "Front of your ID document");
+    assert_eq!(screen.message, "That didn't work — try again.");
+    let (catalog, _) = Catalog::read(
+        Lang::Nb,
+        [("captureMissed", "Det fungerte ikke — prøv igjen.")]
+            .map(|(k, v)| (k.to_string(), Value::Text(v.to_string()))),
+    );
+    flow.set_texts(Texts::new(Some(Rc::new(catalog)), Rc::default()));
+    assert_eq!(flow.screen().message, "Det fungerte ikke — prøv igjen.");
+    flow.set_texts(Texts::default());
+
+    native(&mut flow, NativeInput::CameraReady);
+    native(&mut flow, NativeInput::Shutter);
+    let fx = native(&mut flow, NativeInput::CaptureFailed);
+    assert!(stops_camera(&fx));
+    let report = emitted(&fx).into_iter().find_map(|e| match e {
+        Emit::Failed(r) => Some(r),
+        _ => None,
+    });
+    let report = report.expect("the second failure in a row is reported");
+    assert_eq!(report.code, "Device.Unsupported");
+    assert_eq!(
+        report.detail,
+        crate::core::failure::Detail::Reason { reason: "still" }
+    );
+    assert_eq!(flow.state(), State::Failed);
+    assert!(flow.screen().native.is_none());
+}
+
+#[test]
+fn a_second_failed_selfie_goes_to_the_hosted_page_when_allowed() {
+    let url = r#","url":"http://127.0.0.1:8081/capture/#/artifact=a1""#;
+    let (mut flow, _) = native_flow(&[("fallback", "embed")], url);
+    native(&mut flow, NativeInput::CameraReady);
+    native(&mut flow, NativeInput::Shutter);
+    native(&mut flow, NativeInput::Captured);
+    native(&mut flow, NativeInput::Confirm);
+    native(&mut flow, NativeInput::Uploaded(Ok(())));
+    // The answer lists front and selfie: the selfie's still fails twice.
+    native(&mut flow, NativeInput::CameraReady);
+    native(&mut flow, NativeInput::Shutter);
+    native(&mut flow, NativeInput::CaptureFailed);
+    native(&mut flow, NativeInput::CameraReady);
+    native(&mut flow, NativeInput::Shutter);
+    let fx = native(&mut flow, NativeInput::CaptureFailed);
+    assert!(stops_camera(&fx));
+    assert!(fx.iter().any(|e| matches!(e, Effect::ShowFrame { .. })));
+    assert_eq!(flow.surface(), Surface::Frame);
     assert_eq!(failed_code(&fx), None);
 }
 

@@ -10,4 +10,5 @@ pub mod i18n;
 pub mod native;
 pub mod origin;
 pub mod protocol;
+pub mod qr;
 pub mod quality;

@@ -6,7 +6,7 @@
 //! flow is capturing in native mode: it takes [`NativeInput`]s and returns
 //! effects plus what the whole flow should do next ([`Outcome`]).
 
-use super::failure::Failure;
+use super::failure::{DevicePart, Failure};
 use super::quality::{Report, Steadiness, Thresholds, Verdict};
 
 /// One artifact of a native capture, in the order the user takes them.
@@ -147,7 +147,11 @@ pub fn media_failure(error: &MediaError) -> Option<Failure> {
         // "started but failed", which the same advice (close other apps) fixes.
         "NotReadableError" | "TrackStartError" | "AbortError" => Failure::DeviceInUse,
         "OverconstrainedError" | "ConstraintNotSatisfiedError" => return None,
-        "NotSupportedError" | "TypeError" => Failure::DeviceUnsupported,
+        // The adapter names `MediaRecorder` when the browser has no recording type at all.
+        "NotSupportedError" if error.message == "MediaRecorder" => {
+            Failure::DeviceUnsupported(Some(DevicePart::Recorder))
+        }
+        "NotSupportedError" | "TypeError" => Failure::DeviceUnsupported(None),
         "InsecureContext" => Failure::InsecureContext,
         _ => Failure::BrowserUnsupported,
     })
@@ -235,7 +239,9 @@ pub enum NativeInput {
     Shutter,
     /// The still or recording is ready for review.
     Captured,
-    /// Taking the still or recording failed (the track ended, the recorder broke).
+    /// Taking the still or recording failed (an empty blob, the track ended,
+    /// the recorder broke). The first time the camera reopens with a notice;
+    /// the second time in a row the step takes its fallback or fails.
     CaptureFailed,
     /// The retake button.
     Retake,
@@ -330,6 +336,8 @@ pub enum Outcome {
 pub const VIDEO_MS: u32 = 4000;
 /// How many times one upload (or the completion call) is tried.
 pub const MAX_TRIES: u32 = 4;
+/// How many failed stills or recordings in a row end a step's camera capture.
+pub const MAX_MISSES: u32 = 2;
 
 fn retryable(failure: &Failure) -> bool {
     matches!(failure, Failure::NetworkUnreachable)
@@ -363,6 +371,7 @@ pub struct NativeCapture {
     last: Option<Report>,
     captured_quality: Option<Report>,
     auto_taken: bool,
+    misses: u32,
 }
 
 impl NativeCapture {
@@ -400,6 +409,7 @@ impl NativeCapture {
             last: None,
             captured_quality: None,
             auto_taken: false,
+            misses: 0,
         };
         let fx = vec![capture.open()];
         capture.phase = Phase::Opening;
@@ -445,6 +455,11 @@ impl NativeCapture {
         self.via_file
     }
 
+    /// Whether the last still or recording of this step failed and the user is asked to try again.
+    pub fn missed(&self) -> bool {
+        self.misses > 0 && self.phase != Phase::FilePick
+    }
+
     /// What the latest frame's checks ask the user to fix, while the preview is live.
     pub fn verdict(&self) -> Option<Verdict> {
         (self.phase == Phase::Live).then_some(self.last?.verdict)
@@ -474,6 +489,7 @@ impl NativeCapture {
         self.cameras_tried = 0;
         self.try_no = 0;
         self.via_file = false;
+        self.misses = 0;
         fx.push(self.open());
     }
 
@@ -523,6 +539,7 @@ impl NativeCapture {
             }
             (I::Captured, Phase::Capturing | Phase::Recording | Phase::FilePick) => {
                 self.via_file = self.phase == Phase::FilePick;
+                self.misses = 0;
                 self.captured_quality = if self.via_file { None } else { self.last };
                 self.phase = Phase::Review;
                 // The light goes off while the user looks at the capture.
@@ -535,8 +552,7 @@ impl NativeCapture {
             }
             (I::FileChosen, Phase::FilePick) => return self.handle(I::Captured, fx),
             (I::CaptureFailed, Phase::Capturing | Phase::Recording) => {
-                fx.push(NativeEffect::StopCamera);
-                fx.push(self.open());
+                return self.capture_failed(fx)
             }
             (I::Retake, Phase::Review) => {
                 fx.push(NativeEffect::Discard);
@@ -587,13 +603,16 @@ impl NativeCapture {
     fn camera_failed(&mut self, error: &MediaError, fx: &mut Vec<NativeEffect>) -> Outcome {
         let step = self.step();
         let failure = match media_failure(error) {
+            // Nothing was required (`audio: true`, or the laxest video request), yet
+            // nothing matched: there is no such device. WebKit answers so for no device.
+            None if error.device == Device::Microphone => Failure::DeviceNotFound,
             None => match self.quality.relaxed() {
                 Some(q) => {
                     self.quality = q;
                     fx.push(self.open());
                     return Outcome::Continue;
                 }
-                None => Failure::DeviceUnsupported,
+                None => Failure::DeviceNotFound,
             },
             // A device with one camera has no rear one: try the other before giving up.
             Some(Failure::DeviceNotFound)
@@ -616,6 +635,35 @@ impl NativeCapture {
         }
         fx.push(NativeEffect::StopCamera);
         if self.embed_allowed && failure.recoverable() {
+            Outcome::Embed(failure)
+        } else {
+            Outcome::Fail(failure)
+        }
+    }
+
+    /// A still or recording failed: try once more, then never loop. The step's
+    /// fallback (a picked file for documents, the hosted page where the host
+    /// allows it) or a typed failure naming the part that broke.
+    fn capture_failed(&mut self, fx: &mut Vec<NativeEffect>) -> Outcome {
+        self.misses += 1;
+        fx.push(NativeEffect::StopCamera);
+        if self.misses < MAX_MISSES {
+            fx.push(self.open());
+            return Outcome::Continue;
+        }
+        let step = self.step();
+        if step.is_document() && self.session.file_fallback {
+            self.phase = Phase::FilePick;
+            fx.push(NativeEffect::ShowFilePicker);
+            return Outcome::Continue;
+        }
+        let part = if step == Step::Video {
+            DevicePart::Recorder
+        } else {
+            DevicePart::Still
+        };
+        let failure = Failure::DeviceUnsupported(Some(part));
+        if self.embed_allowed {
             Outcome::Embed(failure)
         } else {
             Outcome::Fail(failure)
@@ -713,7 +761,7 @@ mod tests {
         );
         assert_eq!(
             media_failure(&err("TypeError", Device::Camera)),
-            Some(Failure::DeviceUnsupported)
+            Some(Failure::DeviceUnsupported(None))
         );
         assert_eq!(
             media_failure(&err("WeirdError", Device::Camera)),
@@ -841,7 +889,7 @@ mod tests {
     }
 
     #[test]
-    fn overconstrained_relaxes_then_gives_up_as_unsupported() {
+    fn overconstrained_relaxes_then_means_no_device() {
         let (mut c, _) = NativeCapture::new_default(session(&["selfie"], false), false, 1);
         let over = || NativeInput::CameraFailed(err("OverconstrainedError", Device::Camera));
         let (fx, _) = c.on(over());
@@ -860,7 +908,17 @@ mod tests {
                 ..
             }
         ));
-        assert_eq!(c.on(over()).1, Outcome::Fail(Failure::DeviceUnsupported));
+        assert_eq!(
+            c.on(over()).1,
+            Outcome::Fail(Failure::DeviceNotFound),
+            "even the laxest request matched nothing: no camera at all"
+        );
+        let (mut c, _) = NativeCapture::new_default(session(&["video"], false), false, 1);
+        let (_, outcome) = c.on(NativeInput::CameraFailed(err(
+            "OverconstrainedError",
+            Device::Microphone,
+        )));
+        assert_eq!(outcome, Outcome::Fail(Failure::DeviceNotFound));
     }
 
     #[test]
@@ -1042,6 +1100,155 @@ mod tests {
         for _ in 0..10 {
             assert!(c.on(NativeInput::Frame(report(Verdict::Good))).0.is_empty());
         }
+    }
+
+    /// A capture at `step`'s live preview, after `before` steps were uploaded.
+    fn live_at(steps: &[&str], file_fallback: bool, embed: bool, before: usize) -> NativeCapture {
+        let (mut c, _) = NativeCapture::new_default(session(steps, file_fallback), embed, 1);
+        for _ in 0..before {
+            c.on(NativeInput::CameraReady);
+            c.on(NativeInput::Shutter);
+            c.on(NativeInput::Captured);
+            c.on(NativeInput::Confirm);
+            c.on(NativeInput::Uploaded(Ok(())));
+        }
+        c.on(NativeInput::CameraReady);
+        c
+    }
+
+    fn fail_once(c: &mut NativeCapture) -> (Vec<NativeEffect>, Outcome) {
+        c.on(NativeInput::Shutter);
+        c.on(NativeInput::CaptureFailed)
+    }
+
+    #[test]
+    fn a_failed_capture_reopens_the_camera_once_and_says_so() {
+        for (steps, before) in [(&["front"][..], 0), (&["front", "video"][..], 1)] {
+            let mut c = live_at(steps, true, false, before);
+            assert!(!c.missed());
+            let (fx, outcome) = fail_once(&mut c);
+            assert_eq!(outcome, Outcome::Continue);
+            assert_eq!(fx[0], NativeEffect::StopCamera);
+            assert!(matches!(fx[1], NativeEffect::OpenCamera { .. }));
+            assert_eq!(c.phase(), Phase::Opening);
+            assert!(c.missed(), "the user is told it did not work");
+            c.on(NativeInput::CameraReady);
+            assert!(c.missed(), "the notice stays until a capture works");
+            c.on(NativeInput::Shutter);
+            c.on(NativeInput::Captured);
+            assert!(!c.missed());
+        }
+    }
+
+    #[test]
+    fn a_second_failed_still_of_a_document_offers_the_file_picker() {
+        let mut c = live_at(&["front", "selfie"], true, false, 0);
+        fail_once(&mut c);
+        c.on(NativeInput::CameraReady);
+        let (fx, outcome) = fail_once(&mut c);
+        assert_eq!(outcome, Outcome::Continue);
+        assert_eq!(
+            fx,
+            vec![NativeEffect::StopCamera, NativeEffect::ShowFilePicker]
+        );
+        assert_eq!(c.phase(), Phase::FilePick);
+        assert!(!c.missed(), "the file picker has its own hint");
+        c.on(NativeInput::FileChosen);
+        assert!(c.via_file());
+    }
+
+    #[test]
+    fn a_second_failure_without_a_fallback_names_the_part_that_broke() {
+        let mut c = live_at(&["front"], false, false, 0);
+        fail_once(&mut c);
+        c.on(NativeInput::CameraReady);
+        let (fx, outcome) = fail_once(&mut c);
+        assert_eq!(
+            outcome,
+            Outcome::Fail(Failure::DeviceUnsupported(Some(DevicePart::Still)))
+        );
+        assert_eq!(fx, vec![NativeEffect::StopCamera], "no camera reopens");
+
+        let mut c = live_at(&["selfie", "video"], false, false, 1);
+        assert_eq!(c.step(), Step::Video);
+        fail_once(&mut c);
+        c.on(NativeInput::CameraReady);
+        let (fx, outcome) = fail_once(&mut c);
+        assert_eq!(
+            outcome,
+            Outcome::Fail(Failure::DeviceUnsupported(Some(DevicePart::Recorder)))
+        );
+        assert_eq!(fx, vec![NativeEffect::StopCamera]);
+    }
+
+    #[test]
+    fn a_second_failure_goes_to_the_hosted_page_when_the_host_allows_it() {
+        for (steps, before, part) in [
+            (&["selfie"][..], 0, DevicePart::Still),
+            (&["selfie", "video"][..], 1, DevicePart::Recorder),
+            // A document without the file picker takes the hosted page too.
+            (&["front"][..], 0, DevicePart::Still),
+        ] {
+            let mut c = live_at(steps, false, true, before);
+            fail_once(&mut c);
+            c.on(NativeInput::CameraReady);
+            let (_, outcome) = fail_once(&mut c);
+            assert_eq!(
+                outcome,
+                Outcome::Embed(Failure::DeviceUnsupported(Some(part)))
+            );
+        }
+    }
+
+    #[test]
+    fn only_failures_in_a_row_on_one_step_count() {
+        // A capture that worked in between starts the count again.
+        let mut c = live_at(&["selfie", "video"], false, false, 0);
+        fail_once(&mut c);
+        c.on(NativeInput::CameraReady);
+        c.on(NativeInput::Shutter);
+        c.on(NativeInput::Captured);
+        c.on(NativeInput::Retake);
+        c.on(NativeInput::CameraReady);
+        assert_eq!(fail_once(&mut c).1, Outcome::Continue);
+        // So does the next step.
+        let mut c = live_at(&["selfie", "video"], false, false, 0);
+        fail_once(&mut c);
+        c.on(NativeInput::CameraReady);
+        c.on(NativeInput::Shutter);
+        c.on(NativeInput::Captured);
+        c.on(NativeInput::Confirm);
+        c.on(NativeInput::Uploaded(Ok(())));
+        assert!(!c.missed());
+        c.on(NativeInput::CameraReady);
+        assert_eq!(fail_once(&mut c).1, Outcome::Continue);
+        // A recording cut short by a hidden page is no failure.
+        let mut c = live_at(&["video"], false, false, 0);
+        fail_once(&mut c);
+        c.on(NativeInput::CameraReady);
+        c.on(NativeInput::Shutter);
+        c.on(NativeInput::Hidden);
+        assert_eq!(c.on(NativeInput::CaptureFailed).1, Outcome::Continue);
+        c.on(NativeInput::Visible);
+        c.on(NativeInput::CameraReady);
+        assert!(c.missed());
+        assert_eq!(
+            fail_once(&mut c).1,
+            Outcome::Fail(Failure::DeviceUnsupported(Some(DevicePart::Recorder))),
+            "the next real failure is the second in a row"
+        );
+    }
+
+    #[test]
+    fn a_browser_without_a_recording_type_is_a_recorder_failure() {
+        let missing = MediaError {
+            message: "MediaRecorder".into(),
+            ..err("NotSupportedError", Device::Camera)
+        };
+        assert_eq!(
+            media_failure(&missing),
+            Some(Failure::DeviceUnsupported(Some(DevicePart::Recorder)))
+        );
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::core::flow::{Action, Input};
 #[derive(Properties, PartialEq)]
 pub struct ActionsProps {
     /// The buttons, in order, with their labels.
-    pub actions: Vec<(Action, &'static str)>,
+    pub actions: Vec<(Action, String)>,
     /// The attempt the inputs are for.
     pub attempt: u32,
     /// Where inputs go.
@@ -37,7 +37,8 @@ fn part(action: Action) -> &'static str {
 /// so keyboard focus survives the frequent redraws of the native screens.
 #[function_component]
 pub fn Actions(props: &ActionsProps) -> Html {
-    let buttons = props.actions.iter().map(|&(action, label)| {
+    let buttons = props.actions.iter().map(|(action, label)| {
+        let (action, label) = (*action, label.clone());
         let (on_input, config, attempt) =
             (props.on_input.clone(), props.config.clone(), props.attempt);
         let onclick = Callback::from(move |_: MouseEvent| {

@@ -10,15 +10,12 @@ use super::{Panel, Stage, Status};
 use crate::core::config::Config;
 use crate::core::failure::Failure;
 use crate::core::flow::{Input, Screen, State};
-use crate::core::i18n::Lang;
 
 /// Everything the element shows, and where what the user does goes.
 #[derive(Properties, PartialEq, Clone)]
 pub struct CaptureProps {
     /// The flow's state (`data-state`).
     pub state: State,
-    /// The language of the screen (`lang`).
-    pub lang: Lang,
     /// What the panel shows.
     pub screen: Rc<Screen>,
     /// The attempt the screen belongs to; buttons send their inputs for it.
@@ -55,7 +52,7 @@ pub fn Capture(props: &CaptureProps) -> Html {
     let onkeydown = Callback::from(move |_: KeyboardEvent| activity());
     html! {
         <div part="container" class="vc" data-state={props.state.as_str()}
-            lang={props.lang.tag()} aria-busy={if props.screen.busy { "true" } else { "false" }}
+            lang={props.screen.lang.tag()} dir={props.screen.lang.dir()} aria-busy={if props.screen.busy { "true" } else { "false" }}
             {onpointerdown} {onkeydown}>
             <Stage node={props.stage.clone()} />
             <Panel screen={props.screen.clone()} attempt={props.attempt} upload={props.upload}

@@ -9,7 +9,7 @@ pub struct FilePickerProps {
     /// Whether it shows.
     pub shown: bool,
     /// The label.
-    pub label: &'static str,
+    pub label: String,
     /// Where a picked file goes.
     pub on_file: Callback<File>,
 }
@@ -33,7 +33,7 @@ pub fn FilePicker(props: &FilePickerProps) -> Html {
     };
     html! {
         <label part="file-label" class="vc-file" hidden={!props.shown}>
-            <span>{ props.label }</span>
+            <span>{ props.label.clone() }</span>
             <input part="file-input" class="vc-file-input" type="file" accept="image/*"
                 capture="environment" {onchange} />
         </label>

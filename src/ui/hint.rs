@@ -16,7 +16,7 @@ pub struct HintProps {
 #[function_component]
 pub fn Hint(props: &HintProps) -> Html {
     let native = props.native.as_ref();
-    let hint = native.map_or("", |n| n.hint);
+    let hint = native.map(|n| n.hint.clone()).unwrap_or_default();
     let digits = native.and_then(|n| n.digits.clone());
     let show_digits = native.is_some_and(|n| n.digits.is_some() && n.phase != Phase::Review);
     html! {

@@ -50,14 +50,14 @@ pub fn Panel(props: &PanelProps) -> Html {
     let picking = native.is_some_and(|n| n.phase == Phase::FilePick);
     html! {
         <div part="panel" class="vc-panel">
-            <h2 part="title" class="vc-title" tabindex="-1" ref={title}>{ screen.title }</h2>
+            <h2 part="title" class="vc-title" tabindex="-1" ref={title}>{ screen.title.clone() }</h2>
             <p part="message" class="vc-message" hidden={screen.message.is_empty()}>
                 { screen.message.clone() }
             </p>
             <Progress steps={native.map(|n| n.progress)} upload={props.upload}
-                label={native.map(|n| n.progress_label)} />
+                label={native.map(|n| n.progress_label.clone())} />
             <Hint native={native.cloned()} />
-            <FilePicker shown={picking} label={native.map_or("", |n| n.file_label)}
+            <FilePicker shown={picking} label={native.map(|n| n.choose_file.clone()).unwrap_or_default()}
                 on_file={props.on_file.clone()} />
             <Actions actions={screen.actions.clone()} attempt={props.attempt}
                 on_input={props.on_input.clone()} config={props.config.clone()} />

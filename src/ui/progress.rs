@@ -10,7 +10,7 @@ pub struct ProgressProps {
     /// How far the upload under way is, 0.0–1.0.
     pub upload: f64,
     /// The bar's accessible name.
-    pub label: Option<&'static str>,
+    pub label: Option<String>,
 }
 
 /// Steps are counted in thousandths: whole numbers move the bar as smoothly,
@@ -24,7 +24,7 @@ pub fn Progress(props: &ProgressProps) -> Html {
     let within = (props.upload.clamp(0.0, 1.0) * SCALE as f64) as usize;
     html! {
         <progress part="progress" class="vc-progress" hidden={props.steps.is_none()}
-            aria-label={props.label} max={(total.max(1) * SCALE).to_string()}
+            aria-label={props.label.clone()} max={(total.max(1) * SCALE).to_string()}
             value={(done * SCALE + within).to_string()} />
     }
 }

@@ -5,6 +5,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
 
+use js_sys::Reflect;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
@@ -14,6 +15,7 @@ use yew::Callback;
 use super::backend;
 use super::events::{emit, to_js, ResultDetail, StateDetail, StepDetail};
 use super::frame::{Frame, Popup};
+use super::i18n;
 use super::media::{BrowserMedia, MediaAccess};
 use super::native::NativeDevices;
 use super::read;
@@ -24,7 +26,7 @@ use crate::core::config::{Config, Mode};
 use crate::core::contract::ProcessView;
 use crate::core::failure::Failure;
 use crate::core::flow::{Effect, Emit, Flow, Input, State, Timer};
-use crate::core::i18n::{text, Lang, Text};
+use crate::core::i18n::{Catalog, Lang, Text, Texts};
 use crate::core::native::NativeInput;
 use crate::core::origin::Origin;
 use crate::core::protocol::{Inbound, ResumeRecord, VERSION};
@@ -46,6 +48,8 @@ type Attributes = Vec<(&'static str, String)>;
 pub(super) struct Shared {
     pub(super) host: HtmlElement,
     pub(super) view: View,
+    /// Where the view goes once the element's language is there.
+    mount: Element,
     pub(super) stage: Element,
     pub(super) flow: RefCell<Flow>,
     attributes: RefCell<Attributes>,
@@ -58,6 +62,14 @@ pub(super) struct Shared {
     listeners: RefCell<Vec<Listener>>,
     pub(super) media: Rc<dyn MediaAccess>,
     pub(super) devices: NativeDevices,
+    /// The shell's language-file loader (`loadStrings` in the props).
+    loader: Option<js_sys::Function>,
+    /// False until the first language is there: nothing is drawn before.
+    ready: Cell<bool>,
+    /// Set by `destroy()`: a language that arrives later draws nothing.
+    destroyed: Cell<bool>,
+    /// `start()` and `cancel()` called before that, carried out then.
+    waiting: RefCell<Vec<Input>>,
 }
 
 /// One `<videoid-capture>` element's capture, driven by the JS element class.
@@ -71,13 +83,6 @@ fn attribute(attributes: &Attributes, name: &str) -> Option<String> {
         .iter()
         .find(|(n, _)| *n == name)
         .map(|(_, v)| v.clone())
-}
-
-fn document_lang() -> Option<String> {
-    super::window()?
-        .document()?
-        .document_element()?
-        .get_attribute("lang")
 }
 
 fn now_ms() -> f64 {
@@ -96,16 +101,27 @@ impl CaptureHandle {
         CaptureHandle::with_media(host, mount, props, Rc::new(BrowserMedia))
     }
 
-    /// Takes new attribute values; they apply from the next start.
+    /// Takes new attribute values; they apply from the next start (`lang` at once).
     pub fn update(&self, props: JsValue) {
         let attributes = read::attributes(&props);
-        let lang = attribute(&attributes, "lang").or_else(document_lang);
+        let lang = i18n::choose(attribute(&attributes, "lang").as_deref());
         *self.shared.attributes.borrow_mut() = attributes;
-        if let Some(lang) = lang {
-            self.shared
-                .flow
-                .borrow_mut()
-                .set_lang(Lang::from_tag(&lang));
+        let changed = self.shared.flow.borrow().lang() != lang;
+        self.shared.flow.borrow_mut().set_lang(lang);
+        if changed {
+            Shared::use_language(&self.shared, lang);
+        }
+        self.shared.render(false);
+    }
+
+    /// Takes the host's `texts` (text key → string); every screen shows them at once.
+    #[wasm_bindgen(js_name = setTexts)]
+    pub fn set_texts(&self, texts: JsValue) {
+        let overrides = i18n::overrides(&texts);
+        {
+            let mut flow = self.shared.flow.borrow_mut();
+            let texts = flow.texts().with_overrides(overrides);
+            flow.set_texts(texts);
         }
         self.shared.render(false);
     }
@@ -113,16 +129,18 @@ impl CaptureHandle {
     /// Starts the capture, or starts again after it ended.
     pub fn start(&self) {
         let config = self.shared.config();
-        Shared::feed(&self.shared, Input::Start(config));
+        Shared::feed_when_ready(&self.shared, Input::Start(config));
     }
 
     /// Leaves the capture (`User.Cancelled`).
     pub fn cancel(&self) {
-        Shared::feed(&self.shared, Input::Cancel);
+        Shared::feed_when_ready(&self.shared, Input::Cancel);
     }
 
     /// Stops everything (frame, popup, timers, listeners); no event follows.
     pub fn destroy(&self) {
+        self.shared.destroyed.set(true);
+        self.shared.waiting.borrow_mut().clear();
         Shared::feed(&self.shared, Input::Destroy);
         self.shared.unlisten();
         self.shared.timers.borrow_mut().clear();
@@ -148,19 +166,20 @@ impl CaptureHandle {
         props: JsValue,
         media: Rc<dyn MediaAccess>,
     ) -> Result<CaptureHandle, JsValue> {
+        let loader = i18n::loader(&props);
+        let overrides = i18n::overrides(&Reflect::get(&props, &"texts".into()).unwrap_or_default());
         let attributes = read::attributes(&props);
         let stage = mount
             .owner_document()
             .and_then(|d| stage::new(&d))
             .ok_or_else(|| JsValue::from_str("videoid-capture: cannot build the stage"))?;
-        let lang = attribute(&attributes, "lang")
-            .or_else(document_lang)
-            .map(|l| Lang::from_tag(&l))
-            .unwrap_or_default();
-        let flow = Flow::new(lang);
+        let lang = i18n::choose(attribute(&attributes, "lang").as_deref());
+        let mut flow = Flow::new(lang);
+        flow.set_texts(Texts::new(None, overrides));
         let shared = Rc::new_cyclic(|weak: &Weak<Shared>| Shared {
             host,
             view: View::new(Shared::props(weak, &flow, stage.clone())),
+            mount,
             stage,
             flow: RefCell::new(flow),
             attributes: RefCell::new(attributes),
@@ -173,18 +192,14 @@ impl CaptureHandle {
             listeners: RefCell::new(Vec::new()),
             media,
             devices: NativeDevices::default(),
+            loader,
+            ready: Cell::new(false),
+            destroyed: Cell::new(false),
+            waiting: RefCell::new(Vec::new()),
         });
-        shared
-            .view
-            .attach(&mount)
-            .ok_or_else(|| JsValue::from_str("videoid-capture: cannot mount the view"))?;
         Shared::listen(&shared);
         let _ = shared.host.set_attribute("state", State::Idle.as_str());
-        shared.emit("videoid-ready", &js_sys::Object::new());
-        if let Some(params) = storage::take_return() {
-            let config = shared.config();
-            Shared::feed(&shared, Input::Resume(config, params));
-        }
+        Shared::use_language(&shared, lang);
         Ok(CaptureHandle { shared })
     }
 
@@ -208,7 +223,6 @@ impl Shared {
         let config = weak.clone();
         CaptureProps {
             state: flow.state(),
-            lang: flow.lang(),
             screen: Rc::new(flow.screen()),
             attempt: flow.attempt(),
             upload: 0.0,
@@ -231,6 +245,66 @@ impl Shared {
         }
     }
 
+    /// Shows `lang` now if the page has its strings, else once they arrive
+    /// (the current strings stay until then).
+    fn use_language(this: &Rc<Shared>, lang: Lang) {
+        if let Some(catalog) = i18n::ready(lang) {
+            Shared::show_language(this, catalog);
+            return;
+        }
+        let weak = Rc::downgrade(this);
+        let loader = this.loader.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let catalog = i18n::load(loader, lang).await;
+            if let Some(shared) = weak.upgrade() {
+                // A later choice wins over a late answer.
+                if shared.flow.borrow().lang() == lang {
+                    Shared::show_language(&shared, catalog);
+                }
+            }
+        });
+    }
+
+    /// Shows the strings of `catalog` (`None`: English); the first time, the
+    /// element becomes ready: it draws, says so, and resumes a redirect.
+    fn show_language(this: &Rc<Shared>, catalog: Option<Rc<Catalog>>) {
+        {
+            let mut flow = this.flow.borrow_mut();
+            let texts = flow.texts().with_catalog(catalog);
+            flow.set_texts(texts);
+        }
+        if this.destroyed.get() {
+            return;
+        }
+        if this.ready.replace(true) {
+            this.render(false);
+            return;
+        }
+        this.render(false);
+        if this.view.attach(&this.mount).is_none() {
+            i18n::warn("videoid-capture: cannot mount the view");
+        }
+        this.emit("videoid-ready", &js_sys::Object::new());
+        if let Some(params) = storage::take_return() {
+            let config = this.config();
+            Shared::feed(this, Input::Resume(config, params));
+        }
+        let waiting = this.waiting.take();
+        for input in waiting {
+            Shared::feed(this, input);
+        }
+    }
+
+    /// Feeds `input` now, or once the element is ready (so a capture started
+    /// at once speaks the element's language from its first event).
+    fn feed_when_ready(this: &Rc<Shared>, input: Input) {
+        if this.ready.get() {
+            Shared::feed(this, input);
+        } else {
+            this.waiting.borrow_mut().push(input);
+        }
+    }
+
     fn page_origin() -> Option<Origin> {
         Origin::parse(&super::window()?.location().origin().ok()?).ok()
     }
@@ -243,12 +317,7 @@ impl Shared {
         }
         let page = Shared::page_origin().ok_or(Failure::InsecureContext)?;
         let attributes = self.attributes.borrow();
-        let doc_lang = document_lang();
-        Config::parse(
-            |name| attribute(&attributes, name),
-            &page,
-            doc_lang.as_deref(),
-        )
+        Config::parse(|name| attribute(&attributes, name), &page)
     }
 
     fn parent_origin(&self) -> Option<Origin> {
@@ -408,7 +477,7 @@ impl Shared {
     }
 
     fn show_frame(this: &Rc<Shared>, attempt: u32, url: &str, origin: &str) {
-        let title = text(this.flow.borrow().lang(), Text::FrameTitle);
+        let title = this.flow.borrow().texts().get(Text::FrameTitle).to_string();
         let weak = Rc::downgrade(this);
         let on_load = move || {
             let Some(shared) = weak.upgrade() else { return };
@@ -422,7 +491,7 @@ impl Shared {
                 Shared::feed(&shared, Input::Returned { attempt, params });
             }
         };
-        let frame = Frame::show(&this.stage, url, origin, title, on_load);
+        let frame = Frame::show(&this.stage, url, origin, &title, on_load);
         *this.frame.borrow_mut() = frame;
     }
 
@@ -469,9 +538,12 @@ impl Shared {
 
     /// Shows the current screen; with `move_focus`, takes focus along when it was inside.
     pub(super) fn render(&self, move_focus: bool) {
-        let (state, lang, screen, attempt) = {
+        if !self.ready.get() {
+            return;
+        }
+        let (state, screen, attempt) = {
             let flow = self.flow.borrow();
-            (flow.state(), flow.lang(), flow.screen(), flow.attempt())
+            (flow.state(), flow.screen(), flow.attempt())
         };
         // Asked now, before the UI redraws and may drop the button that holds focus.
         let focus_inside = move_focus
@@ -487,7 +559,6 @@ impl Shared {
         let into_frame = focus_inside && state == State::Capturing && self.frame.borrow().is_some();
         self.view.show(|props| {
             props.state = state;
-            props.lang = lang;
             props.screen = Rc::new(screen);
             props.attempt = attempt;
             props.upload = 0.0;

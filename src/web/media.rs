@@ -191,8 +191,19 @@ impl Camera {
         (self.preview.video_width(), self.preview.video_height())
     }
 
-    /// Takes a JPEG still of the current frame.
+    /// Whether the camera's video track still runs (it ends when the device goes away).
+    fn video_live(&self) -> bool {
+        self.stream.get_video_tracks().iter().any(|t| {
+            t.dyn_into::<MediaStreamTrack>()
+                .is_ok_and(|t| t.ready_state() == web_sys::MediaStreamTrackState::Live)
+        })
+    }
+
+    /// Takes a JPEG still of the current frame; `None` when the track has ended.
     pub async fn still(&self) -> Option<Blob> {
+        if !self.video_live() {
+            return None;
+        }
         let (width, height) = self.size();
         if width == 0 || height == 0 {
             return None;
@@ -208,7 +219,8 @@ impl Camera {
         jpeg(&canvas).await
     }
 
-    /// Records the stream for `ms` milliseconds.
+    /// Records the stream for `ms` milliseconds; `None` when the recorder
+    /// reports an error or the camera's track ended before the recording did.
     pub async fn record(&self, ms: u32) -> Option<Blob> {
         let mime = recording_type()?;
         let options = MediaRecorderOptions::new();
@@ -234,6 +246,14 @@ impl Camera {
             }
         });
         recorder.set_onstop(Some(on_stop.as_ref().unchecked_ref()));
+        // An error event comes before the recorder stops by itself.
+        let broke = Rc::new(std::cell::Cell::new(false));
+        let flag = broke.clone();
+        let on_error = Closure::<dyn FnMut()>::new(move || flag.set(true));
+        recorder.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        if !self.video_live() {
+            return None;
+        }
         recorder.start_with_time_slice(500).ok()?;
         let stopper = recorder.clone();
         let _timer = super::timers::Timer::once(ms, move || {
@@ -243,7 +263,10 @@ impl Camera {
         // Resolves on the timer above or when `stop()` ends the recording early.
         rx.await;
         self.recorder.borrow_mut().take();
-        drop((on_data, on_stop));
+        drop((on_data, on_stop, on_error));
+        if broke.get() || !self.video_live() {
+            return None;
+        }
         let bag = BlobPropertyBag::new();
         bag.set_type(mime.split(';').next().unwrap_or(mime));
         Blob::new_with_blob_sequence_and_options(&parts, &bag).ok()

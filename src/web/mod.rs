@@ -8,6 +8,7 @@ pub mod media;
 mod backend;
 mod events;
 mod frame;
+mod i18n;
 mod native;
 mod read;
 mod stage;

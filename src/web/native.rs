@@ -14,7 +14,7 @@ use super::media::{live_tracks, recording_type, stop_tracks, Camera, MediaReques
 use super::timers::Timer;
 use super::upload::Upload;
 use crate::core::flow::Input;
-use crate::core::i18n::{text, Text};
+use crate::core::i18n::Text;
 use crate::core::native::{Device, Facing, MediaError, NativeEffect, NativeInput, Step};
 use crate::core::quality::{Analyzer, Report, Subject, Thresholds, ANALYSIS_WIDTH};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
@@ -387,8 +387,8 @@ impl Shared {
             let _ = element.set_attribute("controls", "");
             let _ = element.set_attribute("playsinline", "");
         } else {
-            let alt = text(self.flow.borrow().lang(), Text::HintReview);
-            let _ = element.set_attribute("alt", alt);
+            let alt = self.flow.borrow().texts().get(Text::HintReview).to_string();
+            let _ = element.set_attribute("alt", &alt);
         }
         let _ = self.stage.append_child(&element);
         *self.devices.artifact.borrow_mut() = Some(Artifact { blob, url, element });

@@ -117,11 +117,32 @@ impl Drop for Host {
 }
 
 pub fn props_of(pairs: &[(&str, &str)]) -> JsValue {
-    let props = Object::new();
+    let props = object_of(pairs);
+    Reflect::set(&props, &"loadStrings".into(), &load_strings()).unwrap();
+    props
+}
+
+/// A plain object of strings.
+pub fn object_of(pairs: &[(&str, &str)]) -> JsValue {
+    let object = Object::new();
     for (k, v) in pairs {
-        Reflect::set(&props, &(*k).into(), &(*v).into()).unwrap();
+        Reflect::set(&object, &(*k).into(), &(*v).into()).unwrap();
     }
-    props.into()
+    object.into()
+}
+
+/// A loader like the shell's, with some of the real language files: it
+/// answers asynchronously, and rejects for the others.
+pub fn load_strings() -> JsValue {
+    let body = format!(
+        "const files = {{ nb: {}, de: {}, ar: {} }};\n\
+         return new Promise((resolve, reject) => setTimeout(() =>\n\
+           tag in files ? resolve(files[tag]) : reject(new Error(`HTTP 404 for ${{tag}}`)), 5));",
+        include_str!("../../i18n/nb.json"),
+        include_str!("../../i18n/de.json"),
+        include_str!("../../i18n/ar.json"),
+    );
+    Function::new_with_args("tag", &body).into()
 }
 
 pub fn get(value: &JsValue, key: &str) -> JsValue {
@@ -283,6 +304,27 @@ impl ScriptedMedia {
     }
 }
 
+impl ScriptedMedia {
+    /// Ends every video track handed out so far, as when the camera goes away
+    /// (plain JS `stop()`, so the adapter learns of it only from the track).
+    pub fn end_video(&self) {
+        for stream in self.streams.borrow().iter() {
+            let get_tracks: Function = Reflect::get(stream, &"getVideoTracks".into())
+                .unwrap()
+                .dyn_into()
+                .unwrap();
+            let tracks: Array = get_tracks.call0(stream).unwrap().dyn_into().unwrap();
+            for track in tracks.iter() {
+                let stop: Function = Reflect::get(&track, &"stop".into())
+                    .unwrap()
+                    .dyn_into()
+                    .unwrap();
+                stop.call0(&track).unwrap();
+            }
+        }
+    }
+}
+
 impl MediaAccess for ScriptedMedia {
     fn request(&self, request: MediaRequest) -> MediaFuture {
         self.requests.borrow_mut().push(request);
@@ -336,6 +378,17 @@ pub async fn wait_for_part(host: &Host, part: &str, ms: u32) -> bool {
         waited += 20;
     }
     host.part(part).is_some()
+}
+
+/// Waits until `part`'s text is `text`.
+pub async fn wait_for_text(host: &Host, part: &str, text: &str, ms: u32) -> bool {
+    let mut waited = 0;
+    let has = |h: &Host| h.part(part).and_then(|e| e.text_content()).as_deref() == Some(text);
+    while !has(host) && waited < ms {
+        sleep(20).await;
+        waited += 20;
+    }
+    has(host)
 }
 
 /// GETs JSON from the stub backend.

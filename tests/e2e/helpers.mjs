@@ -38,11 +38,11 @@ export function launchBrowser(extraArgs = []) {
  * level of the file); returns a `run(t, fn)` that gives each test a fresh
  * context and page.
  */
-export function suite(name, { browserArgs = [], initScripts = [] } = {}) {
+export function suite(name, { browserArgs = [], initScripts = [], pkgDir } = {}) {
   let server;
   let browser;
   before(async () => {
-    server = await startServer(name);
+    server = await startServer(name, { pkgDir });
     browser = await launchBrowser(browserArgs);
   });
   after(async () => {

@@ -50,10 +50,11 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Spawns the www binary and resolves once the host origin answers.
- * `name` labels the log file in tests/e2e/output/.
+ * `name` labels the log file in tests/e2e/output/; `pkgDir` is what the
+ * site serves at /pkg/ (default: the built package).
  */
-export async function startServer(name = 'server') {
-  const pkgDir = path.resolve(REPO_ROOT, process.env.VIDEOID_PKG_DIR || 'pkg');
+export async function startServer(name = 'server', { pkgDir: servedDir } = {}) {
+  const pkgDir = servedDir ?? path.resolve(REPO_ROOT, process.env.VIDEOID_PKG_DIR || 'pkg');
   if (!existsSync(path.join(pkgDir, 'videoid-capture.js'))) {
     throw new Error(`${path.join(pkgDir, 'videoid-capture.js')} is missing: run npm run build first`);
   }

@@ -86,6 +86,7 @@ export class CaptureHandle {
     log.handles.push(this);
   }
   update(props) { this.updates.push(props); }
+  setTexts(texts) { (this.texts ??= []).push(texts); }
   start() { this.calls.push("start"); }
   cancel() { this.calls.push("cancel"); }
   destroy() { this.calls.push("destroy"); }
@@ -146,7 +147,10 @@ test("attributes set before connect become the handle's props; later changes upd
   el.connect();
   const h = await mounted(el);
   assert.ok(el.shadowRoot.children.includes(h.mount), "the mount div is inside the shadow root");
-  assert.deepEqual(h.props, {
+  const { loadStrings, texts, ...attributes } = h.props;
+  assert.equal(typeof loadStrings, "function", "the shell hands over its language-file loader");
+  assert.equal(texts, null);
+  assert.deepEqual(attributes, {
     "session-endpoint": "/api/videoid/session",
     "result-endpoint": null,
     "capture-url": null,
@@ -337,5 +341,53 @@ test("a wasm that cannot load rejects start() with Browser.Unsupported and repor
     assert.deepEqual(seen, [["failed", "Browser.Unsupported"], ["state", "failed", "idle"]]);
   } finally {
     delete globalThis.__wasmFails;
+  }
+});
+
+test("texts: set before connect goes with the props, set later goes to the handle live, as a plain copy", async () => {
+  const el = new VideoIdCaptureElement();
+  const mine = { start: "Begin", retry: 3 };
+  el.texts = mine;
+  assert.equal(el.texts, mine, "the getter gives back what was set");
+  el.connect();
+  const h = await mounted(el);
+  assert.deepEqual(h.props.texts, { start: "Begin", retry: 3 });
+  assert.notEqual(h.props.texts, mine, "a copy: the wasm never calls page code");
+  el.texts = { start: "Go" };
+  assert.deepEqual(h.texts, [{ start: "Go" }]);
+  el.texts = null;
+  assert.deepEqual(h.texts.at(-1), null);
+  const hostile = new Proxy({}, { ownKeys() { throw new Error("no"); } });
+  el.texts = hostile;
+  assert.equal(h.texts.at(-1), 0, "an object that throws reaches the wasm as a non-object (one warning there)");
+  el.remove();
+  await tick();
+});
+
+test("loadStrings fetches i18n/<lang>.json next to the module once, and again after a failure", async () => {
+  const el = new VideoIdCaptureElement();
+  el.connect();
+  const { loadStrings } = (await mounted(el)).props;
+  const asked = [];
+  const realFetch = globalThis.fetch;
+  let fail = true;
+  globalThis.fetch = async (url) => {
+    asked.push(String(url));
+    if (fail) return new Response("", { status: 404 });
+    return new Response(JSON.stringify({ start: "Verifizierung starten" }), { headers: { "content-type": "application/json" } });
+  };
+  try {
+    await assert.rejects(loadStrings("xx"), /no strings for "xx"/);
+    await assert.rejects(loadStrings("de"), /HTTP 404/);
+    fail = false;
+    const first = loadStrings("de");
+    assert.equal(loadStrings("de"), first, "one fetch per language and page");
+    assert.deepEqual(await first, { start: "Verifizierung starten" });
+    assert.equal(asked.length, 2);
+    assert.ok(asked.every((u) => u.endsWith("/i18n/de.json")), asked.join(" "));
+  } finally {
+    globalThis.fetch = realFetch;
+    el.remove();
+    await tick();
   }
 });

@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -103,6 +103,8 @@ function parseDts(dts) {
     cssParts: dtsUnion(dts, "VideoIdCapturePart"),
     cssProperties: dtsUnion(dts, "VideoIdCaptureCssProperty"),
     exports: sorted([...dts.matchAll(/^export declare (?:class|function) (\w+)/gm)].map((m) => m[1])),
+    textKeys: sorted([...block(dts, "export interface VideoIdTexts {", "d.ts").split("\n}")[0].matchAll(/^\s+(\w+)\?: string;/gm)].map((m) => m[1])),
+    langs: dtsUnion(dts, "VideoIdLang"),
   };
 }
 
@@ -127,6 +129,7 @@ const README_SECTIONS = {
   cssParts: "CSS parts",
   cssProperties: "CSS custom properties",
   exports: "Module exports",
+  textKeys: "Text keys",
 };
 
 // ---------------------------------------------------------------- tests
@@ -136,10 +139,11 @@ test("npm pack ships exactly the files listed in package.json", async () => {
   const manifest = readJson(join(pkgDir, "package.json"));
   assert.equal(manifest.name, NAME);
   const shipped = sorted(packed.files.map((f) => f.path));
-  // npm always adds package.json itself.
-  assert.deepEqual(shipped, sorted([...manifest.files, "package.json"]));
+  // npm always adds package.json itself; a directory entry ships its files.
+  const listed = manifest.files.flatMap((f) => (f.endsWith("/") ? readdirSync(join(pkgDir, f)).map((n) => f + n) : [f]));
+  assert.deepEqual(shipped, sorted([...listed, "package.json"]));
   assert.equal(manifest.dependencies, undefined, "the package has no dependencies");
-  for (const file of manifest.sideEffects) {
+  for (const file of manifest.sideEffects ?? []) {
     assert.ok(manifest.files.includes(file.replace(/^\.\//, "")), `sideEffects names ${file}, which does not ship`);
   }
 });
@@ -225,4 +229,25 @@ test("the stylesheet reads exactly the CSS custom properties the .d.ts declares"
   const css = readFileSync(join(pkgDir, "styles.js"), "utf8");
   const used = sorted([...css.matchAll(/var\((--[a-z-]+)/g)].map((m) => m[1]));
   assert.deepEqual(used, dts.cssProperties);
+});
+
+test("every language ships as i18n/<lang>.json with exactly the keys the .d.ts types", async () => {
+  requirePkg();
+  const dts = parseDts(readFileSync(join(pkgDir, "videoid-capture.d.ts"), "utf8"));
+  const files = sorted(readdirSync(join(pkgDir, "i18n")));
+  assert.deepEqual(files, sorted(dts.langs.map((l) => `${l}.json`)), "one file per VideoIdLang");
+  assert.equal(dts.langs.length, 13);
+  for (const file of files) {
+    const strings = JSON.parse(readFileSync(join(pkgDir, "i18n", file), "utf8"));
+    assert.deepEqual(sorted(Object.keys(strings)), dts.textKeys, `i18n/${file} vs VideoIdTexts`);
+  }
+  assert.ok(dts.textKeys.includes("start"), "the start button's key is start");
+  // The shell names a file for every language but English (compiled in).
+  const shell = readFileSync(join(pkgDir, "videoid-capture.js"), "utf8");
+  const named = sorted([...shell.matchAll(/new URL\("\.\/i18n\/([a-z]+)\.json", import\.meta\.url\)/g)].map((m) => m[1]));
+  assert.deepEqual(named, dts.langs.filter((l) => l !== "en").sort());
+  const readme = readFileSync(join(pkgDir, "README.md"), "utf8");
+  const langRow = readme.split("\n").find((l) => l.startsWith("| `lang` | `en`"));
+  assert.ok(langRow, "the README's lang row");
+  assert.deepEqual(sorted([...langRow.slice(langRow.indexOf("| `en`"), langRow.indexOf("(right to left)")).matchAll(/`([a-z]{2})`/g)].map((m) => m[1])), dts.langs, "README lang values = VideoIdLang");
 });

@@ -2,11 +2,35 @@
 // element's native contract (session, uploads, complete, result) with CORS
 // for the test runner's page. Real HTTP; it keeps what it receives so tests
 // can ask for it back (GET /received). Under /hostile/ it misbehaves the ways
-// a broken or hostile host backend can (see `hostile` below).
-//   node tests/support/stub-backend.mjs PORT
+// a broken or hostile host backend can (see `hostile` below). Given the built
+// package's directory it also serves it (`/pkg/`) and a host page
+// (`/host.html?steps=…`) that runs the element natively against this backend,
+// for the browsers the wasm runner cannot drive.
+//   node tests/support/stub-backend.mjs PORT [PKG_DIR]
 import { createServer } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 
 const port = Number(process.argv[2] || 18090);
+const pkgDir = process.argv[3] ? path.resolve(process.argv[3]) : null;
+const HOST_PAGE = `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>videoid-capture on the stub backend</title><link rel="icon" href="data:,"></head>
+<body>
+<videoid-capture id="capture" mode="native" result-endpoint="/result" inactivity-timeout="60"></videoid-capture>
+<script type="module">
+  window.videoidEvents = [];
+  const capture = document.getElementById('capture');
+  capture.setAttribute('session-endpoint', '/session' + location.search);
+  for (const type of ['ready', 'state', 'complete', 'result', 'failed', 'cancel', 'step']) {
+    capture.addEventListener('videoid-' + type, (e) => window.videoidEvents.push({ type: e.type, detail: e.detail }));
+  }
+  await import('/pkg/videoid-capture.js');
+</script>
+</body>
+</html>
+`;
+const TYPES = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
 const TOKEN = 'stub-upload-token-0123456789';
 let received = {};
 let completed = 0;
@@ -108,6 +132,20 @@ createServer((req, res) => {
     }
     if (req.method === 'GET' && url.pathname === '/received') {
       return json(res, 200, { received, completed });
+    }
+    if (pkgDir && req.method === 'GET' && url.pathname === '/host.html') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      return res.end(HOST_PAGE);
+    }
+    const file = url.pathname.match(/^\/pkg\/([A-Za-z0-9_.-]+)$/)?.[1];
+    if (pkgDir && req.method === 'GET' && file && TYPES[path.extname(file)]) {
+      return readFile(path.join(pkgDir, file)).then(
+        (body) => {
+          res.writeHead(200, { 'content-type': TYPES[path.extname(file)] });
+          res.end(body);
+        },
+        () => json(res, 404, { error: 'not found' }),
+      );
     }
     json(res, 404, { error: 'not found' });
   });

@@ -39,11 +39,6 @@ impl std::error::Error for AssureError {}
 enum Payload<'a> {
     None,
     Json(&'a Value),
-    Bytes {
-        bytes: Bytes,
-        content_type: &'a str,
-        quality: Option<&'a str>,
-    },
 }
 
 struct CachedToken {
@@ -188,34 +183,28 @@ impl AssureClient {
         Ok(())
     }
 
-    /// Uploads one artifact (simulator-only path); true when it was new, false when one was already there.
-    pub async fn put_artifact(
+    /// "Set images": `images` is `{ "front"?, "back"?, "selfie"? }`, each a JPEG/PNG dataURL
+    /// (providers with direct upload only).
+    pub async fn set_images(
         &self,
         dossier_id: &str,
         process_id: &str,
-        artifact: &str,
-        content_type: &str,
-        quality: Option<&str>,
-        bytes: Bytes,
-    ) -> Result<(bool, u64), AssureError> {
-        let path =
-            format!("/assure/dossiers/{dossier_id}/processes/{process_id}/artifacts/{artifact}");
-        let payload = Payload::Bytes {
-            bytes,
-            content_type,
-            quality,
-        };
-        let response = self.send(Method::PUT, &path, payload).await?;
-        let created = response.status() == StatusCode::CREATED;
-        let answer: Value = response
-            .json()
-            .await
-            .map_err(|_| AssureError::Malformed("artifact answer"))?;
-        let stored = answer
-            .get("bytes")
-            .and_then(Value::as_u64)
-            .ok_or(AssureError::Malformed("artifact answer"))?;
-        Ok((created, stored))
+        images: &Value,
+    ) -> Result<(), AssureError> {
+        let path = format!("/assure/dossiers/{dossier_id}/processes/{process_id}/images");
+        self.send(Method::POST, &path, Payload::Json(images))
+            .await?;
+        Ok(())
+    }
+
+    /// "Get document types" of a provider: the rows, each checked to be an object.
+    pub async fn document_types(&self, provider: &str) -> Result<Vec<Value>, AssureError> {
+        let path = format!("/assure/{provider}/document-types");
+        let rows: Value = self.call(Method::GET, &path, None).await?;
+        match rows {
+            Value::Array(rows) if rows.iter().all(Value::is_object) => Ok(rows),
+            _ => Err(AssureError::Malformed("document types")),
+        }
     }
 
     /// Downloads a process's media (`images?depiction=`, `video`, `download`); `None` on 204 (not ready).
@@ -275,19 +264,6 @@ impl AssureClient {
             request = match &payload {
                 Payload::None => request,
                 Payload::Json(body) => request.json(body),
-                Payload::Bytes {
-                    bytes,
-                    content_type,
-                    quality,
-                } => {
-                    let mut r = request
-                        .header(reqwest::header::CONTENT_TYPE, *content_type)
-                        .body(bytes.clone());
-                    if let Some(q) = quality {
-                        r = r.header("x-videoid-quality", *q);
-                    }
-                    r
-                }
             };
             let response = request.send().await.map_err(|_| AssureError::Unreachable)?;
             let status = response.status();

@@ -1,5 +1,8 @@
 //! Settings read from the environment, with the defaults from `docs/contracts.md`.
 
+pub use crate::backend::DocumentChoice;
+use crate::published;
+pub use crate::store::Database;
 use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -54,8 +57,31 @@ pub struct Config {
     pub sim_webhook_retry: Duration,
     /// Origins allowed to call the host backend cross-origin (CORS); empty: none.
     pub cors_origins: Vec<String>,
-    /// How long a capture URL or a native upload token may be used (`expiresAt`).
+    /// How long a capture URL, a native upload token or an SDK authorization may be used
+    /// (`expiresAt`).
     pub session_lifetime: Duration,
+    /// The `sdk` the backend's "Start capture flow" asks for: `capture` or `native`.
+    pub capture_sdk: String,
+    /// The provider of native processes: one that takes "Set images" (Onfido, Signicat Paper, FaceTec).
+    pub native_provider: String,
+    /// The `processType` of native processes (none: the provider's default).
+    pub native_process_type: Option<String>,
+    /// The document type `mode: "sdk"` sessions capture when the element names none.
+    pub sdk_document_type: DocumentChoice,
+    /// Origins of the provider's web SDK and API that the demo page allows (CSP and
+    /// `allowed-origins`) with the real API; the simulator's origin in simulator mode.
+    pub provider_origins: Vec<String>,
+    /// The backend's database (`DATABASE_URL`); `None`: SQLite in `<data_dir>/host/`.
+    pub database: Option<Database>,
+    /// Connections to PostgreSQL (readers of SQLite, at most 8) per instance.
+    pub database_pool: usize,
+    /// How often expired upload sessions, tokens, event ids and unclaimed end-users are swept.
+    pub sweep_interval: Duration,
+    /// Whether the simulator's control API (`/simulator/…`) is on.
+    pub sim_control: bool,
+    /// A simulator running elsewhere (`videoid-www simulator`): the host backend uses it, in
+    /// simulator mode, and this process starts none of its own.
+    pub sim_url: Option<String>,
 }
 
 /// Where the simulator sends its events.
@@ -86,6 +112,16 @@ impl fmt::Debug for Config {
             .field("sim_webhook_retry", &self.sim_webhook_retry)
             .field("cors_origins", &self.cors_origins)
             .field("session_lifetime", &self.session_lifetime)
+            .field("capture_sdk", &self.capture_sdk)
+            .field("native_provider", &self.native_provider)
+            .field("native_process_type", &self.native_process_type)
+            .field("sdk_document_type", &self.sdk_document_type)
+            .field("provider_origins", &self.provider_origins)
+            .field("database", &self.database)
+            .field("database_pool", &self.database_pool)
+            .field("sweep_interval", &self.sweep_interval)
+            .field("sim_control", &self.sim_control)
+            .field("sim_url", &self.sim_url)
             .finish()
     }
 }
@@ -96,6 +132,13 @@ pub const DEFAULT_SIM_CLIENT_ID: &str = "videoid-sim-client";
 pub const DEFAULT_SIM_CLIENT_SECRET: &str = "videoid-sim-secret";
 /// Default base URL of the real Assure API.
 pub const DEFAULT_ASSURE_BASE_URL: &str = "https://api.signicat.com";
+/// Default provider of native processes.
+pub const DEFAULT_NATIVE_PROVIDER: &str = "signicatpaper";
+/// Default document type of `mode: "sdk"` sessions.
+pub const DEFAULT_SDK_DOCUMENT_TYPE: &str = "identityCard";
+/// Where VideoID's web SDK and API live with the real API (`providerApiUrl`'s host, e.g.
+/// `etrust-sandbox.electronicid.eu`).
+pub const DEFAULT_PROVIDER_ORIGINS: &str = "https://*.electronicid.eu";
 
 impl Default for Config {
     fn default() -> Self {
@@ -114,6 +157,19 @@ impl Default for Config {
             sim_webhook_retry: Duration::from_millis(500),
             cors_origins: Vec::new(),
             session_lifetime: Duration::from_secs(600),
+            capture_sdk: "capture".to_string(),
+            native_provider: DEFAULT_NATIVE_PROVIDER.to_string(),
+            native_process_type: None,
+            sdk_document_type: DocumentChoice::Kind {
+                country: None,
+                kind: DEFAULT_SDK_DOCUMENT_TYPE.to_string(),
+            },
+            provider_origins: vec![DEFAULT_PROVIDER_ORIGINS.to_string()],
+            database: None,
+            database_pool: 16,
+            sweep_interval: Duration::from_secs(60),
+            sim_control: true,
+            sim_url: None,
         }
     }
 }
@@ -234,6 +290,95 @@ impl Config {
                     .push(origin.trim_end_matches('/').to_string());
             }
         }
+        if let Some(sdk) = value("VIDEOID_CAPTURE_SDK") {
+            if !published::SDKS.contains(&sdk.as_str()) {
+                return Err(ConfigError(format!(
+                    "VIDEOID_CAPTURE_SDK must be capture or native: {sdk}"
+                )));
+            }
+            config.capture_sdk = sdk;
+        }
+        if let Some(provider) = value("VIDEOID_NATIVE_PROVIDER") {
+            let Some(name) = published::provider(&provider, published::DIRECT_UPLOAD_PROVIDERS)
+            else {
+                return Err(ConfigError(format!(
+                    "VIDEOID_NATIVE_PROVIDER must take direct uploads ({}): {provider}",
+                    published::DIRECT_UPLOAD_PROVIDERS.join(", ")
+                )));
+            };
+            config.native_provider = name.to_string();
+        }
+        if let Some(process_type) = value("VIDEOID_NATIVE_PROCESS_TYPE") {
+            if !published::PROCESS_TYPES.contains(&process_type.as_str()) {
+                return Err(ConfigError(format!(
+                    "VIDEOID_NATIVE_PROCESS_TYPE is not a published processType: {process_type}"
+                )));
+            }
+            config.native_process_type = Some(process_type);
+        }
+        if let Some(choice) = value("VIDEOID_SDK_DOCUMENT_TYPE") {
+            config.sdk_document_type = DocumentChoice::parse(&choice).ok_or_else(|| {
+                ConfigError(format!(
+                    "VIDEOID_SDK_DOCUMENT_TYPE is not a document type id, type or COUNTRY:type: {choice}"
+                ))
+            })?;
+        }
+        if let Some(origins) = value("VIDEOID_PROVIDER_ORIGINS") {
+            config.provider_origins.clear();
+            for origin in origins.split([' ', ',']).filter(|o| !o.is_empty()) {
+                if !is_source_origin(origin) {
+                    return Err(ConfigError(format!(
+                        "VIDEOID_PROVIDER_ORIGINS: not an origin: {origin}"
+                    )));
+                }
+                config
+                    .provider_origins
+                    .push(origin.trim_end_matches('/').to_string());
+            }
+        }
+        if let Some(url) = value("DATABASE_URL") {
+            config.database =
+                Some(Database::parse(&url).map_err(|e| ConfigError(format!("DATABASE_URL: {e}")))?);
+        }
+        if let Some(n) = value("VIDEOID_DATABASE_POOL") {
+            config.database_pool = n
+                .parse()
+                .ok()
+                .filter(|n| (1..=256).contains(n))
+                .ok_or_else(|| {
+                    ConfigError(format!(
+                        "VIDEOID_DATABASE_POOL is not a number of connections (1-256): {n}"
+                    ))
+                })?;
+        }
+        if let Some(secs) = value("VIDEOID_SWEEP_INTERVAL_S") {
+            let secs: u64 = secs.parse().ok().filter(|s| *s > 0).ok_or_else(|| {
+                ConfigError(format!(
+                    "VIDEOID_SWEEP_INTERVAL_S is not a positive number of seconds: {secs}"
+                ))
+            })?;
+            config.sweep_interval = Duration::from_secs(secs);
+        }
+        if let Some(control) = value("VIDEOID_SIM_CONTROL") {
+            config.sim_control = match control.as_str() {
+                "on" => true,
+                "off" => false,
+                _ => {
+                    return Err(ConfigError(format!(
+                        "VIDEOID_SIM_CONTROL must be on or off: {control}"
+                    )))
+                }
+            };
+        }
+        if let Some(url) = value("VIDEOID_SIM_URL") {
+            let url = url.trim_end_matches('/').to_string();
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return Err(ConfigError(format!(
+                    "VIDEOID_SIM_URL is not an http(s) URL: {url}"
+                )));
+            }
+            config.sim_url = Some(url);
+        }
         if let (Some(client_id), Some(client_secret)) =
             (value("SIGNICAT_CLIENT_ID"), value("SIGNICAT_CLIENT_SECRET"))
         {
@@ -254,6 +399,21 @@ impl Config {
         }
         Ok(config)
     }
+}
+
+/// An `http(s)` origin, its host optionally starting with `*.` (a CSP source and an
+/// `allowed-origins` entry): no path, no characters that could end a CSP source.
+fn is_source_origin(origin: &str) -> bool {
+    let origin = origin.trim_end_matches('/');
+    let Some((scheme, host)) = origin.split_once("://") else {
+        return false;
+    };
+    let host = host.strip_prefix("*.").unwrap_or(host);
+    matches!(scheme, "http" | "https")
+        && !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
 }
 
 fn parse_port(name: &str, value: &str) -> Result<u16, ConfigError> {
@@ -344,6 +504,108 @@ mod tests {
         assert!(config(&[("HOST_PORT", "eighty")]).is_err());
         assert!(config(&[("VIDEOID_SIM_FINAL_DELAY_MS", "-1")]).is_err());
         assert_eq!(config(&[("SIM_PORT", "9000")]).unwrap().sim_port, 9000);
+    }
+
+    #[test]
+    fn capture_native_and_sdk_settings() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.capture_sdk, "capture");
+        assert_eq!(c.native_provider, "signicatpaper");
+        assert_eq!(c.native_process_type, None);
+        assert_eq!(
+            c.sdk_document_type,
+            DocumentChoice::Kind {
+                country: None,
+                kind: "identityCard".into()
+            }
+        );
+        assert_eq!(c.provider_origins, vec!["https://*.electronicid.eu"]);
+        let c = config(&[
+            ("VIDEOID_CAPTURE_SDK", "native"),
+            ("VIDEOID_NATIVE_PROVIDER", "onfido"),
+            ("VIDEOID_NATIVE_PROCESS_TYPE", "documentSelfie"),
+            ("VIDEOID_SDK_DOCUMENT_TYPE", "62"),
+            (
+                "VIDEOID_PROVIDER_ORIGINS",
+                "https://etrust-sandbox.electronicid.eu https://*.example.com/",
+            ),
+        ])
+        .unwrap();
+        assert_eq!(c.capture_sdk, "native");
+        assert_eq!(c.native_provider, "onfido");
+        assert_eq!(c.native_process_type.as_deref(), Some("documentSelfie"));
+        assert_eq!(c.sdk_document_type, DocumentChoice::Id(62));
+        assert_eq!(
+            c.provider_origins,
+            vec![
+                "https://etrust-sandbox.electronicid.eu",
+                "https://*.example.com"
+            ]
+        );
+        for bad in [
+            ("VIDEOID_CAPTURE_SDK", "web"),
+            ("VIDEOID_NATIVE_PROVIDER", "signicatvideoid"),
+            ("VIDEOID_NATIVE_PROVIDER", "eid"),
+            ("VIDEOID_NATIVE_PROCESS_TYPE", "hybrid"),
+            ("VIDEOID_SDK_DOCUMENT_TYPE", "idCard"),
+            (
+                "VIDEOID_PROVIDER_ORIGINS",
+                "https://a.example; script-src *",
+            ),
+            ("VIDEOID_PROVIDER_ORIGINS", "https://a.example/js"),
+        ] {
+            assert!(config(&[bad]).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn database_settings() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.database, None);
+        assert_eq!(c.database_pool, 16);
+        assert_eq!(c.sweep_interval, Duration::from_secs(60));
+        let c = config(&[
+            (
+                "DATABASE_URL",
+                "postgres://videoid:hush@db.internal:5432/videoid",
+            ),
+            ("VIDEOID_DATABASE_POOL", "32"),
+            ("VIDEOID_SWEEP_INTERVAL_S", "5"),
+        ])
+        .unwrap();
+        assert!(matches!(c.database, Some(Database::Postgres(_))));
+        assert_eq!(c.database_pool, 32);
+        assert_eq!(c.sweep_interval, Duration::from_secs(5));
+        assert!(!format!("{c:?}").contains("hush"), "no password in Debug");
+        assert_eq!(
+            config(&[("DATABASE_URL", "sqlite:/srv/videoid/backend.sqlite")])
+                .unwrap()
+                .database,
+            Some(Database::Sqlite("/srv/videoid/backend.sqlite".into()))
+        );
+        for bad in [
+            ("DATABASE_URL", "mysql://x/y"),
+            ("VIDEOID_DATABASE_POOL", "0"),
+            ("VIDEOID_SWEEP_INTERVAL_S", "never"),
+        ] {
+            assert!(config(&[bad]).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn simulator_control_and_an_external_simulator() {
+        let c = config(&[]).unwrap();
+        assert!(c.sim_control);
+        assert_eq!(c.sim_url, None);
+        let c = config(&[
+            ("VIDEOID_SIM_CONTROL", "off"),
+            ("VIDEOID_SIM_URL", "http://127.0.0.1:9000/"),
+        ])
+        .unwrap();
+        assert!(!c.sim_control);
+        assert_eq!(c.sim_url.as_deref(), Some("http://127.0.0.1:9000"));
+        assert!(config(&[("VIDEOID_SIM_CONTROL", "no")]).is_err());
+        assert!(config(&[("VIDEOID_SIM_URL", "127.0.0.1:9000")]).is_err());
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //! - the host origin (`http://localhost:PORT`) serves the demo pages, the
 //!   built npm package at `/pkg/` and the reference backend under `/api/videoid/`;
 //! - the simulator origin (`http://127.0.0.1:PORT`) answers the Assure API
-//!   paths and serves the hosted capture page at `/capture/`.
+//!   paths, serves the hosted capture page at `/capture/` and plays VideoID's
+//!   side at `/provider/` (its web SDK and the API the SDK uploads to).
 
 // Helpers of request handlers return `Result<_, Response>` so a rejection is answered as is;
 // the size of a `Response` does not matter on that path.
@@ -16,9 +17,11 @@ pub mod clock;
 pub mod config;
 pub mod framing;
 pub mod ids;
+pub mod published;
 pub mod simulator;
 pub mod site;
 pub mod storage;
+pub mod store;
 pub mod zip;
 
 use axum::http::{header, HeaderMap, StatusCode};
@@ -42,14 +45,18 @@ pub struct Running {
     pub sim_url: String,
     /// Base URL of the real Assure API when the backend uses it instead of the simulator.
     pub real_assure: Option<String>,
+    /// The backend's database.
+    pub store: Arc<dyn store::Store>,
     stop: watch::Sender<bool>,
     servers: Vec<JoinHandle<io::Result<()>>>,
+    sweeper: JoinHandle<()>,
 }
 
 impl Running {
     /// Stops accepting connections and waits (a few seconds at most) for open ones to finish.
     pub async fn shutdown(self) {
         let _ = self.stop.send(true);
+        let _ = self.sweeper.await;
         for server in self.servers {
             match tokio::time::timeout(Duration::from_secs(5), server).await {
                 Ok(Ok(Ok(()))) => {}
@@ -61,15 +68,35 @@ impl Running {
     }
 }
 
-/// Binds both listeners on 127.0.0.1, opens the data directory and starts serving.
+/// Binds both listeners on 127.0.0.1, opens the data directory and the backend's database
+/// (migrating it, importing end-user files of earlier versions) and starts serving.
 pub async fn start(config: Config) -> io::Result<Running> {
     let host_listener = TcpListener::bind(("127.0.0.1", config.host_port)).await?;
-    let sim_listener = TcpListener::bind(("127.0.0.1", config.sim_port)).await?;
+    // With `sim_url` set, a simulator running elsewhere stands in for this one.
+    let (sim_listener, sim_url) = match &config.sim_url {
+        Some(url) => (None, url.clone()),
+        None => {
+            let listener = TcpListener::bind(("127.0.0.1", config.sim_port)).await?;
+            let url = format!("http://127.0.0.1:{}", listener.local_addr()?.port());
+            (Some(listener), url)
+        }
+    };
     let host_port = host_listener.local_addr()?.port();
     let host_url = format!("http://localhost:{host_port}");
-    let sim_url = format!("http://127.0.0.1:{}", sim_listener.local_addr()?.port());
     let data = storage::DataDir::open(config.data_dir.clone())?;
+    let database = config
+        .database
+        .clone()
+        .unwrap_or_else(|| store::Database::default_for(&config.data_dir));
+    let store = store::open(&database, config.database_pool)
+        .await
+        .map_err(io::Error::other)?;
+    let imported = backend::endusers::import_files(&data, store.as_ref()).await;
+    if imported > 0 {
+        println!("backend: imported {imported} end-user records into the database");
+    }
     let (stop, stopped) = watch::channel(false);
+    let sweeper = store::spawn_sweeper(store.clone(), config.sweep_interval, stopped.clone());
 
     let frame_ancestors = config.sim_frame_ancestors.clone().unwrap_or_else(|| {
         format!("'self' http://localhost:{host_port} http://127.0.0.1:{host_port}")
@@ -93,6 +120,7 @@ pub async fn start(config: Config) -> io::Result<Running> {
             webhook_url,
             webhook_retry: config.sim_webhook_retry,
             upload_lifetime: config.session_lifetime,
+            control: config.sim_control,
         },
         data.clone(),
         http.clone(),
@@ -124,11 +152,24 @@ pub async fn start(config: Config) -> io::Result<Running> {
         http,
         host_url: host_url.clone(),
         simulator_mode: real_assure.is_none(),
-        data,
+        store: store.clone(),
         cors_origins: config.cors_origins.clone(),
         session_lifetime: config.session_lifetime,
+        capture_sdk: config.capture_sdk.clone(),
+        native_provider: config.native_provider.clone(),
+        native_process_type: config.native_process_type.clone(),
+        sdk_document_type: config.sdk_document_type.clone(),
     })?;
-    let pages = Arc::new(site::Pages::new(sim_url.clone(), real_assure.is_some()));
+    let provider_origins = if real_assure.is_some() {
+        config.provider_origins.clone()
+    } else {
+        vec![sim_url.clone()]
+    };
+    let pages = Arc::new(site::Pages::new(
+        sim_url.clone(),
+        real_assure.is_some(),
+        provider_origins,
+    ));
 
     let host_router = backend::router(backend)
         .merge(site::router(pages))
@@ -140,21 +181,27 @@ pub async fn start(config: Config) -> io::Result<Running> {
         .fallback(not_found)
         .layer(axum::middleware::map_response(json_errors));
 
-    let servers = vec![
-        tokio::spawn(serve(host_listener, host_router, stopped.clone())),
-        tokio::spawn(serve(sim_listener, sim_router, stopped)),
-    ];
-    simulator.resume();
+    let mut servers = vec![tokio::spawn(serve(
+        host_listener,
+        host_router,
+        stopped.clone(),
+    ))];
+    if let Some(sim_listener) = sim_listener {
+        servers.push(tokio::spawn(serve(sim_listener, sim_router, stopped)));
+        simulator.resume();
+    }
     Ok(Running {
         host_url,
         sim_url,
         real_assure,
+        store,
         stop,
         servers,
+        sweeper,
     })
 }
 
-async fn serve(
+pub(crate) async fn serve(
     listener: TcpListener,
     router: axum::Router,
     mut stopped: watch::Receiver<bool>,
@@ -166,7 +213,7 @@ async fn serve(
         .await
 }
 
-fn http_client() -> reqwest::Result<reqwest::Client> {
+pub(crate) fn http_client() -> reqwest::Result<reqwest::Client> {
     reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(5))
         .timeout(Duration::from_secs(20))
@@ -174,12 +221,12 @@ fn http_client() -> reqwest::Result<reqwest::Client> {
         .build()
 }
 
-async fn not_found() -> Response {
+pub(crate) async fn not_found() -> Response {
     json_error(StatusCode::NOT_FOUND, "not found")
 }
 
 /// Turns error answers that are not JSON (axum's own rejections: 405, 413, 415, …) into `{ "error" }`.
-async fn json_errors(response: Response) -> Response {
+pub(crate) async fn json_errors(response: Response) -> Response {
     let status = response.status();
     let is_json = response
         .headers()

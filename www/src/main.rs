@@ -1,10 +1,15 @@
-//! `videoid-www`: the demo host site, reference backend and Assure simulator.
+//! `videoid-www`: the demo host site, reference backend and Assure simulator;
+//! `videoid-www simulator`: the simulator on its own.
 
 use std::process::ExitCode;
 use videoid_www::{start, Config};
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    let mut args = std::env::args().skip(1).peekable();
+    if args.peek().map(String::as_str) == Some("simulator") {
+        return videoid_www::simulator::standalone::main(args.skip(1)).await;
+    }
     let config = match Config::from_env() {
         Ok(config) => config,
         Err(e) => {

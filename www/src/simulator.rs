@@ -5,14 +5,22 @@
 //! moves processes `pending` → `processing` → final after a delay, and
 //! posts `process.complete` events to a webhook until they are acknowledged.
 //! Simulator-only additions: a `simulator` block in "Start capture flow" and
-//! "Create process" (`scenario`, `auto`, `framing`), the artifact upload
-//! path of the native capture contract, and a hosted capture page that runs
-//! `<videoid-capture mode="native">` against its own artifact-scoped upload API.
+//! "Create process" (`scenario`, `auto`, `framing`), and the control API under
+//! `/simulator/` (`control.rs`), which chooses outcomes for backends that send no such
+//! block and lists what was received. Besides the Assure paths it
+//! plays the provider's side: VideoID's web SDK and the API it uploads to, at
+//! `providerApiUrl` (`/provider`), and the hosted capture page (`/capture/`), which
+//! runs that SDK (`sdk: "native"`) or `<videoid-capture mode="native">` against its
+//! own artifact-scoped upload API (`sdk: "capture"`).
 
 mod api;
 mod capture;
+pub mod control;
+pub mod images;
 pub mod media;
 mod model;
+mod provider;
+pub mod standalone;
 mod store;
 mod webhook;
 
@@ -61,6 +69,8 @@ pub struct Settings {
     pub webhook_retry: Duration,
     /// How long the capture page's native upload token works after each native session.
     pub upload_lifetime: Duration,
+    /// Whether the control API (`/simulator/…`) and its record of received calls are on.
+    pub control: bool,
 }
 
 /// The simulator: its settings, its store and its background work.
@@ -70,6 +80,7 @@ pub struct Simulator {
     http: reqwest::Client,
     stop: watch::Receiver<bool>,
     webhook_slots: Semaphore,
+    control: control::Control,
 }
 
 impl Simulator {
@@ -86,6 +97,7 @@ impl Simulator {
             http,
             stop,
             webhook_slots: Semaphore::new(32),
+            control: control::Control::default(),
         })
     }
 
@@ -182,16 +194,16 @@ impl Simulator {
             .unwrap_or_default();
         let event_id = ids::uuid();
         let expires = SystemTime::now() + webhook::EVENT_LIFETIME;
+        let mut event_data = json!({ "dossierId": dossier_id, "processId": process_id });
+        if reference.is_string() {
+            event_data["externalReference"] = reference;
+        }
         let event = json!({
             "id": event_id,
             "timestamp": now_rfc3339(),
             "sender": "assure",
             "eventName": "process.complete",
-            "eventData": {
-                "dossierId": dossier_id,
-                "processId": process_id,
-                "externalReference": reference,
-            },
+            "eventData": event_data,
             "accountId": "a-sim-videoid",
             "organizationId": "o-sim-videoid",
             "expiresAt": crate::clock::rfc3339(expires),
@@ -219,18 +231,23 @@ pub(crate) fn now_ms() -> u64 {
         .as_millis() as u64
 }
 
-/// All simulator routes (Assure API, token endpoint, capture page).
+/// All simulator routes (Assure API, token endpoint, capture page, provider side, and the
+/// control API unless it is off).
 pub fn router(sim: Arc<Simulator>) -> Router {
     let assure = api::router()
         .merge(media::router())
         .route_layer(middleware::from_fn_with_state(sim.clone(), require_bearer));
-    Router::new()
+    let mut router = Router::new()
         .route("/", get(index))
         .route("/auth/open/connect/token", post(token))
-        .route("/provider/js/videoid.js", get(provider_sdk))
+        .merge(provider::router())
         .merge(assure)
         .merge(capture::router())
-        .with_state(sim)
+        .layer(middleware::from_fn_with_state(sim.clone(), control::record));
+    if sim.settings.control {
+        router = router.merge(control::router(sim.clone()));
+    }
+    router.with_state(sim)
 }
 
 async fn index() -> Html<&'static str> {
@@ -238,15 +255,6 @@ async fn index() -> Html<&'static str> {
         "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>Assure API simulator</title>\
          <p>Assure API simulator for videoid-capture (local testing only).</p></html>",
     )
-}
-
-/// A stand-in for the provider's web SDK at `providerApiUrl + "/js/videoid.js"`.
-async fn provider_sdk() -> Response {
-    (
-        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
-        "// The Assure simulator has no VideoID web SDK; native capture uploads through the host backend.\n",
-    )
-        .into_response()
 }
 
 fn unauthorized(error: &str) -> Response {

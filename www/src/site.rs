@@ -22,12 +22,18 @@ const REAL_CAPTURE_ORIGINS: &str = "https://*.signicat.com";
 pub struct Pages {
     sim_url: String,
     real_mode: bool,
+    provider_origins: Vec<String>,
 }
 
 impl Pages {
-    /// Pages that embed captures from the simulator at `sim_url`, or from Signicat in real mode.
-    pub fn new(sim_url: String, real_mode: bool) -> Pages {
-        Pages { sim_url, real_mode }
+    /// Pages that embed captures from the simulator at `sim_url`, or from Signicat in real
+    /// mode, and load VideoID's web SDK from `provider_origins`.
+    pub fn new(sim_url: String, real_mode: bool, provider_origins: Vec<String>) -> Pages {
+        Pages {
+            sim_url,
+            real_mode,
+            provider_origins,
+        }
     }
 }
 
@@ -108,7 +114,8 @@ pub struct DemoOptions {
     pub unreachable: bool,
 }
 
-/// Maps the demo page's query (`mode lang inactivity load fallback scenario auto framing endpoint`).
+/// Maps the demo page's query (`mode lang inactivity load fallback scenario auto framing
+/// capture-sdk endpoint`).
 pub fn demo_options(pairs: &[(String, String)]) -> DemoOptions {
     const COPIED: &[(&str, &str)] = &[
         ("mode", "mode"),
@@ -122,7 +129,7 @@ pub fn demo_options(pairs: &[(String, String)]) -> DemoOptions {
         .iter()
         .filter_map(|(param, attr)| query_value(pairs, param).map(|v| (*attr, v.to_string())))
         .collect();
-    let knobs: Vec<(&str, &str)> = ["scenario", "auto", "framing"]
+    let knobs: Vec<(&str, &str)> = ["scenario", "auto", "framing", "capture-sdk"]
         .iter()
         .filter_map(|k| query_value(pairs, k).map(|v| (*k, v)))
         .collect();
@@ -153,15 +160,18 @@ impl Pages {
         }
     }
 
+    /// The demo's policy. VideoID's web SDK (`mode="sdk"`) needs the provider's origin in
+    /// `script-src` (the SDK), `connect-src` (its API) and `media-src`/`img-src` (what it shows).
     fn demo_policy(&self, unreachable: bool) -> String {
+        let provider = self.provider_origins.join(" ");
         let connect = if unreachable {
-            "'self' http://127.0.0.1:9"
+            format!("'self' {provider} http://127.0.0.1:9")
         } else {
-            "'self'"
+            format!("'self' {provider}")
         };
         format!(
-            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; frame-src {}; \
-             style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; \
+            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {provider}; frame-src {}; \
+             style-src 'self'; img-src 'self' data: blob: {provider}; media-src 'self' blob: {provider}; \
              connect-src {connect}; base-uri 'none'; object-src 'none'",
             self.frame_sources()
         )
@@ -172,12 +182,12 @@ impl Pages {
             "id=\"capture\" session-endpoint=\"{}\" result-endpoint=\"/api/videoid/result\"",
             escape_html(&options.session_endpoint)
         );
-        if !self.real_mode {
-            attributes.push_str(&format!(
-                " allowed-origins=\"{}\"",
-                escape_html(&self.sim_url)
-            ));
-        }
+        let allowed = if self.real_mode {
+            format!("{REAL_CAPTURE_ORIGINS} {}", self.provider_origins.join(" "))
+        } else {
+            self.sim_url.clone()
+        };
+        attributes.push_str(&format!(" allowed-origins=\"{}\"", escape_html(&allowed)));
         for (name, value) in &options.attributes {
             attributes.push_str(&format!(" {name}=\"{}\"", escape_html(value)));
         }
@@ -332,10 +342,42 @@ mod tests {
 
     #[test]
     fn page_escapes_attribute_values() {
-        let pages = Pages::new("http://127.0.0.1:1".into(), false);
+        let pages = Pages::new(
+            "http://127.0.0.1:1".into(),
+            false,
+            vec!["http://127.0.0.1:1".into()],
+        );
         let html = pages.demo_html(&demo_options(&pairs("lang=%22%3E%3Cscript%3E")));
         assert!(html.contains("lang=\"&quot;&gt;&lt;script&gt;\""));
         assert!(!html.contains("\"><script>"));
+    }
+
+    #[test]
+    fn the_policy_lets_the_provider_sdk_load_connect_and_show_media() {
+        let pages = Pages::new(
+            "http://127.0.0.1:1".into(),
+            true,
+            vec!["https://*.electronicid.eu".into()],
+        );
+        let policy = pages.demo_policy(false);
+        for directive in ["script-src", "connect-src", "media-src", "img-src"] {
+            let sources = policy
+                .split(';')
+                .map(str::trim)
+                .find(|d| d.starts_with(directive))
+                .unwrap();
+            assert!(sources.contains("https://*.electronicid.eu"), "{sources}");
+        }
+        let html = pages.demo_html(&demo_options(&pairs("mode=sdk")));
+        assert!(
+            html.contains("allowed-origins=\"https://*.signicat.com https://*.electronicid.eu\"")
+        );
+        assert!(html.contains("mode=\"sdk\""));
+        let o = demo_options(&pairs("capture-sdk=native&scenario=accepted"));
+        assert_eq!(
+            o.session_endpoint,
+            "/api/videoid/session?scenario=accepted&capture-sdk=native"
+        );
     }
 
     #[test]

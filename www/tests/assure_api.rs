@@ -21,12 +21,7 @@ async fn create_process(sim_url: &str, token: &str, d: &str, body: Value) -> Val
 }
 
 /// A capture-flow process finished with `outcome`, then read until final.
-async fn captured(
-    s: &videoid_www::Running,
-    token: &str,
-    d: &str,
-    outcome: &str,
-) -> (String, Value) {
+async fn captured(s: &Servers, token: &str, d: &str, outcome: &str) -> (String, Value) {
     let body = json!({
         "providers": [{ "provider": "signicatvideoid", "processType": "high" }],
         "redirectUrl": "http://localhost:1/videoid/return",
@@ -45,9 +40,8 @@ async fn captured(
     (pid, process)
 }
 
-#[tokio::test]
-async fn each_outcome_ends_in_its_documented_status_and_shape() {
-    let s = servers().await;
+async fn each_outcome_ends_in_its_documented_status_and_shape(h: Harness) {
+    let s = h.servers().await;
     let token = token(&s.sim_url).await;
     let d = new_dossier(&s.sim_url, &token).await;
 
@@ -124,9 +118,10 @@ async fn each_outcome_ends_in_its_documented_status_and_shape() {
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn a_process_goes_pending_then_processing_then_final_after_the_delay() {
-    let s = servers_with(|c| c.sim_final_delay = Duration::from_millis(400)).await;
+async fn a_process_goes_pending_then_processing_then_final_after_the_delay(h: Harness) {
+    let s = h
+        .servers_with(|c| c.sim_final_delay = Duration::from_millis(400))
+        .await;
     let token = token(&s.sim_url).await;
     let d = new_dossier(&s.sim_url, &token).await;
     let body =
@@ -169,9 +164,8 @@ async fn a_process_goes_pending_then_processing_then_final_after_the_delay() {
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn placeholder_media_and_the_full_result_zip() {
-    let s = servers().await;
+async fn placeholder_media_and_the_full_result_zip(h: Harness) {
+    let s = h.servers().await;
     let token = token(&s.sim_url).await;
     let d = new_dossier(&s.sim_url, &token).await;
     let (pid, _) = captured(&s, &token, &d, "accepted").await;
@@ -240,7 +234,13 @@ async fn placeholder_media_and_the_full_result_zip() {
     )
     .await;
     let auto_id = auto["processId"].as_str().unwrap();
-    upload_all(&s.sim_url, &token, &d, auto_id).await;
+    sdk_video(
+        auto["providerApiUrl"].as_str().unwrap(),
+        auto["authorization"].as_str().unwrap(),
+        2,
+    )
+    .await;
+    // The SDK's completion started verification: starting it again is refused.
     let r = sim(
         Method::POST,
         process_url(&s.sim_url, &d, auto_id),
@@ -248,7 +248,7 @@ async fn placeholder_media_and_the_full_result_zip() {
         None,
     )
     .await;
-    assert_eq!(r.status(), 202);
+    assert_error(r, 409).await;
     sim_final(&s.sim_url, &token, &d, auto_id).await;
     let zip_bytes = sim(
         Method::GET,
@@ -286,29 +286,8 @@ async fn placeholder_media_and_the_full_result_zip() {
     s.shutdown().await;
 }
 
-/// Uploads the four artifacts of the native contract straight to the simulator.
-async fn upload_all(sim_url: &str, token: &str, d: &str, p: &str) {
-    for (step, content_type) in [
-        ("front", "image/jpeg"),
-        ("back", "image/jpeg"),
-        ("selfie", "image/jpeg"),
-        ("video", "video/webm"),
-    ] {
-        let r = client()
-            .put(format!("{}/artifacts/{step}", process_url(sim_url, d, p)))
-            .bearer_auth(token)
-            .header("content-type", content_type)
-            .body(format!("{step}-bytes"))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 201, "{step}");
-    }
-}
-
-#[tokio::test]
-async fn sdk_processes_create_start_fail_and_delete() {
-    let s = servers().await;
+async fn sdk_processes_create_start_fail_and_delete(h: Harness) {
+    let s = h.servers().await;
     let token = token(&s.sim_url).await;
     let d = new_dossier(&s.sim_url, &token).await;
     let process = create_process(
@@ -411,9 +390,8 @@ async fn sdk_processes_create_start_fail_and_delete() {
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn dossiers_list_and_delete() {
-    let s = servers().await;
+async fn dossiers_list_and_delete(h: Harness) {
+    let s = h.servers().await;
     let token = token(&s.sim_url).await;
     let a = new_dossier(&s.sim_url, &token).await;
     let b = new_dossier(&s.sim_url, &token).await;
@@ -445,9 +423,8 @@ async fn dossiers_list_and_delete() {
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn document_types_of_the_videoid_provider() {
-    let s = servers().await;
+async fn document_types_of_the_videoid_provider(h: Harness) {
+    let s = h.servers().await;
     let token = token(&s.sim_url).await;
     for provider in ["signicatvideoid", "eid"] {
         let url = format!("{}/assure/{provider}/document-types", s.sim_url);
@@ -466,14 +443,26 @@ async fn document_types_of_the_videoid_provider() {
             assert!(first.get(key).is_some(), "{key} in {first}");
         }
     }
-    let url = format!("{}/assure/onfido/document-types", s.sim_url);
-    assert_error(sim(Method::GET, url, &token, None).await, 404).await;
+    // Other providers' rows have no VideoID id; providers without document types are a 404.
+    for provider in ["onfido", "signicatpaper", "signicatpictureid"] {
+        let url = format!("{}/assure/{provider}/document-types", s.sim_url);
+        let (status, types) = json(sim(Method::GET, url, &token, None).await).await;
+        assert_eq!(status, 200, "{provider}");
+        assert!(types
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t.get("id").is_none()));
+    }
+    for provider in ["readid", "webid", "nope"] {
+        let url = format!("{}/assure/{provider}/document-types", s.sim_url);
+        assert_error(sim(Method::GET, url, &token, None).await, 404).await;
+    }
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn capture_configurations_crud_with_the_videoid_block() {
-    let s = servers().await;
+async fn capture_configurations_crud_with_the_videoid_block(h: Harness) {
+    let s = h.servers().await;
     let token = token(&s.sim_url).await;
     let base = format!("{}/assure/capture/configurations", s.sim_url);
     let body = json!({
@@ -541,9 +530,10 @@ async fn capture_configurations_crud_with_the_videoid_block() {
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn tokens_expire_and_the_backend_fetches_a_new_one() {
-    let s = servers_with(|c| c.sim_token_lifetime = Duration::from_secs(1)).await;
+async fn tokens_expire_and_the_backend_fetches_a_new_one(h: Harness) {
+    let s = h
+        .servers_with(|c| c.sim_token_lifetime = Duration::from_secs(1))
+        .await;
     let token = token(&s.sim_url).await;
     let url = format!("{}/assure/dossiers", s.sim_url);
     assert_eq!(
@@ -560,10 +550,9 @@ async fn tokens_expire_and_the_backend_fetches_a_new_one() {
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn bad_input_is_a_4xx_json_error_and_stores_nothing() {
+async fn bad_input_is_a_4xx_json_error_and_stores_nothing(h: Harness) {
     let dir = temp_dir();
-    let s = servers_on(&dir, |_| {}).await;
+    let s = h.servers_on(&dir, |_| {}).await;
     let token = token(&s.sim_url).await;
     let before = files_under(&dir);
     let dossiers = format!("{}/assure/dossiers", s.sim_url);
@@ -609,7 +598,7 @@ async fn bad_input_is_a_4xx_json_error_and_stores_nothing() {
     let stored = files_under(&dir);
     let processes = format!("{dossiers}/{d}/processes");
     for body in [
-        json!({ "provider": "onfido" }),
+        json!({ "provider": "videoid" }),
         json!({}),
         json!({ "provider": "eid", "processType": "low" }),
         json!({ "provider": "eid", "sdk": "flutter" }),
@@ -663,12 +652,12 @@ async fn bad_input_is_a_4xx_json_error_and_stores_nothing() {
     .await;
     assert_error(cfg, 404).await;
 
-    // Uploads: wrong type, unknown artifact, oversized, not pending.
+    // Set images: not a dataURL, not the declared format, an unknown depiction, too big.
     let p = create_process(
         &s.sim_url,
         &token,
         &d,
-        json!({ "provider": "eid", "sdk": "native" }),
+        json!({ "provider": "signicatpaper" }),
     )
     .await;
     let stored = {
@@ -676,52 +665,40 @@ async fn bad_input_is_a_4xx_json_error_and_stores_nothing() {
         assert_eq!(now.len(), stored.len() + 1, "{now:?}");
         now
     };
-    let pid = p["processId"].as_str().unwrap();
-    let put = |artifact: &str, content_type: &str, body: Vec<u8>| {
-        client()
-            .put(format!(
-                "{}/artifacts/{artifact}",
-                process_url(&s.sim_url, &d, pid)
-            ))
-            .bearer_auth(&token)
-            .header("content-type", content_type)
-            .body(body)
-            .send()
-    };
-    assert_error(put("front", "image/png", b"x".to_vec()).await.unwrap(), 415).await;
+    let images = format!(
+        "{}/images",
+        process_url(&s.sim_url, &d, p["processId"].as_str().unwrap())
+    );
+    for body in [
+        json!({}),
+        json!({ "front": "/9j/4AAQSkZJRgABAQ" }),
+        json!({ "front": data_url("image/png", &jpeg("front")) }),
+        json!({ "front": data_url("image/gif", b"GIF89a") }),
+        json!({ "front": data_url("image/jpeg", &jpeg("front")), "portrait": data_url("image/jpeg", &jpeg("p")) }),
+        json!({ "selfie": 5 }),
+        json!(["front"]),
+    ] {
+        assert_error(
+            sim(Method::POST, images.clone(), &token, Some(body)).await,
+            400,
+        )
+        .await;
+    }
+    let huge = json!({ "front": data_url("image/jpeg", &vec![0xff; (10 << 20) + 10]) });
     assert_error(
-        put("passport", "image/jpeg", b"x".to_vec()).await.unwrap(),
-        404,
+        sim(Method::POST, images.clone(), &token, Some(huge)).await,
+        400,
     )
     .await;
-    assert_error(
-        put("..%2Fprocess.json", "image/jpeg", b"x".to_vec())
-            .await
-            .unwrap(),
-        404,
-    )
-    .await;
-    assert_error(put("front", "image/jpeg", Vec::new()).await.unwrap(), 400).await;
-    assert_error(
-        put("front", "image/jpeg", vec![0; (10 << 20) + 1])
-            .await
-            .unwrap(),
-        413,
-    )
-    .await;
-    let quality = client()
-        .put(format!(
-            "{}/artifacts/front",
-            process_url(&s.sim_url, &d, pid)
-        ))
+    let too_big = client()
+        .post(&images)
         .bearer_auth(&token)
-        .header("content-type", "image/jpeg")
-        .header("x-videoid-quality", "not json")
-        .body("x")
+        .header("content-type", "application/json")
+        .body(vec![b' '; 50 << 20])
         .send()
         .await
         .unwrap();
-    assert_error(quality, 400).await;
+    assert_error(too_big, 413).await;
     assert_eq!(files_under(&dir), stored, "nothing stored by bad uploads");
 
     // Method not allowed and unknown paths are JSON too.
@@ -734,3 +711,15 @@ async fn bad_input_is_a_4xx_json_error_and_stores_nothing() {
     assert_error(r, 405).await;
     s.shutdown().await;
 }
+
+crate::simulator_tests!(
+    each_outcome_ends_in_its_documented_status_and_shape,
+    a_process_goes_pending_then_processing_then_final_after_the_delay,
+    placeholder_media_and_the_full_result_zip,
+    sdk_processes_create_start_fail_and_delete,
+    dossiers_list_and_delete,
+    document_types_of_the_videoid_provider,
+    capture_configurations_crud_with_the_videoid_block,
+    tokens_expire_and_the_backend_fetches_a_new_one,
+    bad_input_is_a_4xx_json_error_and_stores_nothing,
+);

@@ -1,5 +1,7 @@
-//! The hosted capture page's own native capture: `…/native-session`, `…/upload/{step}`,
-//! `…/upload/complete` on the simulator origin, scoped to the artifact of the capture URL.
+//! The hosted capture page's own capture on the simulator origin, scoped to the artifact of
+//! the capture URL: with `sdk: "capture"` the component's `…/native-session`,
+//! `…/upload/{step}`, `…/upload/complete`; with `sdk: "native"` VideoID's web SDK with the
+//! process's authorization.
 
 mod common;
 
@@ -23,7 +25,7 @@ fn artifact_bytes(step: &str) -> Vec<u8> {
 }
 
 /// An embed session of a new end-user: `(user, dossierId, artifact)`.
-async fn embed(s: &videoid_www::Running, query: &str) -> (EndUser, String, String) {
+async fn embed(s: &Servers, query: &str) -> (EndUser, String, String) {
     let mut user = EndUser::new(&s.host_url);
     let (status, session) = user.session(query, json!({ "lang": "nb" })).await;
     assert_eq!(status, 200, "{session}");
@@ -81,9 +83,8 @@ async fn complete(sim_url: &str, art: &str, token: &str) -> (u16, Value) {
     .await
 }
 
-#[tokio::test]
-async fn the_page_loads_the_component_under_a_policy_that_allows_it() {
-    let s = servers().await;
+async fn the_page_loads_the_component_under_a_policy_that_allows_it(h: Harness) {
+    let s = h.servers().await;
     let page = client()
         .get(format!("{}/capture/", s.sim_url))
         .send()
@@ -127,9 +128,8 @@ async fn the_page_loads_the_component_under_a_policy_that_allows_it() {
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn native_session_uploads_and_complete_give_the_process_the_captured_bytes() {
-    let s = servers().await;
+async fn native_session_uploads_and_complete_give_the_process_the_captured_bytes(h: Harness) {
+    let s = h.servers().await;
     let (mut user, dossier_id, art) = embed(&s, "?scenario=accepted").await;
     let view = artifact(&s.sim_url, &art).await;
     let process_id = view["processId"].as_str().unwrap().to_string();
@@ -269,9 +269,8 @@ async fn native_session_uploads_and_complete_give_the_process_the_captured_bytes
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn completion_runs_the_scenario_of_the_capture_flow() {
-    let s = servers().await;
+async fn completion_runs_the_scenario_of_the_capture_flow(h: Harness) {
+    let s = h.servers().await;
     let (mut user, dossier_id, art) = embed(&s, "?scenario=rejected").await;
     let (_, session) = native_session(&s.sim_url, &art).await;
     let token = session["uploadToken"].as_str().unwrap();
@@ -288,9 +287,8 @@ async fn completion_runs_the_scenario_of_the_capture_flow() {
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn unknown_or_finished_artifacts_take_nothing() {
-    let s = servers().await;
+async fn unknown_or_finished_artifacts_take_nothing(h: Harness) {
+    let s = h.servers().await;
     assert_error(
         client()
             .post(api(&s.sim_url, "no-such-artifact", "/native-session"))
@@ -327,31 +325,32 @@ async fn unknown_or_finished_artifacts_take_nothing() {
     assert_eq!(status, 409, "{body}");
     assert_eq!(complete(&s.sim_url, &art, upload_token).await.0, 409);
 
-    // The Assure SDK artifact path still refuses processes of a capture flow.
+    // Set images refuses a VideoID process of a capture flow: VideoID takes no direct upload.
     let (_, dossier_id, art) = embed(&s, "").await;
     let process_id = artifact(&s.sim_url, &art).await["processId"]
         .as_str()
         .unwrap()
         .to_string();
     let token = token(&s.sim_url).await;
-    let response = client()
-        .put(format!(
-            "{}/assure/dossiers/{dossier_id}/processes/{process_id}/artifacts/front",
+    let images = json!({ "front": data_url("image/jpeg", &artifact_bytes("front")) });
+    let response = sim(
+        reqwest::Method::POST,
+        format!(
+            "{}/assure/dossiers/{dossier_id}/processes/{process_id}/images",
             s.sim_url
-        ))
-        .bearer_auth(&token)
-        .header("content-type", "image/jpeg")
-        .body(artifact_bytes("front"))
-        .send()
-        .await
-        .unwrap();
-    assert_error(response, 409).await;
+        ),
+        &token,
+        Some(images),
+    )
+    .await;
+    assert_error(response, 400).await;
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn an_expired_upload_token_is_401() {
-    let s = servers_with(|c| c.session_lifetime = std::time::Duration::from_millis(200)).await;
+async fn an_expired_upload_token_is_401(h: Harness) {
+    let s = h
+        .servers_with(|c| c.session_lifetime = std::time::Duration::from_millis(200))
+        .await;
     let (_, _, art) = embed(&s, "").await;
     let (_, session) = native_session(&s.sim_url, &art).await;
     let token = session["uploadToken"].as_str().unwrap();
@@ -367,3 +366,91 @@ async fn an_expired_upload_token_is_401() {
     );
     s.shutdown().await;
 }
+
+async fn with_sdk_native_the_page_gets_what_videoid_s_web_sdk_starts_with(h: Harness) {
+    let s = h.servers().await;
+    // The session endpoint's simulator knob picks the sdk of "Start capture flow".
+    let (mut user, dossier_id, art) = embed(&s, "?capture-sdk=native&scenario=rejected").await;
+    let session = artifact(&s.sim_url, &art).await;
+    assert_eq!(session["sdk"], "native");
+    assert_eq!(session["idType"], 2, "a two-sided document by default");
+    assert_eq!(session["providerApiUrl"], format!("{}/provider", s.sim_url));
+    assert_eq!(session["uiLanguage"], "nb");
+    let process_id = session["processId"].as_str().unwrap().to_string();
+    let video = sdk_video(
+        session["providerApiUrl"].as_str().unwrap(),
+        session["authorization"].as_str().unwrap(),
+        2,
+    )
+    .await;
+    assert_eq!(video["phases"], json!(["FRONT", "BACK", "FACE"]));
+    // The SDK finished the hosted session: the page's buttons can no longer.
+    assert!(artifact(&s.sim_url, &art).await["finished"] == true);
+    assert_eq!(finish(&s.sim_url, &art, "accepted").await.0, 409);
+    let process = final_result(&mut user, &dossier_id, &process_id).await;
+    assert_eq!(process["status"], "rejected");
+    let front = user
+        .get(&format!(
+            "/api/videoid/images?processId={process_id}&depiction=front"
+        ))
+        .await;
+    assert_eq!(front.bytes().await.unwrap().to_vec(), jpeg("front"));
+
+    // With sdk "capture" the page has no authorization: it runs the component.
+    let (_, _, art) = embed(&s, "?capture-sdk=capture").await;
+    let session = artifact(&s.sim_url, &art).await;
+    assert_eq!(session["sdk"], "capture");
+    assert!(session.get("authorization").is_none() && session.get("idType").is_none());
+    s.shutdown().await;
+}
+
+async fn the_backend_s_capture_sdk_is_a_setting_and_the_ui_profile_picks_the_document(h: Harness) {
+    let s = h.servers_with(|c| c.capture_sdk = "native".into()).await;
+    let (_, _, art) = embed(&s, "").await;
+    assert_eq!(artifact(&s.sim_url, &art).await["sdk"], "native");
+    let (status, _) = embed_status(&s, "?capture-sdk=web").await;
+    assert_eq!(status, 400);
+
+    // A capture configuration's first allowed VideoID document type is the page's idType.
+    let token = token(&s.sim_url).await;
+    let cfg = json!({ "signicatvideoidConfig": { "allowedIdTypes": [999, 1] } });
+    let url = format!("{}/assure/capture/configurations", s.sim_url);
+    let (_, cfg) = json(sim(reqwest::Method::POST, url, &token, Some(cfg)).await).await;
+    let d = new_dossier(&s.sim_url, &token).await;
+    let body = json!({
+        "providers": [{ "provider": "eid", "processType": "substantial" }],
+        "sdk": "native",
+        "redirectUrl": "https://host.example/return",
+        "captureParameters": { "uiProfile": cfg["configurationId"] },
+    });
+    let url = format!("{}/assure/dossiers/{d}/capture", s.sim_url);
+    let (_, capture) = json(sim(reqwest::Method::POST, url, &token, Some(body)).await).await;
+    let session = artifact(&s.sim_url, &artifact_of(capture["url"].as_str().unwrap())).await;
+    assert_eq!(session["idType"], 1);
+    let video = sdk_video(
+        session["providerApiUrl"].as_str().unwrap(),
+        session["authorization"].as_str().unwrap(),
+        1,
+    )
+    .await;
+    assert_eq!(
+        video["phases"],
+        json!(["FRONT", "FACE"]),
+        "a passport has no back"
+    );
+    s.shutdown().await;
+}
+
+async fn embed_status(s: &Servers, query: &str) -> (u16, Value) {
+    EndUser::new(&s.host_url).session(query, json!({})).await
+}
+
+crate::simulator_tests!(
+    the_page_loads_the_component_under_a_policy_that_allows_it,
+    native_session_uploads_and_complete_give_the_process_the_captured_bytes,
+    completion_runs_the_scenario_of_the_capture_flow,
+    unknown_or_finished_artifacts_take_nothing,
+    an_expired_upload_token_is_401,
+    with_sdk_native_the_page_gets_what_videoid_s_web_sdk_starts_with,
+    the_backend_s_capture_sdk_is_a_setting_and_the_ui_profile_picks_the_document,
+);

@@ -44,8 +44,7 @@ async fn get(sim_url: &str, token: &str, path: &str) -> Value {
     body
 }
 
-#[tokio::test]
-async fn a_restart_loses_nothing() {
+async fn a_restart_loses_nothing(h: Harness) {
     let dir = temp_dir();
     let (hook, open, got) = gate().await;
     let configure = |hook: String| {
@@ -54,7 +53,7 @@ async fn a_restart_loses_nothing() {
             c.sim_webhook_retry = Duration::from_millis(20);
         }
     };
-    let s = servers_on(&dir, configure(hook.clone())).await;
+    let s = h.servers_on(&dir, configure(hook.clone())).await;
     let token = token(&s.sim_url).await;
     let mut user = EndUser::new(&s.host_url);
 
@@ -73,7 +72,7 @@ async fn a_restart_loses_nothing() {
                 .put(format!("{host}/api/videoid/upload/{step}"))
                 .bearer_auth(token)
                 .header("content-type", content_type)
-                .body(format!("{step} bytes").into_bytes())
+                .body(jpeg(step))
                 .send()
                 .await
                 .unwrap()
@@ -113,7 +112,7 @@ async fn a_restart_loses_nothing() {
 
     // Start again on the same directory (new ports, a new token); the receiver now accepts.
     open.store(true, Ordering::SeqCst);
-    let s = servers_on(&dir, configure(hook)).await;
+    let s = h.servers_on(&dir, configure(hook)).await;
     user.host_url = s.host_url.clone();
     let token = common::token(&s.sim_url).await;
     assert_eq!(
@@ -159,7 +158,6 @@ async fn a_restart_loses_nothing() {
     // The upload session goes on where it stopped: the first uploads are kept.
     assert_eq!(put(s.host_url.clone(), "front", "image/jpeg").await, 200);
     assert_eq!(put(s.host_url.clone(), "selfie", "image/jpeg").await, 201);
-    assert_eq!(put(s.host_url.clone(), "video", "video/mp4").await, 201);
     let complete = client()
         .post(format!("{}/api/videoid/upload/complete", s.host_url))
         .bearer_auth(&upload_token)
@@ -175,24 +173,26 @@ async fn a_restart_loses_nothing() {
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn a_process_that_was_processing_finishes_after_a_restart() {
+async fn a_process_that_was_processing_finishes_after_a_restart(h: Harness) {
     let dir = temp_dir();
-    let s = servers_on(&dir, |c| c.sim_final_delay = Duration::from_millis(600)).await;
+    let s = h
+        .servers_on(&dir, |c| c.sim_final_delay = Duration::from_millis(600))
+        .await;
     let mut user = EndUser::new(&s.host_url);
     let (d, p) = user.embed_capture(&s.sim_url, "inconclusive").await;
     s.shutdown().await;
-    let s = servers_on(&dir, |c| c.sim_final_delay = Duration::from_millis(600)).await;
+    let s = h
+        .servers_on(&dir, |c| c.sim_final_delay = Duration::from_millis(600))
+        .await;
     let token = token(&s.sim_url).await;
     let process = sim_final(&s.sim_url, &token, &d, &p).await;
     assert_eq!(process["status"], "inconclusive");
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn deleting_a_dossier_removes_every_file_of_it() {
+async fn deleting_a_dossier_removes_every_file_of_it(h: Harness) {
     let dir = temp_dir();
-    let s = servers_on(&dir, |_| {}).await;
+    let s = h.servers_on(&dir, |_| {}).await;
     let token = token(&s.sim_url).await;
     let keep = new_dossier(&s.sim_url, &token).await;
     let mut user = EndUser::new(&s.host_url);
@@ -203,7 +203,7 @@ async fn deleting_a_dossier_removes_every_file_of_it() {
         .put(format!("{}/api/videoid/upload/front", s.host_url))
         .bearer_auth(native["uploadToken"].as_str().unwrap())
         .header("content-type", "image/jpeg")
-        .body(vec![1u8; 4096])
+        .body(jpeg("front"))
         .send()
         .await
         .unwrap();
@@ -236,7 +236,7 @@ async fn deleting_a_dossier_removes_every_file_of_it() {
     s.shutdown().await;
 
     // Nothing comes back after a restart.
-    let s = servers_on(&dir, |_| {}).await;
+    let s = h.servers_on(&dir, |_| {}).await;
     let token = common::token(&s.sim_url).await;
     let gone = sim(
         Method::GET,
@@ -248,3 +248,162 @@ async fn deleting_a_dossier_removes_every_file_of_it() {
     assert_error(gone, 404).await;
     s.shutdown().await;
 }
+
+#[tokio::test]
+async fn end_user_files_of_earlier_versions_are_imported_into_the_database() {
+    let dir = temp_dir();
+    // A dossier and a native process upstream, as an earlier version left them.
+    let s = servers_on(&dir, |_| {}).await;
+    let token = token(&s.sim_url).await;
+    let d = new_dossier(&s.sim_url, &token).await;
+    let (status, process) = json(
+        sim(
+            Method::POST,
+            format!("{}/assure/dossiers/{d}/processes", s.sim_url),
+            &token,
+            Some(json!({ "provider": "signicatpaper" })),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 201, "{process}");
+    let p = process["processId"].as_str().unwrap().to_string();
+    let images = json!({ "front": data_url("image/jpeg", &jpeg("front")) });
+    let set = sim(
+        Method::POST,
+        format!("{}/assure/dossiers/{d}/processes/{p}/images", s.sim_url),
+        &token,
+        Some(images),
+    )
+    .await;
+    assert_eq!(set.status(), 201, "the front went to Set images back then");
+    s.shutdown().await;
+
+    // Its end-user record: an upload session stored with a video step and the front in.
+    let cookie = "earlier-version-end-user";
+    let upload_token = "earlier-version-upload-token";
+    let records = dir.join("host/endusers");
+    std::fs::create_dir_all(&records).unwrap();
+    let expires_ms = videoid_www::store::now_ms() + 600_000;
+    std::fs::write(
+        records.join(format!("{cookie}.json")),
+        json!({
+            "id": cookie, "dossierId": d, "createdAt": "2025-01-01T00:00:00.000Z",
+            "uploads": [{
+                "token": upload_token, "dossierId": d, "processId": p,
+                "expiresAtMs": expires_ms, "expiresAt": "2099-01-01T00:00:00.000Z",
+                "steps": ["front", "back", "selfie", "video"], "received": { "front": 1234 },
+            }],
+            "notified": {},
+        })
+        .to_string(),
+    )
+    .unwrap();
+
+    let s = servers_on(&dir, |_| {}).await;
+    assert!(
+        !records.exists(),
+        "imported files are removed: {:?}",
+        files_under(&dir)
+    );
+    let census = s.store.census().await.unwrap();
+    assert_eq!((census.endusers, census.uploads), (1, 1), "{census:?}");
+    let mut user = EndUser::new(&s.host_url);
+    user.cookie = Some(cookie.to_string());
+    let (status, view) = json(user.get("/api/videoid/dossier").await).await;
+    assert_eq!(status, 200, "{view}");
+    assert_eq!(
+        view["dossierId"],
+        d.as_str(),
+        "the cookie still names the dossier"
+    );
+
+    let put = |step: &'static str, content_type: &'static str, body: Vec<u8>| {
+        client()
+            .put(format!("{}/api/videoid/upload/{step}", s.host_url))
+            .bearer_auth(upload_token)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+    };
+    assert_eq!(
+        put("video", "video/webm", recording())
+            .await
+            .unwrap()
+            .status(),
+        404,
+        "the video step is not imported"
+    );
+    let (status, front) = json(put("front", "image/jpeg", jpeg("front")).await.unwrap()).await;
+    assert_eq!(
+        (status, front),
+        (200, json!({ "step": "front", "bytes": 1234 })),
+        "the received front was imported"
+    );
+    for step in ["back", "selfie"] {
+        assert_eq!(
+            put(step, "image/jpeg", jpeg(step)).await.unwrap().status(),
+            201
+        );
+    }
+    let complete = client()
+        .post(format!("{}/api/videoid/upload/complete", s.host_url))
+        .bearer_auth(upload_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(complete.status(), 200);
+    assert_eq!(final_result(&mut user, &d, &p).await["status"], "accepted");
+    s.shutdown().await;
+
+    // A second start imports nothing again and keeps what is in the database.
+    let s = servers_on(&dir, |_| {}).await;
+    assert_eq!(s.store.census().await.unwrap().endusers, 1);
+    s.shutdown().await;
+}
+
+#[tokio::test]
+async fn expired_upload_sessions_are_swept() {
+    let s = servers_with(|c| {
+        c.session_lifetime = Duration::from_millis(300);
+        c.sweep_interval = Duration::from_millis(50);
+    })
+    .await;
+    let mut user = EndUser::new(&s.host_url);
+    let (status, native) = user.session("", json!({ "mode": "native" })).await;
+    assert_eq!(status, 200, "{native}");
+    assert_eq!(s.store.census().await.unwrap().uploads, 1);
+    let token = native["uploadToken"].as_str().unwrap().to_string();
+    // The sweeper runs every 50 ms; the session expires after 300 ms.
+    let mut uploads = 1;
+    for _ in 0..200 {
+        uploads = s.store.census().await.unwrap().uploads;
+        if uploads == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(uploads, 0, "the expired session was swept");
+    let put = client()
+        .put(format!("{}/api/videoid/upload/front", s.host_url))
+        .bearer_auth(&token)
+        .header("content-type", "image/jpeg")
+        .body(jpeg("front"))
+        .send()
+        .await
+        .unwrap();
+    assert_error(put, 401).await;
+    let census = s.store.census().await.unwrap();
+    assert_eq!(
+        (census.endusers, census.with_dossier),
+        (1, 1),
+        "the end-user and their dossier stay"
+    );
+    s.shutdown().await;
+}
+
+crate::simulator_tests!(
+    a_restart_loses_nothing,
+    a_process_that_was_processing_finishes_after_a_restart,
+    deleting_a_dossier_removes_every_file_of_it,
+);

@@ -6,9 +6,8 @@ mod common;
 use common::*;
 use serde_json::json;
 
-#[tokio::test]
-async fn the_same_end_user_gets_new_processes_in_the_same_dossier() {
-    let s = servers().await;
+async fn the_same_end_user_gets_new_processes_in_the_same_dossier(h: Harness) {
+    let s = h.servers().await;
     let mut user = EndUser::new(&s.host_url);
     let (empty_status, empty) = json(user.get("/api/videoid/dossier").await).await;
     assert_eq!(empty_status, 200);
@@ -49,6 +48,14 @@ async fn the_same_end_user_gets_new_processes_in_the_same_dossier() {
     assert_eq!(processes[0]["status"], "accepted");
     assert_eq!(processes[1]["status"], "rejected");
     assert_eq!(processes[2]["status"], "pending");
+    let providers: Vec<&str> = processes
+        .iter()
+        .map(|p| p["provider"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        providers,
+        ["signicatvideoid", "signicatvideoid", "signicatpaper"]
+    );
 
     // Another browser is another end-user with another dossier.
     let mut other = EndUser::new(&s.host_url);
@@ -58,9 +65,8 @@ async fn the_same_end_user_gets_new_processes_in_the_same_dossier() {
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn the_result_is_only_for_the_own_dossier() {
-    let s = servers().await;
+async fn the_result_is_only_for_the_own_dossier(h: Harness) {
+    let s = h.servers().await;
     let mut owner = EndUser::new(&s.host_url);
     let (d, p) = owner.embed_capture(&s.sim_url, "accepted").await;
     let process = final_result(&mut owner, &d, &p).await;
@@ -96,9 +102,8 @@ async fn the_result_is_only_for_the_own_dossier() {
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn media_proxies_serve_only_the_own_dossier() {
-    let s = servers().await;
+async fn media_proxies_serve_only_the_own_dossier(h: Harness) {
+    let s = h.servers().await;
     let mut owner = EndUser::new(&s.host_url);
     let (d, p) = owner.embed_capture(&s.sim_url, "accepted").await;
     final_result(&mut owner, &d, &p).await;
@@ -171,10 +176,9 @@ async fn media_proxies_serve_only_the_own_dossier() {
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn delete_my_data_deletes_the_dossier_and_forgets_the_cookie() {
+async fn delete_my_data_deletes_the_dossier_and_forgets_the_cookie(h: Harness) {
     let dir = temp_dir();
-    let s = servers_on(&dir, |_| {}).await;
+    let s = h.servers_on(&dir, |_| {}).await;
     let mut user = EndUser::new(&s.host_url);
     let (d, p) = user.embed_capture(&s.sim_url, "accepted").await;
     final_result(&mut user, &d, &p).await;
@@ -195,9 +199,20 @@ async fn delete_my_data_deletes_the_dossier_and_forgets_the_cookie() {
     assert_error(gone, 404).await;
     let left: Vec<String> = files_under(&dir)
         .into_iter()
-        .filter(|f| !f.starts_with("pkg"))
+        .filter(|f| !f.starts_with("pkg") && !f.starts_with("host/backend.sqlite"))
         .collect();
     assert!(left.is_empty(), "files left behind: {left:?}");
+    let census = s.store.census().await.unwrap();
+    assert_eq!(
+        (
+            census.endusers,
+            census.uploads,
+            census.notified,
+            census.tokens
+        ),
+        (0, 0, 0, 0),
+        "nothing of the end-user is left in the database: {census:?}"
+    );
 
     // Deleting again, or without a cookie, is a 404; a new session starts a new dossier.
     assert_error(user.send(client().delete(&url)).await, 404).await;
@@ -206,9 +221,8 @@ async fn delete_my_data_deletes_the_dossier_and_forgets_the_cookie() {
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn a_dossier_deleted_upstream_is_replaced_on_the_next_session() {
-    let s = servers().await;
+async fn a_dossier_deleted_upstream_is_replaced_on_the_next_session(h: Harness) {
+    let s = h.servers().await;
     let mut user = EndUser::new(&s.host_url);
     let (d, _) = user.embed_capture(&s.sim_url, "accepted").await;
     let token = token(&s.sim_url).await;
@@ -227,9 +241,10 @@ async fn a_dossier_deleted_upstream_is_replaced_on_the_next_session() {
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn cors_only_for_configured_origins() {
-    let s = servers_with(|c| c.cors_origins = vec!["https://shop.example".into()]).await;
+async fn cors_only_for_configured_origins(h: Harness) {
+    let s = h
+        .servers_with(|c| c.cors_origins = vec!["https://shop.example".into()])
+        .await;
     let url = format!("{}/api/videoid/session", s.host_url);
     let preflight = |origin: &'static str| {
         client()
@@ -282,7 +297,7 @@ async fn cors_only_for_configured_origins() {
     s.shutdown().await;
 
     // By default no origin is allowed.
-    let s = servers().await;
+    let s = h.servers().await;
     let r = client()
         .post(format!("{}/api/videoid/session", s.host_url))
         .header("origin", "https://shop.example")
@@ -294,9 +309,8 @@ async fn cors_only_for_configured_origins() {
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn nothing_secret_reaches_the_browser() {
-    let s = servers().await;
+async fn nothing_secret_reaches_the_browser(h: Harness) {
+    let s = h.servers().await;
     let mut user = EndUser::new(&s.host_url);
     let (d, p) = user.embed_capture(&s.sim_url, "accepted").await;
     final_result(&mut user, &d, &p).await;
@@ -323,9 +337,8 @@ async fn nothing_secret_reaches_the_browser() {
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn bad_backend_input_is_4xx_json() {
-    let s = servers().await;
+async fn bad_backend_input_is_4xx_json(h: Harness) {
+    let s = h.servers().await;
     let url = format!("{}/api/videoid/session", s.host_url);
     let text = client()
         .post(&url)
@@ -366,3 +379,14 @@ async fn bad_backend_input_is_4xx_json() {
     assert_error(wrong_method, 405).await;
     s.shutdown().await;
 }
+
+crate::simulator_tests!(
+    the_same_end_user_gets_new_processes_in_the_same_dossier,
+    the_result_is_only_for_the_own_dossier,
+    media_proxies_serve_only_the_own_dossier,
+    delete_my_data_deletes_the_dossier_and_forgets_the_cookie,
+    a_dossier_deleted_upstream_is_replaced_on_the_next_session,
+    cors_only_for_configured_origins,
+    nothing_secret_reaches_the_browser,
+    bad_backend_input_is_4xx_json,
+);

@@ -53,16 +53,16 @@ async fn wait_for(got: &Arc<Mutex<Vec<Value>>>, count: usize) -> Vec<Value> {
     panic!("only {} deliveries", got.lock().unwrap().len());
 }
 
-#[tokio::test]
-async fn events_are_retried_with_backoff_until_acknowledged() {
+async fn events_are_retried_with_backoff_until_acknowledged(h: Harness) {
     let hook = receiver(3).await;
     let dir = temp_dir();
     let url = hook.url.clone();
-    let s = servers_on(&dir, |c| {
-        c.sim_webhook = videoid_www::Webhook::Url(url);
-        c.sim_webhook_retry = Duration::from_millis(30);
-    })
-    .await;
+    let s = h
+        .servers_on(&dir, |c| {
+            c.sim_webhook = videoid_www::Webhook::Url(url);
+            c.sim_webhook_retry = Duration::from_millis(30);
+        })
+        .await;
     let started = std::time::Instant::now();
     let mut user = EndUser::new(&s.host_url);
     let (d, p) = user.embed_capture(&s.sim_url, "rejected").await;
@@ -81,7 +81,10 @@ async fn events_are_retried_with_backoff_until_acknowledged() {
     assert_eq!(first["eventName"], "process.complete");
     assert_eq!(first["eventData"]["dossierId"], d.as_str());
     assert_eq!(first["eventData"]["processId"], p.as_str());
-    assert!(first["eventData"].get("externalReference").is_some());
+    assert!(
+        first["eventData"].get("externalReference").is_none(),
+        "the backend's dossiers have no externalReference: omitted, not null"
+    );
     for key in [
         "id",
         "timestamp",
@@ -108,11 +111,12 @@ async fn events_are_retried_with_backoff_until_acknowledged() {
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn a_failed_process_sends_its_event_too() {
+async fn a_failed_process_sends_its_event_too(h: Harness) {
     let hook = receiver(0).await;
     let url = hook.url.clone();
-    let s = servers_with(|c| c.sim_webhook = videoid_www::Webhook::Url(url)).await;
+    let s = h
+        .servers_with(|c| c.sim_webhook = videoid_www::Webhook::Url(url))
+        .await;
     let token = token(&s.sim_url).await;
     let d = new_dossier(&s.sim_url, &token).await;
     let url = format!("{}/assure/dossiers/{d}/processes", s.sim_url);
@@ -131,9 +135,8 @@ async fn a_failed_process_sends_its_event_too() {
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn the_backend_receives_events_by_default_and_remembers_the_status() {
-    let s = servers().await;
+async fn the_backend_receives_events_by_default_and_remembers_the_status(h: Harness) {
+    let s = h.servers().await;
     let mut user = EndUser::new(&s.host_url);
     let (d, p) = user.embed_capture(&s.sim_url, "inconclusive").await;
     final_result(&mut user, &d, &p).await;
@@ -152,9 +155,10 @@ async fn the_backend_receives_events_by_default_and_remembers_the_status() {
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn the_backend_drops_duplicate_events_and_asks_for_retries_when_it_cannot_check() {
-    let s = servers_with(|c| c.sim_webhook = videoid_www::Webhook::Off).await;
+async fn the_backend_drops_duplicate_events_and_asks_for_retries_when_it_cannot_check(h: Harness) {
+    let s = h
+        .servers_with(|c| c.sim_webhook = videoid_www::Webhook::Off)
+        .await;
     let mut user = EndUser::new(&s.host_url);
     let (d, p) = user.embed_capture(&s.sim_url, "accepted").await;
     final_result(&mut user, &d, &p).await;
@@ -204,15 +208,16 @@ async fn the_backend_drops_duplicate_events_and_asks_for_retries_when_it_cannot_
     s.shutdown().await;
 
     // A backend whose API is unreachable answers 503 and handles the same event once it can.
-    let upstream = servers().await;
-    let dead = servers_with(|c| {
-        c.real = Some(videoid_www::config::RealAssure {
-            client_id: CLIENT_ID.into(),
-            client_secret: CLIENT_SECRET.into(),
-            base_url: "http://127.0.0.1:9".into(),
+    let upstream = h.servers().await;
+    let dead = h
+        .servers_with(|c| {
+            c.real = Some(videoid_www::config::RealAssure {
+                client_id: CLIENT_ID.into(),
+                client_secret: CLIENT_SECRET.into(),
+                base_url: "http://127.0.0.1:9".into(),
+            })
         })
-    })
-    .await;
+        .await;
     let url = format!("{}/api/videoid/events", dead.host_url);
     let response = client().post(&url).json(&event).send().await.unwrap();
     assert_error(response, 503).await;
@@ -221,3 +226,10 @@ async fn the_backend_drops_duplicate_events_and_asks_for_retries_when_it_cannot_
     dead.shutdown().await;
     upstream.shutdown().await;
 }
+
+crate::simulator_tests!(
+    events_are_retried_with_backoff_until_acknowledged,
+    a_failed_process_sends_its_event_too,
+    the_backend_receives_events_by_default_and_remembers_the_status,
+    the_backend_drops_duplicate_events_and_asks_for_retries_when_it_cannot_check,
+);

@@ -1,4 +1,5 @@
-//! The native capture contract end to end: session → uploads → complete → result → media.
+//! The native capture contract end to end: session → uploads (relayed to Set images) →
+//! complete (start verification) → result → media.
 
 mod common;
 
@@ -6,19 +7,15 @@ use common::*;
 use serde_json::{json, Value};
 use videoid_www::zip;
 
-const STEPS: [(&str, &str); 4] = [
+const STEPS: [(&str, &str); 3] = [
     ("front", "image/jpeg"),
     ("back", "image/jpeg"),
     ("selfie", "image/jpeg"),
-    ("video", "video/webm"),
 ];
 
-/// Distinct, recognisable bytes per step.
+/// Distinct, recognisable JPEG bytes per step.
 fn artifact_bytes(step: &str) -> Vec<u8> {
-    let mut bytes = vec![0xff, 0xd8, 0xff, 0xe0];
-    bytes.extend((0..5000u32).map(|i| (i as u8) ^ step.as_bytes()[0]));
-    bytes.extend_from_slice(step.as_bytes());
-    bytes
+    jpeg(step)
 }
 
 async fn native_session(user: &mut EndUser, query: &str) -> Value {
@@ -58,9 +55,8 @@ async fn complete(host_url: &str, token: &str) -> (u16, Value) {
     .await
 }
 
-#[tokio::test]
-async fn native_session_uploads_complete_and_serves_exactly_the_uploaded_bytes() {
-    let s = servers().await;
+async fn native_session_uploads_complete_and_serves_exactly_the_uploaded_bytes(h: Harness) {
+    let s = h.servers().await;
     let mut user = EndUser::new(&s.host_url);
     let session = native_session(&mut user, "").await;
     assert!(user.cookie.is_some(), "the end-user got a cookie");
@@ -81,7 +77,8 @@ async fn native_session_uploads_complete_and_serves_exactly_the_uploaded_bytes()
     assert_eq!(session["uploadUrl"], "/api/videoid/upload");
     assert_eq!(
         session["steps"],
-        json!(["front", "back", "selfie", "video"])
+        json!(["front", "back", "selfie"]),
+        "no video step: Assure takes no video from the host"
     );
     assert_eq!(session["fileFallback"], true);
     let token = session["uploadToken"].as_str().unwrap();
@@ -92,7 +89,7 @@ async fn native_session_uploads_complete_and_serves_exactly_the_uploaded_bytes()
     // Completing early names what is missing.
     let (status, body) = complete(&s.host_url, token).await;
     assert_eq!(status, 409);
-    assert_eq!(body["missing"], json!(["front", "back", "selfie", "video"]));
+    assert_eq!(body["missing"], json!(["front", "back", "selfie"]));
     assert!(body["error"].is_string());
 
     for (step, content_type) in STEPS {
@@ -115,8 +112,33 @@ async fn native_session_uploads_complete_and_serves_exactly_the_uploaded_bytes()
         if step == "back" {
             let (status, body) = complete(&s.host_url, token).await;
             assert_eq!(status, 409);
-            assert_eq!(body["missing"], json!(["selfie", "video"]));
+            assert_eq!(body["missing"], json!(["selfie"]));
         }
+    }
+    // The stills went to Assure's Set images of a provider that takes direct uploads.
+    let sim_token = common::token(&s.sim_url).await;
+    let process_url = format!(
+        "{}/assure/dossiers/{dossier_id}/processes/{process_id}",
+        s.sim_url
+    );
+    let (_, upstream) =
+        json(sim(reqwest::Method::GET, process_url.clone(), &sim_token, None).await).await;
+    assert_eq!(upstream["provider"], "signicatpaper");
+    assert_eq!(upstream["status"], "pending");
+    assert!(
+        upstream.get("processType").is_none(),
+        "none asked for: omitted"
+    );
+    for (step, _) in STEPS {
+        let r = sim(
+            reqwest::Method::GET,
+            format!("{process_url}/images?depiction={step}"),
+            &sim_token,
+            None,
+        )
+        .await;
+        assert_eq!(r.status(), 200, "{step}");
+        assert_eq!(r.bytes().await.unwrap().to_vec(), artifact_bytes(step));
     }
     // The same step again keeps the first upload.
     let again = put(
@@ -142,39 +164,42 @@ async fn native_session_uploads_complete_and_serves_exactly_the_uploaded_bytes()
 
     let process = final_result(&mut user, dossier_id, process_id).await;
     assert_eq!(process["status"], "accepted");
+    assert_eq!(process["provider"], "signicatpaper");
     assert_eq!(
-        process["providerSpecific"]["ocr"]["documentType"],
+        process["providerSpecific"]["mrz"]["documentType"],
         "identityCard"
     );
+    assert_eq!(
+        process["providerSpecific"]["verification"]["status"],
+        "true"
+    );
+    assert_eq!(process["finalResult"]["lastName"], "Nordmann");
 
-    for (step, content_type) in STEPS.iter().take(3) {
+    for (step, content_type) in STEPS {
         let r = user
             .get(&format!(
                 "/api/videoid/images?processId={process_id}&depiction={step}"
             ))
             .await;
         assert_eq!(r.status(), 200, "{step}");
-        assert_eq!(r.headers()["content-type"], *content_type);
+        assert_eq!(r.headers()["content-type"], content_type);
         assert_eq!(
             r.bytes().await.unwrap().to_vec(),
             artifact_bytes(step),
             "{step}"
         );
     }
+    // Only what was uploaded: no portrait cut by VideoID, no video.
     let portrait = user
         .get(&format!(
             "/api/videoid/images?processId={process_id}&depiction=portrait"
         ))
         .await;
-    assert_eq!(portrait.status(), 200);
+    assert_eq!(portrait.status(), 404);
     let video = user
         .get(&format!("/api/videoid/video?processId={process_id}"))
         .await;
-    assert_eq!(video.headers()["content-type"], "video/webm");
-    assert_eq!(
-        video.bytes().await.unwrap().to_vec(),
-        artifact_bytes("video")
-    );
+    assert_eq!(video.status(), 404);
 
     let download = user
         .get(&format!("/api/videoid/download?processId={process_id}"))
@@ -189,19 +214,11 @@ async fn native_session_uploads_complete_and_serves_exactly_the_uploaded_bytes()
     let names: Vec<&str> = entries.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(
         names,
-        [
-            "ocr.json",
-            "manual_approval.json",
-            "front.jpeg",
-            "back.jpeg",
-            "selfie.jpeg",
-            "portrait.jpeg",
-            "video.webm"
-        ]
+        ["ocr.json", "front.jpeg", "back.jpeg", "selfie.jpeg"]
     );
     for (name, bytes) in &entries {
         let step = name.split('.').next().unwrap();
-        if ["front", "back", "selfie", "video"].contains(&step) {
+        if ["front", "back", "selfie"].contains(&step) {
             assert_eq!(
                 bytes,
                 &artifact_bytes(step),
@@ -212,9 +229,8 @@ async fn native_session_uploads_complete_and_serves_exactly_the_uploaded_bytes()
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn the_session_scenario_applies_to_native_sessions() {
-    let s = servers().await;
+async fn the_session_scenario_applies_to_native_sessions(h: Harness) {
+    let s = h.servers().await;
     for (scenario, status) in [
         ("rejected", "rejected"),
         ("inconclusive", "inconclusive"),
@@ -244,9 +260,8 @@ async fn the_session_scenario_applies_to_native_sessions() {
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn uploads_refuse_bad_tokens_steps_types_and_sizes() {
-    let s = servers().await;
+async fn uploads_refuse_bad_tokens_steps_types_and_sizes(h: Harness) {
+    let s = h.servers().await;
     let mut user = EndUser::new(&s.host_url);
     let session = native_session(&mut user, "").await;
     let token = session["uploadToken"].as_str().unwrap();
@@ -278,8 +293,20 @@ async fn uploads_refuse_bad_tokens_steps_types_and_sizes() {
     )
     .await;
     assert_error(
-        put(&s.host_url, token, "video", "image/jpeg", jpeg()).await,
-        415,
+        put(&s.host_url, token, "video", "video/webm", jpeg()).await,
+        404,
+    )
+    .await;
+    assert_error(
+        put(
+            &s.host_url,
+            token,
+            "front",
+            "image/jpeg",
+            b"GIF89a".to_vec(),
+        )
+        .await,
+        400,
     )
     .await;
     assert_error(
@@ -309,16 +336,8 @@ async fn uploads_refuse_bad_tokens_steps_types_and_sizes() {
         .await
         .unwrap();
     assert_error(big_quality, 400).await;
-    // A video may be bigger than a still.
-    let video = put(
-        &s.host_url,
-        token,
-        "video",
-        "video/mp4",
-        vec![7; (10 << 20) + 1],
-    )
-    .await;
-    assert_eq!(video.status(), 201);
+    let front = put(&s.host_url, token, "front", "image/jpeg", jpeg()).await;
+    assert_eq!(front.status(), 201);
 
     // One session's token cannot upload into another's process.
     let mut other = EndUser::new(&s.host_url);
@@ -328,15 +347,16 @@ async fn uploads_refuse_bad_tokens_steps_types_and_sizes() {
     let (_, missing) = complete(&s.host_url, second["uploadToken"].as_str().unwrap()).await;
     assert_eq!(
         missing["missing"],
-        json!(["front", "back", "selfie", "video"]),
-        "the video went to the first process only"
+        json!(["front", "back", "selfie"]),
+        "the front went to the first process only"
     );
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn upload_tokens_expire_with_the_session() {
-    let s = servers_with(|c| c.session_lifetime = std::time::Duration::from_millis(600)).await;
+async fn upload_tokens_expire_with_the_session(h: Harness) {
+    let s = h
+        .servers_with(|c| c.session_lifetime = std::time::Duration::from_millis(600))
+        .await;
     let mut user = EndUser::new(&s.host_url);
     let session = native_session(&mut user, "").await;
     let expires = session["expiresAt"].as_str().unwrap();
@@ -369,29 +389,49 @@ async fn upload_tokens_expire_with_the_session() {
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn native_sessions_are_501_in_real_mode() {
-    let upstream = servers().await;
+async fn native_capture_works_against_the_real_api_through_documented_endpoints_only(h: Harness) {
+    // Another instance stands in for the real API: the backend uses no simulator knob there.
+    let upstream = h.servers().await;
     let base_url = upstream.sim_url.clone();
-    let s = servers_with(|c| {
-        c.real = Some(videoid_www::config::RealAssure {
-            client_id: CLIENT_ID.into(),
-            client_secret: CLIENT_SECRET.into(),
-            base_url,
+    let s = h
+        .servers_with(|c| {
+            c.real = Some(videoid_www::config::RealAssure {
+                client_id: CLIENT_ID.into(),
+                client_secret: CLIENT_SECRET.into(),
+                base_url,
+            });
+            c.native_provider = "onfido".into();
+            c.native_process_type = Some("documentSelfie".into());
         })
-    })
-    .await;
-    let mut user = EndUser::new(&s.host_url);
-    let url = format!("{}/api/videoid/session", s.host_url);
-    let response = user
-        .send(client().post(url).json(&json!({ "mode": "native" })))
         .await;
-    assert_error(response, 501).await;
-    assert_error(
-        put(&s.host_url, "x", "front", "image/jpeg", b"x".to_vec()).await,
-        501,
+    let mut user = EndUser::new(&s.host_url);
+    let session = native_session(&mut user, "?scenario=rejected").await;
+    let token = session["uploadToken"].as_str().unwrap();
+    for (step, content_type) in STEPS {
+        let r = put(&s.host_url, token, step, content_type, artifact_bytes(step)).await;
+        assert_eq!(r.status(), 201, "{step}");
+    }
+    assert_eq!(complete(&s.host_url, token).await.0, 200);
+    let process = final_result(
+        &mut user,
+        session["dossierId"].as_str().unwrap(),
+        session["processId"].as_str().unwrap(),
     )
     .await;
+    assert_eq!(process["provider"], "onfido");
+    assert_eq!(process["processType"], "documentSelfie");
+    assert_eq!(
+        process["status"], "accepted",
+        "the scenario knob is ignored with the real API"
+    );
     s.shutdown().await;
     upstream.shutdown().await;
 }
+
+crate::simulator_tests!(
+    native_session_uploads_complete_and_serves_exactly_the_uploaded_bytes,
+    the_session_scenario_applies_to_native_sessions,
+    uploads_refuse_bad_tokens_steps_types_and_sizes,
+    upload_tokens_expire_with_the_session,
+    native_capture_works_against_the_real_api_through_documented_endpoints_only,
+);

@@ -5,9 +5,8 @@ mod common;
 use common::*;
 use serde_json::{json, Value};
 
-#[tokio::test]
-async fn token_with_the_right_client_credentials() {
-    let s = servers().await;
+async fn token_with_the_right_client_credentials(h: Harness) {
+    let s = h.servers().await;
     let response = client()
         .post(format!("{}/auth/open/connect/token", s.sim_url))
         .basic_auth(CLIENT_ID, Some(CLIENT_SECRET))
@@ -26,9 +25,8 @@ async fn token_with_the_right_client_credentials() {
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn token_refused_without_the_right_credentials_or_grant() {
-    let s = servers().await;
+async fn token_refused_without_the_right_credentials_or_grant(h: Harness) {
+    let s = h.servers().await;
     let url = format!("{}/auth/open/connect/token", s.sim_url);
     let wrong = client()
         .post(&url)
@@ -64,9 +62,8 @@ async fn token_refused_without_the_right_credentials_or_grant() {
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn assure_paths_need_a_valid_bearer_token() {
-    let s = servers().await;
+async fn assure_paths_need_a_valid_bearer_token(h: Harness) {
+    let s = h.servers().await;
     let url = format!("{}/assure/dossiers", s.sim_url);
     let none = client().post(&url).json(&json!({})).send().await.unwrap();
     assert_error(none, 401).await;
@@ -127,9 +124,8 @@ fn capture_body(provider: &str) -> Value {
     })
 }
 
-#[tokio::test]
-async fn dossier_capture_and_process_lifecycle() {
-    let s = servers().await;
+async fn dossier_capture_and_process_lifecycle(h: Harness) {
+    let s = h.servers().await;
     let token = token(&s.sim_url).await;
     let dossier = create_dossier(&s.sim_url, &token).await;
     let dossier_id = dossier["dossierId"].as_str().unwrap().to_string();
@@ -226,9 +222,8 @@ async fn dossier_capture_and_process_lifecycle() {
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn the_eid_provider_name_is_the_same_provider() {
-    let s = servers().await;
+async fn the_eid_provider_name_is_the_same_provider(h: Harness) {
+    let s = h.servers().await;
     let token = token(&s.sim_url).await;
     let dossier = create_dossier(&s.sim_url, &token).await;
     let id = dossier["dossierId"].as_str().unwrap();
@@ -244,9 +239,8 @@ async fn the_eid_provider_name_is_the_same_provider() {
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn bad_capture_requests_are_4xx_json() {
-    let s = servers().await;
+async fn bad_capture_requests_are_4xx_json(h: Harness) {
+    let s = h.servers().await;
     let token = token(&s.sim_url).await;
     let dossier = create_dossier(&s.sim_url, &token).await;
     let id = dossier["dossierId"].as_str().unwrap();
@@ -312,9 +306,8 @@ async fn bad_capture_requests_are_4xx_json() {
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn a_process_is_only_found_in_its_own_dossier() {
-    let s = servers().await;
+async fn a_process_is_only_found_in_its_own_dossier(h: Harness) {
+    let s = h.servers().await;
     let token = token(&s.sim_url).await;
     let first = create_dossier(&s.sim_url, &token).await;
     let other = create_dossier(&s.sim_url, &token).await;
@@ -336,9 +329,8 @@ async fn a_process_is_only_found_in_its_own_dossier() {
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn capture_page_sends_frame_ancestors() {
-    let s = servers().await;
+async fn capture_page_sends_frame_ancestors(h: Harness) {
+    let s = h.servers().await;
     let host_port = s.host_url.rsplit(':').next().unwrap().to_string();
     let page = client()
         .get(format!("{}/capture/", s.sim_url))
@@ -389,9 +381,10 @@ async fn capture_page_sends_frame_ancestors() {
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn frame_ancestors_come_from_the_setting() {
-    let s = servers_with(|c| c.sim_frame_ancestors = Some("https://shop.example".into())).await;
+async fn frame_ancestors_come_from_the_setting(h: Harness) {
+    let s = h
+        .servers_with(|c| c.sim_frame_ancestors = Some("https://shop.example".into()))
+        .await;
     let page = client()
         .get(format!("{}/capture/", s.sim_url))
         .send()
@@ -405,9 +398,8 @@ async fn frame_ancestors_come_from_the_setting() {
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn artifact_api_rejects_unknown_sessions_and_outcomes() {
-    let s = servers().await;
+async fn artifact_api_rejects_unknown_sessions_and_outcomes(h: Harness) {
+    let s = h.servers().await;
     let missing = client()
         .get(format!("{}/capture/api/artifact/nope", s.sim_url))
         .send()
@@ -434,9 +426,8 @@ async fn artifact_api_rejects_unknown_sessions_and_outcomes() {
     s.shutdown().await;
 }
 
-#[tokio::test]
-async fn simulator_root_names_itself() {
-    let s = servers().await;
+async fn simulator_root_names_itself(h: Harness) {
+    let s = h.servers().await;
     let page = client()
         .get(format!("{}/", s.sim_url))
         .send()
@@ -452,3 +443,17 @@ async fn simulator_root_names_itself() {
     assert_error(missing, 404).await;
     s.shutdown().await;
 }
+
+crate::simulator_tests!(
+    token_with_the_right_client_credentials,
+    token_refused_without_the_right_credentials_or_grant,
+    assure_paths_need_a_valid_bearer_token,
+    dossier_capture_and_process_lifecycle,
+    the_eid_provider_name_is_the_same_provider,
+    bad_capture_requests_are_4xx_json,
+    a_process_is_only_found_in_its_own_dossier,
+    capture_page_sends_frame_ancestors,
+    frame_ancestors_come_from_the_setting,
+    artifact_api_rejects_unknown_sessions_and_outcomes,
+    simulator_root_names_itself,
+);

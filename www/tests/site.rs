@@ -20,15 +20,16 @@ async fn demo_page_embeds_the_element_under_a_strict_policy() {
     assert!(header(&page, "content-type").starts_with("text/html"));
     let csp = header(&page, "content-security-policy");
     assert!(csp.contains("default-src 'self'"), "{csp}");
-    assert!(
-        csp.contains("script-src 'self' 'wasm-unsafe-eval'"),
-        "{csp}"
-    );
-    assert!(
-        csp.contains(&format!("frame-src 'self' {}", s.sim_url)),
-        "{csp}"
-    );
-    assert!(csp.contains("connect-src 'self'"), "{csp}");
+    // VideoID's web SDK (mode="sdk") loads from, talks to and shows media from the provider.
+    for directive in [
+        format!("script-src 'self' 'wasm-unsafe-eval' {};", s.sim_url),
+        format!("frame-src 'self' {};", s.sim_url),
+        format!("connect-src 'self' {};", s.sim_url),
+        format!("media-src 'self' blob: {};", s.sim_url),
+        format!("img-src 'self' data: blob: {};", s.sim_url),
+    ] {
+        assert!(csp.contains(&directive), "{directive} in {csp}");
+    }
     let html = page.text().await.unwrap();
     assert!(
         html.contains(&format!(
@@ -96,7 +97,10 @@ async fn unreachable_endpoint_is_allowed_by_the_policy() {
         .unwrap();
     let csp = header(&page, "content-security-policy");
     assert!(
-        csp.contains("connect-src 'self' http://127.0.0.1:9"),
+        csp.contains(&format!(
+            "connect-src 'self' {} http://127.0.0.1:9",
+            s.sim_url
+        )),
         "{csp}"
     );
     let html = page.text().await.unwrap();

@@ -1,149 +1,153 @@
-//! The end-users the reference backend knows: one dossier each, found by a cookie.
-//!
-//! Stored as `<data>/host/endusers/{id}.json`. The record also holds the
-//! native upload sessions and the final statuses that webhook events
-//! announced, so a restart loses neither.
+//! End-users: the cookie that names them, how long a named end-user waits for a first
+//! dossier, and the import of the file records earlier versions kept under
+//! `<data>/host/endusers/{cookie}.json`.
 
 use crate::storage::{self, DataDir};
-use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::io;
-use std::path::PathBuf;
+use crate::store::{Imported, Notified, Store, Upload};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::time::Duration;
 
 /// The cookie that identifies an end-user of the demo.
 pub const COOKIE: &str = "videoid_user";
 
-/// A native upload session: the token the element uploads with, bound to one process.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// How long an end-user named before their first capture (the demo page's first call) is
+/// kept without a dossier; then the sweep removes them.
+pub const UNCLAIMED_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+
+/// How long a request may hold the claim to create an end-user's dossier; a request that
+/// died holding it is taken over after this. Longer than the Assure client's timeouts.
+pub const CLAIM_LEASE: Duration = Duration::from_secs(45);
+
+/// How long a request waits for another request of the same end-user that is creating
+/// their dossier (a little longer than a lease, so it can take over a dead one).
+pub const CLAIM_WAIT: Duration = Duration::from_secs(50);
+
+#[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Upload {
-    pub token: String,
-    pub dossier_id: String,
-    pub process_id: String,
-    pub expires_at_ms: u64,
-    pub expires_at: String,
-    pub steps: Vec<String>,
-    /// Steps received so far, with their sizes.
+struct FileUpload {
+    token: String,
+    dossier_id: String,
+    process_id: String,
+    expires_at_ms: u64,
+    expires_at: String,
+    steps: Vec<String>,
     #[serde(default)]
-    pub received: BTreeMap<String, u64>,
+    received: BTreeMap<String, u64>,
     #[serde(default)]
-    pub completed: bool,
+    completed: bool,
 }
 
-/// What a `process.complete` event told about a process.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Notified {
-    pub event_id: String,
-    pub status: String,
-    pub received_at: String,
+struct FileNotified {
+    event_id: String,
+    status: String,
+    received_at: String,
 }
 
-/// One end-user: their dossier and what the backend remembers about its processes.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct EndUser {
-    pub id: String,
-    pub dossier_id: String,
-    pub created_at: String,
+struct FileEndUser {
+    id: String,
+    dossier_id: String,
+    created_at: String,
     #[serde(default)]
-    pub uploads: Vec<Upload>,
+    uploads: Vec<FileUpload>,
     #[serde(default)]
-    pub notified: BTreeMap<String, Notified>,
+    notified: BTreeMap<String, FileNotified>,
 }
 
-/// Every end-user, with indexes by dossier and upload token.
-pub struct EndUsers {
-    data: DataDir,
-    users: HashMap<String, EndUser>,
-    by_dossier: HashMap<String, String>,
-    by_upload: HashMap<String, String>,
-    /// Event ids already handled (from records, plus events about dossiers that are not ours).
-    pub seen_events: HashSet<String>,
-}
-
-impl EndUsers {
-    /// Loads the records under `<data>/host/endusers/`.
-    pub fn load(data: DataDir) -> EndUsers {
-        let mut all = EndUsers {
-            data,
-            users: HashMap::new(),
-            by_dossier: HashMap::new(),
-            by_upload: HashMap::new(),
-            seen_events: HashSet::new(),
-        };
-        if let Some(dir) = all.data.path(&["host", "endusers"]) {
-            for name in storage::entries(&dir, true) {
-                let Some(user) = storage::read_json::<EndUser>(&dir.join(&name)) else {
-                    continue;
+fn imported(file: FileEndUser, steps: &[&str]) -> Imported {
+    let key = crate::store::EndUserKey::of_cookie(&file.id);
+    Imported {
+        uploads: file
+            .uploads
+            .into_iter()
+            .map(|u| {
+                // Only the steps this version takes (sessions stored with a video step
+                // complete with their stills).
+                let kept: Vec<String> = u
+                    .steps
+                    .into_iter()
+                    .filter(|s| steps.contains(&s.as_str()))
+                    .collect();
+                let received = u
+                    .received
+                    .into_iter()
+                    .filter(|(s, _)| kept.contains(s))
+                    .collect();
+                let upload = Upload {
+                    enduser: key.clone(),
+                    dossier_id: u.dossier_id,
+                    process_id: u.process_id,
+                    steps: kept,
+                    received,
+                    completed: u.completed,
+                    expires_at_ms: i64::try_from(u.expires_at_ms).unwrap_or(i64::MAX),
+                    expires_at: u.expires_at,
                 };
-                if name.strip_suffix(".json") == Some(user.id.as_str()) {
-                    all.index(&user);
-                    all.users.insert(user.id.clone(), user);
+                (u.token, upload)
+            })
+            .collect(),
+        notified: file
+            .notified
+            .into_iter()
+            .map(|(process, n)| {
+                let n = Notified {
+                    event_id: n.event_id,
+                    status: n.status,
+                    received_at: n.received_at,
+                };
+                (process, n)
+            })
+            .collect(),
+        cookie: file.id,
+        dossier_id: file.dossier_id,
+        created_at: file.created_at,
+    }
+}
+
+/// Moves the end-user records of the file store into the database, one transaction each;
+/// each file is removed once its record is in (or was there already). Returns how many
+/// were imported.
+pub async fn import_files(data: &DataDir, store: &dyn Store) -> usize {
+    let Some(dir) = data.path(&["host", "endusers"]) else {
+        return 0;
+    };
+    let mut count = 0;
+    for name in storage::entries(&dir, true) {
+        let path = dir.join(&name);
+        let Some(file) = storage::read_json::<FileEndUser>(&path) else {
+            continue;
+        };
+        if name.strip_suffix(".json") != Some(file.id.as_str())
+            || !storage::is_safe_name(&file.id)
+            || !crate::ids::is_valid_id(&file.dossier_id)
+        {
+            eprintln!(
+                "videoid-www: skipping {}: not an end-user record",
+                path.display()
+            );
+            continue;
+        }
+        match store
+            .import(
+                &imported(file, super::native::STEPS),
+                crate::store::now_ms(),
+            )
+            .await
+        {
+            Ok(new) => {
+                count += usize::from(new);
+                if let Err(e) = data.remove_file(&path) {
+                    eprintln!("videoid-www: {}: {e}", path.display());
                 }
             }
-        }
-        all
-    }
-
-    fn index(&mut self, user: &EndUser) {
-        self.by_dossier
-            .insert(user.dossier_id.clone(), user.id.clone());
-        for upload in &user.uploads {
-            self.by_upload.insert(upload.token.clone(), user.id.clone());
-        }
-        for notified in user.notified.values() {
-            self.seen_events.insert(notified.event_id.clone());
+            Err(e) => eprintln!("videoid-www: importing {}: {e}", path.display()),
         }
     }
-
-    fn file(&self, id: &str) -> io::Result<PathBuf> {
-        self.data
-            .path(&["host", "endusers", &format!("{id}.json")])
-            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "bad end-user id"))
-    }
-
-    /// An end-user by the value of their cookie.
-    pub fn get(&self, id: &str) -> Option<&EndUser> {
-        self.users.get(id)
-    }
-
-    /// The end-user who owns a dossier.
-    pub fn by_dossier(&self, dossier_id: &str) -> Option<&EndUser> {
-        self.users.get(self.by_dossier.get(dossier_id)?)
-    }
-
-    /// The end-user and upload session of an upload token.
-    pub fn by_upload(&self, token: &str) -> Option<(&EndUser, &Upload)> {
-        let user = self.users.get(self.by_upload.get(token)?)?;
-        let upload = user.uploads.iter().find(|u| u.token == token)?;
-        Some((user, upload))
-    }
-
-    /// Stores an end-user (new or changed).
-    pub fn save(&mut self, user: EndUser) -> io::Result<()> {
-        let file = self.file(&user.id)?;
-        self.data.write_json(&file, &user)?;
-        if let Some(old) = self.users.remove(&user.id) {
-            self.by_dossier.remove(&old.dossier_id);
-            for upload in &old.uploads {
-                self.by_upload.remove(&upload.token);
-            }
-        }
-        self.index(&user);
-        self.users.insert(user.id.clone(), user);
-        Ok(())
-    }
-
-    /// Forgets an end-user and removes their record.
-    pub fn remove(&mut self, id: &str) -> io::Result<()> {
-        if let Some(old) = self.users.remove(id) {
-            self.by_dossier.remove(&old.dossier_id);
-            for upload in &old.uploads {
-                self.by_upload.remove(&upload.token);
-            }
-        }
-        let file = self.file(id)?;
-        self.data.remove_file(&file)
-    }
+    // Gone once empty; a failed import leaves its file for the next start.
+    let _ = std::fs::remove_dir(&dir);
+    count
 }

@@ -1,11 +1,14 @@
 //! `POST /api/videoid/events`: Assure's webhook. De-duplicates by event id, then reads the process.
 //!
 //! The event body is only a hint: the status that is remembered comes from
-//! "Get process", so a forged event can at most cause one extra read.
+//! "Get process", so a forged event can at most cause one extra read. The event id is
+//! taken in the database first (a lease), so several instances behind one balancer handle
+//! each event once; a delivery that arrives while another one is being handled is answered
+//! 503, so the sender comes back once the first is done.
 
-use super::endusers::Notified;
-use super::Backend;
+use super::{storage_failure, Backend};
 use crate::assure::AssureError;
+use crate::store::{now_ms, EventClaim, Notified, EVENT_KEEP_MS};
 use crate::{ids, json_error, parse_json_request};
 use axum::body::Bytes;
 use axum::extract::State;
@@ -15,6 +18,9 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::json;
 use std::sync::Arc;
+
+/// How long one delivery may take before another may handle the same event.
+const EVENT_LEASE_MS: i64 = 60_000;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -58,19 +64,35 @@ pub(super) async fn receive(
     if !ids::is_valid_id(&data.dossier_id) || !ids::is_valid_id(&data.process_id) {
         return json_error(StatusCode::BAD_REQUEST, "eventData ids are not valid ids");
     }
-    if !backend.endusers().seen_events.insert(envelope.id.clone()) {
-        return acknowledged(true);
+    const WHAT: &str = "handle the event";
+    let now = now_ms();
+    let claim = backend
+        .store
+        .begin_event(&envelope.id, now, now + EVENT_LEASE_MS, now + EVENT_KEEP_MS)
+        .await;
+    match claim {
+        Ok(EventClaim::New) => {}
+        Ok(EventClaim::Duplicate) => return acknowledged(true),
+        Ok(EventClaim::InProgress) => {
+            return json_error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the event is being handled: retry later",
+            )
+        }
+        Err(e) => return storage_failure(WHAT, &e),
     }
     let process = match backend
         .assure
         .get_process(&data.dossier_id, &data.process_id)
         .await
     {
-        Ok(p) => p,
-        Err(AssureError::Status(StatusCode::NOT_FOUND)) => return acknowledged(false),
+        Ok(p) => Some(p),
+        Err(AssureError::Status(StatusCode::NOT_FOUND)) => None,
         Err(e) => {
             // Not handled: let the sender retry later.
-            backend.endusers().seen_events.remove(&envelope.id);
+            if let Err(e) = backend.store.abandon_event(&envelope.id).await {
+                eprintln!("videoid-www: events: {e}");
+            }
             eprintln!("videoid-www: events: {e}");
             return json_error(
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -78,21 +100,25 @@ pub(super) async fn receive(
             );
         }
     };
-    let status = process["status"].as_str().unwrap_or_default().to_string();
-    let mut endusers = backend.endusers();
-    if let Some(user) = endusers.by_dossier(&data.dossier_id) {
-        let mut user = user.clone();
-        user.notified.insert(
-            data.process_id,
-            Notified {
-                event_id: envelope.id,
-                status,
-                received_at: crate::clock::now_rfc3339(),
-            },
-        );
-        if let Err(e) = endusers.save(user) {
-            eprintln!("videoid-www: backend storage: {e}");
+    let notified = process.map(|process| Notified {
+        event_id: envelope.id.clone(),
+        status: process["status"].as_str().unwrap_or_default().to_string(),
+        received_at: crate::clock::now_rfc3339(),
+    });
+    let finished = backend
+        .store
+        .finish_event(
+            &envelope.id,
+            notified
+                .as_ref()
+                .map(|n| (data.dossier_id.as_str(), data.process_id.as_str(), n)),
+        )
+        .await;
+    if let Err(e) = finished {
+        if let Err(e) = backend.store.abandon_event(&envelope.id).await {
+            eprintln!("videoid-www: events: {e}");
         }
+        return storage_failure(WHAT, &e);
     }
     acknowledged(false)
 }

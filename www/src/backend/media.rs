@@ -1,7 +1,7 @@
 //! The demo's data views, scoped to the cookie's own dossier: the dossier, "delete my data",
 //! and proxies for a process's images, video and full-result download.
 
-use super::{upstream_failure, Backend};
+use super::{storage_failure, upstream_failure, Backend};
 use crate::assure::AssureError;
 use crate::{ids, json_error, parse_query, query_value};
 use axum::extract::{RawQuery, State};
@@ -12,15 +12,34 @@ use serde_json::{json, Value};
 use std::sync::Arc;
 
 /// `GET /api/videoid/dossier`: the end-user's dossier and its processes (empty without one).
+/// A browser without an end-user is named here (the cookie), before its first capture: its
+/// first sessions, however many run at once and on whichever instance, share one dossier.
 pub(super) async fn dossier(State(backend): State<Arc<Backend>>, headers: HeaderMap) -> Response {
-    let none = || Json(json!({ "dossierId": null, "processes": [] })).into_response();
-    let Some(user) = backend.current_user(&headers) else {
+    const WHAT: &str = "read your dossier";
+    let visitor = match backend.visitor_or_new(&headers).await {
+        Ok(v) => v,
+        Err(e) => return storage_failure(WHAT, &e),
+    };
+    let none = || {
+        let mut response = Json(json!({ "dossierId": null, "processes": [] })).into_response();
+        if visitor.named_now {
+            response
+                .headers_mut()
+                .insert(header::SET_COOKIE, backend.cookie(Some(&visitor.cookie)));
+        }
+        response
+    };
+    let Some(dossier_id) = visitor.dossier_id.as_deref() else {
         return none();
     };
-    let dossier = match backend.assure.get_dossier(&user.dossier_id).await {
+    let dossier = match backend.assure.get_dossier(dossier_id).await {
         Ok(d) => d,
         Err(AssureError::Status(StatusCode::NOT_FOUND)) => return none(),
-        Err(e) => return upstream_failure("read your dossier", &e),
+        Err(e) => return upstream_failure(WHAT, &e),
+    };
+    let notified = match backend.store.notified(dossier_id).await {
+        Ok(n) => n,
+        Err(e) => return storage_failure(WHAT, &e),
     };
     let processes: Vec<Value> = dossier["processes"]
         .as_array()
@@ -29,18 +48,27 @@ pub(super) async fn dossier(State(backend): State<Arc<Backend>>, headers: Header
         .iter()
         .map(|p| {
             let id = p["processId"].as_str().unwrap_or_default();
+            // Older answers name VideoID `eid`.
+            let provider = p["provider"].as_str().map(|name| {
+                if name == "eid" {
+                    crate::published::VIDEOID
+                } else {
+                    name
+                }
+            });
             json!({
                 "processId": id,
+                "provider": provider,
                 "status": p["status"],
                 "processType": p["processType"],
                 "createdAt": p["createdAt"],
                 "updatedAt": p["updatedAt"],
-                "notifiedStatus": user.notified.get(id).map(|n| n.status.clone()),
+                "notifiedStatus": notified.get(id).map(|n| n.status.clone()),
             })
         })
         .collect();
     let mut response = Json(json!({
-        "dossierId": user.dossier_id,
+        "dossierId": dossier_id,
         "createdAt": dossier["createdAt"],
         "processes": processes,
     }))
@@ -56,22 +84,23 @@ pub(super) async fn delete_dossier(
     State(backend): State<Arc<Backend>>,
     headers: HeaderMap,
 ) -> Response {
-    let Some(user) = backend.current_user(&headers) else {
-        return json_error(StatusCode::NOT_FOUND, "there is no data to delete");
+    const WHAT: &str = "delete your data";
+    let visitor = match backend.visitor(&headers).await {
+        Ok(Some(v)) => v,
+        Ok(None) => return json_error(StatusCode::NOT_FOUND, "there is no data to delete"),
+        Err(e) => return storage_failure(WHAT, &e),
     };
-    match backend.assure.delete_dossier(&user.dossier_id).await {
-        Ok(()) | Err(AssureError::Status(StatusCode::NOT_FOUND)) => {}
-        Err(e) => return upstream_failure("delete your data", &e),
+    if let Some(dossier_id) = &visitor.dossier_id {
+        match backend.assure.delete_dossier(dossier_id).await {
+            Ok(()) | Err(AssureError::Status(StatusCode::NOT_FOUND)) => {}
+            Err(e) => return upstream_failure(WHAT, &e),
+        }
     }
-    if let Err(e) = backend.endusers().remove(&user.id) {
-        eprintln!("videoid-www: backend storage: {e}");
-        return json_error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "could not delete your data",
-        );
+    if let Err(e) = backend.store.remove_enduser(&visitor.key).await {
+        return storage_failure(WHAT, &e);
     }
     let mut response =
-        Json(json!({ "deleted": true, "dossierId": user.dossier_id })).into_response();
+        Json(json!({ "deleted": true, "dossierId": visitor.dossier_id })).into_response();
     response
         .headers_mut()
         .insert(header::SET_COOKIE, backend.cookie(None));
@@ -106,12 +135,16 @@ async fn proxy(
         Media::Video => "video".to_string(),
         Media::Download => "download".to_string(),
     };
-    let Some(user) = backend.current_user(headers) else {
+    let dossier_id = match backend.visitor(headers).await {
+        Ok(visitor) => visitor.and_then(|v| v.dossier_id),
+        Err(e) => return storage_failure("read the media", &e),
+    };
+    let Some(dossier_id) = dossier_id else {
         return json_error(StatusCode::NOT_FOUND, "not found");
     };
     let fetched = backend
         .assure
-        .get_media(&user.dossier_id, process_id, &path)
+        .get_media(&dossier_id, process_id, &path)
         .await;
     let (bytes, content_type) = match fetched {
         Ok(Some(found)) => found,

@@ -1,11 +1,13 @@
 //! The reference host backend: what the element calls, the webhook, and the demo's own data views.
 //!
 //! - `POST /api/videoid/session` finds the end-user's dossier (cookie
-//!   `videoid_user`, created on first use), then either starts the hosted
-//!   capture flow (embed/auto) or creates an SDK process with an upload
-//!   session (native);
+//!   `videoid_user`, created on first use), then starts the hosted capture
+//!   flow (embed/auto), creates a VideoID process for VideoID's web SDK
+//!   (`mode: "sdk"`), or creates a process of a provider that takes direct
+//!   uploads with an upload session (native);
 //! - `PUT /api/videoid/upload/{step}`, `POST /api/videoid/upload/complete`:
-//!   the native upload contract;
+//!   the native upload contract, relayed to Assure's "Set images" and
+//!   "start verification";
 //! - `GET /api/videoid/result` reads a process of the cookie's own dossier;
 //! - `POST /api/videoid/events` receives Assure's `process.complete` webhook;
 //! - `GET`/`DELETE /api/videoid/dossier` and the media proxies
@@ -15,14 +17,17 @@
 //! Client credentials, Assure tokens and upstream bodies never reach the browser.
 
 mod cors;
-mod endusers;
+pub mod endusers;
 mod events;
 mod media;
 mod native;
+mod sdk;
+
+pub use sdk::DocumentChoice;
 
 use crate::assure::{AssureClient, AssureError};
 use crate::framing::{self, Framing, Origin};
-use crate::storage::DataDir;
+use crate::store::{Claim, EndUserKey, Store, StoreError};
 use crate::{ids, json_error, parse_json_request, parse_query, query_value};
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
@@ -30,12 +35,11 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
-use endusers::{EndUser, EndUsers};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::io;
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// Simulator scenarios the session endpoint passes on.
 pub const SCENARIOS: &[&str] = &[
@@ -61,14 +65,22 @@ pub struct Settings {
     pub http: reqwest::Client,
     /// The host origin, e.g. `http://localhost:8080`.
     pub host_url: String,
-    /// True when `assure` is the simulator: the test-only query and native uploads work.
+    /// True when `assure` is the simulator: the test-only query (scenarios) works.
     pub simulator_mode: bool,
-    /// Where end-user records live (`host/` inside it).
-    pub data: DataDir,
+    /// End-users, upload sessions, webhook events (SQLite or PostgreSQL).
+    pub store: Arc<dyn Store>,
     /// Origins allowed to call cross-origin.
     pub cors_origins: Vec<String>,
-    /// How long a capture URL or an upload token may be used.
+    /// How long a capture URL, an upload token or an SDK authorization may be used.
     pub session_lifetime: Duration,
+    /// The `sdk` of "Start capture flow": `capture` or `native`.
+    pub capture_sdk: String,
+    /// The provider of native processes (one that takes "Set images").
+    pub native_provider: String,
+    /// The `processType` of native processes, when one is set.
+    pub native_process_type: Option<String>,
+    /// The document type of SDK sessions whose request names none.
+    pub sdk_document_type: DocumentChoice,
 }
 
 /// The backend's state.
@@ -78,9 +90,14 @@ pub struct Backend {
     host_url: String,
     loopback_alias: String,
     simulator_mode: bool,
-    endusers: Mutex<EndUsers>,
+    store: Arc<dyn Store>,
     cors_origins: Vec<String>,
     session_lifetime: Duration,
+    capture_sdk: String,
+    native_provider: String,
+    native_process_type: Option<String>,
+    sdk_document_type: DocumentChoice,
+    document_types: tokio::sync::Mutex<sdk::DocumentTypes>,
 }
 
 impl Backend {
@@ -99,16 +116,15 @@ impl Backend {
             host_url,
             loopback_alias,
             simulator_mode: settings.simulator_mode,
-            endusers: Mutex::new(EndUsers::load(settings.data)),
+            store: settings.store,
             cors_origins: settings.cors_origins,
             session_lifetime: settings.session_lifetime,
+            capture_sdk: settings.capture_sdk,
+            native_provider: settings.native_provider,
+            native_process_type: settings.native_process_type,
+            sdk_document_type: settings.sdk_document_type,
+            document_types: Default::default(),
         }))
-    }
-
-    fn endusers(&self) -> MutexGuard<'_, EndUsers> {
-        self.endusers
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// The origin the page was loaded from: the configured one, or its
@@ -123,10 +139,39 @@ impl Backend {
         }
     }
 
-    /// The end-user of a request, from the cookie.
-    fn current_user(&self, headers: &HeaderMap) -> Option<EndUser> {
-        let id = cookie_value(headers, endusers::COOKIE)?;
-        self.endusers().get(&id).cloned()
+    /// The end-user the request's cookie names, when the database knows them.
+    async fn visitor(&self, headers: &HeaderMap) -> Result<Option<Visitor>, StoreError> {
+        let Some(cookie) = cookie_value(headers, endusers::COOKIE) else {
+            return Ok(None);
+        };
+        let key = EndUserKey::of_cookie(&cookie);
+        Ok(self.store.enduser(&key).await?.map(|user| Visitor {
+            cookie,
+            key,
+            dossier_id: user.dossier_id,
+            named_now: false,
+        }))
+    }
+
+    /// The request's end-user, or a new one (no dossier yet) whom the answer names with the
+    /// cookie.
+    async fn visitor_or_new(&self, headers: &HeaderMap) -> Result<Visitor, StoreError> {
+        if let Some(visitor) = self.visitor(headers).await? {
+            return Ok(visitor);
+        }
+        let cookie = ids::token();
+        let key = EndUserKey::of_cookie(&cookie);
+        let now = crate::store::now_ms();
+        let unclaimed = now + endusers::UNCLAIMED_LIFETIME.as_millis() as i64;
+        self.store
+            .create_enduser(&key, &crate::clock::now_rfc3339(), now, unclaimed)
+            .await?;
+        Ok(Visitor {
+            cookie,
+            key,
+            dossier_id: None,
+            named_now: true,
+        })
     }
 
     /// The `Set-Cookie` value that names (or, with `None`, forgets) the end-user.
@@ -149,37 +194,140 @@ impl Backend {
         HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
     }
 
-    /// The end-user's dossier, creating the end-user and (when needed) a fresh dossier.
-    async fn dossier_for(&self, user: Option<EndUser>) -> Result<EndUser, AssureError> {
-        if let Some(user) = user {
-            return Ok(user);
+    /// The end-user's dossier, created on first use.
+    async fn dossier_for(&self, visitor: &mut Visitor) -> Result<String, Failure> {
+        if let Some(dossier_id) = &visitor.dossier_id {
+            return Ok(dossier_id.clone());
         }
-        let dossier_id = self.assure.create_dossier().await?;
-        let user = EndUser {
-            id: ids::token(),
-            dossier_id,
-            created_at: crate::clock::now_rfc3339(),
-            uploads: Vec::new(),
-            notified: Default::default(),
-        };
-        self.save_user(user.clone());
-        Ok(user)
+        let dossier_id = self.settle_dossier(&visitor.key, None).await?;
+        visitor.dossier_id = Some(dossier_id.clone());
+        Ok(dossier_id)
     }
 
-    /// Points an end-user at a new dossier (the old one is gone upstream).
-    async fn replace_dossier(&self, mut user: EndUser) -> Result<EndUser, AssureError> {
-        user.dossier_id = self.assure.create_dossier().await?;
-        user.uploads.clear();
-        user.notified.clear();
-        self.save_user(user.clone());
-        Ok(user)
+    /// Points an end-user at a new dossier (`gone` was deleted upstream).
+    async fn replace_dossier(&self, visitor: &mut Visitor, gone: &str) -> Result<String, Failure> {
+        let dossier_id = self.settle_dossier(&visitor.key, Some(gone)).await?;
+        visitor.dossier_id = Some(dossier_id.clone());
+        Ok(dossier_id)
     }
 
-    fn save_user(&self, user: EndUser) {
-        if let Err(e) = self.endusers().save(user) {
-            eprintln!("videoid-www: backend storage: {e}");
+    /// Gives the end-user a dossier in place of `current` (none: the first), under a claim
+    /// on their row: of several requests (on this instance or others) one creates the
+    /// dossier, the others wait for it and use it.
+    async fn settle_dossier(
+        &self,
+        key: &EndUserKey,
+        current: Option<&str>,
+    ) -> Result<String, Failure> {
+        let claim = ids::token();
+        let started = Instant::now();
+        let mut pause = Duration::from_millis(5);
+        loop {
+            let now = crate::store::now_ms();
+            let until = now + endusers::CLAIM_LEASE.as_millis() as i64;
+            match self
+                .store
+                .claim_dossier(key, current, &claim, now, until)
+                .await?
+            {
+                Claim::Settled(dossier_id) => return Ok(dossier_id),
+                Claim::Unknown => return Err(Failure::Gone),
+                Claim::Busy if started.elapsed() < endusers::CLAIM_WAIT => {
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(Duration::from_millis(200));
+                }
+                Claim::Busy => return Err(Failure::Busy),
+                Claim::Won => {
+                    let dossier_id = match self.assure.create_dossier().await {
+                        Ok(d) => d,
+                        Err(e) => {
+                            if let Err(e) = self.store.release_claim(key, &claim).await {
+                                eprintln!("videoid-www: backend storage: {e}");
+                            }
+                            return Err(e.into());
+                        }
+                    };
+                    match self.store.settle_dossier(key, &claim, &dossier_id).await {
+                        Ok(true) => return Ok(dossier_id),
+                        // The claim ran out and another request settled (or the end-user
+                        // was deleted): this dossier is nobody's, so it goes.
+                        Ok(false) => self.discard_dossier(&dossier_id).await,
+                        Err(e) => {
+                            self.discard_dossier(&dossier_id).await;
+                            return Err(e.into());
+                        }
+                    }
+                }
+            }
         }
     }
+
+    async fn discard_dossier(&self, dossier_id: &str) {
+        if let Err(e) = self.assure.delete_dossier(dossier_id).await {
+            eprintln!("videoid-www: removing an unused dossier: {e}");
+        }
+    }
+}
+
+/// The end-user a request comes from.
+#[derive(Debug, Clone)]
+struct Visitor {
+    /// The cookie value (only ever sent back to this browser).
+    cookie: String,
+    key: EndUserKey,
+    dossier_id: Option<String>,
+    /// This request named the end-user: its answer sets the cookie.
+    named_now: bool,
+}
+
+/// Why a request could not be served.
+#[derive(Debug)]
+enum Failure {
+    /// The Assure API failed.
+    Assure(AssureError),
+    /// The database failed.
+    Storage(StoreError),
+    /// Another request of the same end-user is still creating their dossier.
+    Busy,
+    /// The end-user's data was deleted while the request ran.
+    Gone,
+}
+
+impl From<AssureError> for Failure {
+    fn from(e: AssureError) -> Self {
+        Failure::Assure(e)
+    }
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Self {
+        Failure::Storage(e)
+    }
+}
+
+/// The answer for a failure: logged here, generic for the browser.
+fn failure_response(what: &str, failure: &Failure) -> Response {
+    match failure {
+        Failure::Assure(e) => upstream_failure(what, e),
+        Failure::Storage(e) => storage_failure(what, e),
+        Failure::Busy => json_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("could not {what}: another request of yours is still starting, try again"),
+        ),
+        Failure::Gone => json_error(
+            StatusCode::CONFLICT,
+            format!("could not {what}: your data was deleted meanwhile"),
+        ),
+    }
+}
+
+/// The answer for a database failure: logged here, generic for the browser.
+fn storage_failure(what: &str, e: &StoreError) -> Response {
+    eprintln!("videoid-www: {what}: {e}");
+    json_error(
+        StatusCode::SERVICE_UNAVAILABLE,
+        format!("could not {what}: the backend's storage is unavailable, try again"),
+    )
 }
 
 /// The value of cookie `name`, when it looks like one of ours.
@@ -218,11 +366,26 @@ pub fn router(backend: Arc<Backend>) -> Router {
 }
 
 #[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
 struct SessionRequest {
     #[serde(default)]
     lang: Option<String>,
     #[serde(default)]
     mode: Option<String>,
+    /// `mode: "sdk"`: the document type to capture (an id, a `type`, or `COUNTRY:type`).
+    #[serde(default)]
+    document_type: Option<Value>,
+}
+
+/// What the element asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// The hosted capture flow (`embed`, `auto`, or none).
+    Hosted,
+    /// The element's own camera, uploads relayed to "Set images".
+    Native,
+    /// VideoID's web SDK in the host's page.
+    Sdk,
 }
 
 #[derive(Serialize)]
@@ -240,6 +403,8 @@ struct SimulatorKnobs {
     scenario: Option<String>,
     auto: bool,
     framing: Option<String>,
+    /// Overrides the `sdk` of "Start capture flow" (`capture-sdk=native|capture`).
+    capture_sdk: Option<String>,
 }
 
 fn simulator_knobs(pairs: &[(String, String)]) -> Result<SimulatorKnobs, &'static str> {
@@ -256,10 +421,15 @@ fn simulator_knobs(pairs: &[(String, String)]) -> Result<SimulatorKnobs, &'stati
     if framing.is_some_and(|f| f != "deny" && f != "allow") {
         return Err("framing must be deny or allow");
     }
+    let capture_sdk = query_value(pairs, "capture-sdk").filter(|s| !s.is_empty());
+    if capture_sdk.is_some_and(|s| !crate::published::SDKS.contains(&s)) {
+        return Err("capture-sdk must be native or capture");
+    }
     Ok(SimulatorKnobs {
         scenario: scenario.map(str::to_string),
         auto,
         framing: framing.map(str::to_string),
+        capture_sdk: capture_sdk.map(str::to_string),
     })
 }
 
@@ -297,15 +467,28 @@ async fn session(
     if lang.as_deref().is_some_and(|l| !is_language_tag(l)) {
         return json_error(StatusCode::BAD_REQUEST, "lang is not a language tag");
     }
-    let native = match request.mode.as_deref() {
-        None | Some("" | "embed" | "auto") => false,
-        Some("native") => true,
+    let mode = match request.mode.as_deref() {
+        None | Some("" | "embed" | "auto") => Mode::Hosted,
+        Some("native") => Mode::Native,
+        Some("sdk") => Mode::Sdk,
         Some(_) => {
             return json_error(
                 StatusCode::BAD_REQUEST,
-                "mode must be embed, auto or native",
+                "mode must be embed, auto, native or sdk",
             )
         }
+    };
+    let document_type = match (mode, request.document_type) {
+        (Mode::Sdk, Some(value)) if !value.is_null() => match DocumentChoice::from_json(&value) {
+            Some(choice) => Some(choice),
+            None => {
+                return json_error(
+                    StatusCode::BAD_REQUEST,
+                    "documentType must be a document type id, a published type or COUNTRY:type",
+                )
+            }
+        },
+        _ => None,
     };
     let knobs = if backend.simulator_mode {
         match simulator_knobs(&pairs) {
@@ -324,47 +507,78 @@ async fn session(
             "the verification service is unavailable (simulated backend error)",
         );
     }
-    let known = backend.current_user(&headers);
-    let had_cookie = known.is_some();
-    let answer = if native {
-        if !backend.simulator_mode {
-            return json_error(
-                StatusCode::NOT_IMPLEMENTED,
-                "native capture is not available with the real Assure API (VideoID's own SDK does it)",
-            );
-        }
-        native::start(&backend, known, knobs.as_ref()).await
-    } else {
-        let origin = backend.page_origin(&headers).to_string();
-        start_embed(&backend, known, &origin, lang.as_deref(), knobs.as_ref()).await
+    const WHAT: &str = "start an identity verification session";
+    let mut visitor = match backend.visitor_or_new(&headers).await {
+        Ok(visitor) => visitor,
+        Err(e) => return storage_failure(WHAT, &e),
     };
-    match answer {
-        Ok((user_id, body)) => {
-            let mut response = Json(body).into_response();
-            if !had_cookie {
-                response
-                    .headers_mut()
-                    .insert(header::SET_COOKIE, backend.cookie(Some(&user_id)));
+    let failed = |failure: Failure| failure_response(WHAT, &failure);
+    let answer = match mode {
+        Mode::Native => native::start(&backend, &mut visitor, knobs.as_ref())
+            .await
+            .map_err(failed),
+        Mode::Sdk => {
+            match sdk::start(&backend, &mut visitor, knobs.as_ref(), document_type).await {
+                Ok(answer) => Ok(answer),
+                Err(sdk::SdkError::Backend(e)) => Err(failed(e)),
+                Err(sdk::SdkError::UnknownDocumentType { requested: true }) => Err(json_error(
+                    StatusCode::BAD_REQUEST,
+                    "documentType is not a document type VideoID offers",
+                )),
+                Err(sdk::SdkError::UnknownDocumentType { requested: false }) => {
+                    eprintln!("videoid-www: VIDEOID_SDK_DOCUMENT_TYPE names a document type VideoID does not offer");
+                    Err(json_error(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "the configured document type is not offered",
+                    ))
+                }
             }
+        }
+        Mode::Hosted => {
+            let origin = backend.page_origin(&headers).to_string();
+            start_embed(
+                &backend,
+                &mut visitor,
+                &origin,
+                lang.as_deref(),
+                knobs.as_ref(),
+            )
+            .await
+            .map_err(failed)
+        }
+    };
+    let mut response = match answer {
+        Ok(body) => {
+            let mut response = Json(body).into_response();
             response
                 .headers_mut()
                 .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             response
         }
-        Err(e) => upstream_failure("start an identity verification session", &e),
+        Err(response) => response,
+    };
+    // Also on a failure: a retry then is the same end-user.
+    if visitor.named_now {
+        response
+            .headers_mut()
+            .insert(header::SET_COOKIE, backend.cookie(Some(&visitor.cookie)));
     }
+    response
 }
 
 async fn start_embed(
     backend: &Backend,
-    known: Option<EndUser>,
+    visitor: &mut Visitor,
     page_origin: &str,
     lang: Option<&str>,
     knobs: Option<&SimulatorKnobs>,
-) -> Result<(String, Value), AssureError> {
+) -> Result<Value, Failure> {
+    let sdk = knobs
+        .and_then(|k| k.capture_sdk.as_deref())
+        .unwrap_or(&backend.capture_sdk);
     let mut request = json!({
         "providers": [{ "provider": "signicatvideoid", "processType": "substantial" }],
-        "sdk": "capture",
+        "sdk": sdk,
         "redirectUrl": format!("{page_origin}/videoid/return"),
     });
     if let Some(lang) = lang {
@@ -377,18 +591,11 @@ async fn start_embed(
             "framing": knobs.framing,
         });
     }
-    let mut user = backend.dossier_for(known).await?;
-    let url = match backend
-        .assure
-        .start_capture(&user.dossier_id, &request)
-        .await
-    {
+    let mut dossier_id = backend.dossier_for(visitor).await?;
+    let url = match backend.assure.start_capture(&dossier_id, &request).await {
         Err(AssureError::Status(StatusCode::NOT_FOUND)) => {
-            user = backend.replace_dossier(user).await?;
-            backend
-                .assure
-                .start_capture(&user.dossier_id, &request)
-                .await?
+            dossier_id = backend.replace_dossier(visitor, &dossier_id).await?;
+            backend.assure.start_capture(&dossier_id, &request).await?
         }
         other => other?,
     };
@@ -398,11 +605,11 @@ async fn start_embed(
     };
     let answer = SessionAnswer {
         url,
-        dossier_id: user.dossier_id.clone(),
+        dossier_id,
         expires_at: crate::clock::rfc3339_in(backend.session_lifetime),
         framing,
     };
-    Ok((user.id, json!(answer)))
+    Ok(json!(answer))
 }
 
 /// `dossierId` and `processId` from a query, both valid ids; otherwise a 400.
@@ -442,9 +649,10 @@ async fn result(
         Err(bad) => return bad,
     };
     let unknown = || json_error(StatusCode::NOT_FOUND, "unknown dossier or process");
-    let owns = backend
-        .current_user(&headers)
-        .is_some_and(|user| user.dossier_id == dossier_id);
+    let owns = match backend.visitor(&headers).await {
+        Ok(visitor) => visitor.is_some_and(|v| v.dossier_id.as_deref() == Some(&dossier_id)),
+        Err(e) => return storage_failure("read the verification result", &e),
+    };
     if !owns {
         return unknown();
     }
@@ -472,10 +680,14 @@ mod tests {
 
     #[test]
     fn knobs_parse_the_documented_values() {
-        let k = simulator_knobs(&pairs("scenario=rejected&auto=1&framing=deny")).unwrap();
+        let k = simulator_knobs(&pairs(
+            "scenario=rejected&auto=1&framing=deny&capture-sdk=native",
+        ))
+        .unwrap();
         assert_eq!(k.scenario.as_deref(), Some("rejected"));
         assert!(k.auto);
         assert_eq!(k.framing.as_deref(), Some("deny"));
+        assert_eq!(k.capture_sdk.as_deref(), Some("native"));
         assert_eq!(
             simulator_knobs(&pairs("")).unwrap(),
             SimulatorKnobs::default()
@@ -487,6 +699,7 @@ mod tests {
         assert!(simulator_knobs(&pairs("scenario=explode")).is_err());
         assert!(simulator_knobs(&pairs("auto=yes")).is_err());
         assert!(simulator_knobs(&pairs("framing=maybe")).is_err());
+        assert!(simulator_knobs(&pairs("capture-sdk=web")).is_err());
     }
 
     #[test]

@@ -1,47 +1,50 @@
-//! The native capture contract: an SDK process, an upload token, one PUT per artifact, completion.
+//! The native capture contract: a process of a provider that takes direct uploads, an upload
+//! token, one PUT per still, completion.
+//!
+//! The element's stills go on to Assure's documented "Set images" (`POST …/processes/{p}/images`,
+//! JPEG dataURLs `front`, `back`, `selfie`) and completion to "start verification"
+//! (`POST …/processes/{p}`). VideoID takes no direct uploads, so native processes use another
+//! provider (`VIDEOID_NATIVE_PROVIDER`, default Signicat Paper); Assure has no endpoint for a
+//! video from the host, so the session lists no `video` step.
 
-use super::endusers::{EndUser, Upload};
-use super::{upstream_failure, Backend, SimulatorKnobs};
+use super::{storage_failure, upstream_failure, Backend, Failure, SimulatorKnobs, Visitor};
 use crate::assure::AssureError;
 use crate::json_error;
 use crate::simulator::media as limits;
+use crate::store::Upload;
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use base64::Engine;
 use serde_json::{json, Value};
 use std::sync::Arc;
 
 /// Where the element uploads (relative to the host origin).
 pub const UPLOAD_URL: &str = "/api/videoid/upload";
 
-/// Creates the SDK process and its upload session; answers the native session shape.
+/// The steps of a native session: the stills "Set images" takes.
+pub const STEPS: &[&str] = &["front", "back", "selfie"];
+
+/// Creates the process and its upload session; answers the native session shape.
 pub(super) async fn start(
     backend: &Backend,
-    known: Option<EndUser>,
+    visitor: &mut Visitor,
     knobs: Option<&SimulatorKnobs>,
-) -> Result<(String, Value), AssureError> {
-    let mut request = json!({
-        "provider": "signicatvideoid",
-        "processType": "substantial",
-        "sdk": "native",
-    });
+) -> Result<Value, Failure> {
+    let mut request = json!({ "provider": backend.native_provider });
+    if let Some(process_type) = &backend.native_process_type {
+        request["processType"] = json!(process_type);
+    }
     if let Some(scenario) = knobs.and_then(|k| k.scenario.as_deref()) {
         request["simulator"] = json!({ "scenario": scenario });
     }
-    let mut user = backend.dossier_for(known).await?;
-    let process = match backend
-        .assure
-        .create_process(&user.dossier_id, &request)
-        .await
-    {
+    let mut dossier_id = backend.dossier_for(visitor).await?;
+    let process = match backend.assure.create_process(&dossier_id, &request).await {
         Err(AssureError::Status(StatusCode::NOT_FOUND)) => {
-            user = backend.replace_dossier(user).await?;
-            backend
-                .assure
-                .create_process(&user.dossier_id, &request)
-                .await?
+            dossier_id = backend.replace_dossier(visitor, &dossier_id).await?;
+            backend.assure.create_process(&dossier_id, &request).await?
         }
         other => other?,
     };
@@ -49,37 +52,40 @@ pub(super) async fn start(
         .as_str()
         .unwrap_or_default()
         .to_string();
-    let steps: Vec<String> = limits::STEPS.iter().map(|s| s.to_string()).collect();
-    let upload = Upload {
-        token: crate::ids::token(),
-        dossier_id: user.dossier_id.clone(),
-        process_id: process_id.clone(),
-        expires_at_ms: crate::simulator::now_ms() + backend.session_lifetime.as_millis() as u64,
-        expires_at: crate::clock::rfc3339_in(backend.session_lifetime),
-        steps: steps.clone(),
-        received: Default::default(),
-        completed: false,
-    };
-    let answer = json!({
-        "dossierId": user.dossier_id,
+    let steps: Vec<String> = STEPS.iter().map(|s| s.to_string()).collect();
+    let token = crate::ids::token();
+    let now = crate::store::now_ms();
+    let expires_at_ms = now + backend.session_lifetime.as_millis() as i64;
+    let expires_at = crate::clock::rfc3339_in(backend.session_lifetime);
+    backend
+        .store
+        .create_upload(
+            &token,
+            &visitor.key,
+            &dossier_id,
+            &process_id,
+            &steps,
+            now,
+            expires_at_ms,
+            &expires_at,
+        )
+        .await?;
+    Ok(json!({
+        "dossierId": dossier_id,
         "processId": process_id,
-        "expiresAt": upload.expires_at,
+        "expiresAt": expires_at,
         "uploadUrl": UPLOAD_URL,
-        "uploadToken": upload.token,
+        "uploadToken": token,
         "steps": steps,
         "fileFallback": true,
-    });
-    let now = crate::simulator::now_ms();
-    user.uploads
-        .retain(|u| u.expires_at_ms > now && !u.completed);
-    user.uploads.push(upload);
-    let id = user.id.clone();
-    backend.save_user(user);
-    Ok((id, answer))
+    }))
 }
 
-/// The upload session of the request's bearer token; 401 when unknown or expired.
-fn upload_session(backend: &Backend, headers: &HeaderMap) -> Result<Upload, Response> {
+/// The upload session (and token) of the request's bearer token; 401 when unknown or expired.
+async fn upload_session(
+    backend: &Backend,
+    headers: &HeaderMap,
+) -> Result<(String, Upload), Response> {
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -90,49 +96,36 @@ fn upload_session(backend: &Backend, headers: &HeaderMap) -> Result<Upload, Resp
     let Some(token) = token else {
         return Err(unauthorized("an upload token is required"));
     };
-    let endusers = backend.endusers();
-    let Some((_, upload)) = endusers.by_upload(&token) else {
+    if !crate::ids::is_valid_id(&token) {
         return Err(unauthorized("unknown upload token"));
+    }
+    let upload = match backend.store.upload(&token).await {
+        Ok(Some(upload)) => upload,
+        Ok(None) => return Err(unauthorized("unknown upload token")),
+        Err(e) => return Err(storage_failure("read the upload session", &e)),
     };
-    if upload.expires_at_ms <= crate::simulator::now_ms() {
+    if upload.expires_at_ms <= crate::store::now_ms() {
         return Err(unauthorized("the upload session has expired"));
     }
-    Ok(upload.clone())
+    Ok((token, upload))
 }
 
-/// Records a change to an upload session in its end-user's record.
-fn update_upload(backend: &Backend, token: &str, change: impl FnOnce(&mut Upload)) {
-    let mut endusers = backend.endusers();
-    let Some((user, _)) = endusers.by_upload(token) else {
-        return;
-    };
-    let mut user = user.clone();
-    if let Some(upload) = user.uploads.iter_mut().find(|u| u.token == token) {
-        change(upload);
-    }
-    if let Err(e) = endusers.save(user) {
-        eprintln!("videoid-www: backend storage: {e}");
-    }
-}
+/// A JPEG's first bytes.
+const JPEG_MAGIC: &[u8] = b"\xff\xd8\xff";
 
-/// `PUT /api/videoid/upload/{step}`.
+/// `PUT /api/videoid/upload/{step}`: checks the still, then sends it to "Set images".
 pub(super) async fn upload(
     State(backend): State<Arc<Backend>>,
     Path(step): Path<String>,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    if !backend.simulator_mode {
-        return json_error(
-            StatusCode::NOT_IMPLEMENTED,
-            "native uploads need the simulator",
-        );
-    }
-    let upload = match upload_session(&backend, &headers) {
+    let (token, upload) = match upload_session(&backend, &headers).await {
         Ok(u) => u,
         Err(r) => return r,
     };
-    if !upload.steps.contains(&step) {
+    // A session stored before the video step was dropped may still list it: only stills go on.
+    if !upload.steps.contains(&step) || !STEPS.contains(&step.as_str()) {
         return json_error(StatusCode::NOT_FOUND, "not a step of this session");
     }
     if let Some(bytes) = upload.received.get(&step) {
@@ -144,50 +137,48 @@ pub(super) async fn upload(
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    if !limits::accepts(&step, &content_type) {
+        .unwrap_or_default();
+    if !limits::accepts(&step, content_type) {
         return json_error(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "stills must be image/jpeg, the video video/webm or video/mp4",
+            "stills must be image/jpeg",
         );
     }
+    // The frame-quality report is checked but stays here: Set images has no place for it.
     if let Err(message) = limits::quality(&headers) {
         return json_error(StatusCode::BAD_REQUEST, message);
     }
-    let quality = headers
-        .get("x-videoid-quality")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
-    let bytes = match limits::read_limited(&headers, body, limits::limit(&step)).await {
+    let bytes = match limits::read_limited(&headers, body, limits::MAX_STILL_BYTES).await {
         Ok(b) => b,
         Err(r) => return r,
     };
     if bytes.is_empty() {
         return json_error(StatusCode::BAD_REQUEST, "the upload is empty");
     }
+    if !bytes.starts_with(JPEG_MAGIC) {
+        return json_error(StatusCode::BAD_REQUEST, "the upload is not a JPEG");
+    }
+    let data_url = format!(
+        "data:image/jpeg;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(&bytes)
+    );
+    let images = json!({ step.as_str(): data_url });
     let relayed = backend
         .assure
-        .put_artifact(
-            &upload.dossier_id,
-            &upload.process_id,
-            &step,
-            &content_type,
-            quality.as_deref(),
-            bytes,
-        )
+        .set_images(&upload.dossier_id, &upload.process_id, &images)
         .await;
+    let stored = bytes.len() as u64;
     match relayed {
-        Ok((created, stored)) => {
-            update_upload(&backend, &upload.token, |u| {
-                u.received.entry(step.clone()).or_insert(stored);
-            });
-            let status = if created {
-                StatusCode::CREATED
-            } else {
-                StatusCode::OK
-            };
-            (status, Json(json!({ "step": step, "bytes": stored }))).into_response()
+        Ok(()) => {
+            let now = crate::store::now_ms();
+            if let Err(e) = backend.store.record_step(&token, &step, stored, now).await {
+                return storage_failure("store the upload", &e);
+            }
+            (
+                StatusCode::CREATED,
+                Json(json!({ "step": step, "bytes": stored })),
+            )
+                .into_response()
         }
         Err(AssureError::Status(StatusCode::CONFLICT | StatusCode::NOT_FOUND)) => json_error(
             StatusCode::CONFLICT,
@@ -199,13 +190,7 @@ pub(super) async fn upload(
 
 /// `POST /api/videoid/upload/complete`.
 pub(super) async fn complete(State(backend): State<Arc<Backend>>, headers: HeaderMap) -> Response {
-    if !backend.simulator_mode {
-        return json_error(
-            StatusCode::NOT_IMPLEMENTED,
-            "native uploads need the simulator",
-        );
-    }
-    let upload = match upload_session(&backend, &headers) {
+    let (token, upload) = match upload_session(&backend, &headers).await {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -223,7 +208,7 @@ pub(super) async fn complete(State(backend): State<Arc<Backend>>, headers: Heade
     let missing: Vec<&String> = upload
         .steps
         .iter()
-        .filter(|s| !upload.received.contains_key(*s))
+        .filter(|s| STEPS.contains(&s.as_str()) && !upload.received.contains_key(*s))
         .collect();
     if !missing.is_empty() {
         return (
@@ -238,7 +223,10 @@ pub(super) async fn complete(State(backend): State<Arc<Backend>>, headers: Heade
         .await
     {
         Ok(()) => {
-            update_upload(&backend, &upload.token, |u| u.completed = true);
+            let now = crate::store::now_ms();
+            if let Err(e) = backend.store.complete_upload(&token, now).await {
+                return storage_failure("complete the upload", &e);
+            }
             done()
         }
         Err(AssureError::Status(StatusCode::CONFLICT | StatusCode::NOT_FOUND)) => json_error(

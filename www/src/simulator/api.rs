@@ -1,8 +1,9 @@
 //! The Assure API paths: dossiers, capture flows, processes, document types, capture configurations.
 
 use super::model::{self, CaptureFlow, Dossier, Outcome, Process, Status};
-use super::{is_scenario, storage_error, Simulator};
+use super::{control, is_scenario, storage_error, Simulator};
 use crate::clock::now_rfc3339;
+use crate::published::{self, VIDEOID};
 use crate::{ids, json_error, parse_json_request};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -85,12 +86,7 @@ async fn create_dossier(
         updated_at: now,
         process_ids: Vec::new(),
     };
-    let answer = json!({
-        "dossierId": dossier.dossier_id,
-        "externalReference": dossier.external_reference,
-        "createdAt": dossier.created_at,
-        "updatedAt": dossier.updated_at,
-    });
+    let answer = dossier.to_json();
     if let Err(e) = sim.store().save_dossier(dossier) {
         return storage_error(e);
     }
@@ -168,37 +164,54 @@ struct SimulatorBlock {
 }
 
 impl SimulatorBlock {
-    fn validate(&self) -> Result<(), &'static str> {
+    fn validate(&self) -> Result<(), String> {
         if self.scenario.as_deref().is_some_and(|s| !is_scenario(s)) {
-            return Err("unknown simulator scenario");
+            return Err("unknown simulator scenario".into());
         }
         if self
             .framing
             .as_deref()
             .is_some_and(|f| f != "deny" && f != "allow")
         {
-            return Err("simulator framing must be deny or allow");
+            return Err("simulator framing must be deny or allow".into());
         }
         Ok(())
     }
 }
 
-/// The process type of a VideoID provider choice; errors are 400 messages.
-fn videoid_process_type(choice: &ProviderChoice) -> Result<String, &'static str> {
-    if choice.provider != "signicatvideoid" && choice.provider != "eid" {
-        return Err("unknown provider: the simulator only offers signicatvideoid (eid)");
+/// A provider choice checked against the published lists: `(provider, processType)`, the
+/// provider by its published name (`eid` is `signicatvideoid`). VideoID's default process type
+/// is `high`; other providers have none unless the request names one.
+fn checked_choice(
+    choice: &ProviderChoice,
+    providers: &[&str],
+    process_types: &[&str],
+) -> Result<(String, Option<String>), String> {
+    let Some(provider) = published::provider(&choice.provider, providers) else {
+        return Err(format!(
+            "provider must be one of {} (or eid)",
+            providers.join(", ")
+        ));
+    };
+    let process_type = match choice.process_type.as_deref() {
+        Some(t) if process_types.contains(&t) => Some(t.to_string()),
+        Some(_) => {
+            return Err(format!(
+                "processType must be one of {}",
+                process_types.join(", ")
+            ))
+        }
+        None if provider == VIDEOID => Some("high".to_string()),
+        None => None,
+    };
+    Ok((provider.to_string(), process_type))
+}
+
+fn checked_sdk(sdk: Option<&str>) -> Result<(), String> {
+    match sdk {
+        Some(s) if !published::SDKS.contains(&s) => Err("sdk must be native or capture".into()),
+        _ => Ok(()),
     }
-    let process_type = choice
-        .process_type
-        .clone()
-        .unwrap_or_else(|| "high".to_string());
-    if !matches!(
-        process_type.as_str(),
-        "substantial" | "substantialFullyAuto" | "high"
-    ) {
-        return Err("processType must be substantial, substantialFullyAuto or high");
-    }
-    Ok(process_type)
 }
 
 #[derive(Deserialize)]
@@ -227,22 +240,29 @@ struct CaptureParameters {
 }
 
 /// A start-capture request, checked: `(processType, redirectUrl)` or a 400 message.
-fn validate_capture(request: &StartCapture) -> Result<(String, String), &'static str> {
+fn validate_capture(request: &StartCapture) -> Result<(Option<String>, String), String> {
     let choice = request
         .providers
         .first()
         .ok_or("providers must name a provider")?;
-    let process_type = videoid_process_type(choice)?;
-    if request.sdk.as_deref().is_some_and(|sdk| sdk != "capture") {
-        return Err("the capture flow needs sdk \"capture\" (or no sdk)");
+    let (provider, process_type) = checked_choice(
+        choice,
+        published::CAPTURE_PROVIDERS,
+        published::CAPTURE_PROCESS_TYPES,
+    )?;
+    if provider != VIDEOID {
+        return Err(format!(
+            "the simulator's hosted capture flow is VideoID's: {provider} is published but not simulated; use signicatvideoid (or eid)"
+        ));
     }
+    checked_sdk(request.sdk.as_deref())?;
     let redirect_url = request
         .redirect_url
         .clone()
         .ok_or("redirectUrl is required")?;
     let parsed = reqwest::Url::parse(&redirect_url).map_err(|_| "redirectUrl is not a URL")?;
     if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
-        return Err("redirectUrl must be an http(s) URL");
+        return Err("redirectUrl must be an http(s) URL".into());
     }
     if let Some(block) = &request.simulator {
         block.validate()?;
@@ -252,30 +272,67 @@ fn validate_capture(request: &StartCapture) -> Result<(String, String), &'static
         .as_ref()
         .is_some_and(|tags| tags.len() > 20 || tags.iter().any(|t| t.len() > 100))
     {
-        return Err("eventTags: at most 20 tags of at most 100 characters");
+        return Err("eventTags: at most 20 tags of at most 100 characters".into());
     }
     Ok((process_type, redirect_url))
 }
 
-fn new_process(dossier_id: &str, process_type: String, sdk: Option<String>) -> Process {
+fn new_process(
+    dossier_id: &str,
+    provider: String,
+    process_type: Option<String>,
+    sdk: Option<String>,
+) -> Process {
     let now = now_rfc3339();
     Process {
         process_id: ids::uuid(),
         dossier_id: dossier_id.to_string(),
+        provider,
         process_type,
         sdk,
         status: Status::Pending,
         scenario: None,
+        scenario_source: None,
         outcome: None,
         final_at_ms: None,
         fail_reason: None,
         capture: None,
         authorization: None,
+        authorization_expires_at_ms: None,
+        video: None,
         media: Default::default(),
         event_tags: Vec::new(),
         created_at: now.clone(),
         updated_at: now,
     }
+}
+
+impl Simulator {
+    /// Gives a VideoID process the token its web SDK works with (it expires with the
+    /// configured upload lifetime).
+    fn authorize(&self, process: &mut Process) {
+        process.authorization = Some(ids::token());
+        process.authorization_expires_at_ms =
+            Some(super::now_ms() + self.settings.upload_lifetime.as_millis() as u64);
+    }
+
+    /// `providerApiUrl`: where VideoID's web SDK and its API live.
+    pub(super) fn provider_api_url(&self) -> String {
+        format!("{}/provider", self.settings.base_url)
+    }
+}
+
+/// The document type a hosted VideoID SDK captures: the capture configuration's first allowed
+/// VideoID document type, else the default.
+fn hosted_id_type(configuration: Option<&Value>) -> u32 {
+    configuration
+        .and_then(|c| c["signicatvideoidConfig"]["allowedIdTypes"].as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_u64)
+        .filter_map(|id| u32::try_from(id).ok())
+        .find(|id| model::document_type_by_id(*id).is_some())
+        .unwrap_or(model::DEFAULT_ID_TYPE)
 }
 
 async fn start_capture(
@@ -290,7 +347,7 @@ async fn start_capture(
     };
     let (process_type, redirect_url) = match validate_capture(&request) {
         Ok(v) => v,
-        Err(message) => return bad_request(message),
+        Err(message) => return bad_request(&message),
     };
     let block = request.simulator.unwrap_or_default();
     let parameters = request.capture_parameters.unwrap_or_default();
@@ -298,14 +355,24 @@ async fn start_capture(
     if store.dossier(&dossier_id).is_none() {
         return not_found("dossier");
     }
-    if let Some(profile) = &parameters.ui_profile {
-        if !store.configurations().contains_key(profile) {
-            return bad_request("captureParameters.uiProfile is not a capture configuration");
-        }
+    let configuration = match &parameters.ui_profile {
+        Some(profile) => match store.configurations().get(profile) {
+            Some(c) => Some(c.clone()),
+            None => {
+                return bad_request("captureParameters.uiProfile is not a capture configuration")
+            }
+        },
+        None => None,
+    };
+    let choice = sim.control.choose(&store, &dossier_id, block.scenario);
+    if choice.is_backend_error() {
+        return control::backend_error();
     }
-    let mut process = new_process(&dossier_id, process_type, request.sdk);
+    let native = request.sdk.as_deref() == Some("native");
+    let mut process = new_process(&dossier_id, VIDEOID.to_string(), process_type, request.sdk);
     let artifact = ids::token();
-    process.scenario = block.scenario;
+    process.scenario = choice.scenario;
+    process.scenario_source = choice.source.map(str::to_string);
     process.event_tags = request.event_tags.unwrap_or_default();
     process.capture = Some(CaptureFlow {
         artifact: artifact.clone(),
@@ -314,9 +381,13 @@ async fn start_capture(
         finished: false,
         ui_language: parameters.ui_language,
         ui_profile: parameters.ui_profile,
+        id_type: native.then(|| hosted_id_type(configuration.as_ref())),
         upload_token: None,
         upload_expires_at_ms: None,
     });
+    if native {
+        sim.authorize(&mut process);
+    }
     if let Err(e) = store.save_process(process) {
         return storage_error(e);
     }
@@ -363,42 +434,63 @@ async fn create_process(
         provider,
         process_type: request.process_type,
     };
-    let process_type = match videoid_process_type(&choice) {
-        Ok(t) => t,
-        Err(message) => return bad_request(message),
+    let (provider, process_type) = match checked_choice(
+        &choice,
+        published::PROCESS_PROVIDERS,
+        published::PROCESS_TYPES,
+    ) {
+        Ok(v) => v,
+        Err(message) => return bad_request(&message),
     };
-    if request
-        .sdk
-        .as_deref()
-        .is_some_and(|s| s != "native" && s != "capture")
-    {
-        return bad_request("sdk must be native or capture");
+    if let Err(message) = checked_sdk(request.sdk.as_deref()) {
+        return bad_request(&message);
     }
     let block = request.simulator.unwrap_or_default();
     if let Err(message) = block.validate() {
-        return bad_request(message);
+        return bad_request(&message);
+    }
+    if request
+        .event_tags
+        .as_ref()
+        .is_some_and(|tags| tags.len() > 20 || tags.iter().any(|t| t.len() > 100))
+    {
+        return bad_request("eventTags: at most 20 tags of at most 100 characters");
     }
     let mut store = sim.store();
     if store.dossier(&dossier_id).is_none() {
         return not_found("dossier");
     }
-    let mut process = new_process(&dossier_id, process_type, request.sdk);
-    process.scenario = block.scenario;
+    let choice = sim.control.choose(&store, &dossier_id, block.scenario);
+    if choice.is_backend_error() {
+        return control::backend_error();
+    }
+    let mut process = new_process(&dossier_id, provider, process_type, request.sdk);
+    process.scenario = choice.scenario;
+    process.scenario_source = choice.source.map(str::to_string);
     process.event_tags = request.event_tags.unwrap_or_default();
-    process.authorization = Some(ids::token());
     let mut answer = process.to_json();
-    answer["authorization"] = json!(process.authorization);
-    answer["providerApiUrl"] = json!(format!("{}/provider", sim.settings.base_url));
+    if process.is_videoid() {
+        sim.authorize(&mut process);
+        answer["authorization"] = json!(process.authorization);
+        answer["providerApiUrl"] = json!(sim.provider_api_url());
+    }
     if let Err(e) = store.save_process(process) {
         return storage_error(e);
     }
     (StatusCode::CREATED, Json(answer)).into_response()
 }
 
-/// Artifacts verification needs before it can start (the back side is optional for passports).
-pub(super) const REQUIRED_MEDIA: &[&str] = &["front", "selfie", "video"];
+/// Media verification needs before it can start: VideoID's front, selfie and video (its SDK
+/// uploads them); a direct-upload provider's front (the back and selfie are optional).
+pub(super) fn required_media(process: &Process) -> &'static [&'static str] {
+    if process.is_videoid() {
+        &["front", "selfie", "video"]
+    } else {
+        &["front"]
+    }
+}
 
-/// `POST …/processes/{p}`: starts verification of an SDK-path process whose media are uploaded.
+/// `POST …/processes/{p}`: starts verification of a process whose media are in.
 async fn start_verification(
     State(sim): State<Arc<Simulator>>,
     Path((dossier_id, process_id)): Path<(String, String)>,
@@ -416,7 +508,7 @@ async fn start_verification(
     if process.status != Status::Pending {
         return json_error(StatusCode::CONFLICT, "the process is not pending");
     }
-    let missing: Vec<&str> = REQUIRED_MEDIA
+    let missing: Vec<&str> = required_media(&process)
         .iter()
         .copied()
         .filter(|m| !process.media.contains_key(*m))
@@ -424,7 +516,7 @@ async fn start_verification(
     if !missing.is_empty() {
         return (
             StatusCode::CONFLICT,
-            Json(json!({ "error": "artifacts are missing", "missing": missing })),
+            Json(json!({ "error": "media are missing", "missing": missing })),
         )
             .into_response();
     }
@@ -496,13 +588,15 @@ async fn fail_process(
 }
 
 async fn document_types(Path(provider): Path<String>) -> Response {
-    if provider == "signicatvideoid" || provider == "eid" {
-        Json(model::document_types()).into_response()
-    } else {
-        json_error(
+    match published::provider(&provider, published::DOCUMENT_TYPE_PROVIDERS) {
+        Some(provider) => Json(model::document_types(provider)).into_response(),
+        None => json_error(
             StatusCode::NOT_FOUND,
-            "unknown provider: the simulator only offers signicatvideoid (eid)",
-        )
+            format!(
+                "document types exist for {} (and eid)",
+                published::DOCUMENT_TYPE_PROVIDERS.join(", ")
+            ),
+        ),
     }
 }
 
@@ -644,7 +738,7 @@ async fn delete_configuration(
 mod tests {
     use super::*;
 
-    fn capture(body: Value) -> Result<(String, String), &'static str> {
+    fn capture(body: Value) -> Result<(Option<String>, String), String> {
         let request: StartCapture = serde_json::from_value(body).unwrap();
         validate_capture(&request)
     }
@@ -658,12 +752,32 @@ mod tests {
         assert_eq!(
             ok.unwrap(),
             (
-                "high".to_string(),
+                Some("high".to_string()),
                 "https://host.example/return".to_string()
             )
         );
         let no_redirect = json!({ "providers": [{ "provider": "signicatvideoid" }] });
-        assert_eq!(capture(no_redirect), Err("redirectUrl is required"));
+        assert_eq!(
+            capture(no_redirect),
+            Err("redirectUrl is required".to_string())
+        );
+        for sdk in ["native", "capture"] {
+            let ok = json!({ "providers": [{ "provider": "signicatvideoid" }],
+                             "sdk": sdk, "redirectUrl": "https://h/r" });
+            assert!(capture(ok).is_ok(), "{sdk}");
+        }
+        let sdk = json!({ "providers": [{ "provider": "eid" }], "sdk": "web", "redirectUrl": "https://h/r" });
+        assert!(capture(sdk).is_err());
+        for process_type in published::CAPTURE_PROCESS_TYPES {
+            let ok = json!({ "providers": [{ "provider": "eid", "processType": process_type }],
+                             "redirectUrl": "https://h/r" });
+            assert_eq!(capture(ok).unwrap().0.as_deref(), Some(*process_type));
+        }
+        for process_type in ["sdk", "hybrid", "High"] {
+            let bad = json!({ "providers": [{ "provider": "eid", "processType": process_type }],
+                              "redirectUrl": "https://h/r" });
+            assert!(capture(bad).is_err(), "{process_type}");
+        }
         let js =
             json!({ "providers": [{ "provider": "eid" }], "redirectUrl": "javascript:alert(1)" });
         assert!(capture(js).is_err());

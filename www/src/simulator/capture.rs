@@ -1,10 +1,12 @@
-//! The hosted capture page and its simulator-internal artifact API.
+//! The hosted capture page and its own (provider-side) API.
 //!
-//! The page runs this component in native mode (`<videoid-capture mode="native">`) against
-//! artifact-scoped endpoints that follow the native capture contract:
-//! `POST …/native-session`, `PUT …/upload/{step}`, `POST …/upload/complete`. The artifacts
-//! are stored on the process as the SDK path's artifact uploads are; completion runs the
-//! process's scenario as the page's outcome buttons do.
+//! With `sdk: "capture"` (or none) the page runs this component in native mode
+//! (`<videoid-capture mode="native">`) against artifact-scoped endpoints that follow the
+//! native capture contract: `POST …/native-session`, `PUT …/upload/{step}`,
+//! `POST …/upload/complete`; completion runs the process's scenario as the page's outcome
+//! buttons do. With `sdk: "native"` it runs VideoID's (simulated) web SDK from
+//! `/provider/js/videoid.js` with the process's `authorization`, which uploads through the
+//! provider API (`provider.rs`).
 
 use super::media::{self, Target, STEPS};
 use super::model::{Outcome, Process, Status};
@@ -110,16 +112,31 @@ async fn artifact(State(sim): State<Arc<Simulator>>, Path(artifact): Path<String
     let Some(capture) = &process.capture else {
         return json_error(StatusCode::NOT_FOUND, "unknown or expired capture session");
     };
-    Json(json!({
+    let mut answer = json!({
         "dossierId": process.dossier_id,
         "processId": process.process_id,
         "redirectUrl": capture.redirect_url,
-        "scenario": process.scenario,
         "auto": capture.auto,
         "finished": capture.finished,
-        "uiLanguage": capture.ui_language,
-    }))
-    .into_response()
+        "sdk": process.sdk.as_deref().unwrap_or("capture"),
+    });
+    if let Some(scenario) = &process.scenario {
+        answer["scenario"] = json!(scenario);
+    }
+    if let Some(lang) = &capture.ui_language {
+        answer["uiLanguage"] = json!(lang);
+    }
+    // `sdk: "native"`: what the page's VideoID web SDK starts with.
+    if let (Some(authorization), Some(id_type)) = (&process.authorization, capture.id_type) {
+        answer["authorization"] = json!(authorization);
+        answer["idType"] = json!(id_type);
+        answer["providerApiUrl"] = json!(sim.provider_api_url());
+    }
+    let mut response = Json(answer).into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 #[derive(Deserialize)]
@@ -263,7 +280,6 @@ async fn upload(
     let target = Target {
         dossier_id: &process.dossier_id,
         process_id: &process.process_id,
-        hosted: true,
     };
     match media::store_artifact(&sim, target, &step, &headers, body).await {
         Ok(stored) => (

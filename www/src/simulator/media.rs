@@ -1,8 +1,9 @@
-//! Images, video and the full-result download of a process, and the simulator-only artifact upload.
+//! Images, video and the full-result download of a process, and the hosted capture page's
+//! own uploads.
 //!
-//! Uploaded artifacts (native path) are served byte for byte; a process that
-//! ran through the hosted capture page has no real media, so it gets small
-//! placeholder images and a placeholder video instead.
+//! Uploaded media (Set images, VideoID's web SDK, the hosted page's capture) are served
+//! byte for byte as soon as they are in; a VideoID process finished on the hosted page
+//! without media gets small placeholder images and a placeholder video once it has a result.
 
 use super::model::{is_agent_reviewed, Media, Process, Status};
 use super::{storage_error, Simulator};
@@ -11,9 +12,10 @@ use axum::body::Body;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, put};
-use axum::{Json, Router};
-use serde_json::{json, Value};
+use axum::routing::get;
+use axum::Router;
+use http_body_util::BodyExt;
+use serde_json::Value;
 use std::sync::Arc;
 
 /// Largest still image accepted (10 MiB).
@@ -33,10 +35,12 @@ const PORTRAIT: &[u8] = include_bytes!("../../static/placeholder/portrait.jpeg")
 pub(super) fn router() -> Router<Arc<Simulator>> {
     let process = "/assure/dossiers/{dossier_id}/processes/{process_id}";
     Router::new()
-        .route(&format!("{process}/images"), get(image))
+        .route(
+            &format!("{process}/images"),
+            get(image).post(super::images::set_images),
+        )
         .route(&format!("{process}/video"), get(video))
         .route(&format!("{process}/download"), get(download))
-        .route(&format!("{process}/artifacts/{{step}}"), put(upload))
 }
 
 /// The content types an artifact may have: JPEG stills, WebM/MP4 (or QuickTime) video.
@@ -79,6 +83,10 @@ pub fn quality(headers: &HeaderMap) -> Result<Option<Value>, &'static str> {
         .map_err(|_| "X-Videoid-Quality is not JSON")
 }
 
+/// How much of an oversized body is still read (and dropped) before its 413, so the client
+/// reads the answer instead of a connection reset while it is still sending.
+const DRAIN_BYTES: u64 = 64 << 20;
+
 /// Reads a request body up to `limit` bytes; a longer one is a 413 JSON error.
 pub async fn read_limited(
     headers: &HeaderMap,
@@ -91,16 +99,38 @@ pub async fn read_limited(
             format!("the body is larger than {limit} bytes"),
         )
     };
+    let limit = limit as u64;
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > limit as u64) {
+    if declared.is_some_and(|n| n > DRAIN_BYTES) {
         return Err(too_large());
     }
-    axum::body::to_bytes(body, limit)
-        .await
-        .map_err(|_| too_large())
+    let mut over = declared.is_some_and(|n| n > limit);
+    let mut kept = Vec::with_capacity(declared.unwrap_or(0).min(limit) as usize);
+    let mut seen: u64 = 0;
+    let mut body = body;
+    while let Some(frame) = body.frame().await {
+        let Ok(frame) = frame else {
+            return Err(too_large());
+        };
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        seen += data.len() as u64;
+        over |= seen > limit;
+        if seen > DRAIN_BYTES {
+            break;
+        }
+        if !over {
+            kept.extend_from_slice(&data);
+        }
+    }
+    if over {
+        return Err(too_large());
+    }
+    Ok(axum::body::Bytes::from(kept))
 }
 
 /// A frameless MP4 (ISO BMFF `ftyp` + `moov`/`mvhd`): a stand-in with no real capture.
@@ -132,14 +162,13 @@ pub fn placeholder_mp4() -> Vec<u8> {
 }
 
 /// A process's media: `(bytes, content type)`, or `None` when it has none for `depiction`.
+/// Uploaded media are served as they are; VideoID's placeholders (and its portrait, which
+/// VideoID cuts from the document) only once there is a result.
 fn media_of(
     sim: &Simulator,
     process: &Process,
     depiction: &str,
 ) -> Result<Option<(Vec<u8>, String)>, Response> {
-    if !process.status.is_final() {
-        return Ok(None);
-    }
     if let Some(media) = process.media.get(depiction) {
         let file = sim
             .store()
@@ -148,7 +177,7 @@ fn media_of(
         let bytes = std::fs::read(file).map_err(storage_error)?;
         return Ok(Some((bytes, media.content_type.clone())));
     }
-    if !process.status.has_results() {
+    if !process.status.has_results() || !process.is_videoid() {
         return Ok(None);
     }
     let jpeg = |b: &[u8]| Some((b.to_vec(), "image/jpeg".to_string()));
@@ -161,7 +190,11 @@ fn media_of(
     })
 }
 
-fn find(sim: &Simulator, dossier_id: &str, process_id: &str) -> Result<Process, Response> {
+pub(super) fn find(
+    sim: &Simulator,
+    dossier_id: &str,
+    process_id: &str,
+) -> Result<Process, Response> {
     sim.store()
         .process(dossier_id, process_id)
         .cloned()
@@ -245,8 +278,10 @@ async fn download(
     let mut entries: Vec<(String, Vec<u8>)> = Vec::new();
     if let (true, Some(outcome)) = (process.status.has_results(), process.outcome) {
         let json_bytes = |v: &Value| serde_json::to_vec_pretty(v).unwrap_or_default();
-        entries.push(("ocr.json".into(), json_bytes(&process.ocr(outcome))));
-        if is_agent_reviewed(&process.process_type) {
+        let data = process.result_data(outcome);
+        let raw = data.get("ocr").unwrap_or(&data);
+        entries.push(("ocr.json".into(), json_bytes(raw)));
+        if is_agent_reviewed(&process.provider, process.process_type.as_deref()) {
             let review = super::model::manual_approval(outcome);
             entries.push(("manual_approval.json".into(), json_bytes(&review)));
         }
@@ -256,6 +291,8 @@ async fn download(
             Ok(Some((bytes, content_type))) => {
                 let name = if depiction == "video" {
                     video_name(&content_type).to_string()
+                } else if content_type == "image/png" {
+                    format!("{depiction}.png")
                 } else {
                     format!("{depiction}.jpeg")
                 };
@@ -274,40 +311,11 @@ async fn download(
     response
 }
 
-/// `PUT …/artifacts/{step}` (simulator only): stores an artifact of a pending SDK process.
-async fn upload(
-    State(sim): State<Arc<Simulator>>,
-    Path((dossier_id, process_id, step)): Path<(String, String, String)>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    let target = Target {
-        dossier_id: &dossier_id,
-        process_id: &process_id,
-        hosted: false,
-    };
-    match store_artifact(&sim, target, &step, &headers, body).await {
-        Ok(stored) => (
-            stored.status(),
-            Json(json!({
-                "artifact": step,
-                "bytes": stored.bytes,
-                "contentType": stored.content_type,
-            })),
-        )
-            .into_response(),
-        Err(r) => r,
-    }
-}
-
-/// The process an artifact goes to.
+/// The process an artifact of the hosted capture page goes to.
 #[derive(Clone, Copy)]
 pub(super) struct Target<'a> {
     pub dossier_id: &'a str,
     pub process_id: &'a str,
-    /// True for the hosted capture page's own uploads (a process of a capture flow that has
-    /// not finished); false for the SDK path (a process without a capture flow).
-    pub hosted: bool,
 }
 
 /// What storing an artifact came to.
@@ -315,7 +323,6 @@ pub(super) struct Stored {
     /// False when the step was already there (the first upload is kept).
     pub created: bool,
     pub bytes: u64,
-    pub content_type: String,
 }
 
 impl Stored {
@@ -329,16 +336,16 @@ impl Stored {
     }
 }
 
-/// Whether `process` may take artifacts on this path.
-fn takes_artifacts(process: &Process, hosted: bool) -> bool {
+/// Whether `process` is a hosted capture that still takes the page's uploads.
+fn takes_artifacts(process: &Process) -> bool {
     process.status == Status::Pending
-        && match &process.capture {
-            Some(capture) => hosted && !capture.finished,
-            None => !hosted,
-        }
+        && process
+            .capture
+            .as_ref()
+            .is_some_and(|capture| !capture.finished)
 }
 
-/// Stores one artifact of a pending process (first one kept), with the native contract's
+/// Stores one artifact of the hosted page's capture (first one kept), with the native contract's
 /// checks: step (404), type (415), quality header (400), size (413), empty (400), state (409).
 pub(super) async fn store_artifact(
     sim: &Simulator,
@@ -369,24 +376,19 @@ pub(super) async fn store_artifact(
         process.media.get(step).map(|m| Stored {
             created: false,
             bytes: m.bytes,
-            content_type: m.content_type.clone(),
         })
     };
     let refused = || {
         json_error(
             StatusCode::CONFLICT,
-            if target.hosted {
-                "this capture session takes no more uploads"
-            } else {
-                "artifacts go to a pending SDK process only"
-            },
+            "this capture session takes no more uploads",
         )
     };
     let process = find(sim, target.dossier_id, target.process_id)?;
     if let Some(stored) = existing(&process) {
         return Ok(stored);
     }
-    if !takes_artifacts(&process, target.hosted) {
+    if !takes_artifacts(&process) {
         return Err(refused());
     }
     let bytes = read_limited(headers, body, limit(step)).await?;
@@ -402,7 +404,7 @@ pub(super) async fn store_artifact(
     if let Some(stored) = existing(&process) {
         return Ok(stored);
     }
-    if !takes_artifacts(&process, target.hosted) {
+    if !takes_artifacts(&process) {
         return Err(refused());
     }
     let media = Media {
@@ -416,7 +418,6 @@ pub(super) async fn store_artifact(
     Ok(Stored {
         created: true,
         bytes: bytes.len() as u64,
-        content_type,
     })
 }
 

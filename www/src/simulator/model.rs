@@ -1,5 +1,6 @@
 //! The simulator's records (as stored on disk) and the Assure JSON it answers with.
 
+use crate::published::VIDEOID;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -86,10 +87,27 @@ impl Status {
 #[serde(rename_all = "camelCase")]
 pub struct Dossier {
     pub dossier_id: String,
+    /// A string, or `null` when the dossier was created without one (then omitted in answers).
     pub external_reference: Value,
     pub created_at: String,
     pub updated_at: String,
     pub process_ids: Vec<String>,
+}
+
+impl Dossier {
+    /// The dossier as Assure answers it (without its processes); an absent
+    /// `externalReference` is omitted, never `null`.
+    pub fn to_json(&self) -> Value {
+        let mut answer = json!({
+            "dossierId": self.dossier_id,
+            "createdAt": self.created_at,
+            "updatedAt": self.updated_at,
+        });
+        if self.external_reference.is_string() {
+            answer["externalReference"] = self.external_reference.clone();
+        }
+        answer
+    }
 }
 
 /// The hosted capture flow of a process ("Start capture flow").
@@ -104,6 +122,9 @@ pub struct CaptureFlow {
     pub ui_language: Option<String>,
     #[serde(default)]
     pub ui_profile: Option<String>,
+    /// The document type the page's VideoID SDK captures (`sdk: "native"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_type: Option<u32>,
     /// The upload token of the page's own native capture (one per artifact, made on first use).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upload_token: Option<String>,
@@ -112,7 +133,7 @@ pub struct CaptureFlow {
     pub upload_expires_at_ms: Option<u64>,
 }
 
-/// One uploaded artifact (native path): its type and size; the bytes are a file next to the record.
+/// One uploaded medium: its type and size; the bytes are a file next to the record.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Media {
@@ -122,19 +143,48 @@ pub struct Media {
     pub quality: Option<Value>,
 }
 
-/// An Assure process of the VideoID provider.
+/// The video session VideoID's web SDK opened with a process's `authorization`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VideoSession {
+    /// The video's id (`completed` hands it to the integrator as `video.id`).
+    pub id: String,
+    /// The document type being captured.
+    pub id_type: u32,
+    /// The phases the SDK goes through, in order (`FRONT`, `BACK`, `FACE`).
+    pub phases: Vec<String>,
+    pub started_at: String,
+    /// True once the SDK completed it (the authorization is spent).
+    #[serde(default)]
+    pub completed: bool,
+}
+
+fn videoid() -> String {
+    VIDEOID.to_string()
+}
+
+/// An Assure process.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Process {
     pub process_id: String,
     pub dossier_id: String,
-    pub process_type: String,
+    /// The published provider name (`eid` is stored as `signicatvideoid`).
+    #[serde(default = "videoid")]
+    pub provider: String,
+    /// Absent when the request named none and the provider has no default (omitted in answers).
+    #[serde(default)]
+    pub process_type: Option<String>,
     #[serde(default)]
     pub sdk: Option<String>,
     pub status: Status,
     /// The scenario chosen when the process was created (`None`: decided by the capture page).
     #[serde(default)]
     pub scenario: Option<String>,
+    /// Where `scenario` came from: the request's own block, or a control API rule
+    /// (`dossier`, `externalReference`, `next`, `default`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scenario_source: Option<String>,
     /// The outcome it is heading for while `processing`.
     #[serde(default)]
     pub outcome: Option<Outcome>,
@@ -145,8 +195,15 @@ pub struct Process {
     pub fail_reason: Option<Value>,
     #[serde(default)]
     pub capture: Option<CaptureFlow>,
+    /// The token VideoID's web SDK works with (`ProcessResponse.authorization`).
     #[serde(default)]
     pub authorization: Option<String>,
+    /// When (ms since the epoch) `authorization` stops opening a video session.
+    #[serde(default)]
+    pub authorization_expires_at_ms: Option<u64>,
+    /// The SDK's video session, once `authorization` opened one.
+    #[serde(default)]
+    pub video: Option<VideoSession>,
     #[serde(default)]
     pub media: BTreeMap<String, Media>,
     #[serde(default)]
@@ -155,12 +212,17 @@ pub struct Process {
     pub updated_at: String,
 }
 
-/// Process types a human agent reviews (they carry `manualApproval`).
-pub fn is_agent_reviewed(process_type: &str) -> bool {
-    process_type != "substantialFullyAuto"
+/// Whether a human agent reviews a process of this provider and type (it carries `manualApproval`).
+pub fn is_agent_reviewed(provider: &str, process_type: Option<&str>) -> bool {
+    provider == VIDEOID && matches!(process_type, Some("high" | "substantial"))
 }
 
 impl Process {
+    /// True for VideoID processes.
+    pub fn is_videoid(&self) -> bool {
+        self.provider == VIDEOID
+    }
+
     /// True when the document has a back side (an uploaded one; the simulated passport has none).
     pub fn has_back(&self) -> bool {
         self.media.contains_key("back")
@@ -176,22 +238,24 @@ impl Process {
         }
     }
 
-    /// The "Get process" answer.
+    /// The "Get process" answer: fields the schema types as strings are omitted when absent.
     pub fn to_json(&self) -> Value {
         let mut answer = json!({
             "processId": self.process_id,
-            "provider": "signicatvideoid",
-            "processType": self.process_type,
+            "provider": self.provider,
             "status": self.status,
             "createdAt": self.created_at,
             "updatedAt": self.updated_at,
         });
+        if let Some(process_type) = &self.process_type {
+            answer["processType"] = json!(process_type);
+        }
         if let Some(reason) = &self.fail_reason {
             answer["failReason"] = reason.clone();
         }
         if let (true, Some(outcome)) = (self.status.has_results(), self.outcome) {
-            let mut specific = json!({ "ocr": self.ocr(outcome) });
-            if is_agent_reviewed(&self.process_type) {
+            let mut specific = self.result_data(outcome);
+            if is_agent_reviewed(&self.provider, self.process_type.as_deref()) {
                 specific["manualApproval"] = manual_approval(outcome);
             }
             answer["providerSpecific"] = specific;
@@ -202,11 +266,29 @@ impl Process {
         answer
     }
 
-    fn document_type(&self) -> &'static str {
+    /// The document's `type`: the SDK's chosen document type, else what the media show.
+    fn document_kind(&self) -> &'static str {
+        if let Some(row) = self
+            .video
+            .as_ref()
+            .and_then(|v| document_type_by_id(v.id_type))
+        {
+            return row.kind;
+        }
         if self.has_back() {
             "identityCard"
         } else {
             "passport"
+        }
+    }
+
+    /// The provider's result block (`providerSpecific` without the agent's review): Signicat
+    /// Paper's MRZ and feature comparison, or the OCR block of VideoID (and the others).
+    pub fn result_data(&self, outcome: Outcome) -> Value {
+        if self.provider == "signicatpaper" {
+            self.paper_result(outcome)
+        } else {
+            json!({ "ocr": self.ocr(outcome) })
         }
     }
 
@@ -218,26 +300,27 @@ impl Process {
         } else {
             "high"
         };
+        let two_sided = self.document_kind() != "passport";
         let mut features = vec![
             json!({ "name": "face", "found": true, "side": "front",
                     "bbox": { "x": 16, "y": 50, "width": 90, "height": 120 } }),
             json!({ "name": "mrz", "found": outcome != Outcome::InconclusiveFeature,
-                    "side": if self.has_back() { "back" } else { "front" } }),
+                    "side": if two_sided { "back" } else { "front" } }),
         ];
-        if self.has_back() {
+        if two_sided {
             features.push(json!({ "name": "barcode", "found": true, "side": "back" }));
         }
         json!({
             "firstName": FIRST_NAME,
             "lastName": LAST_NAME,
             "documentNumber": DOCUMENT_NUMBER,
-            "documentType": self.document_type(),
+            "documentType": self.document_kind(),
             "dateOfBirth": DATE_OF_BIRTH,
-            "dateOfExpiry": if expired { "2020-01-31" } else { "2031-06-30" },
+            "dateOfExpiry": if expired { EXPIRED } else { VALID_UNTIL },
             "gender": "F",
             "nationality": "NOR",
             "issuingCountry": "NOR",
-            "personalIdentificationNumber": "17049012345",
+            "personalIdentificationNumber": PERSONAL_NUMBER,
             "similarityScore": similarity,
             "livenessDetected": "true",
             "features": features,
@@ -253,13 +336,70 @@ impl Process {
         })
     }
 
+    /// Signicat Paper's result: the printed features against the MRZ. `rejected` is an
+    /// expired document; `inconclusive` is a missing or unreadable MRZ.
+    fn paper_result(&self, outcome: Outcome) -> Value {
+        let expiry = if outcome == Outcome::Rejected {
+            EXPIRED
+        } else {
+            VALID_UNTIL
+        };
+        let mrz_read = !matches!(
+            outcome,
+            Outcome::Inconclusive | Outcome::InconclusiveFeature
+        );
+        let mut result = json!({
+            "verification": {
+                "type": if mrz_read { "MRZ_FEATURE_COMPARISON" } else { "FEATURES_ONLY" },
+                "status": if outcome == Outcome::Accepted { "true" } else { "false" },
+            },
+            "features": {
+                "firstName": FIRST_NAME,
+                "lastName": LAST_NAME,
+                "dateOfExpiry": expiry,
+                "gender": "F",
+                "documentNumber": DOCUMENT_NUMBER,
+                "dateOfBirth": DATE_OF_BIRTH,
+                "personalNumber": PERSONAL_NUMBER,
+            },
+        });
+        if mrz_read {
+            result["mrz"] = json!({
+                "firstName": FIRST_NAME,
+                "lastName": LAST_NAME,
+                "dateOfExpiry": expiry,
+                "nationality": "NOR",
+                "gender": "F",
+                "documentType": self.document_kind(),
+                "issuingCountry": "NOR",
+                "documentNumber": DOCUMENT_NUMBER,
+                "dateOfBirth": DATE_OF_BIRTH,
+                "personalNumber": PERSONAL_NUMBER,
+            });
+            let check = if outcome == Outcome::Rejected {
+                "INVALID"
+            } else {
+                "VALID"
+            };
+            result["mrzChecksum"] = json!({
+                "dateOfExpiry": check,
+                "documentNumber": "VALID",
+                "dateOfBirth": "VALID",
+                "personalNumber": "VALID",
+            });
+        }
+        result
+    }
+
     fn final_result(&self) -> Value {
         json!({
             "firstName": FIRST_NAME,
             "lastName": LAST_NAME,
             "dateOfBirth": DATE_OF_BIRTH,
+            "dateOfExpiry": VALID_UNTIL,
             "documentNumber": DOCUMENT_NUMBER,
-            "documentType": self.document_type(),
+            "documentType": self.document_kind(),
+            "gender": "F",
             "nationality": "NOR",
             "issuingCountry": "NOR",
         })
@@ -288,79 +428,166 @@ const FIRST_NAME: &str = "Kari";
 const LAST_NAME: &str = "Nordmann";
 const DATE_OF_BIRTH: &str = "1990-04-17";
 const DOCUMENT_NUMBER: &str = "FH0123456";
+const PERSONAL_NUMBER: &str = "17049012345";
+const VALID_UNTIL: &str = "2031-06-30";
+const EXPIRED: &str = "2020-01-31";
 
-/// The document types the simulated VideoID provider accepts.
-pub fn document_types() -> Value {
-    let row = |country: &str, name: &str, kind: &str, id: u32, doc: &str, sub: &str, icao: &str| {
-        json!({ "country": country, "countryName": name, "type": kind, "id": id,
-                "name": doc, "subType": sub, "icao": icao })
-    };
-    json!([
-        row(
-            "NO",
-            "Norway",
-            "passport",
-            1,
-            "Norwegian passport",
-            "ordinary",
-            "P"
-        ),
-        row(
-            "NO",
-            "Norway",
-            "idCard",
-            2,
-            "Norwegian national identity card",
-            "national",
-            "ID"
-        ),
-        row(
-            "NO",
-            "Norway",
-            "drivingLicense",
-            3,
-            "Norwegian driving licence",
-            "ordinary",
-            "DL"
-        ),
-        row(
-            "SE",
-            "Sweden",
-            "passport",
-            4,
-            "Swedish passport",
-            "ordinary",
-            "P"
-        ),
-        row(
-            "SE",
-            "Sweden",
-            "idCard",
-            5,
-            "Swedish national identity card",
-            "national",
-            "ID"
-        ),
-        row(
-            "DK",
-            "Denmark",
-            "passport",
-            6,
-            "Danish passport",
-            "ordinary",
-            "P"
-        ),
-        row(
-            "FI",
-            "Finland",
-            "idCard",
-            7,
-            "Finnish identity card",
-            "national",
-            "ID"
-        ),
-        row("ES", "Spain", "idCard", 8, "Spanish DNI", "national", "ID"),
-    ])
+/// One row of "Get document types".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DocumentType {
+    pub country: &'static str,
+    pub country_name: &'static str,
+    /// The published `type`.
+    pub kind: &'static str,
+    /// VideoID's `idType` (only VideoID's rows carry it).
+    pub id: u32,
+    pub name: &'static str,
+    pub sub_type: &'static str,
+    pub icao: &'static str,
+}
+
+impl DocumentType {
+    /// VideoID's phases for this document: a passport has no back.
+    pub fn phases(&self) -> Vec<String> {
+        let phases: &[&str] = if self.kind == "passport" {
+            &["FRONT", "FACE"]
+        } else {
+            &["FRONT", "BACK", "FACE"]
+        };
+        phases.iter().map(|p| p.to_string()).collect()
+    }
+}
+
+const fn row(
+    country: &'static str,
+    country_name: &'static str,
+    kind: &'static str,
+    id: u32,
+    name: &'static str,
+    sub_type: &'static str,
+    icao: &'static str,
+) -> DocumentType {
+    DocumentType {
+        country,
+        country_name,
+        kind,
+        id,
+        name,
+        sub_type,
+        icao,
+    }
+}
+
+/// The document types the simulated providers accept.
+pub const DOCUMENT_TYPES: &[DocumentType] = &[
+    row(
+        "NO",
+        "Norway",
+        "passport",
+        1,
+        "Norwegian passport",
+        "ordinary",
+        "P",
+    ),
+    row(
+        "NO",
+        "Norway",
+        "identityCard",
+        2,
+        "Norwegian national identity card",
+        "national",
+        "ID",
+    ),
+    row(
+        "NO",
+        "Norway",
+        "driversLicense",
+        3,
+        "Norwegian driving licence",
+        "ordinary",
+        "DL",
+    ),
+    row(
+        "SE",
+        "Sweden",
+        "passport",
+        4,
+        "Swedish passport",
+        "ordinary",
+        "P",
+    ),
+    row(
+        "SE",
+        "Sweden",
+        "identityCard",
+        5,
+        "Swedish national identity card",
+        "national",
+        "ID",
+    ),
+    row(
+        "DK",
+        "Denmark",
+        "passport",
+        6,
+        "Danish passport",
+        "ordinary",
+        "P",
+    ),
+    row(
+        "FI",
+        "Finland",
+        "identityCard",
+        7,
+        "Finnish identity card",
+        "national",
+        "ID",
+    ),
+    row(
+        "NO",
+        "Norway",
+        "residencePermit",
+        9,
+        "Norwegian residence card",
+        "ordinary",
+        "IR",
+    ),
+    row(
+        "ES",
+        "Spain",
+        "identityCard",
+        62,
+        "Spanish DNI",
+        "national",
+        "ID",
+    ),
+];
+
+/// The document type the hosted page's VideoID SDK captures when the capture configuration
+/// names none (the Norwegian identity card: it has two sides).
+pub const DEFAULT_ID_TYPE: u32 = 2;
+
+/// A VideoID document type by its `id`.
+pub fn document_type_by_id(id: u32) -> Option<&'static DocumentType> {
+    DOCUMENT_TYPES.iter().find(|d| d.id == id)
+}
+
+/// "Get document types" of `provider`: `id` (an integer) only for VideoID.
+pub fn document_types(provider: &str) -> Value {
+    let rows: Vec<Value> = DOCUMENT_TYPES
+        .iter()
+        .map(|d| {
+            let mut row = json!({
+                "country": d.country, "countryName": d.country_name, "type": d.kind,
+                "name": d.name, "subType": d.sub_type, "icao": d.icao,
+            });
+            if provider == VIDEOID {
+                row["id"] = json!(d.id);
+            }
+            row
+        })
+        .collect();
+    Value::Array(rows)
 }
 
 #[cfg(test)]
@@ -371,15 +598,19 @@ mod tests {
         Process {
             process_id: "p".into(),
             dossier_id: "d".into(),
-            process_type: process_type.into(),
+            provider: VIDEOID.into(),
+            process_type: Some(process_type.into()),
             sdk: None,
             status,
             scenario: None,
+            scenario_source: None,
             outcome,
             final_at_ms: None,
             fail_reason: (status == Status::Failed).then(inactive_fail_reason),
             capture: None,
             authorization: None,
+            authorization_expires_at_ms: None,
+            video: None,
             media: BTreeMap::new(),
             event_tags: Vec::new(),
             created_at: "t".into(),

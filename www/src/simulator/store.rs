@@ -37,6 +37,7 @@ pub struct Store {
     dossiers: HashMap<String, Dossier>,
     processes: HashMap<String, Process>,
     artifacts: HashMap<String, String>,
+    authorizations: HashMap<String, String>,
     configurations: HashMap<String, Value>,
     deliveries: HashMap<String, Delivery>,
 }
@@ -57,6 +58,7 @@ impl Store {
             dossiers: HashMap::new(),
             processes: HashMap::new(),
             artifacts: HashMap::new(),
+            authorizations: HashMap::new(),
             configurations: HashMap::new(),
             deliveries: HashMap::new(),
         };
@@ -75,11 +77,7 @@ impl Store {
                 let file = dir.join("processes").join(&process_id).join("process.json");
                 if let Some(process) = storage::read_json::<Process>(&file) {
                     if process.process_id == process_id && process.dossier_id == dossier_id {
-                        if let Some(capture) = &process.capture {
-                            store
-                                .artifacts
-                                .insert(capture.artifact.clone(), process_id.clone());
-                        }
+                        store.index(&process);
                         store.processes.insert(process_id, process);
                     }
                 }
@@ -106,6 +104,28 @@ impl Store {
             }
         }
         store
+    }
+
+    /// Finds a process by its capture artifact and by its SDK authorization.
+    fn index(&mut self, process: &Process) {
+        if let Some(capture) = &process.capture {
+            self.artifacts
+                .insert(capture.artifact.clone(), process.process_id.clone());
+        }
+        if let Some(authorization) = &process.authorization {
+            self.authorizations
+                .insert(authorization.clone(), process.process_id.clone());
+        }
+    }
+
+    /// Forgets a process's index entries.
+    fn unindex(&mut self, process: &Process) {
+        if let Some(capture) = &process.capture {
+            self.artifacts.remove(&capture.artifact);
+        }
+        if let Some(authorization) = &process.authorization {
+            self.authorizations.remove(authorization);
+        }
     }
 
     fn dossier_dir(&self, dossier_id: &str) -> io::Result<PathBuf> {
@@ -160,13 +180,9 @@ impl Store {
             .iter()
             .filter_map(|pid| self.processes.get(pid).map(Process::to_json))
             .collect();
-        Some(serde_json::json!({
-            "dossierId": dossier.dossier_id,
-            "externalReference": dossier.external_reference,
-            "createdAt": dossier.created_at,
-            "updatedAt": dossier.updated_at,
-            "processes": processes,
-        }))
+        let mut answer = dossier.to_json();
+        answer["processes"] = Value::Array(processes);
+        Some(answer)
     }
 
     /// Deletes a dossier, its processes, media and pending events; false when unknown.
@@ -176,9 +192,7 @@ impl Store {
         };
         for pid in &dossier.process_ids {
             if let Some(process) = self.processes.remove(pid) {
-                if let Some(capture) = process.capture {
-                    self.artifacts.remove(&capture.artifact);
-                }
+                self.unindex(&process);
             }
         }
         self.deliveries.retain(|_, d| d.dossier_id != dossier_id);
@@ -209,6 +223,18 @@ impl Store {
         self.processes.get(self.artifacts.get(artifact)?)
     }
 
+    /// The process an SDK authorization belongs to.
+    pub fn process_of_authorization(&self, authorization: &str) -> Option<&Process> {
+        let process = self
+            .processes
+            .get(self.authorizations.get(authorization)?)?;
+        let known = process
+            .authorization
+            .as_deref()
+            .is_some_and(|a| crate::ids::secrets_equal(a, authorization));
+        known.then_some(process)
+    }
+
     /// Stores a process; a new one is added to its dossier. Fails when the dossier is gone.
     pub fn save_process(&mut self, process: Process) -> io::Result<()> {
         let Some(mut dossier) = self.dossiers.get(&process.dossier_id).cloned() else {
@@ -223,10 +249,7 @@ impl Store {
             dossier.updated_at = process.updated_at.clone();
             self.save_dossier(dossier)?;
         }
-        if let Some(capture) = &process.capture {
-            self.artifacts
-                .insert(capture.artifact.clone(), process.process_id.clone());
-        }
+        self.index(&process);
         self.processes.insert(process.process_id.clone(), process);
         Ok(())
     }
@@ -237,9 +260,7 @@ impl Store {
             return Ok(false);
         }
         if let Some(process) = self.processes.remove(process_id) {
-            if let Some(capture) = process.capture {
-                self.artifacts.remove(&capture.artifact);
-            }
+            self.unindex(&process);
         }
         let gone: Vec<String> = self
             .deliveries
@@ -260,17 +281,29 @@ impl Store {
         Ok(true)
     }
 
-    /// Moves an uploaded artifact into place and records it on the process.
+    /// Moves an uploaded medium into place and records it on the process (a medium of the
+    /// same name is replaced).
     pub fn put_media(
         &mut self,
-        mut process: Process,
-        step: &str,
+        process: Process,
+        name: &str,
         staged: Staged,
         media: Media,
     ) -> io::Result<()> {
-        let file = self.media_file(&process, step)?;
-        staged.commit(&file)?;
-        process.media.insert(step.to_string(), media);
+        self.put_all_media(process, vec![(name.to_string(), staged, media)])
+    }
+
+    /// Moves several uploaded media into place at once and saves the process once.
+    pub fn put_all_media(
+        &mut self,
+        mut process: Process,
+        all: Vec<(String, Staged, Media)>,
+    ) -> io::Result<()> {
+        for (name, staged, media) in all {
+            let file = self.media_file(&process, &name)?;
+            staged.commit(&file)?;
+            process.media.insert(name, media);
+        }
         process.updated_at = crate::clock::now_rfc3339();
         self.save_process(process)
     }

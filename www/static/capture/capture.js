@@ -1,5 +1,7 @@
 // The simulated hosted capture page. No inline script: it runs under a strict CSP.
-// It runs <videoid-capture mode="native"> against this artifact's own upload API, so
+// With `sdk: "native"` it runs VideoID's web SDK (the simulator's, from providerApiUrl)
+// with the process's authorization; with `sdk: "capture"` (or none) it runs
+// <videoid-capture mode="native"> against this artifact's own upload API. Either way
 // the embedded flow is a real camera capture; the test controls below it finish the
 // session without media, and `auto` finishes by itself without touching the camera.
 "use strict";
@@ -121,6 +123,55 @@
     el.start().catch(function () {});
   }
 
+  function loadScript(src) {
+    return new Promise(function (resolve, reject) {
+      const script = document.createElement("script");
+      script.src = src;
+      script.onload = resolve;
+      script.onerror = function () {
+        reject(new Error("could not load " + src));
+      };
+      document.head.append(script);
+    });
+  }
+
+  // VideoID's web SDK (sdk: "native"), as the real hosted page runs it.
+  async function runVideoIdSdk() {
+    try {
+      await loadScript(session.providerApiUrl + "/js/videoid.js");
+    } catch (error) {
+      say("The video identification could not be loaded. Use the test controls below.");
+      return;
+    }
+    if (finishing) return;
+    const box = document.createElement("div");
+    box.id = "videoid-sdk";
+    component.append(box);
+    component.hidden = false;
+    const video = window.EID.videoId(box, { lang: uiLanguage() });
+    video.on("phaseStarting", function (phase) {
+      reportActivity();
+      document.body.dataset.phase = phase.name;
+      phase.continue();
+    });
+    video.on("completed", function () {
+      video.turnOff();
+      video.destroy();
+      if (finishing) return;
+      finishing = true;
+      setButtonsDisabled(true);
+      say("Thank you. Finishing…");
+      redirectBack();
+    });
+    video.on("failed", function (error) {
+      video.turnOff();
+      const reason = error && typeof error.reason === "string" ? " (" + error.reason + ")" : "";
+      say("The video identification failed" + reason + ". Use the test controls below.");
+    });
+    video.turnOn();
+    video.start({ authorization: session.authorization, idType: session.idType });
+  }
+
   async function load() {
     artifact = artifactFromHash();
     if (!artifact) {
@@ -139,6 +190,7 @@
       return;
     }
     session = await response.json();
+    document.body.dataset.sdk = session.sdk || "capture";
     if (session.finished) {
       say("This capture session has already finished.");
       return;
@@ -156,7 +208,8 @@
           ? "Waiting for you to start the video…"
           : "Show your ID document and your face to the camera.",
       );
-      mountComponent();
+      if (session.sdk === "native") runVideoIdSdk();
+      else mountComponent();
     }
   }
 

@@ -20,6 +20,7 @@ const OCR_FIELDS = [
   ["issuingCountry", "Issuing country"],
   ["gender", "Gender"],
   ["personalIdentificationNumber", "Personal identification number"],
+  ["personalNumber", "Personal number"],
   ["similarityScore", "Face similarity"],
   ["livenessDetected", "Liveness detected"],
 ];
@@ -70,13 +71,24 @@ function showProcess(process) {
   resultDetails.replaceChildren();
   const status = process && typeof process.status === "string" ? process.status : "unknown";
   showStatus(status, "Status: " + status);
-  const ocr = process && process.providerSpecific && process.providerSpecific.ocr;
-  if (ocr) {
-    const rows = OCR_FIELDS.filter(([key]) => ocr[key] !== undefined).map(([key, label]) => [
+  const specific = (process && process.providerSpecific) || {};
+  const ocr = specific.ocr;
+  // VideoID reads the document into `ocr`; Signicat Paper (native captures) into `mrz`/`features`.
+  const fields = ocr || specific.mrz || specific.features || (process && process.finalResult);
+  if (fields) {
+    const rows = OCR_FIELDS.filter(([key]) => fields[key] !== undefined).map(([key, label]) => [
       label,
-      ocr[key],
+      fields[key],
     ]);
     resultDetails.append(element("h3", "Document"), definitionList(rows));
+  }
+  if (specific.verification) {
+    resultDetails.append(
+      element("h3", "Verification"),
+      element("p", specific.verification.type + ": " + (specific.verification.status === "true" ? "passed" : "not passed")),
+    );
+  }
+  if (ocr) {
     const checks = ocr.securityChecks || {};
     const list = element("ul", null, { class: "checks" });
     for (const [name, check] of Object.entries(checks)) {
@@ -120,11 +132,12 @@ function showProcess(process) {
     resultDetails.append(element("h3", "Document features"), list);
   }
   if (process && typeof process.processId === "string" && WITH_RESULTS.includes(status)) {
-    showMedia(process.processId, ocr);
+    showMedia(process.processId, fields);
   }
 }
 
-// The captured images, the video and the zip, through the backend's proxies (own dossier only).
+// The captured images, the video and the zip, through the backend's proxies (own dossier only);
+// what the process does not have (a native capture has no video) is left out.
 function showMedia(processId, ocr) {
   const id = encodeURIComponent(processId);
   const depictions = [
@@ -141,14 +154,20 @@ function showMedia(processId, ocr) {
       alt: label,
       loading: "lazy",
     });
+    image.addEventListener("error", () => figure.remove());
     figure.append(image, element("figcaption", label));
     gallery.append(figure);
   }
   const video = element("video", null, {
     src: "/api/videoid/video?processId=" + id,
     controls: "",
-    preload: "none",
+    preload: "metadata",
     "aria-label": "Liveness video",
+  });
+  const videoTitle = element("h3", "Liveness video");
+  video.addEventListener("error", () => {
+    video.remove();
+    videoTitle.remove();
   });
   const download = element("a", "Download the full result (zip)", {
     href: "/api/videoid/download?processId=" + id,
@@ -158,7 +177,7 @@ function showMedia(processId, ocr) {
   resultDetails.append(
     element("h3", "Captured images"),
     gallery,
-    element("h3", "Liveness video"),
+    videoTitle,
     video,
     element("p", null, { class: "download-row" }),
   );

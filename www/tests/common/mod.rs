@@ -1,11 +1,21 @@
-//! Starts both servers in-process on free ports and talks to them over HTTP.
+//! Starts the servers on free ports and talks to them over HTTP.
+//!
+//! The simulator runs in one of two ways (`Harness`): in-process beside the host backend, as
+//! `videoid-www` runs it, or as the standalone `videoid-www simulator` binary spawned on a free
+//! port, with the in-process host backend pointed at it. `simulator_tests!` runs a suite's
+//! tests both ways.
 #![allow(dead_code)]
 
+pub mod db;
+
 use serde_json::Value;
+use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
+use std::process::{Child, ChildStdout, Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
-use videoid_www::{start, Config, Running};
+use videoid_www::{start, Config, Running, Webhook};
 
 pub const CLIENT_ID: &str = "videoid-sim-client";
 pub const CLIENT_SECRET: &str = "videoid-sim-secret";
@@ -21,24 +31,287 @@ pub fn temp_dir() -> PathBuf {
     dir
 }
 
-/// Both servers on free ports, a short final delay, an empty package directory.
-pub async fn servers() -> Running {
-    servers_with(|_| {}).await
+/// Runs each named `async fn(Harness)` of the calling test file twice: `embedded::name`
+/// (the simulator in-process) and `standalone::name` (the `videoid-www simulator` binary).
+#[macro_export]
+macro_rules! simulator_tests {
+    ($($name:ident),* $(,)?) => {
+        mod embedded {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name($crate::common::Harness::Embedded).await
+                }
+            )*
+        }
+        mod standalone {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name($crate::common::Harness::Standalone).await
+                }
+            )*
+        }
+    };
+}
+
+/// How a test starts the simulator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Harness {
+    /// In-process, beside the host backend (`videoid-www`).
+    Embedded,
+    /// The `videoid-www simulator` binary on a free port; the host backend uses it.
+    Standalone,
+}
+
+/// The running servers: the host backend (and demo site) and the simulator, wherever it runs.
+pub struct Servers {
+    /// Origin of the demo site and backend.
+    pub host_url: String,
+    /// Origin of the simulator.
+    pub sim_url: String,
+    /// Base URL of the real Assure API when the backend uses one.
+    pub real_assure: Option<String>,
+    /// The host backend's database.
+    pub store: Arc<dyn videoid_www::store::Store>,
+    running: Running,
+    standalone: Option<StandaloneProcess>,
+}
+
+impl Servers {
+    /// Stops the host backend and the simulator (SIGTERM for the standalone one, which must
+    /// exit cleanly).
+    pub async fn shutdown(mut self) {
+        self.running.shutdown().await;
+        if let Some(process) = self.standalone.take() {
+            let status = process.terminate().await;
+            assert!(
+                status.success(),
+                "the standalone simulator exited with {status}"
+            );
+        }
+    }
+
+    /// True when the simulator is the standalone binary.
+    pub fn is_standalone(&self) -> bool {
+        self.standalone.is_some()
+    }
+}
+
+/// A spawned `videoid-www simulator`; killed if the test ends without `terminate`.
+pub struct StandaloneProcess {
+    child: Child,
+    /// Kept open so the child's later writes to stdout never meet a closed pipe.
+    _stdout: BufReader<ChildStdout>,
+    /// The lines it printed on start.
+    pub banner: Vec<String>,
+    /// Its base URL, from the banner.
+    pub url: String,
+}
+
+/// The standalone binary, built by cargo for the integration tests.
+pub const BINARY: &str = env!("CARGO_BIN_EXE_videoid-www");
+
+impl StandaloneProcess {
+    /// Spawns `videoid-www simulator` with `args` and `env` only (a clean environment), and
+    /// reads its banner.
+    pub async fn spawn(args: Vec<String>, env: Vec<(String, String)>) -> StandaloneProcess {
+        tokio::task::spawn_blocking(move || {
+            let mut child = Command::new(BINARY)
+                .arg("simulator")
+                .args(&args)
+                .env_clear()
+                .envs(env)
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::inherit())
+                .spawn()
+                .expect("the videoid-www binary starts");
+            let mut stdout = BufReader::new(child.stdout.take().expect("a stdout pipe"));
+            let mut banner = Vec::new();
+            loop {
+                let mut line = String::new();
+                let n = stdout.read_line(&mut line).expect("read the banner");
+                if n == 0 {
+                    let status = child.wait().expect("wait for the simulator");
+                    panic!("the standalone simulator stopped ({status}) after printing {banner:?}");
+                }
+                let line = line.trim_end().to_string();
+                let last = line.trim_start().starts_with("data:");
+                banner.push(line);
+                if last {
+                    break;
+                }
+            }
+            let url = banner
+                .iter()
+                .find_map(|l| l.trim_start().strip_prefix("base URL:"))
+                .map(|u| u.trim().to_string())
+                .expect("the banner names the base URL");
+            StandaloneProcess {
+                child,
+                _stdout: stdout,
+                banner,
+                url,
+            }
+        })
+        .await
+        .expect("spawn the standalone simulator")
+    }
+
+    /// The process id.
+    pub fn id(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Sends SIGTERM and waits (10 s at most) for the exit status.
+    pub async fn terminate(mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill").args(["-TERM", &pid]).status();
+        assert!(sent.is_ok_and(|s| s.success()), "kill -TERM {pid}");
+        for _ in 0..200 {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                return status;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the standalone simulator did not stop within 10 s of SIGTERM");
+    }
+}
+
+impl Drop for StandaloneProcess {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// A port that is free now (the standalone simulator must know the host backend's URL for
+/// its webhook before the backend starts).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind(("127.0.0.1", 0))
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// The standalone simulator's command line and environment for what `config` asks of the
+/// embedded one, with the host backend at `host_port`.
+pub fn standalone_args(config: &Config, host_port: u16) -> (Vec<String>, Vec<(String, String)>) {
+    let ms = |d: Duration| format!("{}ms", d.as_millis());
+    let frame_ancestors = config.sim_frame_ancestors.clone().unwrap_or_else(|| {
+        format!("'self' http://localhost:{host_port} http://127.0.0.1:{host_port}")
+    });
+    let webhook = match &config.sim_webhook {
+        Webhook::HostBackend => format!("http://localhost:{host_port}/api/videoid/events"),
+        Webhook::Url(url) => url.clone(),
+        Webhook::Off => "off".to_string(),
+    };
+    let mut args = vec![
+        "--port".to_string(),
+        config.sim_port.to_string(),
+        "--data-dir".to_string(),
+        config.data_dir.display().to_string(),
+        "--pkg-dir".to_string(),
+        config.pkg_dir.display().to_string(),
+        "--frame-ancestors".to_string(),
+        frame_ancestors,
+        "--webhook".to_string(),
+        webhook,
+        "--final-delay".to_string(),
+        ms(config.sim_final_delay),
+        "--token-lifetime".to_string(),
+        ms(config.sim_token_lifetime),
+        "--session-lifetime".to_string(),
+        ms(config.session_lifetime),
+        "--webhook-retry".to_string(),
+        ms(config.sim_webhook_retry),
+    ];
+    if !config.sim_control {
+        args.push("--no-control".to_string());
+    }
+    let env = vec![
+        (
+            "VIDEOID_SIM_CLIENT_ID".to_string(),
+            config.sim_client_id.clone(),
+        ),
+        (
+            "VIDEOID_SIM_CLIENT_SECRET".to_string(),
+            config.sim_client_secret.clone(),
+        ),
+    ];
+    (args, env)
+}
+
+impl Harness {
+    /// The servers on free ports, a short final delay, an empty package directory.
+    pub async fn servers(self) -> Servers {
+        self.servers_with(|_| {}).await
+    }
+
+    /// Like `servers`, after `change` adjusts the configuration.
+    pub async fn servers_with(self, change: impl FnOnce(&mut Config)) -> Servers {
+        let mut config = Config {
+            host_port: 0,
+            sim_port: 0,
+            pkg_dir: temp_dir(),
+            data_dir: temp_dir(),
+            sim_final_delay: Duration::from_millis(50),
+            sim_webhook_retry: Duration::from_millis(20),
+            ..Config::default()
+        };
+        change(&mut config);
+        if config.database.is_none() {
+            config.database = db::for_servers(&config.data_dir).await;
+        }
+        // A backend in real mode uses no simulator of its own: nothing to run standalone.
+        let standalone = if self == Harness::Standalone && config.real.is_none() {
+            if config.host_port == 0 {
+                config.host_port = free_port();
+            }
+            let (args, env) = standalone_args(&config, config.host_port);
+            let process = StandaloneProcess::spawn(args, env).await;
+            config.sim_url = Some(process.url.clone());
+            Some(process)
+        } else {
+            None
+        };
+        let running = start(config).await.expect("servers start");
+        Servers {
+            host_url: running.host_url.clone(),
+            sim_url: running.sim_url.clone(),
+            real_assure: running.real_assure.clone(),
+            store: running.store.clone(),
+            running,
+            standalone,
+        }
+    }
+
+    /// Starts the servers on `data_dir` (for restarts) with `change` applied.
+    pub async fn servers_on(
+        self,
+        data_dir: &std::path::Path,
+        change: impl FnOnce(&mut Config),
+    ) -> Servers {
+        let dir = data_dir.to_path_buf();
+        self.servers_with(move |c| {
+            c.data_dir = dir;
+            change(c);
+        })
+        .await
+    }
+}
+
+/// Both servers in-process on free ports, a short final delay, an empty package directory.
+pub async fn servers() -> Servers {
+    Harness::Embedded.servers().await
 }
 
 /// Like `servers`, after `change` adjusts the configuration.
-pub async fn servers_with(change: impl FnOnce(&mut Config)) -> Running {
-    let mut config = Config {
-        host_port: 0,
-        sim_port: 0,
-        pkg_dir: temp_dir(),
-        data_dir: temp_dir(),
-        sim_final_delay: Duration::from_millis(50),
-        sim_webhook_retry: Duration::from_millis(20),
-        ..Config::default()
-    };
-    change(&mut config);
-    start(config).await.expect("servers start")
+pub async fn servers_with(change: impl FnOnce(&mut Config)) -> Servers {
+    Harness::Embedded.servers_with(change).await
 }
 
 pub fn client() -> reqwest::Client {
@@ -283,12 +556,99 @@ pub async fn sim_final(sim_url: &str, token: &str, dossier_id: &str, process_id:
     panic!("the process never reached a final status");
 }
 
-/// Starts both servers on `data_dir` (for restarts) with `change` applied.
-pub async fn servers_on(data_dir: &std::path::Path, change: impl FnOnce(&mut Config)) -> Running {
-    let dir = data_dir.to_path_buf();
-    servers_with(move |c| {
-        c.data_dir = dir;
-        change(c);
-    })
-    .await
+/// Starts both servers in-process on `data_dir` (for restarts) with `change` applied.
+pub async fn servers_on(data_dir: &std::path::Path, change: impl FnOnce(&mut Config)) -> Servers {
+    Harness::Embedded.servers_on(data_dir, change).await
+}
+
+/// Distinct, recognisable JPEG-looking bytes (a JPEG start, then `tag`'s pattern).
+pub fn jpeg(tag: &str) -> Vec<u8> {
+    let mut bytes = vec![0xff, 0xd8, 0xff, 0xe0];
+    bytes.extend((0..3000u32).map(|i| (i as u8) ^ tag.as_bytes()[0]));
+    bytes.extend_from_slice(tag.as_bytes());
+    bytes
+}
+
+/// `bytes` as a dataURL of `content_type`.
+pub fn data_url(content_type: &str, bytes: &[u8]) -> String {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(bytes);
+    format!("data:{content_type};base64,{b64}")
+}
+
+/// A call to VideoID's provider API (`{providerApiUrl}/api/videos{path}`) with an authorization.
+pub async fn provider_call(
+    method: reqwest::Method,
+    provider_api: &str,
+    path: &str,
+    authorization: &str,
+    body: Option<(&str, Vec<u8>)>,
+) -> (u16, Value) {
+    let mut request = client()
+        .request(method, format!("{provider_api}/api/videos{path}"))
+        .bearer_auth(authorization);
+    if let Some((content_type, bytes)) = body {
+        request = request.header("content-type", content_type).body(bytes);
+    }
+    json(request.send().await.unwrap()).await
+}
+
+/// Does what VideoID's web SDK does with a process's authorization: opens the video for
+/// `id_type`, uploads a still per phase (`jpeg(phase)`) and a WebM recording, completes.
+/// Returns the video's answer (`{ id, idType, phases }`).
+pub async fn sdk_video(provider_api: &str, authorization: &str, id_type: u32) -> Value {
+    use reqwest::Method;
+    let body = serde_json::to_vec(&serde_json::json!({ "idType": id_type })).unwrap();
+    let (status, video) = provider_call(
+        Method::POST,
+        provider_api,
+        "",
+        authorization,
+        Some(("application/json", body)),
+    )
+    .await;
+    assert_eq!(status, 201, "{video}");
+    let id = video["id"].as_str().unwrap().to_string();
+    for phase in video["phases"].as_array().unwrap() {
+        let phase = phase.as_str().unwrap().to_ascii_lowercase();
+        let (status, body) = provider_call(
+            Method::PUT,
+            provider_api,
+            &format!("/{id}/images/{phase}"),
+            authorization,
+            Some(("image/jpeg", jpeg(&phase))),
+        )
+        .await;
+        assert_eq!(status, 201, "{phase}: {body}");
+    }
+    let (status, body) = provider_call(
+        Method::PUT,
+        provider_api,
+        &format!("/{id}/recording"),
+        authorization,
+        Some(("video/webm", recording())),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let (status, body) = provider_call(
+        Method::POST,
+        provider_api,
+        &format!("/{id}/complete"),
+        authorization,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body,
+        serde_json::json!({ "id": id, "status": "processing" })
+    );
+    video
+}
+
+/// Bytes that start like a WebM file (EBML header), recognisable in a download.
+pub fn recording() -> Vec<u8> {
+    let mut bytes = vec![0x1a, 0x45, 0xdf, 0xa3];
+    bytes.extend((0..8000u32).map(|i| (i % 251) as u8));
+    bytes
 }

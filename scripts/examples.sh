@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The framework typings and the example apps, against the built package
+# (pkg/, from scripts/build.sh): installs each project's npm packages from
+# its lockfile (only when that changed), checks the React, Vue and Svelte
+# template typings (tests/types: good templates pass, wrong values fail), and
+# type-checks and builds examples/react and examples/vue (their e2e runs in
+# tests/e2e/examples.test.mjs).
+source "$(dirname "$0")/lib.sh"
+[ -f pkg/videoid-capture.d.ts ] || { echo "examples: pkg/ is not built (npm run build)" >&2; exit 1; }
+for dir in tests/types examples/react examples/vue; do
+  if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    say "examples: installing $dir"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+done
+node --test tests/types/
+for app in react vue; do
+  say "examples: type-check and build examples/$app"
+  (cd "examples/$app" && npm run --silent build)
+done

@@ -1,0 +1,291 @@
+//! `mode: "sdk"`: a VideoID process for VideoID's own web SDK in the host's page (UC2).
+//!
+//! The backend picks the document type from `GET /assure/signicatvideoid/document-types`
+//! (cached), creates the process (`POST /assure/dossiers/{d}/processes`, provider
+//! `signicatvideoid`) and hands the browser what the SDK starts with:
+//! `{ dossierId, processId, authorization, sdkUrl, idType, expiresAt }`.
+
+use super::{Backend, Failure, SimulatorKnobs, Visitor};
+use crate::assure::AssureError;
+use crate::published::{self, VIDEOID};
+use axum::http::StatusCode;
+use serde_json::{json, Value};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// How long the document-type list is kept before it is read again.
+pub const DOCUMENT_TYPES_TTL: Duration = Duration::from_secs(3600);
+
+/// The `processType` of SDK processes (as the hosted flow the backend starts).
+pub const PROCESS_TYPE: &str = "substantial";
+
+/// Which document type to capture: a document-type `id`, or the first row of a published
+/// `type` (optionally of one country, `NO:identityCard`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DocumentChoice {
+    /// A VideoID document-type id (`idType`).
+    Id(u64),
+    /// A published `type`, optionally in one country (ISO 3166 alpha-2, as the list names it).
+    Kind {
+        country: Option<String>,
+        kind: String,
+    },
+}
+
+impl DocumentChoice {
+    /// Parses `62`, `identityCard` or `NO:identityCard`; anything else is `None`.
+    pub fn parse(text: &str) -> Option<DocumentChoice> {
+        let text = text.trim();
+        if !text.is_empty() && text.len() <= 12 && text.bytes().all(|b| b.is_ascii_digit()) {
+            return text.parse().ok().map(DocumentChoice::Id);
+        }
+        let (country, kind) = match text.split_once(':') {
+            Some((country, kind)) => (Some(country), kind),
+            None => (None, text),
+        };
+        if country.is_some_and(|c| c.len() != 2 || !c.bytes().all(|b| b.is_ascii_alphabetic())) {
+            return None;
+        }
+        published::DOCUMENT_KINDS
+            .contains(&kind)
+            .then(|| DocumentChoice::Kind {
+                country: country.map(str::to_ascii_uppercase),
+                kind: kind.to_string(),
+            })
+    }
+
+    /// Reads the request body's `documentType`: an integer id, or a string `parse` reads.
+    pub fn from_json(value: &Value) -> Option<DocumentChoice> {
+        match value {
+            Value::Number(n) => n.as_u64().map(DocumentChoice::Id),
+            Value::String(s) => DocumentChoice::parse(s),
+            _ => None,
+        }
+    }
+}
+
+/// One VideoID document type, as far as the backend needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentRow {
+    pub id: u64,
+    pub kind: String,
+    pub country: Option<String>,
+}
+
+/// Reads the rows that carry an integer `id` and a `type`; others are skipped.
+pub fn document_rows(rows: &[Value]) -> Vec<DocumentRow> {
+    rows.iter()
+        .filter_map(|row| {
+            Some(DocumentRow {
+                id: row.get("id")?.as_u64()?,
+                kind: row.get("type")?.as_str()?.to_string(),
+                country: row
+                    .get("country")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+            })
+        })
+        .collect()
+}
+
+/// The row a choice names.
+pub fn pick<'a>(rows: &'a [DocumentRow], choice: &DocumentChoice) -> Option<&'a DocumentRow> {
+    rows.iter().find(|row| match choice {
+        DocumentChoice::Id(id) => row.id == *id,
+        DocumentChoice::Kind { country, kind } => {
+            row.kind == *kind
+                && country.as_deref().is_none_or(|c| {
+                    row.country
+                        .as_deref()
+                        .is_some_and(|r| r.eq_ignore_ascii_case(c))
+                })
+        }
+    })
+}
+
+/// The cached document-type list.
+#[derive(Default)]
+pub struct DocumentTypes {
+    fetched: Option<(Instant, Arc<Vec<DocumentRow>>)>,
+}
+
+/// Why an SDK session could not be made.
+#[derive(Debug)]
+pub(super) enum SdkError {
+    /// The Assure API or the database failed.
+    Backend(Failure),
+    /// The document type the request (`requested`) or the setting names is not offered.
+    UnknownDocumentType { requested: bool },
+}
+
+impl From<AssureError> for SdkError {
+    fn from(e: AssureError) -> Self {
+        SdkError::Backend(Failure::Assure(e))
+    }
+}
+
+impl From<Failure> for SdkError {
+    fn from(e: Failure) -> Self {
+        SdkError::Backend(e)
+    }
+}
+
+impl Backend {
+    /// VideoID's document types, read at most once per `DOCUMENT_TYPES_TTL`.
+    async fn videoid_document_types(&self) -> Result<Arc<Vec<DocumentRow>>, AssureError> {
+        let mut cache = self.document_types.lock().await;
+        if let Some((at, rows)) = &cache.fetched {
+            if at.elapsed() < DOCUMENT_TYPES_TTL {
+                return Ok(rows.clone());
+            }
+        }
+        let rows = document_rows(&self.assure.document_types(VIDEOID).await?);
+        if rows.is_empty() {
+            return Err(AssureError::Malformed("document types"));
+        }
+        let rows = Arc::new(rows);
+        cache.fetched = Some((Instant::now(), rows.clone()));
+        Ok(rows)
+    }
+}
+
+/// Creates the VideoID process and answers what the web SDK needs.
+pub(super) async fn start(
+    backend: &Backend,
+    visitor: &mut Visitor,
+    knobs: Option<&SimulatorKnobs>,
+    requested: Option<DocumentChoice>,
+) -> Result<Value, SdkError> {
+    let rows = backend.videoid_document_types().await?;
+    let document = match &requested {
+        Some(choice) => pick(&rows, choice),
+        None => pick(&rows, &backend.sdk_document_type),
+    }
+    .ok_or(SdkError::UnknownDocumentType {
+        requested: requested.is_some(),
+    })?;
+    let mut request = json!({ "provider": VIDEOID, "processType": PROCESS_TYPE });
+    if let Some(scenario) = knobs.and_then(|k| k.scenario.as_deref()) {
+        request["simulator"] = json!({ "scenario": scenario });
+    }
+    let mut dossier_id = backend.dossier_for(visitor).await?;
+    let process = match backend.assure.create_process(&dossier_id, &request).await {
+        Err(AssureError::Status(StatusCode::NOT_FOUND)) => {
+            dossier_id = backend.replace_dossier(visitor, &dossier_id).await?;
+            backend.assure.create_process(&dossier_id, &request).await?
+        }
+        other => other?,
+    };
+    let authorization = process["authorization"]
+        .as_str()
+        .filter(|a| !a.is_empty() && a.len() <= 4096)
+        .ok_or(AssureError::Malformed("process authorization"))?;
+    let sdk_url = sdk_url(process["providerApiUrl"].as_str().unwrap_or_default())
+        .ok_or(AssureError::Malformed("providerApiUrl"))?;
+    let answer = json!({
+        "dossierId": dossier_id,
+        "processId": process["processId"],
+        "authorization": authorization,
+        "sdkUrl": sdk_url,
+        "idType": document.id,
+        "expiresAt": crate::clock::rfc3339_in(backend.session_lifetime),
+    });
+    Ok(answer)
+}
+
+/// `providerApiUrl + "/js/videoid.js"`, for an http(s) `providerApiUrl` without query or fragment.
+pub fn sdk_url(provider_api_url: &str) -> Option<String> {
+    let url = reqwest::Url::parse(provider_api_url).ok()?;
+    let plain = matches!(url.scheme(), "http" | "https")
+        && url.host_str().is_some()
+        && url.query().is_none()
+        && url.fragment().is_none()
+        && url.username().is_empty()
+        && url.password().is_none();
+    plain.then(|| format!("{}/js/videoid.js", provider_api_url.trim_end_matches('/')))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows() -> Vec<DocumentRow> {
+        document_rows(&[
+            json!({ "country": "NO", "type": "passport", "id": 1 }),
+            json!({ "country": "NO", "type": "identityCard", "id": 2 }),
+            json!({ "country": "ES", "type": "identityCard", "id": 62 }),
+            json!({ "country": "SE", "type": "identityCard" }),
+            json!({ "type": 3, "id": 4 }),
+        ])
+    }
+
+    #[test]
+    fn choices_parse() {
+        assert_eq!(DocumentChoice::parse("62"), Some(DocumentChoice::Id(62)));
+        assert_eq!(
+            DocumentChoice::parse("es:identityCard"),
+            Some(DocumentChoice::Kind {
+                country: Some("ES".into()),
+                kind: "identityCard".into()
+            })
+        );
+        for bad in [
+            "",
+            "idCard",
+            "NOR:passport",
+            "1:passport",
+            "-1",
+            "99999999999999",
+        ] {
+            assert_eq!(DocumentChoice::parse(bad), None, "{bad}");
+        }
+        assert_eq!(
+            DocumentChoice::from_json(&json!(7)),
+            Some(DocumentChoice::Id(7))
+        );
+        assert_eq!(DocumentChoice::from_json(&json!(-7)), None);
+        assert_eq!(DocumentChoice::from_json(&json!(null)), None);
+    }
+
+    #[test]
+    fn rows_without_an_id_are_skipped_and_choices_pick_the_first_match() {
+        let rows = rows();
+        assert_eq!(rows.len(), 3);
+        let kind = |c: Option<&str>, k: &str| DocumentChoice::Kind {
+            country: c.map(str::to_string),
+            kind: k.to_string(),
+        };
+        assert_eq!(pick(&rows, &kind(None, "identityCard")).unwrap().id, 2);
+        assert_eq!(
+            pick(&rows, &kind(Some("ES"), "identityCard")).unwrap().id,
+            62
+        );
+        assert_eq!(
+            pick(&rows, &DocumentChoice::Id(1)).unwrap().kind,
+            "passport"
+        );
+        assert!(pick(&rows, &kind(Some("SE"), "identityCard")).is_none());
+        assert!(pick(&rows, &DocumentChoice::Id(9)).is_none());
+    }
+
+    #[test]
+    fn sdk_urls() {
+        assert_eq!(
+            sdk_url("https://etrust-sandbox.electronicid.eu/v2").as_deref(),
+            Some("https://etrust-sandbox.electronicid.eu/v2/js/videoid.js")
+        );
+        assert_eq!(
+            sdk_url("http://127.0.0.1:8081/provider/").as_deref(),
+            Some("http://127.0.0.1:8081/provider/js/videoid.js")
+        );
+        for bad in [
+            "",
+            "javascript:alert(1)",
+            "ftp://x/y",
+            "https://x/y?a=1",
+            "https://u:p@x/",
+        ] {
+            assert_eq!(sdk_url(bad), None, "{bad}");
+        }
+    }
+}
