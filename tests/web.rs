@@ -287,8 +287,12 @@ async fn buttons_drive_the_flow() {
 
 /// Session answers a broken or hostile host backend can give, and the typed
 /// failure (code, detail reason) each must become.
-const HOSTILE_SESSIONS: [(&str, &str, Option<&str>); 11] = [
+const HOSTILE_SESSIONS: [(&str, &str, Option<&str>); 15] = [
     ("server-error", "Backend.Error", None),
+    ("empty-object", "Session.Invalid", Some("malformed-answer")),
+    ("null-id", "Session.Invalid", Some("malformed-answer")),
+    ("json-null", "Session.Invalid", Some("malformed-answer")),
+    ("json-string", "Session.Invalid", Some("malformed-answer")),
     ("garbage", "Session.Invalid", Some("malformed-answer")),
     ("html", "Session.Invalid", Some("malformed-answer")),
     ("wrong-shape", "Session.Invalid", Some("malformed-answer")),
@@ -551,4 +555,44 @@ async fn texts_replace_strings_live_and_a_lang_change_switches_language() {
     flush().await;
     assert_eq!(start(), "Start verifiseringen");
     assert_eq!(host.events("videoid-ready").len(), 1, "ready once");
+}
+
+#[wasm_bindgen_test]
+async fn props_that_are_not_strings_count_as_absent() {
+    // `mode` a number, `lang` a list: as if the element had neither attribute.
+    let host = Host::new();
+    let props = props_of(&[("session-endpoint", "/no-such-endpoint")]);
+    js_sys::Reflect::set(&props, &"mode".into(), &JsValue::from(5)).unwrap();
+    js_sys::Reflect::set(&props, &"lang".into(), &js_sys::Array::of1(&"de".into())).unwrap();
+    js_sys::Reflect::set(&props, &"texts".into(), &JsValue::from(7)).unwrap();
+    let handle =
+        videoid_capture::CaptureHandle::new(host.host.clone(), host.mount.clone(), props).unwrap();
+    host.wait_for("videoid-ready", 1, 5000).await;
+    flush().await;
+    let start = host.part("start-button").unwrap();
+    assert_eq!(start.text_content().as_deref(), Some("Start verification"));
+    handle.start();
+    let failed = host.wait_for("videoid-failed", 1, 5000).await;
+    assert_eq!(
+        get_str(&failed[0], "code"),
+        "Backend.Error",
+        "the default mode asked the endpoint"
+    );
+
+    // A `mode` that is a string is read, and checked.
+    let checked = Host::new();
+    let handle = checked.handle(&[("session-endpoint", "/api/session"), ("mode", "bogus")]);
+    handle.start();
+    let failed = checked.wait_for("videoid-failed", 1, 5000).await;
+    assert_eq!(get_str(&get(&failed[0], "detail"), "field"), "mode");
+
+    // Props that are not an object at all: no attributes, still an element.
+    let other = Host::new();
+    let handle =
+        videoid_capture::CaptureHandle::new(other.host.clone(), other.mount.clone(), 5.into())
+            .unwrap();
+    other.wait_for("videoid-ready", 1, 5000).await;
+    handle.start();
+    let failed = other.wait_for("videoid-failed", 1, 5000).await;
+    assert_eq!(get_str(&failed[0], "code"), "Config.Invalid");
 }

@@ -52,12 +52,49 @@ pub struct SessionAnswer {
     /// Native: the bearer token for uploads.
     #[serde(default)]
     pub upload_token: Option<String>,
-    /// Native: the steps to capture, in order.
-    #[serde(default)]
+    /// Native: the steps to capture, in order (the first [`MAX_STEPS_READ`] are read).
+    #[serde(default, deserialize_with = "first_steps")]
     pub steps: Option<Vec<String>>,
     /// Native: whether a picked image may replace the camera for document steps.
     #[serde(default)]
     pub file_fallback: Option<bool>,
+}
+
+/// At most this many `steps` of an answer are read; the rest is ignored
+/// unread (a session has four distinct steps at most).
+pub const MAX_STEPS_READ: usize = 16;
+
+/// `steps`: absent or `null`, else a list whose first [`MAX_STEPS_READ`]
+/// entries are strings.
+fn first_steps<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
+    struct First;
+    impl<'de> serde::de::Visitor<'de> for First {
+        type Value = Vec<String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a list of steps")
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> Result<Vec<String>, A::Error> {
+            let mut steps = Vec::new();
+            while steps.len() < MAX_STEPS_READ {
+                match seq.next_element()? {
+                    Some(step) => steps.push(step),
+                    None => return Ok(steps),
+                }
+            }
+            while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+            Ok(steps)
+        }
+    }
+    struct Steps(Vec<String>);
+    impl<'de> Deserialize<'de> for Steps {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Steps, D::Error> {
+            d.deserialize_seq(First).map(Steps)
+        }
+    }
+    Ok(Option::<Steps>::deserialize(d)?.map(|s| s.0))
 }
 
 /// Whether the hosted page can be framed here, as the backend found out.
@@ -484,6 +521,41 @@ mod tests {
         let v = ProcessView::from(p);
         assert_eq!(v.status, ProcessStatus::Failed);
         assert_eq!(v.fail_reason.unwrap().kind, "InactiveUser.Aborted");
+    }
+
+    #[test]
+    fn a_fail_reason_reads_null_as_empty_and_refuses_other_types() {
+        let p: ProcessAnswer = serde_json::from_str(
+            r#"{"status":"failed","failReason":{"type":null,"message":null,"id":null}}"#,
+        )
+        .unwrap();
+        let reason = p.fail_reason.unwrap();
+        assert_eq!((reason.kind.as_str(), reason.message.as_str()), ("", ""));
+        assert_eq!(reason.id, None);
+        for bad in [
+            r#"{"status":"failed","failReason":{"type":5}}"#,
+            r#"{"status":"failed","failReason":{"message":[]}}"#,
+            r#"{"status":"failed","failReason":"InactiveUser.Aborted"}"#,
+            r#"{"status":null}"#,
+        ] {
+            assert!(serde_json::from_str::<ProcessAnswer>(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn only_the_first_sixteen_steps_are_read() {
+        let mut steps: Vec<String> = (0..16).map(|i| format!("\"s{i}\"")).collect();
+        steps.extend(["5", "null", "{}", "[1]"].map(String::from));
+        let json = format!(r#"{{"dossierId":"d1","steps":[{}]}}"#, steps.join(","));
+        let read = answer(&json).unwrap().steps.unwrap();
+        assert_eq!(read.len(), MAX_STEPS_READ);
+        assert_eq!(read[15], "s15");
+        assert!(answer(r#"{"dossierId":"d1","steps":["front",5]}"#).is_err());
+        assert!(answer(r#"{"dossierId":"d1","steps":"front"}"#).is_err());
+        assert_eq!(
+            answer(r#"{"dossierId":"d1","steps":null}"#).unwrap().steps,
+            None
+        );
     }
 
     mod props {

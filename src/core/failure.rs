@@ -14,11 +14,16 @@ pub struct ProviderFailReason {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The reason in `Category.Reason` form, e.g. `InactiveUser.Aborted`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type", default, deserialize_with = "null_as_empty")]
     pub kind: String,
     /// The provider's human text.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub message: String,
+}
+
+/// A string that may be `null`, read as empty.
+fn null_as_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(Option::<String>::deserialize(d)?.unwrap_or_default())
 }
 
 /// Why a capture session was refused.

@@ -151,7 +151,7 @@ pub fn choose(attribute: Option<&str>, document: Option<&str>, navigator: &[Stri
 /// The longest string a language file or `texts` may give, in characters.
 pub const MAX_TEXT_CHARS: usize = 500;
 /// At most this many entries of one object are read.
-const MAX_ENTRIES: usize = 500;
+pub const MAX_ENTRIES: usize = 500;
 
 /// One value of a language file or of `texts`, as the adapter found it.
 #[derive(Debug, Clone, PartialEq, Eq)]

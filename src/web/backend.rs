@@ -6,7 +6,7 @@ use serde::Serialize;
 use wasm_bindgen::JsValue;
 use web_sys::{AbortController, RequestCredentials, RequestRedirect, Url};
 
-use super::read;
+use super::props::from_js;
 use super::timers::Timer;
 use crate::core::contract::{ProcessAnswer, SessionAnswer};
 use crate::core::failure::{Failure, SessionProblem};
@@ -97,7 +97,7 @@ pub async fn request_session(
 ) -> Result<SessionAnswer, Failure> {
     let body = json(&SessionRequest { mode, lang })?;
     let answer = call(Request::post(endpoint), Some(body), "session-endpoint").await?;
-    read::session_answer(&answer).ok_or(MALFORMED)
+    from_js(answer).ok_or(MALFORMED)
 }
 
 /// `GET endpoint?dossierId=…&processId=…`: the process's fields the flow
@@ -118,7 +118,7 @@ pub async fn request_result(
     query.set("processId", process_id);
     url.set_search(&String::from(query.to_string()));
     let answer = call(Request::get(&url.href()), None, "result-endpoint").await?;
-    let process = read::process_answer(&answer).ok_or(MALFORMED)?;
+    let process = from_js(answer.clone()).ok_or(MALFORMED)?;
     Ok((process, answer))
 }
 

@@ -5,7 +5,6 @@ use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
 
-use js_sys::Reflect;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
@@ -18,7 +17,7 @@ use super::frame::{Frame, Popup};
 use super::i18n;
 use super::media::{BrowserMedia, MediaAccess};
 use super::native::NativeDevices;
-use super::read;
+use super::props::{from_js, Props};
 use super::stage;
 use super::storage;
 use super::timers::Timer as JsTimer;
@@ -29,7 +28,7 @@ use crate::core::flow::{Effect, Emit, Flow, Input, State, Timer};
 use crate::core::i18n::{Catalog, Lang, Text, Texts};
 use crate::core::native::NativeInput;
 use crate::core::origin::Origin;
-use crate::core::protocol::{Inbound, ResumeRecord, VERSION};
+use crate::core::protocol::{Inbound, RawMessage, ResumeRecord, VERSION};
 use crate::ui::{CaptureProps, View};
 
 /// A listener the handle added, removed again on destroy.
@@ -103,7 +102,7 @@ impl CaptureHandle {
 
     /// Takes new attribute values; they apply from the next start (`lang` at once).
     pub fn update(&self, props: JsValue) {
-        let attributes = read::attributes(&props);
+        let attributes = Props::read(props).attributes;
         let lang = i18n::choose(attribute(&attributes, "lang").as_deref());
         *self.shared.attributes.borrow_mut() = attributes;
         let changed = self.shared.flow.borrow().lang() != lang;
@@ -166,9 +165,12 @@ impl CaptureHandle {
         props: JsValue,
         media: Rc<dyn MediaAccess>,
     ) -> Result<CaptureHandle, JsValue> {
-        let loader = i18n::loader(&props);
-        let overrides = i18n::overrides(&Reflect::get(&props, &"texts".into()).unwrap_or_default());
-        let attributes = read::attributes(&props);
+        let Props {
+            attributes,
+            load_strings: loader,
+            texts,
+        } = Props::read(props);
+        let overrides = i18n::overrides(&texts);
         let stage = mount
             .owner_document()
             .and_then(|d| stage::new(&d))
@@ -579,7 +581,7 @@ impl Shared {
     }
 
     fn on_message(this: &Rc<Shared>, event: &MessageEvent) {
-        let Some(raw) = read::raw_message(&event.data()) else {
+        let Some(raw) = from_js::<RawMessage>(event.data()) else {
             return;
         };
         let Some(inbound) = raw.parse() else { return };

@@ -6,11 +6,13 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use js_sys::{Array, Function, Object, Promise, Reflect};
+use js_sys::{Array, Function, Promise, Reflect};
+use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use crate::core::i18n::{self, Catalog, Lang, LoadFailure, Strings, Value};
+use super::props::{from_js, Lenient};
+use crate::core::i18n::{self, Catalog, Lang, LoadFailure, Strings, Value, MAX_ENTRIES};
 
 thread_local! {
     /// Every language read on this page, checked once and shared by every element.
@@ -49,22 +51,41 @@ pub fn choose(attribute: Option<&str>) -> Lang {
 }
 
 /// The `(key, value)` entries of a plain object (a language file, or the
-/// host's `texts` as the shell copied it); `None` for anything else.
+/// host's `texts` as the shell copied it), in order and at most one past
+/// the number core reads; `None` for anything else.
 pub fn entries(value: &JsValue) -> Option<Vec<(String, Value)>> {
-    if !value.is_object() || Array::is_array(value) || value.is_function() {
+    // An array would read as a list of pairs: not a file of text keys.
+    if Array::is_array(value) {
         return None;
     }
-    let pairs = Object::entries(value.unchecked_ref::<Object>());
-    let entries = pairs
-        .iter()
-        .filter_map(|pair| {
-            let pair: Array = pair.dyn_into().ok()?;
-            let key = pair.get(0).as_string()?;
-            let value = pair.get(1).as_string().map_or(Value::Other, Value::Text);
-            Some((key, value))
-        })
-        .collect();
-    Some(entries)
+    from_js::<Entries>(value.clone()).map(|e| e.0)
+}
+
+/// The entries of an object, read by serde-wasm-bindgen.
+struct Entries(Vec<(String, Value)>);
+
+impl<'de> Deserialize<'de> for Entries {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Entries, D::Error> {
+        struct Each;
+        impl<'de> Visitor<'de> for Each {
+            type Value = Entries;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object of text keys to strings")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entries, A::Error> {
+                let mut entries = Vec::new();
+                // One more than core reads, so that it can say some were left out.
+                while entries.len() <= MAX_ENTRIES {
+                    let Some((key, Lenient(value))) = map.next_entry::<String, Lenient>()? else {
+                        break;
+                    };
+                    entries.push((key, value.map_or(Value::Other, Value::Text)));
+                }
+                Ok(Entries(entries))
+            }
+        }
+        d.deserialize_map(Each)
+    }
 }
 
 /// The host's `texts`, checked; what was wrong goes to the console in one warning.
@@ -91,14 +112,6 @@ pub fn ready(lang: Lang) -> Option<Option<Rc<Catalog>>> {
     CATALOGS
         .with(|c| c.borrow().iter().find(|c| c.lang() == lang).cloned())
         .map(Some)
-}
-
-/// The loader the shell hands over in the handle's props (`loadStrings`).
-pub fn loader(props: &JsValue) -> Option<Function> {
-    Reflect::get(props, &"loadStrings".into())
-        .ok()?
-        .dyn_into::<Function>()
-        .ok()
 }
 
 async fn fetch(loader: Option<&Function>, lang: Lang) -> Result<JsValue, LoadFailure> {

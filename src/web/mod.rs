@@ -10,7 +10,7 @@ mod events;
 mod frame;
 mod i18n;
 mod native;
-mod read;
+mod props;
 mod stage;
 mod storage;
 mod timers;

@@ -1,7 +1,7 @@
 //! The `sessionStorage` records that carry a capture across a full-page redirect.
 
 use super::events::to_js;
-use super::read;
+use super::props::from_js;
 use crate::core::protocol::{resumed_return, ResumeRecord, ReturnParams, RESUME_KEY, RETURN_KEY};
 
 fn storage() -> Option<web_sys::Storage> {
@@ -25,5 +25,10 @@ pub fn take_return() -> Option<ReturnParams> {
     let resume = storage.get_item(RESUME_KEY).ok().flatten();
     let _ = storage.remove_item(RETURN_KEY);
     let _ = storage.remove_item(RESUME_KEY);
-    resumed_return(&read::resume_record(&resume?)?, &read::return_record(&ret)?)
+    resumed_return(&record(&resume?)?, &record(&ret)?)
+}
+
+/// A record from its stored JSON, if it has the record's shape.
+fn record<T: serde::de::DeserializeOwned>(json: &str) -> Option<T> {
+    from_js(js_sys::JSON::parse(json).ok()?)
 }

@@ -56,6 +56,10 @@ const hostile = {
   garbage: (res) => send(res, 200, 'application/json', '{"url": "http://127.0.0.1/", "dossierId": '),
   html: (res) => send(res, 200, 'text/html', '<!doctype html><title>Sign in</title><p>Please sign in'),
   'wrong-shape': (res) => json(res, 200, { url: 42, dossierId: ['d1'] }),
+  'empty-object': (res) => json(res, 200, {}),
+  'null-id': (res) => json(res, 200, { ...session, dossierId: null }),
+  'json-null': (res) => send(res, 200, 'application/json', 'null'),
+  'json-string': (res) => json(res, 200, 'd-hostile'),
   'not-an-object': (res) => json(res, 200, ['http://127.0.0.1/capture/', 'd1']),
   oversized: (res) => send(res, 200, 'application/json', big(2 << 20)),
   // The same, without a Content-Length: only reading the body shows its size.
