@@ -9,11 +9,16 @@ rm -rf "$stage" && mkdir -p "$stage"
 wasm-bindgen --target web --remove-name-section --remove-producers-section \
   --out-dir "$stage" "$ROOT/target/wasm32-unknown-unknown/release/videoid_capture.wasm"
 # -Oz plus the features current rustc emits by default.
-node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
-  --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+features=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
+  --enable-mutable-globals --enable-reference-types --enable-multivalue)
+node_modules/.bin/wasm-opt -Oz "${features[@]}" \
   "$stage/videoid_capture_bg.wasm" -o "$stage/videoid_capture_bg.wasm"
-# The glue wasm-bindgen writes is generated code: ship it minified (exports and
-# the wasm's import names stay as they are). The package's own files stay readable.
+# Short names for the imports and exports between the wasm and its glue.
+node scripts/minify-names.mjs node_modules/.bin/wasm-opt "$stage/videoid_capture_bg.wasm" \
+  "$stage/videoid_capture.js" "${features[@]}" >/dev/null
+# The glue wasm-bindgen writes is generated code: ship it minified (its
+# exports, what the element class imports, keep their names). The package's
+# own files stay readable.
 node_modules/.bin/esbuild "$stage/videoid_capture.js" --minify --format=esm --log-level=warning \
   --outfile="$stage/videoid_capture.min.js"
 mv "$stage/videoid_capture.min.js" "$stage/videoid_capture.js"
