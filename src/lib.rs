@@ -18,6 +18,10 @@ pub mod ui;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
 
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 #[cfg(target_arch = "wasm32")]
 pub use web::handle::CaptureHandle;
 #[cfg(target_arch = "wasm32")]
