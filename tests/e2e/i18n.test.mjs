@@ -149,3 +149,25 @@ test('region tags fall back and the language reaches the hosted flow as uiLangua
     assert.equal(await part(page, 'title').innerText(), table('pt').completeTitle);
   });
 });
+
+test("the hosted page's own capture speaks the language the host asked for", opts, async (t) => {
+  await run(t, async ({ page }) => {
+    await goto(page, '?lang=de-AT&mode=embed&scenario=accepted');
+    await part(page, 'start-button').click();
+    await waitForState(page, 'capturing');
+    const frame = await simFrame(page);
+    await frame.waitForSelector('#native-capture', { state: 'attached', timeout: 20_000 });
+    assert.equal(await frame.getAttribute('#native-capture', 'lang'), 'de');
+    // The inner element draws in German once its language file is in (whatever its
+    // screen: this browser has no camera, so it may well be a failure).
+    const de = Object.values(table('de'));
+    await frame.waitForFunction(
+      (values) => {
+        const title = document.querySelector('#native-capture')?.shadowRoot?.querySelector('[part~="title"]');
+        return title && values.includes(title.textContent.trim());
+      },
+      de,
+      { timeout: 20_000 },
+    );
+  });
+});

@@ -85,9 +85,12 @@
     }
   }
 
+  // The languages the component speaks; a region falls back to its language (pt-BR → pt).
+  const LANGUAGES = ["en", "nb", "sv", "da", "fi", "de", "nl", "fr", "es", "it", "pt", "pl", "ar"];
   function uiLanguage() {
-    const lang = String(session.uiLanguage || "").toLowerCase();
-    return /^(nb|no|nn)(-|$)/.test(lang) ? "nb" : "en";
+    const primary = String(session.uiLanguage || "").toLowerCase().split(/[-_]/)[0];
+    if (primary === "no" || primary === "nn") return "nb";
+    return LANGUAGES.includes(primary) ? primary : "en";
   }
 
   // The component in native mode, on this artifact's session endpoint.
