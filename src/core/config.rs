@@ -31,6 +31,8 @@ pub enum Mode {
     Auto,
     /// Camera and microphone driven by the component itself.
     Native,
+    /// VideoID's own web SDK, loaded into the host's page and shown in the element.
+    Sdk,
 }
 
 /// Where the capture continues when the frame cannot show it.
@@ -138,13 +140,14 @@ impl Config {
             None | Some("") | Some("auto") => Mode::Auto,
             Some("embed") => Mode::Embed,
             Some("native") => Mode::Native,
+            Some("sdk") => Mode::Sdk,
             Some(_) => return Err(Failure::ConfigInvalid { field: "mode" }),
         };
         // The default fallback depends on the mode: a popup for `auto`; for
         // `native` the typed failure, since the hosted page changes the look
         // the site chose native for and needs a capture flow started for it.
         let fallback = match (mode, attr("fallback").as_deref().map(str::trim)) {
-            (Mode::Native, None | Some("")) => Fallback::None,
+            (Mode::Native | Mode::Sdk, None | Some("")) => Fallback::None,
             (_, None | Some("")) => Fallback::Popup,
             (Mode::Native, Some("embed")) => Fallback::Embed,
             (Mode::Auto | Mode::Embed, Some("popup")) => Fallback::Popup,
@@ -361,6 +364,33 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(c.fallback, Fallback::Embed);
+    }
+
+    #[test]
+    fn sdk_mode_has_no_fallback() {
+        let c = parse(&[("session-endpoint", "/s"), ("mode", "sdk")]).unwrap();
+        assert_eq!((c.mode, c.fallback), (Mode::Sdk, Fallback::None));
+        assert_eq!(c.offered_fallback(), None);
+        let c = parse(&[
+            ("session-endpoint", "/s"),
+            ("mode", " sdk "),
+            ("fallback", "none"),
+        ]);
+        assert_eq!(c.map(|c| c.mode), Ok(Mode::Sdk));
+        for fallback in ["popup", "redirect", "embed"] {
+            assert_eq!(
+                field(&[
+                    ("session-endpoint", "/s"),
+                    ("mode", "sdk"),
+                    ("fallback", fallback)
+                ]),
+                "fallback"
+            );
+        }
+        assert_eq!(
+            field(&[("session-endpoint", "/s"), ("mode", "SDK")]),
+            "mode"
+        );
     }
 
     #[test]

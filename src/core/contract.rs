@@ -58,6 +58,15 @@ pub struct SessionAnswer {
     /// Native: whether a picked image may replace the camera for document steps.
     #[serde(default)]
     pub file_fallback: Option<bool>,
+    /// SDK: the process's token for the web SDK's `start()`.
+    #[serde(default)]
+    pub authorization: Option<String>,
+    /// SDK: where the web SDK's script is.
+    #[serde(default)]
+    pub sdk_url: Option<String>,
+    /// SDK: the document-type id for `start()`.
+    #[serde(default)]
+    pub id_type: Option<u32>,
 }
 
 /// At most this many `steps` of an answer are read; the rest is ignored
@@ -212,7 +221,7 @@ impl NativeCaptureSession {
     }
 }
 
-fn check_expiry(answer: &SessionAnswer, now_ms: f64) -> Result<(), Failure> {
+pub(super) fn check_expiry(answer: &SessionAnswer, now_ms: f64) -> Result<(), Failure> {
     if let Some(expires) = answer.expires_at.as_deref() {
         let at = parse_rfc3339_ms(expires)
             .ok_or(Failure::SessionInvalid(SessionProblem::MalformedAnswer))?;

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::i18n::{Text, Texts};
+use super::sdk::SdkError;
 
 /// The provider's own reason for a failed process (`failReason` in Get process).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -94,6 +95,10 @@ pub enum Failure {
     },
     /// The provider ended the process as failed.
     CaptureFailed(Option<ProviderFailReason>),
+    /// VideoID's web SDK did not load (a load error or the load timeout).
+    SdkLoad,
+    /// VideoID's web SDK reported `failed`, with its error.
+    SdkFailed(SdkError),
     /// No interaction for the inactivity timeout.
     InactiveUserAborted,
     /// The user left the flow.
@@ -138,6 +143,8 @@ pub enum Detail {
     },
     /// The provider's own reason.
     Provider(ProviderFailReason),
+    /// The web SDK's error: `name`, `reason`, `message`.
+    Sdk(SdkError),
     /// Nothing more to say.
     None,
 }
@@ -165,7 +172,8 @@ impl Failure {
             Failure::NetworkUnreachable => "Network.Unreachable",
             Failure::BackendError { .. } => "Backend.Error",
             Failure::CaptureLoadTimeout { .. } => "Capture.LoadTimeout",
-            Failure::CaptureFailed(_) => "Capture.Failed",
+            Failure::CaptureFailed(_) | Failure::SdkFailed(_) => "Capture.Failed",
+            Failure::SdkLoad => "Capture.LoadTimeout",
             Failure::InactiveUserAborted => "InactiveUser.Aborted",
             Failure::UserCancelled => "User.Cancelled",
             Failure::CameraDenied => "Permission.CameraDenied",
@@ -202,7 +210,8 @@ impl Failure {
             Failure::NetworkUnreachable => Text::FailNetwork,
             Failure::BackendError { .. } => Text::FailBackend,
             Failure::CaptureLoadTimeout { .. } => Text::FailLoadTimeout,
-            Failure::CaptureFailed(_) => Text::FailCapture,
+            Failure::CaptureFailed(_) | Failure::SdkFailed(_) => Text::FailCapture,
+            Failure::SdkLoad => Text::FailLoadTimeout,
             Failure::InactiveUserAborted => Text::FailInactive,
             Failure::UserCancelled => Text::FailCancelled,
             Failure::CameraDenied => Text::FailCameraDenied,
@@ -237,6 +246,8 @@ impl Failure {
                 },
             },
             Failure::CaptureFailed(Some(reason)) => Detail::Provider(reason.clone()),
+            Failure::SdkLoad => Detail::Reason { reason: "sdk-load" },
+            Failure::SdkFailed(error) => Detail::Sdk(error.clone()),
             Failure::DeviceUnsupported(Some(part)) => Detail::Reason {
                 reason: part.as_str(),
             },
@@ -320,6 +331,24 @@ mod tests {
             framing_denied: true
         }
         .recoverable());
+    }
+
+    #[test]
+    fn sdk_failures_share_codes_and_carry_their_detail() {
+        let json = |f: Failure| serde_json::to_value(f.report(&Texts::default())).unwrap();
+        let v = json(Failure::SdkLoad);
+        assert_eq!(v["code"], "Capture.LoadTimeout");
+        assert_eq!(v["detail"]["reason"], "sdk-load");
+        assert_eq!(v["recoverable"], true);
+        let error = SdkError::new("AuthorizationError", "authorization-used", "used");
+        let v = json(Failure::SdkFailed(error));
+        assert_eq!(v["code"], "Capture.Failed");
+        assert_eq!(v["recoverable"], true);
+        assert_eq!(
+            v["detail"],
+            serde_json::json!({"name": "AuthorizationError", "reason": "authorization-used", "message": "used"})
+        );
+        assert_eq!(Failure::SdkLoad.text(), Text::FailLoadTimeout);
     }
 
     #[test]

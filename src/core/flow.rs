@@ -15,6 +15,7 @@ use super::i18n::{Lang, Text, Texts};
 use super::native::{NativeCapture, NativeEffect, NativeInput, Outcome, Phase, Step};
 use super::protocol::ReturnParams;
 use super::quality::Verdict;
+use super::sdk::{step_name, SdkEffect, SdkInput, SdkSession, SdkStage};
 
 /// How many times a result that is not final yet is polled again.
 pub const MAX_POLLS: u32 = 60;
@@ -71,6 +72,8 @@ pub enum Surface {
     Redirect,
     /// The component's own camera capture.
     Native,
+    /// VideoID's web SDK in the element's light-DOM container.
+    Sdk,
 }
 
 /// The timers the flow runs; one of each at most.
@@ -152,6 +155,13 @@ pub enum Input {
         /// What happened.
         input: NativeInput,
     },
+    /// Something in the web SDK capture (devices, script, the SDK's events).
+    Sdk {
+        /// The attempt it belongs to.
+        attempt: u32,
+        /// What happened.
+        input: SdkInput,
+    },
     /// `cancel()` or the cancel button.
     Cancel,
     /// The element is gone: stop everything, say nothing.
@@ -185,6 +195,8 @@ pub enum Emit {
         /// The frame-quality report, as JSON.
         quality: Option<String>,
     },
+    /// `videoid-step`: the web SDK starts a phase (the step's name, mapped).
+    SdkStep(String),
 }
 
 /// Something the adapter must do.
@@ -254,6 +266,13 @@ pub enum Effect {
         attempt: u32,
         /// What to do.
         effect: NativeEffect,
+    },
+    /// Carry out a web SDK effect.
+    Sdk {
+        /// The attempt it belongs to.
+        attempt: u32,
+        /// What to do.
+        effect: SdkEffect,
     },
     /// Dispatch an event (and post it to the parent if asked to).
     Emit(Emit),
@@ -368,6 +387,15 @@ pub struct Flow {
     destroyed: bool,
     native: Option<NativeCapture>,
     native_ids: Option<(String, String)>,
+    sdk: Option<SdkRun>,
+}
+
+/// An SDK capture under way.
+#[derive(Debug, Clone)]
+struct SdkRun {
+    session: SdkSession,
+    stage: SdkStage,
+    step: Option<String>,
 }
 
 fn poll_delay_ms(polls: u32) -> u32 {
@@ -398,6 +426,7 @@ impl Flow {
             destroyed: false,
             native: None,
             native_ids: None,
+            sdk: None,
         }
     }
 
@@ -445,6 +474,19 @@ impl Flow {
     /// The native capture under way, if any.
     pub fn native(&self) -> Option<&NativeCapture> {
         self.native.as_ref()
+    }
+
+    /// The web SDK capture's stage, while one runs.
+    pub fn sdk_stage(&self) -> Option<SdkStage> {
+        self.sdk.as_ref().map(|s| s.stage)
+    }
+
+    /// The step the web SDK is on (the `step` attribute), while it captures.
+    pub fn sdk_step(&self) -> Option<&str> {
+        self.sdk
+            .as_ref()
+            .filter(|_| self.state == State::Capturing)
+            .and_then(|s| s.step.as_deref())
     }
 
     /// Where the capture page is shown.
@@ -503,8 +545,21 @@ impl Flow {
                 now_ms,
                 seed,
             } if attempt == current && self.state == State::Loading => {
-                let native = self.config.as_ref().is_some_and(|c| c.mode == Mode::Native);
-                if native {
+                let mode = self.config.as_ref().map(|c| c.mode);
+                if mode == Some(Mode::Sdk) {
+                    let session = match (answer, &self.config) {
+                        (Ok(answer), Some(config)) => {
+                            SdkSession::from_answer(&answer, config, now_ms)
+                        }
+                        (Err(failure), _) => Err(failure),
+                        (Ok(_), None) => Err(Failure::ConfigInvalid {
+                            field: "session-endpoint",
+                        }),
+                    };
+                    self.begin_sdk(session, &mut fx);
+                    return fx;
+                }
+                if mode == Some(Mode::Native) {
                     let session = match (answer, &self.config) {
                         (Ok(answer), Some(config)) => {
                             NativeCaptureSession::from_answer(&answer, config, now_ms)
@@ -556,6 +611,9 @@ impl Flow {
                     },
                     &mut fx,
                 ),
+                Timer::Load if self.sdk_stage() == Some(SdkStage::Loading) => {
+                    self.fail(Failure::SdkLoad, &mut fx)
+                }
                 Timer::Inactivity if self.state == State::Capturing => {
                     self.fail(Failure::InactiveUserAborted, &mut fx)
                 }
@@ -588,6 +646,11 @@ impl Flow {
             {
                 self.native_input(input, &mut fx);
             }
+            Input::Sdk { attempt, input }
+                if attempt == current && self.capturing_in(Surface::Sdk) =>
+            {
+                self.sdk_input(input, &mut fx);
+            }
             Input::Cancel if matches!(self.state, State::Loading | State::Capturing) => {
                 self.cancel_now(&mut fx)
             }
@@ -609,6 +672,7 @@ impl Flow {
         self.popup_blocked = false;
         self.native = None;
         self.native_ids = None;
+        self.sdk = None;
         match config {
             Ok(config) => {
                 self.config = Some(config);
@@ -637,9 +701,14 @@ impl Flow {
                 attempt: self.attempt,
                 effect: NativeEffect::StopCamera,
             }),
+            Surface::Sdk => fx.push(Effect::Sdk {
+                attempt: self.attempt,
+                effect: SdkEffect::Stop,
+            }),
             Surface::None | Surface::Redirect => {}
         }
         self.native = None;
+        self.sdk = None;
         self.surface = Surface::None;
         fx.extend([Timer::Load, Timer::Inactivity, Timer::Poll].map(Effect::ClearTimer));
     }
@@ -795,6 +864,95 @@ impl Flow {
         }
     }
 
+    fn begin_sdk(&mut self, session: Result<SdkSession, Failure>, fx: &mut Vec<Effect>) {
+        let session = match session {
+            Ok(session) => session,
+            Err(failure) => return self.fail(failure, fx),
+        };
+        self.sdk = Some(SdkRun {
+            session,
+            stage: SdkStage::Checking,
+            step: None,
+        });
+        self.surface = Surface::Sdk;
+        fx.push(Effect::Sdk {
+            attempt: self.attempt,
+            effect: SdkEffect::CheckDevices,
+        });
+        self.start_inactivity(fx);
+        self.go(State::Capturing, fx);
+    }
+
+    fn sdk_input(&mut self, input: SdkInput, fx: &mut Vec<Effect>) {
+        let attempt = self.attempt;
+        let load_ms = self.config.as_ref().map_or(0, |c| c.load_timeout_ms);
+        let Some(sdk) = self.sdk.as_mut() else {
+            return;
+        };
+        match (input, sdk.stage) {
+            (SdkInput::DevicesReady, SdkStage::Checking) => {
+                sdk.stage = SdkStage::Loading;
+                fx.push(Effect::Sdk {
+                    attempt,
+                    effect: SdkEffect::Load {
+                        url: sdk.session.sdk_url.to_string(),
+                    },
+                });
+                fx.push(Effect::StartTimer {
+                    attempt,
+                    timer: Timer::Load,
+                    ms: load_ms,
+                });
+                fx.push(Effect::Render);
+            }
+            (SdkInput::DevicesFailed(error), SdkStage::Checking) => {
+                let failure = super::native::media_failure(&error)
+                    .unwrap_or(Failure::DeviceUnsupported(None));
+                self.fail(failure, fx);
+            }
+            (SdkInput::Loaded, SdkStage::Loading) => {
+                sdk.stage = SdkStage::Running;
+                fx.push(Effect::ClearTimer(Timer::Load));
+                fx.push(Effect::Sdk {
+                    attempt,
+                    effect: SdkEffect::Run {
+                        authorization: sdk.session.authorization.clone(),
+                        id_type: sdk.session.id_type,
+                    },
+                });
+                fx.push(Effect::Render);
+            }
+            (SdkInput::LoadFailed, SdkStage::Loading) => self.fail(Failure::SdkLoad, fx),
+            (SdkInput::Phase(name), SdkStage::Running) => {
+                // A name that cannot be a step still shows someone is there.
+                if let Some(step) = step_name(&name) {
+                    sdk.step = Some(step.clone());
+                    fx.push(Effect::Emit(Emit::SdkStep(step)));
+                }
+                self.start_inactivity(fx);
+                fx.push(Effect::Render);
+            }
+            (SdkInput::Completed, SdkStage::Running) => {
+                let ids = (
+                    sdk.session.dossier_id.as_str().to_string(),
+                    sdk.session.process_id.as_str().to_string(),
+                );
+                match ReturnParams::new(&ids.0, &ids.1, "processing") {
+                    Some(params) => self.complete_capture(params, fx),
+                    None => self.fail(
+                        Failure::SessionInvalid(super::failure::SessionProblem::BadId),
+                        fx,
+                    ),
+                }
+            }
+            (SdkInput::Failed(error), SdkStage::Running) => {
+                self.fail(Failure::SdkFailed(error), fx)
+            }
+            (SdkInput::PageHidden, _) => self.cancel_now(fx),
+            _ => {}
+        }
+    }
+
     fn complete_capture(&mut self, params: ReturnParams, fx: &mut Vec<Effect>) {
         self.stop_capture(fx);
         fx.push(Effect::Emit(Emit::Complete(params.clone())));
@@ -947,6 +1105,26 @@ impl Flow {
                 };
                 (title, message, busy)
             }
+            State::Capturing if self.surface == Surface::Sdk => {
+                actions.push((Action::Cancel, t(Text::Cancel)));
+                let (title, busy) = match self.sdk.as_ref() {
+                    Some(SdkRun {
+                        stage: SdkStage::Running,
+                        step,
+                        ..
+                    }) => (
+                        match step.as_deref() {
+                            Some("front") => Text::StepFront,
+                            Some("back") => Text::StepBack,
+                            Some("selfie") => Text::StepSelfie,
+                            _ => Text::CapturingTitle,
+                        },
+                        false,
+                    ),
+                    _ => (Text::LoadingTitle, true),
+                };
+                (title, String::new(), busy)
+            }
             State::Capturing => {
                 let message = match self.surface {
                     Surface::Popup => Text::CapturingInPopup,
@@ -1051,3 +1229,7 @@ impl Flow {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 #[path = "flow_tests.rs"]
 mod tests;
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+#[path = "flow_sdk_tests.rs"]
+mod sdk_tests;

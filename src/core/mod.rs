@@ -12,3 +12,4 @@ pub mod origin;
 pub mod protocol;
 pub mod qr;
 pub mod quality;
+pub mod sdk;

@@ -1,0 +1,343 @@
+//! `mode="sdk"`: VideoID's own web SDK inside the element. The session it
+//! starts with, checked; the stages the adapter goes through (devices, script,
+//! run); the SDK's phase names as steps; its errors as typed failures.
+
+use serde::{Deserialize, Serialize};
+
+use super::config::Config;
+use super::contract::{Id, SessionAnswer};
+use super::failure::{Failure, SessionProblem};
+use super::native::MediaError;
+use super::origin::HttpUrl;
+
+/// The longest `authorization` accepted (the SDK's token is far shorter).
+pub const MAX_AUTHORIZATION_LEN: usize = 4096;
+
+/// The longest step name a phase maps to.
+pub const MAX_STEP_LEN: usize = 32;
+
+/// An SDK session that passed every check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SdkSession {
+    /// The dossier.
+    pub dossier_id: Id,
+    /// The VideoID process the SDK captures for.
+    pub process_id: Id,
+    /// The process's single-use token for the SDK's `start()`.
+    pub authorization: String,
+    /// Where the SDK's script is (an allowed origin).
+    pub sdk_url: HttpUrl,
+    /// The VideoID document-type id (`idType` of `start()`).
+    pub id_type: u32,
+}
+
+impl SdkSession {
+    /// Checks an SDK backend answer against the configuration at time `now_ms` (Unix ms).
+    pub fn from_answer(
+        answer: &SessionAnswer,
+        config: &Config,
+        now_ms: f64,
+    ) -> Result<SdkSession, Failure> {
+        let malformed = Failure::SessionInvalid(SessionProblem::MalformedAnswer);
+        let bad_id = Failure::SessionInvalid(SessionProblem::BadId);
+        let dossier_id = Id::parse(&answer.dossier_id).ok_or(bad_id.clone())?;
+        let process_id = Id::parse(answer.process_id.as_deref().unwrap_or("")).ok_or(bad_id)?;
+        let authorization = answer
+            .authorization
+            .as_deref()
+            .filter(|a| {
+                !a.is_empty()
+                    && a.len() <= MAX_AUTHORIZATION_LEN
+                    && a.bytes().all(|b| b.is_ascii_graphic())
+            })
+            .ok_or(malformed.clone())?
+            .to_string();
+        let id_type = answer.id_type.ok_or(malformed.clone())?;
+        let sdk_url = HttpUrl::parse(answer.sdk_url.as_deref().unwrap_or("").trim())
+            .map_err(|_| Failure::SessionInvalid(SessionProblem::BadUrl))?;
+        if !config.allows(sdk_url.origin()) {
+            return Err(Failure::SessionInvalid(SessionProblem::OriginNotAllowed));
+        }
+        super::contract::check_expiry(answer, now_ms)?;
+        Ok(SdkSession {
+            dossier_id,
+            process_id,
+            authorization,
+            sdk_url,
+            id_type,
+        })
+    }
+}
+
+/// The step a phase of the SDK stands for: `FRONT` → `front`, `BACK` →
+/// `back`, `FACE` → `selfie`, any other name lower-cased; `None` for a name
+/// that is empty, longer than [`MAX_STEP_LEN`] or not of `[A-Za-z0-9_-]`.
+pub fn step_name(phase: &str) -> Option<String> {
+    let ok = (1..=MAX_STEP_LEN).contains(&phase.len())
+        && phase
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if !ok {
+        return None;
+    }
+    Some(match phase {
+        "FACE" => "selfie".to_string(),
+        _ => phase.to_ascii_lowercase(),
+    })
+}
+
+/// The SDK's `failed` payload, as far as the host is told: each field cut to a
+/// sensible length (the SDK is third-party code). A payload that does not
+/// read is reported as an empty error.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct SdkError {
+    /// The error's kind, e.g. `AuthorizationError`.
+    #[serde(default, deserialize_with = "text")]
+    pub name: String,
+    /// A machine-readable reason, e.g. `authorization-expired`.
+    #[serde(default, deserialize_with = "text")]
+    pub reason: String,
+    /// The SDK's human text.
+    #[serde(default, deserialize_with = "text")]
+    pub message: String,
+}
+
+/// The longest field of an [`SdkError`] kept.
+pub const MAX_ERROR_FIELD_LEN: usize = 200;
+
+/// A string or `null` (read as empty), cut to [`MAX_ERROR_FIELD_LEN`] bytes on a char boundary.
+fn text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(cut(Option::<String>::deserialize(d)?.unwrap_or_default()))
+}
+
+fn cut(mut s: String) -> String {
+    if s.len() > MAX_ERROR_FIELD_LEN {
+        let mut end = MAX_ERROR_FIELD_LEN;
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        s.truncate(end);
+    }
+    s
+}
+
+impl SdkError {
+    /// An error from its parts, cut like a deserialized one.
+    pub fn new(name: &str, reason: &str, message: &str) -> SdkError {
+        SdkError {
+            name: cut(name.to_string()),
+            reason: cut(reason.to_string()),
+            message: cut(message.to_string()),
+        }
+    }
+}
+
+/// Where an SDK capture is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SdkStage {
+    /// Asking for camera and microphone, before any SDK code runs.
+    Checking,
+    /// Loading the SDK's script.
+    Loading,
+    /// The SDK runs its phases.
+    Running,
+}
+
+/// Something that happened in the SDK capture.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SdkInput {
+    /// Camera and microphone were granted (and released again).
+    DevicesReady,
+    /// Camera or microphone could not be had.
+    DevicesFailed(MediaError),
+    /// The script is there and `EID.videoId` exists.
+    Loaded,
+    /// The script did not load, or loaded without `EID.videoId`.
+    LoadFailed,
+    /// `phaseStarting`, with the phase's `name`.
+    Phase(String),
+    /// `completed`.
+    Completed,
+    /// `failed`, or a call into the SDK threw.
+    Failed(SdkError),
+    /// The page is going away (`pagehide`).
+    PageHidden,
+}
+
+/// What the adapter must do for the SDK capture.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SdkEffect {
+    /// Ask for camera and microphone, stop every track, and feed
+    /// [`SdkInput::DevicesReady`] or [`SdkInput::DevicesFailed`].
+    CheckDevices,
+    /// Load the script once per page and feed [`SdkInput::Loaded`] or [`SdkInput::LoadFailed`].
+    Load {
+        /// The script's URL.
+        url: String,
+    },
+    /// `EID.videoId(container, { lang })`, `turnOn()`, `start({ authorization, idType })`,
+    /// with listeners that feed the SDK's events.
+    Run {
+        /// The process's token.
+        authorization: String,
+        /// The document-type id.
+        id_type: u32,
+    },
+    /// `turnOff()` and `destroy()`; nothing the SDK sends later counts.
+    Stop,
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::core::origin::Origin;
+    use std::collections::HashMap;
+
+    const NOW: f64 = 1_790_000_000_000.0;
+
+    fn config() -> Config {
+        let map: HashMap<&str, &str> = [
+            ("session-endpoint", "/s"),
+            ("mode", "sdk"),
+            (
+                "allowed-origins",
+                "http://127.0.0.1:8081 https://*.electronicid.eu",
+            ),
+        ]
+        .into_iter()
+        .collect();
+        Config::parse(
+            |n| map.get(n).map(|v| v.to_string()),
+            &Origin::parse("http://localhost:8080").unwrap(),
+        )
+        .unwrap()
+    }
+
+    fn answer(fields: &str) -> SessionAnswer {
+        serde_json::from_str(&format!(
+            r#"{{"dossierId":"d1","processId":"p1","authorization":"tok.en-1",
+               "sdkUrl":"http://127.0.0.1:8081/provider/js/videoid.js","idType":62{fields}}}"#
+        ))
+        .unwrap()
+    }
+
+    fn with(key: &str, value: &str) -> SessionAnswer {
+        let mut v: serde_json::Value = serde_json::from_str(&format!(
+            r#"{{"dossierId":"d1","processId":"p1","authorization":"tok",
+               "sdkUrl":"http://127.0.0.1:8081/provider/js/videoid.js","idType":62}}"#
+        ))
+        .unwrap();
+        v[key] = serde_json::from_str(value).unwrap();
+        serde_json::from_value(v).unwrap()
+    }
+
+    fn reason(answer: &SessionAnswer) -> Result<SdkSession, Failure> {
+        SdkSession::from_answer(answer, &config(), NOW)
+    }
+
+    #[test]
+    fn a_good_answer_is_a_session() {
+        let s = reason(&answer("")).unwrap();
+        assert_eq!(s.dossier_id.as_str(), "d1");
+        assert_eq!(s.process_id.as_str(), "p1");
+        assert_eq!(s.authorization, "tok.en-1");
+        assert_eq!(s.id_type, 62);
+        assert_eq!(
+            s.sdk_url.to_string(),
+            "http://127.0.0.1:8081/provider/js/videoid.js"
+        );
+        let https = with("sdkUrl", r#""https://eu.electronicid.eu/v2/js/videoid.js""#);
+        assert!(reason(&https).is_ok());
+    }
+
+    #[test]
+    fn every_field_is_checked() {
+        let invalid = |p| Err(Failure::SessionInvalid(p));
+        use SessionProblem::*;
+        assert_eq!(reason(&with("processId", "null")), invalid(BadId));
+        assert_eq!(reason(&with("processId", r#""p/1""#)), invalid(BadId));
+        assert_eq!(reason(&with("dossierId", r#""""#)), invalid(BadId));
+        assert_eq!(
+            reason(&with("authorization", "null")),
+            invalid(MalformedAnswer)
+        );
+        assert_eq!(
+            reason(&with("authorization", r#""""#)),
+            invalid(MalformedAnswer)
+        );
+        assert_eq!(
+            reason(&with("authorization", r#""a b""#)),
+            invalid(MalformedAnswer)
+        );
+        let long = format!("\"{}\"", "a".repeat(MAX_AUTHORIZATION_LEN + 1));
+        assert_eq!(
+            reason(&with("authorization", &long)),
+            invalid(MalformedAnswer)
+        );
+        let longest = format!("\"{}\"", "a".repeat(MAX_AUTHORIZATION_LEN));
+        assert!(reason(&with("authorization", &longest)).is_ok());
+        assert_eq!(reason(&with("idType", "null")), invalid(MalformedAnswer));
+        assert_eq!(reason(&with("sdkUrl", "null")), invalid(BadUrl));
+        assert_eq!(
+            reason(&with("sdkUrl", r#""javascript:alert(1)""#)),
+            invalid(BadUrl)
+        );
+        assert_eq!(
+            reason(&with("sdkUrl", r#""http://cdn.example/videoid.js""#)),
+            invalid(BadUrl),
+            "plain http off loopback"
+        );
+        assert_eq!(
+            reason(&with("sdkUrl", r#""https://cdn.example/videoid.js""#)),
+            invalid(OriginNotAllowed)
+        );
+        assert_eq!(
+            reason(&with("sdkUrl", r#""http://127.0.0.1:9999/js/videoid.js""#)),
+            invalid(OriginNotAllowed),
+            "another port is another origin"
+        );
+        assert_eq!(
+            reason(&with("expiresAt", r#""2020-01-01T00:00:00Z""#)),
+            Err(Failure::SessionExpired)
+        );
+        assert!(reason(&with("expiresAt", r#""2099-01-01T00:00:00Z""#)).is_ok());
+    }
+
+    #[test]
+    fn phases_map_to_steps() {
+        assert_eq!(step_name("FRONT").as_deref(), Some("front"));
+        assert_eq!(step_name("BACK").as_deref(), Some("back"));
+        assert_eq!(step_name("FACE").as_deref(), Some("selfie"));
+        assert_eq!(
+            step_name("PASSPORT_FRONT").as_deref(),
+            Some("passport_front")
+        );
+        assert_eq!(step_name("Face").as_deref(), Some("face"));
+        assert_eq!(step_name(""), None);
+        assert_eq!(step_name("a b"), None);
+        assert_eq!(step_name("<img>"), None);
+        assert_eq!(step_name(&"A".repeat(MAX_STEP_LEN + 1)), None);
+        assert!(step_name(&"A".repeat(MAX_STEP_LEN)).is_some());
+    }
+
+    #[test]
+    fn sdk_errors_are_read_leniently_and_cut() {
+        let e: SdkError = serde_json::from_str(
+            r#"{"name":"AuthorizationError","reason":"authorization-expired","message":"expired","status":401}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            e,
+            SdkError::new("AuthorizationError", "authorization-expired", "expired")
+        );
+        let e: SdkError = serde_json::from_str(r#"{"reason":null}"#).unwrap();
+        assert_eq!(e, SdkError::default());
+        assert!(
+            serde_json::from_str::<SdkError>(r#"{"name":7}"#).is_err(),
+            "the adapter reports an unreadable error as an empty one"
+        );
+        let long = "é".repeat(MAX_ERROR_FIELD_LEN);
+        let e = SdkError::new(&long, "", "");
+        assert!(e.name.len() <= MAX_ERROR_FIELD_LEN && e.name.chars().all(|c| c == 'é'));
+    }
+}
