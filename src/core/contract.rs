@@ -137,7 +137,18 @@ impl CaptureSession {
         config: &Config,
         now_ms: f64,
     ) -> Result<CaptureSession, Failure> {
-        let url = HttpUrl::parse(answer.url.as_deref().unwrap_or("").trim())
+        CaptureSession::checked(answer.url.as_deref(), answer, config, now_ms)
+    }
+
+    /// Checks `url` (the answer's `url`, or the web SDK's `sdkUrl`) and the
+    /// rest of the answer: ids, expiry, framing.
+    pub(super) fn checked(
+        url: Option<&str>,
+        answer: &SessionAnswer,
+        config: &Config,
+        now_ms: f64,
+    ) -> Result<CaptureSession, Failure> {
+        let url = HttpUrl::parse(url.unwrap_or("").trim())
             .map_err(|_| Failure::SessionInvalid(SessionProblem::BadUrl))?;
         if !config.allows(url.origin()) {
             return Err(Failure::SessionInvalid(SessionProblem::OriginNotAllowed));
@@ -221,7 +232,7 @@ impl NativeCaptureSession {
     }
 }
 
-pub(super) fn check_expiry(answer: &SessionAnswer, now_ms: f64) -> Result<(), Failure> {
+fn check_expiry(answer: &SessionAnswer, now_ms: f64) -> Result<(), Failure> {
     if let Some(expires) = answer.expires_at.as_deref() {
         let at = parse_rfc3339_ms(expires)
             .ok_or(Failure::SessionInvalid(SessionProblem::MalformedAnswer))?;

@@ -6,7 +6,6 @@
 use serde::{Deserialize, Serialize};
 
 use super::i18n::{Text, Texts};
-use super::sdk::SdkError;
 
 /// The provider's own reason for a failed process (`failReason` in Get process).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -97,8 +96,7 @@ pub enum Failure {
     CaptureFailed(Option<ProviderFailReason>),
     /// VideoID's web SDK did not load (a load error or the load timeout).
     SdkLoad,
-    /// VideoID's web SDK reported `failed`, with its error.
-    SdkFailed(SdkError),
+
     /// No interaction for the inactivity timeout.
     InactiveUserAborted,
     /// The user left the flow.
@@ -143,8 +141,7 @@ pub enum Detail {
     },
     /// The provider's own reason.
     Provider(ProviderFailReason),
-    /// The web SDK's error: `name`, `reason`, `message`.
-    Sdk(SdkError),
+
     /// Nothing more to say.
     None,
 }
@@ -172,7 +169,7 @@ impl Failure {
             Failure::NetworkUnreachable => "Network.Unreachable",
             Failure::BackendError { .. } => "Backend.Error",
             Failure::CaptureLoadTimeout { .. } => "Capture.LoadTimeout",
-            Failure::CaptureFailed(_) | Failure::SdkFailed(_) => "Capture.Failed",
+            Failure::CaptureFailed(_) => "Capture.Failed",
             Failure::SdkLoad => "Capture.LoadTimeout",
             Failure::InactiveUserAborted => "InactiveUser.Aborted",
             Failure::UserCancelled => "User.Cancelled",
@@ -210,7 +207,7 @@ impl Failure {
             Failure::NetworkUnreachable => Text::FailNetwork,
             Failure::BackendError { .. } => Text::FailBackend,
             Failure::CaptureLoadTimeout { .. } => Text::FailLoadTimeout,
-            Failure::CaptureFailed(_) | Failure::SdkFailed(_) => Text::FailCapture,
+            Failure::CaptureFailed(_) => Text::FailCapture,
             Failure::SdkLoad => Text::FailLoadTimeout,
             Failure::InactiveUserAborted => Text::FailInactive,
             Failure::UserCancelled => Text::FailCancelled,
@@ -247,7 +244,6 @@ impl Failure {
             },
             Failure::CaptureFailed(Some(reason)) => Detail::Provider(reason.clone()),
             Failure::SdkLoad => Detail::Reason { reason: "sdk-load" },
-            Failure::SdkFailed(error) => Detail::Sdk(error.clone()),
             Failure::DeviceUnsupported(Some(part)) => Detail::Reason {
                 reason: part.as_str(),
             },
@@ -334,20 +330,12 @@ mod tests {
     }
 
     #[test]
-    fn sdk_failures_share_codes_and_carry_their_detail() {
+    fn the_sdk_load_failure_is_a_load_timeout_with_its_reason() {
         let json = |f: Failure| serde_json::to_value(f.report(&Texts::default())).unwrap();
         let v = json(Failure::SdkLoad);
         assert_eq!(v["code"], "Capture.LoadTimeout");
         assert_eq!(v["detail"]["reason"], "sdk-load");
         assert_eq!(v["recoverable"], true);
-        let error = SdkError::new("AuthorizationError", "authorization-used", "used");
-        let v = json(Failure::SdkFailed(error));
-        assert_eq!(v["code"], "Capture.Failed");
-        assert_eq!(v["recoverable"], true);
-        assert_eq!(
-            v["detail"],
-            serde_json::json!({"name": "AuthorizationError", "reason": "authorization-used", "message": "used"})
-        );
         assert_eq!(Failure::SdkLoad.text(), Text::FailLoadTimeout);
     }
 

@@ -481,6 +481,11 @@ impl Flow {
         self.sdk.as_ref().map(|s| s.stage)
     }
 
+    /// The web SDK capture's session, while one runs.
+    pub fn sdk_session(&self) -> Option<&SdkSession> {
+        self.sdk.as_ref().map(|s| &s.session)
+    }
+
     /// The step the web SDK is on (the `step` attribute), while it captures.
     pub fn sdk_step(&self) -> Option<&str> {
         self.sdk
@@ -894,9 +899,7 @@ impl Flow {
                 sdk.stage = SdkStage::Loading;
                 fx.push(Effect::Sdk {
                     attempt,
-                    effect: SdkEffect::Load {
-                        url: sdk.session.sdk_url.to_string(),
-                    },
+                    effect: SdkEffect::Load,
                 });
                 fx.push(Effect::StartTimer {
                     attempt,
@@ -915,10 +918,7 @@ impl Flow {
                 fx.push(Effect::ClearTimer(Timer::Load));
                 fx.push(Effect::Sdk {
                     attempt,
-                    effect: SdkEffect::Run {
-                        authorization: sdk.session.authorization.clone(),
-                        id_type: sdk.session.id_type,
-                    },
+                    effect: SdkEffect::Run,
                 });
                 fx.push(Effect::Render);
             }
@@ -945,8 +945,8 @@ impl Flow {
                     ),
                 }
             }
-            (SdkInput::Failed(error), SdkStage::Running) => {
-                self.fail(Failure::SdkFailed(error), fx)
+            (SdkInput::Failed(reason), SdkStage::Running) => {
+                self.fail(Failure::CaptureFailed(Some(reason)), fx)
             }
             (SdkInput::PageHidden, _) => self.cancel_now(fx),
             _ => {}

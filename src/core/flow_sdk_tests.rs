@@ -2,7 +2,7 @@ use super::*;
 use crate::core::contract::{ProcessAnswer, SessionAnswer};
 use crate::core::native::{Device, MediaError};
 use crate::core::origin::Origin;
-use crate::core::sdk::SdkError;
+use crate::core::sdk::fail_reason;
 use std::collections::HashMap;
 
 const NOW: f64 = 1_790_000_000_000.0;
@@ -123,25 +123,17 @@ fn devices_first_then_the_script_then_the_sdk() {
     assert!(sdk(&mut flow, SdkInput::Completed).is_empty());
 
     let fx = sdk(&mut flow, SdkInput::DevicesReady);
-    assert_eq!(
-        sdk_effects(&fx),
-        vec![SdkEffect::Load {
-            url: SDK_URL.into()
-        }]
-    );
+    assert_eq!(sdk_effects(&fx), vec![SdkEffect::Load]);
+    let session = flow.sdk_session().unwrap();
+    assert_eq!(session.sdk_url.to_string(), SDK_URL);
+    assert_eq!((session.authorization.as_str(), session.id_type), ("token-1", 62));
     assert!(fx.contains(&Effect::StartTimer {
         attempt: 1,
         timer: Timer::Load,
         ms: 2000
     }));
     let fx = sdk(&mut flow, SdkInput::Loaded);
-    assert_eq!(
-        sdk_effects(&fx),
-        vec![SdkEffect::Run {
-            authorization: "token-1".into(),
-            id_type: 62
-        }]
-    );
+    assert_eq!(sdk_effects(&fx), vec![SdkEffect::Run]);
     assert!(!flow.screen().busy);
     // A late load timer of this attempt does nothing once the script is there.
     assert!(flow
@@ -215,12 +207,12 @@ fn completed_reports_processing_then_polls_the_result() {
 #[test]
 fn the_sdks_failure_is_capture_failed_with_its_error() {
     let mut flow = running();
-    let error = SdkError::new("AuthorizationError", "authorization-expired", "expired");
+    let error = fail_reason("AuthorizationError", "authorization-expired", "expired");
     let fx = sdk(&mut flow, SdkInput::Failed(error.clone()));
     assert!(stops_sdk(&fx));
     let report = failure(&fx).unwrap();
     assert_eq!(report.code, "Capture.Failed");
-    assert_eq!(report.detail, crate::core::failure::Detail::Sdk(error));
+    assert_eq!(report.detail, crate::core::failure::Detail::Provider(error));
     assert!(report.recoverable);
     assert_eq!(flow.state(), State::Failed);
     assert!(flow
@@ -293,7 +285,7 @@ fn device_failures_are_typed_as_in_native_mode_and_load_nothing() {
         assert!(
             !sdk_effects(&fx)
                 .iter()
-                .any(|e| matches!(e, SdkEffect::Load { .. })),
+                .any(|e| *e == SdkEffect::Load),
             "no script after a denial"
         );
         assert!(stops_sdk(&fx));

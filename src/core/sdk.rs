@@ -2,11 +2,9 @@
 //! starts with, checked; the stages the adapter goes through (devices, script,
 //! run); the SDK's phase names as steps; its errors as typed failures.
 
-use serde::{Deserialize, Serialize};
-
 use super::config::Config;
-use super::contract::{Id, SessionAnswer};
-use super::failure::{Failure, SessionProblem};
+use super::contract::{CaptureSession, Id, SessionAnswer};
+use super::failure::{Failure, ProviderFailReason, SessionProblem};
 use super::native::MediaError;
 use super::origin::HttpUrl;
 
@@ -39,9 +37,13 @@ impl SdkSession {
         now_ms: f64,
     ) -> Result<SdkSession, Failure> {
         let malformed = Failure::SessionInvalid(SessionProblem::MalformedAnswer);
-        let bad_id = Failure::SessionInvalid(SessionProblem::BadId);
-        let dossier_id = Id::parse(&answer.dossier_id).ok_or(bad_id.clone())?;
-        let process_id = Id::parse(answer.process_id.as_deref().unwrap_or("")).ok_or(bad_id)?;
+        // The script's URL is checked as a capture URL is: https (or http on
+        // loopback), an allowed origin; the ids and the expiry likewise.
+        let checked =
+            CaptureSession::checked(answer.sdk_url.as_deref(), answer, config, now_ms)?;
+        let process_id = checked
+            .process_id
+            .ok_or(Failure::SessionInvalid(SessionProblem::BadId))?;
         let authorization = answer
             .authorization
             .as_deref()
@@ -52,13 +54,8 @@ impl SdkSession {
             })
             .ok_or(malformed.clone())?
             .to_string();
-        let id_type = answer.id_type.ok_or(malformed.clone())?;
-        let sdk_url = HttpUrl::parse(answer.sdk_url.as_deref().unwrap_or("").trim())
-            .map_err(|_| Failure::SessionInvalid(SessionProblem::BadUrl))?;
-        if !config.allows(sdk_url.origin()) {
-            return Err(Failure::SessionInvalid(SessionProblem::OriginNotAllowed));
-        }
-        super::contract::check_expiry(answer, now_ms)?;
+        let id_type = answer.id_type.ok_or(malformed)?;
+        let (dossier_id, sdk_url) = (checked.dossier_id, checked.url);
         Ok(SdkSession {
             dossier_id,
             process_id,
@@ -86,49 +83,25 @@ pub fn step_name(phase: &str) -> Option<String> {
     })
 }
 
-/// The SDK's `failed` payload, as far as the host is told: each field cut to a
-/// sensible length (the SDK is third-party code). A payload that does not
-/// read is reported as an empty error.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub struct SdkError {
-    /// The error's kind, e.g. `AuthorizationError`.
-    #[serde(default, deserialize_with = "text")]
-    pub name: String,
-    /// A machine-readable reason, e.g. `authorization-expired`.
-    #[serde(default, deserialize_with = "text")]
-    pub reason: String,
-    /// The SDK's human text.
-    #[serde(default, deserialize_with = "text")]
-    pub message: String,
-}
-
-/// The longest field of an [`SdkError`] kept.
+/// The longest field of the SDK's error kept.
 pub const MAX_ERROR_FIELD_LEN: usize = 200;
 
-/// A string or `null` (read as empty), cut to [`MAX_ERROR_FIELD_LEN`] bytes on a char boundary.
-fn text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    Ok(cut(Option::<String>::deserialize(d)?.unwrap_or_default()))
-}
-
-fn cut(mut s: String) -> String {
-    if s.len() > MAX_ERROR_FIELD_LEN {
-        let mut end = MAX_ERROR_FIELD_LEN;
-        while !s.is_char_boundary(end) {
-            end -= 1;
-        }
-        s.truncate(end);
+fn cut(s: &str) -> String {
+    let mut end = s.len().min(MAX_ERROR_FIELD_LEN);
+    while !s.is_char_boundary(end) {
+        end -= 1;
     }
-    s
+    s[..end].to_string()
 }
 
-impl SdkError {
-    /// An error from its parts, cut like a deserialized one.
-    pub fn new(name: &str, reason: &str, message: &str) -> SdkError {
-        SdkError {
-            name: cut(name.to_string()),
-            reason: cut(reason.to_string()),
-            message: cut(message.to_string()),
-        }
+/// The SDK's `failed` payload (`name`, `reason`, `message`) as the reason of
+/// a `Capture.Failed`: `type` is its `name`, `id` its `reason`, each cut to a
+/// sensible length (the SDK is third-party code).
+pub fn fail_reason(name: &str, reason: &str, message: &str) -> ProviderFailReason {
+    ProviderFailReason {
+        id: (!reason.is_empty()).then(|| cut(reason)),
+        kind: cut(name),
+        message: cut(message),
     }
 }
 
@@ -158,8 +131,8 @@ pub enum SdkInput {
     Phase(String),
     /// `completed`.
     Completed,
-    /// `failed`, or a call into the SDK threw.
-    Failed(SdkError),
+    /// `failed`, or a call into the SDK threw: its error, read by [`fail_reason`].
+    Failed(ProviderFailReason),
     /// The page is going away (`pagehide`).
     PageHidden,
 }
@@ -170,19 +143,12 @@ pub enum SdkEffect {
     /// Ask for camera and microphone, stop every track, and feed
     /// [`SdkInput::DevicesReady`] or [`SdkInput::DevicesFailed`].
     CheckDevices,
-    /// Load the script once per page and feed [`SdkInput::Loaded`] or [`SdkInput::LoadFailed`].
-    Load {
-        /// The script's URL.
-        url: String,
-    },
-    /// `EID.videoId(container, { lang })`, `turnOn()`, `start({ authorization, idType })`,
-    /// with listeners that feed the SDK's events.
-    Run {
-        /// The process's token.
-        authorization: String,
-        /// The document-type id.
-        id_type: u32,
-    },
+    /// Load the session's script once per page and feed [`SdkInput::Loaded`]
+    /// or [`SdkInput::LoadFailed`].
+    Load,
+    /// `EID.videoId(container, { lang })`, `turnOn()`, `start({ authorization, idType })`
+    /// with the session's values, and listeners that feed the SDK's events.
+    Run,
     /// `turnOff()` and `destroy()`; nothing the SDK sends later counts.
     Stop,
 }
@@ -321,23 +287,15 @@ mod tests {
     }
 
     #[test]
-    fn sdk_errors_are_read_leniently_and_cut() {
-        let e: SdkError = serde_json::from_str(
-            r#"{"name":"AuthorizationError","reason":"authorization-expired","message":"expired","status":401}"#,
-        )
-        .unwrap();
-        assert_eq!(
-            e,
-            SdkError::new("AuthorizationError", "authorization-expired", "expired")
-        );
-        let e: SdkError = serde_json::from_str(r#"{"reason":null}"#).unwrap();
-        assert_eq!(e, SdkError::default());
-        assert!(
-            serde_json::from_str::<SdkError>(r#"{"name":7}"#).is_err(),
-            "the adapter reports an unreadable error as an empty one"
-        );
+    fn sdk_errors_become_fail_reasons_cut_to_size() {
+        let r = fail_reason("AuthorizationError", "authorization-expired", "expired");
+        assert_eq!(r.kind, "AuthorizationError");
+        assert_eq!(r.id.as_deref(), Some("authorization-expired"));
+        assert_eq!(r.message, "expired");
+        assert_eq!(fail_reason("", "", "").id, None);
         let long = "é".repeat(MAX_ERROR_FIELD_LEN);
-        let e = SdkError::new(&long, "", "");
-        assert!(e.name.len() <= MAX_ERROR_FIELD_LEN && e.name.chars().all(|c| c == 'é'));
+        let r = fail_reason(&long, &long, &long);
+        assert!(r.kind.len() <= MAX_ERROR_FIELD_LEN && r.kind.chars().all(|c| c == 'é'));
+        assert!(r.message.len() <= MAX_ERROR_FIELD_LEN);
     }
 }

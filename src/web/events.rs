@@ -41,9 +41,9 @@ pub struct ResultDetail<'a> {
 
 /// The `detail` of `videoid-step`.
 #[derive(Serialize)]
-pub struct StepDetail {
+pub struct StepDetail<'a> {
     /// The step's name.
-    pub step: &'static str,
+    pub step: &'a str,
     /// Whether auto-capture took it.
     pub auto: bool,
     /// The frame's quality report, or `null`.

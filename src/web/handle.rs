@@ -61,6 +61,7 @@ pub(super) struct Shared {
     listeners: RefCell<Vec<Listener>>,
     pub(super) media: Rc<dyn MediaAccess>,
     pub(super) devices: NativeDevices,
+    pub(super) sdk: super::sdk::SdkParts,
     /// The shell's language-file loader (`loadStrings` in the props).
     loader: Option<js_sys::Function>,
     /// False until the first language is there: nothing is drawn before.
@@ -146,6 +147,7 @@ impl CaptureHandle {
         self.shared.frame.borrow_mut().take();
         self.shared.popup.borrow_mut().take();
         self.shared.devices.release();
+        self.shared.sdk.release();
         self.shared.view.unmount();
     }
 
@@ -194,6 +196,7 @@ impl CaptureHandle {
             listeners: RefCell::new(Vec::new()),
             media,
             devices: NativeDevices::default(),
+            sdk: Default::default(),
             loader,
             ready: Cell::new(false),
             destroyed: Cell::new(false),
@@ -372,6 +375,7 @@ impl Shared {
                     let mode = match flow.config().map(|c| c.mode) {
                         Some(Mode::Embed) => "embed",
                         Some(Mode::Native) => "native",
+                        Some(Mode::Sdk) => "sdk",
                         _ => "auto",
                     };
                     (mode, flow.lang().tag())
@@ -474,6 +478,7 @@ impl Shared {
             }
             Effect::Emit(event) => this.emit_flow_event(event),
             Effect::Native { attempt, effect } => Shared::apply_native(this, attempt, effect),
+            Effect::Sdk { attempt, effect } => Shared::apply_sdk(this, attempt, effect),
             Effect::Render => this.render(true),
         }
     }
@@ -535,6 +540,15 @@ impl Shared {
                 };
                 self.emit("videoid-step", &to_js(&detail));
             }
+            // The SDK captures by itself: each of its phases is an automatic step.
+            Emit::SdkStep(step) => {
+                let detail = StepDetail {
+                    step: &step,
+                    auto: true,
+                    quality: JsValue::NULL,
+                };
+                self.emit("videoid-step", &to_js(&detail));
+            }
         }
     }
 
@@ -543,9 +557,10 @@ impl Shared {
         if !self.ready.get() {
             return;
         }
-        let (state, screen, attempt) = {
+        let (state, screen, attempt, sdk_step) = {
             let flow = self.flow.borrow();
-            (flow.state(), flow.screen(), flow.attempt())
+            let sdk_step = flow.sdk_step().map(str::to_string);
+            (flow.state(), flow.screen(), flow.attempt(), sdk_step)
         };
         // Asked now, before the UI redraws and may drop the button that holds focus.
         let focus_inside = move_focus
@@ -553,8 +568,8 @@ impl Shared {
                 .and_then(|w| w.document())
                 .and_then(|d| d.active_element())
                 .is_some_and(|a| a.is_same_node(Some(&self.host)));
-        match screen.native.as_ref() {
-            Some(native) => self.host.set_attribute("step", native.step),
+        match screen.native.as_ref().map(|n| n.step).or(sdk_step.as_deref()) {
+            Some(step) => self.host.set_attribute("step", step),
             None => self.host.remove_attribute("step"),
         }
         .ok();
@@ -685,11 +700,18 @@ impl Shared {
                     }),
                 );
             }
-            // Leaving the page (or entering the back-forward cache) releases the camera.
+            // Leaving the page (or entering the back-forward cache) releases the
+            // camera; a web SDK capture ends (the SDK cannot pause).
             add(
                 window.clone().into(),
                 "pagehide",
-                native(|| NativeInput::Hidden),
+                Box::new(|shared, _| {
+                    let attempt = shared.flow.borrow().attempt();
+                    let input = NativeInput::Hidden;
+                    Shared::feed(shared, Input::Native { attempt, input });
+                    let input = crate::core::sdk::SdkInput::PageHidden;
+                    Shared::feed(shared, Input::Sdk { attempt, input });
+                }),
             );
             add(window.into(), "pageshow", native(|| NativeInput::Visible));
         }

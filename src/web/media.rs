@@ -41,16 +41,18 @@ pub trait MediaAccess {
 /// `navigator.mediaDevices.getUserMedia`.
 pub struct BrowserMedia;
 
+/// `value[key]` when it is a string, else empty (errors from the browser or third-party code).
+pub fn text_of(value: &JsValue, key: &str) -> String {
+    Reflect::get(value, &key.into())
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default()
+}
+
 fn error_of(value: &JsValue, device: Device) -> MediaError {
-    let read = |key: &str| {
-        Reflect::get(value, &key.into())
-            .ok()
-            .and_then(|v| v.as_string())
-            .unwrap_or_default()
-    };
     MediaError {
-        name: read("name"),
-        message: read("message"),
+        name: text_of(value, "name"),
+        message: text_of(value, "message"),
         device,
     }
 }

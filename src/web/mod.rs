@@ -11,6 +11,7 @@ mod frame;
 mod i18n;
 mod native;
 mod props;
+mod sdk;
 mod stage;
 mod storage;
 mod timers;

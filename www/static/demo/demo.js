@@ -7,6 +7,7 @@ const EVENTS = [
   "videoid-result",
   "videoid-failed",
   "videoid-cancel",
+  "videoid-step",
 ];
 
 const OCR_FIELDS = [

@@ -1,0 +1,320 @@
+//! Carries out the web SDK capture's effects (`mode="sdk"`): the camera and
+//! microphone check, the SDK's script (one `<script>` per page), and
+//! `EID.videoId` in a light-DOM container slotted into the element. VideoID's
+//! SDK is third-party code that expects the document's DOM, so its container
+//! is a child of the host element (`slot="videoid-sdk"`), shown through a
+//! `<slot>` in the stage.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use js_sys::{Function, Object, Reflect};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Element, Event};
+
+use super::handle::Shared;
+use super::media::{stop_tracks, text_of, MediaRequest};
+use crate::core::flow::{Input, State, Surface};
+use crate::core::native::{Device, Facing, Quality};
+use crate::core::failure::ProviderFailReason;
+use crate::core::sdk::{fail_reason, SdkEffect, SdkInput};
+
+/// The slot name of the SDK's container.
+const SLOT: &str = "videoid-sdk";
+
+/// The attribute that marks the SDK's `<script>` (one per page).
+const SCRIPT_MARK: &str = "data-videoid-sdk";
+const SCRIPT_SELECTOR: &str = "script[data-videoid-sdk]";
+
+/// A listener for the SDK's events or the script's `load`/`error`.
+type Listener = Closure<dyn FnMut(JsValue)>;
+
+/// The SDK capture of one element: what it created, released together.
+#[derive(Default)]
+pub struct SdkParts {
+    /// Bumped on every stop: a device check or script load that ends later is dropped.
+    generation: Cell<u32>,
+    /// The SDK instance, its container, the slot and the listeners it holds.
+    run: RefCell<Option<Run>>,
+    /// The script's `load`/`error` listener while it loads.
+    loading: RefCell<Option<ScriptWait>>,
+}
+
+/// A listener on the script's `load` and `error`, removed when dropped.
+struct ScriptWait {
+    script: Element,
+    listener: Listener,
+}
+
+impl Drop for ScriptWait {
+    fn drop(&mut self) {
+        for name in ["load", "error"] {
+            let _ = self
+                .script
+                .remove_event_listener_with_callback(name, self.listener.as_ref().unchecked_ref());
+        }
+    }
+}
+
+struct Run {
+    sdk: JsValue,
+    container: Element,
+    slot: Element,
+    _listeners: Vec<Listener>,
+}
+
+/// Calls `object[name](...args)` when it is a function; `Err` when it throws.
+fn call(object: &JsValue, name: &str, args: &[&JsValue]) -> Result<JsValue, JsValue> {
+    let f = Reflect::get(object, &name.into())?;
+    if !f.is_function() {
+        return Ok(JsValue::UNDEFINED);
+    }
+    let f: Function = f.unchecked_into();
+    match args {
+        [] => f.call0(object),
+        [a] => f.call1(object, a),
+        [a, b, ..] => f.call2(object, a, b),
+    }
+}
+
+/// `window.EID.videoId`, when the script defined it.
+fn video_id() -> Option<(JsValue, Function)> {
+    let window: JsValue = super::window()?.into();
+    let eid = Reflect::get(&window, &"EID".into()).ok()?;
+    let f = Reflect::get(&eid, &"videoId".into()).ok()?;
+    f.is_function().then(|| (eid, f.unchecked_into()))
+}
+
+/// The SDK's `failed` payload, or what a call into it threw.
+fn sdk_error(value: JsValue) -> ProviderFailReason {
+    let read = |key| text_of(&value, key);
+    match value.as_string() {
+        Some(message) => fail_reason("Error", "", &message),
+        None => fail_reason(&read("name"), &read("reason"), &read("message")),
+    }
+}
+
+fn set(object: &Object, key: &str, value: &JsValue) {
+    let _ = Reflect::set(object, &key.into(), value);
+}
+
+impl SdkParts {
+    fn next_generation(&self) -> u32 {
+        let g = self.generation.get().wrapping_add(1);
+        self.generation.set(g);
+        g
+    }
+
+    /// `turnOff()` and `destroy()`, the container and slot removed, the listeners dropped.
+    pub fn release(&self) {
+        self.next_generation();
+        self.loading.borrow_mut().take();
+        if let Some(run) = self.run.borrow_mut().take() {
+            let _ = call(&run.sdk, "turnOff", &[]);
+            let _ = call(&run.sdk, "destroy", &[]);
+            run.container.remove();
+            run.slot.remove();
+        }
+    }
+}
+
+fn feed_sdk(shared: &Rc<Shared>, attempt: u32, input: SdkInput) {
+    Shared::feed(shared, Input::Sdk { attempt, input });
+}
+
+impl Shared {
+    /// Carries out one web SDK effect for `attempt`.
+    pub(super) fn apply_sdk(this: &Rc<Shared>, attempt: u32, effect: SdkEffect) {
+        match effect {
+            SdkEffect::CheckDevices => Shared::check_devices(this, attempt),
+            SdkEffect::Load => Shared::load_script(this, attempt),
+            SdkEffect::Run => {
+                if let Err(error) = Shared::run_sdk(this, attempt) {
+                    feed_sdk(this, attempt, SdkInput::Failed(sdk_error(error)));
+                }
+            }
+            SdkEffect::Stop => this.sdk.release(),
+        }
+    }
+
+    /// Asks for the camera, then the microphone, as native mode does (so a
+    /// denial names its device), and stops every track at once.
+    fn check_devices(this: &Rc<Shared>, attempt: u32) {
+        let generation = this.sdk.generation.get();
+        let media = this.media.clone();
+        let weak = Rc::downgrade(this);
+        wasm_bindgen_futures::spawn_local(async move {
+            let mut result = Ok(());
+            for device in [Device::Camera, Device::Microphone] {
+                let request = MediaRequest {
+                    device,
+                    facing: Facing::User,
+                    quality: Quality::Any,
+                };
+                match media.request(request).await {
+                    Ok(stream) => stop_tracks(&stream),
+                    Err(error) => {
+                        result = Err(error);
+                        break;
+                    }
+                }
+            }
+            let Some(shared) = weak
+                .upgrade()
+                .filter(|s| s.sdk.generation.get() == generation)
+            else {
+                return;
+            };
+            let input = match result {
+                Ok(()) => SdkInput::DevicesReady,
+                Err(error) => SdkInput::DevicesFailed(error),
+            };
+            feed_sdk(&shared, attempt, input);
+        });
+    }
+
+    /// Loads the script once per page: an `EID.videoId` already there is
+    /// used, a `<script>` another element added is waited for, a failed one is
+    /// replaced. The flow's load timer bounds the wait.
+    fn load_script(this: &Rc<Shared>, attempt: u32) {
+        let url = match this.flow.borrow().sdk_session() {
+            Some(session) => session.sdk_url.to_string(),
+            None => return,
+        };
+        let url = url.as_str();
+        if video_id().is_some() {
+            return feed_sdk(this, attempt, SdkInput::Loaded);
+        }
+        let Some(document) = super::window().and_then(|w| w.document()) else {
+            return feed_sdk(this, attempt, SdkInput::LoadFailed);
+        };
+        let script = match document.query_selector(SCRIPT_SELECTOR).ok().flatten() {
+            Some(script) if script.get_attribute("src").as_deref() == Some(url) => Some(script),
+            other => {
+                if let Some(old) = other {
+                    old.remove();
+                }
+                document.create_element("script").ok().and_then(|script| {
+                    script.set_attribute("src", url).ok()?;
+                    script.set_attribute(SCRIPT_MARK, "").ok()?;
+                    let parent = document.query_selector("head").ok().flatten()?;
+                    parent.append_child(&script).ok()?;
+                    Some(script)
+                })
+            }
+        };
+        let Some(script) = script else {
+            return feed_sdk(this, attempt, SdkInput::LoadFailed);
+        };
+        let generation = this.sdk.generation.get();
+        let weak = Rc::downgrade(this);
+        let target = script.clone();
+        let on_done = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+            let Some(shared) = weak
+                .upgrade()
+                .filter(|s| s.sdk.generation.get() == generation)
+            else {
+                return;
+            };
+            let error = event
+                .unchecked_ref::<Event>()
+                .type_()
+                .eq_ignore_ascii_case("error");
+            let loaded = !error && video_id().is_some();
+            if !loaded {
+                // A script that failed is no use to the next element: it adds its own.
+                target.remove();
+            }
+            shared.sdk.loading.borrow_mut().take();
+            let input = if loaded {
+                SdkInput::Loaded
+            } else {
+                SdkInput::LoadFailed
+            };
+            feed_sdk(&shared, attempt, input);
+        });
+        for name in ["load", "error"] {
+            let _ = script.add_event_listener_with_callback(name, on_done.as_ref().unchecked_ref());
+        }
+        *this.sdk.loading.borrow_mut() = Some(ScriptWait {
+            script,
+            listener: on_done,
+        });
+    }
+
+    /// `EID.videoId(container, { lang })`, its listeners, `turnOn()`, `start()`.
+    fn run_sdk(this: &Rc<Shared>, attempt: u32) -> Result<(), JsValue> {
+        let (authorization, id_type, lang) = {
+            let flow = this.flow.borrow();
+            let session = flow.sdk_session().ok_or(JsValue::UNDEFINED)?;
+            let authorization = JsValue::from_str(&session.authorization);
+            (authorization, session.id_type, flow.lang().tag())
+        };
+        let (eid, video_id) = video_id().ok_or_else(|| JsValue::from_str("EID.videoId"))?;
+        let document = this
+            .host
+            .owner_document()
+            .ok_or_else(|| JsValue::from_str("document"))?;
+        let container = document.create_element("div")?;
+        container.set_attribute("slot", SLOT)?;
+        container.set_attribute("part", "sdk")?;
+        this.host.append_child(&container)?;
+        let slot = document.create_element("slot")?;
+        slot.set_attribute("name", SLOT)?;
+        this.stage.append_child(&slot)?;
+
+        let options = Object::new();
+        set(&options, "lang", &lang.into());
+        let sdk = video_id.call2(&eid, &container, &options);
+        let weak = Rc::downgrade(this);
+        let listener = |f: fn(&Rc<Shared>, u32, JsValue)| {
+            let weak = weak.clone();
+            Closure::<dyn FnMut(JsValue)>::new(move |value: JsValue| {
+                if let Some(shared) = weak.upgrade() {
+                    f(&shared, attempt, value);
+                }
+            })
+        };
+        let listeners = vec![
+            listener(|shared, attempt, phase| {
+                feed_sdk(shared, attempt, SdkInput::Phase(text_of(&phase, "name")));
+                // Only a capture still under way goes on to the phase.
+                let flow = shared.flow.borrow();
+                let on = flow.attempt() == attempt
+                    && flow.state() == State::Capturing
+                    && flow.surface() == Surface::Sdk;
+                drop(flow);
+                if on {
+                    let _ = call(&phase, "continue", &[]);
+                }
+            }),
+            listener(|shared, attempt, _| feed_sdk(shared, attempt, SdkInput::Completed)),
+            listener(|shared, attempt, error| {
+                feed_sdk(shared, attempt, SdkInput::Failed(sdk_error(error)))
+            }),
+        ];
+        let run = Run {
+            sdk: JsValue::UNDEFINED,
+            container,
+            slot,
+            _listeners: Vec::new(),
+        };
+        // Kept before any call that may throw, so release() removes what was added.
+        *this.sdk.run.borrow_mut() = Some(run);
+        let sdk = sdk?;
+        for (name, listener) in ["phaseStarting", "completed", "failed"].iter().zip(&listeners) {
+            call(&sdk, "on", &[&(*name).into(), listener.as_ref()])?;
+        }
+        if let Some(run) = this.sdk.run.borrow_mut().as_mut() {
+            run.sdk = sdk.clone();
+            run._listeners = listeners;
+        }
+        call(&sdk, "turnOn", &[])?;
+        let start = Object::new();
+        set(&start, "authorization", &authorization);
+        set(&start, "idType", &id_type.into());
+        call(&sdk, "start", &[&start])?;
+        Ok(())
+    }
+}
