@@ -90,7 +90,9 @@ test('sdk element: front, back, selfie, complete, accepted result, zero live tra
     assert.ok(await page.evaluate(() => window.__streams() >= 3), 'the check and the SDK asked for devices');
 
     // A second capture on the same page reuses the script.
-    await page.evaluate(() => document.querySelector('#capture').start().catch(() => {}));
+    await page.evaluate(() => {
+      document.querySelector('#capture').start().catch(() => {});
+    });
     await page.waitForFunction(
       () => window.videoidEvents.filter((e) => e.type === 'videoid-result').length === 2,
       null,
@@ -186,7 +188,9 @@ test('sdk element: cancel mid-capture turns the SDK off', opts, async (t) => {
     await waitForEvent(page, 'videoid-cancel');
     assert.deepEqual(await leftovers(page), { live: 0, containers: 0, step: null });
     // Removing the element while the SDK runs leaves nothing live either.
-    await page.evaluate(() => document.querySelector('#capture').start().catch(() => {}));
+    await page.evaluate(() => {
+      document.querySelector('#capture').start().catch(() => {});
+    });
     await page.waitForFunction(() => document.querySelector('#capture').getAttribute('step') === 'front', null, {
       timeout: STEP_TIMEOUT_MS,
     });
