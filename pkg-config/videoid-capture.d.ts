@@ -13,8 +13,12 @@ export type VideoIdCaptureState =
   | "failed"
   | "cancelled";
 
-/** `mode` attribute: the hosted page in a frame, with a fallback, or the component's own camera capture. */
-export type CaptureMode = "embed" | "auto" | "native";
+/**
+ * `mode` attribute: the hosted page in a frame, with a fallback, the
+ * component's own camera capture, or VideoID's web SDK (loaded from the
+ * session's `sdkUrl`, run in a light-DOM container slotted into the element).
+ */
+export type CaptureMode = "embed" | "auto" | "native" | "sdk";
 
 /**
  * `fallback` attribute. `auto`: where to go when the capture page may not be
@@ -182,8 +186,12 @@ export interface VideoIdTexts {
 /** The key of a string the element shows or announces (the keys of `VideoIdTexts`). */
 export type VideoIdTextKey = keyof VideoIdTexts;
 
-/** The native capture step, reflected in the read-only `step` attribute while capturing. */
-export type CaptureStep = "front" | "back" | "selfie" | "video" | "upload";
+/**
+ * The capture step, reflected in the read-only `step` attribute while
+ * capturing: native mode's steps, or (`mode="sdk"`) the web SDK's phase,
+ * `front`, `back`, `selfie` or another phase name lower-cased.
+ */
+export type CaptureStep = "front" | "back" | "selfie" | "video" | "upload" | (string & {});
 
 /** Every attribute of the element; all but `state` are observed, `state` is read-only. */
 export type VideoIdCaptureAttribute =
@@ -247,7 +255,11 @@ export type ProcessStatus =
   | "failed"
   | "inconclusive";
 
-/** Why the provider ended a process as failed (Assure's `failReason`). */
+/**
+ * Why the provider ended a process as failed (Assure's `failReason`); in
+ * `mode="sdk"` the web SDK's `failed` error: `type` its `name`, `id` its
+ * `reason`, `message` its message.
+ */
 export interface FailReason {
   id?: string;
   type: string;
@@ -314,7 +326,7 @@ export type Failure =
   | FailureOf<"Session.Expired", null>
   | FailureOf<"Network.Unreachable", null>
   | FailureOf<"Backend.Error", { status: number }>
-  | FailureOf<"Capture.LoadTimeout", { reason: "timeout" | "framing-denied" }>
+  | FailureOf<"Capture.LoadTimeout", { reason: "timeout" | "framing-denied" | "sdk-load" }>
   | FailureOf<"Capture.Failed", FailReason | null>
   | FailureOf<"InactiveUser.Aborted", null>
   | FailureOf<"User.Cancelled", null>
@@ -369,9 +381,9 @@ export interface QualityReport {
 
 /** Detail of `videoid-step`. */
 export interface VideoIdStepDetail {
-  /** The step that was captured. */
-  step: "front" | "back" | "selfie" | "video";
-  /** True when auto-capture took it, false for a click or a picked file. */
+  /** The step that was captured (`mode="sdk"`: the phase the SDK starts, as the `step` attribute names it). */
+  step: "front" | "back" | "selfie" | "video" | (string & {});
+  /** True when auto-capture took it, false for a click or a picked file (always true for the web SDK). */
   auto: boolean;
   /** The checks of the captured frame; null for the video and picked files. */
   quality: QualityReport | null;
@@ -425,7 +437,7 @@ export declare class VideoIdCaptureElement extends HTMLElement {
   /** `load-timeout`: seconds (default 30). */
   get loadTimeout(): string | null;
   set loadTimeout(value: string | number | null);
-  /** `fallback`: `popup` | `redirect` | `none` for `auto` (default `popup`); `embed` | `none` for `native` (default `none`). */
+  /** `fallback`: `popup` | `redirect` | `none` for `auto` (default `popup`); `embed` | `none` for `native` (default `none`); `none` for `sdk`. */
   fallback: CaptureFallback | null;
   /** `parent-origin`: events are also posted to `window.parent` with exactly this origin. */
   parentOrigin: string | null;
@@ -433,7 +445,7 @@ export declare class VideoIdCaptureElement extends HTMLElement {
   qualityThresholds: string | null;
   /** `state` (read-only, reflected). */
   readonly state: VideoIdCaptureState;
-  /** `step` (read-only, reflected): the native capture step, `null` outside it. */
+  /** `step` (read-only, reflected): the native capture step or the web SDK's phase, `null` outside them. */
   readonly step: CaptureStep | null;
   /** The host's wording for single strings, by text key; setting it redraws the screen at once. */
   texts: VideoIdTexts | null;

@@ -126,7 +126,10 @@ fn devices_first_then_the_script_then_the_sdk() {
     assert_eq!(sdk_effects(&fx), vec![SdkEffect::Load]);
     let session = flow.sdk_session().unwrap();
     assert_eq!(session.sdk_url.to_string(), SDK_URL);
-    assert_eq!((session.authorization.as_str(), session.id_type), ("token-1", 62));
+    assert_eq!(
+        (session.authorization.as_str(), session.id_type),
+        ("token-1", 62)
+    );
     assert!(fx.contains(&Effect::StartTimer {
         attempt: 1,
         timer: Timer::Load,
@@ -283,9 +286,7 @@ fn device_failures_are_typed_as_in_native_mode_and_load_nothing() {
         );
         assert_eq!(failure(&fx).map(|r| r.code), Some(code), "{name}");
         assert!(
-            !sdk_effects(&fx)
-                .iter()
-                .any(|e| *e == SdkEffect::Load),
+            !sdk_effects(&fx).iter().any(|e| *e == SdkEffect::Load),
             "no script after a denial"
         );
         assert!(stops_sdk(&fx));

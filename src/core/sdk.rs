@@ -39,8 +39,7 @@ impl SdkSession {
         let malformed = Failure::SessionInvalid(SessionProblem::MalformedAnswer);
         // The script's URL is checked as a capture URL is: https (or http on
         // loopback), an allowed origin; the ids and the expiry likewise.
-        let checked =
-            CaptureSession::checked(answer.sdk_url.as_deref(), answer, config, now_ms)?;
+        let checked = CaptureSession::checked(answer.sdk_url.as_deref(), answer, config, now_ms)?;
         let process_id = checked
             .process_id
             .ok_or(Failure::SessionInvalid(SessionProblem::BadId))?;

@@ -568,7 +568,12 @@ impl Shared {
                 .and_then(|w| w.document())
                 .and_then(|d| d.active_element())
                 .is_some_and(|a| a.is_same_node(Some(&self.host)));
-        match screen.native.as_ref().map(|n| n.step).or(sdk_step.as_deref()) {
+        match screen
+            .native
+            .as_ref()
+            .map(|n| n.step)
+            .or(sdk_step.as_deref())
+        {
             Some(step) => self.host.set_attribute("step", step),
             None => self.host.remove_attribute("step"),
         }

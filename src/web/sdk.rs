@@ -15,9 +15,9 @@ use web_sys::{Element, Event};
 
 use super::handle::Shared;
 use super::media::{stop_tracks, text_of, MediaRequest};
+use crate::core::failure::ProviderFailReason;
 use crate::core::flow::{Input, State, Surface};
 use crate::core::native::{Device, Facing, Quality};
-use crate::core::failure::ProviderFailReason;
 use crate::core::sdk::{fail_reason, SdkEffect, SdkInput};
 
 /// The slot name of the SDK's container.
@@ -258,7 +258,6 @@ impl Shared {
             .ok_or_else(|| JsValue::from_str("document"))?;
         let container = document.create_element("div")?;
         container.set_attribute("slot", SLOT)?;
-        container.set_attribute("part", "sdk")?;
         this.host.append_child(&container)?;
         let slot = document.create_element("slot")?;
         slot.set_attribute("name", SLOT)?;
@@ -303,7 +302,10 @@ impl Shared {
         // Kept before any call that may throw, so release() removes what was added.
         *this.sdk.run.borrow_mut() = Some(run);
         let sdk = sdk?;
-        for (name, listener) in ["phaseStarting", "completed", "failed"].iter().zip(&listeners) {
+        for (name, listener) in ["phaseStarting", "completed", "failed"]
+            .iter()
+            .zip(&listeners)
+        {
             call(&sdk, "on", &[&(*name).into(), listener.as_ref()])?;
         }
         if let Some(run) = this.sdk.run.borrow_mut().as_mut() {
