@@ -11,7 +11,7 @@ use std::rc::Rc;
 use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{Element, Event};
+use web_sys::Element;
 
 use super::handle::Shared;
 use super::media::{stop_tracks, text_of, MediaRequest};
@@ -37,24 +37,6 @@ pub struct SdkParts {
     generation: Cell<u32>,
     /// The SDK instance, its container, the slot and the listeners it holds.
     run: RefCell<Option<Run>>,
-    /// The script's `load`/`error` listener while it loads.
-    loading: RefCell<Option<ScriptWait>>,
-}
-
-/// A listener on the script's `load` and `error`, removed when dropped.
-struct ScriptWait {
-    script: Element,
-    listener: Listener,
-}
-
-impl Drop for ScriptWait {
-    fn drop(&mut self) {
-        for name in ["load", "error"] {
-            let _ = self
-                .script
-                .remove_event_listener_with_callback(name, self.listener.as_ref().unchecked_ref());
-        }
-    }
 }
 
 struct Run {
@@ -109,7 +91,6 @@ impl SdkParts {
     /// `turnOff()` and `destroy()`, the container and slot removed, the listeners dropped.
     pub fn release(&self) {
         self.next_generation();
-        self.loading.borrow_mut().take();
         if let Some(run) = self.run.borrow_mut().take() {
             let _ = call(&run.sdk, "turnOff", &[]);
             let _ = call(&run.sdk, "destroy", &[]);
@@ -210,37 +191,28 @@ impl Shared {
         let generation = this.sdk.generation.get();
         let weak = Rc::downgrade(this);
         let target = script.clone();
-        let on_done = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
-            let Some(shared) = weak
-                .upgrade()
-                .filter(|s| s.sdk.generation.get() == generation)
-            else {
-                return;
-            };
-            let error = event
-                .unchecked_ref::<Event>()
-                .type_()
-                .eq_ignore_ascii_case("error");
-            let loaded = !error && video_id().is_some();
+        // A script fires `load` or `error` once: the listener frees itself then.
+        let on_done = Closure::once_into_js(move |event: JsValue| {
+            let loaded = text_of(&event, "type") == "load" && video_id().is_some();
             if !loaded {
                 // A script that failed is no use to the next element: it adds its own.
                 target.remove();
             }
-            shared.sdk.loading.borrow_mut().take();
-            let input = if loaded {
-                SdkInput::Loaded
-            } else {
-                SdkInput::LoadFailed
-            };
-            feed_sdk(&shared, attempt, input);
+            let current = weak
+                .upgrade()
+                .filter(|s| s.sdk.generation.get() == generation);
+            if let Some(shared) = current {
+                let input = if loaded {
+                    SdkInput::Loaded
+                } else {
+                    SdkInput::LoadFailed
+                };
+                feed_sdk(&shared, attempt, input);
+            }
         });
         for name in ["load", "error"] {
-            let _ = script.add_event_listener_with_callback(name, on_done.as_ref().unchecked_ref());
+            let _ = script.add_event_listener_with_callback(name, on_done.unchecked_ref());
         }
-        *this.sdk.loading.borrow_mut() = Some(ScriptWait {
-            script,
-            listener: on_done,
-        });
     }
 
     /// `EID.videoId(container, { lang })`, its listeners, `turnOn()`, `start()`.

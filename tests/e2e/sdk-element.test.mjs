@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import {
   suite, goto, waitForEvent, launchBrowser, stateSequence, TEST_TIMEOUT_MS, STEP_TIMEOUT_MS, SIM_ORIGIN,
 } from './helpers.mjs';
+import { driveSdk, instrument, liveTracks, nextEvent } from '../../pkg-config/testing.js';
 
 /** Keeps every stream getUserMedia hands out, and every videoid-step, for the test to read. */
 function recordTracksAndSteps() {
@@ -196,5 +197,17 @@ test('sdk element: cancel mid-capture turns the SDK off', opts, async (t) => {
     });
     await page.evaluate(() => document.querySelector('#capture').remove());
     assert.equal(await page.evaluate(() => window.__liveTracks()), 0);
+  });
+});
+
+test('sdk element: videoid-capture/testing driveSdk drives the real element to its result', opts, async (t) => {
+  await run(t, async ({ page }) => {
+    await instrument(page);
+    await goto(page, '?mode=sdk&scenario=accepted');
+    const driven = await driveSdk(page, { element: '#capture', timeout: 60_000 });
+    assert.deepEqual(driven, { state: 'complete', steps: ['front', 'back', 'selfie'] });
+    const result = await nextEvent(page, 'videoid-result', { since: 0 });
+    assert.equal(result.status, 'accepted');
+    assert.equal(await liveTracks(page), 0);
   });
 });
