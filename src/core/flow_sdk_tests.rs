@@ -286,7 +286,7 @@ fn device_failures_are_typed_as_in_native_mode_and_load_nothing() {
         );
         assert_eq!(failure(&fx).map(|r| r.code), Some(code), "{name}");
         assert!(
-            !sdk_effects(&fx).iter().any(|e| *e == SdkEffect::Load),
+            !sdk_effects(&fx).contains(&SdkEffect::Load),
             "no script after a denial"
         );
         assert!(stops_sdk(&fx));

@@ -187,10 +187,10 @@ mod tests {
     }
 
     fn with(key: &str, value: &str) -> SessionAnswer {
-        let mut v: serde_json::Value = serde_json::from_str(&format!(
-            r#"{{"dossierId":"d1","processId":"p1","authorization":"tok",
-               "sdkUrl":"http://127.0.0.1:8081/provider/js/videoid.js","idType":62}}"#
-        ))
+        let mut v: serde_json::Value = serde_json::from_str(
+            r#"{"dossierId":"d1","processId":"p1","authorization":"tok",
+               "sdkUrl":"http://127.0.0.1:8081/provider/js/videoid.js","idType":62}"#,
+        )
         .unwrap();
         v[key] = serde_json::from_str(value).unwrap();
         serde_json::from_value(v).unwrap()
