@@ -13,17 +13,18 @@ pub struct Timer {
 impl Timer {
     /// Calls `f` once after `ms` milliseconds.
     pub fn once(ms: u32, f: impl FnMut() + 'static) -> Option<Timer> {
-        Timer::new(ms, false, f)
+        Timer::new(ms, false, Box::new(f))
     }
 
     /// Calls `f` every `ms` milliseconds.
     pub fn every(ms: u32, f: impl FnMut() + 'static) -> Option<Timer> {
-        Timer::new(ms, true, f)
+        Timer::new(ms, true, Box::new(f))
     }
 
-    fn new(ms: u32, interval: bool, f: impl FnMut() + 'static) -> Option<Timer> {
+    // One copy for every kind of callback: the boxed closure is wrapped as is.
+    fn new(ms: u32, interval: bool, f: Box<dyn FnMut()>) -> Option<Timer> {
         let window = super::window()?;
-        let callback = Closure::<dyn FnMut()>::new(f);
+        let callback = Closure::<dyn FnMut()>::wrap(f);
         let function = callback.as_ref().unchecked_ref();
         let ms = i32::try_from(ms).unwrap_or(i32::MAX);
         let id = if interval {
