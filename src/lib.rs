@@ -22,6 +22,14 @@ pub mod web;
 #[global_allocator]
 static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
+/// Runs `future` on the page's event loop. Boxed, so the executor's glue is
+/// compiled once for every future instead of once per future type.
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn spawn(future: impl std::future::Future<Output = ()> + 'static) {
+    let future: std::pin::Pin<Box<dyn std::future::Future<Output = ()>>> = Box::pin(future);
+    wasm_bindgen_futures::spawn_local(future);
+}
+
 #[cfg(target_arch = "wasm32")]
 pub use web::handle::CaptureHandle;
 #[cfg(target_arch = "wasm32")]

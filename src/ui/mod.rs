@@ -85,7 +85,7 @@ impl View {
                 // queued first): until then it shows the last element's screen.
                 let (root, mount, moves) = (app.root.clone(), mount.clone(), app.moves.clone());
                 let this_move = moves.get();
-                wasm_bindgen_futures::spawn_local(async move {
+                crate::spawn(async move {
                     if moves.get() == this_move {
                         let _ = mount.append_child(&root);
                     }

@@ -259,7 +259,7 @@ impl Shared {
         }
         let weak = Rc::downgrade(this);
         let loader = this.loader.clone();
-        wasm_bindgen_futures::spawn_local(async move {
+        crate::spawn(async move {
             let catalog = i18n::load(loader, lang).await;
             if let Some(shared) = weak.upgrade() {
                 // A later choice wins over a late answer.
@@ -381,7 +381,7 @@ impl Shared {
                     (mode, flow.lang().tag())
                 };
                 let weak = Rc::downgrade(this);
-                wasm_bindgen_futures::spawn_local(async move {
+                crate::spawn(async move {
                     let answer = backend::request_session(&endpoint, mode, lang).await;
                     if let Some(shared) = weak.upgrade() {
                         let now_ms = now_ms();
@@ -405,7 +405,7 @@ impl Shared {
                 process_id,
             } => {
                 let weak = Rc::downgrade(this);
-                wasm_bindgen_futures::spawn_local(async move {
+                crate::spawn(async move {
                     let answer = backend::request_result(&endpoint, &dossier_id, &process_id).await;
                     let Some(shared) = weak.upgrade() else { return };
                     let result = answer.map(|(process, raw)| {

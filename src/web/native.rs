@@ -169,7 +169,7 @@ impl Shared {
                 let generation = devices.generation.get();
                 let media = this.media.clone();
                 let weak = Rc::downgrade(this);
-                wasm_bindgen_futures::spawn_local(async move {
+                crate::spawn(async move {
                     let video = MediaRequest {
                         device: Device::Camera,
                         facing,
@@ -231,7 +231,7 @@ impl Shared {
                     return feed_native(this, attempt, NativeInput::CaptureFailed);
                 };
                 let weak = Rc::downgrade(this);
-                wasm_bindgen_futures::spawn_local(async move {
+                crate::spawn(async move {
                     let (blob, tag) = match effect {
                         NativeEffect::Record { ms } => (camera.record(ms).await, "video"),
                         _ => (camera.still().await, "img"),
@@ -274,7 +274,7 @@ impl Shared {
                         return;
                     };
                     let weak = Rc::downgrade(&shared);
-                    wasm_bindgen_futures::spawn_local(async move {
+                    crate::spawn(async move {
                         let result = backend::complete_native(&url, &token).await;
                         if let Some(shared) = weak.upgrade() {
                             feed_native(&shared, attempt, NativeInput::Completed(result));
@@ -403,7 +403,7 @@ impl Shared {
         }
         let attempt = this.flow.borrow().attempt();
         let weak = Rc::downgrade(this);
-        wasm_bindgen_futures::spawn_local(async move {
+        crate::spawn(async move {
             let jpeg = super::media::picked_to_jpeg(&file).await;
             let Some(shared) = weak.upgrade() else { return };
             if jpeg.is_some_and(|b| shared.show_artifact(b, "img")) {

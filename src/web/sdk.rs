@@ -125,7 +125,7 @@ impl Shared {
         let generation = this.sdk.generation.get();
         let media = this.media.clone();
         let weak = Rc::downgrade(this);
-        wasm_bindgen_futures::spawn_local(async move {
+        crate::spawn(async move {
             let mut result = Ok(());
             for device in [Device::Camera, Device::Microphone] {
                 let request = MediaRequest {
