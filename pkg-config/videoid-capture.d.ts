@@ -186,12 +186,8 @@ export interface VideoIdTexts {
 /** The key of a string the element shows or announces (the keys of `VideoIdTexts`). */
 export type VideoIdTextKey = keyof VideoIdTexts;
 
-/**
- * The capture step, reflected in the read-only `step` attribute while
- * capturing: native mode's steps, or (`mode="sdk"`) the web SDK's phase,
- * `front`, `back`, `selfie` or another phase name lower-cased.
- */
-export type CaptureStep = "front" | "back" | "selfie" | "video" | "upload" | (string & {});
+/** The native capture step, reflected in the read-only `step` attribute while capturing. */
+export type CaptureStep = "front" | "back" | "selfie" | "video" | "upload";
 
 /** Every attribute of the element; all but `state` are observed, `state` is read-only. */
 export type VideoIdCaptureAttribute =
@@ -445,7 +441,11 @@ export declare class VideoIdCaptureElement extends HTMLElement {
   qualityThresholds: string | null;
   /** `state` (read-only, reflected). */
   readonly state: VideoIdCaptureState;
-  /** `step` (read-only, reflected): the native capture step or the web SDK's phase, `null` outside them. */
+  /**
+   * `step` (read-only, reflected): the native capture step, or the web SDK's
+   * phase (`front`, `back`, `selfie`; a phase VideoID may add is its name
+   * lower-cased), `null` outside them.
+   */
   readonly step: CaptureStep | null;
   /** The host's wording for single strings, by text key; setting it redraws the screen at once. */
   texts: VideoIdTexts | null;
