@@ -153,13 +153,21 @@ test('sdk element: a script that does not load is Capture.LoadTimeout sdk-load',
   });
 });
 
-test('sdk element: no interaction runs out the inactivity timer: InactiveUser.Aborted, camera off', opts, async (t) => {
+test('sdk element: no interaction runs out the inactivity timer: InactiveUser.Aborted, camera off (lang reaches the SDK)', opts, async (t) => {
   await run(t, async ({ page }) => {
-    await goto(page, '?mode=sdk&scenario=no-interaction&inactivity=5&auto=1');
+    await goto(page, '?mode=sdk&scenario=no-interaction&inactivity=5&auto=1&lang=nb');
     await page.waitForFunction(() => document.querySelector('#capture').getAttribute('step') === 'front', null, {
       timeout: STEP_TIMEOUT_MS,
     });
     assert.ok(await page.evaluate(() => window.__liveTracks() > 0), 'the SDK has the camera at FRONT');
+    // The element's language reaches the SDK (`EID.videoId(container, { lang })`).
+    const hint = page.locator('#capture > [slot="videoid-sdk"] .eid-videoid-hint');
+    await page.waitForFunction(
+      () => document.querySelector('#capture > [slot="videoid-sdk"] .eid-videoid-hint')?.textContent,
+      null,
+      { timeout: STEP_TIMEOUT_MS },
+    );
+    assert.equal(await hint.textContent(), 'Vis forsiden av dokumentet');
     const failed = await waitForEvent(page, 'videoid-failed', { timeout: 30_000 });
     assert.equal(failed.code, 'InactiveUser.Aborted');
     assert.deepEqual(await leftovers(page), { live: 0, containers: 0, step: null });
