@@ -27,6 +27,13 @@ mv "$stage/videoid_capture.min.js" "$stage/videoid_capture.js"
 next="$ROOT/target/pkg-next"
 rm -rf "$next" && mkdir -p "$next"
 cp "$ROOT"/pkg-config/* "$next/"
+# What a page loads (the element, its styles, the return helper) ships
+# minified, with a source map that carries the readable source from
+# pkg-config/; testing.js runs in Node and stays as written.
+for page_file in videoid-capture.js styles.js return.js; do
+  node_modules/.bin/esbuild "$ROOT/pkg-config/$page_file" --minify --format=esm --log-level=warning \
+    --sourcemap --sources-content=true --outfile="$next/$page_file"
+done
 # One file per language, fetched on demand (English is compiled into the wasm).
 mkdir "$next/i18n" && cp "$ROOT"/i18n/*.json "$next/i18n/"
 cp "$stage/videoid_capture.js" "$stage/videoid_capture_bg.wasm" "$next/"

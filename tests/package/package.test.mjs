@@ -242,9 +242,10 @@ test("every language ships as i18n/<lang>.json with exactly the keys the .d.ts t
     assert.deepEqual(sorted(Object.keys(strings)), dts.textKeys, `i18n/${file} vs VideoIdTexts`);
   }
   assert.ok(dts.textKeys.includes("start"), "the start button's key is start");
-  // The shell names a file for every language but English (compiled in).
+  // The shell names a file for every language but English (compiled in), in
+  // the literal form bundlers follow (the shipped file is minified).
   const shell = readFileSync(join(pkgDir, "videoid-capture.js"), "utf8");
-  const named = sorted([...shell.matchAll(/new URL\("\.\/i18n\/([a-z]+)\.json", import\.meta\.url\)/g)].map((m) => m[1]));
+  const named = sorted([...shell.matchAll(/new URL\("\.\/i18n\/([a-z]+)\.json",\s*import\.meta\.url\)/g)].map((m) => m[1]));
   assert.deepEqual(named, dts.langs.filter((l) => l !== "en").sort());
   const readme = readFileSync(join(pkgDir, "README.md"), "utf8");
   const langRow = readme.split("\n").find((l) => l.startsWith("| `lang` | `en`"));
