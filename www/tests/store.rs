@@ -78,7 +78,7 @@ async fn with_dossier(s: &dyn Store, name: &str) -> (EndUserKey, String) {
         s.claim_dossier(&k, None, "c", now, now + 10_000)
             .await
             .unwrap(),
-        Claim::Won
+        Claim::Won { note: None }
     );
     let d = format!("d-{name}");
     assert!(s.settle_dossier(&k, "c", &d).await.unwrap());
@@ -148,7 +148,7 @@ async fn end_users_and_their_first_dossier(database: Database) {
         s.claim_dossier(&k, None, "first", now, now + 10_000)
             .await
             .unwrap(),
-        Claim::Won
+        Claim::Won { note: None }
     );
     assert_eq!(
         s.claim_dossier(&k, None, "second", now, now + 10_000)
@@ -188,14 +188,14 @@ async fn end_users_and_their_first_dossier(database: Database) {
         s.claim_dossier(&k2, None, "x", now, now + 10_000)
             .await
             .unwrap(),
-        Claim::Won
+        Claim::Won { note: None }
     );
-    s.release_claim(&k2, "x").await.unwrap();
+    s.release_claim(&k2, "x", None).await.unwrap();
     assert_eq!(
         s.claim_dossier(&k2, None, "y", now, now + 10_000)
             .await
             .unwrap(),
-        Claim::Won
+        Claim::Won { note: None }
     );
 }
 
@@ -210,7 +210,7 @@ async fn first_dossier(s: Arc<dyn Store>, k: EndUserKey, created: Arc<AtomicUsiz
             .await
             .unwrap()
         {
-            Claim::Won => {
+            Claim::Won { .. } => {
                 let n = created.fetch_add(1, Ordering::SeqCst);
                 // Upstream takes a moment: the other requests arrive meanwhile.
                 tokio::time::sleep(std::time::Duration::from_millis(5)).await;
@@ -276,7 +276,7 @@ async fn a_claim_that_ran_out_is_taken_over(database: Database) {
         s.claim_dossier(&k, None, "stuck", now, now + 100)
             .await
             .unwrap(),
-        Claim::Won
+        Claim::Won { note: None }
     );
     assert_eq!(
         s.claim_dossier(&k, None, "next", now + 50, now + 10_000)
@@ -288,7 +288,7 @@ async fn a_claim_that_ran_out_is_taken_over(database: Database) {
         s.claim_dossier(&k, None, "next", now + 100, now + 10_000)
             .await
             .unwrap(),
-        Claim::Won,
+        Claim::Won { note: None },
         "a claim past its lease is taken over"
     );
     assert!(s.settle_dossier(&k, "next", "d-next").await.unwrap());
@@ -328,7 +328,7 @@ async fn a_replaced_dossier_takes_its_sessions_and_statuses_along(database: Data
         s.claim_dossier(&k, Some(&d1), "r", now, now + 10_000)
             .await
             .unwrap(),
-        Claim::Won
+        Claim::Won { note: None }
     );
     assert_eq!(
         s.claim_dossier(&k, Some(&d1), "r2", now, now + 10_000)
@@ -645,7 +645,7 @@ async fn expired_rows_are_swept(database: Database) {
         s.claim_dossier(&busy, None, "c", now, now + 600_000)
             .await
             .unwrap(),
-        Claim::Won
+        Claim::Won { note: None }
     );
     let before = s.census().await.unwrap();
 
