@@ -552,6 +552,9 @@ impl AssureClient {
         by: Instant,
         error: AssureError,
     ) -> Result<(), AssureError> {
+        if tries >= self.retries.max_tries {
+            return Err(error);
+        }
         let pause = self
             .retries
             .pause(tries)

@@ -516,7 +516,14 @@ pub(super) async fn inject(
     }
     let decision = sim.faults.decide(request.method(), path, false);
     if !decision.delay.is_zero() {
-        tokio::time::sleep(decision.delay).await;
+        // A stopping simulator does not wait for the latency it adds.
+        let mut stop = sim.stop.clone();
+        tokio::select! {
+            _ = tokio::time::sleep(decision.delay) => {}
+            _ = stop.wait_for(|s| *s) => {
+                return json_error(StatusCode::SERVICE_UNAVAILABLE, "the simulator is stopping");
+            }
+        }
     }
     let Some(answer) = decision.answer else {
         return next.run(request).await;
