@@ -419,3 +419,33 @@ impl Store {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn access_tokens_stay_within_their_bound() {
+        let dir =
+            std::env::temp_dir().join(format!("videoid-www-sim-tokens-{}", crate::ids::uuid()));
+        let mut store = Store::load(DataDir::open(dir.clone()).unwrap());
+        let now = Instant::now();
+        // Expired ones go first of all.
+        store.add_token("expired".into(), now - Duration::from_secs(1));
+        // Past the bound: each new token pushes out the one that expires first.
+        for i in 0..MAX_TOKENS + 250 {
+            let expires = now + Duration::from_secs(60) + Duration::from_millis(i as u64);
+            store.add_token(format!("t{i}"), expires);
+        }
+        assert_eq!(store.tokens.len(), MAX_TOKENS);
+        assert!(!store.tokens.contains_key("expired"));
+        for i in 0..250 {
+            assert!(!store.tokens.contains_key(&format!("t{i}")), "t{i} went");
+        }
+        for i in 250..MAX_TOKENS + 250 {
+            assert!(store.tokens.contains_key(&format!("t{i}")), "t{i} stays");
+        }
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
