@@ -350,7 +350,7 @@ async fn a_backend_killed_during_uploads_stores_no_half_upload_and_the_capture_g
 
 #[tokio::test]
 async fn a_backend_killed_during_result_polling_resumes_and_handles_the_webhook_once() {
-    let chain = Chain::new(Duration::from_millis(1500)).await;
+    let chain = Chain::new(Duration::from_millis(2500)).await;
     let sim_url = chain.sim.url.clone();
     let backend = chain.backend();
     let mut user = EndUser::new(&backend.url);
