@@ -127,9 +127,9 @@ impl Chain {
             .count()
     }
 
-    /// Waits until the simulator has no unacknowledged event.
+    /// Waits (30 s at most) until the simulator has no unacknowledged event.
     async fn events_acknowledged(&self) {
-        for _ in 0..600 {
+        for _ in 0..1200 {
             if self.pending_events() == 0 {
                 return;
             }
@@ -393,6 +393,38 @@ async fn a_backend_killed_during_result_polling_resumes_and_handles_the_webhook_
         calls_seen(&sim_url, 0).await >= 2,
         "delivered again after the restart"
     );
+    backend.kill();
+    let census = chain.census().await;
+    assert_eq!((census.events, census.notified), (1, 1));
+    let status = chain.sim.terminate().await;
+    assert!(status.success(), "{status}");
+}
+
+/// Killed while handling a webhook delivery (its read of the process held upstream): the
+/// event's claim dies with the process; after the restart the simulator's next deliveries
+/// are answered "being handled" until the claim's lease runs out, then the event is handled,
+/// once.
+#[tokio::test]
+async fn a_backend_killed_while_handling_a_webhook_event_handles_it_once_after_a_restart() {
+    let chain = Chain::new(Duration::from_millis(200)).await;
+    let sim_url = chain.sim.url.clone();
+    let backend = chain.backend();
+    let mut user = EndUser::new(&backend.url);
+    // Only the backend's webhook handling reads the process here (nobody polls the result).
+    set_faults(&sim_url, "GET /assure/dossiers/*/processes/*: latency 5s").await;
+    let (d, p) = user.embed_capture(&sim_url, "accepted").await;
+    wait_for_calls(&sim_url, 0, 1).await;
+    backend.kill();
+    set_faults(&sim_url, "").await;
+    assert_eq!(chain.pending_events(), 1, "the event was not acknowledged");
+
+    let backend = chain.backend();
+    user.host_url = backend.url.clone();
+    chain.events_acknowledged().await;
+    let (_, view) = json(user.get("/api/videoid/dossier").await).await;
+    assert_eq!(view["processes"][0]["notifiedStatus"], "accepted", "{view}");
+    let result = final_result(&mut user, &d, &p).await;
+    assert_eq!(result["status"], "accepted");
     backend.kill();
     let census = chain.census().await;
     assert_eq!((census.events, census.notified), (1, 1));
