@@ -597,7 +597,91 @@ async fn failed_webhook_handling_is_retried_until_the_status_is_right(h: Harness
     s.shutdown().await;
 }
 
+/// A share (about 45%) of every upstream call failing, seeded so that each run meets the same
+/// faults as long as the calls come in the same order (most sessions complete, some fail after
+/// the backend's tries; how many depends on how often the result is polled): every
+/// session ends accepted or in a clear JSON error (502/503/504), polling goes on through
+/// passing errors, and nothing upstream is made twice: each dossier is an end-user's, each
+/// answered session has one process.
+async fn shares_of_failing_calls_end_every_session_cleanly(h: Harness) {
+    let s = h.servers_with(|c| c.sim_webhook = Webhook::Off).await;
+    set_faults(
+        &s.sim_url,
+        "seed=5; all: 500 25%, 503 15%, 429 5% retry-after=1s, drop 5%",
+    )
+    .await;
+    let (mut completed, mut failed) = (Vec::new(), 0);
+    for _ in 0..10 {
+        let mut user = EndUser::new(&s.host_url);
+        let request = client()
+            .post(format!(
+                "{}/api/videoid/session?scenario=accepted",
+                s.host_url
+            ))
+            .json(&json!({}));
+        let response = user.send(request).await;
+        let status = response.status().as_u16();
+        if status != 200 {
+            assert!(matches!(status, 502..=504), "{status}");
+            assert_error(response, status).await;
+            failed += 1;
+            continue;
+        }
+        let (_, session) = json(response).await;
+        let art_id = artifact_of(session["url"].as_str().unwrap());
+        let art = artifact(&s.sim_url, &art_id).await;
+        let (status, body) = finish(&s.sim_url, &art_id, "accepted").await;
+        assert_eq!(status, 200, "{body}");
+        let (d, p) = (
+            session["dossierId"].as_str().unwrap().to_string(),
+            art["processId"].as_str().unwrap().to_string(),
+        );
+        let mut last = Value::Null;
+        for _ in 0..400 {
+            let (status, result) = user.result(&d, &p).await;
+            if status != 200 {
+                // A passing upstream fault: the element asks again.
+                assert!(matches!(status, 502..=504), "{status} {result}");
+                assert_eq!(result.as_object().unwrap().len(), 1, "{result}");
+            } else if !matches!(result["status"].as_str(), Some("pending" | "processing")) {
+                last = result;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        assert_eq!(last["status"], "accepted", "{last}");
+        completed.push(p);
+    }
+    let shown = control_get(&s.sim_url, "/faults").await;
+    let injected: u64 = shown["faults"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["injected"].as_u64().unwrap())
+        .sum();
+    assert!(injected >= 5, "faults were met: {shown}");
+    assert_eq!(completed.len() + failed, 10);
+    assert!(!completed.is_empty(), "some sessions completed");
+    set_faults(&s.sim_url, "").await;
+
+    let token = common::token(&s.sim_url).await;
+    let census = s.store.census().await.unwrap();
+    assert_eq!(
+        dossier_count(&s.sim_url, &token).await as u64,
+        census.dossiers,
+        "every upstream dossier is an end-user's"
+    );
+    let processes = control_get(&s.sim_url, "/processes").await;
+    let processes = processes.as_array().unwrap();
+    assert!(processes.len() <= 10, "at most one process per session");
+    for p in &completed {
+        assert_eq!(processes.iter().filter(|x| x["processId"] == *p).count(), 1);
+    }
+    s.shutdown().await;
+}
+
 crate::simulator_tests!(
+    shares_of_failing_calls_end_every_session_cleanly,
     each_fault_kind_answers_as_set,
     seeded_shares_repeat_and_bad_specs_change_nothing,
     webhook_faults_make_the_simulator_deliver_again,
