@@ -13,9 +13,9 @@
 //! session requests go out at once (on two instances in the second run) and must answer the
 //! same dossier; then the capture page's API (embed: read and finish the artifact) or the
 //! uploads (native: three stills, complete), then `GET /api/videoid/result` until final.
-//! Afterwards the database and the simulator are counted: one dossier per end-user, one
-//! webhook status per session. Exits non-zero on any error, any duplicate dossier, or after
-//! the time limit.
+//! Afterwards the database and the simulator are counted: one dossier per end-user (every
+//! upstream dossier an end-user's), one webhook status per finished capture. Exits non-zero
+//! on any error, any duplicate dossier, a missing webhook status, or after the time limit.
 //!
 //! With `--faults` the simulator fails about 10% of the backend's upstream calls and of its
 //! webhook delivery attempts ([`TEN_PERCENT`]; `--faults-spec SPEC` for another spec, in
@@ -216,7 +216,13 @@ async fn first_sessions(
     })
 }
 
-async fn embed_session(http: &reqwest::Client, lb: &Balancer, sim: &str) -> Result<End, String> {
+/// `captured` counts the processes a session finished (each owes the backend one webhook status).
+async fn embed_session(
+    http: &reqwest::Client,
+    lb: &Balancer,
+    sim: &str,
+    captured: &AtomicUsize,
+) -> Result<End, String> {
     let started = Instant::now();
     let (cookie, session, duplicate, session_time) = match first_sessions(http, lb, "embed").await?
     {
@@ -249,6 +255,7 @@ async fn embed_session(http: &reqwest::Client, lb: &Balancer, sim: &str) -> Resu
     answer(finish, 200, "finish")
         .await?
         .map_err(|t| format!("finish: {}", t.status))?;
+    captured.fetch_add(1, Ordering::Relaxed);
     let dossier = read["dossierId"].as_str().ok_or("artifact: no dossierId")?;
     let process = read["processId"].as_str().ok_or("artifact: no processId")?;
     if let Err(t) = poll(http, lb, &cookie, dossier, process).await? {
@@ -282,7 +289,11 @@ async fn element_call(
     }
 }
 
-async fn native_session(http: &reqwest::Client, lb: &Balancer) -> Result<End, String> {
+async fn native_session(
+    http: &reqwest::Client,
+    lb: &Balancer,
+    captured: &AtomicUsize,
+) -> Result<End, String> {
     let started = Instant::now();
     let (cookie, session, duplicate, session_time) =
         match first_sessions(http, lb, "native").await? {
@@ -321,6 +332,7 @@ async fn native_session(http: &reqwest::Client, lb: &Balancer) -> Result<End, St
             status: t.status,
         });
     }
+    captured.fetch_add(1, Ordering::Relaxed);
     let dossier = session["dossierId"].as_str().ok_or("no dossierId")?;
     let process = session["processId"].as_str().ok_or("no processId")?;
     if let Err(t) = poll(http, lb, &cookie, dossier, process).await? {
@@ -512,14 +524,15 @@ async fn run(
 
     let started = Instant::now();
     let mut tasks = tokio::task::JoinSet::new();
+    let captured = Arc::new(AtomicUsize::new(0));
     for _ in 0..options.sessions {
         let (http, lb, sim) = (http.clone(), lb.clone(), sim_url.clone());
-        let native = options.native;
+        let (native, captured) = (options.native, captured.clone());
         tasks.spawn(async move {
             if native {
-                native_session(&http, &lb).await
+                native_session(&http, &lb, &captured).await
             } else {
-                embed_session(&http, &lb, &sim).await
+                embed_session(&http, &lb, &sim, &captured).await
             }
         });
     }
@@ -581,6 +594,15 @@ async fn run(
     let mut sessions: Vec<Duration> = timings.iter().map(|t| t.session).collect();
     totals.sort();
     sessions.sort();
+    // Every finished capture's process must end with its webhook status recorded (under
+    // faults too: failed deliveries are sent again, failed handling answered 503).
+    let captured = captured.load(Ordering::Relaxed) as u64;
+    if census.notified != captured {
+        errors.push(format!(
+            "{captured} captures finished but {} webhook statuses recorded",
+            census.notified
+        ));
+    }
     if census.with_dossier != census.dossiers {
         errors.push(format!(
             "database: {} end-users with a dossier but {} distinct dossiers",
