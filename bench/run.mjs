@@ -15,7 +15,7 @@ import { REPO_ROOT, HOST_ORIGIN, startServer } from '../tests/e2e/server.mjs';
 const PKG = path.join(REPO_ROOT, 'pkg');
 const BENCH_DIR = path.join(REPO_ROOT, 'target', 'bench');
 const LOADS = Number(process.env.BENCH_LOADS || 20);
-const CYCLES = Number(process.env.BENCH_CYCLES || 200);
+const CYCLES = Number(process.env.BENCH_CYCLES || 400);
 const BUDGET_GZ = 150 * 1024;
 const ARGS = [
   '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -141,14 +141,20 @@ async function quality(browser) {
 }
 
 function trackCounter() {
-  const streams = [];
+  // Streams with a live track only: a stream whose tracks all ended is let go,
+  // so that the counter itself does not hold one stream per mount (which the
+  // memory figure would count as the element's).
+  let streams = [];
   const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
   navigator.mediaDevices.getUserMedia = async (c) => {
     const s = await original(c);
     streams.push(s);
     return s;
   };
-  window.__liveTracks = () => streams.flatMap((s) => s.getTracks()).filter((t) => t.readyState === 'live').length;
+  window.__liveTracks = () => {
+    streams = streams.filter((s) => s.getTracks().some((t) => t.readyState === 'live'));
+    return streams.flatMap((s) => s.getTracks()).filter((t) => t.readyState === 'live').length;
+  };
 }
 
 async function cameraRelease(browser) {
@@ -171,21 +177,70 @@ async function cameraRelease(browser) {
   row('cancel → no live track', `median ${ms(median(times))}, max ${ms(Math.max(...times))}`);
 }
 
-async function memory(browser) {
-  console.log(`\nmemory across ${CYCLES} mount/unmount cycles of a capturing element`);
+// What a heap snapshot holds, by kind, so that the growth a cycle leaves can be
+// told apart: the browser's own record of each fetch (DevTools' network records,
+// kept because the test driver watches the network, and the performance
+// timeline's resource entries), compiled code (tier-up), Chromium's media
+// objects (a plain getUserMedia loop, the baseline, leaves them too), and
+// everything else: the page's and the element's objects, DOM, wasm.
+const KINDS = [
+  ['fetch records', (k) => /NetworkResourcesData|PerformanceResourceTiming|PerformanceLongAnimationFrameTiming|PerformanceScriptTiming|ScriptTimingInfo|LazySourceLocation|PerformanceEntry/.test(k)],
+  ['compiled code', (k) => k.startsWith('code:') || /WasmNativeModule|SharedFunctionInfo|ProtectedFixedArray|WeakArrayList|WeakFixedArray/.test(k)],
+  ['media objects', (k) => /MediaStream|MediaTrack|ImageCapture|UserMedia|PhotoSettings|MediaSettingsRange|PermissionObserver|PermissionService/.test(k)],
+  ['everything else', () => true],
+];
+
+async function heapByKind(cdp) {
+  await cdp.send('HeapProfiler.collectGarbage');
+  await cdp.send('HeapProfiler.collectGarbage');
+  const chunks = [];
+  const onChunk = (e) => chunks.push(e.chunk);
+  cdp.on('HeapProfiler.addHeapSnapshotChunk', onChunk);
+  await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+  cdp.off('HeapProfiler.addHeapSnapshotChunk', onChunk);
+  const { snapshot: { meta }, nodes, strings } = JSON.parse(chunks.join(''));
+  const width = meta.node_fields.length;
+  const [type, name, size] = ['type', 'name', 'self_size'].map((f) => meta.node_fields.indexOf(f));
+  const bytes = Object.fromEntries(KINDS.map(([kind]) => [kind, 0]));
+  for (let i = 0; i < nodes.length; i += width) {
+    const key = `${meta.node_types[0][nodes[i + type]]}:${strings[nodes[i + name]]}`;
+    bytes[KINDS.find(([, is]) => is(key))[0]] += nodes[i + size];
+  }
+  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+  return { usedSize, bytes };
+}
+
+// Mounts and removes `cycles` times (after a warm-up) and reports the growth
+// per cycle from the first quarter to the end: the JS heap as Chromium counts
+// it, and the snapshot's growth by kind.
+async function cyclesOn(browser, label, cycle, wasmMemory) {
   const context = await browser.newContext();
   await context.addInitScript(trackCounter);
   const page = await context.newPage();
   await page.goto(`${HOST_ORIGIN}/`);
   const cdp = await context.newCDPSession(page);
-  const sample = async () => {
-    await cdp.send('HeapProfiler.collectGarbage');
-    const { usedSize } = await cdp.send('Runtime.getHeapUsage');
-    const wasm = await page.evaluate(async () => (await (await import('/pkg/videoid_capture.js')).default()).memory.buffer.byteLength);
-    return { js: usedSize, wasm };
-  };
   await page.evaluate(() => customElements.whenDefined('videoid-capture'));
-  const cycle = () => page.evaluate(async () => {
+  const wasm = () => (wasmMemory ? page.evaluate(wasmMemory) : 0);
+  for (let i = 0; i < 5; i++) await cycle(page); // warm-up
+  let leftLive = 0;
+  const quarter = Math.floor(CYCLES / 4);
+  for (let i = 1; i <= quarter; i++) leftLive = Math.max(leftLive, await cycle(page));
+  const first = { ...(await heapByKind(cdp)), wasm: await wasm() };
+  for (let i = quarter + 1; i <= CYCLES; i++) leftLive = Math.max(leftLive, await cycle(page));
+  const last = { ...(await heapByKind(cdp)), wasm: await wasm() };
+  await context.close();
+  const n = CYCLES - quarter;
+  const per = (a, b) => `${((b - a) / n).toFixed(1)} B`;
+  row(`${label}: growth per cycle, JS heap`, per(first.usedSize, last.usedSize),
+    `cycles ${quarter} to ${CYCLES}; ${kb(first.usedSize)} -> ${kb(last.usedSize)}; live tracks after removal: ${leftLive}`);
+  if (wasmMemory) row(`${label}: growth per cycle, wasm memory`, per(first.wasm, last.wasm), `${kb(first.wasm)} -> ${kb(last.wasm)}`);
+  row(`${label}: heap snapshot growth per cycle, by kind`,
+    KINDS.map(([kind]) => `${kind} ${per(first.bytes[kind], last.bytes[kind])}`).join(', '));
+}
+
+async function memory(browser) {
+  console.log(`\nmemory across ${CYCLES} mount/unmount cycles of a capturing element, beside a plain getUserMedia loop`);
+  await cyclesOn(browser, 'element', (page) => page.evaluate(async () => {
     const el = document.createElement('videoid-capture');
     el.setAttribute('mode', 'native');
     el.setAttribute('session-endpoint', '/api/videoid/session?scenario=accepted');
@@ -202,18 +257,22 @@ async function memory(browser) {
     if (Array.isArray(window.videoidEvents)) window.videoidEvents.length = 0;
     document.querySelector('#events')?.replaceChildren();
     return window.__liveTracks();
-  });
-  for (let i = 0; i < 5; i++) await cycle(); // warm-up
-  const samples = [{ at: 0, ...(await sample()) }];
-  let leftLive = 0;
-  for (let i = 1; i <= CYCLES; i++) {
-    leftLive = Math.max(leftLive, await cycle());
-    if (i % (CYCLES / 4) === 0) samples.push({ at: i, ...(await sample()) });
-  }
-  await context.close();
-  for (const s of samples) row(`after ${s.at} cycles`, `JS heap ${kb(s.js)}, wasm memory ${kb(s.wasm)}`);
-  const first = samples[1] ?? samples[0], last = samples.at(-1);
-  row('growth from the first quarter to the end', `JS ${kb(last.js - first.js)}, wasm ${kb(last.wasm - first.wasm)}`, `live tracks after removal: ${leftLive}`);
+  }), async () => Object.values(await (await import('/pkg/videoid_capture.js')).default()).find((e) => e instanceof WebAssembly.Memory).buffer.byteLength);
+  // The baseline: the camera and microphone opened, shown and released by
+  // plain JavaScript, no element and no fetch.
+  await cyclesOn(browser, 'plain getUserMedia', (page) => page.evaluate(async () => {
+    const stream = await navigator.mediaDevices.getUserMedia({ video: { width: { ideal: 1280 }, height: { ideal: 720 } }, audio: true });
+    const video = document.createElement('video');
+    video.muted = true;
+    video.srcObject = stream;
+    document.body.append(video);
+    await video.play().catch(() => {});
+    for (const track of stream.getTracks()) track.stop();
+    video.srcObject = null;
+    video.remove();
+    await new Promise((r) => setTimeout(r, 0));
+    return window.__liveTracks();
+  }));
 }
 
 async function main() {

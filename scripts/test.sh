@@ -30,6 +30,7 @@ if [ -n "${VIDEOID_TEST_DATABASE_URL:-}" ]; then
 fi
 say "test 1/7: load test (one backend on SQLite beside two on one PostgreSQL, round-robin)"
 cargo run --quiet -p videoid-www --bin loadtest
+cargo run --quiet -p videoid-www --bin loadtest -- --single --faults
 
 say "test 2/7: wasm-bindgen-test in headless Chromium and Firefox ESR"
 bash scripts/test-wasm.sh

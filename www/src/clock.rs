@@ -28,6 +28,40 @@ pub fn rfc3339(t: SystemTime) -> String {
     )
 }
 
+/// Reads an RFC 3339 UTC timestamp as written by [`rfc3339`] (`…Z`, optional fraction) into
+/// milliseconds since the Unix epoch.
+pub fn parse_rfc3339_ms(text: &str) -> Option<u64> {
+    let text = text.strip_suffix('Z')?;
+    let (date, time) = text.split_once('T')?;
+    let mut d = date.splitn(3, '-').map(|p| p.parse::<i64>().ok());
+    let (y, m, day) = (d.next()??, d.next()??, d.next()??);
+    let (hms, fraction) = time.split_once('.').unwrap_or((time, ""));
+    let mut t = hms.splitn(3, ':').map(|p| p.parse::<u64>().ok());
+    let (h, min, sec) = (t.next()??, t.next()??, t.next()??);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&day) || h > 23 || min > 59 || sec > 60 {
+        return None;
+    }
+    if !fraction.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let millis: String = fraction.chars().chain("000".chars()).take(3).collect();
+    let millis: u64 = millis.parse().ok()?;
+    let days = days_from_civil(y, m as u32, day as u32);
+    let secs = u64::try_from(days).ok()? * 86_400 + h * 3600 + min * 60 + sec;
+    Some(secs * 1000 + millis)
+}
+
+// Howard Hinnant's civil-to-days algorithm (proleptic Gregorian calendar).
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = i64::from((m + 9) % 12);
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 // Howard Hinnant's days-to-civil algorithm (proleptic Gregorian calendar).
 fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let z = z + 719_468;
@@ -53,5 +87,30 @@ mod tests {
         assert_eq!(rfc3339(t), "2000-02-29T00:00:00.123Z");
         let t = UNIX_EPOCH + Duration::from_secs(1_735_689_599);
         assert_eq!(rfc3339(t), "2024-12-31T23:59:59.000Z");
+    }
+
+    #[test]
+    fn parses_what_it_writes() {
+        for ms in [0u64, 951_782_400_123, 1_735_689_599_000, 4_102_444_800_999] {
+            let text = rfc3339(UNIX_EPOCH + Duration::from_millis(ms));
+            assert_eq!(parse_rfc3339_ms(&text), Some(ms), "{text}");
+        }
+        assert_eq!(
+            parse_rfc3339_ms("2024-01-02T03:04:05Z"),
+            Some(1_704_164_645_000)
+        );
+        assert_eq!(
+            parse_rfc3339_ms("2024-01-02T03:04:05.5Z"),
+            Some(1_704_164_645_500)
+        );
+        for bad in [
+            "",
+            "2024-01-02",
+            "2024-13-02T00:00:00Z",
+            "2024-01-02T00:00:00+01:00",
+            "x",
+        ] {
+            assert_eq!(parse_rfc3339_ms(bad), None, "{bad}");
+        }
     }
 }

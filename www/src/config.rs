@@ -2,6 +2,7 @@
 
 pub use crate::backend::DocumentChoice;
 use crate::published;
+pub use crate::simulator::faults::Plan as FaultPlan;
 pub use crate::store::Database;
 use std::fmt;
 use std::path::PathBuf;
@@ -82,6 +83,10 @@ pub struct Config {
     /// A simulator running elsewhere (`videoid-www simulator`): the host backend uses it, in
     /// simulator mode, and this process starts none of its own.
     pub sim_url: Option<String>,
+    /// Faults the simulator injects from the start (`VIDEOID_SIM_FAULTS`).
+    pub sim_faults: Option<FaultPlan>,
+    /// How long the simulator keeps a dossier after its last change.
+    pub sim_retention: Duration,
 }
 
 /// Where the simulator sends its events.
@@ -122,6 +127,8 @@ impl fmt::Debug for Config {
             .field("sweep_interval", &self.sweep_interval)
             .field("sim_control", &self.sim_control)
             .field("sim_url", &self.sim_url)
+            .field("sim_faults", &self.sim_faults.as_ref().map(|p| &p.spec))
+            .field("sim_retention", &self.sim_retention)
             .finish()
     }
 }
@@ -170,6 +177,8 @@ impl Default for Config {
             sweep_interval: Duration::from_secs(60),
             sim_control: true,
             sim_url: None,
+            sim_faults: None,
+            sim_retention: crate::simulator::RETENTION,
         }
     }
 }
@@ -369,6 +378,20 @@ impl Config {
                     )))
                 }
             };
+        }
+        if let Some(spec) = value("VIDEOID_SIM_FAULTS") {
+            config.sim_faults = Some(
+                FaultPlan::parse(&spec)
+                    .map_err(|e| ConfigError(format!("VIDEOID_SIM_FAULTS: {}", e.0)))?,
+            );
+        }
+        if let Some(secs) = value("VIDEOID_SIM_RETENTION_S") {
+            let secs: u64 = secs.parse().ok().filter(|s| *s > 0).ok_or_else(|| {
+                ConfigError(format!(
+                    "VIDEOID_SIM_RETENTION_S is not a positive number of seconds: {secs}"
+                ))
+            })?;
+            config.sim_retention = Duration::from_secs(secs);
         }
         if let Some(url) = value("VIDEOID_SIM_URL") {
             let url = url.trim_end_matches('/').to_string();
@@ -606,6 +629,23 @@ mod tests {
         assert_eq!(c.sim_url.as_deref(), Some("http://127.0.0.1:9000"));
         assert!(config(&[("VIDEOID_SIM_CONTROL", "no")]).is_err());
         assert!(config(&[("VIDEOID_SIM_URL", "127.0.0.1:9000")]).is_err());
+    }
+
+    #[test]
+    fn simulator_faults_and_retention() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.sim_faults, None);
+        assert_eq!(c.sim_retention, Duration::from_secs(30 * 24 * 3600));
+        let c = config(&[
+            ("VIDEOID_SIM_FAULTS", "seed=3; all: 503 10%"),
+            ("VIDEOID_SIM_RETENTION_S", "3600"),
+        ])
+        .unwrap();
+        let plan = c.sim_faults.unwrap();
+        assert_eq!((plan.seed, plan.faults.len()), (3, 1));
+        assert_eq!(c.sim_retention, Duration::from_secs(3600));
+        assert!(config(&[("VIDEOID_SIM_FAULTS", "all: 404")]).is_err());
+        assert!(config(&[("VIDEOID_SIM_RETENTION_S", "0")]).is_err());
     }
 
     #[test]

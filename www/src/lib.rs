@@ -121,6 +121,8 @@ pub async fn start(config: Config) -> io::Result<Running> {
             webhook_retry: config.sim_webhook_retry,
             upload_lifetime: config.session_lifetime,
             control: config.sim_control,
+            faults: config.sim_faults.clone(),
+            retention: config.sim_retention,
         },
         data.clone(),
         http.clone(),

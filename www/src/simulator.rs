@@ -16,6 +16,7 @@
 mod api;
 mod capture;
 pub mod control;
+pub mod faults;
 pub mod images;
 pub mod media;
 mod model;
@@ -48,6 +49,9 @@ use tokio::sync::{watch, Semaphore};
 /// Default lifetime of an access token, as told in `expires_in`.
 pub const TOKEN_LIFETIME: Duration = Duration::from_secs(600);
 
+/// How long a dossier is kept after its last change, unless set otherwise.
+pub const RETENTION: Duration = Duration::from_secs(30 * 24 * 3600);
+
 /// What the simulator is configured with.
 #[derive(Clone)]
 pub struct Settings {
@@ -71,6 +75,10 @@ pub struct Settings {
     pub upload_lifetime: Duration,
     /// Whether the control API (`/simulator/…`) and its record of received calls are on.
     pub control: bool,
+    /// Faults to inject from the start (`VIDEOID_SIM_FAULTS`); the control API can change them.
+    pub faults: Option<faults::Plan>,
+    /// How long a dossier is kept after its last change (then it and its files are removed).
+    pub retention: Duration,
 }
 
 /// The simulator: its settings, its store and its background work.
@@ -81,6 +89,7 @@ pub struct Simulator {
     stop: watch::Receiver<bool>,
     webhook_slots: Semaphore,
     control: control::Control,
+    faults: faults::Faults,
 }
 
 impl Simulator {
@@ -91,6 +100,8 @@ impl Simulator {
         http: reqwest::Client,
         stop: watch::Receiver<bool>,
     ) -> Arc<Simulator> {
+        let faults = faults::Faults::default();
+        faults.set(settings.faults.clone());
         Arc::new(Simulator {
             settings,
             store: Mutex::new(Store::load(data)),
@@ -98,6 +109,7 @@ impl Simulator {
             stop,
             webhook_slots: Semaphore::new(32),
             control: control::Control::default(),
+            faults,
         })
     }
 
@@ -118,6 +130,31 @@ impl Simulator {
         for id in deliveries {
             webhook::spawn(self.clone(), id);
         }
+        self.spawn_retention();
+    }
+
+    /// Removes dossiers (with their processes, media and pending events) that did not change
+    /// for `Settings::retention`, checking a few times per retention period (at most every minute).
+    fn spawn_retention(self: &Arc<Self>) {
+        let sim = self.clone();
+        let mut stop = self.stop.clone();
+        let retention = self.settings.retention;
+        let every = (retention / 4).clamp(Duration::from_millis(100), Duration::from_secs(60));
+        tokio::spawn(async move {
+            loop {
+                let cutoff = now_ms().saturating_sub(retention.as_millis() as u64);
+                let idle = sim.store().idle_dossiers(cutoff);
+                for dossier_id in idle {
+                    if let Err(e) = sim.store().delete_dossier(&dossier_id) {
+                        eprintln!("videoid-www: simulator: could not remove an old dossier: {e}");
+                    }
+                }
+                tokio::select! {
+                    _ = tokio::time::sleep(every) => {}
+                    _ = stop.wait_for(|s| *s) => return,
+                }
+            }
+        });
     }
 
     fn store(&self) -> MutexGuard<'_, Store> {
@@ -243,6 +280,7 @@ pub fn router(sim: Arc<Simulator>) -> Router {
         .merge(provider::router())
         .merge(assure)
         .merge(capture::router())
+        .layer(middleware::from_fn_with_state(sim.clone(), faults::inject))
         .layer(middleware::from_fn_with_state(sim.clone(), control::record));
     if sim.settings.control {
         router = router.merge(control::router(sim.clone()));
@@ -285,12 +323,8 @@ async fn token(State(sim): State<Arc<Simulator>>, headers: HeaderMap, body: Byte
     }
     let token = ids::token();
     let lifetime = settings.token_lifetime;
-    {
-        let mut store = sim.store();
-        let now = Instant::now();
-        store.tokens.retain(|_, expires| *expires > now);
-        store.tokens.insert(token.clone(), now + lifetime);
-    }
+    sim.store()
+        .add_token(token.clone(), Instant::now() + lifetime);
     let mut response = Json(json!({
         "access_token": token,
         "expires_in": lifetime.as_secs(),

@@ -52,6 +52,7 @@ on_both!(
     single_use_tokens_are_consumed_once,
     racing_consumers_on_two_instances_use_a_token_once,
     expired_rows_are_swept,
+    event_ids_and_statuses_filled_past_their_bounds,
     deleting_an_end_user_deletes_everything_of_theirs,
     file_records_are_imported_once,
 );
@@ -78,7 +79,7 @@ async fn with_dossier(s: &dyn Store, name: &str) -> (EndUserKey, String) {
         s.claim_dossier(&k, None, "c", now, now + 10_000)
             .await
             .unwrap(),
-        Claim::Won
+        Claim::Won { note: None }
     );
     let d = format!("d-{name}");
     assert!(s.settle_dossier(&k, "c", &d).await.unwrap());
@@ -148,7 +149,7 @@ async fn end_users_and_their_first_dossier(database: Database) {
         s.claim_dossier(&k, None, "first", now, now + 10_000)
             .await
             .unwrap(),
-        Claim::Won
+        Claim::Won { note: None }
     );
     assert_eq!(
         s.claim_dossier(&k, None, "second", now, now + 10_000)
@@ -188,14 +189,14 @@ async fn end_users_and_their_first_dossier(database: Database) {
         s.claim_dossier(&k2, None, "x", now, now + 10_000)
             .await
             .unwrap(),
-        Claim::Won
+        Claim::Won { note: None }
     );
-    s.release_claim(&k2, "x").await.unwrap();
+    s.release_claim(&k2, "x", None).await.unwrap();
     assert_eq!(
         s.claim_dossier(&k2, None, "y", now, now + 10_000)
             .await
             .unwrap(),
-        Claim::Won
+        Claim::Won { note: None }
     );
 }
 
@@ -210,7 +211,7 @@ async fn first_dossier(s: Arc<dyn Store>, k: EndUserKey, created: Arc<AtomicUsiz
             .await
             .unwrap()
         {
-            Claim::Won => {
+            Claim::Won { .. } => {
                 let n = created.fetch_add(1, Ordering::SeqCst);
                 // Upstream takes a moment: the other requests arrive meanwhile.
                 tokio::time::sleep(std::time::Duration::from_millis(5)).await;
@@ -276,7 +277,7 @@ async fn a_claim_that_ran_out_is_taken_over(database: Database) {
         s.claim_dossier(&k, None, "stuck", now, now + 100)
             .await
             .unwrap(),
-        Claim::Won
+        Claim::Won { note: None }
     );
     assert_eq!(
         s.claim_dossier(&k, None, "next", now + 50, now + 10_000)
@@ -288,7 +289,7 @@ async fn a_claim_that_ran_out_is_taken_over(database: Database) {
         s.claim_dossier(&k, None, "next", now + 100, now + 10_000)
             .await
             .unwrap(),
-        Claim::Won,
+        Claim::Won { note: None },
         "a claim past its lease is taken over"
     );
     assert!(s.settle_dossier(&k, "next", "d-next").await.unwrap());
@@ -328,7 +329,7 @@ async fn a_replaced_dossier_takes_its_sessions_and_statuses_along(database: Data
         s.claim_dossier(&k, Some(&d1), "r", now, now + 10_000)
             .await
             .unwrap(),
-        Claim::Won
+        Claim::Won { note: None }
     );
     assert_eq!(
         s.claim_dossier(&k, Some(&d1), "r2", now, now + 10_000)
@@ -645,7 +646,7 @@ async fn expired_rows_are_swept(database: Database) {
         s.claim_dossier(&busy, None, "c", now, now + 600_000)
             .await
             .unwrap(),
-        Claim::Won
+        Claim::Won { note: None }
     );
     let before = s.census().await.unwrap();
 
@@ -680,6 +681,76 @@ async fn expired_rows_are_swept(database: Database) {
     assert_eq!(after.uploads, before.uploads - 1);
     assert_eq!(after.events, before.events - 1);
     assert_eq!(s.sweep(later).await.unwrap().total(), 0, "nothing twice");
+}
+
+/// The webhook de-duplication set is bounded by time (each id kept until its `keep_until`,
+/// then swept) and the notified statuses by count per dossier ([`store::NOTIFIED_KEPT`]
+/// latest): both filled past their bound.
+async fn event_ids_and_statuses_filled_past_their_bounds(database: Database) {
+    let s = open(&database).await;
+    let s = s.as_ref();
+    let (_, d) = with_dossier(s, "bounded").await;
+    let kept = store::NOTIFIED_KEPT as usize;
+    let total = kept + 40;
+    let now = now_ms();
+    let before = s.census().await.unwrap();
+    for i in 0..total {
+        // The first half is kept a second, the rest ten minutes.
+        let keep = if i < total / 2 {
+            now + 1_000
+        } else {
+            now + 600_000
+        };
+        let event = format!("bound-e{i}");
+        assert_eq!(
+            s.begin_event(&event, now, now + 1_000, keep).await.unwrap(),
+            EventClaim::New
+        );
+        let n = Notified {
+            event_id: event.clone(),
+            status: "accepted".into(),
+            received_at: format!("2025-01-01T00:{:02}:{:02}.000Z", i / 60, i % 60),
+        };
+        s.finish_event(&event, Some((&d, &format!("p{i:03}"), &n)))
+            .await
+            .unwrap();
+    }
+    let notified = s.notified(&d).await.unwrap();
+    assert_eq!(
+        notified.len(),
+        kept,
+        "the latest {kept} statuses of the dossier"
+    );
+    let expected: Vec<String> = (total - kept..total).map(|i| format!("p{i:03}")).collect();
+    assert_eq!(notified.keys().cloned().collect::<Vec<_>>(), expected);
+    let filled = s.census().await.unwrap();
+    assert_eq!(filled.events, before.events + total as u64);
+    assert_eq!(filled.notified, before.notified + kept as u64);
+
+    // Past their keeping time the ids go; the others still answer Duplicate.
+    let later = now + 2_000;
+    let swept = s.sweep(later).await.unwrap();
+    assert_eq!(swept.events, (total / 2) as u64, "{swept:?}");
+    let after = s.census().await.unwrap();
+    assert_eq!(after.events, before.events + (total - total / 2) as u64);
+    assert_eq!(
+        s.begin_event("bound-e0", later, later + 1_000, later + 1_000)
+            .await
+            .unwrap(),
+        EventClaim::New,
+        "forgotten after its keeping time"
+    );
+    assert_eq!(
+        s.begin_event(
+            &format!("bound-e{}", total - 1),
+            later,
+            later + 1_000,
+            later
+        )
+        .await
+        .unwrap(),
+        EventClaim::Duplicate
+    );
 }
 
 async fn deleting_an_end_user_deletes_everything_of_theirs(database: Database) {

@@ -15,14 +15,6 @@ pub const COOKIE: &str = "videoid_user";
 /// kept without a dossier; then the sweep removes them.
 pub const UNCLAIMED_LIFETIME: Duration = Duration::from_secs(24 * 3600);
 
-/// How long a request may hold the claim to create an end-user's dossier; a request that
-/// died holding it is taken over after this. Longer than the Assure client's timeouts.
-pub const CLAIM_LEASE: Duration = Duration::from_secs(45);
-
-/// How long a request waits for another request of the same end-user that is creating
-/// their dossier (a little longer than a lease, so it can take over a dead one).
-pub const CLAIM_WAIT: Duration = Duration::from_secs(50);
-
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct FileUpload {

@@ -19,8 +19,9 @@ use serde::Deserialize;
 use serde_json::json;
 use std::sync::Arc;
 
-/// How long one delivery may take before another may handle the same event.
-const EVENT_LEASE_MS: i64 = 60_000;
+/// How long one delivery may take before another may handle the same event (a little more
+/// than its budget, so a live handler is never overtaken; one that died is, after this).
+const EVENT_LEASE_MS: i64 = super::upstream::WEBHOOK_BUDGET.as_millis() as i64 + 4_000;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -65,6 +66,14 @@ pub(super) async fn receive(
         return json_error(StatusCode::BAD_REQUEST, "eventData ids are not valid ids");
     }
     const WHAT: &str = "handle the event";
+    // Events about dossiers that are no end-user's are acknowledged and not remembered: the
+    // de-duplication table grows only with real processes (and forgets them after a week).
+    match backend.store.dossier_known(&data.dossier_id).await {
+        Ok(true) => {}
+        Ok(false) => return acknowledged(false),
+        Err(e) => return storage_failure(WHAT, &e),
+    }
+    let by = super::upstream::deadline(super::upstream::WEBHOOK_BUDGET);
     let now = now_ms();
     let claim = backend
         .store
@@ -83,7 +92,7 @@ pub(super) async fn receive(
     }
     let process = match backend
         .assure
-        .get_process(&data.dossier_id, &data.process_id)
+        .get_process(&data.dossier_id, &data.process_id, by)
         .await
     {
         Ok(p) => Some(p),

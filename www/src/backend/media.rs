@@ -1,6 +1,7 @@
 //! The demo's data views, scoped to the cookie's own dossier: the dossier, "delete my data",
 //! and proxies for a process's images, video and full-result download.
 
+use super::upstream::{deadline, READ_BUDGET, SESSION_BUDGET};
 use super::{storage_failure, upstream_failure, Backend};
 use crate::assure::AssureError;
 use crate::{ids, json_error, parse_query, query_value};
@@ -32,7 +33,8 @@ pub(super) async fn dossier(State(backend): State<Arc<Backend>>, headers: Header
     let Some(dossier_id) = visitor.dossier_id.as_deref() else {
         return none();
     };
-    let dossier = match backend.assure.get_dossier(dossier_id).await {
+    let by = deadline(READ_BUDGET);
+    let dossier = match backend.assure.get_dossier(dossier_id, by).await {
         Ok(d) => d,
         Err(AssureError::Status(StatusCode::NOT_FOUND)) => return none(),
         Err(e) => return upstream_failure(WHAT, &e),
@@ -91,8 +93,12 @@ pub(super) async fn delete_dossier(
         Err(e) => return storage_failure(WHAT, &e),
     };
     if let Some(dossier_id) = &visitor.dossier_id {
-        match backend.assure.delete_dossier(dossier_id).await {
-            Ok(()) | Err(AssureError::Status(StatusCode::NOT_FOUND)) => {}
+        match backend
+            .assure
+            .delete_dossier(dossier_id, deadline(SESSION_BUDGET))
+            .await
+        {
+            Ok(()) => {}
             Err(e) => return upstream_failure(WHAT, &e),
         }
     }
@@ -144,7 +150,7 @@ async fn proxy(
     };
     let fetched = backend
         .assure
-        .get_media(&dossier_id, process_id, &path)
+        .get_media(&dossier_id, process_id, &path, deadline(SESSION_BUDGET))
         .await;
     let (bytes, content_type) = match fetched {
         Ok(Some(found)) => found,

@@ -22,12 +22,13 @@ mod events;
 mod media;
 mod native;
 mod sdk;
+pub mod upstream;
 
 pub use sdk::DocumentChoice;
 
 use crate::assure::{AssureClient, AssureError};
 use crate::framing::{self, Framing, Origin};
-use crate::store::{Claim, EndUserKey, Store, StoreError};
+use crate::store::{EndUserKey, Store, StoreError};
 use crate::{ids, json_error, parse_json_request, parse_query, query_value};
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
@@ -39,7 +40,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::io;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use tokio::time::Instant;
 
 /// Simulator scenarios the session endpoint passes on.
 pub const SCENARIOS: &[&str] = &[
@@ -193,80 +195,6 @@ impl Backend {
         };
         HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
     }
-
-    /// The end-user's dossier, created on first use.
-    async fn dossier_for(&self, visitor: &mut Visitor) -> Result<String, Failure> {
-        if let Some(dossier_id) = &visitor.dossier_id {
-            return Ok(dossier_id.clone());
-        }
-        let dossier_id = self.settle_dossier(&visitor.key, None).await?;
-        visitor.dossier_id = Some(dossier_id.clone());
-        Ok(dossier_id)
-    }
-
-    /// Points an end-user at a new dossier (`gone` was deleted upstream).
-    async fn replace_dossier(&self, visitor: &mut Visitor, gone: &str) -> Result<String, Failure> {
-        let dossier_id = self.settle_dossier(&visitor.key, Some(gone)).await?;
-        visitor.dossier_id = Some(dossier_id.clone());
-        Ok(dossier_id)
-    }
-
-    /// Gives the end-user a dossier in place of `current` (none: the first), under a claim
-    /// on their row: of several requests (on this instance or others) one creates the
-    /// dossier, the others wait for it and use it.
-    async fn settle_dossier(
-        &self,
-        key: &EndUserKey,
-        current: Option<&str>,
-    ) -> Result<String, Failure> {
-        let claim = ids::token();
-        let started = Instant::now();
-        let mut pause = Duration::from_millis(5);
-        loop {
-            let now = crate::store::now_ms();
-            let until = now + endusers::CLAIM_LEASE.as_millis() as i64;
-            match self
-                .store
-                .claim_dossier(key, current, &claim, now, until)
-                .await?
-            {
-                Claim::Settled(dossier_id) => return Ok(dossier_id),
-                Claim::Unknown => return Err(Failure::Gone),
-                Claim::Busy if started.elapsed() < endusers::CLAIM_WAIT => {
-                    tokio::time::sleep(pause).await;
-                    pause = (pause * 2).min(Duration::from_millis(200));
-                }
-                Claim::Busy => return Err(Failure::Busy),
-                Claim::Won => {
-                    let dossier_id = match self.assure.create_dossier().await {
-                        Ok(d) => d,
-                        Err(e) => {
-                            if let Err(e) = self.store.release_claim(key, &claim).await {
-                                eprintln!("videoid-www: backend storage: {e}");
-                            }
-                            return Err(e.into());
-                        }
-                    };
-                    match self.store.settle_dossier(key, &claim, &dossier_id).await {
-                        Ok(true) => return Ok(dossier_id),
-                        // The claim ran out and another request settled (or the end-user
-                        // was deleted): this dossier is nobody's, so it goes.
-                        Ok(false) => self.discard_dossier(&dossier_id).await,
-                        Err(e) => {
-                            self.discard_dossier(&dossier_id).await;
-                            return Err(e.into());
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    async fn discard_dossier(&self, dossier_id: &str) {
-        if let Err(e) = self.assure.delete_dossier(dossier_id).await {
-            eprintln!("videoid-www: removing an unused dossier: {e}");
-        }
-    }
 }
 
 /// The end-user a request comes from.
@@ -310,10 +238,16 @@ fn failure_response(what: &str, failure: &Failure) -> Response {
     match failure {
         Failure::Assure(e) => upstream_failure(what, e),
         Failure::Storage(e) => storage_failure(what, e),
-        Failure::Busy => json_error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            format!("could not {what}: another request of yours is still starting, try again"),
-        ),
+        Failure::Busy => {
+            let mut response = json_error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!("could not {what}: another request of yours is still starting, try again"),
+            );
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            response
+        }
         Failure::Gone => json_error(
             StatusCode::CONFLICT,
             format!("could not {what}: your data was deleted meanwhile"),
@@ -440,13 +374,32 @@ fn is_language_tag(lang: &str) -> bool {
             .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
-/// The answer for an upstream failure: logged here, generic for the browser.
+/// The answer for an upstream failure: logged here, generic for the browser. `504` when the
+/// service did not answer in time, `503` (with `Retry-After`) when it asked to come back
+/// later, `502` otherwise.
 fn upstream_failure(what: &str, e: &AssureError) -> Response {
     eprintln!("videoid-www: {what}: {e}");
-    json_error(
-        StatusCode::BAD_GATEWAY,
-        format!("could not {what}: the verification service did not answer as expected"),
-    )
+    match e {
+        AssureError::TimedOut => json_error(
+            StatusCode::GATEWAY_TIMEOUT,
+            format!("could not {what}: the verification service did not answer in time, try again"),
+        ),
+        AssureError::Throttled { retry_after } => {
+            let mut response = json_error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!("could not {what}: the verification service is busy, try again shortly"),
+            );
+            let secs = retry_after.as_secs().max(1);
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            response
+        }
+        _ => json_error(
+            StatusCode::BAD_GATEWAY,
+            format!("could not {what}: the verification service did not answer as expected"),
+        ),
+    }
 }
 
 async fn session(
@@ -508,17 +461,18 @@ async fn session(
         );
     }
     const WHAT: &str = "start an identity verification session";
+    let by = upstream::deadline(upstream::SESSION_BUDGET);
     let mut visitor = match backend.visitor_or_new(&headers).await {
         Ok(visitor) => visitor,
         Err(e) => return storage_failure(WHAT, &e),
     };
     let failed = |failure: Failure| failure_response(WHAT, &failure);
     let answer = match mode {
-        Mode::Native => native::start(&backend, &mut visitor, knobs.as_ref())
+        Mode::Native => native::start(&backend, &mut visitor, knobs.as_ref(), by)
             .await
             .map_err(failed),
         Mode::Sdk => {
-            match sdk::start(&backend, &mut visitor, knobs.as_ref(), document_type).await {
+            match sdk::start(&backend, &mut visitor, knobs.as_ref(), document_type, by).await {
                 Ok(answer) => Ok(answer),
                 Err(sdk::SdkError::Backend(e)) => Err(failed(e)),
                 Err(sdk::SdkError::UnknownDocumentType { requested: true }) => Err(json_error(
@@ -542,6 +496,7 @@ async fn session(
                 &origin,
                 lang.as_deref(),
                 knobs.as_ref(),
+                by,
             )
             .await
             .map_err(failed)
@@ -572,6 +527,7 @@ async fn start_embed(
     page_origin: &str,
     lang: Option<&str>,
     knobs: Option<&SimulatorKnobs>,
+    by: Instant,
 ) -> Result<Value, Failure> {
     let sdk = knobs
         .and_then(|k| k.capture_sdk.as_deref())
@@ -591,16 +547,19 @@ async fn start_embed(
             "framing": knobs.framing,
         });
     }
-    let mut dossier_id = backend.dossier_for(visitor).await?;
-    let url = match backend.assure.start_capture(&dossier_id, &request).await {
-        Err(AssureError::Status(StatusCode::NOT_FOUND)) => {
-            dossier_id = backend.replace_dossier(visitor, &dossier_id).await?;
-            backend.assure.start_capture(&dossier_id, &request).await?
-        }
-        other => other?,
-    };
+    let (assure, request) = (&backend.assure, &request);
+    let (dossier_id, url) = backend
+        .create_process(visitor, by, move |dossier_id: String| async move {
+            assure.start_capture(&dossier_id, request, by).await
+        })
+        .await?;
     let framing = match Origin::parse(page_origin) {
-        Some(origin) => framing::check(&backend.http, &url, &origin).await,
+        Some(origin) => {
+            let check = framing::check(&backend.http, &url, &origin);
+            tokio::time::timeout_at(by, check)
+                .await
+                .unwrap_or(Framing::Unknown)
+        }
         None => Framing::Unknown,
     };
     let answer = SessionAnswer {
@@ -657,7 +616,12 @@ async fn result(
         return unknown();
     }
     // Assure looks the process up inside the dossier: one of another dossier is a 404.
-    match backend.assure.get_process(&dossier_id, &process_id).await {
+    let by = upstream::deadline(upstream::READ_BUDGET);
+    match backend
+        .assure
+        .get_process(&dossier_id, &process_id, by)
+        .await
+    {
         Ok(process) => {
             let mut response = Json::<Value>(process).into_response();
             response

@@ -7,6 +7,7 @@
 //! provider (`VIDEOID_NATIVE_PROVIDER`, default Signicat Paper); Assure has no endpoint for a
 //! video from the host, so the session lists no `video` step.
 
+use super::upstream::{self, at_most_once};
 use super::{storage_failure, upstream_failure, Backend, Failure, SimulatorKnobs, Visitor};
 use crate::assure::AssureError;
 use crate::json_error;
@@ -32,6 +33,7 @@ pub(super) async fn start(
     backend: &Backend,
     visitor: &mut Visitor,
     knobs: Option<&SimulatorKnobs>,
+    by: tokio::time::Instant,
 ) -> Result<Value, Failure> {
     let mut request = json!({ "provider": backend.native_provider });
     if let Some(process_type) = &backend.native_process_type {
@@ -40,14 +42,12 @@ pub(super) async fn start(
     if let Some(scenario) = knobs.and_then(|k| k.scenario.as_deref()) {
         request["simulator"] = json!({ "scenario": scenario });
     }
-    let mut dossier_id = backend.dossier_for(visitor).await?;
-    let process = match backend.assure.create_process(&dossier_id, &request).await {
-        Err(AssureError::Status(StatusCode::NOT_FOUND)) => {
-            dossier_id = backend.replace_dossier(visitor, &dossier_id).await?;
-            backend.assure.create_process(&dossier_id, &request).await?
-        }
-        other => other?,
-    };
+    let (assure, request) = (&backend.assure, &request);
+    let (dossier_id, process) = backend
+        .create_process(visitor, by, move |dossier_id: String| async move {
+            assure.create_process(&dossier_id, request, by).await
+        })
+        .await?;
     let process_id = process["processId"]
         .as_str()
         .unwrap_or_default()
@@ -57,7 +57,7 @@ pub(super) async fn start(
     let now = crate::store::now_ms();
     let expires_at_ms = now + backend.session_lifetime.as_millis() as i64;
     let expires_at = crate::clock::rfc3339_in(backend.session_lifetime);
-    backend
+    let stored = backend
         .store
         .create_upload(
             &token,
@@ -69,7 +69,15 @@ pub(super) async fn start(
             expires_at_ms,
             &expires_at,
         )
-        .await?;
+        .await;
+    if let Err(e) = stored {
+        // Nobody could upload to it: the process goes.
+        let by = upstream::deadline(upstream::READ_BUDGET);
+        if let Err(e) = assure.delete_process(&dossier_id, &process_id, by).await {
+            eprintln!("videoid-www: removing an unused process: {e}");
+        }
+        return Err(e.into());
+    }
     Ok(json!({
         "dossierId": dossier_id,
         "processId": process_id,
@@ -163,10 +171,28 @@ pub(super) async fn upload(
         base64::engine::general_purpose::STANDARD.encode(&bytes)
     );
     let images = json!({ step.as_str(): data_url });
-    let relayed = backend
-        .assure
-        .set_images(&upload.dossier_id, &upload.process_id, &images)
-        .await;
+    let by = upstream::deadline(upstream::SESSION_BUDGET);
+    let (assure, dossier, process) = (&backend.assure, &upload.dossier_id, &upload.process_id);
+    // Set images replaces a depiction, so a repeat would do no harm; still, after an unknown
+    // outcome the image is read back first, and sent again only when it is not there.
+    let (images, sent, step_name) = (&images, &bytes, step.as_str());
+    let relayed = at_most_once(
+        by,
+        assure.retries(),
+        || assure.set_images(dossier, process, images, by),
+        || async move {
+            let depiction = format!("images?depiction={step_name}");
+            Ok(
+                match assure.get_media(dossier, process, &depiction, by).await {
+                    Ok(Some((got, _))) if got == *sent => Some(()),
+                    Ok(_) | Err(AssureError::Status(StatusCode::NOT_FOUND)) => None,
+                    Err(e) => return Err(e),
+                },
+            )
+        },
+    )
+    .await
+    .map_err(|u| u.error);
     let stored = bytes.len() as u64;
     match relayed {
         Ok(()) => {
@@ -217,11 +243,21 @@ pub(super) async fn complete(State(backend): State<Arc<Backend>>, headers: Heade
         )
             .into_response();
     }
-    match backend
-        .assure
-        .start_verification(&upload.dossier_id, &upload.process_id)
-        .await
-    {
+    let by = upstream::deadline(upstream::SESSION_BUDGET);
+    let (assure, dossier, process) = (&backend.assure, &upload.dossier_id, &upload.process_id);
+    // After an unknown outcome, the process's status tells whether verification started.
+    let started = at_most_once(
+        by,
+        assure.retries(),
+        || assure.start_verification(dossier, process, by),
+        || async move {
+            let process = assure.get_process(dossier, process, by).await?;
+            Ok((process["status"] != "pending").then_some(()))
+        },
+    )
+    .await
+    .map_err(|u| u.error);
+    match started {
         Ok(()) => {
             let now = crate::store::now_ms();
             if let Err(e) = backend.store.complete_upload(&token, now).await {

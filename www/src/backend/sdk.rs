@@ -8,7 +8,6 @@
 use super::{Backend, Failure, SimulatorKnobs, Visitor};
 use crate::assure::AssureError;
 use crate::published::{self, VIDEOID};
-use axum::http::StatusCode;
 use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -103,10 +102,27 @@ pub fn pick<'a>(rows: &'a [DocumentRow], choice: &DocumentChoice) -> Option<&'a 
     })
 }
 
-/// The cached document-type list.
+/// The cached document-type list: one entry, kept for `DOCUMENT_TYPES_TTL`.
 #[derive(Default)]
 pub struct DocumentTypes {
     fetched: Option<(Instant, Arc<Vec<DocumentRow>>)>,
+}
+
+impl DocumentTypes {
+    /// The list, while it is younger than `DOCUMENT_TYPES_TTL` at `now`.
+    pub fn get(&self, now: Instant) -> Option<Arc<Vec<DocumentRow>>> {
+        self.fetched
+            .as_ref()
+            .filter(|(at, _)| now.saturating_duration_since(*at) < DOCUMENT_TYPES_TTL)
+            .map(|(_, rows)| rows.clone())
+    }
+
+    /// Keeps `rows` (in place of any earlier list), read at `now`.
+    pub fn put(&mut self, now: Instant, rows: Vec<DocumentRow>) -> Arc<Vec<DocumentRow>> {
+        let rows = Arc::new(rows);
+        self.fetched = Some((now, rows.clone()));
+        rows
+    }
 }
 
 /// Why an SDK session could not be made.
@@ -132,20 +148,21 @@ impl From<Failure> for SdkError {
 
 impl Backend {
     /// VideoID's document types, read at most once per `DOCUMENT_TYPES_TTL`.
-    async fn videoid_document_types(&self) -> Result<Arc<Vec<DocumentRow>>, AssureError> {
-        let mut cache = self.document_types.lock().await;
-        if let Some((at, rows)) = &cache.fetched {
-            if at.elapsed() < DOCUMENT_TYPES_TTL {
-                return Ok(rows.clone());
-            }
+    async fn videoid_document_types(
+        &self,
+        by: tokio::time::Instant,
+    ) -> Result<Arc<Vec<DocumentRow>>, AssureError> {
+        let mut cache = tokio::time::timeout_at(by, self.document_types.lock())
+            .await
+            .map_err(|_| AssureError::TimedOut)?;
+        if let Some(rows) = cache.get(Instant::now()) {
+            return Ok(rows);
         }
-        let rows = document_rows(&self.assure.document_types(VIDEOID).await?);
+        let rows = document_rows(&self.assure.document_types(VIDEOID, by).await?);
         if rows.is_empty() {
             return Err(AssureError::Malformed("document types"));
         }
-        let rows = Arc::new(rows);
-        cache.fetched = Some((Instant::now(), rows.clone()));
-        Ok(rows)
+        Ok(cache.put(Instant::now(), rows))
     }
 }
 
@@ -155,8 +172,9 @@ pub(super) async fn start(
     visitor: &mut Visitor,
     knobs: Option<&SimulatorKnobs>,
     requested: Option<DocumentChoice>,
+    by: tokio::time::Instant,
 ) -> Result<Value, SdkError> {
-    let rows = backend.videoid_document_types().await?;
+    let rows = backend.videoid_document_types(by).await?;
     let document = match &requested {
         Some(choice) => pick(&rows, choice),
         None => pick(&rows, &backend.sdk_document_type),
@@ -168,14 +186,12 @@ pub(super) async fn start(
     if let Some(scenario) = knobs.and_then(|k| k.scenario.as_deref()) {
         request["simulator"] = json!({ "scenario": scenario });
     }
-    let mut dossier_id = backend.dossier_for(visitor).await?;
-    let process = match backend.assure.create_process(&dossier_id, &request).await {
-        Err(AssureError::Status(StatusCode::NOT_FOUND)) => {
-            dossier_id = backend.replace_dossier(visitor, &dossier_id).await?;
-            backend.assure.create_process(&dossier_id, &request).await?
-        }
-        other => other?,
-    };
+    let (assure, request) = (&backend.assure, &request);
+    let (dossier_id, process) = backend
+        .create_process(visitor, by, move |dossier_id: String| async move {
+            assure.create_process(&dossier_id, request, by).await
+        })
+        .await?;
     let authorization = process["authorization"]
         .as_str()
         .filter(|a| !a.is_empty() && a.len() <= 4096)
@@ -266,6 +282,21 @@ mod tests {
         );
         assert!(pick(&rows, &kind(Some("SE"), "identityCard")).is_none());
         assert!(pick(&rows, &DocumentChoice::Id(9)).is_none());
+    }
+
+    #[test]
+    fn the_document_type_cache_holds_one_list_for_its_time() {
+        let mut cache = DocumentTypes::default();
+        let t0 = Instant::now();
+        assert!(cache.get(t0).is_none());
+        cache.put(t0, rows());
+        assert_eq!(cache.get(t0).unwrap().len(), 3);
+        let later = t0 + DOCUMENT_TYPES_TTL - Duration::from_secs(1);
+        assert!(cache.get(later).is_some());
+        // Past its time the list is read again, and the new one takes the only place.
+        assert!(cache.get(t0 + DOCUMENT_TYPES_TTL).is_none());
+        cache.put(t0 + DOCUMENT_TYPES_TTL, rows()[..1].to_vec());
+        assert_eq!(cache.get(t0 + DOCUMENT_TYPES_TTL).unwrap().len(), 1);
     }
 
     #[test]

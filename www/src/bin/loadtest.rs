@@ -13,12 +13,21 @@
 //! session requests go out at once (on two instances in the second run) and must answer the
 //! same dossier; then the capture page's API (embed: read and finish the artifact) or the
 //! uploads (native: three stills, complete), then `GET /api/videoid/result` until final.
-//! Afterwards the database and the simulator are counted: one dossier per end-user, one
-//! webhook status per session. Exits non-zero on any error, any duplicate dossier, or after
-//! the time limit.
+//! Afterwards the database and the simulator are counted: one dossier per end-user (every
+//! upstream dossier an end-user's), one webhook status per finished capture. Exits non-zero
+//! on any error, any duplicate dossier, a missing webhook status, or after the time limit.
+//!
+//! With `--faults` the simulator fails about 10% of the backend's upstream calls and of its
+//! webhook delivery attempts ([`TEN_PERCENT`]; `--faults-spec SPEC` for another spec, in
+//! `VIDEOID_SIM_FAULTS`'s grammar). Each session then ends completed, in a typed failure (a
+//! clear JSON error, after the retries the element makes: uploads up to 4 tries on 5xx, 408
+//! and 429; result polls again on 5xx) or lost (anything else: no answer, a hang past 30 s,
+//! a non-JSON error, a wrong final status, unfinished at the time limit). It fails on any
+//! lost session, any duplicate dossier, any unacknowledged webhook, and (without faults) any
+//! typed failure.
 //!
 //! `cargo run -p videoid-www --bin loadtest -- [--sessions 200] [--final-delay-ms 800]
-//!  [--native] [--postgres URL] [--single]`
+//!  [--native] [--postgres URL] [--single] [--faults | --faults-spec SPEC]`
 
 use serde_json::{json, Value};
 use std::path::Path;
@@ -26,7 +35,7 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use videoid_www::config::RealAssure;
+use videoid_www::config::{FaultPlan, RealAssure};
 use videoid_www::store::Database;
 use videoid_www::{start, Config, Running};
 
@@ -39,7 +48,15 @@ struct Options {
     native: bool,
     postgres: Option<String>,
     single: bool,
+    /// Faults the simulator injects into every run (`--faults`, `--faults-spec`).
+    faults: Option<FaultPlan>,
 }
+
+/// `--faults`: about 10% of the backend's upstream calls (token, Assure API) fail — 500,
+/// 503, 429 with Retry-After, or the connection dropped after the call was handled — and
+/// 10% of webhook delivery attempts (not sent, or their answer lost).
+pub const TEN_PERCENT: &str = "seed=12; all: 500 3%, 503 3%, 429 2% retry-after=1s, drop 2.5%; \
+                               webhook: 503 5%, drop 5%";
 
 fn options() -> Result<Options, String> {
     let mut o = Options {
@@ -50,6 +67,7 @@ fn options() -> Result<Options, String> {
             .ok()
             .filter(|u| !u.trim().is_empty()),
         single: false,
+        faults: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -65,6 +83,13 @@ fn options() -> Result<Options, String> {
             }
             "--native" => o.native = true,
             "--single" => o.single = true,
+            "--faults" => {
+                o.faults = Some(FaultPlan::parse(TEN_PERCENT).map_err(|e| e.to_string())?)
+            }
+            "--faults-spec" => {
+                let spec = args.next().ok_or("--faults-spec needs a spec")?;
+                o.faults = Some(FaultPlan::parse(&spec).map_err(|e| e.to_string())?);
+            }
             "--postgres" => {
                 o.postgres = Some(args.next().ok_or("--postgres needs a URL")?);
             }
@@ -95,6 +120,21 @@ struct Timing {
     duplicate: bool,
 }
 
+/// How a session ended: completed (its result final and accepted), or a typed failure (a
+/// clear JSON error the element shows, after it retried what it retries). A session that
+/// ends in neither is lost (`Err`): no answer, a hang past the client's timeout, an answer
+/// that is not a JSON error, or a wrong final status.
+enum End {
+    Completed(Timing),
+    Failed { step: &'static str, status: u16 },
+}
+
+/// A typed failure: a non-success status with a JSON `{ "error": "…" }` body.
+struct Typed {
+    step: &'static str,
+    status: u16,
+}
+
 /// The `videoid_user=…` pair of the end-user cookie an answer sets.
 fn end_user_cookie(response: &reqwest::Response) -> Result<String, String> {
     response
@@ -108,31 +148,53 @@ fn end_user_cookie(response: &reqwest::Response) -> Result<String, String> {
         .ok_or_else(|| "dossier view: no end-user cookie".to_string())
 }
 
-async fn check(response: reqwest::Response, expected: u16, what: &str) -> Result<Value, String> {
+/// Reads an answer: `Ok(Ok(body))` with the expected status, `Ok(Err(typed))` for a clear
+/// JSON error, `Err` (lost) for anything else.
+async fn answer(
+    sent: reqwest::Result<reqwest::Response>,
+    expected: u16,
+    step: &'static str,
+) -> Result<Result<Value, Typed>, String> {
+    let response = sent.map_err(|e| format!("{step}: no answer: {e}"))?;
     let status = response.status().as_u16();
     let body: Value = response
         .json()
         .await
-        .map_err(|e| format!("{what}: not JSON: {e}"))?;
-    if status != expected {
-        return Err(format!("{what}: {status} {body}"));
+        .map_err(|e| format!("{step}: {status}, not JSON: {e}"))?;
+    if status == expected {
+        return Ok(Ok(body));
     }
-    Ok(body)
+    let clear = status >= 400
+        && body.as_object().is_some_and(|o| o.len() == 1)
+        && body["error"].as_str().is_some_and(|e| !e.is_empty());
+    if clear {
+        Ok(Err(Typed { step, status }))
+    } else {
+        Err(format!("{step}: {status} {body}"))
+    }
 }
 
-/// Names a new end-user, then sends their two first session requests at once.
+/// A status the element tries again (uploads: 5xx, 408, 429; polling: 5xx).
+fn passing(status: u16, polling: bool) -> bool {
+    status >= 500 || (!polling && (status == 408 || status == 429))
+}
+
+/// Names a new end-user, then sends their two first session requests at once. Both must
+/// answer the same dossier; when one fails with a clear error the other is used.
 async fn first_sessions(
     http: &reqwest::Client,
     lb: &Balancer,
     mode: &str,
-) -> Result<(String, Value, bool, Duration), String> {
+) -> Result<Result<(String, Value, bool, Duration), Typed>, String> {
     let view = http
         .get(format!("{}/api/videoid/dossier", lb.host()))
         .send()
         .await
         .map_err(|e| format!("dossier view: {e}"))?;
     let cookie = end_user_cookie(&view)?;
-    check(view, 200, "dossier view").await?;
+    if let Err(typed) = answer(Ok(view), 200, "dossier view").await? {
+        return Ok(Err(typed));
+    }
     let started = Instant::now();
     let request = |host: &str| {
         http.post(format!("{host}/api/videoid/session?scenario=accepted"))
@@ -141,99 +203,178 @@ async fn first_sessions(
             .send()
     };
     let (one, two) = tokio::join!(request(lb.host()), request(lb.host()));
-    let one = check(one.map_err(|e| format!("session: {e}"))?, 200, "session").await?;
-    let two = check(two.map_err(|e| format!("session: {e}"))?, 200, "session").await?;
+    let one = answer(one, 200, "session").await?;
+    let two = answer(two, 200, "session").await?;
     let elapsed = started.elapsed();
-    let duplicate = one["dossierId"] != two["dossierId"];
-    Ok((cookie, one, duplicate, elapsed))
+    Ok(match (one, two) {
+        (Ok(one), Ok(two)) => {
+            let duplicate = one["dossierId"] != two["dossierId"];
+            Ok((cookie, one, duplicate, elapsed))
+        }
+        (Ok(one), Err(_)) | (Err(_), Ok(one)) => Ok((cookie, one, false, elapsed)),
+        (Err(typed), Err(_)) => Err(typed),
+    })
 }
 
-async fn embed_session(http: &reqwest::Client, lb: &Balancer, sim: &str) -> Result<Timing, String> {
+/// `captured` counts the processes a session finished (each owes the backend one webhook status).
+async fn embed_session(
+    http: &reqwest::Client,
+    lb: &Balancer,
+    sim: &str,
+    captured: &AtomicUsize,
+) -> Result<End, String> {
     let started = Instant::now();
-    let (cookie, session, duplicate, session_time) = first_sessions(http, lb, "embed").await?;
+    let (cookie, session, duplicate, session_time) = match first_sessions(http, lb, "embed").await?
+    {
+        Ok(first) => first,
+        Err(t) => {
+            return Ok(End::Failed {
+                step: t.step,
+                status: t.status,
+            })
+        }
+    };
     let url = session["url"].as_str().ok_or("session: no url")?;
     let artifact = url
         .split_once("#/artifact=")
         .ok_or("session: no artifact")?
         .1;
+    // The capture page's own API (not the Assure API: no faults there).
     let read = http
         .get(format!("{sim}/capture/api/artifact/{artifact}"))
         .send()
-        .await
-        .map_err(|e| format!("artifact: {e}"))?;
-    let read = check(read, 200, "artifact").await?;
+        .await;
+    let read = answer(read, 200, "artifact")
+        .await?
+        .map_err(|t| format!("artifact: {}", t.status))?;
     let finish = http
         .post(format!("{sim}/capture/api/artifact/{artifact}/finish"))
         .json(&json!({ "outcome": "accepted" }))
         .send()
-        .await
-        .map_err(|e| format!("finish: {e}"))?;
-    check(finish, 200, "finish").await?;
+        .await;
+    answer(finish, 200, "finish")
+        .await?
+        .map_err(|t| format!("finish: {}", t.status))?;
+    captured.fetch_add(1, Ordering::Relaxed);
     let dossier = read["dossierId"].as_str().ok_or("artifact: no dossierId")?;
     let process = read["processId"].as_str().ok_or("artifact: no processId")?;
-    poll(http, lb, &cookie, dossier, process).await?;
-    Ok(Timing {
+    if let Err(t) = poll(http, lb, &cookie, dossier, process).await? {
+        return Ok(End::Failed {
+            step: t.step,
+            status: t.status,
+        });
+    }
+    Ok(End::Completed(Timing {
         total: started.elapsed(),
         session: session_time,
         duplicate,
-    })
+    }))
 }
 
-async fn native_session(http: &reqwest::Client, lb: &Balancer) -> Result<Timing, String> {
+/// One upload-side call, tried as the element tries it (`MAX_TRIES` 4, backoff 0.5 s, 1 s, 2 s).
+async fn element_call(
+    make: impl Fn() -> reqwest::RequestBuilder,
+    expected: u16,
+    step: &'static str,
+) -> Result<Result<Value, Typed>, String> {
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        match answer(make().send().await, expected, step).await? {
+            Err(t) if passing(t.status, false) && tries < 4 => {
+                tokio::time::sleep(Duration::from_millis(500 << (tries - 1))).await;
+            }
+            done => return Ok(done),
+        }
+    }
+}
+
+async fn native_session(
+    http: &reqwest::Client,
+    lb: &Balancer,
+    captured: &AtomicUsize,
+) -> Result<End, String> {
     let started = Instant::now();
-    let (cookie, session, duplicate, session_time) = first_sessions(http, lb, "native").await?;
+    let (cookie, session, duplicate, session_time) =
+        match first_sessions(http, lb, "native").await? {
+            Ok(first) => first,
+            Err(t) => {
+                return Ok(End::Failed {
+                    step: t.step,
+                    status: t.status,
+                })
+            }
+        };
     let token = session["uploadToken"].as_str().ok_or("no uploadToken")?;
     for (step, size) in [("front", 40_000), ("back", 40_000), ("selfie", 30_000)] {
         let mut still = vec![0x5a_u8; size];
         still[..3].copy_from_slice(b"\xff\xd8\xff");
-        let put = http
-            .put(format!("{}/api/videoid/upload/{step}", lb.host()))
-            .bearer_auth(token)
-            .header("content-type", "image/jpeg")
-            .body(still)
-            .send()
-            .await
-            .map_err(|e| format!("upload {step}: {e}"))?;
-        check(put, 201, step).await?;
+        let put = || {
+            http.put(format!("{}/api/videoid/upload/{step}", lb.host()))
+                .bearer_auth(token)
+                .header("content-type", "image/jpeg")
+                .body(still.clone())
+        };
+        if let Err(t) = element_call(put, 201, step).await? {
+            return Ok(End::Failed {
+                step: t.step,
+                status: t.status,
+            });
+        }
     }
-    let done = http
-        .post(format!("{}/api/videoid/upload/complete", lb.host()))
-        .bearer_auth(token)
-        .send()
-        .await
-        .map_err(|e| format!("complete: {e}"))?;
-    check(done, 200, "complete").await?;
+    let complete = || {
+        http.post(format!("{}/api/videoid/upload/complete", lb.host()))
+            .bearer_auth(token)
+    };
+    if let Err(t) = element_call(complete, 200, "complete").await? {
+        return Ok(End::Failed {
+            step: t.step,
+            status: t.status,
+        });
+    }
+    captured.fetch_add(1, Ordering::Relaxed);
     let dossier = session["dossierId"].as_str().ok_or("no dossierId")?;
     let process = session["processId"].as_str().ok_or("no processId")?;
-    poll(http, lb, &cookie, dossier, process).await?;
-    Ok(Timing {
+    if let Err(t) = poll(http, lb, &cookie, dossier, process).await? {
+        return Ok(End::Failed {
+            step: t.step,
+            status: t.status,
+        });
+    }
+    Ok(End::Completed(Timing {
         total: started.elapsed(),
         session: session_time,
         duplicate,
-    })
+    }))
 }
 
-/// Reads the result every 100 ms (as the element does, with the end-user's cookie) until it
-/// is final; it must be accepted.
+/// Reads the result every 100 ms (as the element does, with the end-user's cookie; a 5xx
+/// is asked again, as the element asks again) until it is final; it must be accepted.
 async fn poll(
     http: &reqwest::Client,
     lb: &Balancer,
     cookie: &str,
     dossier: &str,
     process: &str,
-) -> Result<(), String> {
+) -> Result<Result<(), Typed>, String> {
     loop {
         let result = http
             .get(format!("{}/api/videoid/result", lb.host()))
             .query(&[("dossierId", dossier), ("processId", process)])
             .header(reqwest::header::COOKIE, cookie)
             .send()
-            .await
-            .map_err(|e| format!("result: {e}"))?;
-        let result = check(result, 200, "result").await?;
+            .await;
+        let result = match answer(result, 200, "result").await? {
+            Ok(result) => result,
+            Err(t) if passing(t.status, true) => {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            }
+            Err(t) => return Ok(Err(t)),
+        };
         match result["status"].as_str() {
             Some("pending" | "processing") => tokio::time::sleep(Duration::from_millis(100)).await,
-            Some("accepted") => return Ok(()),
+            Some("accepted") => return Ok(Ok(())),
             other => return Err(format!("result: unexpected status {other:?}")),
         }
     }
@@ -272,7 +413,18 @@ fn count_files(dir: &Path, part: &str) -> usize {
 struct Report {
     label: String,
     completed: usize,
+    /// Sessions that ended in a clear JSON error: (step, status) of each.
+    failed: Vec<(&'static str, u16)>,
+    /// Sessions that ended in neither (why, for each).
+    lost: Vec<String>,
+    /// Checks of what the database and the simulator hold afterwards that failed.
     errors: Vec<String>,
+    /// Faults were in effect: typed failures are expected.
+    faults: bool,
+    /// Upstream calls the simulator saw and how many of them met a fault, and the same for
+    /// its webhook delivery attempts (from `GET /simulator/faults`).
+    upstream_faults: (u64, u64),
+    webhook_faults: (u64, u64),
     wall: Duration,
     totals: Vec<Duration>,
     sessions: Vec<Duration>,
@@ -292,7 +444,11 @@ impl Report {
     }
 
     fn ok(&self) -> bool {
-        self.errors.is_empty() && self.duplicates() == 0 && self.pending_events == 0
+        self.lost.is_empty()
+            && self.errors.is_empty()
+            && (self.faults || self.failed.is_empty())
+            && self.duplicates() == 0
+            && self.pending_events == 0
     }
 }
 
@@ -329,6 +485,8 @@ async fn run(
         sim_final_delay: options.final_delay,
         database: Some(database.clone()),
         database_pool: 16,
+        // Only the first instance's simulator is called (the others use it as their Assure API).
+        sim_faults: if n == 0 { options.faults.clone() } else { None },
         ..Config::default()
     };
     let first = start(config(0))
@@ -366,31 +524,37 @@ async fn run(
 
     let started = Instant::now();
     let mut tasks = tokio::task::JoinSet::new();
+    let captured = Arc::new(AtomicUsize::new(0));
     for _ in 0..options.sessions {
         let (http, lb, sim) = (http.clone(), lb.clone(), sim_url.clone());
-        let native = options.native;
+        let (native, captured) = (options.native, captured.clone());
         tasks.spawn(async move {
             if native {
-                native_session(&http, &lb).await
+                native_session(&http, &lb, &captured).await
             } else {
-                embed_session(&http, &lb, &sim).await
+                embed_session(&http, &lb, &sim, &captured).await
             }
         });
     }
     let mut timings = Vec::new();
+    let mut failed = Vec::new();
+    let mut lost = Vec::new();
     let mut errors = Vec::new();
     let deadline = tokio::time::sleep(TIME_LIMIT);
     tokio::pin!(deadline);
     loop {
         tokio::select! {
             next = tasks.join_next() => match next {
-                Some(Ok(Ok(t))) => timings.push(t),
-                Some(Ok(Err(e))) => errors.push(e),
-                Some(Err(e)) => errors.push(format!("task: {e}")),
+                Some(Ok(Ok(End::Completed(t)))) => timings.push(t),
+                Some(Ok(Ok(End::Failed { step, status }))) => failed.push((step, status)),
+                Some(Ok(Err(e))) => lost.push(e),
+                Some(Err(e)) => lost.push(format!("task: {e}")),
                 None => break,
             },
             _ = &mut deadline => {
-                errors.push(format!("time limit: {} sessions unfinished", tasks.len()));
+                for _ in 0..tasks.len() {
+                    lost.push("unfinished at the time limit".to_string());
+                }
                 tasks.abort_all();
                 break;
             }
@@ -403,14 +567,23 @@ async fn run(
     // the acknowledgements, then count what the database and the simulator hold.
     let sim_dir = base.join("data-0");
     let waiting = Instant::now();
+    // (Under faults, deliveries and the backend's reads still fail now and then: the
+    // simulator's backoff doubles from 0.5 s, so allow longer.)
+    let wait_for = Duration::from_secs(if options.faults.is_some() { 40 } else { 10 });
     let mut pending = count_files(&sim_dir, "/events/");
-    while pending > 0 && waiting.elapsed() < Duration::from_secs(10) {
+    while pending > 0 && waiting.elapsed() < wait_for {
         tokio::time::sleep(Duration::from_millis(50)).await;
         pending = count_files(&sim_dir, "/events/");
     }
+    // What the faults did; then none, for the counting calls below.
+    let (upstream_faults, webhook_faults) = if options.faults.is_some() {
+        let shown = faults_shown(&http, &sim_url, Some("")).await?;
+        (fault_counts(&shown, "all"), fault_counts(&shown, "webhook"))
+    } else {
+        ((0, 0), (0, 0))
+    };
     let census = running[0].store.census().await.map_err(|e| e.to_string())?;
     let upstream = upstream_dossiers(&http, &sim_url).await?;
-    let named = options.sessions as i64;
     for r in running {
         r.shutdown().await;
     }
@@ -421,6 +594,15 @@ async fn run(
     let mut sessions: Vec<Duration> = timings.iter().map(|t| t.session).collect();
     totals.sort();
     sessions.sort();
+    // Every finished capture's process must end with its webhook status recorded (under
+    // faults too: failed deliveries are sent again, failed handling answered 503).
+    let captured = captured.load(Ordering::Relaxed) as u64;
+    if census.notified != captured {
+        errors.push(format!(
+            "{captured} captures finished but {} webhook statuses recorded",
+            census.notified
+        ));
+    }
     if census.with_dossier != census.dossiers {
         errors.push(format!(
             "database: {} end-users with a dossier but {} distinct dossiers",
@@ -430,17 +612,62 @@ async fn run(
     Ok(Report {
         label: label.to_string(),
         completed: timings.len(),
+        failed,
+        lost,
         errors,
+        faults: options.faults.is_some(),
+        upstream_faults,
+        webhook_faults,
         wall,
         totals,
         sessions,
         backend_requests,
         split_pairs: timings.iter().filter(|t| t.duplicate).count(),
-        extra_dossiers: upstream as i64 - named,
+        // Every dossier upstream must be an end-user's (the database holds each once).
+        extra_dossiers: upstream as i64 - census.dossiers as i64,
         endusers_with_dossier: census.with_dossier,
         notified: census.notified,
         pending_events: pending,
     })
+}
+
+/// `GET /simulator/faults` (after `PUT` of `spec` when given).
+async fn faults_shown(
+    http: &reqwest::Client,
+    sim: &str,
+    spec: Option<&str>,
+) -> Result<Value, String> {
+    let shown = http.get(format!("{sim}/simulator/faults"));
+    let auth = |r: reqwest::RequestBuilder| {
+        r.basic_auth(
+            videoid_www::config::DEFAULT_SIM_CLIENT_ID,
+            Some(videoid_www::config::DEFAULT_SIM_CLIENT_SECRET),
+        )
+    };
+    let counts = answer(auth(shown).send().await, 200, "faults")
+        .await?
+        .map_err(|t| format!("faults: {}", t.status))?;
+    if let Some(spec) = spec {
+        let set = http
+            .put(format!("{sim}/simulator/faults"))
+            .json(&json!({ "spec": spec }));
+        answer(auth(set).send().await, 200, "faults")
+            .await?
+            .map_err(|t| format!("faults: {}", t.status))?;
+    }
+    Ok(counts)
+}
+
+/// For one target of the faults shown: the calls it saw (those of its first fault: every
+/// matching call is seen by it), and how many met one of its faults.
+fn fault_counts(shown: &Value, target: &str) -> (u64, u64) {
+    let of: Vec<&Value> = shown["faults"]
+        .as_array()
+        .map(|f| f.iter().filter(|f| f["target"] == target).collect())
+        .unwrap_or_default();
+    let calls = of.first().and_then(|f| f["calls"].as_u64()).unwrap_or(0);
+    let met = of.iter().filter_map(|f| f["injected"].as_u64()).sum();
+    (calls, met)
 }
 
 /// How many dossiers the simulator holds.
@@ -465,7 +692,9 @@ async fn upstream_dossiers(http: &reqwest::Client, sim: &str) -> Result<usize, S
         .send()
         .await
         .map_err(|e| format!("dossiers: {e}"))?;
-    let all = check(all, 200, "dossiers").await?;
+    let all = answer(Ok(all), 200, "dossiers")
+        .await?
+        .map_err(|t| format!("dossiers: {}", t.status))?;
     Ok(all.as_array().map(Vec::len).unwrap_or_default())
 }
 
@@ -506,11 +735,13 @@ async fn drop_database(server: &str, name: &str) {
 fn print(reports: &[Report]) {
     println!();
     println!(
-        "{:<34} {:>9} {:>6} {:>10} {:>9} {:>10} {:>9} {:>9} {:>11} {:>11} {:>9}",
+        "{:<34} {:>9} {:>6} {:>5} {:>10} {:>6} {:>9} {:>10} {:>9} {:>9} {:>11} {:>11} {:>9}",
         "run",
         "completed",
-        "errors",
+        "failed",
+        "lost",
         "duplicates",
+        "errors",
         "wall",
         "sessions/s",
         "e2e p50",
@@ -521,11 +752,13 @@ fn print(reports: &[Report]) {
     );
     for r in reports {
         println!(
-            "{:<34} {:>9} {:>6} {:>10} {:>9} {:>10.1} {:>9} {:>9} {:>11} {:>11} {:>9.0}",
+            "{:<34} {:>9} {:>6} {:>5} {:>10} {:>6} {:>9} {:>10.1} {:>9} {:>9} {:>11} {:>11} {:>9.0}",
             r.label,
-            format!("{}", r.completed),
-            r.errors.len(),
+            r.completed,
+            r.failed.len(),
+            r.lost.len(),
             r.duplicates(),
+            r.errors.len(),
             ms(r.wall),
             r.completed as f64 / r.wall.as_secs_f64(),
             ms(percentile(&r.totals, 50.0)),
@@ -547,13 +780,45 @@ fn print(reports: &[Report]) {
             r.notified,
             r.pending_events
         );
+        if r.faults {
+            let share = |(calls, met): (u64, u64)| {
+                format!(
+                    "{met} of {calls} ({:.1}%)",
+                    100.0 * met as f64 / calls.max(1) as f64
+                )
+            };
+            println!(
+                "  faults met: upstream calls {}, webhook delivery attempts {}",
+                share(r.upstream_faults),
+                share(r.webhook_faults)
+            );
+        }
+        let mut kinds: Vec<String> = Vec::new();
+        for (step, status) in &r.failed {
+            let kind = format!("{step} {status}");
+            if !kinds.contains(&kind) {
+                kinds.push(kind);
+            }
+        }
+        for kind in kinds {
+            let n = r
+                .failed
+                .iter()
+                .filter(|(s, st)| format!("{s} {st}") == kind)
+                .count();
+            println!("  failed: {n} × {kind} (a JSON error)");
+        }
+        for e in r.lost.iter().take(5) {
+            println!("  lost: {e}");
+        }
         for e in r.errors.iter().take(5) {
-            println!("  {e}");
+            println!("  error: {e}");
         }
     }
     println!(
-        "(first = the end-user's two simultaneous first session requests, until both answered; \
-         req/s = requests to the backend)"
+        "(failed = ended in a clear JSON error after the element's own retries; lost = ended in \
+         neither that nor an accepted result; first = the end-user's two simultaneous first \
+         session requests, until both answered; req/s = requests to the backend)"
     );
 }
 
@@ -572,6 +837,9 @@ async fn main() -> ExitCode {
         options.sessions,
         ms(options.final_delay)
     );
+    if let Some(plan) = &options.faults {
+        println!("loadtest: faults: {}", plan.spec);
+    }
     let mut reports = Vec::new();
     match run("1 instance, SQLite", &options, None, 1).await {
         Ok(r) => reports.push(r),

@@ -683,7 +683,17 @@ async fn create_configuration(
     value["configurationId"] = json!(id);
     value["createdAt"] = json!(now);
     value["updatedAt"] = json!(now);
-    if let Err(e) = sim.store().save_configuration(&id, value.clone()) {
+    let mut store = sim.store();
+    if store.configurations().len() >= super::store::MAX_CONFIGURATIONS {
+        return json_error(
+            StatusCode::CONFLICT,
+            format!(
+                "at most {} capture configurations (a limit of the simulator): delete one first",
+                super::store::MAX_CONFIGURATIONS
+            ),
+        );
+    }
+    if let Err(e) = store.save_configuration(&id, value.clone()) {
         return storage_error(e);
     }
     (StatusCode::CREATED, Json(value)).into_response()

@@ -18,7 +18,10 @@
 //! DELETE /simulator/requests
 //! GET    /simulator/processes                             every process, its scenario and media
 //! GET    /simulator/uploads                               every medium received
-//! POST   /simulator/reset                                 forgets the rules and the request record
+//! POST   /simulator/reset                                 forgets the rules, the faults and the request record
+//! GET    /simulator/faults                                the faults in effect and their counts
+//! PUT    /simulator/faults                                { spec }: replaces them (see `faults.rs`)
+//! DELETE /simulator/faults                                no faults
 //! ```
 //! A new process ("Start capture flow", "Create process") takes its scenario from, in order:
 //! the request's own `simulator` block, the dossier's rule, the external reference's rule, the
@@ -198,6 +201,12 @@ pub(super) fn router(sim: Arc<Simulator>) -> Router<Arc<Simulator>> {
         .route("/simulator/processes", get(processes))
         .route("/simulator/uploads", get(uploads))
         .route("/simulator/reset", post(reset))
+        .route(
+            "/simulator/faults",
+            get(super::faults::show)
+                .put(super::faults::replace)
+                .delete(super::faults::clear),
+        )
         .route_layer(middleware::from_fn_with_state(sim, require_credentials))
 }
 
@@ -248,6 +257,7 @@ async fn index() -> Response {
         "processes": "/simulator/processes",
         "uploads": "/simulator/uploads",
         "reset": "/simulator/reset",
+        "faults": "/simulator/faults",
     }))
     .into_response()
 }
@@ -441,6 +451,7 @@ async fn clear_requests(State(sim): State<Arc<Simulator>>) -> Response {
 async fn reset(State(sim): State<Arc<Simulator>>) -> Response {
     *lock(&sim.control.rules) = Rules::default();
     lock(&sim.control.record).entries.clear();
+    sim.faults.set(None);
     StatusCode::NO_CONTENT.into_response()
 }
 
@@ -587,6 +598,9 @@ pub(super) async fn record(
         entry.insert("query".into(), json!(query));
     }
     entry.insert("status".into(), json!(response.status().as_u16()));
+    if let Some(fault) = response.extensions().get::<super::faults::Injected>() {
+        entry.insert("fault".into(), json!(fault.0));
+    }
     if let Some(d) = dossier_id {
         entry.insert("dossierId".into(), json!(d));
     }

@@ -49,6 +49,12 @@ Options (each also read from the environment variable in brackets):
                                                                     [VIDEOID_SESSION_LIFETIME_S]
   --webhook-retry DUR      first pause between webhook attempts      [VIDEOID_SIM_WEBHOOK_RETRY_MS]
   --no-control             turn the control API off                 [VIDEOID_SIM_CONTROL=off]
+  --faults SPEC            inject faults, e.g. 'seed=7; all: 503 10%, 429 2% retry-after=1s,
+                           drop 2%, latency 200ms 5%; POST /auth/open/connect/token: down 5s'
+                           (www/README.md has the grammar; PUT /simulator/faults changes them)
+                                                                    [VIDEOID_SIM_FAULTS]
+  --retention DUR          remove dossiers this long after their last change
+                                                                    [VIDEOID_SIM_RETENTION_S, default 30 days]
   -h, --help               this text
 
 Credentials: VIDEOID_SIM_CLIENT_ID and VIDEOID_SIM_CLIENT_SECRET
@@ -87,6 +93,10 @@ pub struct Options {
     pub webhook_retry: Duration,
     /// Whether the control API is on.
     pub control: bool,
+    /// Faults injected from the start.
+    pub faults: Option<super::faults::Plan>,
+    /// How long a dossier is kept after its last change.
+    pub retention: Duration,
 }
 
 /// What the command line asks for.
@@ -131,6 +141,8 @@ impl Options {
             session_lifetime: config.session_lifetime,
             webhook_retry: config.sim_webhook_retry,
             control: config.sim_control,
+            faults: config.sim_faults,
+            retention: config.sim_retention,
         };
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
@@ -189,6 +201,14 @@ impl Options {
                     options.session_lifetime = duration(&name, &take()?, false)?
                 }
                 "--webhook-retry" => options.webhook_retry = duration(&name, &take()?, false)?,
+                "--faults" => {
+                    let spec = take()?;
+                    options.faults = Some(
+                        super::faults::Plan::parse(&spec)
+                            .map_err(|e| ConfigError(format!("--faults: {}", e.0)))?,
+                    );
+                }
+                "--retention" => options.retention = duration(&name, &take()?, false)?,
                 _ => {
                     return Err(ConfigError(format!(
                         "unknown option {name} (see videoid-www simulator --help)"
@@ -307,6 +327,8 @@ pub async fn start(options: Options) -> io::Result<Standalone> {
             webhook_retry: options.webhook_retry,
             upload_lifetime: options.session_lifetime,
             control: options.control,
+            faults: options.faults.clone(),
+            retention: options.retention,
         },
         data,
         http,
@@ -370,6 +392,9 @@ impl Standalone {
         let _ = writeln!(out, "  package:       {package}");
         let webhook = o.webhook.as_deref().unwrap_or("off");
         let _ = writeln!(out, "  webhook:       {webhook}");
+        if let Some(plan) = &o.faults {
+            let _ = writeln!(out, "  faults:        {} (seed {})", plan.spec, plan.seed);
+        }
         let data = if self.ephemeral {
             format!("{} (temporary, removed on stop)", self.data_dir.display())
         } else {
@@ -522,6 +547,9 @@ mod tests {
                 "5m",
                 "--webhook-retry=20ms",
                 "--no-control",
+                "--faults",
+                "seed=9; all: 503 5%",
+                "--retention=10m",
             ],
             &[
                 ("SIM_PORT", "9999"),
@@ -540,6 +568,8 @@ mod tests {
         assert_eq!(o.session_lifetime, Duration::from_secs(300));
         assert_eq!(o.webhook_retry, Duration::from_millis(20));
         assert!(!o.control);
+        assert_eq!(o.faults.map(|p| p.seed), Some(9));
+        assert_eq!(o.retention, Duration::from_secs(600));
     }
 
     #[test]
@@ -556,6 +586,8 @@ mod tests {
             &["--final-delay", "800"],
             &["--token-lifetime", "0s"],
             &["--session-lifetime", "1h"],
+            &["--faults", "all: 404"],
+            &["--retention", "0s"],
             &["--verbose"],
         ] {
             assert!(parse(bad, &[]).is_err(), "{bad:?}");

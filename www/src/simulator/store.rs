@@ -42,6 +42,12 @@ pub struct Store {
     deliveries: HashMap<String, Delivery>,
 }
 
+/// The most live access tokens kept (a client that asks for a token per call cannot grow the map).
+pub const MAX_TOKENS: usize = 10_000;
+
+/// The most capture configurations kept.
+pub const MAX_CONFIGURATIONS: usize = 1000;
+
 const SIM: &str = "simulator";
 const DOSSIERS: &str = "dossiers";
 
@@ -308,6 +314,46 @@ impl Store {
         self.save_process(process)
     }
 
+    /// Dossiers whose last change (of the dossier or of one of its processes) is older than
+    /// `before_ms` (ms since the epoch).
+    pub fn idle_dossiers(&self, before_ms: u64) -> Vec<String> {
+        let at = |text: &str| crate::clock::parse_rfc3339_ms(text).unwrap_or(u64::MAX);
+        self.dossiers
+            .values()
+            .filter(|d| {
+                let last = d
+                    .process_ids
+                    .iter()
+                    .filter_map(|p| self.processes.get(p))
+                    .map(|p| at(&p.updated_at))
+                    .chain([at(&d.updated_at), at(&d.created_at)])
+                    .max()
+                    .unwrap_or(u64::MAX);
+                last < before_ms
+            })
+            .map(|d| d.dossier_id.clone())
+            .collect()
+    }
+
+    /// Remembers an access token until `expires`; beyond [`MAX_TOKENS`] live ones, the one that
+    /// expires first goes.
+    pub fn add_token(&mut self, token: String, expires: Instant) {
+        let now = Instant::now();
+        self.tokens.retain(|_, e| *e > now);
+        while self.tokens.len() >= MAX_TOKENS {
+            let Some(first) = self
+                .tokens
+                .iter()
+                .min_by_key(|(_, e)| **e)
+                .map(|(t, _)| t.clone())
+            else {
+                break;
+            };
+            self.tokens.remove(&first);
+        }
+        self.tokens.insert(token, expires);
+    }
+
     /// Capture configurations by id.
     pub fn configurations(&self) -> &HashMap<String, Value> {
         &self.configurations
@@ -371,5 +417,35 @@ impl Store {
             self.data.remove_file(&file)?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn access_tokens_stay_within_their_bound() {
+        let dir =
+            std::env::temp_dir().join(format!("videoid-www-sim-tokens-{}", crate::ids::uuid()));
+        let mut store = Store::load(DataDir::open(dir.clone()).unwrap());
+        let now = Instant::now();
+        // Expired ones go first of all.
+        store.add_token("expired".into(), now - Duration::from_secs(1));
+        // Past the bound: each new token pushes out the one that expires first.
+        for i in 0..MAX_TOKENS + 250 {
+            let expires = now + Duration::from_secs(60) + Duration::from_millis(i as u64);
+            store.add_token(format!("t{i}"), expires);
+        }
+        assert_eq!(store.tokens.len(), MAX_TOKENS);
+        assert!(!store.tokens.contains_key("expired"));
+        for i in 0..250 {
+            assert!(!store.tokens.contains_key(&format!("t{i}")), "t{i} went");
+        }
+        for i in 250..MAX_TOKENS + 250 {
+            assert!(store.tokens.contains_key(&format!("t{i}")), "t{i} stays");
+        }
+        let _ = std::fs::remove_dir_all(dir);
     }
 }

@@ -1,5 +1,7 @@
-//! Delivery of `process.complete` events: POST until a 2xx, with exponential backoff.
+//! Delivery of `process.complete` events: POST until a 2xx, with exponential backoff (and the
+//! `webhook` faults in effect).
 
+use super::faults::Answer;
 use super::{now_ms, Simulator};
 use std::sync::Arc;
 use std::time::Duration;
@@ -29,16 +31,25 @@ pub fn spawn(sim: Arc<Simulator>, event_id: String) {
                 let _ = sim.store().ack_delivery(&event_id);
                 return;
             }
-            let acknowledged = {
-                let _slot = sim.webhook_slots.acquire().await;
-                let sent = sim
-                    .http
-                    .post(&url)
-                    .timeout(Duration::from_secs(10))
-                    .json(&delivery.event)
-                    .send()
-                    .await;
-                matches!(sent, Ok(r) if r.status().is_success())
+            let fault = sim.faults.decide(&axum::http::Method::POST, "", true);
+            if !fault.delay.is_zero() {
+                tokio::time::sleep(fault.delay).await;
+            }
+            let acknowledged = match fault.answer {
+                // The attempt fails before it is sent.
+                Some(Answer::Status(_) | Answer::TooMany { .. } | Answer::Down { .. }) => false,
+                answer => {
+                    let _slot = sim.webhook_slots.acquire().await;
+                    let sent = sim
+                        .http
+                        .post(&url)
+                        .timeout(Duration::from_secs(10))
+                        .json(&delivery.event)
+                        .send()
+                        .await;
+                    // `drop`: the receiver handled it, but its answer is lost.
+                    answer.is_none() && matches!(sent, Ok(r) if r.status().is_success())
+                }
             };
             if acknowledged {
                 if let Err(e) = sim.store().ack_delivery(&event_id) {

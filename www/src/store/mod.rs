@@ -42,6 +42,9 @@ pub fn now_ms() -> Millis {
 /// How long a handled webhook event's id is remembered (Assure retries an event for 3 days).
 pub const EVENT_KEEP_MS: Millis = 7 * 24 * 3600 * 1000;
 
+/// How many notified statuses are kept per dossier (the latest; older ones go).
+pub const NOTIFIED_KEPT: i64 = 100;
+
 /// Which database the backend keeps its state in.
 #[derive(Clone, PartialEq, Eq)]
 pub enum Database {
@@ -162,8 +165,9 @@ pub struct EndUser {
 /// The outcome of [`Store::claim_dossier`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Claim {
-    /// This request holds the claim: it creates the dossier, then settles or releases it.
-    Won,
+    /// This request holds the claim: it makes its change, then settles or releases it. `note`
+    /// is what an earlier holder's unfinished change left to check (see [`Store::note_claim`]).
+    Won { note: Option<String> },
     /// The end-user already has another dossier than the one the request expected: use it.
     Settled(String),
     /// Another request holds a live claim: wait and ask again.
@@ -333,8 +337,23 @@ pub trait Store: Send + Sync + 'static {
         dossier_id: &str,
     ) -> Result<bool, StoreError>;
 
-    /// Gives up a claim (the dossier could not be created).
-    async fn release_claim(&self, key: &EndUserKey, claim: &str) -> Result<(), StoreError>;
+    /// Ends a claim without a new dossier; `note` stays for the next holder (something may have
+    /// changed upstream and must be checked) or, with `None`, is cleared.
+    async fn release_claim(
+        &self,
+        key: &EndUserKey,
+        claim: &str,
+        note: Option<&str>,
+    ) -> Result<(), StoreError>;
+
+    /// Notes, while the claim is held, what the change about to be made upstream must leave
+    /// checkable if it is cut short (the holder fails or dies). False when the claim is not held.
+    async fn note_claim(
+        &self,
+        key: &EndUserKey,
+        claim: &str,
+        note: &str,
+    ) -> Result<bool, StoreError>;
 
     /// Whether an end-user has this dossier (the webhook's check).
     async fn dossier_known(&self, dossier_id: &str) -> Result<bool, StoreError>;
@@ -386,7 +405,8 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<EventClaim, StoreError>;
 
     /// Marks an event handled and, in the same transaction, records what it told about a
-    /// process of an end-user's dossier (nothing when the dossier is not an end-user's).
+    /// process of an end-user's dossier (nothing when the dossier is not an end-user's),
+    /// keeping the [`NOTIFIED_KEPT`] latest statuses of that dossier.
     async fn finish_event(
         &self,
         event_id: &str,

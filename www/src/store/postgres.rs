@@ -324,10 +324,12 @@ impl Store for PostgresStore {
     ) -> Result<Claim, StoreError> {
         let mut c = self.pool.get().await?;
         let won = c
-            .execute(sql::CLAIM, &[&key.0, &claim, &now_ms, &until_ms, &current])
+            .query_opt(sql::CLAIM, &[&key.0, &claim, &now_ms, &until_ms, &current])
             .await?;
-        if won == 1 {
-            return Ok(Claim::Won);
+        if let Some(row) = won {
+            return Ok(Claim::Won {
+                note: row.try_get(0)?,
+            });
         }
         let Some(row) = c.query_opt(sql::CLAIM_STATE, &[&key.0]).await? else {
             return Ok(Claim::Unknown);
@@ -362,10 +364,25 @@ impl Store for PostgresStore {
         Ok(true)
     }
 
-    async fn release_claim(&self, key: &EndUserKey, claim: &str) -> Result<(), StoreError> {
+    async fn release_claim(
+        &self,
+        key: &EndUserKey,
+        claim: &str,
+        note: Option<&str>,
+    ) -> Result<(), StoreError> {
         let mut c = self.pool.get().await?;
-        c.execute(sql::RELEASE, &[&key.0, &claim]).await?;
+        c.execute(sql::RELEASE, &[&key.0, &claim, &note]).await?;
         Ok(())
+    }
+
+    async fn note_claim(
+        &self,
+        key: &EndUserKey,
+        claim: &str,
+        note: &str,
+    ) -> Result<bool, StoreError> {
+        let mut c = self.pool.get().await?;
+        Ok(c.execute(sql::NOTE_CLAIM, &[&key.0, &claim, &note]).await? == 1)
     }
 
     async fn dossier_known(&self, dossier_id: &str) -> Result<bool, StoreError> {
@@ -500,6 +517,8 @@ impl Store for PostgresStore {
                 &[&dossier, &process, &n.event_id, &n.status, &n.received_at],
             )
             .await?;
+            c.execute(sql::TRIM_NOTIFIED, &[&dossier, &super::NOTIFIED_KEPT])
+                .await?;
         }
         c.commit().await
     }

@@ -14,11 +14,12 @@ pub struct Migration {
 }
 
 /// Every migration, oldest first. Never edit one that has shipped: add the next.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name:
-        "end-users, upload sessions and steps, notified statuses, webhook events, single-use tokens",
-    sql: "
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name:
+            "end-users, upload sessions and steps, notified statuses, webhook events, single-use tokens",
+        sql: "
 CREATE TABLE endusers (
     id TEXT PRIMARY KEY,
     dossier_id TEXT UNIQUE,
@@ -78,7 +79,13 @@ CREATE TABLE single_use_tokens (
 CREATE INDEX single_use_tokens_expiry ON single_use_tokens (expires_at_ms);
 CREATE INDEX single_use_tokens_enduser ON single_use_tokens (enduser_id);
 ",
-}];
+    },
+    Migration {
+        version: 2,
+        name: "what an unfinished upstream change of an end-user left to check",
+        sql: "ALTER TABLE endusers ADD COLUMN claim_note TEXT;",
+    },
+];
 
 pub const MIGRATIONS_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
     version BIGINT PRIMARY KEY,
@@ -97,17 +104,20 @@ pub const IMPORT_ENDUSER: &str = "INSERT INTO endusers (id, dossier_id, created_
 pub const ENDUSER: &str = "SELECT dossier_id, created_at FROM endusers WHERE id = $1";
 pub const CLAIM: &str = "UPDATE endusers SET claim = $2, claim_until_ms = $4
     WHERE id = $1 AND dossier_id IS NOT DISTINCT FROM $5
-      AND (claim IS NULL OR claim_until_ms <= $3)";
+      AND (claim IS NULL OR claim_until_ms <= $3)
+    RETURNING claim_note";
+pub const NOTE_CLAIM: &str = "UPDATE endusers SET claim_note = $3 WHERE id = $1 AND claim = $2";
 pub const CLAIM_STATE: &str = "SELECT dossier_id FROM endusers WHERE id = $1";
 pub const SETTLE: &str = "UPDATE endusers
-    SET dossier_id = $3, claim = NULL, claim_until_ms = NULL, unclaimed_until_ms = NULL
+    SET dossier_id = $3, claim = NULL, claim_until_ms = NULL, unclaimed_until_ms = NULL,
+        claim_note = NULL
     WHERE id = $1 AND claim = $2";
 pub const DROP_OTHER_UPLOADS: &str =
     "DELETE FROM upload_sessions WHERE enduser_id = $1 AND dossier_id <> $2";
 pub const DROP_OTHER_NOTIFIED: &str =
     "DELETE FROM notified WHERE enduser_id = $1 AND dossier_id <> $2";
-pub const RELEASE: &str =
-    "UPDATE endusers SET claim = NULL, claim_until_ms = NULL WHERE id = $1 AND claim = $2";
+pub const RELEASE: &str = "UPDATE endusers SET claim = NULL, claim_until_ms = NULL, claim_note = $3
+    WHERE id = $1 AND claim = $2";
 pub const DOSSIER_KNOWN: &str = "SELECT id FROM endusers WHERE dossier_id = $1";
 pub const REMOVE_ENDUSER: &str = "DELETE FROM endusers WHERE id = $1";
 
@@ -156,6 +166,9 @@ pub const RECORD_NOTIFIED: &str = "INSERT INTO notified
 pub const IMPORT_NOTIFIED: &str = "INSERT INTO notified
     (dossier_id, process_id, enduser_id, event_id, status, received_at)
     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (dossier_id, process_id) DO NOTHING";
+pub const TRIM_NOTIFIED: &str = "DELETE FROM notified WHERE dossier_id = $1
+    AND process_id NOT IN (SELECT process_id FROM notified WHERE dossier_id = $1
+                           ORDER BY received_at DESC, process_id DESC LIMIT $2)";
 pub const ABANDON_EVENT: &str = "DELETE FROM webhook_events WHERE event_id = $1 AND done = 0";
 pub const NOTIFIED: &str = "SELECT process_id, event_id, status, received_at FROM notified
     WHERE dossier_id = $1 ORDER BY process_id";

@@ -269,9 +269,12 @@ impl Store for SqliteStore {
         self.write(move |tx| {
             let won = tx
                 .prepare_cached(&for_sqlite(sql::CLAIM))?
-                .execute(params![key, claim, now_ms, until_ms, current])?;
-            if won == 1 {
-                return Ok(Claim::Won);
+                .query_row(params![key, claim, now_ms, until_ms, current], |r| {
+                    r.get::<_, Option<String>>(0)
+                })
+                .optional()?;
+            if let Some(note) = won {
+                return Ok(Claim::Won { note });
             }
             let state = tx
                 .prepare_cached(&for_sqlite(sql::CLAIM_STATE))?
@@ -311,12 +314,33 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn release_claim(&self, key: &EndUserKey, claim: &str) -> Result<(), StoreError> {
-        let (key, claim) = (key.0.clone(), claim.to_string());
+    async fn release_claim(
+        &self,
+        key: &EndUserKey,
+        claim: &str,
+        note: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let (key, claim, note) = (key.0.clone(), claim.to_string(), note.map(str::to_string));
         self.write(move |tx| {
             tx.prepare_cached(&for_sqlite(sql::RELEASE))?
-                .execute(params![key, claim])?;
+                .execute(params![key, claim, note])?;
             Ok(())
+        })
+        .await
+    }
+
+    async fn note_claim(
+        &self,
+        key: &EndUserKey,
+        claim: &str,
+        note: &str,
+    ) -> Result<bool, StoreError> {
+        let (key, claim, note) = (key.0.clone(), claim.to_string(), note.to_string());
+        self.write(move |tx| {
+            let n = tx
+                .prepare_cached(&for_sqlite(sql::NOTE_CLAIM))?
+                .execute(params![key, claim, note])?;
+            Ok(n == 1)
         })
         .await
     }
@@ -465,6 +489,8 @@ impl Store for SqliteStore {
                         n.status,
                         n.received_at
                     ])?;
+                tx.prepare_cached(&for_sqlite(sql::TRIM_NOTIFIED))?
+                    .execute(params![dossier, super::NOTIFIED_KEPT])?;
             }
             Ok(())
         })

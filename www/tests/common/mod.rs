@@ -74,6 +74,8 @@ pub struct Servers {
     pub real_assure: Option<String>,
     /// The host backend's database.
     pub store: Arc<dyn videoid_www::store::Store>,
+    /// The data directory (the simulator's files, the backend's SQLite file).
+    pub data_dir: PathBuf,
     running: Running,
     standalone: Option<StandaloneProcess>,
 }
@@ -232,6 +234,12 @@ pub fn standalone_args(config: &Config, host_port: u16) -> (Vec<String>, Vec<(St
     if !config.sim_control {
         args.push("--no-control".to_string());
     }
+    if let Some(plan) = &config.sim_faults {
+        args.push("--faults".to_string());
+        args.push(plan.spec.clone());
+    }
+    args.push("--retention".to_string());
+    args.push(ms(config.sim_retention));
     let env = vec![
         (
             "VIDEOID_SIM_CLIENT_ID".to_string(),
@@ -278,8 +286,10 @@ impl Harness {
         } else {
             None
         };
+        let data_dir = config.data_dir.clone();
         let running = start(config).await.expect("servers start");
         Servers {
+            data_dir,
             host_url: running.host_url.clone(),
             sim_url: running.sim_url.clone(),
             real_assure: running.real_assure.clone(),
@@ -512,6 +522,46 @@ impl EndUser {
             art["processId"].as_str().unwrap().to_string(),
         )
     }
+}
+
+/// A control API call (`/simulator{path}`) with the simulator's client credentials.
+pub fn control_call(method: reqwest::Method, sim_url: &str, path: &str) -> reqwest::RequestBuilder {
+    client()
+        .request(method, format!("{sim_url}/simulator{path}"))
+        .basic_auth(CLIENT_ID, Some(CLIENT_SECRET))
+}
+
+/// `GET /simulator{path}`: its JSON answer.
+pub async fn control_get(sim_url: &str, path: &str) -> Value {
+    let response = control_call(reqwest::Method::GET, sim_url, path)
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = json(response).await;
+    assert_eq!(status, 200, "{path}: {body}");
+    body
+}
+
+/// Puts faults in effect (`PUT /simulator/faults`); an empty spec clears them.
+pub async fn set_faults(sim_url: &str, spec: &str) -> Value {
+    let response = control_call(reqwest::Method::PUT, sim_url, "/faults")
+        .json(&serde_json::json!({ "spec": spec }))
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = json(response).await;
+    assert_eq!(status, 200, "{spec}: {body}");
+    body
+}
+
+/// The calls the simulator received whose path starts with `prefix`, oldest first.
+pub async fn received(sim_url: &str, prefix: &str) -> Vec<Value> {
+    let query = serde_urlencoded::to_string([("path", prefix)]).unwrap();
+    control_get(sim_url, &format!("/requests?{query}"))
+        .await
+        .as_array()
+        .unwrap()
+        .clone()
 }
 
 /// An authorised simulator call.
