@@ -1,32 +1,16 @@
 use super::*;
 use crate::core::contract::{ProcessAnswer, SessionAnswer};
 use crate::core::native::{Device, MediaError};
-use crate::core::origin::Origin;
 use crate::core::sdk::fail_reason;
-use std::collections::HashMap;
 
 const NOW: f64 = 1_790_000_000_000.0;
 const SDK_URL: &str = "http://127.0.0.1:8081/provider/js/videoid.js";
 
+/// The shared test config (`flow_tests.rs`) in sdk mode, `extra` set over it.
 fn config_with(extra: &[(&str, &str)]) -> Result<Config, Failure> {
-    let mut map: HashMap<String, String> = [
-        ("session-endpoint", "/api/videoid/session"),
-        ("result-endpoint", "/api/videoid/result"),
-        ("allowed-origins", "http://127.0.0.1:8081"),
-        ("inactivity-timeout", "5"),
-        ("load-timeout", "2"),
-        ("mode", "sdk"),
-    ]
-    .iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect();
-    for (k, v) in extra {
-        map.insert(k.to_string(), v.to_string());
-    }
-    Config::parse(
-        |n| map.get(n).cloned(),
-        &Origin::parse("http://localhost:8080").unwrap(),
-    )
+    let mut attributes = vec![("mode", "sdk")];
+    attributes.extend_from_slice(extra);
+    super::tests::config_with(&attributes)
 }
 
 fn sdk_answer(sdk_url: &str) -> Result<SessionAnswer, Failure> {

@@ -9,7 +9,9 @@ use std::rc::Rc;
 
 const NOW: f64 = 1_790_000_000_000.0;
 
-fn config_with(extra: &[(&str, &str)]) -> Result<Config, Failure> {
+/// A config with the test defaults, `extra` attributes set over them (the sdk
+/// mode tests use it too).
+pub(super) fn config_with(extra: &[(&str, &str)]) -> Result<Config, Failure> {
     let mut map: HashMap<String, String> = [
         ("session-endpoint", "/api/videoid/session"),
         ("result-endpoint", "/api/videoid/result"),
