@@ -349,14 +349,28 @@ async fn set_dossier(
         return json_error(StatusCode::NOT_FOUND, "dossier not found");
     }
     let mut rules = lock(&sim.control.rules);
-    if rules.dossiers.len() >= RECORD_LIMIT && !rules.dossiers.contains_key(&dossier_id) {
-        return json_error(
-            StatusCode::CONFLICT,
-            format!("at most {RECORD_LIMIT} dossier rules"),
-        );
+    if let Err(full) = insert_rule(&mut rules.dossiers, dossier_id, scenario, "dossier") {
+        return full;
     }
-    rules.dossiers.insert(dossier_id, scenario);
     rules_answer(&rules)
+}
+
+/// Sets a rule, within the bound of `RECORD_LIMIT` rules of its kind (`409` past it;
+/// replacing an existing rule is always allowed).
+fn insert_rule(
+    rules: &mut BTreeMap<String, String>,
+    key: String,
+    scenario: String,
+    kind: &str,
+) -> Result<(), Response> {
+    if rules.len() >= RECORD_LIMIT && !rules.contains_key(&key) {
+        return Err(json_error(
+            StatusCode::CONFLICT,
+            format!("at most {RECORD_LIMIT} {kind} rules"),
+        ));
+    }
+    rules.insert(key, scenario);
+    Ok(())
 }
 
 async fn clear_dossier(
@@ -399,13 +413,14 @@ async fn set_reference(
         Err(bad) => return bad,
     };
     let mut rules = lock(&sim.control.rules);
-    if rules.references.len() >= RECORD_LIMIT && !rules.references.contains_key(&reference) {
-        return json_error(
-            StatusCode::CONFLICT,
-            format!("at most {RECORD_LIMIT} external reference rules"),
-        );
+    if let Err(full) = insert_rule(
+        &mut rules.references,
+        reference,
+        scenario,
+        "external reference",
+    ) {
+        return full;
     }
-    rules.references.insert(reference, scenario);
     rules_answer(&rules)
 }
 
