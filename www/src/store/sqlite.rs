@@ -30,26 +30,48 @@ pub struct SqliteStore {
     reader_permits: Arc<Semaphore>,
 }
 
-fn connect(path: &Path) -> Result<Connection, StoreError> {
+/// Why an open failed: SQLite's own error (it may be a lost lock race, worth another try)
+/// or a refusal (a file not in WAL mode, a schema newer than this build).
+enum OpenError {
+    Sqlite(rusqlite::Error),
+    Refused(StoreError),
+}
+
+impl From<rusqlite::Error> for OpenError {
+    fn from(e: rusqlite::Error) -> Self {
+        OpenError::Sqlite(e)
+    }
+}
+
+impl From<OpenError> for StoreError {
+    fn from(e: OpenError) -> Self {
+        match e {
+            OpenError::Sqlite(e) => e.into(),
+            OpenError::Refused(e) => e,
+        }
+    }
+}
+
+fn connect(path: &Path) -> Result<Connection, OpenError> {
     let c = Connection::open(path)?;
     c.busy_timeout(BUSY_TIMEOUT)?;
     let mode: String = c.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
-        return Err(StoreError(format!(
+        return Err(OpenError::Refused(StoreError(format!(
             "{}: journal mode {mode}, not WAL",
             path.display()
-        )));
+        ))));
     }
     c.pragma_update(None, "synchronous", "NORMAL")?;
     c.pragma_update(None, "foreign_keys", "ON")?;
     Ok(c)
 }
 
-fn migrate(c: &mut Connection) -> Result<(), StoreError> {
+fn migrate(c: &mut Connection) -> Result<(), OpenError> {
     let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
     tx.execute_batch(sql::MIGRATIONS_TABLE)?;
     let at: i64 = tx.query_row(sql::SCHEMA_VERSION, [], |r| r.get(0))?;
-    check_version(at)?;
+    check_version(at).map_err(OpenError::Refused)?;
     for m in sql::MIGRATIONS.iter().filter(|m| m.version > at) {
         tx.execute_batch(m.sql)?;
         tx.execute(
@@ -59,6 +81,35 @@ fn migrate(c: &mut Connection) -> Result<(), StoreError> {
     }
     tx.commit()?;
     Ok(())
+}
+
+/// Whether SQLite gave up on a lock. Two processes opening a new file together can get
+/// this *without* the busy timeout being applied: switching to WAL and starting the
+/// migration each upgrade a lock another connection may be upgrading too, and SQLite
+/// answers one of them "database is locked" at once rather than deadlock.
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
+/// Runs `open` again while it lost a lock race to another instance (each try a fresh
+/// connection; the migration is one transaction, so nothing is applied twice), for at
+/// most [`BUSY_TIMEOUT`].
+fn retrying<T>(mut open: impl FnMut() -> Result<T, OpenError>) -> Result<T, StoreError> {
+    let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+    let mut pause = Duration::from_millis(5);
+    loop {
+        match open() {
+            Ok(v) => return Ok(v),
+            Err(OpenError::Sqlite(e)) if is_busy(&e) && std::time::Instant::now() < deadline => {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_millis(200));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
 }
 
 fn rows_u64(n: usize) -> u64 {
@@ -76,10 +127,13 @@ impl SqliteStore {
                 std::fs::create_dir_all(parent)
                     .map_err(|e| StoreError(format!("{}: {e}", parent.display())))?;
             }
-            let mut writer = connect(&p)?;
-            migrate(&mut writer)?;
+            let writer = retrying(|| {
+                let mut c = connect(&p)?;
+                migrate(&mut c)?;
+                Ok(c)
+            })?;
             let pool = (0..readers)
-                .map(|_| connect(&p))
+                .map(|_| retrying(|| connect(&p)))
                 .collect::<Result<Vec<_>, _>>()?;
             Ok::<_, StoreError>((writer, pool))
         })
