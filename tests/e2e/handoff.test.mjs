@@ -1,0 +1,190 @@
+// Continue on a phone: a desktop without a camera shows a QR code, a phone with
+// Chromium's fake camera opens its link and captures, and the desktop page gets the
+// phone's result. Two browsers, because a fake camera is a browser-wide switch: the
+// desktop has none, the phone has one. The QR code is read from a screenshot by an
+// independent decoder (jsQR), not from the element's own data.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import jsQR from 'jsqr';
+import { PNG } from 'pngjs';
+import {
+  launchBrowser, waitForEvent, waitForState, part, TEST_TIMEOUT_MS, STEP_TIMEOUT_MS, HOST_ORIGIN,
+} from './helpers.mjs';
+import { startServer } from './server.mjs';
+
+/** Keeps every stream getUserMedia hands out, so a test can count live tracks. */
+function trackCounter() {
+  const streams = [];
+  const original = navigator.mediaDevices?.getUserMedia?.bind(navigator.mediaDevices);
+  Object.defineProperty(window, '__liveTracks', {
+    value: () => streams.flatMap((s) => s.getTracks()).filter((t) => t.readyState === 'live').length,
+  });
+  Object.defineProperty(window, '__streamsAsked', { value: () => streams.length });
+  if (!original) return;
+  navigator.mediaDevices.getUserMedia = async (constraints) => {
+    const stream = await original(constraints);
+    streams.push(stream);
+    return stream;
+  };
+}
+
+let server;
+let desktopBrowser;
+let phoneBrowser;
+before(async () => {
+  server = await startServer('handoff');
+  desktopBrowser = await launchBrowser();
+  phoneBrowser = await launchBrowser(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']);
+});
+after(async () => {
+  await desktopBrowser?.close().catch(() => {});
+  await phoneBrowser?.close().catch(() => {});
+  await server?.stop();
+});
+
+const opts = { timeout: TEST_TIMEOUT_MS * 2 };
+
+/** A desktop page and a phone page, each in its own context; both closed afterwards. */
+async function devices(fn) {
+  const desktop = await desktopBrowser.newContext({ viewport: { width: 1100, height: 820 } });
+  const phone = await phoneBrowser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
+  await desktop.addInitScript(trackCounter);
+  await phone.addInitScript(trackCounter);
+  try {
+    await fn({ desktop: await desktop.newPage(), phone: await phone.newPage() });
+  } finally {
+    await desktop.close().catch(() => {});
+    await phone.close().catch(() => {});
+  }
+}
+
+/** Opens the demo with `query` and waits for the handoff screen; returns the link's href. */
+async function handoffScreen(page, query) {
+  await page.goto(`${HOST_ORIGIN}/${query}`);
+  await part(page, 'handoff-qr').waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+  await page.waitForFunction(
+    () => {
+      const el = document.querySelector('#capture');
+      return el.getAttribute('state') === 'capturing' && el.getAttribute('step') === 'handoff';
+    },
+    null,
+    { timeout: STEP_TIMEOUT_MS },
+  );
+  const href = await part(page, 'handoff-link').getAttribute('href');
+  assert.ok(href, 'the link has an href');
+  return href;
+}
+
+/** The QR code on screen, decoded from a screenshot of it. */
+async function decodeQr(page) {
+  const png = PNG.sync.read(await part(page, 'handoff-qr').screenshot());
+  const code = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
+  assert.ok(code, `a QR code was found in the ${png.width}x${png.height} screenshot`);
+  return code.data;
+}
+
+/** The handoff statuses the desktop element announced, in order. */
+function handoffStatuses(page) {
+  return page.evaluate(() =>
+    (window.videoidEvents || []).filter((e) => e.type === 'videoid-handoff').map((e) => e.detail.status),
+  );
+}
+
+async function captureStep(page, step) {
+  await page.waitForFunction((step) => document.querySelector('#capture')?.getAttribute('step') === step, step, {
+    timeout: STEP_TIMEOUT_MS,
+  });
+  const capture = part(page, 'capture-button');
+  await capture.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+  await capture.click();
+  const confirm = part(page, 'confirm-button');
+  await confirm.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+  await confirm.click();
+}
+
+test('handoff: a desktop without a camera shows a QR code; the phone captures; the desktop gets the result', opts, async () => {
+  await devices(async ({ desktop, phone }) => {
+    const href = await handoffScreen(desktop, '?mode=native&handoff=always&scenario=accepted&auto=1');
+    const url = new URL(href);
+    assert.equal(url.origin, HOST_ORIGIN, 'the link is on the host site');
+    assert.equal(url.pathname, '/videoid/handoff');
+    const token = url.searchParams.get('t') ?? '';
+    assert.ok(token.length >= 22, `the token carries at least 128 bits: ${token.length} characters`);
+    assert.equal(await decodeQr(desktop), href, 'the QR code encodes the link');
+    assert.equal(await desktop.evaluate(() => window.__streamsAsked()), 0, 'the desktop never asked for a camera');
+    await waitForEvent(desktop, 'videoid-handoff');
+
+    // The phone: its own page on the host site, its own session, the fake camera.
+    await phone.goto(href);
+    for (const step of ['front', 'back', 'selfie']) await captureStep(phone, step);
+    const phoneComplete = await waitForEvent(phone, 'videoid-complete');
+    await phone.locator('#handoff-done').waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+    assert.equal(await phone.evaluate(() => window.__liveTracks()), 0, 'the phone camera is off');
+
+    // The desktop learns it, as if it had captured itself.
+    const complete = await waitForEvent(desktop, 'videoid-complete', { timeout: STEP_TIMEOUT_MS * 2 });
+    const result = await waitForEvent(desktop, 'videoid-result', { timeout: STEP_TIMEOUT_MS * 2 });
+    assert.equal(complete.processId, phoneComplete.processId, 'the phone\'s process');
+    assert.equal(complete.dossierId, phoneComplete.dossierId, 'the desktop\'s dossier');
+    assert.equal(result.processId, phoneComplete.processId);
+    assert.equal(result.status, 'accepted');
+    await waitForState(desktop, 'complete');
+    assert.equal(await desktop.evaluate(() => window.__liveTracks()), 0, 'no live track on the desktop');
+    const statuses = await handoffStatuses(desktop);
+    assert.equal(statuses[0], 'waiting', statuses.join(','));
+    assert.ok(statuses.includes('complete'), statuses.join(','));
+    assert.ok(
+      statuses.indexOf('opened') < statuses.indexOf('complete') || !statuses.includes('opened'),
+      statuses.join(','),
+    );
+
+    // The link worked once: opening it again shows the used/expired page and no capture.
+    const again = await phone.goto(href);
+    assert.equal(again.status(), 410);
+    await phone.locator('#handoff-used').waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+    assert.equal(await phone.locator('videoid-capture').count(), 0, 'no element on the used page');
+  });
+});
+
+test('handoff: cancel on the desktop stops the phone and revokes the link', opts, async () => {
+  await devices(async ({ desktop, phone }) => {
+    const href = await handoffScreen(desktop, '?mode=native&handoff=always&scenario=accepted&auto=1');
+    await phone.goto(href);
+    await part(phone, 'capture-button').waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+    assert.ok((await phone.evaluate(() => window.__liveTracks())) >= 1, 'the phone camera is on');
+    await waitForEvent(desktop, 'videoid-handoff', { timeout: STEP_TIMEOUT_MS });
+    await desktop.waitForFunction(
+      () => (window.videoidEvents || []).some((e) => e.type === 'videoid-handoff' && e.detail.status === 'capturing'),
+      null,
+      { timeout: STEP_TIMEOUT_MS },
+    );
+
+    await desktop.evaluate(() => document.querySelector('#capture').cancel());
+    await waitForState(desktop, 'cancelled');
+    await phone.locator('#handoff-ended').waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+    await phone.waitForFunction(() => window.__liveTracks() === 0, null, { timeout: STEP_TIMEOUT_MS });
+    assert.equal(await phone.locator('videoid-capture').count(), 0, 'the phone\'s element is gone');
+
+    // The phone's session is revoked at the backend too, not only on the page.
+    const session = await phone.context().request.post(`${HOST_ORIGIN}/api/videoid/session`, {
+      data: { mode: 'native' },
+    });
+    assert.equal(session.status(), 410, 'the phone cookie no longer starts sessions');
+    const reopened = await phone.goto(href);
+    assert.equal(reopened.status(), 410);
+  });
+});
+
+test('handoff: the demo offers the phone as a second way on the start screen (handoff=auto)', opts, async () => {
+  await devices(async ({ desktop }) => {
+    await desktop.goto(`${HOST_ORIGIN}/?mode=native&scenario=accepted`);
+    const button = part(desktop, 'handoff-button');
+    await button.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+    await button.click();
+    await part(desktop, 'handoff-qr').waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+    const href = await part(desktop, 'handoff-link').getAttribute('href');
+    assert.equal(await decodeQr(desktop), href);
+    assert.equal(await desktop.evaluate(() => window.__streamsAsked()), 0, 'no camera was asked for');
+  });
+});
