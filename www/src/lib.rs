@@ -167,11 +167,10 @@ pub async fn start(config: Config) -> io::Result<Running> {
     } else {
         vec![sim_url.clone()]
     };
-    let pages = Arc::new(site::Pages::new(
-        sim_url.clone(),
-        real_assure.is_some(),
-        provider_origins,
-    ));
+    let pages = Arc::new(
+        site::Pages::new(sim_url.clone(), real_assure.is_some(), provider_origins)
+            .with_backend(backend.clone()),
+    );
 
     let host_router = backend::router(backend)
         .merge(site::router(pages))

@@ -8,6 +8,7 @@ const EVENTS = [
   "videoid-failed",
   "videoid-cancel",
   "videoid-step",
+  "videoid-handoff",
 ];
 
 const OCR_FIELDS = [
