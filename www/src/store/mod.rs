@@ -308,6 +308,12 @@ impl HandoffStatus {
         }
     }
 
+    /// A handoff moves to this status only from a status ranked below this: the next ones
+    /// from any earlier one, the final ones only from an unfinished one.
+    pub fn moves_from_below(self) -> i64 {
+        self.rank().min(HandoffStatus::Complete.rank())
+    }
+
     /// True once nothing more can happen to the handoff.
     pub fn is_final(self) -> bool {
         matches!(

@@ -693,7 +693,7 @@ impl Store for PostgresStore {
         let mut c = self.pool.get().await?;
         Ok(c.execute(
             sql::ADVANCE_HANDOFF,
-            &[&id, &to.as_str(), &to.rank(), &now_ms],
+            &[&id, &to.as_str(), &to.moves_from_below(), &now_ms],
         )
         .await?
             == 1)

@@ -237,7 +237,8 @@ pub const PROCESS_HANDOFF: &str = concat!(
 pub const OPEN_HANDOFF: &str = "UPDATE handoffs
     SET status = 'opened', phone_secret = $2, expires_at_ms = $4, updated_at_ms = $3
     WHERE id = $1 AND status = 'waiting' AND expires_at_ms > $3";
-/// Moves a live handoff forward to `$2` (of rank `$3`); never back, never out of a final status.
+/// Moves a live handoff forward to `$2` from a status ranked below `$3`; never back, never out
+/// of a final status.
 pub const ADVANCE_HANDOFF: &str = concat!(
     "UPDATE handoffs SET status = $2, updated_at_ms = $4
     WHERE id = $1 AND expires_at_ms > $4 AND ",

@@ -757,7 +757,7 @@ impl Store for SqliteStore {
         self.write(move |tx| {
             let n = tx
                 .prepare_cached(&for_sqlite(sql::ADVANCE_HANDOFF))?
-                .execute(params![id, to.as_str(), to.rank(), now_ms])?;
+                .execute(params![id, to.as_str(), to.moves_from_below(), now_ms])?;
             Ok(n == 1)
         })
         .await
