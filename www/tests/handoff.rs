@@ -494,3 +494,89 @@ async fn two_instances_on_one_database_share_handoffs() {
     b.shutdown().await;
     a.shutdown().await;
 }
+
+/// The hosted flow and VideoID's web SDK on the phone: the handoff learns the process (at the
+/// session, or at the hosted flow's return) and completes when the phone reads the result.
+#[tokio::test]
+async fn hosted_and_sdk_captures_on_the_phone_complete_the_handoff() {
+    let s = servers().await;
+    let mut desktop = EndUser::new(&s.host_url);
+
+    // Hosted (embed): the capture URL names no process; the phone's first read names it.
+    let (status, created) = create(
+        &mut desktop,
+        "?scenario=accepted",
+        json!({ "mode": "embed" }),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_str().unwrap();
+    let mut phone = Phone::new(&s.host_url);
+    let (status, _, page) = phone.open(created["url"].as_str().unwrap()).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("mode=\"embed\""), "{page}");
+    let (status, session) = json(
+        phone
+            .session("?scenario=accepted", json!({ "mode": "embed" }))
+            .await,
+    )
+    .await;
+    assert_eq!(status, 200, "{session}");
+    let dossier_id = session["dossierId"].as_str().unwrap();
+    let (_, body) = events(&mut desktop, id).await;
+    assert_eq!(body["status"], "capturing");
+    assert_eq!(body["dossierId"], dossier_id);
+    assert!(body.get("processId").is_none(), "{body}");
+    let art = artifact_of(session["url"].as_str().unwrap());
+    let process_id = artifact(&s.sim_url, &art).await["processId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(finish(&s.sim_url, &art, "accepted").await.0, 200);
+    let (status, body) = json(phone.result(dossier_id, &process_id).await).await;
+    assert_eq!(status, 200, "{body}");
+    let (_, body) = events(&mut desktop, id).await;
+    assert_eq!(body["status"], "complete");
+    assert_eq!(body["processId"], process_id.as_str());
+
+    // VideoID's web SDK: the session names the process.
+    let (status, created) =
+        create(&mut desktop, "?scenario=accepted", json!({ "mode": "sdk" })).await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_str().unwrap();
+    let mut phone = Phone::new(&s.host_url);
+    assert_eq!(phone.open(created["url"].as_str().unwrap()).await.0, 200);
+    let (status, session) = json(
+        phone
+            .session("?scenario=accepted", json!({ "mode": "sdk" }))
+            .await,
+    )
+    .await;
+    assert_eq!(status, 200, "{session}");
+    let (dossier_id, process_id) = (
+        session["dossierId"].as_str().unwrap(),
+        session["processId"].as_str().unwrap(),
+    );
+    assert_eq!(events(&mut desktop, id).await.1["processId"], process_id);
+    // Still pending: reading it does not complete the handoff.
+    assert_eq!(phone.result(dossier_id, process_id).await.status(), 200);
+    assert_eq!(events(&mut desktop, id).await.1["status"], "capturing");
+    let provider_api = session["sdkUrl"]
+        .as_str()
+        .unwrap()
+        .strip_suffix("/js/videoid.js")
+        .unwrap()
+        .to_string();
+    let authorization = session["authorization"].as_str().unwrap();
+    sdk_video(
+        &provider_api,
+        authorization,
+        session["idType"].as_u64().unwrap() as u32,
+    )
+    .await;
+    assert_eq!(phone.result(dossier_id, process_id).await.status(), 200);
+    let (_, body) = events(&mut desktop, id).await;
+    assert_eq!(body["status"], "complete");
+    assert_eq!(body["processId"], process_id);
+    s.shutdown().await;
+}
