@@ -580,3 +580,49 @@ async fn hosted_and_sdk_captures_on_the_phone_complete_the_handoff() {
     assert_eq!(body["processId"], process_id);
     s.shutdown().await;
 }
+
+/// The phone may be gone once its capture ends: Assure's `process.complete` webhook completes
+/// the handoff without the phone reading anything.
+#[tokio::test]
+async fn the_webhook_completes_a_handoff_the_phone_left() {
+    let s = servers().await;
+    let mut desktop = EndUser::new(&s.host_url);
+    let (status, created) =
+        create(&mut desktop, "?scenario=accepted", json!({ "mode": "sdk" })).await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_str().unwrap();
+    let mut phone = Phone::new(&s.host_url);
+    assert_eq!(phone.open(created["url"].as_str().unwrap()).await.0, 200);
+    let (status, session) = json(
+        phone
+            .session("?scenario=accepted", json!({ "mode": "sdk" }))
+            .await,
+    )
+    .await;
+    assert_eq!(status, 200, "{session}");
+    let provider_api = session["sdkUrl"]
+        .as_str()
+        .unwrap()
+        .strip_suffix("/js/videoid.js")
+        .unwrap()
+        .to_string();
+    let id_type = session["idType"].as_u64().unwrap() as u32;
+    sdk_video(
+        &provider_api,
+        session["authorization"].as_str().unwrap(),
+        id_type,
+    )
+    .await;
+    // The desktop polls, as the element does, until the webhook arrived.
+    let mut last = Value::Null;
+    for _ in 0..400 {
+        last = events(&mut desktop, id).await.1;
+        if last["status"] == "complete" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    assert_eq!(last["status"], "complete", "{last}");
+    assert_eq!(last["processId"], session["processId"]);
+    s.shutdown().await;
+}
