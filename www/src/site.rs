@@ -1,4 +1,5 @@
-//! The demo pages on the host origin and the `/pkg/` static files on both origins.
+//! The demo pages and the phone's handoff page on the host origin, and the `/pkg/` static files on
+//! both origins.
 
 use crate::backend::handoff::{LinkRefused, OpenedHandoff, PAGE_PATH};
 use crate::backend::Backend;
