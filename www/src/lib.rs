@@ -167,11 +167,10 @@ pub async fn start(config: Config) -> io::Result<Running> {
     } else {
         vec![sim_url.clone()]
     };
-    let pages = Arc::new(site::Pages::new(
-        sim_url.clone(),
-        real_assure.is_some(),
-        provider_origins,
-    ));
+    let pages = Arc::new(
+        site::Pages::new(sim_url.clone(), real_assure.is_some(), provider_origins)
+            .with_backend(backend.clone()),
+    );
 
     let host_router = backend::router(backend)
         .merge(site::router(pages))
@@ -227,15 +226,16 @@ pub(crate) async fn not_found() -> Response {
     json_error(StatusCode::NOT_FOUND, "not found")
 }
 
-/// Turns error answers that are not JSON (axum's own rejections: 405, 413, 415, …) into `{ "error" }`.
+/// Turns error answers that are neither JSON nor a page (axum's own rejections: 405, 413, 415,
+/// …) into `{ "error" }`.
 pub(crate) async fn json_errors(response: Response) -> Response {
     let status = response.status();
-    let is_json = response
+    let is_json_or_page = response
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
-    if (status.is_client_error() || status.is_server_error()) && !is_json {
+        .is_some_and(|v| v.starts_with("application/json") || v.starts_with("text/html"));
+    if (status.is_client_error() || status.is_server_error()) && !is_json_or_page {
         let reason = status.canonical_reason().unwrap_or("error").to_lowercase();
         let mut replaced = json_error(status, reason);
         for name in [header::ALLOW, header::WWW_AUTHENTICATE] {

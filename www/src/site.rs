@@ -1,5 +1,8 @@
-//! The demo pages on the host origin and the `/pkg/` static files on both origins.
+//! The demo pages and the phone's handoff page on the host origin, and the `/pkg/` static files on
+//! both origins.
 
+use crate::backend::handoff::{LinkRefused, OpenedHandoff, PAGE_PATH};
+use crate::backend::Backend;
 use crate::{json_error, parse_query, query_value};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -10,6 +13,7 @@ use std::path::{Component, PathBuf};
 use std::sync::Arc;
 
 const DEMO_SCRIPT: &str = include_str!("../static/demo/demo.js");
+const HANDOFF_SCRIPT: &str = include_str!("../static/demo/handoff.js");
 const DEMO_STYLE: &str = include_str!("../static/demo/demo.css");
 
 /// The session endpoint `?endpoint=unreachable` points at (nothing listens on port 9).
@@ -23,6 +27,7 @@ pub struct Pages {
     sim_url: String,
     real_mode: bool,
     provider_origins: Vec<String>,
+    backend: Option<Arc<Backend>>,
 }
 
 impl Pages {
@@ -33,7 +38,14 @@ impl Pages {
             sim_url,
             real_mode,
             provider_origins,
+            backend: None,
         }
+    }
+
+    /// Serves the phone's handoff page with `backend`'s handoffs.
+    pub fn with_backend(mut self, backend: Arc<Backend>) -> Pages {
+        self.backend = Some(backend);
+        self
     }
 }
 
@@ -49,7 +61,12 @@ pub fn router(pages: Arc<Pages>) -> Router {
             "/demo.css",
             get(|| async { text("text/css; charset=utf-8", DEMO_STYLE) }),
         )
+        .route(
+            "/handoff.js",
+            get(|| async { text("text/javascript; charset=utf-8", HANDOFF_SCRIPT) }),
+        )
         .route("/videoid/return", get(return_page))
+        .route(PAGE_PATH, get(handoff_page))
         .with_state(pages)
 }
 
@@ -114,8 +131,8 @@ pub struct DemoOptions {
     pub unreachable: bool,
 }
 
-/// Maps the demo page's query (`mode lang inactivity load fallback scenario auto framing
-/// capture-sdk endpoint`).
+/// Maps the demo page's query (`mode lang inactivity load fallback handoff scenario auto
+/// framing capture-sdk endpoint`).
 pub fn demo_options(pairs: &[(String, String)]) -> DemoOptions {
     const COPIED: &[(&str, &str)] = &[
         ("mode", "mode"),
@@ -124,6 +141,7 @@ pub fn demo_options(pairs: &[(String, String)]) -> DemoOptions {
         ("load", "load-timeout"),
         ("fallback", "fallback"),
         ("parent-origin", "parent-origin"),
+        ("handoff", "handoff"),
     ];
     let attributes = COPIED
         .iter()
@@ -177,17 +195,23 @@ impl Pages {
         )
     }
 
-    fn demo_html(&self, options: &DemoOptions) -> String {
-        let mut attributes = format!(
-            "id=\"capture\" session-endpoint=\"{}\" result-endpoint=\"/api/videoid/result\"",
-            escape_html(&options.session_endpoint)
-        );
+    /// The element's fixed attributes: id, endpoints, allowed origins.
+    fn element_attributes(&self, session_endpoint: &str) -> String {
         let allowed = if self.real_mode {
             format!("{REAL_CAPTURE_ORIGINS} {}", self.provider_origins.join(" "))
         } else {
             self.sim_url.clone()
         };
-        attributes.push_str(&format!(" allowed-origins=\"{}\"", escape_html(&allowed)));
+        format!(
+            "id=\"capture\" session-endpoint=\"{}\" result-endpoint=\"/api/videoid/result\" \
+             allowed-origins=\"{}\"",
+            escape_html(session_endpoint),
+            escape_html(&allowed)
+        )
+    }
+
+    fn demo_html(&self, options: &DemoOptions) -> String {
+        let mut attributes = self.element_attributes(&options.session_endpoint);
         for (name, value) in &options.attributes {
             attributes.push_str(&format!(" {name}=\"{}\"", escape_html(value)));
         }
@@ -242,6 +266,119 @@ async fn return_page() -> Response {
                   img-src 'self' data:; connect-src 'self'; base-uri 'none'; object-src 'none'; \
                   frame-ancestors 'self'";
     html(policy, RETURN_PAGE.to_string())
+}
+
+const HANDOFF_PAGE: &str = include_str!("../static/demo/handoff.html");
+
+const HANDOFF_USED_PAGE: &str = "<!doctype html>
+<html lang=\"en\">
+<head>
+  <meta charset=\"utf-8\">
+  <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">
+  <title>This link was used or has expired</title>
+  <link rel=\"icon\" href=\"data:,\">
+  <link rel=\"stylesheet\" href=\"/demo.css\">
+</head>
+<body class=\"handoff-page\">
+  <main class=\"wrap\">
+    <h1 id=\"handoff-used\">This link was used or has expired</h1>
+    <p>Each code works once and for a few minutes only. Start again on your computer to get a new code.</p>
+  </main>
+</body>
+</html>
+";
+
+const HANDOFF_UNAVAILABLE_PAGE: &str = "<!doctype html>
+<html lang=\"en\">
+<head>
+  <meta charset=\"utf-8\">
+  <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">
+  <title>Please try again</title>
+  <link rel=\"stylesheet\" href=\"/demo.css\">
+</head>
+<body class=\"handoff-page\">
+  <main class=\"wrap\">
+    <h1>Please try again</h1>
+    <p>The link could not be opened just now. Reload this page in a moment.</p>
+  </main>
+</body>
+</html>
+";
+
+/// The handoff pages carry no script of their own but `/handoff.js`, and send no referrer
+/// (the link's token is in the URL).
+fn handoff_response(policy: &str, status: StatusCode, body: String) -> Response {
+    let mut response = html(policy, body);
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    response
+}
+
+impl Pages {
+    /// The phone's page for an opened handoff: the element in the handoff's mode and language,
+    /// never offering another handoff.
+    fn handoff_html(&self, opened: &OpenedHandoff) -> String {
+        let handoff = &opened.handoff;
+        let session_endpoint = match handoff.scenario.as_deref() {
+            Some(scenario) => {
+                let query =
+                    serde_urlencoded::to_string([("scenario", scenario)]).unwrap_or_default();
+                format!("/api/videoid/session?{query}")
+            }
+            None => "/api/videoid/session".to_string(),
+        };
+        let mut attributes = self.element_attributes(&session_endpoint);
+        attributes.push_str(&format!(
+            " mode=\"{}\" handoff=\"off\"",
+            escape_html(&handoff.mode)
+        ));
+        if let Some(lang) = &handoff.lang {
+            attributes.push_str(&format!(" lang=\"{}\"", escape_html(lang)));
+        }
+        HANDOFF_PAGE.replace("{{ELEMENT_ATTRIBUTES}}", &attributes)
+    }
+}
+
+/// `GET /videoid/handoff?t=…`: opens a handoff link once (the phone gets its own cookie), or
+/// answers 410 "used or expired".
+async fn handoff_page(State(pages): State<Arc<Pages>>, RawQuery(query): RawQuery) -> Response {
+    let policy = pages.demo_policy(false);
+    let used = || {
+        handoff_response(
+            "default-src 'none'; style-src 'self'; img-src data:; base-uri 'none'; object-src 'none'",
+            StatusCode::GONE,
+            HANDOFF_USED_PAGE.to_string(),
+        )
+    };
+    let Some(backend) = &pages.backend else {
+        return used();
+    };
+    let pairs = parse_query(query.as_deref()).unwrap_or_default();
+    let Some(token) = query_value(&pairs, "t") else {
+        return used();
+    };
+    match backend.open_handoff_link(token).await {
+        Ok(opened) => {
+            let mut response =
+                handoff_response(&policy, StatusCode::OK, pages.handoff_html(&opened));
+            response
+                .headers_mut()
+                .insert(header::SET_COOKIE, opened.cookie);
+            response
+        }
+        Err(LinkRefused::Gone) => used(),
+        Err(LinkRefused::Storage(e)) => {
+            eprintln!("videoid-www: open a handoff link: {e}");
+            handoff_response(
+                "default-src 'none'; style-src 'self'; base-uri 'none'; object-src 'none'",
+                StatusCode::SERVICE_UNAVAILABLE,
+                HANDOFF_UNAVAILABLE_PAGE.to_string(),
+            )
+        }
+    }
 }
 
 /// The built npm package directory served at `/pkg/`.
@@ -335,6 +472,15 @@ mod tests {
             "/api/videoid/session?scenario=rejected&auto=1&framing=deny"
         );
         assert!(!o.unreachable);
+        let o = demo_options(&pairs("mode=native&handoff=always&scenario=accepted"));
+        assert_eq!(
+            o.attributes,
+            vec![
+                ("mode", "native".to_string()),
+                ("handoff", "always".to_string())
+            ]
+        );
+        assert_eq!(o.session_endpoint, "/api/videoid/session?scenario=accepted");
         let o = demo_options(&pairs("endpoint=unreachable"));
         assert_eq!(o.session_endpoint, UNREACHABLE_SESSION_ENDPOINT);
         assert!(o.attributes.is_empty());

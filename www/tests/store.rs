@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use videoid_www::store::{
-    self, now_ms, Claim, Consumed, Database, EndUserKey, EventClaim, Imported, NewToken, Notified,
-    Store, Upload,
+    self, now_ms, Claim, Consumed, Database, EndUserKey, EventClaim, HandoffStatus, Imported,
+    NewHandoff, NewToken, Notified, Store, Upload,
 };
 
 async fn open(database: &Database) -> Arc<dyn Store> {
@@ -55,6 +55,10 @@ on_both!(
     event_ids_and_statuses_filled_past_their_bounds,
     deleting_an_end_user_deletes_everything_of_theirs,
     file_records_are_imported_once,
+    handoffs_move_forward_only,
+    racing_handoff_moves_on_two_instances_never_go_back,
+    handoffs_expire_and_are_swept,
+    deleting_an_end_user_deletes_their_handoffs,
 );
 
 fn key(name: &str) -> EndUserKey {
@@ -853,4 +857,265 @@ async fn file_records_are_imported_once(database: Database) {
         EventClaim::Duplicate,
         "the events it had handled stay handled"
     );
+}
+
+/// A waiting handoff `id` of `k`, its link valid for `ttl` ms from `now`.
+async fn new_handoff(s: &dyn Store, id: &str, k: &EndUserKey, now: i64, ttl: i64) {
+    s.create_handoff(&NewHandoff {
+        id,
+        enduser: k,
+        mode: "native",
+        lang: Some("en"),
+        scenario: Some("accepted"),
+        created_at_ms: now,
+        expires_at_ms: now + ttl,
+    })
+    .await
+    .unwrap();
+}
+
+async fn status_of(s: &dyn Store, id: &str, now: i64) -> HandoffStatus {
+    s.handoff(id)
+        .await
+        .unwrap()
+        .expect("the handoff")
+        .status_at(now)
+}
+
+async fn handoffs_move_forward_only(database: Database) {
+    use HandoffStatus::*;
+    let s = open(&database).await;
+    let s = s.as_ref();
+    let (k, d) = with_dossier(s, "handoff").await;
+    let now = now_ms();
+    new_handoff(s, "h1", &k, now, 600_000).await;
+    let h = s.handoff("h1").await.unwrap().unwrap();
+    assert_eq!(
+        (
+            h.status,
+            h.mode.as_str(),
+            h.lang.as_deref(),
+            h.scenario.as_deref(),
+            &h.enduser
+        ),
+        (Waiting, "native", Some("en"), Some("accepted"), &k)
+    );
+    assert_eq!((h.dossier_id, h.process_id), (None, None));
+    assert_eq!(s.handoff("unknown").await.unwrap(), None);
+
+    // Nothing moves before the phone opened the link (a session needs an opened handoff).
+    assert!(!s
+        .handoff_capturing("h1", &d, Some("p1"), now)
+        .await
+        .unwrap());
+    assert_eq!(s.phone_handoff("secret-1").await.unwrap(), None);
+    assert!(s
+        .open_handoff("h1", "secret-1", now, now + 600_000)
+        .await
+        .unwrap());
+    assert!(
+        !s.open_handoff("h1", "secret-2", now, now + 600_000)
+            .await
+            .unwrap(),
+        "opened once"
+    );
+    assert_eq!(s.phone_handoff("secret-2").await.unwrap(), None);
+    let phone = s.phone_handoff("secret-1").await.unwrap().unwrap();
+    assert_eq!((phone.id.as_str(), phone.status), ("h1", Opened));
+
+    assert!(s
+        .handoff_capturing("h1", &d, Some("p1"), now)
+        .await
+        .unwrap());
+    assert!(s.advance_handoff("h1", Uploading, now).await.unwrap());
+    // Backwards moves change nothing.
+    for back in [Waiting, Opened, Capturing, Uploading] {
+        assert!(
+            !s.advance_handoff("h1", back, now).await.unwrap(),
+            "{back:?}"
+        );
+    }
+    assert_eq!(status_of(s, "h1", now).await, Uploading);
+    // A retry on the phone names its new process, and stays uploading.
+    assert!(s
+        .handoff_capturing("h1", &d, Some("p2"), now)
+        .await
+        .unwrap());
+    let h = s.handoff("h1").await.unwrap().unwrap();
+    assert_eq!(
+        (h.status, h.dossier_id.as_deref(), h.process_id.as_deref()),
+        (Uploading, Some(d.as_str()), Some("p2"))
+    );
+    assert_eq!(s.process_handoff("p2").await.unwrap().unwrap().id, "h1");
+    assert!(
+        !s.bind_handoff_process("h1", "p3", now).await.unwrap(),
+        "known already"
+    );
+
+    assert!(s.advance_handoff("h1", Complete, now).await.unwrap());
+    // A finished handoff is neither cancelled nor expired, and moves no more.
+    for after in [Cancelled, Expired, Complete, Uploading] {
+        assert!(
+            !s.advance_handoff("h1", after, now).await.unwrap(),
+            "{after:?}"
+        );
+    }
+    assert!(!s
+        .handoff_capturing("h1", &d, Some("p4"), now)
+        .await
+        .unwrap());
+    assert_eq!(status_of(s, "h1", now + 86_400_000).await, Complete);
+
+    // Cancelled from any unfinished status, and then final.
+    new_handoff(s, "h2", &k, now, 600_000).await;
+    assert!(s.advance_handoff("h2", Cancelled, now).await.unwrap());
+    assert!(!s.advance_handoff("h2", Cancelled, now).await.unwrap());
+    assert!(!s
+        .open_handoff("h2", "secret-3", now, now + 1)
+        .await
+        .unwrap());
+    assert!(!s.advance_handoff("h2", Complete, now).await.unwrap());
+    assert_eq!(status_of(s, "h2", now).await, Cancelled);
+
+    // A hosted flow's process is named once, at its first read.
+    new_handoff(s, "h3", &k, now, 600_000).await;
+    assert!(s
+        .open_handoff("h3", "secret-4", now, now + 600_000)
+        .await
+        .unwrap());
+    assert!(s.handoff_capturing("h3", &d, None, now).await.unwrap());
+    assert!(s.bind_handoff_process("h3", "p5", now).await.unwrap());
+    assert!(!s.bind_handoff_process("h3", "p6", now).await.unwrap());
+    assert_eq!(
+        s.handoff("h3")
+            .await
+            .unwrap()
+            .unwrap()
+            .process_id
+            .as_deref(),
+        Some("p5")
+    );
+}
+
+/// Many concurrent moves on two instances: the status only ever goes forward, and it ends at
+/// the furthest one asked for.
+async fn racing_handoff_moves_on_two_instances_never_go_back(database: Database) {
+    use HandoffStatus::*;
+    let one = open(&database).await;
+    let two = open(&database).await;
+    let (k, d) = with_dossier(one.as_ref(), "racing").await;
+    let now = now_ms();
+    new_handoff(one.as_ref(), "race", &k, now, 600_000).await;
+    assert!(two
+        .open_handoff("race", "secret", now, now + 600_000)
+        .await
+        .unwrap());
+    assert!(one
+        .handoff_capturing("race", &d, Some("p"), now)
+        .await
+        .unwrap());
+    let mut tasks = Vec::new();
+    for i in 0..24 {
+        let s = if i % 2 == 0 { one.clone() } else { two.clone() };
+        let to = [Opened, Capturing, Uploading, Complete][i % 4];
+        tasks.push(tokio::spawn(async move {
+            (to, s.advance_handoff("race", to, now_ms()).await.unwrap())
+        }));
+    }
+    let mut moved = Vec::new();
+    for task in tasks {
+        let (to, did) = task.await.unwrap();
+        if did {
+            moved.push(to);
+        }
+    }
+    // Only forward moves happened: `complete` once, perhaps `uploading` once before it.
+    assert_eq!(
+        moved.iter().filter(|m| **m == Complete).count(),
+        1,
+        "{moved:?}"
+    );
+    assert!(
+        moved.iter().all(|m| matches!(m, Uploading | Complete)),
+        "{moved:?}"
+    );
+    assert!(moved.len() <= 2, "{moved:?}");
+    assert_eq!(status_of(two.as_ref(), "race", now_ms()).await, Complete);
+}
+
+async fn handoffs_expire_and_are_swept(database: Database) {
+    use HandoffStatus::*;
+    let s = open(&database).await;
+    let s = s.as_ref();
+    let (k, d) = with_dossier(s, "expiry").await;
+    let now = now_ms();
+    // A link not opened in time: expired, cannot be opened, and nothing moves it.
+    new_handoff(s, "late", &k, now, 1_000).await;
+    let later = now + 1_000;
+    assert_eq!(status_of(s, "late", now).await, Waiting);
+    assert_eq!(status_of(s, "late", later).await, Expired);
+    assert!(!s
+        .open_handoff("late", "x", later, later + 600_000)
+        .await
+        .unwrap());
+    assert!(!s.advance_handoff("late", Cancelled, later).await.unwrap());
+    assert_eq!(status_of(s, "late", later).await, Expired);
+
+    // An opened handoff lives as long as the phone's session, then expires mid-capture.
+    new_handoff(s, "phone", &k, now, 1_000).await;
+    assert!(s
+        .open_handoff("phone", "y", now, now + 5_000)
+        .await
+        .unwrap());
+    assert_eq!(
+        status_of(s, "phone", later).await,
+        Opened,
+        "the session's time now"
+    );
+    assert!(s
+        .handoff_capturing("phone", &d, Some("p"), later)
+        .await
+        .unwrap());
+    let over = now + 5_000;
+    assert_eq!(status_of(s, "phone", over).await, Expired);
+    assert!(!s.advance_handoff("phone", Uploading, over).await.unwrap());
+    assert!(!s.advance_handoff("phone", Complete, over).await.unwrap());
+
+    // A complete one and a live one stay; expired ones go an hour after their time.
+    new_handoff(s, "done", &k, now, 1_000).await;
+    assert!(s.open_handoff("done", "z", now, now + 1_000).await.unwrap());
+    assert!(s.advance_handoff("done", Complete, now).await.unwrap());
+    new_handoff(s, "live", &k, now, 7_200_000).await;
+    let keep = store::HANDOFF_KEEP_MS;
+    assert_eq!(s.sweep(now + 1_000 + keep - 1).await.unwrap().handoffs, 0);
+    assert!(
+        s.handoff("late").await.unwrap().is_some(),
+        "kept for the desktop to read"
+    );
+    let swept = s.sweep(now + 5_000 + keep).await.unwrap();
+    assert_eq!(swept.handoffs, 3, "{swept:?}");
+    assert_eq!(s.handoff("late").await.unwrap(), None);
+    assert_eq!(s.handoff("phone").await.unwrap(), None);
+    assert_eq!(s.phone_handoff("y").await.unwrap(), None);
+    assert!(s.handoff("live").await.unwrap().is_some());
+    assert_eq!(s.census().await.unwrap().handoffs, 1);
+}
+
+async fn deleting_an_end_user_deletes_their_handoffs(database: Database) {
+    let s = open(&database).await;
+    let s = s.as_ref();
+    let (k, _) = with_dossier(s, "gone").await;
+    let (other, _) = with_dossier(s, "kept").await;
+    let now = now_ms();
+    new_handoff(s, "theirs", &k, now, 600_000).await;
+    assert!(s
+        .open_handoff("theirs", "phone", now, now + 600_000)
+        .await
+        .unwrap());
+    new_handoff(s, "others", &other, now, 600_000).await;
+    assert!(s.remove_enduser(&k).await.unwrap());
+    assert_eq!(s.handoff("theirs").await.unwrap(), None);
+    assert_eq!(s.phone_handoff("phone").await.unwrap(), None);
+    assert!(s.handoff("others").await.unwrap().is_some());
+    assert_eq!(s.census().await.unwrap().handoffs, 1);
 }

@@ -129,5 +129,16 @@ pub(super) async fn receive(
         }
         return storage_failure(WHAT, &e);
     }
+    // A phone's capture of a handoff ended: the desktop learns it even when the phone is gone.
+    match backend.store.process_handoff(&data.process_id).await {
+        Ok(Some(h)) if h.dossier_id.as_deref() == Some(data.dossier_id.as_str()) => {
+            let to = crate::store::HandoffStatus::Complete;
+            if let Err(e) = backend.store.advance_handoff(&h.id, to, now_ms()).await {
+                eprintln!("videoid-www: events: {e}");
+            }
+        }
+        Ok(_) => {}
+        Err(e) => eprintln!("videoid-www: events: {e}"),
+    }
     acknowledged(false)
 }

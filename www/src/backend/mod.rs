@@ -10,6 +10,9 @@
 //!   "start verification";
 //! - `GET /api/videoid/result` reads a process of the cookie's own dossier;
 //! - `POST /api/videoid/events` receives Assure's `process.complete` webhook;
+//! - `POST /api/videoid/handoff` and its `events`, `DELETE` and `phone` routes hand a capture
+//!   over to the end-user's phone (see [`handoff`]); the phone's cookie `videoid_handoff` makes
+//!   its session calls act for the desktop's end-user;
 //! - `GET`/`DELETE /api/videoid/dossier` and the media proxies
 //!   (`images`, `video`, `download`) serve the demo's result view, scoped to
 //!   the cookie's own dossier.
@@ -19,6 +22,7 @@
 mod cors;
 pub mod endusers;
 mod events;
+pub mod handoff;
 mod media;
 mod native;
 mod sdk;
@@ -34,7 +38,7 @@ use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -285,6 +289,10 @@ pub fn router(backend: Arc<Backend>) -> Router {
         .route("/api/videoid/upload/complete", post(native::complete))
         .route("/api/videoid/upload/{step}", put(native::upload))
         .route("/api/videoid/events", post(events::receive))
+        .route("/api/videoid/handoff", post(handoff::create))
+        .route("/api/videoid/handoff/phone", get(handoff::phone))
+        .route("/api/videoid/handoff/{id}/events", get(handoff::events))
+        .route("/api/videoid/handoff/{id}", delete(handoff::revoke))
         .route(
             "/api/videoid/dossier",
             get(media::dossier).delete(media::delete_dossier),
@@ -462,9 +470,13 @@ async fn session(
     }
     const WHAT: &str = "start an identity verification session";
     let by = upstream::deadline(upstream::SESSION_BUDGET);
-    let mut visitor = match backend.visitor_or_new(&headers).await {
-        Ok(visitor) => visitor,
-        Err(e) => return storage_failure(WHAT, &e),
+    let (mut visitor, phone) = match handoff::phone_visitor(&backend, &headers).await {
+        Ok(Some((visitor, handoff))) => (visitor, Some(handoff)),
+        Ok(None) => match backend.visitor_or_new(&headers).await {
+            Ok(visitor) => (visitor, None),
+            Err(e) => return storage_failure(WHAT, &e),
+        },
+        Err(ended) => return ended,
     };
     let failed = |failure: Failure| failure_response(WHAT, &failure);
     let answer = match mode {
@@ -501,6 +513,15 @@ async fn session(
             .await
             .map_err(failed)
         }
+    };
+    let answer = match (answer, &phone) {
+        (Ok(body), Some(handoff)) => {
+            match handoff::record_session(&backend, handoff, &body).await {
+                Ok(()) => Ok(body),
+                Err(ended) => Err(ended),
+            }
+        }
+        (answer, _) => answer,
     };
     let mut response = match answer {
         Ok(body) => {
@@ -612,9 +633,16 @@ async fn result(
         Ok(visitor) => visitor.is_some_and(|v| v.dossier_id.as_deref() == Some(&dossier_id)),
         Err(e) => return storage_failure("read the verification result", &e),
     };
-    if !owns {
-        return unknown();
-    }
+    // A phone reads the process its handoff started, and only that one.
+    let phone = if owns {
+        None
+    } else {
+        match handoff::phone_reads(&backend, &headers, &dossier_id, &process_id).await {
+            Ok(Some(id)) => Some(id),
+            Ok(None) => return unknown(),
+            Err(e) => return storage_failure("read the verification result", &e),
+        }
+    };
     // Assure looks the process up inside the dossier: one of another dossier is a 404.
     let by = upstream::deadline(upstream::READ_BUDGET);
     match backend
@@ -623,6 +651,13 @@ async fn result(
         .await
     {
         Ok(process) => {
+            // The phone's capture ended (a hosted flow's return, the web SDK's end).
+            if phone.is_some() && process["status"] != "pending" {
+                let to = crate::store::HandoffStatus::Complete;
+                if let Err(r) = handoff::progress(&backend, phone.as_deref(), to).await {
+                    return r;
+                }
+            }
             let mut response = Json::<Value>(process).into_response();
             response
                 .headers_mut()

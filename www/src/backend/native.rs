@@ -12,6 +12,7 @@ use super::{storage_failure, upstream_failure, Backend, Failure, SimulatorKnobs,
 use crate::assure::AssureError;
 use crate::json_error;
 use crate::simulator::media as limits;
+use crate::store::HandoffStatus::{Complete, Uploading};
 use crate::store::Upload;
 use axum::body::Body;
 use axum::extract::{Path, State};
@@ -132,11 +133,18 @@ pub(super) async fn upload(
         Ok(u) => u,
         Err(r) => return r,
     };
+    let handoff = match super::handoff::live_for_process(&backend, &upload.process_id).await {
+        Ok(h) => h,
+        Err(r) => return r,
+    };
     // A session stored before the video step was dropped may still list it: only stills go on.
     if !upload.steps.contains(&step) || !STEPS.contains(&step.as_str()) {
         return json_error(StatusCode::NOT_FOUND, "not a step of this session");
     }
     if let Some(bytes) = upload.received.get(&step) {
+        if let Err(r) = super::handoff::progress(&backend, handoff.as_deref(), Uploading).await {
+            return r;
+        }
         return Json(json!({ "step": step, "bytes": bytes })).into_response();
     }
     if upload.completed {
@@ -200,6 +208,10 @@ pub(super) async fn upload(
             if let Err(e) = backend.store.record_step(&token, &step, stored, now).await {
                 return storage_failure("store the upload", &e);
             }
+            if let Err(r) = super::handoff::progress(&backend, handoff.as_deref(), Uploading).await
+            {
+                return r;
+            }
             (
                 StatusCode::CREATED,
                 Json(json!({ "step": step, "bytes": stored })),
@@ -220,6 +232,10 @@ pub(super) async fn complete(State(backend): State<Arc<Backend>>, headers: Heade
         Ok(u) => u,
         Err(r) => return r,
     };
+    let handoff = match super::handoff::live_for_process(&backend, &upload.process_id).await {
+        Ok(h) => h,
+        Err(r) => return r,
+    };
     let done = || {
         Json(json!({
             "dossierId": upload.dossier_id,
@@ -229,6 +245,9 @@ pub(super) async fn complete(State(backend): State<Arc<Backend>>, headers: Heade
         .into_response()
     };
     if upload.completed {
+        if let Err(r) = super::handoff::progress(&backend, handoff.as_deref(), Complete).await {
+            return r;
+        }
         return done();
     }
     let missing: Vec<&String> = upload
@@ -262,6 +281,9 @@ pub(super) async fn complete(State(backend): State<Arc<Backend>>, headers: Heade
             let now = crate::store::now_ms();
             if let Err(e) = backend.store.complete_upload(&token, now).await {
                 return storage_failure("complete the upload", &e);
+            }
+            if let Err(r) = super::handoff::progress(&backend, handoff.as_deref(), Complete).await {
+                return r;
             }
             done()
         }

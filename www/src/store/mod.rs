@@ -249,6 +249,127 @@ pub enum Consumed {
     Unknown,
 }
 
+/// Where a handoff of a capture to another device (the end-user's phone) stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HandoffStatus {
+    /// The link was not opened yet.
+    Waiting,
+    /// The phone opened the link.
+    Opened,
+    /// The phone's session started a process.
+    Capturing,
+    /// The phone sent at least one still.
+    Uploading,
+    /// The phone's capture completed.
+    Complete,
+    /// The link or the phone's session ran out first.
+    Expired,
+    /// The desktop revoked the handoff.
+    Cancelled,
+}
+
+impl HandoffStatus {
+    /// The name the API and the database use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HandoffStatus::Waiting => "waiting",
+            HandoffStatus::Opened => "opened",
+            HandoffStatus::Capturing => "capturing",
+            HandoffStatus::Uploading => "uploading",
+            HandoffStatus::Complete => "complete",
+            HandoffStatus::Expired => "expired",
+            HandoffStatus::Cancelled => "cancelled",
+        }
+    }
+
+    /// The status a stored name stands for.
+    pub fn parse(name: &str) -> Option<HandoffStatus> {
+        Some(match name {
+            "waiting" => HandoffStatus::Waiting,
+            "opened" => HandoffStatus::Opened,
+            "capturing" => HandoffStatus::Capturing,
+            "uploading" => HandoffStatus::Uploading,
+            "complete" => HandoffStatus::Complete,
+            "expired" => HandoffStatus::Expired,
+            "cancelled" => HandoffStatus::Cancelled,
+            _ => return None,
+        })
+    }
+
+    /// Its place in the order a handoff moves through; the final statuses share the top.
+    pub fn rank(self) -> i64 {
+        match self {
+            HandoffStatus::Waiting => 0,
+            HandoffStatus::Opened => 1,
+            HandoffStatus::Capturing => 2,
+            HandoffStatus::Uploading => 3,
+            HandoffStatus::Complete => 4,
+            HandoffStatus::Expired | HandoffStatus::Cancelled => 9,
+        }
+    }
+
+    /// A handoff moves to this status only from a status ranked below this: the next ones
+    /// from any earlier one, the final ones only from an unfinished one.
+    pub fn moves_from_below(self) -> i64 {
+        self.rank().min(HandoffStatus::Complete.rank())
+    }
+
+    /// True once nothing more can happen to the handoff.
+    pub fn is_final(self) -> bool {
+        matches!(
+            self,
+            HandoffStatus::Complete | HandoffStatus::Expired | HandoffStatus::Cancelled
+        )
+    }
+}
+
+/// A handoff as it is stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Handoff {
+    pub id: String,
+    /// The desktop's end-user, whose dossier the phone captures into.
+    pub enduser: EndUserKey,
+    /// The element's mode on the phone.
+    pub mode: String,
+    pub lang: Option<String>,
+    /// The simulator scenario (simulator mode only).
+    pub scenario: Option<String>,
+    /// The stored status; [`Handoff::status_at`] tells the one in effect.
+    pub status: HandoffStatus,
+    pub dossier_id: Option<String>,
+    pub process_id: Option<String>,
+    pub created_at_ms: Millis,
+    /// Until the link is opened, the link's end; then the end of the phone's session.
+    pub expires_at_ms: Millis,
+}
+
+impl Handoff {
+    /// The status in effect at `now_ms`: an unfinished handoff past its time is expired.
+    pub fn status_at(&self, now_ms: Millis) -> HandoffStatus {
+        if !self.status.is_final() && self.expires_at_ms <= now_ms {
+            HandoffStatus::Expired
+        } else {
+            self.status
+        }
+    }
+}
+
+/// A handoff to store (status `waiting`).
+#[derive(Debug, Clone)]
+pub struct NewHandoff<'a> {
+    pub id: &'a str,
+    pub enduser: &'a EndUserKey,
+    pub mode: &'a str,
+    pub lang: Option<&'a str>,
+    pub scenario: Option<&'a str>,
+    pub created_at_ms: Millis,
+    /// The link's end.
+    pub expires_at_ms: Millis,
+}
+
+/// How long a handoff is kept after its time ended, so the desktop still reads its last status.
+pub const HANDOFF_KEEP_MS: Millis = 3600 * 1000;
+
 /// An end-user record from the file store of earlier versions, to import.
 #[derive(Debug, Clone)]
 pub struct Imported {
@@ -268,12 +389,13 @@ pub struct Swept {
     pub uploads: u64,
     pub events: u64,
     pub tokens: u64,
+    pub handoffs: u64,
 }
 
 impl Swept {
     /// Rows removed in all.
     pub fn total(&self) -> u64 {
-        self.endusers + self.uploads + self.events + self.tokens
+        self.endusers + self.uploads + self.events + self.tokens + self.handoffs
     }
 }
 
@@ -289,6 +411,7 @@ pub struct Census {
     pub notified: u64,
     pub events: u64,
     pub tokens: u64,
+    pub handoffs: u64,
 }
 
 /// The backend's state, in a database several instances may share.
@@ -359,7 +482,7 @@ pub trait Store: Send + Sync + 'static {
     async fn dossier_known(&self, dossier_id: &str) -> Result<bool, StoreError>;
 
     /// Deletes an end-user and everything stored about them (upload sessions, notified
-    /// statuses, their tokens). False when there was no such end-user.
+    /// statuses, their tokens and handoffs). False when there was no such end-user.
     async fn remove_enduser(&self, key: &EndUserKey) -> Result<bool, StoreError>;
 
     /// Stores an upload session and its steps in one transaction, after removing the
@@ -439,8 +562,62 @@ pub trait Store: Send + Sync + 'static {
         now_ms: Millis,
     ) -> Result<Consumed, StoreError>;
 
+    /// Stores a new handoff (`waiting`). Its link token is stored apart
+    /// ([`Store::put_token`], kind `handoff`, the id as payload).
+    async fn create_handoff(&self, handoff: &NewHandoff<'_>) -> Result<(), StoreError>;
+
+    /// The handoff with this id.
+    async fn handoff(&self, id: &str) -> Result<Option<Handoff>, StoreError>;
+
+    /// The handoff whose phone holds this cookie value (stored as its digest).
+    async fn phone_handoff(&self, phone_secret: &str) -> Result<Option<Handoff>, StoreError>;
+
+    /// The (latest) handoff whose phone started this process.
+    async fn process_handoff(&self, process_id: &str) -> Result<Option<Handoff>, StoreError>;
+
+    /// `waiting` → `opened` while the link is valid, binding the phone's cookie value (stored as
+    /// its digest); the phone's session then lasts until `until_ms`. False when the handoff is
+    /// not waiting (opened before, cancelled) or its link ran out.
+    async fn open_handoff(
+        &self,
+        id: &str,
+        phone_secret: &str,
+        now_ms: Millis,
+        until_ms: Millis,
+    ) -> Result<bool, StoreError>;
+
+    /// Moves a live handoff forward to `to` in one statement (never back: of concurrent
+    /// moves, the furthest wins); `Cancelled`/`Expired` only from an unfinished status. False
+    /// when it did not move.
+    async fn advance_handoff(
+        &self,
+        id: &str,
+        to: HandoffStatus,
+        now_ms: Millis,
+    ) -> Result<bool, StoreError>;
+
+    /// Records the process the phone's session started (and `capturing`, unless the handoff
+    /// is further on). False when the handoff is not opened and live.
+    async fn handoff_capturing(
+        &self,
+        id: &str,
+        dossier_id: &str,
+        process_id: Option<&str>,
+        now_ms: Millis,
+    ) -> Result<bool, StoreError>;
+
+    /// Names the process of a capturing handoff that did not know it yet (a hosted flow's
+    /// return); false when it knew one already.
+    async fn bind_handoff_process(
+        &self,
+        id: &str,
+        process_id: &str,
+        now_ms: Millis,
+    ) -> Result<bool, StoreError>;
+
     /// Removes expired rows: upload sessions and tokens past their expiry, event ids past
-    /// their keeping time, end-users who never got a dossier past theirs.
+    /// their keeping time, end-users who never got a dossier past theirs, handoffs
+    /// [`HANDOFF_KEEP_MS`] after their time ended.
     async fn sweep(&self, now_ms: Millis) -> Result<Swept, StoreError>;
 
     /// Row counts.

@@ -8,8 +8,9 @@
 
 use super::sql;
 use super::{
-    check_version, now_ms, Census, Claim, Consumed, EndUser, EndUserKey, EventClaim, Imported,
-    Millis, NewToken, Notified, Store, StoreError, Swept, Token, Upload,
+    check_version, now_ms, Census, Claim, Consumed, EndUser, EndUserKey, EventClaim, Handoff,
+    HandoffStatus, Imported, Millis, NewHandoff, NewToken, Notified, Store, StoreError, Swept,
+    Token, Upload,
 };
 use async_trait::async_trait;
 use std::collections::{BTreeMap, HashMap};
@@ -268,6 +269,38 @@ fn token_of(kind: &str, row: &Row, consumed: bool) -> Result<Token, StoreError> 
         expires_at_ms: row.try_get(3)?,
         consumed,
     })
+}
+
+/// A handoff from a row of [`sql::HANDOFF`]'s columns.
+fn handoff_of(row: &Row) -> Result<Handoff, StoreError> {
+    let status: String = row.try_get(5)?;
+    Ok(Handoff {
+        id: row.try_get(0)?,
+        enduser: EndUserKey::stored(row.try_get(1)?),
+        mode: row.try_get(2)?,
+        lang: row.try_get(3)?,
+        scenario: row.try_get(4)?,
+        status: HandoffStatus::parse(&status)
+            .ok_or_else(|| StoreError(format!("unknown handoff status {status:?}")))?,
+        dossier_id: row.try_get(6)?,
+        process_id: row.try_get(7)?,
+        created_at_ms: row.try_get(8)?,
+        expires_at_ms: row.try_get(9)?,
+    })
+}
+
+impl PostgresStore {
+    async fn handoff_where(
+        &self,
+        statement: &'static str,
+        value: &str,
+    ) -> Result<Option<Handoff>, StoreError> {
+        let mut c = self.pool.get().await?;
+        match c.query_opt(statement, &[&value]).await? {
+            Some(row) => handoff_of(&row).map(Some),
+            None => Ok(None),
+        }
+    }
 }
 
 #[async_trait]
@@ -604,13 +637,107 @@ impl Store for PostgresStore {
         })
     }
 
+    async fn create_handoff(&self, handoff: &NewHandoff<'_>) -> Result<(), StoreError> {
+        let mut c = self.pool.get().await?;
+        c.execute(
+            sql::INSERT_HANDOFF,
+            &[
+                &handoff.id,
+                &handoff.enduser.0,
+                &handoff.mode,
+                &handoff.lang,
+                &handoff.scenario,
+                &handoff.created_at_ms,
+                &handoff.expires_at_ms,
+            ],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn handoff(&self, id: &str) -> Result<Option<Handoff>, StoreError> {
+        self.handoff_where(sql::HANDOFF, id).await
+    }
+
+    async fn phone_handoff(&self, phone_secret: &str) -> Result<Option<Handoff>, StoreError> {
+        self.handoff_where(sql::PHONE_HANDOFF, &super::digest(phone_secret))
+            .await
+    }
+
+    async fn process_handoff(&self, process_id: &str) -> Result<Option<Handoff>, StoreError> {
+        self.handoff_where(sql::PROCESS_HANDOFF, process_id).await
+    }
+
+    async fn open_handoff(
+        &self,
+        id: &str,
+        phone_secret: &str,
+        now_ms: Millis,
+        until_ms: Millis,
+    ) -> Result<bool, StoreError> {
+        let secret = super::digest(phone_secret);
+        let mut c = self.pool.get().await?;
+        Ok(
+            c.execute(sql::OPEN_HANDOFF, &[&id, &secret, &now_ms, &until_ms])
+                .await?
+                == 1,
+        )
+    }
+
+    async fn advance_handoff(
+        &self,
+        id: &str,
+        to: HandoffStatus,
+        now_ms: Millis,
+    ) -> Result<bool, StoreError> {
+        let mut c = self.pool.get().await?;
+        Ok(c.execute(
+            sql::ADVANCE_HANDOFF,
+            &[&id, &to.as_str(), &to.moves_from_below(), &now_ms],
+        )
+        .await?
+            == 1)
+    }
+
+    async fn handoff_capturing(
+        &self,
+        id: &str,
+        dossier_id: &str,
+        process_id: Option<&str>,
+        now_ms: Millis,
+    ) -> Result<bool, StoreError> {
+        let mut c = self.pool.get().await?;
+        Ok(c.execute(
+            sql::HANDOFF_CAPTURING,
+            &[&id, &dossier_id, &process_id, &now_ms],
+        )
+        .await?
+            == 1)
+    }
+
+    async fn bind_handoff_process(
+        &self,
+        id: &str,
+        process_id: &str,
+        now_ms: Millis,
+    ) -> Result<bool, StoreError> {
+        let mut c = self.pool.get().await?;
+        Ok(
+            c.execute(sql::BIND_HANDOFF_PROCESS, &[&id, &process_id, &now_ms])
+                .await?
+                == 1,
+        )
+    }
+
     async fn sweep(&self, now_ms: Millis) -> Result<Swept, StoreError> {
         let mut c = self.pool.get().await?;
+        let handoffs_before = now_ms - super::HANDOFF_KEEP_MS;
         Ok(Swept {
             uploads: count(c.execute(sql::SWEEP_UPLOADS, &[&now_ms]).await?),
             tokens: count(c.execute(sql::SWEEP_TOKENS, &[&now_ms]).await?),
             events: count(c.execute(sql::SWEEP_EVENTS, &[&now_ms]).await?),
             endusers: count(c.execute(sql::SWEEP_ENDUSERS, &[&now_ms]).await?),
+            handoffs: count(c.execute(sql::SWEEP_HANDOFFS, &[&handoffs_before]).await?),
         })
     }
 
@@ -629,6 +756,7 @@ impl Store for PostgresStore {
             notified: n(4)?,
             events: n(5)?,
             tokens: n(6)?,
+            handoffs: n(7)?,
         })
     }
 

@@ -85,6 +85,29 @@ CREATE INDEX single_use_tokens_enduser ON single_use_tokens (enduser_id);
         name: "what an unfinished upstream change of an end-user left to check",
         sql: "ALTER TABLE endusers ADD COLUMN claim_note TEXT;",
     },
+    Migration {
+        version: 3,
+        name: "handoffs of a capture to another device",
+        sql: "
+CREATE TABLE handoffs (
+    id TEXT PRIMARY KEY,
+    enduser_id TEXT NOT NULL REFERENCES endusers (id) ON DELETE CASCADE,
+    mode TEXT NOT NULL,
+    lang TEXT,
+    scenario TEXT,
+    status TEXT NOT NULL,
+    dossier_id TEXT,
+    process_id TEXT,
+    phone_secret TEXT UNIQUE,
+    created_at_ms BIGINT NOT NULL,
+    expires_at_ms BIGINT NOT NULL,
+    updated_at_ms BIGINT NOT NULL
+);
+CREATE INDEX handoffs_enduser ON handoffs (enduser_id);
+CREATE INDEX handoffs_process ON handoffs (process_id);
+CREATE INDEX handoffs_expiry ON handoffs (expires_at_ms);
+",
+    },
 ];
 
 pub const MIGRATIONS_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -184,8 +207,58 @@ pub const CONSUME_TOKEN: &str = "UPDATE single_use_tokens SET consumed_at_ms = $
 pub const TOKEN_STATE: &str =
     "SELECT consumed_at_ms FROM single_use_tokens WHERE token = $1 AND kind = $2";
 
+/// The columns every handoff read selects, in [`crate::store::Handoff`]'s order.
+macro_rules! handoff_columns {
+    () => {
+        "SELECT id, enduser_id, mode, lang, scenario, status, dossier_id, process_id,
+            created_at_ms, expires_at_ms FROM handoffs "
+    };
+}
+
+/// A status's place in the order a handoff moves through (`waiting` → … → `complete`); the
+/// final ones (`cancelled`, `expired`) above every other, so nothing moves on from them.
+macro_rules! handoff_rank {
+    () => {
+        "(CASE status WHEN 'waiting' THEN 0 WHEN 'opened' THEN 1 WHEN 'capturing' THEN 2
+            WHEN 'uploading' THEN 3 WHEN 'complete' THEN 4 ELSE 9 END)"
+    };
+}
+
+pub const INSERT_HANDOFF: &str = "INSERT INTO handoffs
+    (id, enduser_id, mode, lang, scenario, status, created_at_ms, expires_at_ms, updated_at_ms)
+    VALUES ($1, $2, $3, $4, $5, 'waiting', $6, $7, $6)";
+pub const HANDOFF: &str = concat!(handoff_columns!(), "WHERE id = $1");
+pub const PHONE_HANDOFF: &str = concat!(handoff_columns!(), "WHERE phone_secret = $1");
+pub const PROCESS_HANDOFF: &str = concat!(
+    handoff_columns!(),
+    "WHERE process_id = $1 ORDER BY created_at_ms DESC LIMIT 1"
+);
+/// `waiting` → `opened`, once, before the link's time is up; the phone's session lives to `$4`.
+pub const OPEN_HANDOFF: &str = "UPDATE handoffs
+    SET status = 'opened', phone_secret = $2, expires_at_ms = $4, updated_at_ms = $3
+    WHERE id = $1 AND status = 'waiting' AND expires_at_ms > $3";
+/// Moves a live handoff forward to `$2` from a status ranked below `$3`; never back, never out
+/// of a final status.
+pub const ADVANCE_HANDOFF: &str = concat!(
+    "UPDATE handoffs SET status = $2, updated_at_ms = $4
+    WHERE id = $1 AND expires_at_ms > $4 AND ",
+    handoff_rank!(),
+    " < CAST($3 AS BIGINT)"
+);
+/// The phone's session started a process: its ids, and `capturing` unless it is further on (a
+/// retry on the phone starts another process of the same handoff).
+pub const HANDOFF_CAPTURING: &str = "UPDATE handoffs
+    SET status = CASE WHEN status = 'uploading' THEN 'uploading' ELSE 'capturing' END,
+        dossier_id = $2, process_id = $3, updated_at_ms = $4
+    WHERE id = $1 AND expires_at_ms > $4 AND status IN ('opened', 'capturing', 'uploading')";
+/// Names the process of a handoff that did not know it yet (the hosted flow's return).
+pub const BIND_HANDOFF_PROCESS: &str = "UPDATE handoffs SET process_id = $2, updated_at_ms = $3
+    WHERE id = $1 AND process_id IS NULL AND status IN ('capturing', 'uploading')";
+
 pub const SWEEP_UPLOADS: &str = "DELETE FROM upload_sessions WHERE expires_at_ms <= $1";
 pub const SWEEP_TOKENS: &str = "DELETE FROM single_use_tokens WHERE expires_at_ms <= $1";
+/// Handoffs whose time ended before `$1` (the sweep's time less [`crate::store::HANDOFF_KEEP_MS`]).
+pub const SWEEP_HANDOFFS: &str = "DELETE FROM handoffs WHERE expires_at_ms <= $1";
 pub const SWEEP_EVENTS: &str = "DELETE FROM webhook_events WHERE keep_until_ms <= $1";
 pub const SWEEP_ENDUSERS: &str = "DELETE FROM endusers
     WHERE dossier_id IS NULL AND unclaimed_until_ms <= $1
@@ -198,7 +271,8 @@ pub const CENSUS: &str = "SELECT
     (SELECT COUNT(*) FROM upload_sessions),
     (SELECT COUNT(*) FROM notified),
     (SELECT COUNT(*) FROM webhook_events),
-    (SELECT COUNT(*) FROM single_use_tokens)";
+    (SELECT COUNT(*) FROM single_use_tokens),
+    (SELECT COUNT(*) FROM handoffs)";
 
 /// A statement in SQLite's parameter form (`$3` → `?3`).
 pub fn for_sqlite(statement: &str) -> String {

@@ -8,8 +8,9 @@
 
 use super::sql::{self, for_sqlite};
 use super::{
-    check_version, now_ms, Census, Claim, Consumed, EndUser, EndUserKey, EventClaim, Imported,
-    Millis, NewToken, Notified, Store, StoreError, Swept, Token, Upload,
+    check_version, now_ms, Census, Claim, Consumed, EndUser, EndUserKey, EventClaim, Handoff,
+    HandoffStatus, Imported, Millis, NewHandoff, NewToken, Notified, Store, StoreError, Swept,
+    Token, Upload,
 };
 use async_trait::async_trait;
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
@@ -259,6 +260,40 @@ fn insert_upload(
         insert.execute(params![token, step, position as i64])?;
     }
     Ok(())
+}
+
+/// The handoff a statement selecting [`sql::HANDOFF`]'s columns finds.
+fn handoff_where(
+    c: &Connection,
+    statement: &str,
+    value: &str,
+) -> Result<Option<Handoff>, StoreError> {
+    let row = c
+        .prepare_cached(&for_sqlite(statement))?
+        .query_row(params![value], |r| {
+            Ok((
+                Handoff {
+                    id: r.get(0)?,
+                    enduser: EndUserKey::stored(r.get(1)?),
+                    mode: r.get(2)?,
+                    lang: r.get(3)?,
+                    scenario: r.get(4)?,
+                    status: HandoffStatus::Waiting,
+                    dossier_id: r.get(6)?,
+                    process_id: r.get(7)?,
+                    created_at_ms: r.get(8)?,
+                    expires_at_ms: r.get(9)?,
+                },
+                r.get::<_, String>(5)?,
+            ))
+        })
+        .optional()?;
+    let Some((mut handoff, status)) = row else {
+        return Ok(None);
+    };
+    handoff.status = HandoffStatus::parse(&status)
+        .ok_or_else(|| StoreError(format!("unknown handoff status {status:?}")))?;
+    Ok(Some(handoff))
 }
 
 #[async_trait]
@@ -658,6 +693,113 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn create_handoff(&self, handoff: &NewHandoff<'_>) -> Result<(), StoreError> {
+        let (id, enduser, mode) = (
+            handoff.id.to_string(),
+            handoff.enduser.0.clone(),
+            handoff.mode.to_string(),
+        );
+        let (lang, scenario) = (
+            handoff.lang.map(str::to_string),
+            handoff.scenario.map(str::to_string),
+        );
+        let (created, expires) = (handoff.created_at_ms, handoff.expires_at_ms);
+        self.write(move |tx| {
+            tx.prepare_cached(&for_sqlite(sql::INSERT_HANDOFF))?
+                .execute(params![id, enduser, mode, lang, scenario, created, expires])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn handoff(&self, id: &str) -> Result<Option<Handoff>, StoreError> {
+        let id = id.to_string();
+        self.read(move |c| handoff_where(c, sql::HANDOFF, &id))
+            .await
+    }
+
+    async fn phone_handoff(&self, phone_secret: &str) -> Result<Option<Handoff>, StoreError> {
+        let secret = super::digest(phone_secret);
+        self.read(move |c| handoff_where(c, sql::PHONE_HANDOFF, &secret))
+            .await
+    }
+
+    async fn process_handoff(&self, process_id: &str) -> Result<Option<Handoff>, StoreError> {
+        let process = process_id.to_string();
+        self.read(move |c| handoff_where(c, sql::PROCESS_HANDOFF, &process))
+            .await
+    }
+
+    async fn open_handoff(
+        &self,
+        id: &str,
+        phone_secret: &str,
+        now_ms: Millis,
+        until_ms: Millis,
+    ) -> Result<bool, StoreError> {
+        let (id, secret) = (id.to_string(), super::digest(phone_secret));
+        self.write(move |tx| {
+            let n = tx
+                .prepare_cached(&for_sqlite(sql::OPEN_HANDOFF))?
+                .execute(params![id, secret, now_ms, until_ms])?;
+            Ok(n == 1)
+        })
+        .await
+    }
+
+    async fn advance_handoff(
+        &self,
+        id: &str,
+        to: HandoffStatus,
+        now_ms: Millis,
+    ) -> Result<bool, StoreError> {
+        let id = id.to_string();
+        self.write(move |tx| {
+            let n = tx
+                .prepare_cached(&for_sqlite(sql::ADVANCE_HANDOFF))?
+                .execute(params![id, to.as_str(), to.moves_from_below(), now_ms])?;
+            Ok(n == 1)
+        })
+        .await
+    }
+
+    async fn handoff_capturing(
+        &self,
+        id: &str,
+        dossier_id: &str,
+        process_id: Option<&str>,
+        now_ms: Millis,
+    ) -> Result<bool, StoreError> {
+        let (id, dossier, process) = (
+            id.to_string(),
+            dossier_id.to_string(),
+            process_id.map(str::to_string),
+        );
+        self.write(move |tx| {
+            let n = tx
+                .prepare_cached(&for_sqlite(sql::HANDOFF_CAPTURING))?
+                .execute(params![id, dossier, process, now_ms])?;
+            Ok(n == 1)
+        })
+        .await
+    }
+
+    async fn bind_handoff_process(
+        &self,
+        id: &str,
+        process_id: &str,
+        now_ms: Millis,
+    ) -> Result<bool, StoreError> {
+        let (id, process) = (id.to_string(), process_id.to_string());
+        self.write(move |tx| {
+            let n = tx
+                .prepare_cached(&for_sqlite(sql::BIND_HANDOFF_PROCESS))?
+                .execute(params![id, process, now_ms])?;
+            Ok(n == 1)
+        })
+        .await
+    }
+
     async fn sweep(&self, now_ms: Millis) -> Result<Swept, StoreError> {
         self.write(move |tx| {
             let run = |statement: &str| -> Result<u64, StoreError> {
@@ -671,6 +813,10 @@ impl Store for SqliteStore {
                 tokens: run(sql::SWEEP_TOKENS)?,
                 events: run(sql::SWEEP_EVENTS)?,
                 endusers: run(sql::SWEEP_ENDUSERS)?,
+                handoffs: rows_u64(
+                    tx.prepare_cached(&for_sqlite(sql::SWEEP_HANDOFFS))?
+                        .execute(params![now_ms - super::HANDOFF_KEEP_MS])?,
+                ),
             })
         })
         .await
@@ -688,6 +834,7 @@ impl Store for SqliteStore {
                     notified: n(4)?,
                     events: n(5)?,
                     tokens: n(6)?,
+                    handoffs: n(7)?,
                 })
             })?)
         })

@@ -1,0 +1,628 @@
+//! Handing a capture over to a phone, over real HTTP: the desktop's link, the phone's page
+//! and its own cookie, the phone's native capture into the desktop's dossier, the status the
+//! desktop reads, revocation, and two instances on one database.
+
+mod common;
+
+use base64::Engine;
+use common::*;
+use serde_json::{json, Value};
+use videoid_www::store::Database;
+
+/// A phone: keeps only the `videoid_handoff` cookie the handoff page sets.
+struct Phone {
+    host_url: String,
+    cookie: Option<String>,
+}
+
+impl Phone {
+    fn new(host_url: &str) -> Phone {
+        Phone {
+            host_url: host_url.to_string(),
+            cookie: None,
+        }
+    }
+
+    /// Opens a handoff link: status and page text; remembers the cookie it sets.
+    async fn open(&mut self, url: &str) -> (u16, reqwest::header::HeaderMap, String) {
+        let response = client().get(url).send().await.unwrap();
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        for value in headers.get_all("set-cookie") {
+            let value = value.to_str().unwrap();
+            let (name, v) = value.split(';').next().unwrap().split_once('=').unwrap();
+            assert_eq!(
+                name, "videoid_handoff",
+                "the phone gets only its own cookie"
+            );
+            self.cookie = Some(v.to_string());
+        }
+        (status, headers, response.text().await.unwrap())
+    }
+
+    fn with_cookie(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        match &self.cookie {
+            Some(c) => request.header("cookie", format!("videoid_handoff={c}")),
+            None => request,
+        }
+    }
+
+    async fn session(&self, query: &str, body: Value) -> reqwest::Response {
+        let url = format!("{}/api/videoid/session{query}", self.host_url);
+        self.with_cookie(client().post(url).json(&body))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn status(&self) -> (u16, Value) {
+        let url = format!("{}/api/videoid/handoff/phone", self.host_url);
+        json(self.with_cookie(client().get(url)).send().await.unwrap()).await
+    }
+
+    async fn put(&self, token: &str, step: &str) -> reqwest::Response {
+        let url = format!("{}/api/videoid/upload/{step}", self.host_url);
+        self.with_cookie(client().put(url))
+            .bearer_auth(token)
+            .header("content-type", "image/jpeg")
+            .body(jpeg(step))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn complete(&self, token: &str) -> reqwest::Response {
+        let url = format!("{}/api/videoid/upload/complete", self.host_url);
+        self.with_cookie(client().post(url))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn result(&self, dossier_id: &str, process_id: &str) -> reqwest::Response {
+        let url = format!("{}/api/videoid/result", self.host_url);
+        let request = client()
+            .get(url)
+            .query(&[("dossierId", dossier_id), ("processId", process_id)]);
+        self.with_cookie(request).send().await.unwrap()
+    }
+}
+
+/// `POST /api/videoid/handoff{query}` as `user`.
+async fn create(user: &mut EndUser, query: &str, body: Value) -> (u16, Value) {
+    let url = format!("{}/api/videoid/handoff{query}", user.host_url);
+    json(user.send(client().post(url).json(&body)).await).await
+}
+
+/// A new handoff of `user`: its id and link.
+async fn handoff(user: &mut EndUser, query: &str) -> (String, String) {
+    let (status, body) = create(user, query, json!({ "mode": "native", "lang": "en" })).await;
+    assert_eq!(status, 201, "{body}");
+    (
+        body["id"].as_str().unwrap().to_string(),
+        body["url"].as_str().unwrap().to_string(),
+    )
+}
+
+/// `GET /api/videoid/handoff/{id}/events` as `user`: status and body.
+async fn events(user: &mut EndUser, id: &str) -> (u16, Value) {
+    let response = user.get(&format!("/api/videoid/handoff/{id}/events")).await;
+    if response.status() == 200 {
+        assert_eq!(response.headers()["cache-control"], "no-store");
+    }
+    json(response).await
+}
+
+async fn revoke(user: &mut EndUser, id: &str) -> u16 {
+    let url = format!("{}/api/videoid/handoff/{id}", user.host_url);
+    user.send(client().delete(url)).await.status().as_u16()
+}
+
+/// Only status and ids: no personal data in what the desktop polls.
+fn assert_status_only(body: &Value) {
+    for key in body.as_object().unwrap().keys() {
+        assert!(
+            ["id", "status", "expiresAt", "dossierId", "processId"].contains(&key.as_str()),
+            "unexpected field {key}: {body}"
+        );
+    }
+}
+
+fn token_of(url: &str) -> String {
+    url.split_once("?t=").expect("a t parameter").1.to_string()
+}
+
+#[tokio::test]
+async fn a_phone_captures_into_the_desktops_dossier_and_the_desktop_follows() {
+    let s = servers().await;
+    let mut desktop = EndUser::new(&s.host_url);
+    let (status, created) = create(
+        &mut desktop,
+        "?scenario=accepted",
+        json!({ "mode": "native", "lang": "en" }),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    assert!(desktop.cookie.is_some(), "a new end-user is named");
+    let mut keys: Vec<&String> = created.as_object().unwrap().keys().collect();
+    keys.sort();
+    assert_eq!(keys, ["expiresAt", "expiresIn", "id", "url"]);
+    let id = created["id"].as_str().unwrap().to_string();
+    let url = created["url"].as_str().unwrap().to_string();
+    let expires_in = created["expiresIn"].as_u64().unwrap();
+    assert!((1..=600).contains(&expires_in), "{expires_in}");
+    let expires_at =
+        videoid_www::clock::parse_rfc3339_ms(created["expiresAt"].as_str().unwrap()).unwrap();
+    let now = videoid_www::store::now_ms() as u64;
+    assert!(
+        expires_at > now && expires_at <= now + 600_000 + 1_000,
+        "{created}"
+    );
+    // The link: the host's page, a token of at least 128 random bits that is not the id.
+    assert!(
+        url.starts_with(&format!("{}/videoid/handoff?t=", s.host_url)),
+        "{url}"
+    );
+    let token = token_of(&url);
+    let bits = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(&token)
+        .expect("the token is base64url")
+        .len()
+        * 8;
+    assert!(bits >= 128, "{bits} bits");
+    assert!(!url.contains(&id) && token != id);
+
+    let (status, body) = events(&mut desktop, &id).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["status"], "waiting");
+    assert_eq!(body["id"], id.as_str());
+    assert!(body.get("dossierId").is_none() && body.get("processId").is_none());
+    assert_status_only(&body);
+
+    // The phone opens the link: the page, its own cookie, never the desktop's.
+    let mut phone = Phone::new(&s.host_url);
+    let (status, headers, page) = phone.open(&url).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(headers["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+    assert_eq!(headers["cache-control"], "no-store");
+    assert_eq!(headers["referrer-policy"], "no-referrer");
+    assert!(headers.contains_key("content-security-policy"));
+    let set_cookie = headers["set-cookie"].to_str().unwrap();
+    for attribute in [
+        "HttpOnly",
+        "SameSite=Lax",
+        "Path=/api/videoid",
+        "Max-Age=600",
+    ] {
+        assert!(set_cookie.contains(attribute), "{set_cookie}");
+    }
+    let phone_cookie = phone.cookie.clone().expect("the phone's cookie");
+    assert_ne!(Some(&phone_cookie), desktop.cookie.as_ref());
+    assert!(page.contains("<videoid-capture"), "{page}");
+    for attribute in [
+        "mode=\"native\"",
+        "handoff=\"off\"",
+        "lang=\"en\"",
+        "session-endpoint=\"/api/videoid/session?scenario=accepted\"",
+        "id=\"handoff-done\"",
+        "id=\"handoff-ended\"",
+    ] {
+        assert!(page.contains(attribute), "{attribute}: {page}");
+    }
+    assert!(!page.contains(&token), "no secret in the page");
+    assert!(!page.contains(&phone_cookie), "no secret in the page");
+    assert_eq!(events(&mut desktop, &id).await.1["status"], "opened");
+    assert_eq!(phone.status().await, (200, json!({ "status": "opened" })));
+
+    // A second open: the "used or expired" page, no capture, no cookie.
+    let mut again = Phone::new(&s.host_url);
+    let (status, headers, page) = again.open(&url).await;
+    assert_eq!(status, 410);
+    assert!(page.contains("id=\"handoff-used\""), "{page}");
+    assert!(!page.contains("<videoid-capture"), "{page}");
+    assert!(!headers.contains_key("set-cookie"));
+    assert_eq!(again.cookie, None);
+
+    // The phone's session acts for the desktop's end-user: a process in their dossier.
+    let response = phone
+        .session(
+            "?scenario=accepted",
+            json!({ "mode": "native", "lang": "en" }),
+        )
+        .await;
+    assert!(
+        !response.headers().contains_key("set-cookie"),
+        "the phone is not named as an end-user"
+    );
+    let (status, session) = json(response).await;
+    assert_eq!(status, 200, "{session}");
+    let dossier_id = session["dossierId"].as_str().unwrap().to_string();
+    let process_id = session["processId"].as_str().unwrap().to_string();
+    let upload_token = session["uploadToken"].as_str().unwrap().to_string();
+    let (status, dossier) = json(desktop.get("/api/videoid/dossier").await).await;
+    assert_eq!(status, 200, "{dossier}");
+    assert_eq!(
+        dossier["dossierId"],
+        dossier_id.as_str(),
+        "the desktop's dossier"
+    );
+    let (_, body) = events(&mut desktop, &id).await;
+    assert_eq!(
+        (&body["status"], &body["dossierId"], &body["processId"]),
+        (&json!("capturing"), &json!(dossier_id), &json!(process_id))
+    );
+
+    for (n, step) in ["front", "back", "selfie"].into_iter().enumerate() {
+        let (status, body) = json(phone.put(&upload_token, step).await).await;
+        assert_eq!(status, 201, "{step}: {body}");
+        if n == 0 {
+            assert_eq!(events(&mut desktop, &id).await.1["status"], "uploading");
+        }
+    }
+    let (status, body) = json(phone.complete(&upload_token).await).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = events(&mut desktop, &id).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["status"], "complete");
+    assert_eq!(body["dossierId"], dossier_id.as_str());
+    assert_eq!(body["processId"], process_id.as_str());
+    assert_status_only(&body);
+    assert_eq!(phone.status().await.1["status"], "complete");
+
+    // The phone reads the result of its own process; the desktop reads it as its own.
+    let (status, body) = json(phone.result(&dossier_id, &process_id).await).await;
+    assert_eq!(status, 200, "{body}");
+    let result = final_result(&mut desktop, &dossier_id, &process_id).await;
+    assert_eq!(result["status"], "accepted", "{result}");
+
+    // Finished: the phone's cookie starts nothing more; a revoke leaves it complete.
+    let response = phone
+        .session("?scenario=accepted", json!({ "mode": "native" }))
+        .await;
+    assert_error(response, 410).await;
+    assert_eq!(revoke(&mut desktop, &id).await, 204);
+    assert_eq!(events(&mut desktop, &id).await.1["status"], "complete");
+
+    // Another end-user, or nobody, learns nothing about it and cannot revoke it.
+    let mut other = EndUser::new(&s.host_url);
+    handoff(&mut other, "").await;
+    assert_error(
+        other
+            .get(&format!("/api/videoid/handoff/{id}/events"))
+            .await,
+        404,
+    )
+    .await;
+    assert_eq!(revoke(&mut other, &id).await, 404);
+    let mut nobody = EndUser::new(&s.host_url);
+    assert_eq!(events(&mut nobody, &id).await.0, 404);
+    assert_eq!(revoke(&mut nobody, &id).await, 404);
+    // Nor can a phone read another process of the dossier than its own.
+    let other_process = desktop.embed_capture(&s.sim_url, "accepted").await.1;
+    assert_error(phone.result(&dossier_id, &other_process).await, 404).await;
+    s.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_revoked_handoff_stops_the_link_and_the_phone() {
+    let s = servers().await;
+    let mut desktop = EndUser::new(&s.host_url);
+
+    // Revoked before it was opened: the link shows the used-or-expired page.
+    let (id, url) = handoff(&mut desktop, "?scenario=accepted").await;
+    assert_eq!(revoke(&mut desktop, &id).await, 204);
+    assert_eq!(events(&mut desktop, &id).await.1["status"], "cancelled");
+    let mut phone = Phone::new(&s.host_url);
+    let (status, _, page) = phone.open(&url).await;
+    assert_eq!(status, 410);
+    assert!(page.contains("id=\"handoff-used\""));
+    assert_eq!(phone.cookie, None);
+
+    // Revoked while the phone captures: its session, uploads and completion answer 410.
+    let (id, url) = handoff(&mut desktop, "?scenario=accepted").await;
+    let mut phone = Phone::new(&s.host_url);
+    assert_eq!(phone.open(&url).await.0, 200);
+    let (status, session) = json(
+        phone
+            .session("?scenario=accepted", json!({ "mode": "native" }))
+            .await,
+    )
+    .await;
+    assert_eq!(status, 200, "{session}");
+    let upload_token = session["uploadToken"].as_str().unwrap();
+    let (status, body) = json(phone.put(upload_token, "front").await).await;
+    assert_eq!(status, 201, "{body}");
+
+    assert_eq!(revoke(&mut desktop, &id).await, 204);
+    assert_eq!(revoke(&mut desktop, &id).await, 204, "idempotent");
+    let (_, body) = events(&mut desktop, &id).await;
+    assert_eq!(body["status"], "cancelled");
+    assert_eq!(
+        phone.status().await,
+        (200, json!({ "status": "cancelled" }))
+    );
+    let message = assert_error(
+        phone
+            .session("?scenario=accepted", json!({ "mode": "native" }))
+            .await,
+        410,
+    )
+    .await;
+    assert_eq!(message, "the handoff was cancelled");
+    assert_error(phone.put(upload_token, "back").await, 410).await;
+    assert_error(phone.complete(upload_token).await, 410).await;
+    // The cancelled handoff's upload session is refused with or without the phone's cookie.
+    let bare = client()
+        .put(format!("{}/api/videoid/upload/back", s.host_url))
+        .bearer_auth(upload_token)
+        .header("content-type", "image/jpeg")
+        .body(jpeg("back"))
+        .send()
+        .await
+        .unwrap();
+    assert_error(bare, 410).await;
+    assert_eq!(events(&mut desktop, &id).await.1["status"], "cancelled");
+    s.shutdown().await;
+}
+
+#[tokio::test]
+async fn bad_links_and_requests_are_refused_without_changing_anything() {
+    let s = servers().await;
+    for query in ["", "?t=", "?t=..%2Fx", "?t=not-a-token", "?t=%3Cscript%3E"] {
+        let mut phone = Phone::new(&s.host_url);
+        let (status, headers, page) = phone
+            .open(&format!("{}/videoid/handoff{query}", s.host_url))
+            .await;
+        assert_eq!(status, 410, "{query}");
+        assert!(page.contains("id=\"handoff-used\""), "{query}");
+        assert!(!headers.contains_key("set-cookie"), "{query}");
+    }
+    // No phone cookie, or one the backend never issued.
+    let phone = Phone::new(&s.host_url);
+    let (status, body) = phone.status().await;
+    assert_eq!(status, 404);
+    assert!(body["error"].is_string(), "{body}");
+    let stranger = Phone {
+        host_url: s.host_url.clone(),
+        cookie: Some("never-issued".to_string()),
+    };
+    assert_eq!(stranger.status().await.0, 404);
+    assert_error(stranger.session("", json!({ "mode": "native" })).await, 410).await;
+
+    let mut desktop = EndUser::new(&s.host_url);
+    for (query, body) in [
+        ("", json!({ "mode": "camera" })),
+        ("", json!({ "mode": "native", "lang": "<x>" })),
+        ("?scenario=explode", json!({ "mode": "native" })),
+    ] {
+        let (status, answer) = create(&mut desktop, query, body).await;
+        assert_eq!(status, 400, "{answer}");
+    }
+    let url = format!("{}/api/videoid/handoff", s.host_url);
+    let response = desktop
+        .send(
+            client()
+                .post(url)
+                .header("content-type", "text/plain")
+                .body("{}"),
+        )
+        .await;
+    assert_error(response, 415).await;
+    assert_eq!(s.store.census().await.unwrap().handoffs, 0);
+    assert_eq!(events(&mut desktop, "../x").await.0, 404);
+    assert_eq!(events(&mut desktop, "unknown").await.0, 404);
+    s.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_desktop_cookie_wins_over_the_phone_cookie() {
+    let s = servers().await;
+    let mut desktop = EndUser::new(&s.host_url);
+    let (id, url) = handoff(&mut desktop, "?scenario=accepted").await;
+    let mut phone = Phone::new(&s.host_url);
+    assert_eq!(phone.open(&url).await.0, 200);
+    // A browser holding both (the desktop itself) acts as the desktop: nothing is recorded.
+    let both = format!(
+        "videoid_user={}; videoid_handoff={}",
+        desktop.cookie.as_ref().unwrap(),
+        phone.cookie.as_ref().unwrap()
+    );
+    let response = client()
+        .post(format!(
+            "{}/api/videoid/session?scenario=accepted",
+            s.host_url
+        ))
+        .header("cookie", both)
+        .json(&json!({ "mode": "native" }))
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = json(response).await;
+    assert_eq!(status, 200, "{body}");
+    let (_, handoff) = events(&mut desktop, &id).await;
+    assert_eq!(handoff["status"], "opened");
+    assert!(handoff.get("processId").is_none());
+    s.shutdown().await;
+}
+
+#[tokio::test]
+async fn two_instances_on_one_database_share_handoffs() {
+    let a = servers().await;
+    let sim_url = a.sim_url.clone();
+    // `a`'s database: its SQLite file, or the PostgreSQL database the harness gave it.
+    let shared = match common::db::for_servers(&a.data_dir).await {
+        Some(postgres) => postgres,
+        None => Database::default_for(&a.data_dir),
+    };
+    let b = servers_with(move |c| {
+        c.database = Some(shared);
+        c.sim_url = Some(sim_url);
+    })
+    .await;
+
+    let mut desktop = EndUser::new(&a.host_url);
+    let (id, url) = handoff(&mut desktop, "?scenario=accepted").await;
+    // The phone reaches the other instance.
+    let url_b = url.replace(&a.host_url, &b.host_url);
+    let mut phone = Phone::new(&b.host_url);
+    assert_eq!(phone.open(&url_b).await.0, 200);
+    assert_eq!(events(&mut desktop, &id).await.1["status"], "opened");
+    let (status, session) = json(
+        phone
+            .session("?scenario=accepted", json!({ "mode": "native" }))
+            .await,
+    )
+    .await;
+    assert_eq!(status, 200, "{session}");
+    assert_eq!(events(&mut desktop, &id).await.1["status"], "capturing");
+    // The desktop revokes on its instance; the phone's instance refuses it at once.
+    assert_eq!(revoke(&mut desktop, &id).await, 204);
+    assert_error(
+        phone
+            .session("?scenario=accepted", json!({ "mode": "native" }))
+            .await,
+        410,
+    )
+    .await;
+    // And the link, used on b, is used on a too.
+    let mut again = Phone::new(&a.host_url);
+    assert_eq!(again.open(&url).await.0, 410);
+    b.shutdown().await;
+    a.shutdown().await;
+}
+
+/// The hosted flow and VideoID's web SDK on the phone: the handoff learns the process (at the
+/// session, or at the hosted flow's return) and completes when the phone reads the result.
+#[tokio::test]
+async fn hosted_and_sdk_captures_on_the_phone_complete_the_handoff() {
+    let s = servers().await;
+    let mut desktop = EndUser::new(&s.host_url);
+
+    // Hosted (embed): the capture URL names no process; the phone's first read names it.
+    let (status, created) = create(
+        &mut desktop,
+        "?scenario=accepted",
+        json!({ "mode": "embed" }),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_str().unwrap();
+    let mut phone = Phone::new(&s.host_url);
+    let (status, _, page) = phone.open(created["url"].as_str().unwrap()).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("mode=\"embed\""), "{page}");
+    let (status, session) = json(
+        phone
+            .session("?scenario=accepted", json!({ "mode": "embed" }))
+            .await,
+    )
+    .await;
+    assert_eq!(status, 200, "{session}");
+    let dossier_id = session["dossierId"].as_str().unwrap();
+    let (_, body) = events(&mut desktop, id).await;
+    assert_eq!(body["status"], "capturing");
+    assert_eq!(body["dossierId"], dossier_id);
+    assert!(body.get("processId").is_none(), "{body}");
+    let art = artifact_of(session["url"].as_str().unwrap());
+    let process_id = artifact(&s.sim_url, &art).await["processId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(finish(&s.sim_url, &art, "accepted").await.0, 200);
+    let (status, body) = json(phone.result(dossier_id, &process_id).await).await;
+    assert_eq!(status, 200, "{body}");
+    let (_, body) = events(&mut desktop, id).await;
+    assert_eq!(body["status"], "complete");
+    assert_eq!(body["processId"], process_id.as_str());
+
+    // VideoID's web SDK: the session names the process.
+    let (status, created) =
+        create(&mut desktop, "?scenario=accepted", json!({ "mode": "sdk" })).await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_str().unwrap();
+    let mut phone = Phone::new(&s.host_url);
+    assert_eq!(phone.open(created["url"].as_str().unwrap()).await.0, 200);
+    let (status, session) = json(
+        phone
+            .session("?scenario=accepted", json!({ "mode": "sdk" }))
+            .await,
+    )
+    .await;
+    assert_eq!(status, 200, "{session}");
+    let (dossier_id, process_id) = (
+        session["dossierId"].as_str().unwrap(),
+        session["processId"].as_str().unwrap(),
+    );
+    assert_eq!(events(&mut desktop, id).await.1["processId"], process_id);
+    // Still pending: reading it does not complete the handoff.
+    assert_eq!(phone.result(dossier_id, process_id).await.status(), 200);
+    assert_eq!(events(&mut desktop, id).await.1["status"], "capturing");
+    let provider_api = session["sdkUrl"]
+        .as_str()
+        .unwrap()
+        .strip_suffix("/js/videoid.js")
+        .unwrap()
+        .to_string();
+    let authorization = session["authorization"].as_str().unwrap();
+    sdk_video(
+        &provider_api,
+        authorization,
+        session["idType"].as_u64().unwrap() as u32,
+    )
+    .await;
+    assert_eq!(phone.result(dossier_id, process_id).await.status(), 200);
+    let (_, body) = events(&mut desktop, id).await;
+    assert_eq!(body["status"], "complete");
+    assert_eq!(body["processId"], process_id);
+    s.shutdown().await;
+}
+
+/// The phone may be gone once its capture ends: Assure's `process.complete` webhook completes
+/// the handoff without the phone reading anything.
+#[tokio::test]
+async fn the_webhook_completes_a_handoff_the_phone_left() {
+    let s = servers().await;
+    let mut desktop = EndUser::new(&s.host_url);
+    let (status, created) =
+        create(&mut desktop, "?scenario=accepted", json!({ "mode": "sdk" })).await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_str().unwrap();
+    let mut phone = Phone::new(&s.host_url);
+    assert_eq!(phone.open(created["url"].as_str().unwrap()).await.0, 200);
+    let (status, session) = json(
+        phone
+            .session("?scenario=accepted", json!({ "mode": "sdk" }))
+            .await,
+    )
+    .await;
+    assert_eq!(status, 200, "{session}");
+    let provider_api = session["sdkUrl"]
+        .as_str()
+        .unwrap()
+        .strip_suffix("/js/videoid.js")
+        .unwrap()
+        .to_string();
+    let id_type = session["idType"].as_u64().unwrap() as u32;
+    sdk_video(
+        &provider_api,
+        session["authorization"].as_str().unwrap(),
+        id_type,
+    )
+    .await;
+    // The desktop polls, as the element does, until the webhook arrived.
+    let mut last = Value::Null;
+    for _ in 0..400 {
+        last = events(&mut desktop, id).await.1;
+        if last["status"] == "complete" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    assert_eq!(last["status"], "complete", "{last}");
+    assert_eq!(last["processId"], session["processId"]);
+    s.shutdown().await;
+}
