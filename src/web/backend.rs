@@ -8,7 +8,7 @@ use web_sys::{AbortController, RequestCredentials, RequestRedirect, Url};
 
 use super::props::from_js;
 use super::timers::Timer;
-use crate::core::contract::{ProcessAnswer, SessionAnswer};
+use crate::core::contract::{HandoffAnswer, HandoffStatusAnswer, ProcessAnswer, SessionAnswer};
 use crate::core::failure::{Failure, SessionProblem};
 
 /// How long one backend call may take, answer included, before it counts as unreachable.
@@ -98,6 +98,34 @@ pub async fn request_session(
     let body = json(&SessionRequest { mode, lang })?;
     let answer = call(Request::post(endpoint), Some(body), "session-endpoint").await?;
     from_js(answer).ok_or(MALFORMED)
+}
+
+/// `POST endpoint` with `{ mode, lang }`: a handoff link, checked for shape.
+pub async fn create_handoff(
+    endpoint: &str,
+    mode: &str,
+    lang: &str,
+) -> Result<HandoffAnswer, Failure> {
+    let body = json(&SessionRequest { mode, lang })?;
+    let answer = call(Request::post(endpoint), Some(body), "handoff-url").await?;
+    from_js(answer).ok_or(MALFORMED)
+}
+
+/// `GET url`: the handoff's status, checked for shape.
+pub async fn poll_handoff(url: &str) -> Result<HandoffStatusAnswer, Failure> {
+    let answer = call(Request::get(url), None, "handoff-url").await?;
+    from_js(answer).ok_or(MALFORMED)
+}
+
+/// `DELETE url`, best effort: the handoff's link stops working.
+pub async fn revoke_handoff(url: &str) {
+    let request = Request::delete(url)
+        .credentials(RequestCredentials::SameOrigin)
+        .redirect(RequestRedirect::Error)
+        .build();
+    if let Ok(request) = request {
+        let _ = request.send().await;
+    }
 }
 
 /// `GET endpoint?dossierId=…&processId=…`: the process's fields the flow
