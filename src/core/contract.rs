@@ -243,20 +243,29 @@ fn check_expiry(answer: &SessionAnswer, now_ms: f64) -> Result<(), Failure> {
     Ok(())
 }
 
-/// The answer of `POST handoff-url`, as the backend sends it.
+/// An answer of the handoff endpoint, as the backend sends it: `POST`
+/// answers `id`, `url` and `expiresIn`; `GET {id}/events` answers `id`,
+/// `status` and, once known, the phone's ids.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HandoffAnswer {
     /// The handoff's id (not its token).
     pub id: String,
     /// The link the phone opens.
-    pub url: String,
-    /// RFC 3339 time after which the link is void.
     #[serde(default)]
-    pub expires_at: Option<String>,
+    pub url: Option<String>,
     /// Seconds the link stays valid.
     #[serde(default)]
     pub expires_in: Option<u32>,
+    /// The handoff's status.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// The phone's dossier, once known.
+    #[serde(default)]
+    pub dossier_id: Option<String>,
+    /// The phone's process, once known.
+    #[serde(default)]
+    pub process_id: Option<String>,
 }
 
 /// The longest handoff link accepted (it becomes a QR code).
@@ -275,14 +284,13 @@ pub struct HandoffLink {
 
 impl HandoffLink {
     /// Checks a backend answer: the id's characters, the link's scheme, size
-    /// and origin (`origin`), and its lifetime at time `now_ms`.
+    /// and origin (`origin`), and its lifetime.
     pub fn from_answer(
         answer: &HandoffAnswer,
         origin: &super::origin::Origin,
-        now_ms: f64,
     ) -> Result<HandoffLink, Failure> {
         let id = Id::parse(&answer.id).ok_or(Failure::SessionInvalid(SessionProblem::BadId))?;
-        let url = answer.url.trim();
+        let url = answer.url.as_deref().unwrap_or("").trim();
         let parsed = HttpUrl::parse(url)
             .ok()
             .filter(|_| url.len() <= MAX_HANDOFF_URL && url.is_ascii())
@@ -291,22 +299,16 @@ impl HandoffLink {
         if parsed.origin() != origin {
             return Err(Failure::SessionInvalid(SessionProblem::OriginNotAllowed));
         }
-        let left_ms = match (answer.expires_in, answer.expires_at.as_deref()) {
-            (Some(seconds), _) => f64::from(seconds) * 1000.0,
-            (None, Some(at)) => {
-                parse_rfc3339_ms(at)
-                    .ok_or(Failure::SessionInvalid(SessionProblem::MalformedAnswer))?
-                    - now_ms
-            }
-            (None, None) => return Err(Failure::SessionInvalid(SessionProblem::MalformedAnswer)),
-        };
-        if left_ms <= 0.0 {
+        let seconds = answer
+            .expires_in
+            .ok_or(Failure::SessionInvalid(SessionProblem::MalformedAnswer))?;
+        if seconds == 0 {
             return Err(Failure::SessionExpired);
         }
         Ok(HandoffLink {
             id,
             url: url.to_string(),
-            minutes: (left_ms / 60_000.0).ceil().min(999.0) as u32,
+            minutes: seconds.div_ceil(60).min(999),
         })
     }
 }
@@ -366,22 +368,6 @@ impl HandoffStatus {
     }
 }
 
-/// The answer of `GET handoff/{id}/events`, as the backend sends it.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct HandoffStatusAnswer {
-    /// The handoff's id.
-    pub id: String,
-    /// Its status.
-    pub status: String,
-    /// The phone's dossier, once known.
-    #[serde(default)]
-    pub dossier_id: Option<String>,
-    /// The phone's process, once known.
-    #[serde(default)]
-    pub process_id: Option<String>,
-}
-
 /// A checked status answer: the status and, when the capture is done, its ids.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HandoffState {
@@ -393,12 +379,13 @@ pub struct HandoffState {
 
 impl HandoffState {
     /// Checks a status answer for the handoff `id`.
-    pub fn from_answer(answer: &HandoffStatusAnswer, id: &Id) -> Result<HandoffState, Failure> {
+    pub fn from_answer(answer: &HandoffAnswer, id: &Id) -> Result<HandoffState, Failure> {
         let malformed = Failure::SessionInvalid(SessionProblem::MalformedAnswer);
         if answer.id != id.as_str() {
             return Err(malformed);
         }
-        let status = HandoffStatus::parse(&answer.status).ok_or(malformed)?;
+        let status =
+            HandoffStatus::parse(answer.status.as_deref().unwrap_or("")).ok_or(malformed)?;
         let id = |v: &Option<String>| match v.as_deref() {
             None => Ok(None),
             Some(v) => Id::parse(v)
@@ -780,7 +767,7 @@ mod tests {
         let origin = Origin::parse("http://localhost:8080").unwrap();
         let link = |json: &str| {
             let answer: HandoffAnswer = serde_json::from_str(json).unwrap();
-            HandoffLink::from_answer(&answer, &origin, NOW)
+            HandoffLink::from_answer(&answer, &origin)
         };
         let good = link(
             r#"{"id":"h1","url":" http://localhost:8080/videoid/handoff?t=abc ","expiresIn":90}"#,
@@ -788,10 +775,6 @@ mod tests {
         .unwrap();
         assert_eq!(good.url, "http://localhost:8080/videoid/handoff?t=abc");
         assert_eq!((good.id.as_str(), good.minutes), ("h1", 2));
-        let at = link(
-            r#"{"id":"h1","url":"http://localhost:8080/h?t=a","expiresAt":"2026-09-21T14:20:00Z"}"#,
-        );
-        assert_eq!(at.map(|l| l.minutes), Ok(7), "from expiresAt when alone");
         let bad_url = Err(Failure::SessionInvalid(SessionProblem::BadUrl));
         for url in [
             "javascript:alert(1)",
@@ -831,7 +814,7 @@ mod tests {
     fn handoff_statuses_and_calls() {
         let id = Id::parse("h1").unwrap();
         let state = |json: &str| {
-            let answer: HandoffStatusAnswer = serde_json::from_str(json).unwrap();
+            let answer: HandoffAnswer = serde_json::from_str(json).unwrap();
             HandoffState::from_answer(&answer, &id)
         };
         let s = state(

@@ -9,7 +9,7 @@
 use super::config::{Config, Fallback, Handoff, Mode};
 use super::contract::{
     handoff_call, CaptureSession, Framing, HandoffAnswer, HandoffLink, HandoffState, HandoffStatus,
-    HandoffStatusAnswer, Id, NativeCaptureSession, ProcessStatus, ProcessView, SessionAnswer,
+    Id, NativeCaptureSession, ProcessStatus, ProcessView, SessionAnswer,
 };
 use super::failure::{Failure, FailureReport};
 use super::i18n::{Lang, Text, Texts};
@@ -167,21 +167,17 @@ pub enum Input {
     },
     /// The "continue on my phone" button, with the configuration read now.
     Handoff(Result<Config, Failure>),
-    /// The handoff endpoint answered; `now_ms` is the time of the answer.
-    HandoffCreated {
+    /// The copy button put the handoff link on the clipboard.
+    HandoffCopied {
+        /// The attempt whose link it is.
+        attempt: u32,
+    },
+    /// The handoff endpoint answered a `POST` (the link) or a `GET` (its status).
+    HandoffAnswered {
         /// The attempt that asked.
         attempt: u32,
         /// The answer or why there is none.
         answer: Result<HandoffAnswer, Failure>,
-        /// Unix time in ms.
-        now_ms: f64,
-    },
-    /// The handoff's status endpoint answered.
-    HandoffPolled {
-        /// The attempt that asked.
-        attempt: u32,
-        /// The answer or why there is none.
-        answer: Result<HandoffStatusAnswer, Failure>,
     },
     /// `cancel()` or the cancel button.
     Cancel,
@@ -297,23 +293,15 @@ pub enum Effect {
         /// What to do.
         effect: SdkEffect,
     },
-    /// `POST` the handoff endpoint and feed [`Input::HandoffCreated`].
-    CreateHandoff {
+    /// Call the handoff endpoint: `POST` (with `{ mode, lang }`) and `GET`
+    /// feed [`Input::HandoffAnswered`]; `DELETE` (revoke) is best effort,
+    /// nothing is fed back.
+    Handoff {
         /// The attempt asking.
         attempt: u32,
-        /// The endpoint.
-        endpoint: String,
-    },
-    /// `GET` the handoff's status and feed [`Input::HandoffPolled`].
-    PollHandoff {
-        /// The attempt asking.
-        attempt: u32,
-        /// The status URL.
-        url: String,
-    },
-    /// `DELETE` the handoff (best effort; nothing is fed back).
-    RevokeHandoff {
-        /// The handoff's URL.
+        /// `POST`, `GET` or `DELETE`.
+        method: &'static str,
+        /// The URL.
         url: String,
     },
     /// Dispatch an event (and post it to the parent if asked to).
@@ -412,8 +400,8 @@ pub struct HandoffScreen {
     pub qr_label: String,
     /// The copy button's label.
     pub copy: String,
-    /// Shown once the link is copied.
-    pub copied: String,
+    /// "Copied", once the copy button put the link on the clipboard.
+    pub copied: Option<String>,
 }
 
 /// The native capture's part of the screen.
@@ -469,6 +457,7 @@ struct HandoffRun {
     polls: u32,
     qr_path: String,
     qr_side: usize,
+    copied: bool,
 }
 
 /// An SDK capture under way.
@@ -618,10 +607,9 @@ impl Flow {
         let mut fx = Vec::new();
         let current = self.attempt;
         // A link made for an attempt that is over is revoked at once.
-        if let Input::HandoffCreated {
+        if let Input::HandoffAnswered {
             attempt,
             answer: Ok(answer),
-            ..
         } = &input
         {
             let wanted = *attempt == current && self.state == State::Loading && !self.destroyed;
@@ -629,8 +617,12 @@ impl Flow {
                 .config
                 .as_ref()
                 .and_then(|c| c.handoff_endpoint.as_ref());
-            if let (false, Some(endpoint), Some(id)) = (wanted, endpoint, Id::parse(&answer.id)) {
-                fx.push(Effect::RevokeHandoff {
+            if let (false, Some(_), Some(endpoint), Some(id)) =
+                (wanted, &answer.url, endpoint, Id::parse(&answer.id))
+            {
+                fx.push(Effect::Handoff {
+                    attempt: *attempt,
+                    method: "DELETE",
                     url: handoff_call(endpoint, &id, ""),
                 });
             }
@@ -649,14 +641,20 @@ impl Flow {
                     self.begin_handoff(&mut fx);
                 }
             }
-            Input::HandoffCreated {
-                attempt,
-                answer,
-                now_ms,
-            } if attempt == current && self.state == State::Loading && self.was_handoff => {
-                self.handoff_created(answer, now_ms, &mut fx);
+            Input::HandoffCopied { attempt }
+                if attempt == current && self.capturing_in(Surface::Handoff) =>
+            {
+                if let Some(run) = self.handoff.as_mut() {
+                    run.copied = true;
+                }
+                fx.push(Effect::Render);
             }
-            Input::HandoffPolled { attempt, answer }
+            Input::HandoffAnswered { attempt, answer }
+                if attempt == current && self.state == State::Loading && self.was_handoff =>
+            {
+                self.handoff_created(answer, &mut fx);
+            }
+            Input::HandoffAnswered { attempt, answer }
                 if attempt == current && self.capturing_in(Surface::Handoff) =>
             {
                 self.handoff_polled(answer, &mut fx);
@@ -772,8 +770,9 @@ impl Flow {
                 Timer::Poll if self.state == State::Completing => self.fetch_result(&mut fx),
                 Timer::Poll if self.capturing_in(Surface::Handoff) => {
                     if let Some(run) = &self.handoff {
-                        fx.push(Effect::PollHandoff {
+                        fx.push(Effect::Handoff {
                             attempt,
+                            method: "GET",
                             url: handoff_call(&run.endpoint, &run.link.id, "/events"),
                         });
                     }
@@ -870,7 +869,9 @@ impl Flow {
             Surface::Handoff => {
                 if let Some(run) = self.handoff.as_mut().filter(|r| !r.status.is_final()) {
                     run.status = HandoffStatus::Cancelled;
-                    fx.push(Effect::RevokeHandoff {
+                    fx.push(Effect::Handoff {
+                        attempt: self.attempt,
+                        method: "DELETE",
                         url: handoff_call(&run.endpoint, &run.link.id, ""),
                     });
                     if !self.destroyed {
@@ -1136,24 +1137,20 @@ impl Flow {
         };
         self.was_handoff = true;
         self.go(State::Loading, fx);
-        fx.push(Effect::CreateHandoff {
+        fx.push(Effect::Handoff {
             attempt: self.attempt,
-            endpoint,
+            method: "POST",
+            url: endpoint,
         });
     }
 
-    fn handoff_created(
-        &mut self,
-        answer: Result<HandoffAnswer, Failure>,
-        now_ms: f64,
-        fx: &mut Vec<Effect>,
-    ) {
+    fn handoff_created(&mut self, answer: Result<HandoffAnswer, Failure>, fx: &mut Vec<Effect>) {
         let Some(config) = self.config.as_ref() else {
             return;
         };
         let bad_url = Failure::SessionInvalid(super::failure::SessionProblem::BadUrl);
         let run = answer
-            .and_then(|a| HandoffLink::from_answer(&a, &config.handoff_origin, now_ms))
+            .and_then(|a| HandoffLink::from_answer(&a, &config.handoff_origin))
             .and_then(|link| {
                 let code = super::qr::QrCode::encode(link.url.as_bytes()).map_err(|_| bad_url)?;
                 Ok(HandoffRun {
@@ -1163,6 +1160,7 @@ impl Flow {
                     link,
                     status: HandoffStatus::Waiting,
                     polls: 0,
+                    copied: false,
                 })
             });
         match run {
@@ -1188,11 +1186,7 @@ impl Flow {
         }
     }
 
-    fn handoff_polled(
-        &mut self,
-        answer: Result<HandoffStatusAnswer, Failure>,
-        fx: &mut Vec<Effect>,
-    ) {
+    fn handoff_polled(&mut self, answer: Result<HandoffAnswer, Failure>, fx: &mut Vec<Effect>) {
         let Some(run) = self.handoff.as_mut() else {
             return;
         };
@@ -1506,7 +1500,7 @@ impl Flow {
             help: t(Text::HandoffHelp).replace("{minutes}", &run.link.minutes.to_string()),
             qr_label: t(Text::HandoffQr),
             copy: t(Text::HandoffCopy),
-            copied: t(Text::HandoffCopied),
+            copied: run.copied.then(|| t(Text::HandoffCopied)),
         })
     }
 

@@ -1,5 +1,5 @@
 use super::*;
-use crate::core::contract::{HandoffAnswer, HandoffStatusAnswer, ProcessAnswer};
+use crate::core::contract::{HandoffAnswer, ProcessAnswer};
 use crate::core::native::{Device, MediaError};
 use crate::core::sdk::SdkInput;
 
@@ -21,7 +21,7 @@ fn good_link() -> Result<HandoffAnswer, Failure> {
     ))
 }
 
-fn status(json: &str) -> Result<HandoffStatusAnswer, Failure> {
+fn status(json: &str) -> Result<HandoffAnswer, Failure> {
     Ok(serde_json::from_str(json).unwrap())
 }
 
@@ -54,7 +54,11 @@ fn failed_code(fx: &[Effect]) -> Option<&'static str> {
 fn revokes(fx: &[Effect]) -> Vec<String> {
     fx.iter()
         .filter_map(|e| match e {
-            Effect::RevokeHandoff { url } => Some(url.clone()),
+            Effect::Handoff {
+                method: "DELETE",
+                url,
+                ..
+            } => Some(url.clone()),
             _ => None,
         })
         .collect()
@@ -79,10 +83,9 @@ fn creating(extra: &[(&str, &str)]) -> (Flow, Vec<Effect>) {
 /// A flow showing the handoff screen for attempt 1.
 fn waiting() -> Flow {
     let (mut flow, _) = creating(&[]);
-    let fx = flow.step(Input::HandoffCreated {
+    let fx = flow.step(Input::HandoffAnswered {
         attempt: 1,
         answer: good_link(),
-        now_ms: NOW,
     });
     assert_eq!(flow.state(), State::Capturing);
     assert_eq!(handoff_events(&fx), ["waiting"]);
@@ -90,7 +93,7 @@ fn waiting() -> Flow {
 }
 
 fn poll(flow: &mut Flow, json: &str) -> Vec<Effect> {
-    flow.step(Input::HandoffPolled {
+    flow.step(Input::HandoffAnswered {
         attempt: 1,
         answer: status(json),
     })
@@ -100,9 +103,10 @@ fn poll(flow: &mut Flow, json: &str) -> Vec<Effect> {
 fn always_asks_for_a_link_and_touches_no_camera() {
     let (flow, fx) = creating(&[("mode", "native")]);
     assert_eq!(flow.state(), State::Loading);
-    assert!(fx.contains(&Effect::CreateHandoff {
+    assert!(fx.contains(&Effect::Handoff {
         attempt: 1,
-        endpoint: "/api/videoid/handoff".into()
+        method: "POST",
+        url: "/api/videoid/handoff".into()
     }));
     assert!(!fx.iter().any(|e| matches!(
         e,
@@ -110,19 +114,19 @@ fn always_asks_for_a_link_and_touches_no_camera() {
     )));
     // The session endpoint's query (the simulator's scenario) reaches the handoff.
     let (_, fx) = creating(&[("session-endpoint", "/api/videoid/session?scenario=accepted")]);
-    assert!(fx.contains(&Effect::CreateHandoff {
+    assert!(fx.contains(&Effect::Handoff {
         attempt: 1,
-        endpoint: "/api/videoid/handoff?scenario=accepted".into()
+        method: "POST",
+        url: "/api/videoid/handoff?scenario=accepted".into()
     }));
 }
 
 #[test]
 fn a_link_shows_the_qr_code_the_link_and_how_long_it_is_valid() {
     let (mut flow, _) = creating(&[]);
-    let fx = flow.step(Input::HandoffCreated {
+    let fx = flow.step(Input::HandoffAnswered {
         attempt: 1,
         answer: good_link(),
-        now_ms: NOW,
     });
     assert_eq!(flow.surface(), Surface::Handoff);
     assert_eq!(timer(&fx, Timer::Poll), Some(1000), "first poll after 1 s");
@@ -146,6 +150,13 @@ fn a_link_shows_the_qr_code_the_link_and_how_long_it_is_valid() {
     assert_eq!(h.qr_path, code.path_data(4));
     assert!(h.help.contains("valid for 10 minutes"), "{}", h.help);
     assert_eq!(h.qr_label, "QR code with the link");
+    assert_eq!(h.copied, None);
+    let fx = flow.step(Input::HandoffCopied { attempt: 0 });
+    assert!(fx.is_empty(), "a copy from another attempt is not ours");
+    let fx = flow.step(Input::HandoffCopied { attempt: 1 });
+    assert_eq!(fx, vec![Effect::Render]);
+    let h = flow.screen().handoff.unwrap();
+    assert_eq!(h.copied.as_deref(), Some("Copied"));
 }
 
 #[test]
@@ -157,8 +168,9 @@ fn the_status_is_polled_with_a_backoff_from_one_to_three_seconds() {
     });
     assert_eq!(
         fx,
-        vec![Effect::PollHandoff {
+        vec![Effect::Handoff {
             attempt: 1,
+            method: "GET",
             url: "/api/videoid/handoff/h1/events".into()
         }]
     );
@@ -289,9 +301,10 @@ fn expired_is_a_session_expiry_whose_retry_makes_a_new_link() {
     let screen = flow.screen();
     assert!(screen.actions.iter().any(|(a, _)| *a == Action::Retry));
     let fx = flow.step(Action::Retry.input(1, || config_with(&[("handoff", "always")])));
-    assert!(fx.contains(&Effect::CreateHandoff {
+    assert!(fx.contains(&Effect::Handoff {
         attempt: 2,
-        endpoint: "/api/videoid/handoff".into()
+        method: "POST",
+        url: "/api/videoid/handoff".into()
     }));
 }
 
@@ -327,10 +340,9 @@ fn untrusted_links_are_typed_failures_and_show_no_code() {
     ];
     for (json, reason) in cases {
         let (mut flow, _) = creating(&[]);
-        let fx = flow.step(Input::HandoffCreated {
+        let fx = flow.step(Input::HandoffAnswered {
             attempt: 1,
             answer: link_answer(json),
-            now_ms: NOW,
         });
         let report = emitted(&fx)
             .into_iter()
@@ -353,17 +365,15 @@ fn untrusted_links_are_typed_failures_and_show_no_code() {
         "a".repeat(2000)
     );
     let (mut flow, _) = creating(&[]);
-    let fx = flow.step(Input::HandoffCreated {
+    let fx = flow.step(Input::HandoffAnswered {
         attempt: 1,
         answer: link_answer(&long),
-        now_ms: NOW,
     });
     assert_eq!(failed_code(&fx), Some("Session.Invalid"), "oversized");
     let (mut flow, _) = creating(&[]);
-    let fx = flow.step(Input::HandoffCreated {
+    let fx = flow.step(Input::HandoffAnswered {
         attempt: 1,
         answer: Err(Failure::BackendError { status: 500 }),
-        now_ms: NOW,
     });
     assert_eq!(failed_code(&fx), Some("Backend.Error"));
 }
@@ -389,14 +399,14 @@ fn passing_network_faults_keep_polling_and_others_fail() {
         Failure::NetworkUnreachable,
         Failure::BackendError { status: 503 },
     ] {
-        let fx = flow.step(Input::HandoffPolled {
+        let fx = flow.step(Input::HandoffAnswered {
             attempt: 1,
             answer: Err(failure),
         });
         assert!(timer(&fx, Timer::Poll).is_some());
         assert_eq!(flow.state(), State::Capturing);
     }
-    let fx = flow.step(Input::HandoffPolled {
+    let fx = flow.step(Input::HandoffAnswered {
         attempt: 1,
         answer: Err(Failure::BackendError { status: 404 }),
     });
@@ -407,10 +417,9 @@ fn passing_network_faults_keep_polling_and_others_fail() {
 fn a_link_that_arrives_after_a_cancel_is_revoked() {
     let (mut flow, _) = creating(&[]);
     flow.step(Input::Cancel);
-    let fx = flow.step(Input::HandoffCreated {
+    let fx = flow.step(Input::HandoffAnswered {
         attempt: 1,
         answer: good_link(),
-        now_ms: NOW,
     });
     assert_eq!(revokes(&fx), ["/api/videoid/handoff/h1"]);
     assert_eq!(flow.state(), State::Cancelled);
@@ -424,9 +433,10 @@ fn auto_offers_the_handoff_beside_start_and_off_never() {
         |flow: &Flow| -> Vec<Action> { flow.screen().actions.iter().map(|a| a.0).collect() };
     assert_eq!(names(&flow), [Action::Start, Action::Handoff]);
     let fx = flow.step(Action::Handoff.input(0, || config_with(&[])));
-    assert!(fx.contains(&Effect::CreateHandoff {
+    assert!(fx.contains(&Effect::Handoff {
         attempt: 1,
-        endpoint: "/api/videoid/handoff".into()
+        method: "POST",
+        url: "/api/videoid/handoff".into()
     }));
     let mut off = Flow::new(Lang::En);
     off.set_handoff(Handoff::Off);
@@ -435,7 +445,7 @@ fn auto_offers_the_handoff_beside_start_and_off_never() {
     let mut flow = Flow::new(Lang::En);
     let fx = flow.step(Input::Start(config_with(&[])));
     assert!(fx.iter().any(|e| matches!(e, Effect::FetchSession { .. })));
-    assert!(!fx.iter().any(|e| matches!(e, Effect::CreateHandoff { .. })));
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Handoff { .. })));
 }
 
 #[test]

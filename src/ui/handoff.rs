@@ -1,31 +1,26 @@
 //! The handoff screen's parts: the QR code, the link and its copy button.
+//! A plain function of the screen, not a component: what it shows (the
+//! link, whether it was copied) is the flow's, like everything else.
 
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::HtmlElement;
+use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
 
-use crate::core::flow::HandoffScreen;
+use crate::core::flow::{HandoffScreen, Input};
 
-/// What the handoff screen shows (nothing without one).
-#[derive(Properties, PartialEq)]
-pub struct HandoffProps {
-    /// The handoff's parts, while it runs.
-    pub handoff: Option<HandoffScreen>,
-}
-
-/// The help text, the QR code as one SVG path, the link and a copy button.
-#[function_component]
-pub fn Handoff(props: &HandoffProps) -> Html {
-    // The link last copied: "Copied" shows while it is the one on screen.
-    let copied = use_state(String::new);
-    let link = use_node_ref();
-    let Some(h) = props.handoff.as_ref() else {
-        return html! {};
-    };
+/// The help text, the QR code as one SVG path, the link and a copy button
+/// whose success goes to `on_input` as [`Input::HandoffCopied`] for `attempt`.
+pub fn handoff(h: &HandoffScreen, attempt: u32, on_input: &Callback<Input>) -> Html {
     let onclick = {
-        let (url, copied, link) = (h.url.clone(), copied.clone(), link.clone());
-        Callback::from(move |_: MouseEvent| {
-            let (url, copied, link) = (url.clone(), copied.clone(), link.clone());
+        let (url, on_input) = (h.url.clone(), on_input.clone());
+        Callback::from(move |e: MouseEvent| {
+            // The link sits just before the button.
+            let link = e
+                .target_dyn_into::<Element>()
+                .and_then(|b| b.previous_element_sibling())
+                .and_then(|a| a.dyn_into::<HtmlElement>().ok());
+            let (url, on_input) = (url.clone(), on_input.clone());
             crate::spawn(async move {
                 let clipboard = web_sys::window().map(|w| w.navigator().clipboard());
                 let done = match clipboard {
@@ -33,31 +28,26 @@ pub fn Handoff(props: &HandoffProps) -> Html {
                     None => false,
                 };
                 if done {
-                    copied.set(url);
-                } else if let Some(link) = link.cast::<HtmlElement>() {
+                    on_input.emit(Input::HandoffCopied { attempt });
+                } else if let Some(link) = link {
                     // No clipboard here: the link takes focus, to be copied by hand.
                     let _ = link.focus();
                 }
             });
         })
     };
-    let view_box = format!("0 0 {0} {0}", h.qr_side);
     html! {
         <div part="handoff" class="vc-handoff">
-            <p part="handoff-help" class="vc-handoff-help">{ h.help.clone() }</p>
-            <svg part="handoff-qr" role="img" aria-label={h.qr_label.clone()} viewBox={view_box}
-                shape-rendering="crispEdges">
+            <p part="handoff-help">{ h.help.clone() }</p>
+            <svg part="handoff-qr" role="img" aria-label={h.qr_label.clone()}
+                viewBox={format!("0 0 {0} {0}", h.qr_side)} shape-rendering="crispEdges">
                 <rect width="100%" height="100%" fill="#fff" />
-                <path d={h.qr_path.clone()} fill="#000" />
+                <path d={h.qr_path.clone()} />
             </svg>
-            <a part="handoff-link" href={h.url.clone()} ref={link} target="_blank"
+            <a part="handoff-link" href={h.url.clone()} target="_blank"
                 rel="noopener noreferrer">{ h.url.clone() }</a>
-            <div class="vc-handoff-copy">
-                <button type="button" part="button handoff-copy" {onclick}>{ h.copy.clone() }</button>
-                <span part="handoff-copied" aria-live="polite">
-                    { if *copied == h.url { h.copied.clone() } else { String::new() } }
-                </span>
-            </div>
+            <button type="button" part="button handoff-copy" {onclick}>{ h.copy.clone() }</button>
+            <span part="handoff-copied" aria-live="polite">{ h.copied.clone().unwrap_or_default() }</span>
         </div>
     }
 }

@@ -16,7 +16,7 @@ mod status;
 pub use actions::{Actions, ActionsProps};
 pub use capture::{Capture, CaptureProps};
 pub use file_picker::{FilePicker, FilePickerProps};
-pub use handoff::{Handoff, HandoffProps};
+pub use handoff::handoff;
 pub use hint::{Hint, HintProps};
 pub use panel::{Panel, PanelProps};
 pub use progress::{Progress, ProgressProps};

@@ -8,7 +8,7 @@ use web_sys::{AbortController, RequestCredentials, RequestRedirect, Url};
 
 use super::props::from_js;
 use super::timers::Timer;
-use crate::core::contract::{HandoffAnswer, HandoffStatusAnswer, ProcessAnswer, SessionAnswer};
+use crate::core::contract::{HandoffAnswer, ProcessAnswer, SessionAnswer};
 use crate::core::failure::{Failure, SessionProblem};
 
 /// How long one backend call may take, answer included, before it counts as unreachable.
@@ -100,32 +100,24 @@ pub async fn request_session(
     from_js(answer).ok_or(MALFORMED)
 }
 
-/// `POST endpoint` with `{ mode, lang }`: a handoff link, checked for shape.
-pub async fn create_handoff(
-    endpoint: &str,
+/// `POST url` with `{ mode, lang }` (a link), `GET url` (its status) or
+/// `DELETE url` (revoke): the answer, checked for shape.
+pub async fn handoff(
+    method: &str,
+    url: &str,
     mode: &str,
     lang: &str,
 ) -> Result<HandoffAnswer, Failure> {
-    let body = json(&SessionRequest { mode, lang })?;
-    let answer = call(Request::post(endpoint), Some(body), "handoff-url").await?;
+    let (request, body) = match method {
+        "POST" => (
+            Request::post(url),
+            Some(json(&SessionRequest { mode, lang })?),
+        ),
+        "DELETE" => (Request::delete(url), None),
+        _ => (Request::get(url), None),
+    };
+    let answer = call(request, body, "handoff-url").await?;
     from_js(answer).ok_or(MALFORMED)
-}
-
-/// `GET url`: the handoff's status, checked for shape.
-pub async fn poll_handoff(url: &str) -> Result<HandoffStatusAnswer, Failure> {
-    let answer = call(Request::get(url), None, "handoff-url").await?;
-    from_js(answer).ok_or(MALFORMED)
-}
-
-/// `DELETE url`, best effort: the handoff's link stops working.
-pub async fn revoke_handoff(url: &str) {
-    let request = Request::delete(url)
-        .credentials(RequestCredentials::SameOrigin)
-        .redirect(RequestRedirect::Error)
-        .build();
-    if let Ok(request) = request {
-        let _ = request.send().await;
-    }
 }
 
 /// `GET endpoint?dossierId=…&processId=…`: the process's fields the flow

@@ -377,33 +377,20 @@ impl Shared {
 
     fn apply(this: &Rc<Shared>, effect: Effect) {
         match effect {
-            Effect::CreateHandoff { attempt, endpoint } => {
+            Effect::Handoff {
+                attempt,
+                method,
+                url,
+            } => {
                 let (mode, lang) = this.mode_and_lang();
                 let weak = Rc::downgrade(this);
                 crate::spawn(async move {
-                    let answer = backend::create_handoff(&endpoint, mode, lang).await;
-                    if let Some(shared) = weak.upgrade() {
-                        let now_ms = now_ms();
-                        let input = Input::HandoffCreated {
-                            attempt,
-                            answer,
-                            now_ms,
-                        };
-                        Shared::feed(&shared, input);
+                    let answer = backend::handoff(method, &url, mode, lang).await;
+                    // A revoke is best effort: its answer changes nothing.
+                    if let (Some(shared), false) = (weak.upgrade(), method == "DELETE") {
+                        Shared::feed(&shared, Input::HandoffAnswered { attempt, answer });
                     }
                 });
-            }
-            Effect::PollHandoff { attempt, url } => {
-                let weak = Rc::downgrade(this);
-                crate::spawn(async move {
-                    let answer = backend::poll_handoff(&url).await;
-                    if let Some(shared) = weak.upgrade() {
-                        Shared::feed(&shared, Input::HandoffPolled { attempt, answer });
-                    }
-                });
-            }
-            Effect::RevokeHandoff { url } => {
-                crate::spawn(async move { backend::revoke_handoff(&url).await });
             }
             Effect::FetchSession { attempt, endpoint } => {
                 let (mode, lang) = this.mode_and_lang();
