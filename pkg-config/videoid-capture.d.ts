@@ -214,8 +214,8 @@ export interface VideoIdTexts {
 /** The key of a string the element shows or announces (the keys of `VideoIdTexts`). */
 export type VideoIdTextKey = keyof VideoIdTexts;
 
-/** The capture step, reflected in the read-only `step` attribute while capturing (`handoff`: on a phone). */
-export type CaptureStep = "front" | "back" | "selfie" | "video" | "upload" | "handoff";
+/** The native capture step, reflected in the read-only `step` attribute while capturing. */
+export type CaptureStep = "front" | "back" | "selfie" | "video" | "upload";
 
 /** Every attribute of the element; all but `state` are observed, `state` is read-only. */
 export type VideoIdCaptureAttribute =
@@ -491,9 +491,9 @@ export declare class VideoIdCaptureElement extends HTMLElement {
   /**
    * `step` (read-only, reflected): the native capture step, or the web SDK's
    * phase (`front`, `back`, `selfie`; a phase VideoID may add is its name
-   * lower-cased), `null` outside them.
+   * lower-cased), `handoff` while the capture runs on a phone, `null` outside them.
    */
-  readonly step: CaptureStep | null;
+  readonly step: CaptureStep | "handoff" | null;
   /** The host's wording for single strings, by text key; setting it redraws the screen at once. */
   texts: VideoIdTexts | null;
 
