@@ -141,6 +141,11 @@ export const styles = `
   color: var(--videoid-bg, #ffffff);
   background: var(--videoid-accent, #1d4ed8);
 }
+/* The handoff leads after a camera failure: first, it looks primary. */
+[part~="actions"] > [part~="handoff-button"]:first-child {
+  color: var(--videoid-bg, #ffffff);
+  background: var(--videoid-accent, #1d4ed8);
+}
 [part~="button"]:hover { filter: brightness(0.92); }
 [part~="button"]:focus { outline: none; }
 [part~="button"]:focus-visible {
@@ -152,6 +157,18 @@ export const styles = `
   opacity: 0.6;
   filter: none;
 }
+
+.vc-handoff { display: flex; flex-direction: column; align-items: flex-start; gap: 0.75rem; }
+[part~="handoff-help"] { margin: 0; }
+[part~="handoff-qr"] {
+  display: block;
+  width: min(100%, 16rem);
+  height: auto;
+  forced-color-adjust: none;
+}
+[part~="handoff-link"] { color: var(--videoid-accent, #1d4ed8); overflow-wrap: anywhere; }
+[part~="handoff-copied"]:empty { display: none; }
+[part~="handoff-copied"] { font-weight: 600; }
 
 [part~="status"] {
   position: absolute !important;

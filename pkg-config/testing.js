@@ -24,6 +24,7 @@ export const EVENT_NAMES = Object.freeze([
   "videoid-failed",
   "videoid-cancel",
   "videoid-step",
+  "videoid-handoff",
 ]);
 
 /** Every value of the element's `state` attribute. */

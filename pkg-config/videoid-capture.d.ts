@@ -29,6 +29,14 @@ export type CaptureMode = "embed" | "auto" | "native" | "sdk";
 export type CaptureFallback = "popup" | "redirect" | "embed" | "none";
 
 /**
+ * `handoff` attribute: whether the capture may continue on a phone through a
+ * QR code. `auto` (the default) offers it beside the start button and first
+ * after a camera failure (`Device.NotFound`, or any camera failure in
+ * `native`/`sdk`); `always` goes straight to it; `off` never offers it.
+ */
+export type CaptureHandoff = "auto" | "always" | "off";
+
+/**
  * `lang` attribute: the languages the element speaks (`ar` is laid out right
  * to left). Any BCP 47 tag is accepted: a region falls back to its language
  * (`pt-BR` → `pt`, `de-CH` → `de`, `no` and `nn` → `nb`), and a language the
@@ -181,6 +189,26 @@ export interface VideoIdTexts {
   stepSelfie?: string;
   /** "A short video" */
   stepVideo?: string;
+  /** "Continue on my phone" */
+  handoffButton?: string;
+  /** "Continue on your phone" */
+  handoffTitle?: string;
+  /** "Scan the code with your phone’s camera, or open the link on your phone. It is valid for {minutes} minutes." */
+  handoffHelp?: string;
+  /** "QR code with the link" */
+  handoffQr?: string;
+  /** "Copy link" */
+  handoffCopy?: string;
+  /** "Copied" */
+  handoffCopied?: string;
+  /** "Waiting for your phone…" */
+  handoffWaiting?: string;
+  /** "The link is open on your phone." */
+  handoffOpened?: string;
+  /** "Capture in progress on your phone…" */
+  handoffCapturing?: string;
+  /** "Sending from your phone…" */
+  handoffUploading?: string;
 }
 
 /** The key of a string the element shows or announces (the keys of `VideoIdTexts`). */
@@ -202,6 +230,8 @@ export type VideoIdCaptureAttribute =
   | "fallback"
   | "parent-origin"
   | "quality-thresholds"
+  | "handoff"
+  | "handoff-url"
   | "state"
   | "step";
 
@@ -230,6 +260,13 @@ export type VideoIdCapturePart =
   | "progress"
   | "file-label"
   | "file-input"
+  | "handoff-button"
+  | "handoff"
+  | "handoff-help"
+  | "handoff-qr"
+  | "handoff-link"
+  | "handoff-copy"
+  | "handoff-copied"
   | "status";
 
 /** Every CSS custom property the element reads. */
@@ -385,6 +422,11 @@ export interface VideoIdStepDetail {
   quality: QualityReport | null;
 }
 
+/** Detail of `videoid-handoff`: the phone's progress (`uploading` shows on screen as `capturing`). */
+export interface VideoIdHandoffDetail {
+  status: "waiting" | "opened" | "capturing" | "complete" | "expired" | "cancelled";
+}
+
 /** Every event the element dispatches (bubbling, composed). */
 export interface VideoIdCaptureEventMap {
   "videoid-ready": CustomEvent<VideoIdReadyDetail>;
@@ -394,6 +436,7 @@ export interface VideoIdCaptureEventMap {
   "videoid-failed": CustomEvent<VideoIdFailedDetail>;
   "videoid-cancel": CustomEvent<VideoIdCancelDetail>;
   "videoid-step": CustomEvent<VideoIdStepDetail>;
+  "videoid-handoff": CustomEvent<VideoIdHandoffDetail>;
 }
 
 /** A failure as an Error: what `start()` and `capture()` reject with. */
@@ -439,14 +482,18 @@ export declare class VideoIdCaptureElement extends HTMLElement {
   parentOrigin: string | null;
   /** `quality-thresholds`: native frame-quality thresholds, `name=value …`. */
   qualityThresholds: string | null;
+  /** `handoff`: `auto` | `always` | `off` (default `auto`). */
+  handoff: CaptureHandoff | null;
+  /** `handoff-url`: the handoff endpoint (default: `session-endpoint` with its last path segment `handoff`). */
+  handoffUrl: string | null;
   /** `state` (read-only, reflected). */
   readonly state: VideoIdCaptureState;
   /**
    * `step` (read-only, reflected): the native capture step, or the web SDK's
    * phase (`front`, `back`, `selfie`; a phase VideoID may add is its name
-   * lower-cased), `null` outside them.
+   * lower-cased), `handoff` while the capture runs on a phone, `null` outside them.
    */
-  readonly step: CaptureStep | null;
+  readonly step: CaptureStep | "handoff" | null;
   /** The host's wording for single strings, by text key; setting it redraws the screen at once. */
   texts: VideoIdTexts | null;
 
@@ -472,6 +519,8 @@ export interface VideoIdCaptureAttributes {
   fallback?: CaptureFallback;
   "parent-origin"?: string;
   "quality-thresholds"?: string;
+  handoff?: CaptureHandoff;
+  "handoff-url"?: string;
 }
 
 /** Options of `capture()`: the attributes in camelCase, plus where to mount. */
@@ -487,6 +536,8 @@ export interface CaptureOptions {
   fallback?: CaptureFallback;
   parentOrigin?: string;
   qualityThresholds?: string;
+  handoff?: CaptureHandoff;
+  handoffUrl?: string;
   /** The element's `texts`. */
   texts?: VideoIdTexts;
   /** Where the element is appended (default `document.body`). */

@@ -19,8 +19,10 @@
  * @attr fallback - `auto`: `popup` | `redirect` | `none` (default `popup`); `native`: `embed` | `none` (default `none`).
  * @attr parent-origin - When set, every event is also posted to `window.parent` with exactly this target origin.
  * @attr quality-thresholds - Native: `name=value` pairs over the frame-quality defaults (`sharpness`, `dark`, `bright`, `glare`, `motion`, `fill`, `frames`).
+ * @attr handoff - `auto` | `always` | `off` (default `auto`): continuing on a phone through a QR code; `auto` offers it beside start and first after a camera failure.
+ * @attr handoff-url - URL the element POSTs to for a handoff link (default: `session-endpoint` with its last path segment `handoff`, query kept).
  * @attr state - Read-only, reflected: `idle` | `loading` | `capturing` | `completing` | `complete` | `failed` | `cancelled`.
- * @attr step - Read-only, reflected during a native capture: `front` | `back` | `selfie` | `video` | `upload`.
+ * @attr step - Read-only, reflected during a native capture: `front` | `back` | `selfie` | `video` | `upload`; on the handoff screen: `handoff`.
  *
  * @prop texts - Host overrides: an object of text keys to strings (`{ start: "Begin" }`), shown on every screen at once.
  *
@@ -33,6 +35,7 @@
  * @event videoid-result - `{ dossierId, processId, status, process }` — the final Assure process.
  * @event videoid-failed - `{ code, message, recoverable, detail }` — a typed failure.
  * @event videoid-cancel - `{}` — the user cancelled.
+ * @event videoid-handoff - `{ status }` — the handoff's status changed: `waiting` | `opened` | `capturing` | `complete` | `expired` | `cancelled`.
  * @event videoid-step - `{ step, auto, quality }` — native: a step was captured (by auto-capture or a click), with its frame-quality report.
  *
  * @csspart container - The outer box; carries `data-state`.
@@ -58,6 +61,13 @@
  * @csspart progress - Native: progress over all steps.
  * @csspart file-label - Native: the file picker's label.
  * @csspart file-input - Native: the file picker.
+ * @csspart handoff-button - The "continue on my phone" button.
+ * @csspart handoff - Handoff: the box with help, QR code and link.
+ * @csspart handoff-help - Handoff: what to do and how long the code is valid.
+ * @csspart handoff-qr - Handoff: the QR code (`<svg role="img">`).
+ * @csspart handoff-link - Handoff: the link as an `<a href>`.
+ * @csspart handoff-copy - Handoff: the copy button (also part `button`).
+ * @csspart handoff-copied - Handoff: the "Copied" confirmation.
  * @csspart status - The visually hidden live region for announcements.
  *
  * @cssproperty --videoid-accent - Buttons and focus rings (default #1d4ed8).
@@ -86,6 +96,8 @@ const ATTRIBUTES = {
   fallback: "fallback",
   "parent-origin": "parentOrigin",
   "quality-thresholds": "qualityThresholds",
+  handoff: "handoff",
+  "handoff-url": "handoffUrl",
 };
 
 // The strings of every language but English (compiled in), fetched on demand.

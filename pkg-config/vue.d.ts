@@ -9,6 +9,7 @@
 import type { DefineComponent } from "vue";
 import type {
   CaptureFallback,
+  CaptureHandoff,
   CaptureMode,
   VideoIdCaptureElement,
   VideoIdCaptureEventMap,
@@ -31,6 +32,8 @@ export interface VideoIdCaptureVueProps {
   fallback?: CaptureFallback;
   parentOrigin?: string;
   qualityThresholds?: string;
+  handoff?: CaptureHandoff;
+  handoffUrl?: string;
   texts?: VideoIdTexts | null;
   onVideoidReady?: (event: VideoIdCaptureEventMap["videoid-ready"]) => void;
   onVideoidState?: (event: VideoIdCaptureEventMap["videoid-state"]) => void;
@@ -39,6 +42,7 @@ export interface VideoIdCaptureVueProps {
   onVideoidFailed?: (event: VideoIdCaptureEventMap["videoid-failed"]) => void;
   onVideoidCancel?: (event: VideoIdCaptureEventMap["videoid-cancel"]) => void;
   onVideoidStep?: (event: VideoIdCaptureEventMap["videoid-step"]) => void;
+  onVideoidHandoff?: (event: VideoIdCaptureEventMap["videoid-handoff"]) => void;
 }
 
 /** The element as Vue's type checker sees it (a template ref holds the `VideoIdCaptureElement`). */

@@ -11,7 +11,9 @@ use std::rc::Rc;
 
 use common::*;
 use videoid_capture::core::failure::Failure;
-use videoid_capture::core::flow::{Action, Flow, Input, NativeScreen, Screen, State};
+use videoid_capture::core::flow::{
+    Action, Flow, HandoffScreen, Input, NativeScreen, Screen, State,
+};
 use videoid_capture::core::i18n::Lang;
 use videoid_capture::core::native::{NativeInput, Phase};
 use videoid_capture::ui::{announcement, Capture, CaptureProps};
@@ -128,6 +130,7 @@ fn native_screen(phase: Phase, actions: Vec<(Action, &'static str)>, hint: &'sta
             review_label: "Your photo".into(),
             digits: None,
         }),
+        handoff: None,
     }
 }
 
@@ -144,6 +147,7 @@ fn failed_screen() -> Screen {
         actions: labelled(vec![(Action::Retry, "Try again")]),
         busy: false,
         native: None,
+        handoff: None,
     }
 }
 
@@ -502,4 +506,127 @@ async fn a_picked_file_goes_out_and_the_picker_can_take_it_again() {
         ui.take_inputs().is_empty(),
         "a file is not an input until the adapter read it"
     );
+}
+
+#[wasm_bindgen_test]
+async fn the_handoff_screen_draws_the_qr_code_the_link_and_a_copy_button() {
+    let url = "http://localhost:8080/videoid/handoff?t=abc";
+    let code = videoid_capture::core::qr::QrCode::encode(url.as_bytes()).unwrap();
+    let handoff = HandoffScreen {
+        url: url.into(),
+        qr_path: code.path_data(4),
+        qr_side: code.size() + 8,
+        help: "Scan the code. It is valid for 10 minutes.".into(),
+        qr_label: "QR code with the link".into(),
+        copy: "Copy link".into(),
+        copied: None,
+    };
+    let screen = Screen {
+        lang: Lang::En,
+        title: "Continue on your phone".into(),
+        message: "Waiting for your phone…".into(),
+        actions: labelled(vec![(Action::Cancel, "Cancel")]),
+        busy: false,
+        native: None,
+        handoff: Some(handoff.clone()),
+    };
+    let mut ui = Mounted::new(State::Capturing, screen.clone(), 3, None).await;
+    let qr = ui
+        .root
+        .query_selector("svg[part~=\"handoff-qr\"]")
+        .unwrap()
+        .expect("the QR code is an svg");
+    assert_eq!(
+        qr.namespace_uri().as_deref(),
+        Some("http://www.w3.org/2000/svg")
+    );
+    assert_eq!(qr.get_attribute("role").as_deref(), Some("img"));
+    assert_eq!(
+        qr.get_attribute("aria-label").as_deref(),
+        Some("QR code with the link")
+    );
+    let side = code.size() + 8;
+    assert_eq!(
+        qr.get_attribute("viewBox"),
+        Some(format!("0 0 {side} {side}"))
+    );
+    let paths = qr.query_selector_all("path").unwrap();
+    assert_eq!(paths.length(), 1, "one path for every dark module");
+    let d = paths
+        .get(0)
+        .and_then(|p| p.dyn_into::<Element>().ok())
+        .and_then(|p| p.get_attribute("d"));
+    assert_eq!(d, Some(code.path_data(4)));
+    let link = ui.part("handoff-link").unwrap();
+    assert_eq!(link.tag_name(), "A");
+    assert_eq!(link.get_attribute("href").as_deref(), Some(url));
+    assert_eq!(link.text_content().as_deref(), Some(url));
+    assert_eq!(
+        ui.text("handoff-help"),
+        "Scan the code. It is valid for 10 minutes."
+    );
+    assert_eq!(
+        ui.text("status"),
+        "Continue on your phone. Waiting for your phone…"
+    );
+    assert_eq!(ui.text("handoff-copied"), "");
+    let copy = ui.part("handoff-copy").unwrap();
+    assert_eq!(copy.text_content().as_deref(), Some("Copy link"));
+    assert!(copy.get_attribute("part").unwrap().contains("button"));
+    copy.click();
+    // The clipboard answers asynchronously: where it takes the link, the
+    // flow hears of it; where it refuses, the link takes focus instead.
+    let mut outcome = None;
+    for _ in 0..100 {
+        sleep(20).await;
+        let inputs = ui.take_inputs();
+        if matches!(inputs.as_slice(), [Input::HandoffCopied { attempt: 3 }]) {
+            outcome = Some("copied");
+        } else if !inputs.is_empty() {
+            panic!("unexpected inputs {inputs:?}");
+        } else if focused().is_some_and(|f| f.is_same_node(Some(&link))) {
+            outcome = Some("focused");
+        }
+        if outcome.is_some() {
+            break;
+        }
+    }
+    assert!(outcome.is_some(), "the copy button gave no feedback");
+    // Once the flow says so, "Copied" shows in a polite live region.
+    ui.show(|p| {
+        p.screen = Rc::new(Screen {
+            handoff: Some(HandoffScreen {
+                copied: Some("Copied".into()),
+                ..handoff
+            }),
+            ..screen
+        })
+    })
+    .await;
+    assert_eq!(ui.text("handoff-copied"), "Copied");
+    assert_eq!(
+        ui.part("handoff-copied")
+            .unwrap()
+            .get_attribute("aria-live")
+            .as_deref(),
+        Some("polite")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_handoff_button_sends_handoff_with_the_configuration_read_then() {
+    let ui = Mounted::new(State::Idle, Flow::new(Lang::En).screen(), 0, None).await;
+    let button = ui.part("handoff-button").unwrap();
+    assert_eq!(
+        button.text_content().as_deref(),
+        Some("Continue on my phone")
+    );
+    assert!(ui.part("handoff-qr").is_none(), "no QR code before a link");
+    button.click();
+    let inputs = ui.take_inputs();
+    assert!(
+        matches!(inputs.as_slice(), [Input::Handoff(Err(_))]),
+        "{inputs:?}"
+    );
+    assert_eq!(ui.config_reads.get(), 1);
 }

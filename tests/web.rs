@@ -596,3 +596,76 @@ async fn props_that_are_not_strings_count_as_absent() {
     let failed = other.wait_for("videoid-failed", 1, 5000).await;
     assert_eq!(get_str(&failed[0], "code"), "Config.Invalid");
 }
+
+#[wasm_bindgen_test]
+async fn the_handoff_is_offered_by_default_and_its_call_goes_to_the_derived_endpoint() {
+    let host = Host::new();
+    let _auto = host.handle(&[("session-endpoint", "/api/session")]);
+    host.wait_for("videoid-ready", 1, 5000).await;
+    flush().await;
+    let button = host
+        .part("handoff-button")
+        .expect("auto offers the handoff");
+    assert_eq!(
+        button.text_content().as_deref(),
+        Some("Continue on my phone")
+    );
+    let off = Host::new();
+    let _off = off.handle(&[("session-endpoint", "/api/session"), ("handoff", "off")]);
+    off.wait_for("videoid-ready", 1, 5000).await;
+    flush().await;
+    assert!(off.part("handoff-button").is_none(), "off never offers it");
+
+    // `always` asks the endpoint derived from session-endpoint at once (the
+    // page's fetch records what goes out): the page's server has none, so the
+    // answer is a 404, reported as such.
+    js_sys::eval(
+        "window.__calls = []; window.__fetch = window.fetch; \
+         window.fetch = function (r) { window.__calls.push(r.method + ' ' + r.url); return window.__fetch.apply(this, arguments); };",
+    )
+    .unwrap();
+    let always = Host::new();
+    let handle = always.handle(&[
+        ("session-endpoint", "/no-such-api/session?scenario=accepted"),
+        ("handoff", "always"),
+        ("mode", "native"),
+    ]);
+    always.wait_for("videoid-ready", 1, 5000).await;
+    handle.start();
+    let failed = always.wait_for("videoid-failed", 1, 5000).await;
+    let calls: Vec<String> = js_sys::Array::from(&js_sys::eval("window.__calls").unwrap())
+        .iter()
+        .filter_map(|c| c.as_string())
+        .collect();
+    js_sys::eval("window.fetch = window.__fetch").unwrap();
+    assert_eq!(
+        calls,
+        [format!(
+            "POST {}/no-such-api/handoff?scenario=accepted",
+            origin()
+        )],
+        "one POST to the handoff endpoint, none to the session endpoint"
+    );
+    assert_eq!(get_str(&failed[0], "code"), "Backend.Error");
+    assert_eq!(
+        get(&get(&failed[0], "detail"), "status").as_f64(),
+        Some(404.0)
+    );
+    assert!(
+        always.events("videoid-handoff").is_empty(),
+        "no link, no status"
+    );
+    assert_eq!(handle.live_tracks(), 0, "no camera for a handoff");
+
+    let bad = Host::new();
+    let handle = bad.handle(&[
+        ("session-endpoint", "/api/session"),
+        ("handoff", "sometimes"),
+    ]);
+    bad.wait_for("videoid-ready", 1, 5000).await;
+    handle.start();
+    flush().await;
+    let failed = bad.events("videoid-failed");
+    assert_eq!(failed.len(), 1);
+    assert_eq!(get_str(&get(&failed[0], "detail"), "field"), "handoff");
+}

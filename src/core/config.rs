@@ -5,7 +5,7 @@ use super::origin::{HttpUrl, Origin, OriginPattern};
 use super::quality::Thresholds;
 
 /// Every attribute the element reads, by its HTML name.
-pub const ATTRIBUTES: [&str; 11] = [
+pub const ATTRIBUTES: [&str; 13] = [
     "session-endpoint",
     "result-endpoint",
     "capture-url",
@@ -17,6 +17,8 @@ pub const ATTRIBUTES: [&str; 11] = [
     "fallback",
     "parent-origin",
     "quality-thresholds",
+    "handoff",
+    "handoff-url",
 ];
 
 /// Signicat's hosts, always allowed unless `allowed-origins` says otherwise.
@@ -48,6 +50,37 @@ pub enum Fallback {
     None,
 }
 
+/// Whether the capture may continue on a phone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Handoff {
+    /// Offered beside the start button, and first after a camera failure.
+    Auto,
+    /// `start()` goes straight to the handoff.
+    Always,
+    /// Never offered.
+    Off,
+}
+
+impl Handoff {
+    /// Reads the `handoff` attribute.
+    pub fn parse(value: Option<&str>) -> Result<Handoff, Failure> {
+        match value.map(str::trim) {
+            None | Some("") | Some("auto") => Ok(Handoff::Auto),
+            Some("always") => Ok(Handoff::Always),
+            Some("off") => Ok(Handoff::Off),
+            Some(_) => Err(Failure::ConfigInvalid { field: "handoff" }),
+        }
+    }
+}
+
+/// The handoff endpoint derived from the session endpoint: its path's last
+/// segment replaced by `handoff`, the query kept.
+pub fn derive_handoff_endpoint(session: &str) -> String {
+    let (path, query) = session.split_at(session.find(['?', '#']).unwrap_or(session.len()));
+    let base = path.rfind('/').map_or("", |i| &path[..=i]);
+    format!("{base}handoff{query}")
+}
+
 /// The validated configuration of one element.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
@@ -71,6 +104,12 @@ pub struct Config {
     pub parent_origin: Option<Origin>,
     /// Native: the frame-quality thresholds for hints and auto-capture.
     pub quality: Thresholds,
+    /// Whether the capture may continue on a phone.
+    pub handoff: Handoff,
+    /// Where to `POST` for a handoff link (from `handoff-url` or `session-endpoint`).
+    pub handoff_endpoint: Option<String>,
+    /// The origin a handoff link must have: the endpoint's, or the page's.
+    pub handoff_origin: Origin,
 }
 
 const MAX_ENDPOINT_LEN: usize = 2048;
@@ -182,7 +221,19 @@ impl Config {
                 field: "parent-origin",
             })?),
         };
+        let handoff = Handoff::parse(attr("handoff").as_deref())?;
+        let handoff_endpoint = match endpoint(attr("handoff-url").as_deref(), "handoff-url")? {
+            Some(e) => Some(e),
+            None => session_endpoint.as_deref().map(derive_handoff_endpoint),
+        };
+        let handoff_origin = handoff_endpoint
+            .as_deref()
+            .and_then(|e| HttpUrl::parse(e).ok())
+            .map_or_else(|| page.clone(), |u| u.origin().clone());
         Ok(Config {
+            handoff,
+            handoff_endpoint,
+            handoff_origin,
             session_endpoint,
             result_endpoint,
             capture_url,
@@ -391,6 +442,59 @@ mod tests {
             field(&[("session-endpoint", "/s"), ("mode", "SDK")]),
             "mode"
         );
+    }
+
+    #[test]
+    fn handoff_is_auto_by_default_and_its_endpoint_follows_the_session_endpoint() {
+        let c = parse(&[("session-endpoint", "/api/videoid/session?scenario=accepted")]).unwrap();
+        assert_eq!(c.handoff, Handoff::Auto);
+        assert_eq!(
+            c.handoff_endpoint.as_deref(),
+            Some("/api/videoid/handoff?scenario=accepted")
+        );
+        assert_eq!(c.handoff_origin, page());
+        let c = parse(&[
+            ("session-endpoint", "https://api.example.com/v1/session"),
+            ("handoff", " always "),
+        ])
+        .unwrap();
+        assert_eq!(c.handoff, Handoff::Always);
+        assert_eq!(
+            c.handoff_endpoint.as_deref(),
+            Some("https://api.example.com/v1/handoff")
+        );
+        assert_eq!(
+            c.handoff_origin,
+            Origin::parse("https://api.example.com").unwrap(),
+            "links come from the endpoint's origin"
+        );
+        let c = parse(&[
+            ("session-endpoint", "/s"),
+            ("handoff", "off"),
+            ("handoff-url", "/phone/link"),
+        ])
+        .unwrap();
+        assert_eq!(c.handoff, Handoff::Off);
+        assert_eq!(c.handoff_endpoint.as_deref(), Some("/phone/link"));
+        assert_eq!(derive_handoff_endpoint("session"), "handoff");
+        let c = parse(&[("capture-url", "https://id.signicat.com/capture/")]).unwrap();
+        assert_eq!(c.handoff_endpoint, None, "no endpoint to derive it from");
+    }
+
+    #[test]
+    fn bad_handoff_values_name_their_attribute() {
+        let s = ("session-endpoint", "/s");
+        assert_eq!(field(&[s, ("handoff", "sometimes")]), "handoff");
+        assert_eq!(field(&[s, ("handoff", "ALWAYS")]), "handoff");
+        assert_eq!(
+            field(&[s, ("handoff-url", "javascript:alert(1)")]),
+            "handoff-url"
+        );
+        assert_eq!(
+            field(&[s, ("handoff-url", "http://example.com/h")]),
+            "handoff-url"
+        );
+        assert_eq!(field(&[s, ("handoff-url", "/h a")]), "handoff-url");
     }
 
     #[test]

@@ -243,6 +243,171 @@ fn check_expiry(answer: &SessionAnswer, now_ms: f64) -> Result<(), Failure> {
     Ok(())
 }
 
+/// An answer of the handoff endpoint, as the backend sends it: `POST`
+/// answers `id`, `url` and `expiresIn`; `GET {id}/events` answers `id`,
+/// `status` and, once known, the phone's ids.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HandoffAnswer {
+    /// The handoff's id (not its token).
+    pub id: String,
+    /// The link the phone opens.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// Seconds the link stays valid.
+    #[serde(default)]
+    pub expires_in: Option<u32>,
+    /// The handoff's status.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// The phone's dossier, once known.
+    #[serde(default)]
+    pub dossier_id: Option<String>,
+    /// The phone's process, once known.
+    #[serde(default)]
+    pub process_id: Option<String>,
+}
+
+/// The longest handoff link accepted (it becomes a QR code).
+pub const MAX_HANDOFF_URL: usize = 1024;
+
+/// A handoff link that passed every check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HandoffLink {
+    /// The handoff's id, for its status and revoke calls.
+    pub id: Id,
+    /// The link, `http(s)` on the expected origin.
+    pub url: String,
+    /// Whole minutes the link is valid (at least 1).
+    pub minutes: u32,
+}
+
+impl HandoffLink {
+    /// Checks a backend answer: the id's characters, the link's scheme, size
+    /// and origin (`origin`), and its lifetime.
+    pub fn from_answer(
+        answer: &HandoffAnswer,
+        origin: &super::origin::Origin,
+    ) -> Result<HandoffLink, Failure> {
+        let id = Id::parse(&answer.id).ok_or(Failure::SessionInvalid(SessionProblem::BadId))?;
+        let url = answer.url.as_deref().unwrap_or("").trim();
+        let parsed = HttpUrl::parse(url)
+            .ok()
+            .filter(|_| url.len() <= MAX_HANDOFF_URL && url.is_ascii())
+            .filter(|_| !url.bytes().any(|b| b.is_ascii_control() || b == b' '))
+            .ok_or(Failure::SessionInvalid(SessionProblem::BadUrl))?;
+        if parsed.origin() != origin {
+            return Err(Failure::SessionInvalid(SessionProblem::OriginNotAllowed));
+        }
+        let seconds = answer
+            .expires_in
+            .ok_or(Failure::SessionInvalid(SessionProblem::MalformedAnswer))?;
+        if seconds == 0 {
+            return Err(Failure::SessionExpired);
+        }
+        Ok(HandoffLink {
+            id,
+            url: url.to_string(),
+            minutes: seconds.div_ceil(60).min(999),
+        })
+    }
+}
+
+/// Where the phone is, as the handoff's status says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HandoffStatus {
+    /// The link is not opened yet.
+    Waiting,
+    /// The phone opened the link.
+    Opened,
+    /// The phone's capture started.
+    Capturing,
+    /// The phone sent a still.
+    Uploading,
+    /// The phone's capture is done.
+    Complete,
+    /// The link or the phone's session ran out.
+    Expired,
+    /// The link was revoked.
+    Cancelled,
+}
+
+impl HandoffStatus {
+    /// Reads a status string; `None` for one outside the contract.
+    pub fn parse(s: &str) -> Option<HandoffStatus> {
+        Some(match s {
+            "waiting" => HandoffStatus::Waiting,
+            "opened" => HandoffStatus::Opened,
+            "capturing" => HandoffStatus::Capturing,
+            "uploading" => HandoffStatus::Uploading,
+            "complete" => HandoffStatus::Complete,
+            "expired" => HandoffStatus::Expired,
+            "cancelled" => HandoffStatus::Cancelled,
+            _ => return None,
+        })
+    }
+
+    /// The `status` of the `videoid-handoff` event (`uploading` is `capturing`).
+    pub fn event(self) -> &'static str {
+        match self {
+            HandoffStatus::Waiting => "waiting",
+            HandoffStatus::Opened => "opened",
+            HandoffStatus::Capturing | HandoffStatus::Uploading => "capturing",
+            HandoffStatus::Complete => "complete",
+            HandoffStatus::Expired => "expired",
+            HandoffStatus::Cancelled => "cancelled",
+        }
+    }
+
+    /// Whether the handoff will not change any more.
+    pub fn is_final(self) -> bool {
+        matches!(
+            self,
+            HandoffStatus::Complete | HandoffStatus::Expired | HandoffStatus::Cancelled
+        )
+    }
+}
+
+/// A checked status answer: the status and, when the capture is done, its ids.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HandoffState {
+    /// The status.
+    pub status: HandoffStatus,
+    /// Dossier and process, when the answer carries both.
+    pub ids: Option<(Id, Id)>,
+}
+
+impl HandoffState {
+    /// Checks a status answer for the handoff `id`.
+    pub fn from_answer(answer: &HandoffAnswer, id: &Id) -> Result<HandoffState, Failure> {
+        let malformed = Failure::SessionInvalid(SessionProblem::MalformedAnswer);
+        if answer.id != id.as_str() {
+            return Err(malformed);
+        }
+        let status =
+            HandoffStatus::parse(answer.status.as_deref().unwrap_or("")).ok_or(malformed)?;
+        let id = |v: &Option<String>| match v.as_deref() {
+            None => Ok(None),
+            Some(v) => Id::parse(v)
+                .map(Some)
+                .ok_or(Failure::SessionInvalid(SessionProblem::BadId)),
+        };
+        let ids = id(&answer.dossier_id)?.zip(id(&answer.process_id)?);
+        Ok(HandoffState { status, ids })
+    }
+}
+
+/// `endpoint` with `/{id}{suffix}` added to its path, the query kept
+/// (`/api/h?x=1`, `/events` → `/api/h/ID/events?x=1`).
+pub fn handoff_call(endpoint: &str, id: &Id, suffix: &str) -> String {
+    let (path, query) = endpoint.split_at(endpoint.find(['?', '#']).unwrap_or(endpoint.len()));
+    format!(
+        "{}/{}{suffix}{query}",
+        path.trim_end_matches('/'),
+        id.as_str()
+    )
+}
+
 /// An Assure process status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProcessStatus {
@@ -595,5 +760,100 @@ mod tests {
                 prop_assert_eq!(b - a, 1000.0);
             }
         }
+    }
+
+    #[test]
+    fn handoff_links_are_checked_before_use() {
+        let origin = Origin::parse("http://localhost:8080").unwrap();
+        let link = |json: &str| {
+            let answer: HandoffAnswer = serde_json::from_str(json).unwrap();
+            HandoffLink::from_answer(&answer, &origin)
+        };
+        let good = link(
+            r#"{"id":"h1","url":" http://localhost:8080/videoid/handoff?t=abc ","expiresIn":90}"#,
+        )
+        .unwrap();
+        assert_eq!(good.url, "http://localhost:8080/videoid/handoff?t=abc");
+        assert_eq!((good.id.as_str(), good.minutes), ("h1", 2));
+        let bad_url = Err(Failure::SessionInvalid(SessionProblem::BadUrl));
+        for url in [
+            "javascript:alert(1)",
+            "data:text/html,x",
+            "/videoid/handoff?t=a",
+            "http://localhost:8080/h?t=a b",
+            "http://localhost:8080/h?t=\\u0007",
+            "http://localhost:8080/h?t=é",
+        ] {
+            let json = format!(r#"{{"id":"h1","url":"{url}","expiresIn":60}}"#);
+            assert_eq!(link(&json), bad_url, "{url}");
+        }
+        let long = format!(
+            r#"{{"id":"h1","url":"http://localhost:8080/h?t={}","expiresIn":60}}"#,
+            "a".repeat(MAX_HANDOFF_URL)
+        );
+        assert_eq!(link(&long), bad_url);
+        assert_eq!(
+            link(r#"{"id":"h1","url":"http://127.0.0.1:8080/h?t=a","expiresIn":60}"#),
+            Err(Failure::SessionInvalid(SessionProblem::OriginNotAllowed))
+        );
+        assert_eq!(
+            link(r#"{"id":"h1","url":"http://localhost:8080/h?t=a","expiresIn":0}"#),
+            Err(Failure::SessionExpired)
+        );
+        assert_eq!(
+            link(r#"{"id":"h1","url":"http://localhost:8080/h?t=a"}"#),
+            Err(Failure::SessionInvalid(SessionProblem::MalformedAnswer))
+        );
+        assert_eq!(
+            link(r#"{"id":"","url":"http://localhost:8080/h?t=a","expiresIn":60}"#),
+            Err(Failure::SessionInvalid(SessionProblem::BadId))
+        );
+    }
+
+    #[test]
+    fn handoff_statuses_and_calls() {
+        let id = Id::parse("h1").unwrap();
+        let state = |json: &str| {
+            let answer: HandoffAnswer = serde_json::from_str(json).unwrap();
+            HandoffState::from_answer(&answer, &id)
+        };
+        let s = state(
+            r#"{"id":"h1","status":"uploading","dossierId":"d","processId":"p","expiresAt":"x"}"#,
+        )
+        .unwrap();
+        assert_eq!(s.status, HandoffStatus::Uploading);
+        assert_eq!(s.status.event(), "capturing");
+        assert_eq!(
+            s.ids,
+            Some((Id::parse("d").unwrap(), Id::parse("p").unwrap()))
+        );
+        assert_eq!(
+            state(r#"{"id":"h1","status":"waiting","dossierId":"d"}"#)
+                .unwrap()
+                .ids,
+            None
+        );
+        for status in [
+            "waiting",
+            "opened",
+            "capturing",
+            "complete",
+            "expired",
+            "cancelled",
+        ] {
+            let parsed = HandoffStatus::parse(status).unwrap();
+            assert_eq!(parsed.event(), status);
+        }
+        assert!(state(r#"{"id":"h2","status":"waiting"}"#).is_err());
+        assert!(state(r#"{"id":"h1","status":"Waiting"}"#).is_err());
+        assert!(state(r#"{"id":"h1","status":"opened","processId":"../x"}"#).is_err());
+        assert_eq!(
+            handoff_call("/api/videoid/handoff?scenario=accepted", &id, "/events"),
+            "/api/videoid/handoff/h1/events?scenario=accepted"
+        );
+        assert_eq!(
+            handoff_call("https://a.example/h/", &id, ""),
+            "https://a.example/h/h1"
+        );
     }
 }

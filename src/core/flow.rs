@@ -6,9 +6,10 @@
 //! attempt it belongs to, so answers and timers from an earlier attempt are
 //! dropped instead of disturbing a retry.
 
-use super::config::{Config, Fallback, Mode};
+use super::config::{Config, Fallback, Handoff, Mode};
 use super::contract::{
-    CaptureSession, Framing, NativeCaptureSession, ProcessStatus, ProcessView, SessionAnswer,
+    handoff_call, CaptureSession, Framing, HandoffAnswer, HandoffLink, HandoffState, HandoffStatus,
+    Id, NativeCaptureSession, ProcessStatus, ProcessView, SessionAnswer,
 };
 use super::failure::{Failure, FailureReport};
 use super::i18n::{Lang, Text, Texts};
@@ -74,6 +75,8 @@ pub enum Surface {
     Native,
     /// VideoID's web SDK in the element's light-DOM container.
     Sdk,
+    /// On the user's phone, through a handoff link.
+    Handoff,
 }
 
 /// The timers the flow runs; one of each at most.
@@ -83,7 +86,7 @@ pub enum Timer {
     Load,
     /// The backstop for a user who does nothing.
     Inactivity,
-    /// The next poll of the result.
+    /// The next poll of the result, or of the handoff's status.
     Poll,
 }
 
@@ -162,6 +165,20 @@ pub enum Input {
         /// What happened.
         input: SdkInput,
     },
+    /// The "continue on my phone" button, with the configuration read now.
+    Handoff(Result<Config, Failure>),
+    /// The copy button put the handoff link on the clipboard.
+    HandoffCopied {
+        /// The attempt whose link it is.
+        attempt: u32,
+    },
+    /// The handoff endpoint answered a `POST` (the link) or a `GET` (its status).
+    HandoffAnswered {
+        /// The attempt that asked.
+        attempt: u32,
+        /// The answer or why there is none.
+        answer: Result<HandoffAnswer, Failure>,
+    },
     /// `cancel()` or the cancel button.
     Cancel,
     /// The element is gone: stop everything, say nothing.
@@ -197,6 +214,8 @@ pub enum Emit {
     },
     /// `videoid-step`: the web SDK starts a phase (the step's name, mapped).
     SdkStep(String),
+    /// `videoid-handoff`: the handoff's status changed.
+    Handoff(&'static str),
 }
 
 /// Something the adapter must do.
@@ -274,6 +293,17 @@ pub enum Effect {
         /// What to do.
         effect: SdkEffect,
     },
+    /// Call the handoff endpoint: `POST` (with `{ mode, lang }`) and `GET`
+    /// feed [`Input::HandoffAnswered`]; `DELETE` (revoke) is best effort,
+    /// nothing is fed back.
+    Handoff {
+        /// The attempt asking.
+        attempt: u32,
+        /// `POST`, `GET` or `DELETE`.
+        method: &'static str,
+        /// The URL.
+        url: String,
+    },
     /// Dispatch an event (and post it to the parent if asked to).
     Emit(Emit),
     /// Draw the screen again.
@@ -299,6 +329,8 @@ pub enum Action {
     Confirm,
     /// Use the other camera.
     SwitchCamera,
+    /// Continue on a phone.
+    Handoff,
 }
 
 impl Action {
@@ -313,6 +345,7 @@ impl Action {
             Action::Retake => "retake",
             Action::Confirm => "confirm",
             Action::SwitchCamera => "switch-camera",
+            Action::Handoff => "handoff",
         }
     }
 
@@ -322,6 +355,7 @@ impl Action {
         let native = |input| Input::Native { attempt, input };
         match self {
             Action::Start | Action::Retry => Input::Start(config()),
+            Action::Handoff => Input::Handoff(config()),
             Action::Fallback => Input::OpenFallback,
             Action::Cancel => Input::Cancel,
             Action::Capture => native(NativeInput::Shutter),
@@ -347,6 +381,27 @@ pub struct Screen {
     pub busy: bool,
     /// Native: what the capture shows now.
     pub native: Option<NativeScreen>,
+    /// The handoff screen's own parts.
+    pub handoff: Option<HandoffScreen>,
+}
+
+/// The handoff screen's QR code, link and texts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HandoffScreen {
+    /// The link the phone opens.
+    pub url: String,
+    /// The QR code's dark modules as one SVG path.
+    pub qr_path: String,
+    /// Modules per side, quiet zone included (the SVG's `viewBox`).
+    pub qr_side: usize,
+    /// What to do, and for how long the code is valid.
+    pub help: String,
+    /// The QR code's accessible name.
+    pub qr_label: String,
+    /// The copy button's label.
+    pub copy: String,
+    /// "Copied", once the copy button put the link on the clipboard.
+    pub copied: Option<String>,
 }
 
 /// The native capture's part of the screen.
@@ -388,6 +443,21 @@ pub struct Flow {
     native: Option<NativeCapture>,
     native_ids: Option<(String, String)>,
     sdk: Option<SdkRun>,
+    offer: Handoff,
+    handoff: Option<HandoffRun>,
+    was_handoff: bool,
+}
+
+/// A handoff under way.
+#[derive(Debug, Clone)]
+struct HandoffRun {
+    link: HandoffLink,
+    endpoint: String,
+    status: HandoffStatus,
+    polls: u32,
+    qr_path: String,
+    qr_side: usize,
+    copied: bool,
 }
 
 /// An SDK capture under way.
@@ -400,6 +470,25 @@ struct SdkRun {
 
 fn poll_delay_ms(polls: u32) -> u32 {
     500u32.saturating_mul(1 << polls.min(4)).min(5000)
+}
+
+fn handoff_delay_ms(polls: u32) -> u32 {
+    1000u32
+        .saturating_add(500u32.saturating_mul(polls))
+        .min(3000)
+}
+
+/// A failure of the camera or of the device, after which the handoff leads.
+fn camera_failure(f: &Failure) -> bool {
+    matches!(
+        f,
+        Failure::CameraDenied
+            | Failure::MicrophoneDenied
+            | Failure::BlockedByPolicy
+            | Failure::DeviceNotFound
+            | Failure::DeviceInUse
+            | Failure::DeviceUnsupported(_)
+    )
 }
 
 fn transient(f: &Failure) -> bool {
@@ -427,7 +516,16 @@ impl Flow {
             native: None,
             native_ids: None,
             sdk: None,
+            offer: Handoff::Auto,
+            handoff: None,
+            was_handoff: false,
         }
+    }
+
+    /// The `handoff` attribute as it is now (the start screen offers the
+    /// handoff by it before any configuration is read).
+    pub fn set_handoff(&mut self, offer: Handoff) {
+        self.offer = offer;
     }
 
     /// The current state.
@@ -507,18 +605,65 @@ impl Flow {
     /// Feeds one input; returns what the adapter must do, in order.
     pub fn step(&mut self, input: Input) -> Vec<Effect> {
         let mut fx = Vec::new();
+        let current = self.attempt;
+        // A link made for an attempt that is over is revoked at once.
+        if let Input::HandoffAnswered {
+            attempt,
+            answer: Ok(answer),
+        } = &input
+        {
+            let wanted = *attempt == current && self.state == State::Loading && !self.destroyed;
+            let endpoint = self
+                .config
+                .as_ref()
+                .and_then(|c| c.handoff_endpoint.as_ref());
+            if let (false, Some(_), Some(endpoint), Some(id)) =
+                (wanted, &answer.url, endpoint, Id::parse(&answer.id))
+            {
+                fx.push(Effect::Handoff {
+                    attempt: *attempt,
+                    method: "DELETE",
+                    url: handoff_call(endpoint, &id, ""),
+                });
+            }
+        }
         if self.destroyed {
             return fx;
         }
-        let current = self.attempt;
         match input {
             Input::Destroy => {
-                self.stop_capture(&mut fx);
                 self.destroyed = true;
+                self.stop_capture(&mut fx);
+            }
+            Input::Handoff(config) if !self.state.is_running() => {
+                self.begin_attempt(config, &mut fx);
+                if self.config.is_some() {
+                    self.begin_handoff(&mut fx);
+                }
+            }
+            Input::HandoffCopied { attempt }
+                if attempt == current && self.capturing_in(Surface::Handoff) =>
+            {
+                if let Some(run) = self.handoff.as_mut() {
+                    run.copied = true;
+                }
+                fx.push(Effect::Render);
+            }
+            Input::HandoffAnswered { attempt, answer }
+                if attempt == current && self.state == State::Loading && self.was_handoff =>
+            {
+                self.handoff_created(answer, &mut fx);
+            }
+            Input::HandoffAnswered { attempt, answer }
+                if attempt == current && self.capturing_in(Surface::Handoff) =>
+            {
+                self.handoff_polled(answer, &mut fx);
             }
             Input::Start(config) if !self.state.is_running() => {
                 self.begin_attempt(config, &mut fx);
-                if let Some(config) = self.config.clone() {
+                if self.config.as_ref().map(|c| c.handoff) == Some(Handoff::Always) {
+                    self.begin_handoff(&mut fx);
+                } else if let Some(config) = self.config.clone() {
                     self.go(State::Loading, &mut fx);
                     match (&config.capture_url, &config.session_endpoint) {
                         (Some(url), _) => {
@@ -623,6 +768,15 @@ impl Flow {
                     self.fail(Failure::InactiveUserAborted, &mut fx)
                 }
                 Timer::Poll if self.state == State::Completing => self.fetch_result(&mut fx),
+                Timer::Poll if self.capturing_in(Surface::Handoff) => {
+                    if let Some(run) = &self.handoff {
+                        fx.push(Effect::Handoff {
+                            attempt,
+                            method: "GET",
+                            url: handoff_call(&run.endpoint, &run.link.id, "/events"),
+                        });
+                    }
+                }
                 _ => {}
             },
             Input::ResultLoaded { attempt, result }
@@ -678,6 +832,8 @@ impl Flow {
         self.native = None;
         self.native_ids = None;
         self.sdk = None;
+        self.handoff = None;
+        self.was_handoff = false;
         match config {
             Ok(config) => {
                 self.config = Some(config);
@@ -710,6 +866,19 @@ impl Flow {
                 attempt: self.attempt,
                 effect: SdkEffect::Stop,
             }),
+            Surface::Handoff => {
+                if let Some(run) = self.handoff.as_mut().filter(|r| !r.status.is_final()) {
+                    run.status = HandoffStatus::Cancelled;
+                    fx.push(Effect::Handoff {
+                        attempt: self.attempt,
+                        method: "DELETE",
+                        url: handoff_call(&run.endpoint, &run.link.id, ""),
+                    });
+                    if !self.destroyed {
+                        fx.push(Effect::Emit(Emit::Handoff("cancelled")));
+                    }
+                }
+            }
             Surface::None | Surface::Redirect => {}
         }
         self.native = None;
@@ -953,6 +1122,116 @@ impl Flow {
         }
     }
 
+    fn begin_handoff(&mut self, fx: &mut Vec<Effect>) {
+        let Some(endpoint) = self
+            .config
+            .as_ref()
+            .and_then(|c| c.handoff_endpoint.clone())
+        else {
+            return self.fail(
+                Failure::ConfigInvalid {
+                    field: "handoff-url",
+                },
+                fx,
+            );
+        };
+        self.was_handoff = true;
+        self.go(State::Loading, fx);
+        fx.push(Effect::Handoff {
+            attempt: self.attempt,
+            method: "POST",
+            url: endpoint,
+        });
+    }
+
+    fn handoff_created(&mut self, answer: Result<HandoffAnswer, Failure>, fx: &mut Vec<Effect>) {
+        let Some(config) = self.config.as_ref() else {
+            return;
+        };
+        let bad_url = Failure::SessionInvalid(super::failure::SessionProblem::BadUrl);
+        let run = answer
+            .and_then(|a| HandoffLink::from_answer(&a, &config.handoff_origin))
+            .and_then(|link| {
+                let code = super::qr::QrCode::encode(link.url.as_bytes()).map_err(|_| bad_url)?;
+                Ok(HandoffRun {
+                    endpoint: config.handoff_endpoint.clone().unwrap_or_default(),
+                    qr_path: code.path_data(4),
+                    qr_side: code.size() + 8,
+                    link,
+                    status: HandoffStatus::Waiting,
+                    polls: 0,
+                    copied: false,
+                })
+            });
+        match run {
+            Ok(run) => {
+                self.handoff = Some(run);
+                self.surface = Surface::Handoff;
+                fx.push(Effect::Emit(Emit::Handoff("waiting")));
+                self.start_inactivity(fx);
+                self.poll_handoff_later(fx);
+                self.go(State::Capturing, fx);
+            }
+            Err(failure) => self.fail(failure, fx),
+        }
+    }
+
+    fn poll_handoff_later(&self, fx: &mut Vec<Effect>) {
+        if let Some(run) = &self.handoff {
+            fx.push(Effect::StartTimer {
+                attempt: self.attempt,
+                timer: Timer::Poll,
+                ms: handoff_delay_ms(run.polls),
+            });
+        }
+    }
+
+    fn handoff_polled(&mut self, answer: Result<HandoffAnswer, Failure>, fx: &mut Vec<Effect>) {
+        let Some(run) = self.handoff.as_mut() else {
+            return;
+        };
+        let state = match answer.and_then(|a| HandoffState::from_answer(&a, &run.link.id)) {
+            Ok(state) => state,
+            Err(failure) if !transient(&failure) => return self.fail(failure, fx),
+            Err(_) => {
+                run.polls = run.polls.saturating_add(1);
+                return self.poll_handoff_later(fx);
+            }
+        };
+        if state.status == run.status {
+            run.polls = run.polls.saturating_add(1);
+            return self.poll_handoff_later(fx);
+        }
+        let before = run.status.event();
+        run.status = state.status;
+        run.polls = 0;
+        if state.status.event() != before {
+            fx.push(Effect::Emit(Emit::Handoff(state.status.event())));
+        }
+        // Progress on the phone is a sign of life here.
+        self.start_inactivity(fx);
+        match state.status {
+            HandoffStatus::Complete => {
+                match state
+                    .ids
+                    .and_then(|(d, p)| ReturnParams::new(d.as_str(), p.as_str(), "processing"))
+                {
+                    Some(params) => self.complete_capture(params, fx),
+                    None => self.fail(
+                        Failure::SessionInvalid(super::failure::SessionProblem::BadId),
+                        fx,
+                    ),
+                }
+            }
+            HandoffStatus::Expired => self.fail(Failure::SessionExpired, fx),
+            HandoffStatus::Cancelled => self.cancel_now(fx),
+            _ => {
+                self.poll_handoff_later(fx);
+                fx.push(Effect::Render);
+            }
+        }
+    }
+
     fn complete_capture(&mut self, params: ReturnParams, fx: &mut Vec<Effect>) {
         self.stop_capture(fx);
         fx.push(Effect::Emit(Emit::Complete(params.clone())));
@@ -1058,6 +1337,9 @@ impl Flow {
         let (title, message, busy) = match self.state {
             State::Idle => {
                 actions.push((Action::Start, t(Text::Start)));
+                if self.offer == Handoff::Auto {
+                    actions.push((Action::Handoff, t(Text::HandoffButton)));
+                }
                 (Text::IdleTitle, t(Text::IdleMessage), false)
             }
             State::Loading => {
@@ -1125,6 +1407,16 @@ impl Flow {
                 };
                 (title, String::new(), busy)
             }
+            State::Capturing if self.surface == Surface::Handoff => {
+                actions.push((Action::Cancel, t(Text::Cancel)));
+                let status = match self.handoff.as_ref().map(|r| r.status) {
+                    Some(HandoffStatus::Opened) => Text::HandoffOpened,
+                    Some(HandoffStatus::Capturing) => Text::HandoffCapturing,
+                    Some(HandoffStatus::Uploading) => Text::HandoffUploading,
+                    _ => Text::HandoffWaiting,
+                };
+                (Text::HandoffTitle, t(status), false)
+            }
             State::Capturing => {
                 let message = match self.surface {
                     Surface::Popup => Text::CapturingInPopup,
@@ -1153,6 +1445,17 @@ impl Flow {
                     Some(_) => actions.push((Action::Fallback, t(Text::OpenRedirect))),
                     None => {}
                 }
+                let leads = self.was_handoff
+                    || self.failure.as_ref().is_some_and(|f| {
+                        camera_failure(f)
+                            && self
+                                .config
+                                .as_ref()
+                                .is_some_and(|c| matches!(c.mode, Mode::Native | Mode::Sdk))
+                    });
+                if leads && self.handoff_offered() {
+                    actions.push((Action::Handoff, t(Text::HandoffButton)));
+                }
                 if self.failure.as_ref().is_some_and(Failure::recoverable) {
                     actions.push((Action::Retry, t(Text::Retry)));
                 }
@@ -1160,6 +1463,9 @@ impl Flow {
             }
             State::Cancelled => {
                 actions.push((Action::Retry, t(Text::Retry)));
+                if self.handoff_offered() {
+                    actions.push((Action::Handoff, t(Text::HandoffButton)));
+                }
                 (Text::CancelledTitle, t(Text::CancelledMessage), false)
             }
         };
@@ -1170,7 +1476,32 @@ impl Flow {
             actions,
             busy,
             native: self.native_screen(),
+            handoff: self.handoff_screen(),
         }
+    }
+
+    /// Whether this attempt's configuration lets the user continue on a phone.
+    fn handoff_offered(&self) -> bool {
+        self.config
+            .as_ref()
+            .is_some_and(|c| c.handoff == Handoff::Auto && c.handoff_endpoint.is_some())
+    }
+
+    fn handoff_screen(&self) -> Option<HandoffScreen> {
+        let run = self
+            .handoff
+            .as_ref()
+            .filter(|_| self.capturing_in(Surface::Handoff))?;
+        let t = |key| self.texts.get(key).to_string();
+        Some(HandoffScreen {
+            url: run.link.url.clone(),
+            qr_path: run.qr_path.clone(),
+            qr_side: run.qr_side,
+            help: t(Text::HandoffHelp).replace("{minutes}", &run.link.minutes.to_string()),
+            qr_label: t(Text::HandoffQr),
+            copy: t(Text::HandoffCopy),
+            copied: run.copied.then(|| t(Text::HandoffCopied)),
+        })
     }
 
     fn native_screen(&self) -> Option<NativeScreen> {
@@ -1233,3 +1564,7 @@ mod tests;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 #[path = "flow_sdk_tests.rs"]
 mod sdk_tests;
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+#[path = "flow_handoff_tests.rs"]
+mod handoff_tests;

@@ -538,7 +538,11 @@ fn screens_show_the_texts_they_are_given_live() {
     assert_eq!(screen.title, "Bekreft identiteten din");
     assert_eq!(
         screen.actions,
-        vec![(Action::Start, "Kom i gang".to_string())]
+        vec![
+            (Action::Start, "Kom i gang".to_string()),
+            (Action::Handoff, "Continue on my phone".to_string())
+        ],
+        "the handoff is offered beside start by default, in English until translated"
     );
     assert_eq!(flow.lang(), Lang::Nb);
     let fx = flow.step(Input::Start(config_with(&[(

@@ -30,6 +30,7 @@ fn part(action: Action) -> &'static str {
         Action::Retake => "button retake-button",
         Action::Confirm => "button confirm-button",
         Action::SwitchCamera => "button switch-camera-button",
+        Action::Handoff => "button handoff-button",
     }
 }
 

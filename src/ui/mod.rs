@@ -6,6 +6,7 @@
 mod actions;
 mod capture;
 mod file_picker;
+mod handoff;
 mod hint;
 mod panel;
 mod progress;
@@ -15,6 +16,7 @@ mod status;
 pub use actions::{Actions, ActionsProps};
 pub use capture::{Capture, CaptureProps};
 pub use file_picker::{FilePicker, FilePickerProps};
+pub use handoff::handoff;
 pub use hint::{Hint, HintProps};
 pub use panel::{Panel, PanelProps};
 pub use progress::{Progress, ProgressProps};

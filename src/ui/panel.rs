@@ -6,7 +6,7 @@ use std::rc::Rc;
 use web_sys::{File, HtmlElement};
 use yew::prelude::*;
 
-use super::{Actions, FilePicker, Hint, Progress};
+use super::{handoff, Actions, FilePicker, Hint, Progress};
 use crate::core::config::Config;
 use crate::core::failure::Failure;
 use crate::core::flow::{Input, Screen};
@@ -57,6 +57,7 @@ pub fn Panel(props: &PanelProps) -> Html {
             <Progress steps={native.map(|n| n.progress)} upload={props.upload}
                 label={native.map(|n| n.progress_label.clone())} />
             <Hint native={native.cloned()} />
+            { screen.handoff.as_ref().map(|h| handoff(h, props.attempt, &props.on_input)).unwrap_or_default() }
             <FilePicker shown={picking} label={native.map(|n| n.choose_file.clone()).unwrap_or_default()}
                 on_file={props.on_file.clone()} />
             <Actions actions={screen.actions.clone()} attempt={props.attempt}

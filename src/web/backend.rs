@@ -8,7 +8,7 @@ use web_sys::{AbortController, RequestCredentials, RequestRedirect, Url};
 
 use super::props::from_js;
 use super::timers::Timer;
-use crate::core::contract::{ProcessAnswer, SessionAnswer};
+use crate::core::contract::{HandoffAnswer, ProcessAnswer, SessionAnswer};
 use crate::core::failure::{Failure, SessionProblem};
 
 /// How long one backend call may take, answer included, before it counts as unreachable.
@@ -97,6 +97,26 @@ pub async fn request_session(
 ) -> Result<SessionAnswer, Failure> {
     let body = json(&SessionRequest { mode, lang })?;
     let answer = call(Request::post(endpoint), Some(body), "session-endpoint").await?;
+    from_js(answer).ok_or(MALFORMED)
+}
+
+/// `POST url` with `{ mode, lang }` (a link), `GET url` (its status) or
+/// `DELETE url` (revoke): the answer, checked for shape.
+pub async fn handoff(
+    method: &str,
+    url: &str,
+    mode: &str,
+    lang: &str,
+) -> Result<HandoffAnswer, Failure> {
+    let (request, body) = match method {
+        "POST" => (
+            Request::post(url),
+            Some(json(&SessionRequest { mode, lang })?),
+        ),
+        "DELETE" => (Request::delete(url), None),
+        _ => (Request::get(url), None),
+    };
+    let answer = call(request, body, "handoff-url").await?;
     from_js(answer).ok_or(MALFORMED)
 }
 

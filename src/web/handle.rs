@@ -21,7 +21,7 @@ use super::props::{from_js, Props};
 use super::stage;
 use super::storage;
 use super::timers::Timer as JsTimer;
-use crate::core::config::{Config, Mode};
+use crate::core::config::{Config, Handoff, Mode};
 use crate::core::contract::ProcessView;
 use crate::core::failure::Failure;
 use crate::core::flow::{Effect, Emit, Flow, Input, State, Timer};
@@ -105,9 +105,14 @@ impl CaptureHandle {
     pub fn update(&self, props: JsValue) {
         let attributes = Props::read(props).attributes;
         let lang = i18n::choose(attribute(&attributes, "lang").as_deref());
+        let offer = Handoff::parse(attribute(&attributes, "handoff").as_deref());
         *self.shared.attributes.borrow_mut() = attributes;
         let changed = self.shared.flow.borrow().lang() != lang;
         self.shared.flow.borrow_mut().set_lang(lang);
+        self.shared
+            .flow
+            .borrow_mut()
+            .set_handoff(offer.unwrap_or(Handoff::Off));
         if changed {
             Shared::use_language(&self.shared, lang);
         }
@@ -179,6 +184,9 @@ impl CaptureHandle {
             .ok_or_else(|| JsValue::from_str("videoid-capture: cannot build the stage"))?;
         let lang = i18n::choose(attribute(&attributes, "lang").as_deref());
         let mut flow = Flow::new(lang);
+        flow.set_handoff(
+            Handoff::parse(attribute(&attributes, "handoff").as_deref()).unwrap_or(Handoff::Off),
+        );
         flow.set_texts(Texts::new(None, overrides));
         let shared = Rc::new_cyclic(|weak: &Weak<Shared>| Shared {
             host,
@@ -369,17 +377,23 @@ impl Shared {
 
     fn apply(this: &Rc<Shared>, effect: Effect) {
         match effect {
+            Effect::Handoff {
+                attempt,
+                method,
+                url,
+            } => {
+                let (mode, lang) = this.mode_and_lang();
+                let weak = Rc::downgrade(this);
+                crate::spawn(async move {
+                    let answer = backend::handoff(method, &url, mode, lang).await;
+                    // A revoke is best effort: its answer changes nothing.
+                    if let (Some(shared), false) = (weak.upgrade(), method == "DELETE") {
+                        Shared::feed(&shared, Input::HandoffAnswered { attempt, answer });
+                    }
+                });
+            }
             Effect::FetchSession { attempt, endpoint } => {
-                let (mode, lang) = {
-                    let flow = this.flow.borrow();
-                    let mode = match flow.config().map(|c| c.mode) {
-                        Some(Mode::Embed) => "embed",
-                        Some(Mode::Native) => "native",
-                        Some(Mode::Sdk) => "sdk",
-                        _ => "auto",
-                    };
-                    (mode, flow.lang().tag())
-                };
+                let (mode, lang) = this.mode_and_lang();
                 let weak = Rc::downgrade(this);
                 crate::spawn(async move {
                     let answer = backend::request_session(&endpoint, mode, lang).await;
@@ -483,6 +497,18 @@ impl Shared {
         }
     }
 
+    /// The `mode` and `lang` sent with session and handoff requests.
+    fn mode_and_lang(&self) -> (&'static str, &'static str) {
+        let flow = self.flow.borrow();
+        let mode = match flow.config().map(|c| c.mode) {
+            Some(Mode::Embed) => "embed",
+            Some(Mode::Native) => "native",
+            Some(Mode::Sdk) => "sdk",
+            _ => "auto",
+        };
+        (mode, flow.lang().tag())
+    }
+
     fn show_frame(this: &Rc<Shared>, attempt: u32, url: &str, origin: &str) {
         let title = this.flow.borrow().texts().get(Text::FrameTitle).to_string();
         let weak = Rc::downgrade(this);
@@ -540,6 +566,11 @@ impl Shared {
                 };
                 self.emit("videoid-step", &to_js(&detail));
             }
+            Emit::Handoff(status) => {
+                let detail = js_sys::Object::new();
+                let _ = js_sys::Reflect::set(&detail, &"status".into(), &status.into());
+                self.emit("videoid-handoff", &detail);
+            }
             // The SDK captures by itself: each of its phases is an automatic step.
             Emit::SdkStep(step) => {
                 let detail = StepDetail {
@@ -573,6 +604,7 @@ impl Shared {
             .as_ref()
             .map(|n| n.step)
             .or(sdk_step.as_deref())
+            .or(screen.handoff.as_ref().map(|_| "handoff"))
         {
             Some(step) => self.host.set_attribute("step", step),
             None => self.host.remove_attribute("step"),

@@ -162,6 +162,8 @@ test("attributes set before connect become the handle's props; later changes upd
     fallback: null,
     "parent-origin": null,
     "quality-thresholds": null,
+    handoff: null,
+    "handoff-url": null,
   });
   el.resultEndpoint = "/api/videoid/result";
   assert.equal(h.updates.length, 1);
