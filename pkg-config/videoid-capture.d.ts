@@ -231,7 +231,7 @@ export type VideoIdCaptureAttribute =
   | "parent-origin"
   | "quality-thresholds"
   | "handoff"
-  | "handoff-url"
+  | "handoff-endpoint"
   | "state"
   | "step";
 
@@ -484,8 +484,8 @@ export declare class VideoIdCaptureElement extends HTMLElement {
   qualityThresholds: string | null;
   /** `handoff`: `auto` | `always` | `off` (default `auto`). */
   handoff: CaptureHandoff | null;
-  /** `handoff-url`: the handoff endpoint (default: `session-endpoint` with its last path segment `handoff`). */
-  handoffUrl: string | null;
+  /** `handoff-endpoint`: the handoff endpoint (default: `session-endpoint` with its last path segment `handoff`). */
+  handoffEndpoint: string | null;
   /** `state` (read-only, reflected). */
   readonly state: VideoIdCaptureState;
   /**
@@ -520,7 +520,7 @@ export interface VideoIdCaptureAttributes {
   "parent-origin"?: string;
   "quality-thresholds"?: string;
   handoff?: CaptureHandoff;
-  "handoff-url"?: string;
+  "handoff-endpoint"?: string;
 }
 
 /** Options of `capture()`: the attributes in camelCase, plus where to mount. */
@@ -537,7 +537,7 @@ export interface CaptureOptions {
   parentOrigin?: string;
   qualityThresholds?: string;
   handoff?: CaptureHandoff;
-  handoffUrl?: string;
+  handoffEndpoint?: string;
   /** The element's `texts`. */
   texts?: VideoIdTexts;
   /** Where the element is appended (default `document.body`). */

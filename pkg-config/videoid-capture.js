@@ -20,7 +20,7 @@
  * @attr parent-origin - When set, every event is also posted to `window.parent` with exactly this target origin.
  * @attr quality-thresholds - Native: `name=value` pairs over the frame-quality defaults (`sharpness`, `dark`, `bright`, `glare`, `motion`, `fill`, `frames`).
  * @attr handoff - `auto` | `always` | `off` (default `auto`): continuing on a phone through a QR code; `auto` offers it beside start and first after a camera failure.
- * @attr handoff-url - URL the element POSTs to for a handoff link (default: `session-endpoint` with its last path segment `handoff`, query kept).
+ * @attr handoff-endpoint - URL the element POSTs to for a handoff link (default: `session-endpoint` with its last path segment `handoff`, query kept).
  * @attr state - Read-only, reflected: `idle` | `loading` | `capturing` | `completing` | `complete` | `failed` | `cancelled`.
  * @attr step - Read-only, reflected during a native capture: `front` | `back` | `selfie` | `video` | `upload`; on the handoff screen: `handoff`.
  *
@@ -97,7 +97,7 @@ const ATTRIBUTES = {
   "parent-origin": "parentOrigin",
   "quality-thresholds": "qualityThresholds",
   handoff: "handoff",
-  "handoff-url": "handoffUrl",
+  "handoff-endpoint": "handoffEndpoint",
 };
 
 // The strings of every language but English (compiled in), fetched on demand.

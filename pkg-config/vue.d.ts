@@ -33,7 +33,7 @@ export interface VideoIdCaptureVueProps {
   parentOrigin?: string;
   qualityThresholds?: string;
   handoff?: CaptureHandoff;
-  handoffUrl?: string;
+  handoffEndpoint?: string;
   texts?: VideoIdTexts | null;
   onVideoidReady?: (event: VideoIdCaptureEventMap["videoid-ready"]) => void;
   onVideoidState?: (event: VideoIdCaptureEventMap["videoid-state"]) => void;

@@ -18,7 +18,7 @@ pub const ATTRIBUTES: [&str; 13] = [
     "parent-origin",
     "quality-thresholds",
     "handoff",
-    "handoff-url",
+    "handoff-endpoint",
 ];
 
 /// Signicat's hosts, always allowed unless `allowed-origins` says otherwise.
@@ -106,7 +106,7 @@ pub struct Config {
     pub quality: Thresholds,
     /// Whether the capture may continue on a phone.
     pub handoff: Handoff,
-    /// Where to `POST` for a handoff link (from `handoff-url` or `session-endpoint`).
+    /// Where to `POST` for a handoff link (from `handoff-endpoint` or `session-endpoint`).
     pub handoff_endpoint: Option<String>,
     /// The origin a handoff link must have: the endpoint's, or the page's.
     pub handoff_origin: Origin,
@@ -222,10 +222,11 @@ impl Config {
             })?),
         };
         let handoff = Handoff::parse(attr("handoff").as_deref())?;
-        let handoff_endpoint = match endpoint(attr("handoff-url").as_deref(), "handoff-url")? {
-            Some(e) => Some(e),
-            None => session_endpoint.as_deref().map(derive_handoff_endpoint),
-        };
+        let handoff_endpoint =
+            match endpoint(attr("handoff-endpoint").as_deref(), "handoff-endpoint")? {
+                Some(e) => Some(e),
+                None => session_endpoint.as_deref().map(derive_handoff_endpoint),
+            };
         let handoff_origin = handoff_endpoint
             .as_deref()
             .and_then(|e| HttpUrl::parse(e).ok())
@@ -471,7 +472,7 @@ mod tests {
         let c = parse(&[
             ("session-endpoint", "/s"),
             ("handoff", "off"),
-            ("handoff-url", "/phone/link"),
+            ("handoff-endpoint", "/phone/link"),
         ])
         .unwrap();
         assert_eq!(c.handoff, Handoff::Off);
@@ -487,14 +488,17 @@ mod tests {
         assert_eq!(field(&[s, ("handoff", "sometimes")]), "handoff");
         assert_eq!(field(&[s, ("handoff", "ALWAYS")]), "handoff");
         assert_eq!(
-            field(&[s, ("handoff-url", "javascript:alert(1)")]),
-            "handoff-url"
+            field(&[s, ("handoff-endpoint", "javascript:alert(1)")]),
+            "handoff-endpoint"
         );
         assert_eq!(
-            field(&[s, ("handoff-url", "http://example.com/h")]),
-            "handoff-url"
+            field(&[s, ("handoff-endpoint", "http://example.com/h")]),
+            "handoff-endpoint"
         );
-        assert_eq!(field(&[s, ("handoff-url", "/h a")]), "handoff-url");
+        assert_eq!(
+            field(&[s, ("handoff-endpoint", "/h a")]),
+            "handoff-endpoint"
+        );
     }
 
     #[test]

@@ -1130,7 +1130,7 @@ impl Flow {
         else {
             return self.fail(
                 Failure::ConfigInvalid {
-                    field: "handoff-url",
+                    field: "handoff-endpoint",
                 },
                 fx,
             );

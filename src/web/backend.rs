@@ -116,7 +116,7 @@ pub async fn handoff(
         "DELETE" => (Request::delete(url), None),
         _ => (Request::get(url), None),
     };
-    let answer = call(request, body, "handoff-url").await?;
+    let answer = call(request, body, "handoff-endpoint").await?;
     from_js(answer).ok_or(MALFORMED)
 }
 

@@ -163,7 +163,7 @@ test("attributes set before connect become the handle's props; later changes upd
     "parent-origin": null,
     "quality-thresholds": null,
     handoff: null,
-    "handoff-url": null,
+    "handoff-endpoint": null,
   });
   el.resultEndpoint = "/api/videoid/result";
   assert.equal(h.updates.length, 1);
