@@ -1,3 +1,4 @@
+use super::tests::emitted;
 use super::*;
 use crate::core::contract::{HandoffAnswer, ProcessAnswer};
 use crate::core::native::{Device, MediaError};
@@ -23,15 +24,6 @@ fn good_link() -> Result<HandoffAnswer, Failure> {
 
 fn status(json: &str) -> Result<HandoffAnswer, Failure> {
     Ok(serde_json::from_str(json).unwrap())
-}
-
-fn emitted(fx: &[Effect]) -> Vec<Emit> {
-    fx.iter()
-        .filter_map(|e| match e {
-            Effect::Emit(e) => Some(e.clone()),
-            _ => None,
-        })
-        .collect()
 }
 
 fn handoff_events(fx: &[Effect]) -> Vec<&'static str> {

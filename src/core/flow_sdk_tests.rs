@@ -1,3 +1,4 @@
+use super::tests::emitted;
 use super::*;
 use crate::core::contract::{ProcessAnswer, SessionAnswer};
 use crate::core::native::{Device, MediaError};
@@ -18,15 +19,6 @@ fn sdk_answer(sdk_url: &str) -> Result<SessionAnswer, Failure> {
         r#"{{"dossierId":"d1","processId":"p1","authorization":"token-1","sdkUrl":"{sdk_url}","idType":62}}"#
     ))
     .unwrap())
-}
-
-fn emitted(fx: &[Effect]) -> Vec<Emit> {
-    fx.iter()
-        .filter_map(|e| match e {
-            Effect::Emit(e) => Some(e.clone()),
-            _ => None,
-        })
-        .collect()
 }
 
 fn failure(fx: &[Effect]) -> Option<FailureReport> {

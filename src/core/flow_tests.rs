@@ -46,7 +46,8 @@ fn ret() -> ReturnParams {
     ReturnParams::new("d1", "p1", "processing").unwrap()
 }
 
-fn emitted(fx: &[Effect]) -> Vec<Emit> {
+/// The events among `fx`, in order.
+pub(super) fn emitted(fx: &[Effect]) -> Vec<Emit> {
     fx.iter()
         .filter_map(|e| match e {
             Effect::Emit(e) => Some(e.clone()),

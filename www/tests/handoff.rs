@@ -540,19 +540,8 @@ async fn hosted_and_sdk_captures_on_the_phone_complete_the_handoff() {
     assert_eq!(body["processId"], process_id.as_str());
 
     // VideoID's web SDK: the session names the process.
-    let (status, created) =
-        create(&mut desktop, "?scenario=accepted", json!({ "mode": "sdk" })).await;
-    assert_eq!(status, 201, "{created}");
-    let id = created["id"].as_str().unwrap();
-    let mut phone = Phone::new(&s.host_url);
-    assert_eq!(phone.open(created["url"].as_str().unwrap()).await.0, 200);
-    let (status, session) = json(
-        phone
-            .session("?scenario=accepted", json!({ "mode": "sdk" }))
-            .await,
-    )
-    .await;
-    assert_eq!(status, 200, "{session}");
+    let (id, phone, session) = sdk_phone(&s, &mut desktop).await;
+    let id = id.as_str();
     let (dossier_id, process_id) = (
         session["dossierId"].as_str().unwrap(),
         session["processId"].as_str().unwrap(),
@@ -561,19 +550,7 @@ async fn hosted_and_sdk_captures_on_the_phone_complete_the_handoff() {
     // Still pending: reading it does not complete the handoff.
     assert_eq!(phone.result(dossier_id, process_id).await.status(), 200);
     assert_eq!(events(&mut desktop, id).await.1["status"], "capturing");
-    let provider_api = session["sdkUrl"]
-        .as_str()
-        .unwrap()
-        .strip_suffix("/js/videoid.js")
-        .unwrap()
-        .to_string();
-    let authorization = session["authorization"].as_str().unwrap();
-    sdk_video(
-        &provider_api,
-        authorization,
-        session["idType"].as_u64().unwrap() as u32,
-    )
-    .await;
+    sdk_capture(&session).await;
     assert_eq!(phone.result(dossier_id, process_id).await.status(), 200);
     let (_, body) = events(&mut desktop, id).await;
     assert_eq!(body["status"], "complete");
@@ -587,32 +564,9 @@ async fn hosted_and_sdk_captures_on_the_phone_complete_the_handoff() {
 async fn the_webhook_completes_a_handoff_the_phone_left() {
     let s = servers().await;
     let mut desktop = EndUser::new(&s.host_url);
-    let (status, created) =
-        create(&mut desktop, "?scenario=accepted", json!({ "mode": "sdk" })).await;
-    assert_eq!(status, 201, "{created}");
-    let id = created["id"].as_str().unwrap();
-    let mut phone = Phone::new(&s.host_url);
-    assert_eq!(phone.open(created["url"].as_str().unwrap()).await.0, 200);
-    let (status, session) = json(
-        phone
-            .session("?scenario=accepted", json!({ "mode": "sdk" }))
-            .await,
-    )
-    .await;
-    assert_eq!(status, 200, "{session}");
-    let provider_api = session["sdkUrl"]
-        .as_str()
-        .unwrap()
-        .strip_suffix("/js/videoid.js")
-        .unwrap()
-        .to_string();
-    let id_type = session["idType"].as_u64().unwrap() as u32;
-    sdk_video(
-        &provider_api,
-        session["authorization"].as_str().unwrap(),
-        id_type,
-    )
-    .await;
+    let (id, _phone, session) = sdk_phone(&s, &mut desktop).await;
+    let id = id.as_str();
+    sdk_capture(&session).await;
     // The desktop polls, as the element does, until the webhook arrived.
     let mut last = Value::Null;
     for _ in 0..400 {
@@ -625,4 +579,38 @@ async fn the_webhook_completes_a_handoff_the_phone_left() {
     assert_eq!(last["status"], "complete", "{last}");
     assert_eq!(last["processId"], session["processId"]);
     s.shutdown().await;
+}
+
+/// A handoff in `mode: "sdk"` whose link a new phone opened and whose session it started:
+/// the handoff's id, the phone and its session answer.
+async fn sdk_phone(s: &Servers, desktop: &mut EndUser) -> (String, Phone, Value) {
+    let (status, created) = create(desktop, "?scenario=accepted", json!({ "mode": "sdk" })).await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_str().unwrap().to_string();
+    let mut phone = Phone::new(&s.host_url);
+    assert_eq!(phone.open(created["url"].as_str().unwrap()).await.0, 200);
+    let (status, session) = json(
+        phone
+            .session("?scenario=accepted", json!({ "mode": "sdk" }))
+            .await,
+    )
+    .await;
+    assert_eq!(status, 200, "{session}");
+    (id, phone, session)
+}
+
+/// The simulated web SDK's whole capture for an sdk session answer.
+async fn sdk_capture(session: &Value) {
+    let provider_api = session["sdkUrl"]
+        .as_str()
+        .unwrap()
+        .strip_suffix("/js/videoid.js")
+        .unwrap()
+        .to_string();
+    sdk_video(
+        &provider_api,
+        session["authorization"].as_str().unwrap(),
+        session["idType"].as_u64().unwrap() as u32,
+    )
+    .await;
 }
