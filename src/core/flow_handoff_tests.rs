@@ -1,4 +1,4 @@
-use super::tests::emitted;
+use super::tests::{emitted, failed_code};
 use super::*;
 use crate::core::contract::{HandoffAnswer, ProcessAnswer};
 use crate::core::native::{Device, MediaError};
@@ -34,13 +34,6 @@ fn handoff_events(fx: &[Effect]) -> Vec<&'static str> {
             _ => None,
         })
         .collect()
-}
-
-fn failed_code(fx: &[Effect]) -> Option<&'static str> {
-    emitted(fx).into_iter().find_map(|e| match e {
-        Emit::Failed(r) => Some(r.code),
-        _ => None,
-    })
 }
 
 fn revokes(fx: &[Effect]) -> Vec<String> {

@@ -56,7 +56,8 @@ pub(super) fn emitted(fx: &[Effect]) -> Vec<Emit> {
         .collect()
 }
 
-fn failed_code(fx: &[Effect]) -> Option<&'static str> {
+/// The code of the `videoid-failed` among `fx`, if any.
+pub(super) fn failed_code(fx: &[Effect]) -> Option<&'static str> {
     emitted(fx).into_iter().find_map(|e| match e {
         Emit::Failed(r) => Some(r.code),
         _ => None,
