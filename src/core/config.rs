@@ -128,7 +128,7 @@ fn endpoint(value: Option<&str>, field: &'static str) -> Result<Option<String>, 
     {
         return Err(Failure::ConfigInvalid { field });
     }
-    if lower.starts_with("http") && lower.contains("://") {
+    if lower.starts_with("http") && super::find(&lower, "://").is_some() {
         HttpUrl::parse(value).map_err(|_| Failure::ConfigInvalid { field })?;
     }
     Ok(Some(value.to_string()))

@@ -1497,7 +1497,11 @@ impl Flow {
             url: run.link.url.clone(),
             qr_path: run.qr_path.clone(),
             qr_side: run.qr_side,
-            help: t(Text::HandoffHelp).replace("{minutes}", &run.link.minutes.to_string()),
+            help: super::fill(
+                &t(Text::HandoffHelp),
+                "{minutes}",
+                &run.link.minutes.to_string(),
+            ),
             qr_label: t(Text::HandoffQr),
             copy: t(Text::HandoffCopy),
             copied: run.copied.then(|| t(Text::HandoffCopied)),

@@ -134,7 +134,7 @@ pub struct MediaError {
 
 /// What a media error means for the user, or `None` when a laxer request may work.
 pub fn media_failure(error: &MediaError) -> Option<Failure> {
-    let policy = error.message.to_ascii_lowercase().contains("policy");
+    let policy = super::find(&error.message.to_ascii_lowercase(), "policy").is_some();
     Some(match error.name.as_str() {
         "NotAllowedError" | "PermissionDeniedError" if policy => Failure::BlockedByPolicy,
         "NotAllowedError" | "PermissionDeniedError" => match error.device {

@@ -87,7 +87,8 @@ fn split_scheme(input: &str) -> Result<(Scheme, &str), UrlError> {
     {
         return Err(UrlError::Malformed);
     }
-    let (scheme, rest) = input.split_once("://").ok_or(UrlError::Scheme)?;
+    let at = super::find(input, "://").ok_or(UrlError::Scheme)?;
+    let (scheme, rest) = (&input[..at], &input[at + 3..]);
     let scheme = match scheme.to_ascii_lowercase().as_str() {
         "https" => Scheme::Https,
         "http" => Scheme::Http,
