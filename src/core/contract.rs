@@ -487,12 +487,6 @@ impl From<ProcessAnswer> for ProcessView {
     }
 }
 
-fn digits(s: &str) -> Option<i64> {
-    (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| s.parse().ok())
-        .flatten()
-}
-
 /// Days since 1970-01-01 of a proleptic Gregorian date.
 fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
@@ -505,54 +499,55 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 }
 
 /// Parses an RFC 3339 date-time (`2026-01-02T03:04:05.678Z`, offsets allowed) to Unix ms.
+/// Read by position, byte by byte: no `str` splitting or number parsing,
+/// which would cost the wasm a kilobyte.
 pub fn parse_rfc3339_ms(s: &str) -> Option<f64> {
-    let s = s.trim();
-    if s.len() < 20 || s.len() > 40 || !s.is_ascii() {
+    let b = s.trim().as_bytes();
+    // The value of the `len` digits at `at`.
+    let num = |at: usize, len: usize| -> Option<i64> {
+        b.get(at..at + len)?.iter().try_fold(0, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + i64::from(c - b'0'))
+        })
+    };
+    let is = |at: usize, set: &[u8]| b.get(at).is_some_and(|c| set.contains(c));
+    if b.len() > 40
+        || !(is(4, b"-") && is(7, b"-") && is(10, b"Tt ") && is(13, b":") && is(16, b":"))
+    {
         return None;
     }
-    let (date, rest) = s.split_at(10);
-    let rest = rest.strip_prefix(['T', 't', ' '])?;
-    let mut parts = date.split('-');
-    let (y, mo, d) = (
-        digits(parts.next()?)?,
-        digits(parts.next()?)?,
-        digits(parts.next()?)?,
-    );
-    if parts.next().is_some() || !(1..=12).contains(&mo) || !(1..=31).contains(&d) {
+    let (y, mo, d) = (num(0, 4)?, num(5, 2)?, num(8, 2)?);
+    let (h, mi, sec) = (num(11, 2)?, num(14, 2)?, num(17, 2)?);
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || sec > 60 {
         return None;
     }
-    let (time, offset_min) = if let Some(t) = rest.strip_suffix(['Z', 'z']) {
-        (t, 0)
-    } else {
-        let at = rest.rfind(['+', '-'])?;
-        let (t, off) = rest.split_at(at);
-        let sign = if off.starts_with('-') { -1 } else { 1 };
-        let (oh, om) = off[1..].split_once(':')?;
-        let (oh, om) = (digits(oh)?, digits(om)?);
-        if oh > 23 || om > 59 {
+    // A fraction of 1 to 9 digits, of which the milliseconds are kept.
+    let (mut at, mut millis) = (19, 0);
+    if is(19, b".") {
+        let digits = b[20..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if !(1..=9).contains(&digits) {
             return None;
         }
-        (t, sign * (oh * 60 + om))
-    };
-    let (hms, frac) = match time.split_once('.') {
-        Some((hms, frac)) => (hms, Some(frac)),
-        None => (time, None),
-    };
-    let mut t = hms.split(':');
-    let (h, mi, sec) = (digits(t.next()?)?, digits(t.next()?)?, digits(t.next()?)?);
-    if t.next().is_some() || h > 23 || mi > 59 || sec > 60 {
-        return None;
+        millis = (0..3).fold(0, |n, i| {
+            n * 10 + num(20 + i, 1).filter(|_| i < digits).unwrap_or(0)
+        });
+        at = 20 + digits;
     }
-    let millis = match frac {
-        None => 0,
-        Some(f) if !f.is_empty() && f.len() <= 9 && f.bytes().all(|b| b.is_ascii_digit()) => {
-            let padded = format!("{f:0<3}");
-            padded[..3].parse::<i64>().ok()?
+    let offset_min = match &b[at..] {
+        [b'Z' | b'z'] => 0,
+        [sign @ (b'+' | b'-'), ..] if b.len() == at + 6 && is(at + 3, b":") => {
+            let (oh, om) = (num(at + 1, 2)?, num(at + 4, 2)?);
+            if oh > 23 || om > 59 {
+                return None;
+            }
+            if *sign == b'-' {
+                -(oh * 60 + om)
+            } else {
+                oh * 60 + om
+            }
         }
-        Some(_) => return None,
+        _ => return None,
     };
-    let days = days_from_civil(y, mo, d);
-    let secs = days * 86_400 + h * 3600 + mi * 60 + sec - offset_min * 60;
+    let secs = days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + sec - offset_min * 60;
     Some((secs * 1000 + millis) as f64)
 }
 
@@ -680,12 +675,24 @@ mod tests {
             parse_rfc3339_ms("2026-11-26T10:00:00.123456Z"),
             Some(1_795_687_200_123.0)
         );
+        assert_eq!(
+            parse_rfc3339_ms(" 2026-11-26t11:30:00.1-00:30 "),
+            Some(1_795_687_200_100.0 + 7_200_000.0)
+        );
         for bad in [
             "",
             "2026-13-01T00:00:00Z",
             "2026-11-26",
             "2026-11-26T25:00:00Z",
             "x026-11-26T10:00:00Z",
+            "2026-1-011T10:00:00Z",
+            "2026-11-26T10:00:00",
+            "2026-11-26T10:00:00.Z",
+            "2026-11-26T10:00:00.1234567890Z",
+            "2026-11-26T10:00:00+0100",
+            "2026-11-26T10:00:00+01:00x",
+            "2026-11-26T10:00:00ZZ",
+            "2026-11-26T10:00:0+01:000",
         ] {
             assert_eq!(parse_rfc3339_ms(bad), None, "{bad:?}");
         }
