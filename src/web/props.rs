@@ -84,6 +84,11 @@ impl<'de> Deserialize<'de> for Field {
                         .unwrap_or(FIELDS.len()),
                 ))
             }
+            // How the (patched) serde-wasm-bindgen names a struct's field: by
+            // its position in FIELDS.
+            fn visit_u64<E: de::Error>(self, i: u64) -> Result<Field, E> {
+                Ok(Field(usize::try_from(i).unwrap_or(usize::MAX)))
+            }
         }
         d.deserialize_identifier(Name)
     }

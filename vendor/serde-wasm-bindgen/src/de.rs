@@ -65,7 +65,7 @@ impl<'de> de::MapAccess<'de> for MapAccess {
 
 struct ObjectAccess {
     obj: ObjectExt,
-    fields: std::slice::Iter<'static, &'static str>,
+    fields: std::iter::Enumerate<std::slice::Iter<'static, &'static str>>,
     next_value: Option<Deserializer>,
 }
 
@@ -73,7 +73,7 @@ impl ObjectAccess {
     fn new(obj: ObjectExt, fields: &'static [&'static str]) -> Self {
         Self {
             obj,
-            fields: fields.iter(),
+            fields: fields.iter().enumerate(),
             next_value: None,
         }
     }
@@ -89,7 +89,7 @@ impl<'de> de::MapAccess<'de> for ObjectAccess {
     fn next_key_seed<K: de::DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>> {
         debug_assert!(self.next_value.is_none());
 
-        for field in &mut self.fields {
+        for (index, field) in &mut self.fields {
             let js_field = static_str_to_js(field);
             let next_value = self.obj.get_with_ref_key(&js_field);
             // If this value is `undefined`, it might be actually a missing field;
@@ -97,7 +97,11 @@ impl<'de> de::MapAccess<'de> for ObjectAccess {
             let is_missing_field = next_value.is_undefined() && !js_field.js_in(&self.obj);
             if !is_missing_field {
                 self.next_value = Some(Deserializer::from(next_value));
-                return Ok(Some(seed.deserialize(str_deserializer(field))?));
+                // The field's position in `fields`, not its name: a derived
+                // field visitor maps it with one match instead of comparing
+                // strings (see PATCH.md).
+                let index = de::value::U64Deserializer::<Error>::new(index as u64);
+                return Ok(Some(seed.deserialize(index)?));
             }
         }
 
