@@ -592,6 +592,31 @@ async fn the_handoff_screen_draws_the_qr_code_the_link_and_a_copy_button() {
         }
     }
     assert!(outcome.is_some(), "the copy button gave no feedback");
+    // The link copies too, and does not open: here it would use itself up.
+    let click = web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &{
+        let init = web_sys::MouseEventInit::new();
+        init.set_bubbles(true);
+        init.set_cancelable(true);
+        init
+    })
+    .unwrap();
+    assert!(
+        !link.dispatch_event(&click).unwrap(),
+        "a click on the link is kept from opening it"
+    );
+    let mut feedback = false;
+    for _ in 0..100 {
+        sleep(20).await;
+        let inputs = ui.take_inputs();
+        if matches!(inputs.as_slice(), [Input::HandoffCopied { attempt: 3 }])
+            || inputs.is_empty() && outcome == Some("focused")
+        {
+            feedback = true;
+            break;
+        }
+        assert!(inputs.is_empty(), "unexpected inputs {inputs:?}");
+    }
+    assert!(feedback, "a click on the link gave no feedback");
     // Once the flow says so, "Copied" shows in a polite live region.
     ui.show(|p| {
         p.screen = Rc::new(Screen {

@@ -11,11 +11,15 @@ use crate::core::flow::{HandoffScreen, Input};
 
 /// The help text, the QR code as one SVG path, the link and a copy button
 /// whose success goes to `on_input` as [`Input::HandoffCopied`] for `attempt`.
+/// The link copies too, instead of opening: it is for the phone, and opening
+/// it here would use it up.
 pub fn handoff(h: &HandoffScreen, attempt: u32, on_input: &Callback<Input>) -> Html {
     let onclick = {
         let (url, on_input) = (h.url.clone(), on_input.clone());
         Callback::from(move |e: MouseEvent| {
-            // The link sits just before the button.
+            e.prevent_default();
+            // The link sits just before the button (and a click on the link
+            // has focused it already).
             let link = e
                 .target_dyn_into::<Element>()
                 .and_then(|b| b.previous_element_sibling())
@@ -45,7 +49,7 @@ pub fn handoff(h: &HandoffScreen, attempt: u32, on_input: &Callback<Input>) -> H
                 <path d={h.qr_path.clone()} />
             </svg>
             <a part="handoff-link" href={h.url.clone()} target="_blank"
-                rel="noopener noreferrer">{ h.url.clone() }</a>
+                rel="noopener noreferrer" onclick={onclick.clone()}>{ h.url.clone() }</a>
             <button type="button" part="button handoff-copy" {onclick}>{ h.copy.clone() }</button>
             <span part="handoff-copied" aria-live="polite">{ h.copied.clone().unwrap_or_default() }</span>
         </div>
