@@ -1,9 +1,10 @@
 // The core flows, in an engine other than Chromium: embed accepted, native
 // through every step the demo lists, no camera (file picker, then the typed
 // failure), inactivity, cancel and removal with zero live tracks, and the
-// recorder on its own (a stub backend that lists the video step). One server
-// and one driver server per engine run (per test file), a new browser
-// session per test.
+// recorder on its own (a stub backend that lists the video step), and the
+// phone handoff with this engine on either side (Chromium on the other: a
+// driver server holds one session at a time). One server and one driver
+// server per engine run (per test file), a new browser session per test.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,6 +12,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startServer, freePort, HOST_ORIGIN, OUTPUT_DIR, REPO_ROOT } from '../e2e/server.mjs';
+import { launchBrowser } from '../e2e/helpers.mjs';
 import { ENGINES } from './drivers.mjs';
 
 /** How long one step may take before a wait fails (slower engines, shared machine). */
@@ -89,7 +91,17 @@ async function open(driver, url) {
         return stream;
       };
     }
-    window.__liveTracks = () => streams.flatMap((s) => s.getTracks()).filter((t) => t.readyState === 'live').length;
+    // A page that starts at once (the phone's handoff page) may get its stream
+    // before this runs: the tracks the element shows count too, and stay
+    // counted once seen, so a track leaked past the element's removal shows.
+    const shown = new Set();
+    const tracks = () => {
+      for (const video of document.querySelector('#capture')?.shadowRoot?.querySelectorAll('video') ?? []) {
+        for (const track of video.srcObject?.getTracks?.() ?? []) shown.add(track);
+      }
+      return [...new Set([...streams.flatMap((s) => s.getTracks()), ...shown])];
+    };
+    window.__liveTracks = () => tracks().filter((t) => t.readyState === 'live').length;
     window.__streamsAsked = () => streams.length;
     window.__tracks = () => streams.map((s) => s.getTracks().map((t) => `${t.kind}:${t.readyState}`).join('+')).join(', ');
   });
@@ -171,6 +183,48 @@ async function takeStep(driver, step) {
     await until(driver, `the camera again for ${step}`, () => !!document.querySelector('#capture').shadowRoot.querySelector('[part~="capture-button"]'));
   }
 }
+
+/** The handoff link the element at `driver` shows, once it waits for the phone. */
+async function handoffLink(driver) {
+  return until(driver, 'the handoff link', () => {
+    const el = document.querySelector('#capture');
+    const link = el.shadowRoot.querySelector('[part~="handoff-link"]');
+    const qr = el.shadowRoot.querySelector('[part~="handoff-qr"]');
+    const waiting = el.getAttribute('state') === 'capturing' && el.getAttribute('step') === 'handoff';
+    return waiting && qr && link?.getAttribute('href');
+  });
+}
+
+/** The handoff statuses the element announced, in order. */
+const handoffStatuses = (driver) =>
+  js(driver, () => (window.videoidEvents || []).filter((e) => e.type === 'videoid-handoff').map((e) => e.detail.status));
+
+/** A Chromium page (playwright) as the other device: a phone with the fake camera, or a desktop. */
+async function chromiumDevice(browser, phone) {
+  const context = await browser.newContext(phone ? { viewport: { width: 390, height: 844 }, isMobile: true } : {});
+  await context.addInitScript(() => {
+    window.__streamsAsked = () => 0;
+    const original = navigator.mediaDevices?.getUserMedia?.bind(navigator.mediaDevices);
+    if (!original) return;
+    const streams = [];
+    window.__streamsAsked = () => streams.length;
+    window.__liveTracks = () => streams.flatMap((s) => s.getTracks()).filter((t) => t.readyState === 'live').length;
+    navigator.mediaDevices.getUserMedia = async (constraints) => {
+      const stream = await original(constraints);
+      streams.push(stream);
+      return stream;
+    };
+  });
+  return context.newPage();
+}
+
+/** Waits in a Chromium page until `fn` returns something truthy; returns it. */
+async function chromiumUntil(page, fn, arg) {
+  return (await page.waitForFunction(fn, arg, { timeout: STEP_MS })).jsonValue();
+}
+
+const chromiumEvent = (page, type) =>
+  chromiumUntil(page, (type) => (window.videoidEvents || []).find((e) => e.type === type)?.detail ?? null, type);
 
 /** Registers the core flows for `engineId` (one per test file). */
 export function coreFlows(engineId) {
@@ -381,6 +435,105 @@ export function coreFlows(engineId) {
       });
     } finally {
       stub.stop();
+    }
+  });
+
+  test(`${engine.name}: handoff, the desktop here without a camera, the phone in Chromium: the desktop gets the phone's result`, opts, async (t) => {
+    const chromium = await launchBrowser(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']);
+    try {
+      await run(t, 'noCamera', async (driver) => {
+        await open(driver, `${HOST_ORIGIN}/?mode=native&handoff=always&scenario=accepted`);
+        await js(driver, () => {
+          document.querySelector('#capture').start().catch(() => {});
+        });
+        const href = await handoffLink(driver);
+        assert.equal(new URL(href).pathname, '/videoid/handoff');
+        await waitForEvent(driver, 'videoid-handoff');
+
+        const phone = await chromiumDevice(chromium, true);
+        await phone.goto(href);
+        for (const step of ['front', 'back', 'selfie']) {
+          await phone.waitForFunction((step) => document.querySelector('#capture')?.getAttribute('step') === step, step, { timeout: STEP_MS });
+          for (const name of ['capture-button', 'confirm-button']) {
+            const button = phone.locator(`#capture >> [part~="${name}"]`);
+            await button.waitFor({ state: 'visible', timeout: STEP_MS });
+            await button.click();
+          }
+        }
+        const phoneComplete = await chromiumEvent(phone, 'videoid-complete');
+
+        const complete = await waitForEvent(driver, 'videoid-complete', STEP_MS * 2);
+        const result = await waitForEvent(driver, 'videoid-result', STEP_MS * 2);
+        assert.equal(complete.processId, phoneComplete.processId, "the phone's process");
+        assert.equal(complete.dossierId, phoneComplete.dossierId, "the desktop's dossier");
+        assert.equal(result.processId, phoneComplete.processId);
+        assert.equal(result.status, 'accepted');
+        await until(driver, 'state complete', () => document.querySelector('#capture').getAttribute('state') === 'complete');
+        assert.equal(await js(driver, () => window.__streamsAsked()), 0, 'the desktop never asked for a camera');
+        const statuses = await handoffStatuses(driver);
+        assert.equal(statuses[0], 'waiting', statuses.join(','));
+        assert.equal(statuses.at(-1), 'complete', statuses.join(','));
+      });
+    } finally {
+      await chromium.close();
+    }
+  });
+
+  test(`${engine.name}: handoff, the phone here with its camera, the desktop in Chromium: the phone captures, the link works once`, opts, async (t) => {
+    const chromium = await launchBrowser();
+    try {
+      const desktop = await chromiumDevice(chromium, false);
+      await desktop.goto(`${HOST_ORIGIN}/?mode=native&handoff=always&scenario=accepted&auto=1`);
+      const href = await chromiumUntil(desktop, () => {
+        const el = document.querySelector('#capture');
+        return el?.getAttribute('step') === 'handoff' && el.shadowRoot.querySelector('[part~="handoff-link"]')?.getAttribute('href');
+      });
+      await run(t, 'camera', async (driver) => {
+        await open(driver, href);
+        for (const step of ['front', 'back', 'selfie']) {
+          const outcome = await takeStep(driver, step);
+          assert.ok(!outcome.failed && !outcome.filePicker, `${step}: ${JSON.stringify(outcome)}`);
+        }
+        const phoneComplete = await waitForEvent(driver, 'videoid-complete');
+        await until(driver, 'the done notice', () => !document.querySelector('#handoff-done').hidden);
+        assert.equal(await liveTracks(driver), 0, 'the phone camera is off');
+
+        const result = await chromiumEvent(desktop, 'videoid-result');
+        assert.equal(result.processId, phoneComplete.processId, "the desktop has the phone's process");
+        assert.equal(result.status, 'accepted');
+        assert.equal(await desktop.evaluate(() => window.__streamsAsked()), 0, 'the desktop never asked for a camera');
+
+        // The link worked once: opening it again shows the used/expired page, no capture.
+        await driver.get(href);
+        await until(driver, 'the used-link page', () => !!document.querySelector('#handoff-used') && !document.querySelector('videoid-capture'));
+      });
+    } finally {
+      await chromium.close();
+    }
+  });
+
+  test(`${engine.name}: handoff, cancel on the desktop (Chromium) stops the phone here: element gone, camera off`, opts, async (t) => {
+    const chromium = await launchBrowser();
+    try {
+      const desktop = await chromiumDevice(chromium, false);
+      await desktop.goto(`${HOST_ORIGIN}/?mode=native&handoff=always&scenario=accepted&auto=1`);
+      const href = await chromiumUntil(desktop, () => {
+        const el = document.querySelector('#capture');
+        return el?.getAttribute('step') === 'handoff' && el.shadowRoot.querySelector('[part~="handoff-link"]')?.getAttribute('href');
+      });
+      await run(t, 'camera', async (driver) => {
+        await open(driver, href);
+        await until(driver, 'the live camera', () => !!document.querySelector('#capture')?.shadowRoot.querySelector('[part~="capture-button"]'));
+        assert.ok((await liveTracks(driver)) >= 1, 'the phone camera is on');
+        await chromiumUntil(desktop, () => (window.videoidEvents || []).some((e) => e.type === 'videoid-handoff' && e.detail.status === 'capturing'));
+
+        await desktop.evaluate(() => document.querySelector('#capture').cancel());
+        await until(driver, 'the ended notice', () => !document.querySelector('#handoff-ended').hidden);
+        await until(driver, 'no live track on the phone', () => window.__liveTracks() === 0);
+        assert.equal(await js(driver, () => document.querySelectorAll('videoid-capture').length), 0, "the phone's element is gone");
+      });
+    } finally {
+      await chromium.close();
     }
   });
 }
