@@ -4,6 +4,7 @@
 use crate::backend::handoff::{LinkRefused, OpenedHandoff, PAGE_PATH};
 use crate::backend::Backend;
 use crate::{json_error, parse_query, query_value};
+use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -14,6 +15,7 @@ use std::sync::Arc;
 
 const DEMO_SCRIPT: &str = include_str!("../static/demo/demo.js");
 const HANDOFF_SCRIPT: &str = include_str!("../static/demo/handoff.js");
+const HANDOFF_OPEN_SCRIPT: &str = include_str!("../static/demo/handoff-open.js");
 const DEMO_STYLE: &str = include_str!("../static/demo/demo.css");
 
 /// The session endpoint `?endpoint=unreachable` points at (nothing listens on port 9).
@@ -65,8 +67,12 @@ pub fn router(pages: Arc<Pages>) -> Router {
             "/handoff.js",
             get(|| async { text("text/javascript; charset=utf-8", HANDOFF_SCRIPT) }),
         )
+        .route(
+            "/handoff-open.js",
+            get(|| async { text("text/javascript; charset=utf-8", HANDOFF_OPEN_SCRIPT) }),
+        )
         .route("/videoid/return", get(return_page))
-        .route(PAGE_PATH, get(handoff_page))
+        .route(PAGE_PATH, get(handoff_page).post(handoff_open))
         .with_state(pages)
 }
 
@@ -270,6 +276,13 @@ async fn return_page() -> Response {
 
 const HANDOFF_PAGE: &str = include_str!("../static/demo/handoff.html");
 
+/// The link's page before it is opened: a form that POSTs the token.
+const HANDOFF_OPEN_PAGE: &str = include_str!("../static/demo/handoff-open.html");
+
+/// The policy of the pages with no script.
+const HANDOFF_STATIC_POLICY: &str =
+    "default-src 'none'; style-src 'self'; img-src data:; base-uri 'none'; object-src 'none'";
+
 const HANDOFF_USED_PAGE: &str = "<!doctype html>
 <html lang=\"en\">
 <head>
@@ -305,8 +318,8 @@ const HANDOFF_UNAVAILABLE_PAGE: &str = "<!doctype html>
 </html>
 ";
 
-/// The handoff pages carry no script of their own but `/handoff.js`, and send no referrer
-/// (the link's token is in the URL).
+/// The handoff pages carry no script of their own but `/handoff-open.js` and `/handoff.js`,
+/// and send no referrer (the link's token is in the URL).
 fn handoff_response(policy: &str, status: StatusCode, body: String) -> Response {
     let mut response = html(policy, body);
     *response.status_mut() = status;
@@ -342,13 +355,12 @@ impl Pages {
     }
 }
 
-/// `GET /videoid/handoff?t=…`: opens a handoff link once (the phone gets its own cookie), or
-/// answers 410 "used or expired".
+/// `GET /videoid/handoff?t=…`: a page whose form opens the link (see [`handoff_open`]), or
+/// 410 "used or expired". A GET only looks: a preview of the link leaves it usable.
 async fn handoff_page(State(pages): State<Arc<Pages>>, RawQuery(query): RawQuery) -> Response {
-    let policy = pages.demo_policy(false);
     let used = || {
         handoff_response(
-            "default-src 'none'; style-src 'self'; img-src data:; base-uri 'none'; object-src 'none'",
+            HANDOFF_STATIC_POLICY,
             StatusCode::GONE,
             HANDOFF_USED_PAGE.to_string(),
         )
@@ -357,6 +369,37 @@ async fn handoff_page(State(pages): State<Arc<Pages>>, RawQuery(query): RawQuery
         return used();
     };
     let pairs = parse_query(query.as_deref()).unwrap_or_default();
+    let Some(token) = query_value(&pairs, "t") else {
+        return used();
+    };
+    match backend.handoff_link_usable(token).await {
+        // The token is an id (URL-safe characters only), checked by `handoff_link_usable`.
+        Ok(true) => handoff_response(
+            &pages.demo_policy(false),
+            StatusCode::OK,
+            HANDOFF_OPEN_PAGE.replace("{{TOKEN}}", &escape_html(token)),
+        ),
+        Ok(false) => used(),
+        Err(e) => unavailable(&e),
+    }
+}
+
+/// `POST /videoid/handoff` (form field `t`): opens the link once, giving the phone its own
+/// cookie and the page with the element, or answers 410 "used or expired".
+async fn handoff_open(State(pages): State<Arc<Pages>>, body: Bytes) -> Response {
+    let policy = pages.demo_policy(false);
+    let used = || {
+        handoff_response(
+            HANDOFF_STATIC_POLICY,
+            StatusCode::GONE,
+            HANDOFF_USED_PAGE.to_string(),
+        )
+    };
+    let Some(backend) = &pages.backend else {
+        return used();
+    };
+    let form = std::str::from_utf8(&body).ok().filter(|f| f.len() <= 1024);
+    let pairs = parse_query(form).unwrap_or_default();
     let Some(token) = query_value(&pairs, "t") else {
         return used();
     };
@@ -370,15 +413,17 @@ async fn handoff_page(State(pages): State<Arc<Pages>>, RawQuery(query): RawQuery
             response
         }
         Err(LinkRefused::Gone) => used(),
-        Err(LinkRefused::Storage(e)) => {
-            eprintln!("videoid-www: open a handoff link: {e}");
-            handoff_response(
-                "default-src 'none'; style-src 'self'; base-uri 'none'; object-src 'none'",
-                StatusCode::SERVICE_UNAVAILABLE,
-                HANDOFF_UNAVAILABLE_PAGE.to_string(),
-            )
-        }
+        Err(LinkRefused::Storage(e)) => unavailable(&e),
     }
+}
+
+fn unavailable(e: &dyn std::fmt::Display) -> Response {
+    eprintln!("videoid-www: open a handoff link: {e}");
+    handoff_response(
+        "default-src 'none'; style-src 'self'; base-uri 'none'; object-src 'none'",
+        StatusCode::SERVICE_UNAVAILABLE,
+        HANDOFF_UNAVAILABLE_PAGE.to_string(),
+    )
 }
 
 /// The built npm package directory served at `/pkg/`.

@@ -9,8 +9,11 @@
 //!   for the handoff's own end-user (anyone else: 404);
 //! - `DELETE /api/videoid/handoff/{id}` revokes it (`204`, idempotent);
 //! - `GET /api/videoid/handoff/phone` → `{ status }` for the phone's cookie [`PHONE_COOKIE`];
-//! - the page `GET /videoid/handoff?t=…` ([`crate::site`]) opens the link through
-//!   [`Backend::open_handoff_link`].
+//! - the page `GET /videoid/handoff?t=…` ([`crate::site`]) only looks at the link
+//!   ([`Backend::handoff_link_usable`]): a GET changes nothing, so a link preview or a
+//!   mail scanner that fetches the URL does not use it up. The page's form `POST`s the
+//!   token (at once, by script; or by the user's tap) to `/videoid/handoff`, which opens
+//!   the link through [`Backend::open_handoff_link`].
 //!
 //! Status moves are the store's single statements, so two instances on one database, or
 //! concurrent requests, never move a handoff backwards.
@@ -114,6 +117,28 @@ impl Backend {
     /// True when the simulator's test knobs may be used (the phone page passes the scenario on).
     pub fn is_simulator(&self) -> bool {
         self.simulator_mode
+    }
+
+    /// Whether a handoff link can still be opened: its token is known, unused and unexpired,
+    /// and its handoff still waits for the phone. Reads only.
+    pub async fn handoff_link_usable(&self, token: &str) -> Result<bool, StoreError> {
+        if !ids::is_valid_id(token) {
+            return Ok(false);
+        }
+        let now = crate::store::now_ms();
+        let Some(link) = self.store.token(TOKEN_KIND, token, now).await? else {
+            return Ok(false);
+        };
+        let id = serde_json::from_str::<Value>(&link.payload)
+            .ok()
+            .and_then(|p| p["handoff"].as_str().map(str::to_string));
+        let handoff = match (&id, link.consumed) {
+            (Some(id), false) => self.store.handoff(id).await?,
+            _ => None,
+        };
+        Ok(handoff.is_some_and(|h| {
+            h.status_at(now) == HandoffStatus::Waiting && link.enduser.as_ref() == Some(&h.enduser)
+        }))
     }
 
     /// Opens a handoff link: uses its token (once), binds a new phone secret and moves the

@@ -23,7 +23,8 @@ const ended = document.getElementById("handoff-ended");
 const packageStatus = document.getElementById("package-status");
 let polling = null;
 
-// The link's token was used by this visit: keep it out of the history and a reload.
+// This page is the answer to the POST that used the link: a reload asks for the page
+// again (the used-link page) instead of posting the token a second time.
 history.replaceState(null, "", location.pathname);
 
 for (const type of EVENTS) {
