@@ -23,9 +23,32 @@ impl Phone {
         }
     }
 
-    /// Opens a handoff link: status and page text; remembers the cookie it sets.
+    /// Opens a handoff link as a browser does: GETs it (which changes nothing), then POSTs the
+    /// token from the page's form. Status and page text of the last answer; remembers the
+    /// cookie it sets.
     async fn open(&mut self, url: &str) -> (u16, reqwest::header::HeaderMap, String) {
-        let response = client().get(url).send().await.unwrap();
+        let page = client().get(url).send().await.unwrap();
+        let status = page.status().as_u16();
+        assert!(
+            page.headers().get("set-cookie").is_none(),
+            "a GET of the link sets no cookie"
+        );
+        let text = page.text().await.unwrap();
+        if status != 200 {
+            return (status, reqwest::header::HeaderMap::new(), text);
+        }
+        let token = url.split_once("t=").unwrap().1;
+        assert!(
+            text.contains(&format!("name=\"t\" value=\"{token}\"")),
+            "the page's form carries the token: {text}"
+        );
+        let response = client()
+            .post(format!("{}/videoid/handoff", self.host_url))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!("t={token}"))
+            .send()
+            .await
+            .unwrap();
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         for value in headers.get_all("set-cookie") {
@@ -366,6 +389,63 @@ async fn a_revoked_handoff_stops_the_link_and_the_phone() {
         .unwrap();
     assert_error(bare, 410).await;
     assert_eq!(events(&mut desktop, &id).await.1["status"], "cancelled");
+    s.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_get_of_the_link_leaves_it_usable_and_only_the_pages_post_opens_it() {
+    let s = servers().await;
+    let mut desktop = EndUser::new(&s.host_url);
+    let (status, created) = create(&mut desktop, "", json!({ "mode": "native" })).await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_str().unwrap().to_string();
+    let url = created["url"].as_str().unwrap().to_string();
+    let token = token_of(&url);
+    // A preview, a scanner, a desktop tab: GETs, however many, change nothing.
+    for _ in 0..3 {
+        let page = client().get(&url).send().await.unwrap();
+        assert_eq!(page.status(), 200);
+        assert!(page.headers().get("set-cookie").is_none());
+        assert_eq!(page.headers()["referrer-policy"], "no-referrer");
+        let text = page.text().await.unwrap();
+        assert!(
+            text.contains("<form id=\"handoff-open\" method=\"post\" action=\"/videoid/handoff\">"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("<videoid-capture"),
+            "no capture before the POST"
+        );
+    }
+    assert_eq!(events(&mut desktop, &id).await.1["status"], "waiting");
+    // A POST without the token, or with another one, opens nothing.
+    for body in ["", "t=", "x=1", "t=not-a-token", "t=%3Cscript%3E"] {
+        let response = client()
+            .post(format!("{}/videoid/handoff", s.host_url))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 410, "{body}");
+        assert!(response.headers().get("set-cookie").is_none(), "{body}");
+    }
+    assert_eq!(events(&mut desktop, &id).await.1["status"], "waiting");
+    // The page's POST opens it, once.
+    let mut phone = Phone::new(&s.host_url);
+    assert_eq!(phone.open(&url).await.0, 200);
+    assert!(phone.cookie.is_some());
+    assert_eq!(events(&mut desktop, &id).await.1["status"], "opened");
+    assert_eq!(client().get(&url).send().await.unwrap().status(), 410);
+    let again = client()
+        .post(format!("{}/videoid/handoff", s.host_url))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("t={token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 410);
+    assert!(again.headers().get("set-cookie").is_none());
     s.shutdown().await;
 }
 
