@@ -84,6 +84,17 @@ async function decodeQr(page) {
   return code.data;
 }
 
+/**
+ * Opens the link on the phone as a user does: the GET shows a page whose form POSTs the
+ * token at once, and the answer to that POST is the page with the element.
+ */
+async function openLink(page, href) {
+  const first = await page.goto(href);
+  assert.equal(first.status(), 200);
+  await page.locator('videoid-capture').waitFor({ state: 'attached', timeout: STEP_TIMEOUT_MS });
+  assert.equal(new URL(page.url()).search, '', 'the token is not in the address of the page with the element');
+}
+
 /** The handoff statuses the desktop element announced, in order. */
 function handoffStatuses(page) {
   return page.evaluate(() =>
@@ -116,7 +127,7 @@ test('handoff: a desktop without a camera shows a QR code; the phone captures; t
     await waitForEvent(desktop, 'videoid-handoff');
 
     // The phone: its own page on the host site, its own session, the fake camera.
-    await phone.goto(href);
+    await openLink(phone, href);
     for (const step of ['front', 'back', 'selfie']) await captureStep(phone, step);
     const phoneComplete = await waitForEvent(phone, 'videoid-complete');
     await phone.locator('#handoff-done').waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
@@ -150,7 +161,7 @@ test('handoff: a desktop without a camera shows a QR code; the phone captures; t
 test('handoff: cancel on the desktop stops the phone and revokes the link', opts, async () => {
   await devices(async ({ desktop, phone }) => {
     const href = await handoffScreen(desktop, '?mode=native&handoff=always&scenario=accepted&auto=1');
-    await phone.goto(href);
+    await openLink(phone, href);
     await part(phone, 'capture-button').waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
     assert.ok((await phone.evaluate(() => window.__liveTracks())) >= 1, 'the phone camera is on');
     await waitForEvent(desktop, 'videoid-handoff', { timeout: STEP_TIMEOUT_MS });

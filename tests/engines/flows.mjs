@@ -75,6 +75,28 @@ function waitForEvent(driver, type, timeout = STEP_MS) {
 /** Opens `url` and waits for the page's event log and the element's videoid-ready. */
 async function open(driver, url) {
   await driver.get(url);
+  await ready(driver);
+}
+
+/**
+ * Opens a handoff link on the phone as a user does: the GET shows a page whose form POSTs
+ * the token at once; the answer to that POST is the page with the element.
+ */
+async function openLink(driver, href) {
+  await driver.get(href);
+  const deadline = Date.now() + STEP_MS;
+  for (;;) {
+    // The form's navigation may be under way: a command that fails then is asked again.
+    const found = await js(driver, () => !!document.querySelector('videoid-capture')).catch(() => false);
+    if (found) break;
+    if (Date.now() > deadline) throw new Error(`waited ${STEP_MS / 1000} s for the page with the element`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await ready(driver);
+}
+
+/** Waits for the page's event log and the element's videoid-ready; installs the track counter. */
+async function ready(driver) {
   await until(driver, 'videoid-ready', () => (window.videoidEvents || []).some((e) => e.type === 'videoid-ready'));
   // Count every stream getUserMedia hands out from here on, in plain JS terms.
   await js(driver, () => {
@@ -452,6 +474,7 @@ export function coreFlows(engineId) {
 
         const phone = await chromiumDevice(chromium, true);
         await phone.goto(href);
+        await phone.locator('videoid-capture').waitFor({ state: 'attached', timeout: STEP_MS });
         for (const step of ['front', 'back', 'selfie']) {
           await phone.waitForFunction((step) => document.querySelector('#capture')?.getAttribute('step') === step, step, { timeout: STEP_MS });
           for (const name of ['capture-button', 'confirm-button']) {
@@ -489,7 +512,7 @@ export function coreFlows(engineId) {
         return el?.getAttribute('step') === 'handoff' && el.shadowRoot.querySelector('[part~="handoff-link"]')?.getAttribute('href');
       });
       await run(t, 'camera', async (driver) => {
-        await open(driver, href);
+        await openLink(driver, href);
         for (const step of ['front', 'back', 'selfie']) {
           const outcome = await takeStep(driver, step);
           assert.ok(!outcome.failed && !outcome.filePicker, `${step}: ${JSON.stringify(outcome)}`);
@@ -522,7 +545,7 @@ export function coreFlows(engineId) {
         return el?.getAttribute('step') === 'handoff' && el.shadowRoot.querySelector('[part~="handoff-link"]')?.getAttribute('href');
       });
       await run(t, 'camera', async (driver) => {
-        await open(driver, href);
+        await openLink(driver, href);
         await until(driver, 'the live camera', () => !!document.querySelector('#capture')?.shadowRoot.querySelector('[part~="capture-button"]'));
         assert.ok((await liveTracks(driver)) >= 1, 'the phone camera is on');
         await chromiumUntil(desktop, () => (window.videoidEvents || []).some((e) => e.type === 'videoid-handoff' && e.detail.status === 'capturing'));
