@@ -240,6 +240,17 @@ async function chromiumDevice(browser, phone) {
   return context.newPage();
 }
 
+/** A Chromium desktop without a camera on the handoff screen: its page and the link. */
+async function chromiumDesktop(browser) {
+  const desktop = await chromiumDevice(browser, false);
+  await desktop.goto(`${HOST_ORIGIN}/?mode=native&handoff=always&scenario=accepted&auto=1`);
+  const href = await chromiumUntil(desktop, () => {
+    const el = document.querySelector('#capture');
+    return el?.getAttribute('step') === 'handoff' && el.shadowRoot.querySelector('[part~="handoff-link"]')?.getAttribute('href');
+  });
+  return { desktop, href };
+}
+
 /** Waits in a Chromium page until `fn` returns something truthy; returns it. */
 async function chromiumUntil(page, fn, arg) {
   return (await page.waitForFunction(fn, arg, { timeout: STEP_MS })).jsonValue();
@@ -505,12 +516,7 @@ export function coreFlows(engineId) {
   test(`${engine.name}: handoff, the phone here with its camera, the desktop in Chromium: the phone captures, the link works once`, opts, async (t) => {
     const chromium = await launchBrowser();
     try {
-      const desktop = await chromiumDevice(chromium, false);
-      await desktop.goto(`${HOST_ORIGIN}/?mode=native&handoff=always&scenario=accepted&auto=1`);
-      const href = await chromiumUntil(desktop, () => {
-        const el = document.querySelector('#capture');
-        return el?.getAttribute('step') === 'handoff' && el.shadowRoot.querySelector('[part~="handoff-link"]')?.getAttribute('href');
-      });
+      const { desktop, href } = await chromiumDesktop(chromium);
       await run(t, 'camera', async (driver) => {
         await openLink(driver, href);
         for (const step of ['front', 'back', 'selfie']) {
@@ -538,12 +544,7 @@ export function coreFlows(engineId) {
   test(`${engine.name}: handoff, cancel on the desktop (Chromium) stops the phone here: element gone, camera off`, opts, async (t) => {
     const chromium = await launchBrowser();
     try {
-      const desktop = await chromiumDevice(chromium, false);
-      await desktop.goto(`${HOST_ORIGIN}/?mode=native&handoff=always&scenario=accepted&auto=1`);
-      const href = await chromiumUntil(desktop, () => {
-        const el = document.querySelector('#capture');
-        return el?.getAttribute('step') === 'handoff' && el.shadowRoot.querySelector('[part~="handoff-link"]')?.getAttribute('href');
-      });
+      const { desktop, href } = await chromiumDesktop(chromium);
       await run(t, 'camera', async (driver) => {
         await openLink(driver, href);
         await until(driver, 'the live camera', () => !!document.querySelector('#capture')?.shadowRoot.querySelector('[part~="capture-button"]'));

@@ -358,19 +358,12 @@ impl Pages {
 /// `GET /videoid/handoff?t=…`: a page whose form opens the link (see [`handoff_open`]), or
 /// 410 "used or expired". A GET only looks: a preview of the link leaves it usable.
 async fn handoff_page(State(pages): State<Arc<Pages>>, RawQuery(query): RawQuery) -> Response {
-    let used = || {
-        handoff_response(
-            HANDOFF_STATIC_POLICY,
-            StatusCode::GONE,
-            HANDOFF_USED_PAGE.to_string(),
-        )
-    };
     let Some(backend) = &pages.backend else {
-        return used();
+        return used_link();
     };
     let pairs = parse_query(query.as_deref()).unwrap_or_default();
     let Some(token) = query_value(&pairs, "t") else {
-        return used();
+        return used_link();
     };
     match backend.handoff_link_usable(token).await {
         // The token is an id (URL-safe characters only), checked by `handoff_link_usable`.
@@ -379,7 +372,7 @@ async fn handoff_page(State(pages): State<Arc<Pages>>, RawQuery(query): RawQuery
             StatusCode::OK,
             HANDOFF_OPEN_PAGE.replace("{{TOKEN}}", &escape_html(token)),
         ),
-        Ok(false) => used(),
+        Ok(false) => used_link(),
         Err(e) => unavailable(&e),
     }
 }
@@ -388,20 +381,13 @@ async fn handoff_page(State(pages): State<Arc<Pages>>, RawQuery(query): RawQuery
 /// cookie and the page with the element, or answers 410 "used or expired".
 async fn handoff_open(State(pages): State<Arc<Pages>>, body: Bytes) -> Response {
     let policy = pages.demo_policy(false);
-    let used = || {
-        handoff_response(
-            HANDOFF_STATIC_POLICY,
-            StatusCode::GONE,
-            HANDOFF_USED_PAGE.to_string(),
-        )
-    };
     let Some(backend) = &pages.backend else {
-        return used();
+        return used_link();
     };
     let form = std::str::from_utf8(&body).ok().filter(|f| f.len() <= 1024);
     let pairs = parse_query(form).unwrap_or_default();
     let Some(token) = query_value(&pairs, "t") else {
-        return used();
+        return used_link();
     };
     match backend.open_handoff_link(token).await {
         Ok(opened) => {
@@ -412,11 +398,21 @@ async fn handoff_open(State(pages): State<Arc<Pages>>, body: Bytes) -> Response 
                 .insert(header::SET_COOKIE, opened.cookie);
             response
         }
-        Err(LinkRefused::Gone) => used(),
+        Err(LinkRefused::Gone) => used_link(),
         Err(LinkRefused::Storage(e)) => unavailable(&e),
     }
 }
 
+/// `410` and the "this link was used or has expired" page, with no capture.
+fn used_link() -> Response {
+    handoff_response(
+        HANDOFF_STATIC_POLICY,
+        StatusCode::GONE,
+        HANDOFF_USED_PAGE.to_string(),
+    )
+}
+
+/// `503` and a "try again" page: the database failed.
 fn unavailable(e: &dyn std::fmt::Display) -> Response {
     eprintln!("videoid-www: open a handoff link: {e}");
     handoff_response(

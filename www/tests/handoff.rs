@@ -42,13 +42,7 @@ impl Phone {
             text.contains(&format!("name=\"t\" value=\"{token}\"")),
             "the page's form carries the token: {text}"
         );
-        let response = client()
-            .post(format!("{}/videoid/handoff", self.host_url))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(format!("t={token}"))
-            .send()
-            .await
-            .unwrap();
+        let response = post_link(&self.host_url, format!("t={token}")).await;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         for value in headers.get_all("set-cookie") {
@@ -150,6 +144,17 @@ fn assert_status_only(body: &Value) {
             "unexpected field {key}: {body}"
         );
     }
+}
+
+/// The handoff page's form: `POST /videoid/handoff` with `body` (`t=…`).
+async fn post_link(host_url: &str, body: impl Into<reqwest::Body>) -> reqwest::Response {
+    client()
+        .post(format!("{host_url}/videoid/handoff"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap()
 }
 
 fn token_of(url: &str) -> String {
@@ -420,13 +425,7 @@ async fn a_get_of_the_link_leaves_it_usable_and_only_the_pages_post_opens_it() {
     assert_eq!(events(&mut desktop, &id).await.1["status"], "waiting");
     // A POST without the token, or with another one, opens nothing.
     for body in ["", "t=", "x=1", "t=not-a-token", "t=%3Cscript%3E"] {
-        let response = client()
-            .post(format!("{}/videoid/handoff", s.host_url))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(body)
-            .send()
-            .await
-            .unwrap();
+        let response = post_link(&s.host_url, body).await;
         assert_eq!(response.status(), 410, "{body}");
         assert!(response.headers().get("set-cookie").is_none(), "{body}");
     }
@@ -437,13 +436,7 @@ async fn a_get_of_the_link_leaves_it_usable_and_only_the_pages_post_opens_it() {
     assert!(phone.cookie.is_some());
     assert_eq!(events(&mut desktop, &id).await.1["status"], "opened");
     assert_eq!(client().get(&url).send().await.unwrap().status(), 410);
-    let again = client()
-        .post(format!("{}/videoid/handoff", s.host_url))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!("t={token}"))
-        .send()
-        .await
-        .unwrap();
+    let again = post_link(&s.host_url, format!("t={token}")).await;
     assert_eq!(again.status(), 410);
     assert!(again.headers().get("set-cookie").is_none());
     s.shutdown().await;
