@@ -19,7 +19,7 @@
 //! concurrent requests, never move a handoff backwards.
 
 use super::{cookie_value, endusers, storage_failure, Backend, Visitor};
-use crate::store::{Consumed, Handoff, HandoffStatus, NewHandoff, NewToken, StoreError};
+use crate::store::{Consumed, Handoff, HandoffStatus, NewHandoff, NewToken, StoreError, Token};
 use crate::{ids, json_error, parse_json_request, parse_query};
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
@@ -119,6 +119,16 @@ impl Backend {
         self.simulator_mode
     }
 
+    /// The handoff a link's token names, if it is the handoff of the token's own end-user.
+    async fn linked_handoff(&self, link: &Token) -> Result<Option<Handoff>, StoreError> {
+        let id = serde_json::from_str::<Value>(&link.payload)
+            .ok()
+            .and_then(|p| p["handoff"].as_str().map(str::to_string));
+        let Some(id) = id else { return Ok(None) };
+        let handoff = self.store.handoff(&id).await?;
+        Ok(handoff.filter(|h| link.enduser.as_ref() == Some(&h.enduser)))
+    }
+
     /// Whether a handoff link can still be opened: its token is known, unused and unexpired,
     /// and its handoff still waits for the phone. Reads only.
     pub async fn handoff_link_usable(&self, token: &str) -> Result<bool, StoreError> {
@@ -126,19 +136,12 @@ impl Backend {
             return Ok(false);
         }
         let now = crate::store::now_ms();
-        let Some(link) = self.store.token(TOKEN_KIND, token, now).await? else {
+        let link = self.store.token(TOKEN_KIND, token, now).await?;
+        let Some(link) = link.filter(|l| !l.consumed) else {
             return Ok(false);
         };
-        let id = serde_json::from_str::<Value>(&link.payload)
-            .ok()
-            .and_then(|p| p["handoff"].as_str().map(str::to_string));
-        let handoff = match (&id, link.consumed) {
-            (Some(id), false) => self.store.handoff(id).await?,
-            _ => None,
-        };
-        Ok(handoff.is_some_and(|h| {
-            h.status_at(now) == HandoffStatus::Waiting && link.enduser.as_ref() == Some(&h.enduser)
-        }))
+        let handoff = self.linked_handoff(&link).await?;
+        Ok(handoff.is_some_and(|h| h.status_at(now) == HandoffStatus::Waiting))
     }
 
     /// Opens a handoff link: uses its token (once), binds a new phone secret and moves the
@@ -151,16 +154,9 @@ impl Backend {
         let Consumed::Now(used) = self.store.consume_token(TOKEN_KIND, token, now).await? else {
             return Err(LinkRefused::Gone);
         };
-        let id = serde_json::from_str::<Value>(&used.payload)
-            .ok()
-            .and_then(|p| p["handoff"].as_str().map(str::to_string))
-            .ok_or(LinkRefused::Gone)?;
-        let Some(handoff) = self.store.handoff(&id).await? else {
+        let Some(Handoff { id, .. }) = self.linked_handoff(&used).await? else {
             return Err(LinkRefused::Gone);
         };
-        if used.enduser.as_ref() != Some(&handoff.enduser) {
-            return Err(LinkRefused::Gone);
-        }
         let secret = ids::token();
         let until = now + self.session_lifetime.as_millis() as i64;
         if !self.store.open_handoff(&id, &secret, now, until).await? {
