@@ -348,13 +348,16 @@ async fn unknown_or_finished_artifacts_take_nothing(h: Harness) {
 }
 
 async fn an_expired_upload_token_is_401(h: Harness) {
+    // Long enough that the renewed token below is still valid for its upload on a loaded
+    // machine (at 200 ms, a busy CI run once saw it expire between renewal and upload).
+    const LIFETIME_MS: u64 = 1500;
     let s = h
-        .servers_with(|c| c.session_lifetime = std::time::Duration::from_millis(200))
+        .servers_with(|c| c.session_lifetime = std::time::Duration::from_millis(LIFETIME_MS))
         .await;
     let (_, _, art) = embed(&s, "").await;
     let (_, session) = native_session(&s.sim_url, &art).await;
     let token = session["uploadToken"].as_str().unwrap();
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(LIFETIME_MS + 100)).await;
     let (status, body) = put(&s.sim_url, &art, token, "front", "image/jpeg").await;
     assert_eq!(status, 401, "{body}");
     // A new session (the component's retry) renews it.
