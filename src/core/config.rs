@@ -37,6 +37,18 @@ pub enum Mode {
     Sdk,
 }
 
+impl Mode {
+    /// The attribute value (sent to the backend as the session's `mode`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Embed => "embed",
+            Mode::Auto => "auto",
+            Mode::Native => "native",
+            Mode::Sdk => "sdk",
+        }
+    }
+}
+
 /// Where the capture continues when the frame cannot show it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fallback {

@@ -263,8 +263,9 @@ pub enum NativeInput {
     Frame(Report),
 }
 
-/// What the native sub-machine asks the adapter to do.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What the native sub-machine asks the adapter to do; each effect carries
+/// what the adapter needs to carry it out.
+#[derive(Debug, Clone, PartialEq)]
 pub enum NativeEffect {
     /// Ask for the camera (and microphone when `audio`) and show the preview.
     OpenCamera {
@@ -276,6 +277,8 @@ pub enum NativeEffect {
         quality: Quality,
         /// Whether to ask for the microphone too (in its own request).
         audio: bool,
+        /// What the preview's quality checks compare against.
+        thresholds: Thresholds,
     },
     /// Stop every track and hide the preview.
     StopCamera,
@@ -309,6 +312,10 @@ pub enum NativeEffect {
         try_no: u32,
         /// Wait this long first (backoff after a passing fault).
         delay_ms: u32,
+        /// The session's upload endpoint (the step's name is added to its path).
+        url: String,
+        /// The session's upload token.
+        token: String,
     },
     /// `POST {upload_url}/complete`.
     Complete {
@@ -316,6 +323,10 @@ pub enum NativeEffect {
         try_no: u32,
         /// Wait this long first.
         delay_ms: u32,
+        /// The session's upload endpoint.
+        url: String,
+        /// The session's upload token.
+        token: String,
     },
 }
 
@@ -479,6 +490,7 @@ impl NativeCapture {
                 self.quality.relaxed().unwrap_or(Quality::Any)
             },
             audio: step.needs_microphone(),
+            thresholds: self.thresholds,
         }
     }
 
@@ -500,7 +512,18 @@ impl NativeCapture {
             quality: self.captured_quality.map(|r| r.to_json()),
             try_no: self.try_no,
             delay_ms: backoff_ms(self.try_no),
+            url: self.session.upload_url.clone(),
+            token: self.session.upload_token.clone(),
         });
+    }
+
+    fn complete_call(&self, try_no: u32) -> NativeEffect {
+        NativeEffect::Complete {
+            try_no,
+            delay_ms: backoff_ms(try_no),
+            url: self.session.upload_url.clone(),
+            token: self.session.upload_token.clone(),
+        }
     }
 
     /// Feeds one input.
@@ -577,10 +600,7 @@ impl NativeCapture {
                 Ok(()) => return Outcome::Done,
                 Err(f) if retryable(&f) && self.try_no + 1 < MAX_TRIES => {
                     self.try_no += 1;
-                    fx.push(NativeEffect::Complete {
-                        try_no: self.try_no,
-                        delay_ms: backoff_ms(self.try_no),
-                    });
+                    fx.push(self.complete_call(self.try_no));
                 }
                 Err(f) => return Outcome::Fail(f),
             },
@@ -684,10 +704,7 @@ impl NativeCapture {
                 } else {
                     self.phase = Phase::Finishing;
                     self.try_no = 0;
-                    fx.push(NativeEffect::Complete {
-                        try_no: 0,
-                        delay_ms: 0,
-                    });
+                    fx.push(self.complete_call(0));
                 }
                 Outcome::Continue
             }
@@ -705,15 +722,12 @@ impl NativeCapture {
 mod tests {
     use super::*;
 
+    const UPLOAD_URL: &str = "/api/videoid/upload";
+    const UPLOAD_TOKEN: &str = "tok_0123456789abcdef";
+
     fn session(steps: &[&str], file_fallback: bool) -> NativeSession {
         let steps: Vec<String> = steps.iter().map(|s| s.to_string()).collect();
-        NativeSession::parse(
-            "/api/videoid/upload",
-            "tok_0123456789abcdef",
-            &steps,
-            file_fallback,
-        )
-        .unwrap()
+        NativeSession::parse(UPLOAD_URL, UPLOAD_TOKEN, &steps, file_fallback).unwrap()
     }
 
     fn err(name: &str, device: Device) -> MediaError {
@@ -810,7 +824,8 @@ mod tests {
                 step: Step::Front,
                 facing: Facing::Environment,
                 quality: Quality::Document,
-                audio: false
+                audio: false,
+                thresholds: Thresholds::default(),
             }]
         );
         for step in [Step::Front, Step::Back, Step::Selfie, Step::Video] {
@@ -842,7 +857,9 @@ mod tests {
                     step,
                     quality: None,
                     try_no: 0,
-                    delay_ms: 0
+                    delay_ms: 0,
+                    url: UPLOAD_URL.into(),
+                    token: UPLOAD_TOKEN.into(),
                 }]
             );
             // A second confirm while uploading does not upload again.
@@ -852,7 +869,9 @@ mod tests {
             if step == Step::Video {
                 assert!(fx.contains(&NativeEffect::Complete {
                     try_no: 0,
-                    delay_ms: 0
+                    delay_ms: 0,
+                    url: UPLOAD_URL.into(),
+                    token: UPLOAD_TOKEN.into(),
                 }));
             } else {
                 assert!(
@@ -876,7 +895,8 @@ mod tests {
             step: Step::Selfie,
             facing: Facing::User,
             quality: Quality::Ideal,
-            audio: false
+            audio: false,
+            thresholds: Thresholds::default(),
         }));
         c.on(NativeInput::CameraReady);
         let (fx, _) = c.on(NativeInput::SwitchCamera);
@@ -884,7 +904,8 @@ mod tests {
             step: Step::Selfie,
             facing: Facing::Environment,
             quality: Quality::Ideal,
-            audio: false
+            audio: false,
+            thresholds: Thresholds::default(),
         }));
     }
 

@@ -142,12 +142,22 @@ pub enum SdkEffect {
     /// Ask for camera and microphone, stop every track, and feed
     /// [`SdkInput::DevicesReady`] or [`SdkInput::DevicesFailed`].
     CheckDevices,
-    /// Load the session's script once per page and feed [`SdkInput::Loaded`]
+    /// Load the script at `url` once per page and feed [`SdkInput::Loaded`]
     /// or [`SdkInput::LoadFailed`].
-    Load,
-    /// `EID.videoId(container, { lang })`, `turnOn()`, `start({ authorization, idType })`
-    /// with the session's values, and listeners that feed the SDK's events.
-    Run,
+    Load {
+        /// The session's script (an allowed origin).
+        url: String,
+    },
+    /// `EID.videoId(container, { lang })`, `turnOn()`, `start({ authorization, idType })`,
+    /// and listeners that feed the SDK's events.
+    Run {
+        /// The process's token for `start()`.
+        authorization: String,
+        /// The document type for `start()`.
+        id_type: u32,
+        /// The user's language, for the SDK's own texts.
+        lang: &'static str,
+    },
     /// `turnOff()` and `destroy()`; nothing the SDK sends later counts.
     Stop,
 }

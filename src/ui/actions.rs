@@ -2,9 +2,8 @@
 
 use yew::prelude::*;
 
-use crate::core::config::Config;
-use crate::core::failure::Failure;
-use crate::core::flow::{Action, Input};
+use super::Intent;
+use crate::core::flow::Action;
 
 /// The buttons and where their inputs go.
 #[derive(Properties, PartialEq)]
@@ -13,10 +12,8 @@ pub struct ActionsProps {
     pub actions: Vec<(Action, String)>,
     /// The attempt the inputs are for.
     pub attempt: u32,
-    /// Where inputs go.
-    pub on_input: Callback<Input>,
-    /// Reads the configuration (start and retry).
-    pub config: Callback<(), Result<Config, Failure>>,
+    /// Where the presses go.
+    pub on_intent: Callback<Intent>,
 }
 
 /// The `part` of an action's button.
@@ -40,10 +37,9 @@ fn part(action: Action) -> &'static str {
 pub fn Actions(props: &ActionsProps) -> Html {
     let buttons = props.actions.iter().map(|(action, label)| {
         let (action, label) = (*action, label.clone());
-        let (on_input, config, attempt) =
-            (props.on_input.clone(), props.config.clone(), props.attempt);
+        let (on_intent, attempt) = (props.on_intent.clone(), props.attempt);
         let onclick = Callback::from(move |_: MouseEvent| {
-            on_input.emit(action.input(attempt, || config.emit(())));
+            on_intent.emit(Intent::Press { action, attempt });
         });
         html! {
             <button key={action.name()} type="button" part={part(action)}

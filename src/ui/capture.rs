@@ -3,13 +3,11 @@
 
 use std::rc::Rc;
 
-use web_sys::{Element, File};
+use web_sys::Element;
 use yew::prelude::*;
 
-use super::{Panel, Stage, Status};
-use crate::core::config::Config;
-use crate::core::failure::Failure;
-use crate::core::flow::{Input, Screen, State};
+use super::{Intent, Panel, Stage, Status};
+use crate::core::flow::{Screen, State};
 
 /// Everything the element shows, and where what the user does goes.
 #[derive(Properties, PartialEq, Clone)]
@@ -29,12 +27,8 @@ pub struct CaptureProps {
     /// The node the frame, preview and review adapters fill.
     #[prop_or_default]
     pub stage: Option<Element>,
-    /// Where inputs go.
-    pub on_input: Callback<Input>,
-    /// Reads the configuration from the element's attributes (start and retry).
-    pub config: Callback<(), Result<Config, Failure>>,
-    /// Where a picked file goes.
-    pub on_file: Callback<File>,
+    /// Where what the user does goes.
+    pub on_intent: Callback<Intent>,
 }
 
 /// The element's whole UI.
@@ -42,8 +36,8 @@ pub struct CaptureProps {
 pub fn Capture(props: &CaptureProps) -> Html {
     // Any pointer or key inside shows someone is there.
     let activity = {
-        let (on_input, attempt) = (props.on_input.clone(), props.attempt);
-        move || on_input.emit(Input::Activity { attempt })
+        let (on_intent, attempt) = (props.on_intent.clone(), props.attempt);
+        move || on_intent.emit(Intent::Activity { attempt })
     };
     let onpointerdown = {
         let activity = activity.clone();
@@ -56,8 +50,7 @@ pub fn Capture(props: &CaptureProps) -> Html {
             {onpointerdown} {onkeydown}>
             <Stage node={props.stage.clone()} />
             <Panel screen={props.screen.clone()} attempt={props.attempt} upload={props.upload}
-                focus={props.focus} on_input={props.on_input.clone()}
-                config={props.config.clone()} on_file={props.on_file.clone()} />
+                focus={props.focus} on_intent={props.on_intent.clone()} />
             <Status screen={props.screen.clone()} />
         </div>
     }

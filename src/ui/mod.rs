@@ -1,7 +1,8 @@
 //! The element's UI: Yew function components, one per file, that render the
-//! flow's [`Screen`] and send core [`Input`](crate::core::flow::Input)s through
-//! callbacks. No decisions and no effects here: the screen says what to show,
-//! the flow says when, and the `web` adapters carry out what follows.
+//! flow's [`Screen`] and send what the user did as an [`Intent`]. No
+//! decisions and no effects here: the screen says what to show, the flow says
+//! when, and the `web` adapters carry out what follows (the handle reads the
+//! configuration a start needs, the handoff's executor writes the clipboard).
 
 mod actions;
 mod capture;
@@ -29,7 +30,47 @@ use std::rc::Rc;
 use web_sys::Element;
 use yew::AppHandle;
 
-use crate::core::flow::Screen;
+use crate::core::config::Config;
+use crate::core::failure::Failure;
+use crate::core::flow::{Action, Input, Screen};
+
+/// What the user did in the UI.
+#[derive(Debug, Clone)]
+pub enum Intent {
+    /// Pressed a button during `attempt`.
+    Press {
+        /// The button's action.
+        action: Action,
+        /// The attempt its screen belongs to.
+        attempt: u32,
+    },
+    /// A pointer or key inside the element: someone is there.
+    Activity {
+        /// The attempt its screen belongs to.
+        attempt: u32,
+    },
+    /// Picked an image instead of the camera.
+    File(web_sys::File),
+    /// Pressed the handoff link or its copy button.
+    CopyLink {
+        /// The attempt whose link it is.
+        attempt: u32,
+    },
+}
+
+impl Intent {
+    /// The flow input it stands for; `config` reads the configuration, which
+    /// only start, retry and the handoff need. A picked file is no flow input
+    /// (it goes to the native capture's executor).
+    pub fn input(self, config: impl FnOnce() -> Result<Config, Failure>) -> Option<Input> {
+        Some(match self {
+            Intent::Press { action, attempt } => action.input(attempt, config),
+            Intent::Activity { attempt } => Input::Activity { attempt },
+            Intent::CopyLink { attempt } => Input::CopyLink { attempt },
+            Intent::File(_) => return None,
+        })
+    }
+}
 
 /// What the status region announces for a screen.
 pub fn announcement(screen: &Screen) -> String {

@@ -3,13 +3,11 @@
 
 use std::rc::Rc;
 
-use web_sys::{File, HtmlElement};
+use web_sys::HtmlElement;
 use yew::prelude::*;
 
-use super::{handoff, Actions, FilePicker, Hint, Progress};
-use crate::core::config::Config;
-use crate::core::failure::Failure;
-use crate::core::flow::{Input, Screen};
+use super::{handoff, Actions, FilePicker, Hint, Intent, Progress};
+use crate::core::flow::Screen;
 use crate::core::native::Phase;
 
 /// What the panel shows and where its inputs go.
@@ -23,12 +21,8 @@ pub struct PanelProps {
     pub upload: f64,
     /// Each new value moves focus to the title.
     pub focus: u32,
-    /// Where inputs go.
-    pub on_input: Callback<Input>,
-    /// Reads the configuration (start and retry).
-    pub config: Callback<(), Result<Config, Failure>>,
-    /// Where a picked file goes.
-    pub on_file: Callback<File>,
+    /// Where what the user does goes.
+    pub on_intent: Callback<Intent>,
 }
 
 /// Title, message, native parts and actions.
@@ -57,11 +51,11 @@ pub fn Panel(props: &PanelProps) -> Html {
             <Progress steps={native.map(|n| n.progress)} upload={props.upload}
                 label={native.map(|n| n.progress_label.clone())} />
             <Hint native={native.cloned()} />
-            { screen.handoff.as_ref().map(|h| handoff(h, props.attempt, &props.on_input)).unwrap_or_default() }
+            { screen.handoff.as_ref().map(|h| handoff(h, props.attempt, &props.on_intent)).unwrap_or_default() }
             <FilePicker shown={picking} label={native.map(|n| n.choose_file.clone()).unwrap_or_default()}
-                on_file={props.on_file.clone()} />
+                on_file={props.on_intent.reform(Intent::File)} />
             <Actions actions={screen.actions.clone()} attempt={props.attempt}
-                on_input={props.on_input.clone()} config={props.config.clone()} />
+                on_intent={props.on_intent.clone()} />
         </div>
     }
 }

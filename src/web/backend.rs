@@ -148,3 +148,63 @@ pub async fn complete_native(upload_url: &str, token: &str) -> Result<(), Failur
     let request = Request::post(&url).header("Authorization", &format!("Bearer {token}"));
     call(request, None, "session-endpoint").await.map(|_| ())
 }
+
+/// Carries out the flow's calls to the host backend, feeding each answer to
+/// `sender` (a handoff revoke is best effort: nothing is fed back).
+pub fn carry_out(
+    effect: crate::core::flow::Effect,
+    sender: &super::sender::Sender,
+    process: &std::rc::Rc<std::cell::RefCell<JsValue>>,
+) {
+    use crate::core::flow::{Effect, Input};
+    let sender = sender.clone();
+    match effect {
+        Effect::FetchSession {
+            attempt,
+            endpoint,
+            mode,
+            lang,
+        } => crate::spawn(async move {
+            let answer = request_session(&endpoint, mode, lang).await;
+            let now_ms = js_sys::Date::now();
+            let seed = (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
+            sender.send(Input::SessionLoaded {
+                attempt,
+                answer,
+                now_ms,
+                seed,
+            });
+        }),
+        Effect::FetchResult {
+            attempt,
+            endpoint,
+            dossier_id,
+            process_id,
+        } => {
+            let process = std::rc::Rc::downgrade(process);
+            crate::spawn(async move {
+                let answer = request_result(&endpoint, &dossier_id, &process_id).await;
+                let result = answer.map(|(parsed, raw)| {
+                    if let Some(slot) = process.upgrade() {
+                        *slot.borrow_mut() = raw;
+                    }
+                    crate::core::contract::ProcessView::from(parsed)
+                });
+                sender.send(Input::ResultLoaded { attempt, result });
+            })
+        }
+        Effect::Handoff {
+            attempt,
+            method,
+            url,
+            mode,
+            lang,
+        } => crate::spawn(async move {
+            let answer = handoff(method, &url, mode, lang).await;
+            if method != "DELETE" {
+                sender.send(Input::HandoffAnswered { attempt, answer });
+            }
+        }),
+        _ => {}
+    }
+}

@@ -96,3 +96,95 @@ fn post_to_parent(name: &str, detail: &JsValue, origin: &Origin) {
     });
     let _ = parent.post_message(&message, &origin.to_string());
 }
+
+/// Dispatches the flow's events on one element (and to its parent window
+/// when the configuration of the attempt asks for it).
+pub struct Emitter {
+    host: HtmlElement,
+    parent: std::cell::RefCell<Option<Origin>>,
+    /// The process the result endpoint sent last, as sent (for `videoid-result`).
+    process: std::rc::Rc<std::cell::RefCell<JsValue>>,
+}
+
+impl Emitter {
+    /// An emitter for `host`, posting to no parent yet.
+    pub fn new(host: HtmlElement) -> Emitter {
+        Emitter {
+            host,
+            parent: Default::default(),
+            process: std::rc::Rc::new(std::cell::RefCell::new(JsValue::NULL)),
+        }
+    }
+
+    /// Posts every event to the parent window with exactly this origin from now on (or not).
+    pub fn set_parent(&self, origin: Option<Origin>) {
+        *self.parent.borrow_mut() = origin;
+    }
+
+    /// Where the result call keeps the process it received.
+    pub fn process_slot(&self) -> std::rc::Rc<std::cell::RefCell<JsValue>> {
+        self.process.clone()
+    }
+
+    /// Dispatches `name` with `detail`.
+    pub fn emit(&self, name: &str, detail: &JsValue) {
+        emit(&self.host, name, detail, self.parent.borrow().as_ref());
+    }
+
+    /// Dispatches one of the flow's events.
+    pub fn flow_event(&self, event: crate::core::flow::Emit) {
+        use crate::core::flow::Emit;
+        match event {
+            Emit::State { state, previous } => {
+                let _ = self.host.set_attribute("state", state.as_str());
+                let detail = StateDetail {
+                    state: state.as_str(),
+                    previous: previous.as_str(),
+                };
+                self.emit("videoid-state", &to_js(&detail));
+            }
+            Emit::Complete(params) => self.emit("videoid-complete", &to_js(&params)),
+            Emit::Result(params, status) => {
+                let detail = ResultDetail {
+                    dossier_id: params.dossier_id.as_str(),
+                    process_id: params.process_id.as_str(),
+                    status: &status,
+                    process: self.process.borrow().clone(),
+                };
+                self.emit("videoid-result", &to_js(&detail));
+            }
+            Emit::Failed(report) => self.emit("videoid-failed", &to_js(&report)),
+            Emit::Cancel => self.emit("videoid-cancel", &js_sys::Object::new()),
+            Emit::Step {
+                step,
+                auto,
+                quality,
+            } => {
+                // The report is JSON already: it travels as text with the upload.
+                let quality = quality
+                    .and_then(|q| js_sys::JSON::parse(&q).ok())
+                    .unwrap_or(JsValue::NULL);
+                let detail = StepDetail {
+                    step,
+                    auto,
+                    quality,
+                };
+                self.emit("videoid-step", &to_js(&detail));
+            }
+            Emit::Handoff(status) => {
+                let detail = js_sys::Object::new();
+                let _ = js_sys::Reflect::set(&detail, &"status".into(), &status.into());
+                self.emit("videoid-handoff", &detail);
+            }
+            // The SDK captures by itself: each of its phases is an automatic step.
+            Emit::SdkStep(step) => {
+                let detail = StepDetail {
+                    step: &step,
+                    auto: true,
+                    quality: JsValue::NULL,
+                };
+                self.emit("videoid-step", &to_js(&detail));
+            }
+        }
+    }
+}

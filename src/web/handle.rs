@@ -1,5 +1,7 @@
-//! The `#[wasm_bindgen]` handle the custom element drives, and the loop that
-//! feeds the flow and carries out its effects.
+//! The `#[wasm_bindgen]` handle the custom element drives. It feeds the
+//! flow's inputs, hands each effect to its executor (backend calls, timers,
+//! events, the hosted page, and the executor of the run under way), and hands
+//! the screen to the UI. It decides nothing.
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
@@ -11,25 +13,22 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, Event, HtmlElement, MessageEvent};
 use yew::Callback;
 
-use super::backend;
-use super::events::{emit, to_js, ResultDetail, StateDetail, StepDetail};
-use super::frame::{Frame, Popup};
-use super::i18n;
+use super::chunk;
+use super::events::Emitter;
+use super::hosted::{page_origin, HostedExecutor};
 use super::media::{BrowserMedia, MediaAccess};
-use super::native::NativeDevices;
-use super::props::{from_js, Props};
-use super::stage;
-use super::storage;
-use super::timers::Timer as JsTimer;
-use crate::core::config::{Config, Handoff, Mode};
-use crate::core::contract::ProcessView;
+use super::props::Props;
+use super::run::{Ctx, Executor, RunEffect};
+use super::sender::Sender;
+use super::timers::FlowTimers;
+use super::{backend, handoff, i18n, native, sdk, stage, storage};
+use crate::core::config::{Config, Handoff};
 use crate::core::failure::Failure;
-use crate::core::flow::{Effect, Emit, Flow, Input, State, Timer};
-use crate::core::i18n::{Catalog, Lang, Text, Texts};
+use crate::core::flow::{Chunk, Effect, Flow, Input, Kit, State};
+use crate::core::i18n::{Catalog, Lang, Texts};
 use crate::core::native::NativeInput;
-use crate::core::origin::Origin;
-use crate::core::protocol::{Inbound, RawMessage, ResumeRecord, VERSION};
-use crate::ui::{CaptureProps, View};
+use crate::core::sdk::SdkInput;
+use crate::ui::{CaptureProps, Intent, View};
 
 /// A listener the handle added, removed again on destroy.
 type Listener = (
@@ -44,26 +43,29 @@ type OnEvent = Box<dyn Fn(&Rc<Shared>, &Event)>;
 type Attributes = Vec<(&'static str, String)>;
 
 /// Everything one mounted element owns; dropped pieces clean up after themselves.
-pub(super) struct Shared {
-    pub(super) host: HtmlElement,
-    pub(super) view: View,
+struct Shared {
+    host: HtmlElement,
+    view: View,
     /// Where the view goes once the element's language is there.
     mount: Element,
-    pub(super) stage: Element,
-    pub(super) flow: RefCell<Flow>,
+    stage: Element,
+    flow: RefCell<Flow>,
     attributes: RefCell<Attributes>,
     queue: RefCell<VecDeque<Input>>,
     busy: Cell<bool>,
-    frame: RefCell<Option<Frame>>,
-    popup: RefCell<Option<(Popup, JsTimer)>>,
-    timers: RefCell<Vec<(Timer, JsTimer)>>,
-    last_process: RefCell<JsValue>,
+    /// What every executor's [`Sender`] feeds (held here only).
+    feed: Rc<dyn Fn(Input)>,
+    hosted: HostedExecutor,
+    timers: FlowTimers,
+    emitter: Emitter,
+    /// The executors of the runs whose chunk arrived.
+    runs: RefCell<Vec<(Chunk, Box<dyn Executor>)>>,
     listeners: RefCell<Vec<Listener>>,
-    pub(super) media: Rc<dyn MediaAccess>,
-    pub(super) devices: NativeDevices,
-    pub(super) sdk: super::sdk::SdkParts,
+    media: Rc<dyn MediaAccess>,
     /// The shell's language-file loader (`loadStrings` in the props).
-    loader: Option<js_sys::Function>,
+    strings: Option<js_sys::Function>,
+    /// The shell's chunk loader (`loadChunk` in the props).
+    chunks: Option<js_sys::Function>,
     /// False until the first language is there: nothing is drawn before.
     ready: Cell<bool>,
     /// Set by `destroy()`: a language that arrives later draws nothing.
@@ -85,10 +87,6 @@ fn attribute(attributes: &Attributes, name: &str) -> Option<String> {
         .map(|(_, v)| v.clone())
 }
 
-fn now_ms() -> f64 {
-    js_sys::Date::now()
-}
-
 #[wasm_bindgen]
 impl CaptureHandle {
     /// Mounts the capture UI into `mount`; events go to `host`.
@@ -107,12 +105,13 @@ impl CaptureHandle {
         let lang = i18n::choose(attribute(&attributes, "lang").as_deref());
         let offer = Handoff::parse(attribute(&attributes, "handoff").as_deref());
         *self.shared.attributes.borrow_mut() = attributes;
-        let changed = self.shared.flow.borrow().lang() != lang;
-        self.shared.flow.borrow_mut().set_lang(lang);
-        self.shared
-            .flow
-            .borrow_mut()
-            .set_handoff(offer.unwrap_or(Handoff::Off));
+        let changed = {
+            let mut flow = self.shared.flow.borrow_mut();
+            let changed = flow.lang() != lang;
+            flow.set_lang(lang);
+            flow.set_handoff(offer.unwrap_or(Handoff::Off));
+            changed
+        };
         if changed {
             Shared::use_language(&self.shared, lang);
         }
@@ -128,6 +127,7 @@ impl CaptureHandle {
             let texts = flow.texts().with_overrides(overrides);
             flow.set_texts(texts);
         }
+        self.shared.relabel();
         self.shared.render(false);
     }
 
@@ -142,18 +142,19 @@ impl CaptureHandle {
         Shared::feed_when_ready(&self.shared, Input::Cancel);
     }
 
-    /// Stops everything (frame, popup, timers, listeners); no event follows.
+    /// Stops everything (frame, popup, camera, SDK, timers, listeners); no event follows.
     pub fn destroy(&self) {
-        self.shared.destroyed.set(true);
-        self.shared.waiting.borrow_mut().clear();
-        Shared::feed(&self.shared, Input::Destroy);
-        self.shared.unlisten();
-        self.shared.timers.borrow_mut().clear();
-        self.shared.frame.borrow_mut().take();
-        self.shared.popup.borrow_mut().take();
-        self.shared.devices.release();
-        self.shared.sdk.release();
-        self.shared.view.unmount();
+        let shared = &self.shared;
+        shared.destroyed.set(true);
+        shared.waiting.borrow_mut().clear();
+        Shared::feed(shared, Input::Destroy);
+        shared.unlisten();
+        shared.timers.clear_all();
+        shared.hosted.release();
+        for (_, run) in shared.runs.borrow().iter() {
+            run.release();
+        }
+        shared.view.unmount();
     }
 
     /// The current state, as in the `state` attribute.
@@ -174,7 +175,8 @@ impl CaptureHandle {
     ) -> Result<CaptureHandle, JsValue> {
         let Props {
             attributes,
-            load_strings: loader,
+            load_strings,
+            load_chunk,
             texts,
         } = Props::read(props);
         let overrides = i18n::overrides(&texts);
@@ -188,27 +190,38 @@ impl CaptureHandle {
             Handoff::parse(attribute(&attributes, "handoff").as_deref()).unwrap_or(Handoff::Off),
         );
         flow.set_texts(Texts::new(None, overrides));
-        let shared = Rc::new_cyclic(|weak: &Weak<Shared>| Shared {
-            host,
-            view: View::new(Shared::props(weak, &flow, stage.clone())),
-            mount,
-            stage,
-            flow: RefCell::new(flow),
-            attributes: RefCell::new(attributes),
-            queue: RefCell::new(VecDeque::new()),
-            busy: Cell::new(false),
-            frame: RefCell::new(None),
-            popup: RefCell::new(None),
-            timers: RefCell::new(Vec::new()),
-            last_process: RefCell::new(JsValue::NULL),
-            listeners: RefCell::new(Vec::new()),
-            media,
-            devices: NativeDevices::default(),
-            sdk: Default::default(),
-            loader,
-            ready: Cell::new(false),
-            destroyed: Cell::new(false),
-            waiting: RefCell::new(Vec::new()),
+        let shared = Rc::new_cyclic(|weak: &Weak<Shared>| {
+            let feed: Rc<dyn Fn(Input)> = {
+                let weak = weak.clone();
+                Rc::new(move |input| {
+                    if let Some(shared) = weak.upgrade() {
+                        Shared::feed(&shared, input);
+                    }
+                })
+            };
+            let sender = Sender::new(&feed);
+            Shared {
+                view: View::new(Shared::props(weak, &flow, stage.clone())),
+                hosted: HostedExecutor::new(sender.clone(), stage.clone()),
+                timers: FlowTimers::new(sender),
+                emitter: Emitter::new(host.clone()),
+                host,
+                mount,
+                stage,
+                flow: RefCell::new(flow),
+                attributes: RefCell::new(attributes),
+                queue: RefCell::new(VecDeque::new()),
+                busy: Cell::new(false),
+                feed,
+                runs: RefCell::new(Vec::new()),
+                listeners: RefCell::new(Vec::new()),
+                media,
+                strings: load_strings,
+                chunks: load_chunk,
+                ready: Cell::new(false),
+                destroyed: Cell::new(false),
+                waiting: RefCell::new(Vec::new()),
+            }
         });
         Shared::listen(&shared);
         let _ = shared.host.set_attribute("state", State::Idle.as_str());
@@ -218,7 +231,12 @@ impl CaptureHandle {
 
     /// How many camera and microphone tracks the element holds live (for tests).
     pub fn live_tracks(&self) -> u32 {
-        self.shared.devices.live_tracks()
+        self.shared
+            .runs
+            .borrow()
+            .iter()
+            .map(|(_, run)| run.live_tracks())
+            .sum()
     }
 }
 
@@ -229,11 +247,9 @@ impl Drop for CaptureHandle {
 }
 
 impl Shared {
-    /// The UI's first props: the flow's screen, and callbacks into this element.
+    /// The UI's first props: the flow's screen, and where the user's intents go.
     fn props(weak: &Weak<Shared>, flow: &Flow, stage: Element) -> CaptureProps {
-        let inputs = weak.clone();
-        let files = weak.clone();
-        let config = weak.clone();
+        let weak = weak.clone();
         CaptureProps {
             state: flow.state(),
             screen: Rc::new(flow.screen()),
@@ -241,18 +257,40 @@ impl Shared {
             upload: 0.0,
             focus: 0,
             stage: Some(stage),
-            on_input: Callback::from(move |input| {
-                if let Some(shared) = inputs.upgrade() {
-                    Shared::feed(&shared, input);
+            on_intent: Callback::from(move |intent| {
+                if let Some(shared) = weak.upgrade() {
+                    Shared::on_intent(&shared, intent);
                 }
             }),
-            config: Callback::from(move |()| match config.upgrade() {
-                Some(shared) => shared.config(),
-                None => Err(Failure::BrowserUnsupported),
-            }),
-            on_file: Callback::from(move |file| {
-                if let Some(shared) = files.upgrade() {
-                    Shared::on_file_chosen(&shared, file);
+        }
+    }
+
+    /// What the user did: a flow input (start, retry and the handoff with the
+    /// configuration read now), or a picked file for the native capture.
+    fn on_intent(this: &Rc<Shared>, intent: Intent) {
+        if let Intent::File(file) = intent {
+            let attempt = this.flow.borrow().attempt();
+            if let Some((_, run)) = this.runs.borrow().iter().find(|(c, _)| *c == Chunk::Native) {
+                run.file_chosen(attempt, file);
+            }
+            return;
+        }
+        if let Some(input) = intent.input(|| this.config()) {
+            Shared::feed(this, input);
+        }
+    }
+
+    /// What an executor may use of this element.
+    fn ctx(this: &Rc<Shared>) -> Ctx {
+        let weak = Rc::downgrade(this);
+        Ctx {
+            sender: Sender::new(&this.feed),
+            host: this.host.clone(),
+            stage: this.stage.clone(),
+            media: this.media.clone(),
+            progress: Rc::new(move |fraction| {
+                if let Some(shared) = weak.upgrade() {
+                    shared.view.show(|props| props.upload = fraction);
                 }
             }),
         }
@@ -266,7 +304,7 @@ impl Shared {
             return;
         }
         let weak = Rc::downgrade(this);
-        let loader = this.loader.clone();
+        let loader = this.strings.clone();
         crate::spawn(async move {
             let catalog = i18n::load(loader, lang).await;
             if let Some(shared) = weak.upgrade() {
@@ -286,6 +324,7 @@ impl Shared {
             let texts = flow.texts().with_catalog(catalog);
             flow.set_texts(texts);
         }
+        this.relabel();
         if this.destroyed.get() {
             return;
         }
@@ -297,7 +336,7 @@ impl Shared {
         if this.view.attach(&this.mount).is_none() {
             i18n::warn("videoid-capture: cannot mount the view");
         }
-        this.emit("videoid-ready", &js_sys::Object::new());
+        this.emitter.emit("videoid-ready", &js_sys::Object::new());
         if let Some(params) = storage::take_return() {
             let config = this.config();
             Shared::feed(this, Input::Resume(config, params));
@@ -305,6 +344,14 @@ impl Shared {
         let waiting = this.waiting.take();
         for input in waiting {
             Shared::feed(this, input);
+        }
+    }
+
+    /// Tells the executors the strings changed.
+    fn relabel(&self) {
+        let flow = self.flow.borrow();
+        for (_, run) in self.runs.borrow().iter() {
+            run.relabel(flow.texts());
         }
     }
 
@@ -318,35 +365,20 @@ impl Shared {
         }
     }
 
-    fn page_origin() -> Option<Origin> {
-        Origin::parse(&super::window()?.location().origin().ok()?).ok()
-    }
-
     /// Reads the configuration from the current attributes.
     fn config(&self) -> Result<Config, Failure> {
         let window = super::window().ok_or(Failure::BrowserUnsupported)?;
         if !window.is_secure_context() {
             return Err(Failure::InsecureContext);
         }
-        let page = Shared::page_origin().ok_or(Failure::InsecureContext)?;
+        let page = page_origin().ok_or(Failure::InsecureContext)?;
         let attributes = self.attributes.borrow();
         Config::parse(|name| attribute(&attributes, name), &page)
     }
 
-    fn parent_origin(&self) -> Option<Origin> {
-        self.flow
-            .borrow()
-            .config()
-            .and_then(|c| c.parent_origin.clone())
-    }
-
-    fn emit(&self, name: &str, detail: &JsValue) {
-        emit(&self.host, name, detail, self.parent_origin().as_ref());
-    }
-
     /// Queues `input` and, unless already inside the loop, runs it: events
     /// dispatched by an effect may call back into the handle synchronously.
-    pub(super) fn feed(this: &Rc<Shared>, input: Input) {
+    fn feed(this: &Rc<Shared>, input: Input) {
         this.queue.borrow_mut().push_back(input);
         if this.busy.replace(true) {
             return;
@@ -354,7 +386,21 @@ impl Shared {
         loop {
             let next = this.queue.borrow_mut().pop_front();
             let Some(input) = next else { break };
+            // A new attempt posts its events where its own configuration says.
+            let parent = match &input {
+                Input::Start(Ok(c)) | Input::Handoff(Ok(c)) | Input::Resume(Ok(c), _) => {
+                    Some(c.parent_origin.clone())
+                }
+                Input::Start(Err(_)) | Input::Handoff(Err(_)) | Input::Resume(Err(_), _) => {
+                    Some(None)
+                }
+                _ => None,
+            };
+            let before = this.flow.borrow().attempt();
             let effects = this.flow.borrow_mut().step(input);
+            if let (Some(parent), true) = (parent, this.flow.borrow().attempt() != before) {
+                this.emitter.set_parent(parent);
+            }
             for effect in effects {
                 Shared::apply(this, effect);
             }
@@ -362,236 +408,89 @@ impl Shared {
         this.busy.set(false);
     }
 
-    /// A callback that feeds what `make` returns, if the element still exists.
-    fn feeder(
-        this: &Rc<Shared>,
-        make: impl Fn() -> Option<Input> + 'static,
-    ) -> impl FnMut() + 'static {
-        let weak = Rc::downgrade(this);
-        move || {
-            if let (Some(shared), Some(input)) = (weak.upgrade(), make()) {
-                Shared::feed(&shared, input);
-            }
-        }
-    }
-
+    /// Hands `effect` to its executor.
     fn apply(this: &Rc<Shared>, effect: Effect) {
         match effect {
-            Effect::Handoff {
-                attempt,
-                method,
-                url,
-            } => {
-                let (mode, lang) = this.mode_and_lang();
-                let weak = Rc::downgrade(this);
-                crate::spawn(async move {
-                    let answer = backend::handoff(method, &url, mode, lang).await;
-                    // A revoke is best effort: its answer changes nothing.
-                    if let (Some(shared), false) = (weak.upgrade(), method == "DELETE") {
-                        Shared::feed(&shared, Input::HandoffAnswered { attempt, answer });
-                    }
-                });
+            Effect::FetchSession { .. } | Effect::FetchResult { .. } | Effect::Handoff { .. } => {
+                backend::carry_out(
+                    effect,
+                    &Sender::new(&this.feed),
+                    &this.emitter.process_slot(),
+                )
             }
-            Effect::FetchSession { attempt, endpoint } => {
-                let (mode, lang) = this.mode_and_lang();
-                let weak = Rc::downgrade(this);
-                crate::spawn(async move {
-                    let answer = backend::request_session(&endpoint, mode, lang).await;
-                    if let Some(shared) = weak.upgrade() {
-                        let now_ms = now_ms();
-                        let seed = (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
-                        Shared::feed(
-                            &shared,
-                            Input::SessionLoaded {
-                                attempt,
-                                answer,
-                                now_ms,
-                                seed,
-                            },
-                        );
-                    }
-                });
-            }
-            Effect::FetchResult {
-                attempt,
-                endpoint,
-                dossier_id,
-                process_id,
-            } => {
-                let weak = Rc::downgrade(this);
-                crate::spawn(async move {
-                    let answer = backend::request_result(&endpoint, &dossier_id, &process_id).await;
-                    let Some(shared) = weak.upgrade() else { return };
-                    let result = answer.map(|(process, raw)| {
-                        *shared.last_process.borrow_mut() = raw;
-                        ProcessView::from(process)
-                    });
-                    Shared::feed(&shared, Input::ResultLoaded { attempt, result });
-                });
-            }
+            Effect::LoadChunk { attempt, chunk } => Shared::load_chunk(this, attempt, chunk),
             Effect::ShowFrame {
                 attempt,
                 url,
                 origin,
-            } => Shared::show_frame(this, attempt, &url, &origin),
-            Effect::RemoveFrame => {
-                this.frame.borrow_mut().take();
-            }
+                title,
+            } => this.hosted.show_frame(attempt, &url, &origin, &title),
+            Effect::RemoveFrame => this.hosted.remove_frame(),
             Effect::OpenPopup {
                 attempt,
                 url,
                 origin,
-            } => match Popup::open(&url, &origin) {
-                Some(popup) => {
-                    let weak = Rc::downgrade(this);
-                    let watch = JsTimer::every(500, move || {
-                        let Some(shared) = weak.upgrade() else { return };
-                        let closed = shared
-                            .popup
-                            .borrow()
-                            .as_ref()
-                            .is_some_and(|(p, _)| p.is_closed());
-                        if closed {
-                            Shared::feed(&shared, Input::PopupClosed { attempt });
-                        }
-                    });
-                    if let Some(watch) = watch {
-                        *this.popup.borrow_mut() = Some((popup, watch));
-                    }
-                }
-                None => this
-                    .queue
-                    .borrow_mut()
-                    .push_back(Input::PopupBlocked { attempt }),
-            },
-            Effect::ClosePopup => {
-                this.popup.borrow_mut().take();
+            } => this.hosted.open_popup(attempt, &url, &origin),
+            Effect::ClosePopup => this.hosted.close_popup(),
+            Effect::Redirect { url, dossier_id } => this.hosted.redirect(&url, dossier_id),
+            Effect::StartTimer { attempt, timer, ms } => this.timers.start(attempt, timer, ms),
+            Effect::ClearTimer(timer) => this.timers.clear(timer),
+            Effect::Emit(event) => this.emitter.flow_event(event),
+            Effect::Native { attempt, effect } => {
+                this.run_effect(Chunk::Native, attempt, RunEffect::Native(effect))
             }
-            Effect::Redirect { url, dossier_id } => {
-                if let Some(window) = super::window() {
-                    let return_to = window.location().href().unwrap_or_default();
-                    storage::save_resume(&ResumeRecord {
-                        v: VERSION,
-                        dossier_id,
-                        return_to,
-                    });
-                    let _ = window.location().assign(&url);
-                }
+            Effect::Sdk { attempt, effect } => {
+                this.run_effect(Chunk::Sdk, attempt, RunEffect::Sdk(effect))
             }
-            Effect::StartTimer { attempt, timer, ms } => {
-                let fire = Shared::feeder(this, move || Some(Input::TimerFired { attempt, timer }));
-                // Dropping the old timer of the same kind clears it.
-                let mut timers = this.timers.borrow_mut();
-                timers.retain(|(kind, _)| *kind != timer);
-                if let Some(t) = JsTimer::once(ms, fire) {
-                    timers.push((timer, t));
-                }
+            Effect::CopyLink { attempt, url } => {
+                this.run_effect(Chunk::Handoff, attempt, RunEffect::CopyLink(url))
             }
-            Effect::ClearTimer(timer) => {
-                this.timers.borrow_mut().retain(|(kind, _)| *kind != timer);
-            }
-            Effect::Emit(event) => this.emit_flow_event(event),
-            Effect::Native { attempt, effect } => Shared::apply_native(this, attempt, effect),
-            Effect::Sdk { attempt, effect } => Shared::apply_sdk(this, attempt, effect),
             Effect::Render => this.render(true),
         }
     }
 
-    /// The `mode` and `lang` sent with session and handoff requests.
-    fn mode_and_lang(&self) -> (&'static str, &'static str) {
-        let flow = self.flow.borrow();
-        let mode = match flow.config().map(|c| c.mode) {
-            Some(Mode::Embed) => "embed",
-            Some(Mode::Native) => "native",
-            Some(Mode::Sdk) => "sdk",
-            _ => "auto",
-        };
-        (mode, flow.lang().tag())
-    }
-
-    fn show_frame(this: &Rc<Shared>, attempt: u32, url: &str, origin: &str) {
-        let title = this.flow.borrow().texts().get(Text::FrameTitle).to_string();
-        let weak = Rc::downgrade(this);
-        let on_load = move || {
-            let Some(shared) = weak.upgrade() else { return };
-            let back = shared
-                .frame
-                .borrow()
-                .as_ref()
-                .and_then(Frame::same_origin_return);
-            Shared::feed(&shared, Input::FrameLoaded { attempt });
-            if let Some(params) = back {
-                Shared::feed(&shared, Input::Returned { attempt, params });
-            }
-        };
-        let frame = Frame::show(&this.stage, url, origin, &title, on_load);
-        *this.frame.borrow_mut() = frame;
-    }
-
-    fn emit_flow_event(&self, event: Emit) {
-        match event {
-            Emit::State { state, previous } => {
-                let _ = self.host.set_attribute("state", state.as_str());
-                let detail = StateDetail {
-                    state: state.as_str(),
-                    previous: previous.as_str(),
-                };
-                self.emit("videoid-state", &to_js(&detail));
-            }
-            Emit::Complete(params) => self.emit("videoid-complete", &to_js(&params)),
-            Emit::Result(params, status) => {
-                let detail = ResultDetail {
-                    dossier_id: params.dossier_id.as_str(),
-                    process_id: params.process_id.as_str(),
-                    status: &status,
-                    process: self.last_process.borrow().clone(),
-                };
-                self.emit("videoid-result", &to_js(&detail));
-            }
-            Emit::Failed(report) => self.emit("videoid-failed", &to_js(&report)),
-            Emit::Cancel => self.emit("videoid-cancel", &js_sys::Object::new()),
-            Emit::Step {
-                step,
-                auto,
-                quality,
-            } => {
-                // The report is JSON already: it travels as text with the upload.
-                let quality = quality
-                    .and_then(|q| js_sys::JSON::parse(&q).ok())
-                    .unwrap_or(JsValue::NULL);
-                let detail = StepDetail {
-                    step,
-                    auto,
-                    quality,
-                };
-                self.emit("videoid-step", &to_js(&detail));
-            }
-            Emit::Handoff(status) => {
-                let detail = js_sys::Object::new();
-                let _ = js_sys::Reflect::set(&detail, &"status".into(), &status.into());
-                self.emit("videoid-handoff", &detail);
-            }
-            // The SDK captures by itself: each of its phases is an automatic step.
-            Emit::SdkStep(step) => {
-                let detail = StepDetail {
-                    step: &step,
-                    auto: true,
-                    quality: JsValue::NULL,
-                };
-                self.emit("videoid-step", &to_js(&detail));
-            }
+    fn run_effect(&self, chunk: Chunk, attempt: u32, effect: RunEffect) {
+        if let Some((_, run)) = self.runs.borrow().iter().find(|(c, _)| *c == chunk) {
+            run.apply(attempt, effect);
         }
+    }
+
+    /// Has the shell bring `chunk`, then makes its executor and hands its kit to the flow.
+    fn load_chunk(this: &Rc<Shared>, attempt: u32, chunk: Chunk) {
+        let loader = this.chunks.clone();
+        let weak = Rc::downgrade(this);
+        crate::spawn(async move {
+            let loaded = chunk::load(loader.as_ref(), chunk).await;
+            let Some(shared) = weak.upgrade() else { return };
+            let kit = loaded.map(|()| Shared::enter(&shared, chunk));
+            Shared::feed(&shared, Input::ChunkLoaded { attempt, kit });
+        });
+    }
+
+    /// The kit of a chunk that is there, its executor made once per element.
+    fn enter(this: &Rc<Shared>, chunk: Chunk) -> &'static dyn Kit {
+        let entry = chunk::enter(match chunk {
+            Chunk::Native => native::entry,
+            Chunk::Sdk => sdk::entry,
+            Chunk::Handoff => handoff::entry,
+        });
+        let made = this.runs.borrow().iter().any(|(c, _)| *c == chunk);
+        if !made {
+            let run = (entry.executor)(Shared::ctx(this));
+            run.relabel(this.flow.borrow().texts());
+            this.runs.borrow_mut().push((chunk, run));
+        }
+        entry.kit
     }
 
     /// Shows the current screen; with `move_focus`, takes focus along when it was inside.
-    pub(super) fn render(&self, move_focus: bool) {
+    fn render(&self, move_focus: bool) {
         if !self.ready.get() {
             return;
         }
-        let (state, screen, attempt, sdk_step) = {
+        let (state, screen, attempt) = {
             let flow = self.flow.borrow();
-            let sdk_step = flow.sdk_step().map(str::to_string);
-            (flow.state(), flow.screen(), flow.attempt(), sdk_step)
+            (flow.state(), flow.screen(), flow.attempt())
         };
         // Asked now, before the UI redraws and may drop the button that holds focus.
         let focus_inside = move_focus
@@ -599,18 +498,12 @@ impl Shared {
                 .and_then(|w| w.document())
                 .and_then(|d| d.active_element())
                 .is_some_and(|a| a.is_same_node(Some(&self.host)));
-        match screen
-            .native
-            .as_ref()
-            .map(|n| n.step)
-            .or(sdk_step.as_deref())
-            .or(screen.handoff.as_ref().map(|_| "handoff"))
-        {
+        match screen.step.as_deref() {
             Some(step) => self.host.set_attribute("step", step),
             None => self.host.remove_attribute("step"),
         }
         .ok();
-        let into_frame = focus_inside && state == State::Capturing && self.frame.borrow().is_some();
+        let into_frame = focus_inside && state == State::Capturing && self.hosted.has_frame();
         self.view.show(|props| {
             props.state = state;
             props.screen = Rc::new(screen);
@@ -621,54 +514,7 @@ impl Shared {
             }
         });
         if into_frame {
-            if let Some(frame) = self.frame.borrow().as_ref() {
-                frame.focus();
-            }
-        }
-    }
-
-    /// Moves the progress bar within the step being uploaded (0.0–1.0).
-    pub(super) fn show_upload_progress(&self, fraction: f64) {
-        self.view.show(|props| props.upload = fraction);
-    }
-
-    fn on_message(this: &Rc<Shared>, event: &MessageEvent) {
-        let Some(raw) = from_js::<RawMessage>(event.data()) else {
-            return;
-        };
-        let Some(inbound) = raw.parse() else { return };
-        let Some(source) = event.source().map(JsValue::from) else {
-            return;
-        };
-        let origin = event.origin();
-        let attempt = this.flow.borrow().attempt();
-        let from_frame = this
-            .frame
-            .borrow()
-            .as_ref()
-            .map(|f| (f.is_source(&source), f.origin().to_string()));
-        let from_popup = this
-            .popup
-            .borrow()
-            .as_ref()
-            .map(|(p, _)| (p.is_source(&source), p.origin().to_string()));
-        let Some(capture_origin) = [from_frame, from_popup]
-            .into_iter()
-            .flatten()
-            .find_map(|(is_source, origin)| is_source.then_some(origin))
-        else {
-            return; // not from our own frame or popup
-        };
-        let page_origin = Shared::page_origin().map(|o| o.to_string());
-        match inbound {
-            // The return page lives on the host's own origin.
-            Inbound::Return(params) if Some(&origin) == page_origin.as_ref() => {
-                Shared::feed(this, Input::Returned { attempt, params })
-            }
-            Inbound::Activity if origin == capture_origin => {
-                Shared::feed(this, Input::Activity { attempt })
-            }
-            _ => {}
+            self.hosted.focus_frame();
         }
     }
 
@@ -677,6 +523,12 @@ impl Shared {
             let _ =
                 target.remove_event_listener_with_callback(name, closure.as_ref().unchecked_ref());
         }
+    }
+
+    /// Feeds `input` for the current attempt.
+    fn feed_now(this: &Rc<Shared>, input: impl FnOnce(u32) -> Input) {
+        let attempt = this.flow.borrow().attempt();
+        Shared::feed(this, input(attempt));
     }
 
     fn listen(this: &Rc<Shared>) {
@@ -695,35 +547,22 @@ impl Shared {
                 listeners.push((target, name, closure));
             }
         };
+        let native = |input: NativeInput| move |attempt| Input::Native { attempt, input };
         if let Some(window) = super::window() {
             add(
-                window.into(),
+                window.clone().into(),
                 "message",
                 Box::new(|shared, event| {
                     if let Some(event) = event.dyn_ref::<MessageEvent>() {
-                        Shared::on_message(shared, event);
+                        shared.hosted.on_message(event);
                     }
                 }),
             );
-        }
-        let native = |input: fn() -> NativeInput| -> OnEvent {
-            Box::new(move |shared: &Rc<Shared>, _: &Event| {
-                let attempt = shared.flow.borrow().attempt();
-                Shared::feed(
-                    shared,
-                    Input::Native {
-                        attempt,
-                        input: input(),
-                    },
-                );
-            })
-        };
-        if let Some(window) = super::window() {
             if let Some(document) = window.document() {
                 add(
                     document.into(),
                     "visibilitychange",
-                    Box::new(|shared, _| {
+                    Box::new(move |shared, _| {
                         let hidden = super::window()
                             .and_then(|w| w.document())
                             .is_some_and(|d| d.hidden());
@@ -732,8 +571,7 @@ impl Shared {
                         } else {
                             NativeInput::Visible
                         };
-                        let attempt = shared.flow.borrow().attempt();
-                        Shared::feed(shared, Input::Native { attempt, input });
+                        Shared::feed_now(shared, native(input));
                     }),
                 );
             }
@@ -742,15 +580,19 @@ impl Shared {
             add(
                 window.clone().into(),
                 "pagehide",
-                Box::new(|shared, _| {
-                    let attempt = shared.flow.borrow().attempt();
-                    let input = NativeInput::Hidden;
-                    Shared::feed(shared, Input::Native { attempt, input });
-                    let input = crate::core::sdk::SdkInput::PageHidden;
-                    Shared::feed(shared, Input::Sdk { attempt, input });
+                Box::new(move |shared, _| {
+                    Shared::feed_now(shared, native(NativeInput::Hidden));
+                    Shared::feed_now(shared, |attempt| Input::Sdk {
+                        attempt,
+                        input: SdkInput::PageHidden,
+                    });
                 }),
             );
-            add(window.into(), "pageshow", native(|| NativeInput::Visible));
+            add(
+                window.into(),
+                "pageshow",
+                Box::new(move |shared, _| Shared::feed_now(shared, native(NativeInput::Visible))),
+            );
         }
         *this.listeners.borrow_mut() = listeners;
     }

@@ -1,23 +1,33 @@
-//! Carries out the native capture's effects: camera, stills, recording,
-//! review, file fallback and uploads. Every stream that arrives after the
-//! capture moved on is stopped at once, so the camera light never lingers.
+//! The native run's executor: camera, stills, recording, review, file
+//! fallback and uploads. Every stream that arrives after the capture moved on
+//! is stopped at once, so the camera light never lingers. It arrives with the
+//! native chunk ([`entry`]).
 
 use std::cell::{Cell, RefCell};
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, Element, File, MediaStream, MediaStreamTrack, Url};
 
 use super::backend;
-use super::handle::Shared;
 use super::media::{live_tracks, recording_type, stop_tracks, Camera, MediaRequest};
+use super::run::{Ctx, Entry, Executor, RunEffect};
 use super::timers::Timer;
 use super::upload::Upload;
-use crate::core::flow::Input;
-use crate::core::i18n::Text;
+use crate::core::failure::Failure;
+use crate::core::flow::{native::KIT, Input};
+use crate::core::i18n::{Text, Texts};
 use crate::core::native::{Device, Facing, MediaError, NativeEffect, NativeInput, Step};
 use crate::core::quality::{Analyzer, Report, Subject, Thresholds, ANALYSIS_WIDTH};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+/// The native chunk's entry: the flow's kit and this executor.
+pub fn entry() -> Entry {
+    Entry {
+        kit: &KIT,
+        executor: |ctx| Box::new(NativeExecutor::new(ctx)),
+    }
+}
 
 /// How often the preview's quality is checked (10 frames a second).
 const ANALYSIS_MS: u32 = 100;
@@ -107,17 +117,71 @@ impl Drop for Artifact {
 }
 
 /// The devices and transfers of one element's native capture.
-#[derive(Default)]
-pub struct NativeDevices {
+struct Native {
+    ctx: Ctx,
     generation: Cell<u32>,
     camera: RefCell<Option<Rc<Camera>>>,
     artifact: RefCell<Option<Artifact>>,
     upload: RefCell<Option<Upload>>,
     wait: RefCell<Option<Timer>>,
     analysis: RefCell<Option<Timer>>,
+    /// The accessible name of a captured still.
+    review_label: RefCell<String>,
 }
 
-impl NativeDevices {
+/// Carries out the native capture's effects for one element.
+struct NativeExecutor(Rc<Native>);
+
+impl NativeExecutor {
+    fn new(ctx: Ctx) -> NativeExecutor {
+        NativeExecutor(Rc::new(Native {
+            ctx,
+            generation: Cell::new(0),
+            camera: RefCell::new(None),
+            artifact: RefCell::new(None),
+            upload: RefCell::new(None),
+            wait: RefCell::new(None),
+            analysis: RefCell::new(None),
+            review_label: RefCell::new(Text::HintReview.english().to_string()),
+        }))
+    }
+}
+
+impl Executor for NativeExecutor {
+    fn apply(&self, attempt: u32, effect: RunEffect) {
+        if let RunEffect::Native(effect) = effect {
+            Native::apply(&self.0, attempt, effect);
+        }
+    }
+
+    fn release(&self) {
+        self.0.release();
+    }
+
+    fn live_tracks(&self) -> u32 {
+        self.0
+            .camera
+            .borrow()
+            .as_ref()
+            .map_or(0, |c| live_tracks(c.stream()))
+    }
+
+    fn file_chosen(&self, attempt: u32, file: File) {
+        Native::file_chosen(&self.0, attempt, file);
+    }
+
+    fn relabel(&self, texts: &Texts) {
+        *self.0.review_label.borrow_mut() = texts.get(Text::HintReview).to_string();
+    }
+}
+
+impl Drop for NativeExecutor {
+    fn drop(&mut self) {
+        self.0.release();
+    }
+}
+
+impl Native {
     /// Starts a new generation: whatever the previous one still delivers is dropped.
     fn next_generation(&self) -> u32 {
         let g = self.generation.get().wrapping_add(1);
@@ -134,40 +198,30 @@ impl NativeDevices {
     }
 
     /// Stops the camera and every transfer, and drops the artifact.
-    pub fn release(&self) {
+    fn release(&self) {
         self.stop_camera();
         self.upload.borrow_mut().take();
         self.wait.borrow_mut().take();
         self.artifact.borrow_mut().take();
     }
 
-    /// How many tracks are live.
-    pub fn live_tracks(&self) -> u32 {
-        self.camera
-            .borrow()
-            .as_ref()
-            .map_or(0, |c| live_tracks(c.stream()))
+    fn send(&self, attempt: u32, input: NativeInput) {
+        self.ctx.sender.send(Input::Native { attempt, input });
     }
-}
 
-fn feed_native(shared: &Rc<Shared>, attempt: u32, input: NativeInput) {
-    Shared::feed(shared, Input::Native { attempt, input });
-}
-
-impl Shared {
     /// Carries out one native effect for `attempt`.
-    pub(super) fn apply_native(this: &Rc<Shared>, attempt: u32, effect: NativeEffect) {
-        let devices = &this.devices;
+    fn apply(this: &Rc<Native>, attempt: u32, effect: NativeEffect) {
         match effect {
             NativeEffect::OpenCamera {
                 step,
                 facing,
                 quality,
                 audio,
+                thresholds,
             } => {
-                devices.stop_camera();
-                let generation = devices.generation.get();
-                let media = this.media.clone();
+                this.stop_camera();
+                let generation = this.generation.get();
+                let media = this.ctx.media.clone();
                 let weak = Rc::downgrade(this);
                 crate::spawn(async move {
                     let video = MediaRequest {
@@ -179,10 +233,8 @@ impl Shared {
                         Ok(stream) if audio => add_microphone(&*media, stream, facing).await,
                         other => other,
                     };
-                    let current = weak
-                        .upgrade()
-                        .filter(|s| s.devices.generation.get() == generation);
-                    let Some(shared) = current else {
+                    let current = weak.upgrade().filter(|n| n.generation.get() == generation);
+                    let Some(this) = current else {
                         if let Ok(stream) = result {
                             stop_tracks(&stream);
                         }
@@ -190,26 +242,24 @@ impl Shared {
                     };
                     let stream = match result {
                         Ok(stream) => stream,
-                        Err(error) => {
-                            return feed_native(&shared, attempt, NativeInput::CameraFailed(error))
-                        }
+                        Err(error) => return this.send(attempt, NativeInput::CameraFailed(error)),
                     };
                     // `MediaStream::clone` would clone the tracks (a second camera
                     // handle that stop() never reaches): share the JS object instead.
                     let same: MediaStream = JsValue::from(&stream).unchecked_into();
-                    let camera = Camera::show(&shared.stage, same, facing == Facing::User).await;
+                    let camera = Camera::show(&this.ctx.stage, same, facing == Facing::User).await;
                     match camera {
-                        Some(camera) if shared.devices.generation.get() == generation => {
+                        Some(camera) if this.generation.get() == generation => {
                             let camera = Rc::new(camera);
-                            *shared.devices.camera.borrow_mut() = Some(camera.clone());
-                            feed_native(&shared, attempt, NativeInput::CameraReady);
+                            *this.camera.borrow_mut() = Some(camera.clone());
+                            this.send(attempt, NativeInput::CameraReady);
                             if step != Step::Video {
                                 let subject = if step.is_document() {
                                     Subject::Document
                                 } else {
                                     Subject::Face
                                 };
-                                Shared::start_analysis(&shared, attempt, camera, subject);
+                                Native::start_analysis(&this, attempt, camera, subject, thresholds);
                             }
                         }
                         Some(camera) => camera.stop(),
@@ -220,15 +270,15 @@ impl Shared {
                                 message: String::new(),
                                 device: Device::Camera,
                             };
-                            feed_native(&shared, attempt, NativeInput::CameraFailed(error));
+                            this.send(attempt, NativeInput::CameraFailed(error));
                         }
                     }
                 });
             }
-            NativeEffect::StopCamera => devices.stop_camera(),
+            NativeEffect::StopCamera => this.stop_camera(),
             NativeEffect::TakeStill | NativeEffect::Record { .. } => {
-                let Some(camera) = devices.camera.borrow().clone() else {
-                    return feed_native(this, attempt, NativeInput::CaptureFailed);
+                let Some(camera) = this.camera.borrow().clone() else {
+                    return this.send(attempt, NativeInput::CaptureFailed);
                 };
                 let weak = Rc::downgrade(this);
                 crate::spawn(async move {
@@ -236,48 +286,50 @@ impl Shared {
                         NativeEffect::Record { ms } => (camera.record(ms).await, "video"),
                         _ => (camera.still().await, "img"),
                     };
-                    let Some(shared) = weak.upgrade() else { return };
+                    let Some(this) = weak.upgrade() else { return };
                     let shown = blob
                         .filter(|b| b.size() > 0.0)
-                        .is_some_and(|b| shared.show_artifact(b, tag));
+                        .is_some_and(|b| this.show_artifact(b, tag));
                     let input = if shown {
                         NativeInput::Captured
                     } else {
                         NativeInput::CaptureFailed
                     };
-                    feed_native(&shared, attempt, input);
+                    this.send(attempt, input);
                 });
             }
             NativeEffect::Discard => {
-                devices.artifact.borrow_mut().take();
+                this.artifact.borrow_mut().take();
             }
-            NativeEffect::ShowFilePicker => {}
+            NativeEffect::ShowFilePicker | NativeEffect::Captured { .. } => {}
             NativeEffect::Upload {
                 step,
                 delay_ms,
                 quality,
+                url,
+                token,
                 ..
             } => {
                 let weak = Rc::downgrade(this);
-                Shared::after(this, delay_ms, move || {
-                    if let Some(shared) = weak.upgrade() {
-                        Shared::start_upload(&shared, attempt, step, quality.as_deref());
+                Native::after(this, delay_ms, move || {
+                    if let Some(this) = weak.upgrade() {
+                        let url = format!("{}/{}", url.trim_end_matches('/'), step.as_str());
+                        Native::start_upload(&this, attempt, &url, &token, quality.as_deref());
                     }
                 });
             }
-            NativeEffect::Captured { .. } => {}
-            NativeEffect::Complete { delay_ms, .. } => {
+            NativeEffect::Complete {
+                delay_ms,
+                url,
+                token,
+                ..
+            } => {
                 let weak = Rc::downgrade(this);
-                Shared::after(this, delay_ms, move || {
-                    let Some(shared) = weak.upgrade() else { return };
-                    let Some((url, token)) = shared.upload_target() else {
-                        return;
-                    };
-                    let weak = Rc::downgrade(&shared);
+                Native::after(this, delay_ms, move || {
                     crate::spawn(async move {
                         let result = backend::complete_native(&url, &token).await;
-                        if let Some(shared) = weak.upgrade() {
-                            feed_native(&shared, attempt, NativeInput::Completed(result));
+                        if let Some(this) = weak.upgrade() {
+                            this.send(attempt, NativeInput::Completed(result));
                         }
                     });
                 });
@@ -287,93 +339,79 @@ impl Shared {
 
     /// Checks the preview's quality every [`ANALYSIS_MS`] while the camera is
     /// live, feeding each report to the flow (hints and auto-capture).
-    fn start_analysis(this: &Rc<Shared>, attempt: u32, camera: Rc<Camera>, subject: Subject) {
-        let weak = Rc::downgrade(this);
+    fn start_analysis(
+        this: &Rc<Native>,
+        attempt: u32,
+        camera: Rc<Camera>,
+        subject: Subject,
+        thresholds: Thresholds,
+    ) {
+        let weak: Weak<Native> = Rc::downgrade(this);
         let mut frames = FrameReader::default();
-        let thresholds = this
-            .flow
-            .borrow()
-            .config()
-            .map(|c| c.quality)
-            .unwrap_or_default();
         let timer = Timer::every(ANALYSIS_MS, move || {
-            let Some(shared) = weak.upgrade() else { return };
+            let Some(this) = weak.upgrade() else { return };
             if let Some(report) = frames.read(&camera, subject, &thresholds) {
-                feed_native(&shared, attempt, NativeInput::Frame(report));
+                this.send(attempt, NativeInput::Frame(report));
             }
         });
-        *this.devices.analysis.borrow_mut() = timer;
+        *this.analysis.borrow_mut() = timer;
     }
 
     /// Runs `f` after `ms` (at once for 0); a later call or a release cancels it.
-    fn after(this: &Rc<Shared>, ms: u32, f: impl FnOnce() + 'static) {
-        this.devices.wait.borrow_mut().take();
+    fn after(this: &Rc<Native>, ms: u32, f: impl FnOnce() + 'static) {
+        this.wait.borrow_mut().take();
         if ms == 0 {
             return f();
         }
         let mut f = Some(f);
-        *this.devices.wait.borrow_mut() = Timer::once(ms, move || {
+        *this.wait.borrow_mut() = Timer::once(ms, move || {
             if let Some(f) = f.take() {
                 f();
             }
         });
     }
 
-    fn upload_target(&self) -> Option<(String, String)> {
-        let flow = self.flow.borrow();
-        let session = flow.native()?.session();
-        Some((session.upload_url.clone(), session.upload_token.clone()))
-    }
-
-    fn start_upload(this: &Rc<Shared>, attempt: u32, step: Step, quality: Option<&str>) {
-        let Some((url, token)) = this.upload_target() else {
-            return;
+    fn start_upload(
+        this: &Rc<Native>,
+        attempt: u32,
+        url: &str,
+        token: &str,
+        quality: Option<&str>,
+    ) {
+        let Some(blob) = this.artifact.borrow().as_ref().map(|a| a.blob.clone()) else {
+            return this.send(attempt, NativeInput::CaptureFailed);
         };
-        let Some(blob) = this
-            .devices
-            .artifact
-            .borrow()
-            .as_ref()
-            .map(|a| a.blob.clone())
-        else {
-            return feed_native(this, attempt, NativeInput::CaptureFailed);
-        };
-        let url = format!("{}/{}", url.trim_end_matches('/'), step.as_str());
-        let progress = Rc::downgrade(this);
+        let progress = this.ctx.progress.clone();
         let done = Rc::downgrade(this);
         let upload = Upload::start(
-            &url,
-            &token,
+            url,
+            token,
             &blob,
             quality,
-            move |fraction| {
-                if let Some(shared) = progress.upgrade() {
-                    shared.show_upload_progress(fraction);
-                }
-            },
+            move |fraction| progress(fraction),
             move |result| {
-                if let Some(shared) = done.upgrade() {
-                    feed_native(&shared, attempt, NativeInput::Uploaded(result));
+                if let Some(this) = done.upgrade() {
+                    this.send(attempt, NativeInput::Uploaded(result));
                 }
             },
         );
         match upload {
-            Some(upload) => *this.devices.upload.borrow_mut() = Some(upload),
-            None => feed_native(
-                this,
+            Some(upload) => *this.upload.borrow_mut() = Some(upload),
+            None => this.send(
                 attempt,
-                NativeInput::Uploaded(Err(crate::core::failure::Failure::BrowserUnsupported)),
+                NativeInput::Uploaded(Err(Failure::BrowserUnsupported)),
             ),
         }
     }
 
     /// Shows `blob` for review as an `img` or `video`; false when the browser refuses.
     fn show_artifact(&self, blob: Blob, tag: &str) -> bool {
-        self.devices.artifact.borrow_mut().take();
+        self.artifact.borrow_mut().take();
         let Ok(url) = Url::create_object_url_with_blob(&blob) else {
             return false;
         };
         let Some(element) = self
+            .ctx
             .stage
             .owner_document()
             .and_then(|d| d.create_element(tag).ok())
@@ -387,32 +425,29 @@ impl Shared {
             let _ = element.set_attribute("controls", "");
             let _ = element.set_attribute("playsinline", "");
         } else {
-            let alt = self.flow.borrow().texts().get(Text::HintReview).to_string();
-            let _ = element.set_attribute("alt", &alt);
+            let _ = element.set_attribute("alt", &self.review_label.borrow());
         }
-        let _ = self.stage.append_child(&element);
-        *self.devices.artifact.borrow_mut() = Some(Artifact { blob, url, element });
+        let _ = self.ctx.stage.append_child(&element);
+        *self.artifact.borrow_mut() = Some(Artifact { blob, url, element });
         true
     }
 
     /// An image the user picked instead of the camera.
-    pub(super) fn on_file_chosen(this: &Rc<Shared>, file: File) {
+    fn file_chosen(this: &Rc<Native>, attempt: u32, file: File) {
         if !file.type_().starts_with("image/") || file.size() > MAX_FILE_BYTES || file.size() <= 0.0
         {
             return;
         }
-        let attempt = this.flow.borrow().attempt();
         let weak = Rc::downgrade(this);
         crate::spawn(async move {
             let jpeg = super::media::picked_to_jpeg(&file).await;
-            let Some(shared) = weak.upgrade() else { return };
-            if jpeg.is_some_and(|b| shared.show_artifact(b, "img")) {
-                feed_native(&shared, attempt, NativeInput::FileChosen);
+            let Some(this) = weak.upgrade() else { return };
+            if jpeg.is_some_and(|b| this.show_artifact(b, "img")) {
+                this.send(attempt, NativeInput::FileChosen);
             }
         });
     }
 }
-
 /// Asks for the microphone too and adds its track to `stream`; a failure stops the camera.
 async fn add_microphone(
     media: &dyn super::media::MediaAccess,

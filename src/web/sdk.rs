@@ -1,9 +1,9 @@
-//! Carries out the web SDK capture's effects (`mode="sdk"`): the camera and
-//! microphone check, the SDK's script (one `<script>` per page), and
-//! `EID.videoId` in a light-DOM container slotted into the element. VideoID's
-//! SDK is third-party code that expects the document's DOM, so its container
-//! is a child of the host element (`slot="videoid-sdk"`), shown through a
-//! `<slot>` in the stage.
+//! The SDK run's executor (`mode="sdk"`): the camera and microphone check,
+//! the SDK's script (one `<script>` per page), and `EID.videoId` in a
+//! light-DOM container slotted into the element. VideoID's SDK is third-party
+//! code that expects the document's DOM, so its container is a child of the
+//! host element (`slot="videoid-sdk"`), shown through a `<slot>` in the
+//! stage. It arrives with the SDK chunk ([`entry`]).
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -13,12 +13,25 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Element;
 
-use super::handle::Shared;
 use super::media::{stop_tracks, text_of, MediaRequest};
+use super::run::{Ctx, Entry, Executor, RunEffect};
 use crate::core::failure::ProviderFailReason;
-use crate::core::flow::{Input, State, Surface};
+use crate::core::flow::{sdk::KIT, Input};
 use crate::core::native::{Device, Facing, Quality};
 use crate::core::sdk::{fail_reason, SdkEffect, SdkInput};
+
+/// The SDK chunk's entry: the flow's kit and this executor.
+pub fn entry() -> Entry {
+    Entry {
+        kit: &KIT,
+        executor: |ctx| {
+            Box::new(SdkExecutor(Rc::new(Sdk {
+                ctx,
+                parts: SdkParts::default(),
+            })))
+        },
+    }
+}
 
 /// The slot name of the SDK's container.
 const SLOT: &str = "videoid-sdk";
@@ -32,7 +45,7 @@ type Listener = Closure<dyn FnMut(JsValue)>;
 
 /// The SDK capture of one element: what it created, released together.
 #[derive(Default)]
-pub struct SdkParts {
+struct SdkParts {
     /// Bumped on every stop: a device check or script load that ends later is dropped.
     generation: Cell<u32>,
     /// The SDK instance, its container, the slot and the listeners it holds.
@@ -89,7 +102,7 @@ impl SdkParts {
     }
 
     /// `turnOff()` and `destroy()`, the container and slot removed, the listeners dropped.
-    pub fn release(&self) {
+    fn release(&self) {
         self.next_generation();
         if let Some(run) = self.run.borrow_mut().take() {
             let _ = call(&run.sdk, "turnOff", &[]);
@@ -100,30 +113,58 @@ impl SdkParts {
     }
 }
 
-fn feed_sdk(shared: &Rc<Shared>, attempt: u32, input: SdkInput) {
-    Shared::feed(shared, Input::Sdk { attempt, input });
+/// One element's SDK capture and where its inputs go.
+struct Sdk {
+    ctx: Ctx,
+    parts: SdkParts,
 }
 
-impl Shared {
-    /// Carries out one web SDK effect for `attempt`.
-    pub(super) fn apply_sdk(this: &Rc<Shared>, attempt: u32, effect: SdkEffect) {
+/// Carries out the SDK capture's effects for one element.
+struct SdkExecutor(Rc<Sdk>);
+
+impl Executor for SdkExecutor {
+    fn apply(&self, attempt: u32, effect: RunEffect) {
+        let RunEffect::Sdk(effect) = effect else {
+            return;
+        };
+        let this = &self.0;
         match effect {
-            SdkEffect::CheckDevices => Shared::check_devices(this, attempt),
-            SdkEffect::Load => Shared::load_script(this, attempt),
-            SdkEffect::Run => {
-                if let Err(error) = Shared::run_sdk(this, attempt) {
-                    feed_sdk(this, attempt, SdkInput::Failed(sdk_error(error)));
+            SdkEffect::CheckDevices => Sdk::check_devices(this, attempt),
+            SdkEffect::Load { url } => Sdk::load_script(this, attempt, &url),
+            SdkEffect::Run {
+                authorization,
+                id_type,
+                lang,
+            } => {
+                if let Err(error) = Sdk::run_sdk(this, attempt, &authorization, id_type, lang) {
+                    this.send(attempt, SdkInput::Failed(sdk_error(error)));
                 }
             }
-            SdkEffect::Stop => this.sdk.release(),
+            SdkEffect::Stop => this.parts.release(),
         }
+    }
+
+    fn release(&self) {
+        self.0.parts.release();
+    }
+}
+
+impl Drop for SdkExecutor {
+    fn drop(&mut self) {
+        self.0.parts.release();
+    }
+}
+
+impl Sdk {
+    fn send(&self, attempt: u32, input: SdkInput) {
+        self.ctx.sender.send(Input::Sdk { attempt, input });
     }
 
     /// Asks for the camera, then the microphone, as native mode does (so a
     /// denial names its device), and stops every track at once.
-    fn check_devices(this: &Rc<Shared>, attempt: u32) {
-        let generation = this.sdk.generation.get();
-        let media = this.media.clone();
+    fn check_devices(this: &Rc<Sdk>, attempt: u32) {
+        let generation = this.parts.generation.get();
+        let media = this.ctx.media.clone();
         let weak = Rc::downgrade(this);
         crate::spawn(async move {
             let mut result = Ok(());
@@ -141,9 +182,9 @@ impl Shared {
                     }
                 }
             }
-            let Some(shared) = weak
+            let Some(this) = weak
                 .upgrade()
-                .filter(|s| s.sdk.generation.get() == generation)
+                .filter(|s| s.parts.generation.get() == generation)
             else {
                 return;
             };
@@ -151,24 +192,19 @@ impl Shared {
                 Ok(()) => SdkInput::DevicesReady,
                 Err(error) => SdkInput::DevicesFailed(error),
             };
-            feed_sdk(&shared, attempt, input);
+            this.send(attempt, input);
         });
     }
 
     /// Loads the script once per page: an `EID.videoId` already there is
     /// used, a `<script>` another element added is waited for, a failed one is
     /// replaced. The flow's load timer bounds the wait.
-    fn load_script(this: &Rc<Shared>, attempt: u32) {
-        let url = match this.flow.borrow().sdk_session() {
-            Some(session) => session.sdk_url.to_string(),
-            None => return,
-        };
-        let url = url.as_str();
+    fn load_script(this: &Rc<Sdk>, attempt: u32, url: &str) {
         if video_id().is_some() {
-            return feed_sdk(this, attempt, SdkInput::Loaded);
+            return this.send(attempt, SdkInput::Loaded);
         }
         let Some(document) = super::window().and_then(|w| w.document()) else {
-            return feed_sdk(this, attempt, SdkInput::LoadFailed);
+            return this.send(attempt, SdkInput::LoadFailed);
         };
         let script = match document.query_selector(SCRIPT_SELECTOR).ok().flatten() {
             Some(script) if script.get_attribute("src").as_deref() == Some(url) => Some(script),
@@ -186,9 +222,9 @@ impl Shared {
             }
         };
         let Some(script) = script else {
-            return feed_sdk(this, attempt, SdkInput::LoadFailed);
+            return this.send(attempt, SdkInput::LoadFailed);
         };
-        let generation = this.sdk.generation.get();
+        let generation = this.parts.generation.get();
         let weak = Rc::downgrade(this);
         let target = script.clone();
         // A script fires `load` or `error` once: the listener frees itself then.
@@ -200,14 +236,14 @@ impl Shared {
             }
             let current = weak
                 .upgrade()
-                .filter(|s| s.sdk.generation.get() == generation);
-            if let Some(shared) = current {
+                .filter(|s| s.parts.generation.get() == generation);
+            if let Some(this) = current {
                 let input = if loaded {
                     SdkInput::Loaded
                 } else {
                     SdkInput::LoadFailed
                 };
-                feed_sdk(&shared, attempt, input);
+                this.send(attempt, input);
             }
         });
         for name in ["load", "error"] {
@@ -216,54 +252,54 @@ impl Shared {
     }
 
     /// `EID.videoId(container, { lang })`, its listeners, `turnOn()`, `start()`.
-    fn run_sdk(this: &Rc<Shared>, attempt: u32) -> Result<(), JsValue> {
-        let (authorization, id_type, lang) = {
-            let flow = this.flow.borrow();
-            let session = flow.sdk_session().ok_or(JsValue::UNDEFINED)?;
-            let authorization = JsValue::from_str(&session.authorization);
-            (authorization, session.id_type, flow.lang().tag())
-        };
+    fn run_sdk(
+        this: &Rc<Sdk>,
+        attempt: u32,
+        authorization: &str,
+        id_type: u32,
+        lang: &str,
+    ) -> Result<(), JsValue> {
+        let authorization = JsValue::from_str(authorization);
         let (eid, video_id) = video_id().ok_or_else(|| JsValue::from_str("EID.videoId"))?;
         let document = this
+            .ctx
             .host
             .owner_document()
             .ok_or_else(|| JsValue::from_str("document"))?;
         let container = document.create_element("div")?;
         container.set_attribute("slot", SLOT)?;
-        this.host.append_child(&container)?;
+        this.ctx.host.append_child(&container)?;
         let slot = document.create_element("slot")?;
         slot.set_attribute("name", SLOT)?;
-        this.stage.append_child(&slot)?;
+        this.ctx.stage.append_child(&slot)?;
 
         let options = Object::new();
         set(&options, "lang", &lang.into());
         let sdk = video_id.call2(&eid, &container, &options);
         let weak = Rc::downgrade(this);
-        let listener = |f: fn(&Rc<Shared>, u32, JsValue)| {
+        // Only the run it was started for hears the SDK: a stop ends the generation.
+        let generation = this.parts.generation.get();
+        let listener = |f: fn(&Rc<Sdk>, u32, JsValue)| {
             let weak = weak.clone();
             Closure::<dyn FnMut(JsValue)>::new(move |value: JsValue| {
-                if let Some(shared) = weak.upgrade() {
-                    f(&shared, attempt, value);
+                let current = weak
+                    .upgrade()
+                    .filter(|s| s.parts.generation.get() == generation);
+                if let Some(this) = current {
+                    f(&this, attempt, value);
                 }
             })
         };
         let listeners = vec![
-            listener(|shared, attempt, phase| {
-                feed_sdk(shared, attempt, SdkInput::Phase(text_of(&phase, "name")));
+            listener(|this, attempt, phase| {
+                this.send(attempt, SdkInput::Phase(text_of(&phase, "name")));
                 // Only a capture still under way goes on to the phase.
-                let flow = shared.flow.borrow();
-                let on = flow.attempt() == attempt
-                    && flow.state() == State::Capturing
-                    && flow.surface() == Surface::Sdk;
-                drop(flow);
-                if on {
+                if this.run_is_current() {
                     let _ = call(&phase, "continue", &[]);
                 }
             }),
-            listener(|shared, attempt, _| feed_sdk(shared, attempt, SdkInput::Completed)),
-            listener(|shared, attempt, error| {
-                feed_sdk(shared, attempt, SdkInput::Failed(sdk_error(error)))
-            }),
+            listener(|this, attempt, _| this.send(attempt, SdkInput::Completed)),
+            listener(|this, attempt, error| this.send(attempt, SdkInput::Failed(sdk_error(error)))),
         ];
         let run = Run {
             sdk: JsValue::UNDEFINED,
@@ -272,7 +308,7 @@ impl Shared {
             _listeners: Vec::new(),
         };
         // Kept before any call that may throw, so release() removes what was added.
-        *this.sdk.run.borrow_mut() = Some(run);
+        *this.parts.run.borrow_mut() = Some(run);
         let sdk = sdk?;
         for (name, listener) in ["phaseStarting", "completed", "failed"]
             .iter()
@@ -280,7 +316,7 @@ impl Shared {
         {
             call(&sdk, "on", &[&(*name).into(), listener.as_ref()])?;
         }
-        if let Some(run) = this.sdk.run.borrow_mut().as_mut() {
+        if let Some(run) = this.parts.run.borrow_mut().as_mut() {
             run.sdk = sdk.clone();
             run._listeners = listeners;
         }
@@ -290,5 +326,12 @@ impl Shared {
         set(&start, "idType", &id_type.into());
         call(&sdk, "start", &[&start])?;
         Ok(())
+    }
+}
+
+impl Sdk {
+    /// Whether the SDK it started still runs (a stop or a failure releases it).
+    fn run_is_current(&self) -> bool {
+        self.parts.run.borrow().is_some()
     }
 }

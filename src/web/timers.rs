@@ -52,3 +52,43 @@ impl Drop for Timer {
         }
     }
 }
+
+/// The flow's timers of one element: at most one of each kind, each feeding
+/// [`Input::TimerFired`](crate::core::flow::Input::TimerFired) when it runs out.
+pub struct FlowTimers {
+    sender: super::sender::Sender,
+    running: std::cell::RefCell<Vec<(crate::core::flow::Timer, Timer)>>,
+}
+
+impl FlowTimers {
+    /// No timers yet; they report to `sender`.
+    pub fn new(sender: super::sender::Sender) -> FlowTimers {
+        FlowTimers {
+            sender,
+            running: Default::default(),
+        }
+    }
+
+    /// (Re)starts `timer` for `attempt`: the one of its kind before is cleared.
+    pub fn start(&self, attempt: u32, timer: crate::core::flow::Timer, ms: u32) {
+        let sender = self.sender.clone();
+        let fire = move || {
+            sender.send(crate::core::flow::Input::TimerFired { attempt, timer });
+        };
+        let mut running = self.running.borrow_mut();
+        running.retain(|(kind, _)| *kind != timer);
+        if let Some(t) = Timer::once(ms, fire) {
+            running.push((timer, t));
+        }
+    }
+
+    /// Clears `timer`.
+    pub fn clear(&self, timer: crate::core::flow::Timer) {
+        self.running.borrow_mut().retain(|(kind, _)| *kind != timer);
+    }
+
+    /// Clears every timer.
+    pub fn clear_all(&self) {
+        self.running.borrow_mut().clear();
+    }
+}

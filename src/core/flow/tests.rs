@@ -46,6 +46,16 @@ fn ret() -> ReturnParams {
     ReturnParams::new("d1", "p1", "processing").unwrap()
 }
 
+/// A flow with every run's kit installed, as after every chunk arrived (the
+/// sdk and handoff tests use it too).
+pub(super) fn flow_with_kits(lang: Lang) -> Flow {
+    let mut flow = Flow::new(lang);
+    flow.install(&native::KIT);
+    flow.install(&sdk::KIT);
+    flow.install(&handoff::KIT);
+    flow
+}
+
 /// The events among `fx`, in order.
 pub(super) fn emitted(fx: &[Effect]) -> Vec<Emit> {
     fx.iter()
@@ -66,7 +76,7 @@ pub(super) fn failed_code(fx: &[Effect]) -> Option<&'static str> {
 
 /// A flow that is showing the frame for attempt 1.
 fn capturing() -> Flow {
-    let mut flow = Flow::new(Lang::En);
+    let mut flow = flow_with_kits(Lang::En);
     flow.step(Input::Start(config_with(&[])));
     let fx = flow.step(Input::SessionLoaded {
         attempt: 1,
@@ -83,12 +93,14 @@ fn capturing() -> Flow {
 
 #[test]
 fn start_fetches_a_session_and_announces_loading() {
-    let mut flow = Flow::new(Lang::En);
+    let mut flow = flow_with_kits(Lang::En);
     let fx = flow.step(Input::Start(config_with(&[])));
     assert_eq!(flow.state(), State::Loading);
     assert!(fx.contains(&Effect::FetchSession {
         attempt: 1,
-        endpoint: "/api/videoid/session".into()
+        endpoint: "/api/videoid/session".into(),
+        mode: "auto",
+        lang: "en"
     }));
     assert_eq!(
         emitted(&fx),
@@ -258,7 +270,7 @@ fn polling_gives_up_as_complete_with_backoff_capped() {
 
 #[test]
 fn invalid_config_fails_at_start_naming_the_field() {
-    let mut flow = Flow::new(Lang::En);
+    let mut flow = flow_with_kits(Lang::En);
     let fx = flow.step(Input::Start(config_with(&[("inactivity-timeout", "abc")])));
     let report = emitted(&fx)
         .into_iter()
@@ -280,7 +292,7 @@ fn invalid_config_fails_at_start_naming_the_field() {
 
 #[test]
 fn session_failures_are_typed_and_retry_starts_a_new_attempt() {
-    let mut flow = Flow::new(Lang::En);
+    let mut flow = flow_with_kits(Lang::En);
     flow.step(Input::Start(config_with(&[])));
     let fx = flow.step(Input::SessionLoaded {
         attempt: 1,
@@ -296,7 +308,9 @@ fn session_failures_are_typed_and_retry_starts_a_new_attempt() {
     let fx = flow.step(Input::Start(config_with(&[])));
     assert!(fx.contains(&Effect::FetchSession {
         attempt: 2,
-        endpoint: "/api/videoid/session".into()
+        endpoint: "/api/videoid/session".into(),
+        mode: "auto",
+        lang: "en"
     }));
     // A late answer for attempt 1 is dropped.
     assert!(flow
@@ -312,7 +326,7 @@ fn session_failures_are_typed_and_retry_starts_a_new_attempt() {
 
 #[test]
 fn disallowed_capture_origins_never_show_a_frame() {
-    let mut flow = Flow::new(Lang::En);
+    let mut flow = flow_with_kits(Lang::En);
     flow.step(Input::Start(config_with(&[(
         "allowed-origins",
         "https://*.signicat.com",
@@ -353,7 +367,7 @@ fn load_timeout_then_popup_fallback_completes() {
 
 #[test]
 fn framing_denied_by_the_backend_check_fails_at_once() {
-    let mut flow = Flow::new(Lang::En);
+    let mut flow = flow_with_kits(Lang::En);
     flow.step(Input::Start(config_with(&[])));
     let fx = flow.step(Input::SessionLoaded {
         attempt: 1,
@@ -378,7 +392,7 @@ fn framing_denied_by_the_backend_check_fails_at_once() {
 
 #[test]
 fn embed_mode_offers_no_fallback_and_redirect_mode_redirects() {
-    let mut flow = Flow::new(Lang::En);
+    let mut flow = flow_with_kits(Lang::En);
     flow.step(Input::Start(config_with(&[("mode", "embed")])));
     flow.step(Input::SessionLoaded {
         attempt: 1,
@@ -393,7 +407,7 @@ fn embed_mode_offers_no_fallback_and_redirect_mode_redirects() {
         .iter()
         .any(|(a, _)| *a == Action::Fallback));
 
-    let mut flow = Flow::new(Lang::En);
+    let mut flow = flow_with_kits(Lang::En);
     flow.step(Input::Start(config_with(&[("fallback", "redirect")])));
     flow.step(Input::SessionLoaded {
         attempt: 1,
@@ -492,7 +506,7 @@ fn destroy_stops_everything_and_silences_the_flow() {
 
 #[test]
 fn resume_after_redirect_completes_and_polls() {
-    let mut flow = Flow::new(Lang::En);
+    let mut flow = flow_with_kits(Lang::En);
     let fx = flow.step(Input::Resume(config_with(&[]), ret()));
     assert!(emitted(&fx).contains(&Emit::Complete(ret())));
     assert_eq!(flow.state(), State::Completing);
@@ -501,7 +515,7 @@ fn resume_after_redirect_completes_and_polls() {
 
 #[test]
 fn capture_url_skips_the_session_call() {
-    let mut flow = Flow::new(Lang::En);
+    let mut flow = flow_with_kits(Lang::En);
     let fx = flow.step(Input::Start(config_with(&[
         ("session-endpoint", ""),
         ("capture-url", "http://127.0.0.1:8081/capture/#/artifact=x"),
@@ -518,7 +532,7 @@ fn capture_url_skips_the_session_call() {
 
 #[test]
 fn screens_show_the_texts_they_are_given_live() {
-    let mut flow = Flow::new(Lang::Nb);
+    let mut flow = flow_with_kits(Lang::Nb);
     assert_eq!(
         flow.screen().lang,
         Lang::En,
@@ -578,7 +592,7 @@ fn native_answer(extra: &str) -> Result<SessionAnswer, Failure> {
 }
 
 fn native_flow(extra_config: &[(&str, &str)], extra_answer: &str) -> (Flow, Vec<Effect>) {
-    let mut flow = Flow::new(Lang::En);
+    let mut flow = flow_with_kits(Lang::En);
     let mut config = vec![("mode", "native")];
     config.extend_from_slice(extra_config);
     flow.step(Input::Start(config_with(&config)));
@@ -706,7 +720,7 @@ fn native_failures_release_the_camera() {
 
 #[test]
 fn native_answers_without_upload_fields_are_invalid_sessions() {
-    let mut flow = Flow::new(Lang::En);
+    let mut flow = flow_with_kits(Lang::En);
     flow.step(Input::Start(config_with(&[("mode", "native")])));
     let fx = flow.step(Input::SessionLoaded {
         attempt: 1,
@@ -864,7 +878,7 @@ mod props {
         /// state change is announced, and the failure screen always matches.
         #[test]
         fn invariants_hold_for_any_input_sequence(inputs in proptest::collection::vec(any_input(), 0..40)) {
-            let mut flow = Flow::new(Lang::En);
+            let mut flow = flow_with_kits(Lang::En);
             let mut completes = HashMap::<u32, u32>::new();
             for input in inputs {
                 let before = flow.state();
@@ -925,4 +939,167 @@ fn every_button_sends_its_input_and_only_start_and_retry_read_the_configuration(
         }
     }
     assert_eq!(read.get(), 2, "only start and retry read the attributes");
+}
+
+/// The chunks asked for among `fx`.
+fn chunks_asked(fx: &[Effect]) -> Vec<Chunk> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::LoadChunk { chunk, .. } => Some(*chunk),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_run_waits_for_its_chunk_which_is_asked_for_with_the_session() {
+    let mut flow = Flow::new(Lang::En);
+    let fx = flow.step(Input::Start(config_with(&[("mode", "native")])));
+    assert_eq!(chunks_asked(&fx), [Chunk::Native], "asked for at once");
+    assert!(fx
+        .iter()
+        .any(|e| matches!(e, Effect::FetchSession { mode: "native", .. })));
+    assert_eq!(flow.waiting_for(), Some(Chunk::Native));
+    // The answer first: the run waits for its chunk, still loading.
+    let fx = flow.step(Input::SessionLoaded {
+        attempt: 1,
+        answer: native_answer(""),
+        now_ms: NOW,
+        seed: 1,
+    });
+    assert!(fx.is_empty(), "nothing begins without the chunk: {fx:?}");
+    assert_eq!(flow.state(), State::Loading);
+    // A chunk for an earlier attempt begins nothing (but is kept).
+    assert!(flow
+        .step(Input::ChunkLoaded {
+            attempt: 0,
+            kit: Ok(&native::KIT),
+        })
+        .is_empty());
+    assert_eq!(flow.state(), State::Loading);
+    let fx = flow.step(Input::ChunkLoaded {
+        attempt: 1,
+        kit: Ok(&native::KIT),
+    });
+    assert_eq!(flow.state(), State::Capturing);
+    assert_eq!(flow.surface(), Surface::Native);
+    assert!(fx.iter().any(|e| matches!(
+        e,
+        Effect::Native {
+            effect: NativeEffect::OpenCamera { .. },
+            ..
+        }
+    )));
+    // Once there, the next attempt does not ask again.
+    flow.step(Input::Cancel);
+    let fx = flow.step(Input::Start(config_with(&[("mode", "native")])));
+    assert!(chunks_asked(&fx).is_empty());
+}
+
+#[test]
+fn a_chunk_that_comes_first_waits_for_the_answer() {
+    let mut flow = Flow::new(Lang::En);
+    flow.step(Input::Start(config_with(&[("mode", "sdk")])));
+    let fx = flow.step(Input::ChunkLoaded {
+        attempt: 1,
+        kit: Ok(&sdk::KIT),
+    });
+    assert!(fx.is_empty());
+    assert_eq!(flow.state(), State::Loading);
+    let fx = flow.step(Input::SessionLoaded {
+        attempt: 1,
+        answer: Ok(serde_json::from_str(
+            r#"{"dossierId":"d1","processId":"p1","authorization":"t",
+               "sdkUrl":"http://127.0.0.1:8081/provider/js/videoid.js","idType":62}"#,
+        )
+        .unwrap()),
+        now_ms: NOW,
+        seed: 1,
+    });
+    assert_eq!(flow.surface(), Surface::Sdk);
+    assert!(fx.contains(&Effect::Sdk {
+        attempt: 1,
+        effect: crate::core::sdk::SdkEffect::CheckDevices
+    }));
+}
+
+#[test]
+fn a_chunk_that_cannot_be_had_is_a_recoverable_network_failure_and_retry_asks_again() {
+    let mut flow = Flow::new(Lang::En);
+    flow.step(Input::Start(config_with(&[("mode", "native")])));
+    let fx = flow.step(Input::ChunkLoaded {
+        attempt: 1,
+        kit: Err(Failure::NetworkUnreachable),
+    });
+    assert_eq!(failed_code(&fx), Some("Network.Unreachable"));
+    assert_eq!(flow.state(), State::Failed);
+    assert!(flow
+        .screen()
+        .actions
+        .iter()
+        .any(|(a, _)| *a == Action::Retry));
+    // The session answer of the failed attempt changes nothing.
+    assert!(flow
+        .step(Input::SessionLoaded {
+            attempt: 1,
+            answer: native_answer(""),
+            now_ms: NOW,
+            seed: 1,
+        })
+        .is_empty());
+    let fx = flow.step(Input::Start(config_with(&[("mode", "native")])));
+    assert_eq!(chunks_asked(&fx), [Chunk::Native]);
+}
+
+#[test]
+fn the_hosted_page_and_a_refused_session_need_no_chunk() {
+    for mode in ["embed", "auto"] {
+        let mut flow = Flow::new(Lang::En);
+        let fx = flow.step(Input::Start(config_with(&[("mode", mode)])));
+        assert!(chunks_asked(&fx).is_empty(), "{mode}");
+        assert_eq!(flow.waiting_for(), None);
+        let fx = flow.step(Input::SessionLoaded {
+            attempt: 1,
+            answer: answer("allowed"),
+            now_ms: NOW,
+            seed: 1,
+        });
+        assert!(
+            fx.iter().any(|e| matches!(e, Effect::ShowFrame { .. })),
+            "{mode}"
+        );
+    }
+    // A native session the backend refused fails without waiting for the chunk.
+    let mut flow = Flow::new(Lang::En);
+    flow.step(Input::Start(config_with(&[("mode", "native")])));
+    let fx = flow.step(Input::SessionLoaded {
+        attempt: 1,
+        answer: Err(Failure::BackendError { status: 500 }),
+        now_ms: NOW,
+        seed: 1,
+    });
+    assert_eq!(failed_code(&fx), Some("Backend.Error"));
+}
+
+#[test]
+fn the_handoff_asks_for_its_chunk_beside_the_link() {
+    let mut flow = Flow::new(Lang::En);
+    let fx = flow.step(Input::Start(config_with(&[("handoff", "always")])));
+    assert_eq!(chunks_asked(&fx), [Chunk::Handoff]);
+    assert!(fx
+        .iter()
+        .any(|e| matches!(e, Effect::Handoff { method: "POST", .. })));
+    let link = r#"{"id":"h1","url":"http://localhost:8080/videoid/handoff?t=AbCdEfGhIjKlMnOpQrStUv","expiresIn":600}"#;
+    let fx = flow.step(Input::HandoffAnswered {
+        attempt: 1,
+        answer: Ok(serde_json::from_str(link).unwrap()),
+    });
+    assert!(fx.is_empty());
+    let fx = flow.step(Input::ChunkLoaded {
+        attempt: 1,
+        kit: Ok(&handoff::KIT),
+    });
+    assert_eq!(flow.surface(), Surface::Handoff);
+    assert!(emitted(&fx).contains(&Emit::Handoff("waiting")));
+    assert_eq!(flow.screen().step.as_deref(), Some("handoff"));
 }

@@ -1,4 +1,4 @@
-use super::tests::emitted;
+use super::tests::{emitted, flow_with_kits};
 use super::*;
 use crate::core::contract::{ProcessAnswer, SessionAnswer};
 use crate::core::native::{Device, MediaError};
@@ -47,11 +47,13 @@ fn sdk(flow: &mut Flow, input: SdkInput) -> Vec<Effect> {
 
 /// A flow whose session answer came, checking devices.
 fn checking(extra: &[(&str, &str)]) -> (Flow, Vec<Effect>) {
-    let mut flow = Flow::new(Lang::En);
+    let mut flow = flow_with_kits(Lang::En);
     let fx = flow.step(Input::Start(config_with(extra)));
     assert!(fx.contains(&Effect::FetchSession {
         attempt: 1,
-        endpoint: "/api/videoid/session".into()
+        endpoint: "/api/videoid/session".into(),
+        mode: "sdk",
+        lang: "en"
     }));
     let fx = flow.step(Input::SessionLoaded {
         attempt: 1,
@@ -67,7 +69,7 @@ fn running() -> Flow {
     let (mut flow, _) = checking(&[]);
     sdk(&mut flow, SdkInput::DevicesReady);
     let fx = sdk(&mut flow, SdkInput::Loaded);
-    assert_eq!(flow.sdk_stage(), Some(SdkStage::Running));
+    assert!(!flow.screen().busy, "the SDK runs");
     assert!(fx.contains(&Effect::ClearTimer(Timer::Load)));
     flow
 }
@@ -77,7 +79,7 @@ fn devices_first_then_the_script_then_the_sdk() {
     let (mut flow, fx) = checking(&[]);
     assert_eq!(flow.state(), State::Capturing);
     assert_eq!(flow.surface(), Surface::Sdk);
-    assert_eq!(flow.sdk_stage(), Some(SdkStage::Checking));
+    assert!(flow.screen().busy, "devices are checked first");
     assert_eq!(sdk_effects(&fx), vec![SdkEffect::CheckDevices]);
     assert!(fx.iter().any(|e| matches!(
         e,
@@ -99,12 +101,12 @@ fn devices_first_then_the_script_then_the_sdk() {
     assert!(sdk(&mut flow, SdkInput::Completed).is_empty());
 
     let fx = sdk(&mut flow, SdkInput::DevicesReady);
-    assert_eq!(sdk_effects(&fx), vec![SdkEffect::Load]);
-    let session = flow.sdk_session().unwrap();
-    assert_eq!(session.sdk_url.to_string(), SDK_URL);
     assert_eq!(
-        (session.authorization.as_str(), session.id_type),
-        ("token-1", 62)
+        sdk_effects(&fx),
+        vec![SdkEffect::Load {
+            url: SDK_URL.into()
+        }],
+        "the effect carries the session's script"
     );
     assert!(fx.contains(&Effect::StartTimer {
         attempt: 1,
@@ -112,7 +114,15 @@ fn devices_first_then_the_script_then_the_sdk() {
         ms: 2000
     }));
     let fx = sdk(&mut flow, SdkInput::Loaded);
-    assert_eq!(sdk_effects(&fx), vec![SdkEffect::Run]);
+    assert_eq!(
+        sdk_effects(&fx),
+        vec![SdkEffect::Run {
+            authorization: "token-1".into(),
+            id_type: 62,
+            lang: "en"
+        }],
+        "the effect carries the session's authorization and document type"
+    );
     assert!(!flow.screen().busy);
     // A late load timer of this attempt does nothing once the script is there.
     assert!(flow
@@ -141,7 +151,7 @@ fn phases_become_steps_and_restart_the_inactivity_timer() {
                 ..
             }
         )));
-        assert_eq!(flow.sdk_step(), Some(step));
+        assert_eq!(flow.screen().step.as_deref(), Some(step));
         let expected = match title {
             "StepFront" => Text::StepFront,
             "StepBack" => Text::StepBack,
@@ -153,7 +163,7 @@ fn phases_become_steps_and_restart_the_inactivity_timer() {
     // A name that is no step emits nothing, keeps the last step, but shows life.
     let fx = sdk(&mut flow, SdkInput::Phase("<b>".into()));
     assert!(emitted(&fx).is_empty());
-    assert_eq!(flow.sdk_step(), Some("liveness"));
+    assert_eq!(flow.screen().step.as_deref(), Some("liveness"));
 }
 
 #[test]
@@ -165,7 +175,7 @@ fn completed_reports_processing_then_polls_the_result() {
     let done = ReturnParams::new("d1", "p1", "processing").unwrap();
     assert!(emitted(&fx).contains(&Emit::Complete(done.clone())));
     assert_eq!(flow.state(), State::Completing);
-    assert_eq!(flow.sdk_step(), None);
+    assert_eq!(flow.screen().step.as_deref(), None);
     assert!(fx.iter().any(|e| matches!(
         e,
         Effect::FetchResult { dossier_id, process_id, .. } if dossier_id == "d1" && process_id == "p1"
@@ -262,7 +272,9 @@ fn device_failures_are_typed_as_in_native_mode_and_load_nothing() {
         );
         assert_eq!(failure(&fx).map(|r| r.code), Some(code), "{name}");
         assert!(
-            !sdk_effects(&fx).contains(&SdkEffect::Load),
+            !sdk_effects(&fx)
+                .iter()
+                .any(|e| matches!(e, SdkEffect::Load { .. })),
             "no script after a denial"
         );
         assert!(stops_sdk(&fx));
@@ -299,7 +311,7 @@ fn a_script_that_does_not_load_is_a_load_timeout_with_reason_sdk_load() {
 
 #[test]
 fn a_foreign_script_origin_is_refused_before_anything_runs() {
-    let mut flow = Flow::new(Lang::En);
+    let mut flow = flow_with_kits(Lang::En);
     flow.step(Input::Start(config_with(&[])));
     let fx = flow.step(Input::SessionLoaded {
         attempt: 1,
@@ -350,7 +362,7 @@ fn inputs_of_an_earlier_attempt_are_dropped() {
 
 #[test]
 fn the_session_request_says_sdk_and_a_plain_hosted_answer_is_malformed() {
-    let mut flow = Flow::new(Lang::En);
+    let mut flow = flow_with_kits(Lang::En);
     flow.step(Input::Start(config_with(&[])));
     let hosted: SessionAnswer = serde_json::from_str(
         r#"{"url":"http://127.0.0.1:8081/capture/#/a","dossierId":"d1","processId":"p1"}"#,

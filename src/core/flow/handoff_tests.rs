@@ -1,4 +1,4 @@
-use super::tests::{emitted, failed_code};
+use super::tests::{emitted, failed_code, flow_with_kits};
 use super::*;
 use crate::core::contract::{HandoffAnswer, ProcessAnswer};
 use crate::core::native::{Device, MediaError};
@@ -60,7 +60,7 @@ fn timer(fx: &[Effect], which: Timer) -> Option<u32> {
 fn creating(extra: &[(&str, &str)]) -> (Flow, Vec<Effect>) {
     let mut attributes = vec![("handoff", "always")];
     attributes.extend_from_slice(extra);
-    let mut flow = Flow::new(Lang::En);
+    let mut flow = flow_with_kits(Lang::En);
     let fx = flow.step(Input::Start(config_with(&attributes)));
     (flow, fx)
 }
@@ -91,7 +91,9 @@ fn always_asks_for_a_link_and_touches_no_camera() {
     assert!(fx.contains(&Effect::Handoff {
         attempt: 1,
         method: "POST",
-        url: "/api/videoid/handoff".into()
+        url: "/api/videoid/handoff".into(),
+        mode: "native",
+        lang: "en"
     }));
     assert!(!fx.iter().any(|e| matches!(
         e,
@@ -102,7 +104,9 @@ fn always_asks_for_a_link_and_touches_no_camera() {
     assert!(fx.contains(&Effect::Handoff {
         attempt: 1,
         method: "POST",
-        url: "/api/videoid/handoff?scenario=accepted".into()
+        url: "/api/videoid/handoff?scenario=accepted".into(),
+        mode: "auto",
+        lang: "en"
     }));
 }
 
@@ -156,7 +160,9 @@ fn the_status_is_polled_with_a_backoff_from_one_to_three_seconds() {
         vec![Effect::Handoff {
             attempt: 1,
             method: "GET",
-            url: "/api/videoid/handoff/h1/events".into()
+            url: "/api/videoid/handoff/h1/events".into(),
+            mode: "auto",
+            lang: "en"
         }]
     );
     let mut delays = Vec::new();
@@ -289,7 +295,9 @@ fn expired_is_a_session_expiry_whose_retry_makes_a_new_link() {
     assert!(fx.contains(&Effect::Handoff {
         attempt: 2,
         method: "POST",
-        url: "/api/videoid/handoff".into()
+        url: "/api/videoid/handoff".into(),
+        mode: "auto",
+        lang: "en"
     }));
 }
 
@@ -413,7 +421,7 @@ fn a_link_that_arrives_after_a_cancel_is_revoked() {
 
 #[test]
 fn auto_offers_the_handoff_beside_start_and_off_never() {
-    let mut flow = Flow::new(Lang::En);
+    let mut flow = flow_with_kits(Lang::En);
     let names =
         |flow: &Flow| -> Vec<Action> { flow.screen().actions.iter().map(|a| a.0).collect() };
     assert_eq!(names(&flow), [Action::Start, Action::Handoff]);
@@ -421,13 +429,15 @@ fn auto_offers_the_handoff_beside_start_and_off_never() {
     assert!(fx.contains(&Effect::Handoff {
         attempt: 1,
         method: "POST",
-        url: "/api/videoid/handoff".into()
+        url: "/api/videoid/handoff".into(),
+        mode: "auto",
+        lang: "en"
     }));
-    let mut off = Flow::new(Lang::En);
+    let mut off = flow_with_kits(Lang::En);
     off.set_handoff(Handoff::Off);
     assert_eq!(names(&off), [Action::Start]);
     // A plain start in auto mode is the usual capture.
-    let mut flow = Flow::new(Lang::En);
+    let mut flow = flow_with_kits(Lang::En);
     let fx = flow.step(Input::Start(config_with(&[])));
     assert!(fx.iter().any(|e| matches!(e, Effect::FetchSession { .. })));
     assert!(!fx.iter().any(|e| matches!(e, Effect::Handoff { .. })));
@@ -440,7 +450,7 @@ fn a_camera_failure_in_sdk_or_native_mode_makes_the_handoff_primary() {
         ("sdk", "off", false),
         ("native", "auto", true),
     ] {
-        let mut flow = Flow::new(Lang::En);
+        let mut flow = flow_with_kits(Lang::En);
         flow.step(Input::Start(config_with(&[
             ("mode", mode),
             ("handoff", handoff),
@@ -485,7 +495,7 @@ fn a_camera_failure_in_sdk_or_native_mode_makes_the_handoff_primary() {
         assert_eq!(first == Some(Action::Handoff), offered, "{mode} {handoff}");
     }
     // A failure that is not the camera's offers no handoff.
-    let mut flow = Flow::new(Lang::En);
+    let mut flow = flow_with_kits(Lang::En);
     flow.step(Input::Start(config_with(&[])));
     flow.step(Input::SessionLoaded {
         attempt: 1,
@@ -498,7 +508,7 @@ fn a_camera_failure_in_sdk_or_native_mode_makes_the_handoff_primary() {
 
 #[test]
 fn without_an_endpoint_the_handoff_is_a_config_failure() {
-    let mut flow = Flow::new(Lang::En);
+    let mut flow = flow_with_kits(Lang::En);
     let config = Config::parse(
         |n| match n {
             "capture-url" => Some("http://localhost:8080/capture".into()),
