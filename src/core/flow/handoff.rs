@@ -63,7 +63,6 @@ impl Kit for HandoffKit {
 }
 
 /// A handoff under way.
-#[derive(Debug)]
 pub struct HandoffRun {
     link: HandoffLink,
     endpoint: String,

@@ -510,7 +510,9 @@ impl Chunk {
 
 /// How a run beyond the hosted one begins. Its chunk hands one to the flow
 /// ([`Input::ChunkLoaded`]); the flow never calls the run's code otherwise.
-pub trait Kit: fmt::Debug {
+/// (No `Debug` supertrait: a vtable entry keeps its code in the package, and
+/// formatting a run's state would bring the formatting machinery along.)
+pub trait Kit {
     /// The chunk it came in.
     fn chunk(&self) -> Chunk;
     /// Begins the run from the backend's answer, its first effects into `fx`.
@@ -539,7 +541,7 @@ pub enum Begin {
 }
 
 /// A run under way: its own state and reducer.
-pub trait Reduce: fmt::Debug {
+pub trait Reduce {
     /// Where it shows.
     fn surface(&self) -> Surface;
     /// Takes one of its inputs, effects into `fx`; says what the flow does next.
@@ -622,6 +624,18 @@ pub struct RunScreen {
     pub handoff: Option<HandoffScreen>,
     /// The `step` attribute.
     pub step: Option<String>,
+}
+
+impl fmt::Debug for dyn Kit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.chunk().name())
+    }
+}
+
+impl fmt::Debug for dyn Reduce {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", self.surface())
+    }
 }
 
 /// How the capture runs now.

@@ -54,7 +54,6 @@ impl Kit for NativeKit {
 }
 
 /// A native capture under way.
-#[derive(Debug)]
 pub struct NativeRun {
     capture: NativeCapture,
     dossier_id: Id,

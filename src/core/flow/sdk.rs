@@ -45,7 +45,6 @@ impl Kit for SdkKit {
 }
 
 /// An SDK capture under way.
-#[derive(Debug)]
 pub struct SdkRun {
     session: SdkSession,
     stage: SdkStage,
