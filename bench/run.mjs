@@ -1,8 +1,11 @@
-// `npm run bench`: figures, never assertions. Package size; time to
-// `videoid-ready` (cold and warm wasm); frame-quality analysis per 720p frame,
-// Rust/WASM beside a plain JavaScript implementation measured in the same run;
-// pixel read-back; camera release; memory across mount/unmount cycles.
-// Everything runs on loopback in headless Chromium.
+// `npm run bench`: figures, never assertions. Package size per mode; time to
+// `videoid-ready` (cold and warm wasm) per mode, with where the time goes,
+// beside the baseline build kept in bench/baseline/ (the one-wasm package
+// before the per-mode split) measured in the same run; time from start() to
+// the first camera frame in native mode (chunk load included); frame-quality
+// analysis per 720p frame, Rust/WASM beside a plain JavaScript implementation
+// measured in the same run; pixel read-back; camera release; memory across
+// mount/unmount cycles. Everything runs on loopback in headless Chromium.
 
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -13,6 +16,9 @@ import { chromium } from 'playwright-core';
 import { REPO_ROOT, HOST_ORIGIN, startServer } from '../tests/e2e/server.mjs';
 
 const PKG = path.join(REPO_ROOT, 'pkg');
+// The package as it was before the per-mode split (see bench/baseline/README.md).
+const BASELINE = path.join(REPO_ROOT, 'bench', 'baseline', 'pkg');
+const PACKAGES = [['this build', '/pkg/', PKG], ['baseline (one wasm)', '/baseline-pkg/', BASELINE]];
 const BENCH_DIR = path.join(REPO_ROOT, 'target', 'bench');
 const LOADS = Number(process.env.BENCH_LOADS || 20);
 const CYCLES = Number(process.env.BENCH_CYCLES || 400);
@@ -20,8 +26,10 @@ const WARMUP = Number(process.env.BENCH_WARMUP || 400);
 const SAMPLE_EVERY = 25;
 const JS_STOCK = 'stock V8';
 const JS_INTERPRETER = '--no-opt --no-maglev --no-sparkplug';
-// The size budget, which `npm test` enforces (tests/package/size.test.mjs).
+// The size budgets, which `npm test` enforces (tests/package/size.test.mjs):
+// the embed/auto page, and each other mode's page (base plus its chunk).
 const BUDGET_GZ = 150 * 1024;
+const EMBED_BUDGET_GZ = 120 * 1024;
 const ARGS = [
   '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
@@ -53,32 +61,40 @@ function build() {
     path.join(BENCH_DIR, 'wasm32-unknown-unknown', 'release', 'videoid_capture.wasm')]);
 }
 
+const gz = (file) => gzipSync(readFileSync(file), { level: 9 }).length;
+
+/** The wasm chunks a package ships (`videoid_capture_<name>.wasm`), by name. */
+function chunksOf(dir) {
+  return readdirSync(dir)
+    .map((f) => /^videoid_capture_([a-z]+)\.wasm$/.exec(f)?.[1])
+    .filter((name) => name && name !== 'bg');
+}
+
+/** What a page of each mode downloads, gzipped, in its largest language. */
+function pageSizes(dir) {
+  const base = ['videoid-capture.js', 'styles.js', 'videoid_capture.js', 'videoid_capture_bg.wasm']
+    .reduce((sum, f) => sum + gz(path.join(dir, f)), 0);
+  const langs = readdirSync(path.join(dir, 'i18n')).filter((f) => f.endsWith('.json') && f !== 'en.json');
+  const largest = Math.max(...langs.map((f) => gz(path.join(dir, 'i18n', f))));
+  const chunks = Object.fromEntries(chunksOf(dir).map((c) => [c, gz(path.join(dir, `videoid_capture_${c}.wasm`))]));
+  return { base: base + largest, chunks, largest };
+}
+
 function sizes() {
-  console.log('\npackage size (pkg/, what a page with the element downloads)');
-  // The element's page: videoid-capture.js and what it loads. The return
-  // helper (return.js) is loaded by the return page alone, testing.js by Node.
-  const files = ['videoid-capture.js', 'styles.js', 'videoid_capture.js', 'videoid_capture_bg.wasm'];
-  let raw = 0, gz = 0, wasmGz = 0, jsGz = 0;
-  for (const f of files) {
-    const data = readFileSync(path.join(PKG, f));
-    const z = gzipSync(data, { level: 9 }).length;
-    raw += data.length;
-    gz += z;
-    if (f.endsWith('.wasm')) wasmGz += z; else jsGz += z;
+  console.log('\npackage size per mode (what a page downloads, gzipped, in its largest language)');
+  const now = pageSizes(PKG);
+  const before = existsSync(BASELINE) ? pageSizes(BASELINE) : null;
+  const was = before ? `baseline: every page ${kb(before.base)}` : 'no baseline';
+  row('embed / auto page (base: element, styles, glue, base wasm, language)', kb(now.base),
+    `${was}; hard limit ${kb(EMBED_BUDGET_GZ)}, goal 100 KB`);
+  for (const [chunk, size] of Object.entries(now.chunks)) {
+    const mode = chunk === 'handoff' ? 'handoff (phone) screen' : `${chunk} page`;
+    row(`${mode} (base + ${chunk} chunk ${kb(size)})`, kb(now.base + size), `${was}; limit ${kb(BUDGET_GZ)}`);
   }
-  const wasmRaw = statSync(path.join(PKG, 'videoid_capture_bg.wasm')).size;
-  row('wasm', `${kb(wasmRaw)} raw, ${kb(wasmGz)} gz`);
-  row('js (element, styles, glue)', `${kb(raw - wasmRaw)} raw, ${kb(jsGz)} gz`);
-  row('total', `${kb(raw)} raw, ${kb(gz)} gz`, under(gz));
-  // English is compiled in; a page in another language also fetches that one file.
-  const langs = readdirSync(path.join(PKG, 'i18n')).filter((f) => f.endsWith('.json') && f !== 'en.json');
-  const langGz = langs.map((f) => [f.slice(0, -5), gzipSync(readFileSync(path.join(PKG, 'i18n', f)), { level: 9 }).length]);
-  langGz.sort((a, b) => a[1] - b[1]);
-  row('one language file (i18n/<lang>.json)', `${langGz.map(([l, z]) => `${l} ${z}`).join(', ')} B gz`);
-  const largest = langGz.at(-1)?.[1] ?? 0;
-  row('total in the largest language', `${kb(gz + largest)} gz`, under(gz + largest));
-  const returnGz = gzipSync(readFileSync(path.join(PKG, 'return.js')), { level: 9 }).length;
-  row('the return page (return.js)', `${kb(returnGz)} gz`);
+  const all = (dir) => readdirSync(dir).filter((f) => /\.(js|wasm)$/.test(f) && f !== 'testing.js')
+    .reduce((sum, f) => sum + gz(path.join(dir, f)), 0);
+  row('every script and wasm of the package', kb(all(PKG)), before ? `baseline ${kb(all(BASELINE))}` : '');
+  row('the return page (return.js)', kb(gz(path.join(PKG, 'return.js'))));
 }
 
 /** Serves the bench pages, the package and the bench build on 127.0.0.1:18086. */
@@ -86,11 +102,22 @@ async function staticServer() {
   const types = { '.html': 'text/html', '.mjs': 'text/javascript', '.js': 'text/javascript', '.wasm': 'application/wasm' };
   const roots = [
     ['/pkg/', PKG],
+    ['/baseline-pkg/', BASELINE],
     ['/bench-pkg/', path.join(BENCH_DIR, 'pkg')],
     ['/', path.join(REPO_ROOT, 'bench')],
   ];
   const server = createServer((req, res) => {
-    const url = new URL(req.url, 'http://x').pathname;
+    const full = new URL(req.url, 'http://x');
+    const url = full.pathname;
+    // /ready?pkg=/pkg/&mode=native: a page with only the element, of that package and mode.
+    if (url === '/ready') {
+      const pkg = PACKAGES.find(([, prefix]) => prefix === full.searchParams.get('pkg'))?.[1] ?? '/pkg/';
+      const mode = (full.searchParams.get('mode') ?? 'embed').replace(/[^a-z]/g, '');
+      res.writeHead(200, { 'content-type': 'text/html' });
+      return res.end(`<!doctype html><meta charset="utf-8"><title>ready</title>
+<script type="module" src="${pkg}videoid-capture.js"></script>
+<videoid-capture mode="${mode}" session-endpoint="/api/videoid/session"></videoid-capture>`);
+    }
     const [prefix, root] = roots.find(([p]) => url.startsWith(p));
     const file = path.join(root, url.slice(prefix.length));
     if (!file.startsWith(root) || !existsSync(file) || !statSync(file).isFile()) return res.writeHead(404).end();
@@ -102,35 +129,131 @@ async function staticServer() {
 }
 const BENCH_ORIGIN = 'http://127.0.0.1:18086';
 
-async function timeToReady(browser) {
-  console.log(`\ntime to videoid-ready on a page with only the element (navigation start → event, ${LOADS} loads each)`);
-  const mark = () => addEventListener('videoid-ready', () => { window.__ready = performance.now(); }, true);
-  const once = async (page, file = 'ready.html') => {
-    await page.goto(`${BENCH_ORIGIN}/${file}`);
-    return (await page.waitForFunction(() => window.__ready)).jsonValue();
-  };
-  const cold = [];
-  for (let i = 0; i < LOADS; i++) {
-    const context = await browser.newContext(); // empty HTTP and code caches
-    await context.addInitScript(mark);
-    cold.push(await once(await context.newPage()));
-    await context.close();
+/** Times what happens before `videoid-ready`: every wasm compile/instantiate call, and the event. */
+function readyMarks() {
+  window.__wasm = [];
+  for (const name of ['instantiateStreaming', 'instantiate', 'compileStreaming', 'compile']) {
+    const f = WebAssembly[name];
+    if (typeof f !== 'function') continue;
+    WebAssembly[name] = async function (...args) {
+      const start = performance.now();
+      const result = await f.apply(this, args);
+      window.__wasm.push({ name, start, end: performance.now() });
+      return result;
+    };
   }
-  const context = await browser.newContext();
-  await context.addInitScript(mark);
-  const page = await context.newPage();
-  await once(page);
-  await once(page); // V8 caches compiled wasm on the second load
-  const warm = [];
-  for (let i = 0; i < LOADS; i++) warm.push(await once(page));
+  addEventListener('videoid-ready', () => { window.__ready = performance.now(); }, true);
+}
+
+/** One load of `url`: navigation start → videoid-ready, and where the time went. */
+async function readyOnce(page, url) {
+  await page.goto(url);
+  await page.waitForFunction(() => window.__ready, null, { timeout: 30_000 });
+  return page.evaluate(() => {
+    const entry = (suffix) => performance.getEntriesByType('resource').find((e) => e.name.endsWith(suffix));
+    const wasm = entry('videoid_capture_bg.wasm');
+    const element = entry('videoid-capture.js');
+    const base = window.__wasm.find((w) => w.name.startsWith('instantiate'));
+    return {
+      ready: window.__ready,
+      element: element ? element.responseEnd : NaN,
+      fetch: wasm ? wasm.responseEnd - wasm.startTime : NaN,
+      wasmStart: wasm ? wasm.startTime : NaN,
+      instantiate: base ? base.end - base.start : NaN,
+      instantiated: base ? base.end : NaN,
+      chunks: performance.getEntriesByType('resource').filter((e) => /videoid_capture_[a-z]+\.wasm$/.test(e.name) && !e.name.endsWith('_bg.wasm')).length,
+    };
+  });
+}
+
+async function timeToReady(browser) {
+  console.log(`\ntime to videoid-ready on a page with only the element (navigation start → event, ${LOADS} loads each), this build beside the baseline`);
+  const breakdown = {};
+  for (const mode of ['embed', 'native']) {
+    for (const [label, prefix, dir] of PACKAGES) {
+      if (!existsSync(dir)) continue;
+      const url = `${BENCH_ORIGIN}/ready?pkg=${prefix}&mode=${mode}`;
+      const cold = [];
+      for (let i = 0; i < LOADS; i++) {
+        const context = await browser.newContext(); // empty HTTP and code caches
+        await context.addInitScript(readyMarks);
+        cold.push((await readyOnce(await context.newPage(), url)).ready);
+        await context.close();
+      }
+      const context = await browser.newContext();
+      await context.addInitScript(readyMarks);
+      const page = await context.newPage();
+      await readyOnce(page, url);
+      await readyOnce(page, url); // V8 caches compiled wasm on the second load
+      const warm = [];
+      for (let i = 0; i < LOADS; i++) warm.push(await readyOnce(page, url));
+      await context.close();
+      const m = (key) => median(warm.map((w) => w[key]));
+      breakdown[`${mode}, ${label}`] = m('ready');
+      row(`${mode}, ${label}: cold (new context: no cache)`, `median ${ms(median(cold))}, p95 ${ms(p95(cold))}`);
+      row(`${mode}, ${label}: warm (reload: cached wasm)`, `median ${ms(m('ready'))}, p95 ${ms(p95(warm.map((w) => w.ready)))}`,
+        `element script by ${ms(m('element'))}; wasm fetch starts ${ms(m('wasmStart'))}, takes ${ms(m('fetch'))}; ` +
+        `compile + instantiate ${ms(m('instantiate'))} (done at ${ms(m('instantiated'))}); ` +
+        `instantiated → ready (handle, first render) ${ms(m('ready') - m('instantiated'))}; chunks fetched before ready: ${median(warm.map((w) => w.chunks))}`);
+    }
+  }
   // Baseline, same run: the same kind of page with one module script and no element.
-  await once(page, 'empty.html');
+  const context = await browser.newContext();
+  await context.addInitScript(readyMarks);
+  const page = await context.newPage();
   const empty = [];
-  for (let i = 0; i < LOADS; i++) empty.push(await once(page, 'empty.html'));
+  await page.goto(`${BENCH_ORIGIN}/empty.html`);
+  for (let i = 0; i < LOADS; i++) {
+    await page.goto(`${BENCH_ORIGIN}/empty.html`);
+    empty.push(await page.evaluate(() => window.__ready ?? performance.now()));
+  }
   await context.close();
-  row('cold (new context: no cache)', `median ${ms(median(cold))}, p95 ${ms(p95(cold))}`);
-  row('warm (reload: cached wasm)', `median ${ms(median(warm))}, p95 ${ms(p95(warm))}`, 'target ≤ 50 ms median');
-  row('baseline: page with one module script, no element (warm)', `median ${ms(median(empty))}`, `the element adds ${ms(median(warm) - median(empty))} warm`);
+  const bare = median(empty);
+  row('bare page: one module script, no element (warm)', `median ${ms(bare)}`);
+  for (const mode of ['embed', 'native']) {
+    const now = breakdown[`${mode}, this build`];
+    const before = breakdown[`${mode}, baseline (one wasm)`];
+    if (now === undefined || before === undefined) continue;
+    row(`${mode}: what the element adds over the bare page, warm`, `${ms(now - bare)} (baseline ${ms(before - bare)})`,
+      `${((now - bare) / (before - bare) * 100).toFixed(0)}% of the baseline's overhead`);
+  }
+}
+
+/** start() → the first frame of the camera preview, native mode, on the demo server (chunk load included). */
+async function firstFrame(browser) {
+  console.log('\ntime from start() to the first camera frame, mode="native" (fake camera; cold: new context, so the chunk is fetched)');
+  for (const [label, , dir] of PACKAGES) {
+    if (!existsSync(dir)) continue;
+    const server = await startServer('bench-frame', { pkgDir: dir });
+    try {
+      const measure = async (page) => {
+        await page.goto(`${HOST_ORIGIN}/?mode=native&scenario=accepted`);
+        await page.waitForFunction(() => window.videoidEvents?.some((e) => e.type === 'videoid-ready'));
+        return page.evaluate(async () => {
+          const el = document.querySelector('#capture');
+          const t0 = performance.now();
+          el.start().catch(() => {});
+          for (;;) {
+            const video = el.shadowRoot?.querySelector('[part~="preview"]');
+            if (video && video.readyState >= 2 && video.videoWidth > 0) return performance.now() - t0;
+            await new Promise((r) => setTimeout(r, 2));
+          }
+        });
+      };
+      const cold = [];
+      const warm = [];
+      for (let i = 0; i < Math.min(LOADS, 10); i++) {
+        const context = await browser.newContext();
+        const page = await context.newPage();
+        cold.push(await measure(page));
+        warm.push(await measure(page));
+        await context.close();
+      }
+      row(`${label}: start() → first camera frame`, `cold median ${ms(median(cold))}, warm median ${ms(median(warm))}`);
+    } finally {
+      await server.stop();
+    }
+  }
 }
 
 async function quality(browser) {
@@ -323,10 +446,12 @@ async function main() {
   const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
   const want = (name) => !only || only.split(',').includes(name);
   const pages = await staticServer();
-  const server = await startServer('bench');
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: [...ARGS, ...MEDIA] });
+  let server = null;
   try {
     if (want('ready')) await timeToReady(browser);
+    if (want('frame')) await firstFrame(browser);
+    server = await startServer('bench');
     if (want('quality')) await quality(browser);
     if (want('release')) await cameraRelease(browser);
     if (want('memory')) {
@@ -347,7 +472,7 @@ async function main() {
     }
   } finally {
     await browser.close();
-    await server.stop();
+    await server?.stop();
     pages.close();
   }
   console.log('\n| what | figure | note |\n|---|---|---|');
