@@ -1,12 +1,11 @@
 //! Settings read from the environment, with the defaults from `docs/contracts.md`.
 
-pub use crate::backend::DocumentChoice;
-use crate::published;
-pub use crate::simulator::faults::Plan as FaultPlan;
-pub use crate::store::Database;
+use assure_simulator::faults::Plan as FaultPlan;
 use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
+use videoid_backend::store::Database;
+use videoid_backend::{published, DocumentChoice};
 
 /// The real Assure API the host backend talks to instead of the simulator.
 #[derive(Clone)]
@@ -178,7 +177,7 @@ impl Default for Config {
             sim_control: true,
             sim_url: None,
             sim_faults: None,
-            sim_retention: crate::simulator::RETENTION,
+            sim_retention: assure_simulator::RETENTION,
         }
     }
 }
@@ -287,7 +286,7 @@ impl Config {
         }
         if let Some(origins) = value("VIDEOID_CORS_ORIGINS") {
             for origin in origins.split([' ', ',']).filter(|o| !o.is_empty()) {
-                let is_origin = crate::framing::Origin::parse(origin).is_some()
+                let is_origin = videoid_backend::framing::Origin::parse(origin).is_some()
                     && origin.trim_end_matches('/').matches('/').count() == 2;
                 if !is_origin {
                     return Err(ConfigError(format!(

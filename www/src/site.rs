@@ -1,9 +1,6 @@
 //! The demo pages and the phone's handoff page on the host origin, and the `/pkg/` static files on
 //! both origins.
 
-use crate::backend::handoff::{LinkRefused, OpenedHandoff, PAGE_PATH};
-use crate::backend::Backend;
-use crate::{json_error, parse_query, query_value};
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -12,6 +9,9 @@ use axum::routing::get;
 use axum::Router;
 use std::path::{Component, PathBuf};
 use std::sync::Arc;
+use videoid_backend::handoff::{LinkRefused, OpenedHandoff, PAGE_PATH};
+use videoid_backend::http::{json_error, parse_query, query_value};
+use videoid_backend::Backend;
 
 const DEMO_SCRIPT: &str = include_str!("../static/demo/demo.js");
 const HANDOFF_SCRIPT: &str = include_str!("../static/demo/handoff.js");

@@ -7,13 +7,14 @@
 //! provider (`VIDEOID_NATIVE_PROVIDER`, default Signicat Paper); Assure has no endpoint for a
 //! video from the host, so the session lists no `video` step.
 
-use super::upstream::{self, at_most_once};
-use super::{storage_failure, upstream_failure, Backend, Failure, SimulatorKnobs, Visitor};
 use crate::assure::AssureError;
-use crate::json_error;
-use crate::simulator::media as limits;
+use crate::handoff;
+use crate::http::json_error;
+use crate::state::{storage_failure, upstream_failure, Backend, Failure, SimulatorKnobs, Visitor};
 use crate::store::HandoffStatus::{Complete, Uploading};
 use crate::store::Upload;
+use crate::upload::{self as limits, STEPS};
+use crate::upstream::{self, at_most_once};
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -26,11 +27,8 @@ use std::sync::Arc;
 /// Where the element uploads (relative to the host origin).
 pub const UPLOAD_URL: &str = "/api/videoid/upload";
 
-/// The steps of a native session: the stills "Set images" takes.
-pub const STEPS: &[&str] = &["front", "back", "selfie"];
-
 /// Creates the process and its upload session; answers the native session shape.
-pub(super) async fn start(
+pub(crate) async fn start(
     backend: &Backend,
     visitor: &mut Visitor,
     knobs: Option<&SimulatorKnobs>,
@@ -123,7 +121,7 @@ async fn upload_session(
 const JPEG_MAGIC: &[u8] = b"\xff\xd8\xff";
 
 /// `PUT /api/videoid/upload/{step}`: checks the still, then sends it to "Set images".
-pub(super) async fn upload(
+pub(crate) async fn upload(
     State(backend): State<Arc<Backend>>,
     Path(step): Path<String>,
     headers: HeaderMap,
@@ -133,7 +131,7 @@ pub(super) async fn upload(
         Ok(u) => u,
         Err(r) => return r,
     };
-    let handoff = match super::handoff::live_for_process(&backend, &upload.process_id).await {
+    let handoff = match handoff::live_for_process(&backend, &upload.process_id).await {
         Ok(h) => h,
         Err(r) => return r,
     };
@@ -142,7 +140,7 @@ pub(super) async fn upload(
         return json_error(StatusCode::NOT_FOUND, "not a step of this session");
     }
     if let Some(bytes) = upload.received.get(&step) {
-        if let Err(r) = super::handoff::progress(&backend, handoff.as_deref(), Uploading).await {
+        if let Err(r) = handoff::progress(&backend, handoff.as_deref(), Uploading).await {
             return r;
         }
         return Json(json!({ "step": step, "bytes": bytes })).into_response();
@@ -208,8 +206,7 @@ pub(super) async fn upload(
             if let Err(e) = backend.store.record_step(&token, &step, stored, now).await {
                 return storage_failure("store the upload", &e);
             }
-            if let Err(r) = super::handoff::progress(&backend, handoff.as_deref(), Uploading).await
-            {
+            if let Err(r) = handoff::progress(&backend, handoff.as_deref(), Uploading).await {
                 return r;
             }
             (
@@ -227,12 +224,12 @@ pub(super) async fn upload(
 }
 
 /// `POST /api/videoid/upload/complete`.
-pub(super) async fn complete(State(backend): State<Arc<Backend>>, headers: HeaderMap) -> Response {
+pub(crate) async fn complete(State(backend): State<Arc<Backend>>, headers: HeaderMap) -> Response {
     let (token, upload) = match upload_session(&backend, &headers).await {
         Ok(u) => u,
         Err(r) => return r,
     };
-    let handoff = match super::handoff::live_for_process(&backend, &upload.process_id).await {
+    let handoff = match handoff::live_for_process(&backend, &upload.process_id).await {
         Ok(h) => h,
         Err(r) => return r,
     };
@@ -245,7 +242,7 @@ pub(super) async fn complete(State(backend): State<Arc<Backend>>, headers: Heade
         .into_response()
     };
     if upload.completed {
-        if let Err(r) = super::handoff::progress(&backend, handoff.as_deref(), Complete).await {
+        if let Err(r) = handoff::progress(&backend, handoff.as_deref(), Complete).await {
             return r;
         }
         return done();
@@ -282,7 +279,7 @@ pub(super) async fn complete(State(backend): State<Arc<Backend>>, headers: Heade
             if let Err(e) = backend.store.complete_upload(&token, now).await {
                 return storage_failure("complete the upload", &e);
             }
-            if let Err(r) = super::handoff::progress(&backend, handoff.as_deref(), Complete).await {
+            if let Err(r) = handoff::progress(&backend, handoff.as_deref(), Complete).await {
                 return r;
             }
             done()

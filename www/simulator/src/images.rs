@@ -6,7 +6,8 @@
 use super::media::{self, read_limited, MAX_STILL_BYTES};
 use super::model::{Media, Status};
 use super::{storage_error, Simulator};
-use crate::{json_error, parse_json_request, published};
+use crate::http::{json_error, parse_json_request};
+use crate::published;
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};

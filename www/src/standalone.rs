@@ -6,10 +6,10 @@
 //! there). A backend under test points its Assure base URL at the printed address and uses
 //! the printed client credentials; nothing else changes.
 
-use super::{router, Settings, Simulator};
 use crate::config::{Config, ConfigError, Webhook};
-use crate::storage::DataDir;
-use crate::{ids, site};
+use crate::site;
+use assure_simulator::storage::DataDir;
+use assure_simulator::{ids, router, Settings, Simulator};
 use std::fmt::Write as _;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr};
@@ -20,6 +20,7 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
+use videoid_backend::http::{http_client, serve};
 
 /// The capture page's `frame-ancestors` when none is set: any page on this machine.
 pub const DEFAULT_FRAME_ANCESTORS: &str = "'self' http://localhost:* http://127.0.0.1:*";
@@ -94,7 +95,7 @@ pub struct Options {
     /// Whether the control API is on.
     pub control: bool,
     /// Faults injected from the start.
-    pub faults: Option<super::faults::Plan>,
+    pub faults: Option<assure_simulator::faults::Plan>,
     /// How long a dossier is kept after its last change.
     pub retention: Duration,
 }
@@ -204,7 +205,7 @@ impl Options {
                 "--faults" => {
                     let spec = take()?;
                     options.faults = Some(
-                        super::faults::Plan::parse(&spec)
+                        assure_simulator::faults::Plan::parse(&spec)
                             .map_err(|e| ConfigError(format!("--faults: {}", e.0)))?,
                     );
                 }
@@ -314,7 +315,7 @@ pub async fn start(options: Options) -> io::Result<Standalone> {
     };
     let data = DataDir::open(data_dir.clone())?;
     let (stop, stopped) = watch::channel(false);
-    let http = crate::http_client().map_err(io::Error::other)?;
+    let http = http_client().map_err(io::Error::other)?;
     let simulator = Simulator::open(
         Settings {
             base_url: url.clone(),
@@ -337,9 +338,11 @@ pub async fn start(options: Options) -> io::Result<Standalone> {
     let pkg = Arc::new(site::PackageDir::new(options.pkg_dir.clone()));
     let app = router(simulator.clone())
         .merge(site::package_router(pkg))
-        .fallback(crate::not_found)
-        .layer(axum::middleware::map_response(crate::json_errors));
-    let server = tokio::spawn(crate::serve(listener, app, stopped));
+        .fallback(assure_simulator::http::not_found)
+        .layer(axum::middleware::map_response(
+            assure_simulator::http::json_errors,
+        ));
+    let server = tokio::spawn(serve(listener, app, stopped));
     simulator.resume();
     Ok(Standalone {
         url,

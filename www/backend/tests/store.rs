@@ -9,7 +9,7 @@ use common::db;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use videoid_www::store::{
+use videoid_backend::store::{
     self, now_ms, Claim, Consumed, Database, EndUserKey, EventClaim, HandoffStatus, Imported,
     NewHandoff, NewToken, Notified, Store, Upload,
 };
@@ -34,7 +34,7 @@ macro_rules! on_both {
             #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
             async fn postgres() {
                 if let Some(url) = super::db::postgres_database().await {
-                    super::$name(videoid_www::store::Database::Postgres(url)).await
+                    super::$name(videoid_backend::store::Database::Postgres(url)).await
                 }
             }
         }
@@ -207,7 +207,7 @@ async fn end_users_and_their_first_dossier(database: Database) {
 /// What the backend does for a request: claim, "create" a dossier upstream, settle; a loser
 /// waits and asks again.
 async fn first_dossier(s: Arc<dyn Store>, k: EndUserKey, created: Arc<AtomicUsize>) -> String {
-    let claim = videoid_www::ids::token();
+    let claim = videoid_backend::ids::token();
     for _ in 0..2000 {
         let now = now_ms();
         match s

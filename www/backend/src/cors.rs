@@ -1,6 +1,6 @@
 //! CORS for the backend routes: only for the configured origins (none by default).
 
-use super::Backend;
+use crate::state::Backend;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
 
 /// Answers preflights and adds CORS headers for allowed origins; others get no CORS headers.
-pub(super) async fn cors(
+pub(crate) async fn cors(
     State(backend): State<Arc<Backend>>,
     request: Request,
     next: Next,
@@ -26,7 +26,7 @@ pub(super) async fn cors(
     let mut response = if preflight {
         match origin {
             Some(_) => StatusCode::NO_CONTENT.into_response(),
-            None => crate::json_error(
+            None => crate::http::json_error(
                 StatusCode::FORBIDDEN,
                 "this origin may not call the backend",
             ),

@@ -6,10 +6,11 @@
 //! each event once; a delivery that arrives while another one is being handled is answered
 //! 503, so the sender comes back once the first is done.
 
-use super::{storage_failure, Backend};
 use crate::assure::AssureError;
+use crate::http::{json_error, parse_json_request};
+use crate::ids;
+use crate::state::{storage_failure, Backend};
 use crate::store::{now_ms, EventClaim, Notified, EVENT_KEEP_MS};
-use crate::{ids, json_error, parse_json_request};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -21,7 +22,7 @@ use std::sync::Arc;
 
 /// How long one delivery may take before another may handle the same event (a little more
 /// than its budget, so a live handler is never overtaken; one that died is, after this).
-const EVENT_LEASE_MS: i64 = super::upstream::WEBHOOK_BUDGET.as_millis() as i64 + 4_000;
+const EVENT_LEASE_MS: i64 = crate::upstream::WEBHOOK_BUDGET.as_millis() as i64 + 4_000;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -43,7 +44,7 @@ fn acknowledged(duplicate: bool) -> Response {
     Json(json!({ "received": true, "duplicate": duplicate })).into_response()
 }
 
-pub(super) async fn receive(
+pub(crate) async fn receive(
     State(backend): State<Arc<Backend>>,
     headers: HeaderMap,
     body: Bytes,
@@ -73,7 +74,7 @@ pub(super) async fn receive(
         Ok(false) => return acknowledged(false),
         Err(e) => return storage_failure(WHAT, &e),
     }
-    let by = super::upstream::deadline(super::upstream::WEBHOOK_BUDGET);
+    let by = crate::upstream::deadline(crate::upstream::WEBHOOK_BUDGET);
     let now = now_ms();
     let claim = backend
         .store

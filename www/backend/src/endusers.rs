@@ -125,7 +125,7 @@ pub async fn import_files(data: &DataDir, store: &dyn Store) -> usize {
         }
         match store
             .import(
-                &imported(file, super::native::STEPS),
+                &imported(file, crate::upload::STEPS),
                 crate::store::now_ms(),
             )
             .await

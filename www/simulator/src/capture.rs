@@ -11,7 +11,8 @@
 use super::media::{self, Target, STEPS};
 use super::model::{Outcome, Process, Status};
 use super::{now_ms, storage_error, Simulator};
-use crate::{ids, json_error, parse_json_request, parse_query, query_value};
+use crate::http::{json_error, parse_json_request, parse_query, query_value};
+use crate::ids;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};

@@ -1,4 +1,5 @@
-//! A local stand-in for Signicat's Assure API and its hosted capture page.
+//! `assure-simulator`: a local stand-in for Signicat's Assure API and its hosted capture page,
+//! a test tool for any host backend; it depends on no backend and no site.
 //!
 //! It answers the documented paths in the documented shapes (see
 //! `../shared/assure-api.md`), keeps its state under the data directory,
@@ -13,23 +14,33 @@
 //! runs that SDK (`sdk: "native"`) or `<videoid-capture mode="native">` against its
 //! own artifact-scoped upload API (`sdk: "capture"`).
 
+// Helpers of request handlers return `Result<_, Response>` so a rejection is answered as is;
+// the size of a `Response` does not matter on that path.
+#![allow(clippy::result_large_err)]
+
 mod api;
 mod capture;
+pub mod clock;
 pub mod control;
 pub mod faults;
+pub mod http;
+pub mod ids;
 pub mod images;
 pub mod media;
 mod model;
 mod provider;
-pub mod standalone;
+pub mod published;
+pub mod storage;
 mod store;
 mod webhook;
+pub mod zip;
 
 pub use model::{is_scenario, Outcome, Status};
 
 use crate::clock::now_rfc3339;
+use crate::http::json_error;
 use crate::storage::DataDir;
-use crate::{ids, json_error};
+
 use axum::body::Bytes;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};

@@ -30,7 +30,7 @@
 //! sent (and retried later), `drop` that it is sent and its answer ignored (so it is sent again).
 
 use super::Simulator;
-use crate::json_error;
+use crate::http::json_error;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
@@ -615,7 +615,7 @@ pub(super) async fn replace(
     struct SpecBody {
         spec: String,
     }
-    let request: SpecBody = match crate::parse_json_request(&headers, &body) {
+    let request: SpecBody = match crate::http::parse_json_request(&headers, &body) {
         Ok(r) => r,
         Err(bad) => return bad,
     };

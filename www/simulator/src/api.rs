@@ -3,8 +3,9 @@
 use super::model::{self, CaptureFlow, Dossier, Outcome, Process, Status};
 use super::{control, is_scenario, storage_error, Simulator};
 use crate::clock::now_rfc3339;
+use crate::http::{json_error, parse_json_request};
+use crate::ids;
 use crate::published::{self, VIDEOID};
-use crate::{ids, json_error, parse_json_request};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};

@@ -16,9 +16,9 @@
 //! checked by the next request of that end-user that takes the claim, so an unfinished change is
 //! never repeated blindly, even after a crash.
 
-use super::{Backend, Failure, Visitor};
 use crate::assure::{AssureError, Retries};
 use crate::ids;
+use crate::state::{Backend, Failure, Visitor};
 use crate::store::{Claim, EndUserKey};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
@@ -141,7 +141,7 @@ enum Claimed<T> {
 
 impl Backend {
     /// The end-user's dossier, created on first use.
-    pub(super) async fn dossier_for(
+    pub(crate) async fn dossier_for(
         &self,
         visitor: &mut Visitor,
         by: Instant,
@@ -193,7 +193,7 @@ impl Backend {
     /// Gives the end-user a dossier in place of `current` (none: the first), under their claim:
     /// of several requests (on this instance or others) one creates the dossier, the others
     /// wait for it and use it.
-    pub(super) async fn settle_dossier(
+    pub(crate) async fn settle_dossier(
         &self,
         key: &EndUserKey,
         current: Option<&str>,
@@ -288,7 +288,7 @@ impl Backend {
     /// process, which must not happen twice): under the end-user's claim, after reading the
     /// dossier's processes, so that a process a failed try may have made is found and removed
     /// before the next try. A dossier that is gone upstream is replaced (once).
-    pub(super) async fn create_process<T, F>(
+    pub(crate) async fn create_process<T, F>(
         &self,
         visitor: &mut Visitor,
         by: Instant,

@@ -1,10 +1,11 @@
 //! The demo's data views, scoped to the cookie's own dossier: the dossier, "delete my data",
 //! and proxies for a process's images, video and full-result download.
 
-use super::upstream::{deadline, READ_BUDGET, SESSION_BUDGET};
-use super::{storage_failure, upstream_failure, Backend};
 use crate::assure::AssureError;
-use crate::{ids, json_error, parse_query, query_value};
+use crate::http::{json_error, parse_query, query_value};
+use crate::ids;
+use crate::state::{storage_failure, upstream_failure, Backend};
+use crate::upstream::{deadline, READ_BUDGET, SESSION_BUDGET};
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -15,7 +16,7 @@ use std::sync::Arc;
 /// `GET /api/videoid/dossier`: the end-user's dossier and its processes (empty without one).
 /// A browser without an end-user is named here (the cookie), before its first capture: its
 /// first sessions, however many run at once and on whichever instance, share one dossier.
-pub(super) async fn dossier(State(backend): State<Arc<Backend>>, headers: HeaderMap) -> Response {
+pub(crate) async fn dossier(State(backend): State<Arc<Backend>>, headers: HeaderMap) -> Response {
     const WHAT: &str = "read your dossier";
     let visitor = match backend.visitor_or_new(&headers).await {
         Ok(v) => v,
@@ -82,7 +83,7 @@ pub(super) async fn dossier(State(backend): State<Arc<Backend>>, headers: Header
 }
 
 /// `DELETE /api/videoid/dossier`: "delete my data" — the dossier upstream, the record here, the cookie.
-pub(super) async fn delete_dossier(
+pub(crate) async fn delete_dossier(
     State(backend): State<Arc<Backend>>,
     headers: HeaderMap,
 ) -> Response {
@@ -200,7 +201,7 @@ enum Media {
 }
 
 /// `GET /api/videoid/images?processId=&depiction=`.
-pub(super) async fn image(
+pub(crate) async fn image(
     State(backend): State<Arc<Backend>>,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
@@ -209,7 +210,7 @@ pub(super) async fn image(
 }
 
 /// `GET /api/videoid/video?processId=`.
-pub(super) async fn video(
+pub(crate) async fn video(
     State(backend): State<Arc<Backend>>,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
@@ -218,7 +219,7 @@ pub(super) async fn video(
 }
 
 /// `GET /api/videoid/download?processId=`.
-pub(super) async fn download(
+pub(crate) async fn download(
     State(backend): State<Arc<Backend>>,
     headers: HeaderMap,
     RawQuery(query): RawQuery,

@@ -7,7 +7,8 @@
 
 use super::model::{is_agent_reviewed, Media, Process, Status};
 use super::{storage_error, Simulator};
-use crate::{json_error, parse_query, query_value, zip};
+use crate::http::{json_error, parse_query, query_value};
+use crate::zip;
 use axum::body::Body;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};

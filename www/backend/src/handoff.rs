@@ -9,7 +9,7 @@
 //!   for the handoff's own end-user (anyone else: 404);
 //! - `DELETE /api/videoid/handoff/{id}` revokes it (`204`, idempotent);
 //! - `GET /api/videoid/handoff/phone` → `{ status }` for the phone's cookie [`PHONE_COOKIE`];
-//! - the page `GET /videoid/handoff?t=…` ([`crate::site`]) only looks at the link
+//! - the page `GET /videoid/handoff?t=…` (the demo site) only looks at the link
 //!   ([`Backend::handoff_link_usable`]): a GET changes nothing, so a link preview or a
 //!   mail scanner that fetches the URL does not use it up. The page's form `POST`s the
 //!   token (at once, by script; or by the user's tap) to `/videoid/handoff`, which opens
@@ -18,9 +18,11 @@
 //! Status moves are the store's single statements, so two instances on one database, or
 //! concurrent requests, never move a handoff backwards.
 
-use super::{cookie_value, endusers, storage_failure, Backend, Visitor};
+use crate::endusers;
+use crate::http::{json_error, parse_json_request, parse_query};
+use crate::ids;
+use crate::state::{cookie_value, storage_failure, Backend, Visitor};
 use crate::store::{Consumed, Handoff, HandoffStatus, NewHandoff, NewToken, StoreError, Token};
-use crate::{ids, json_error, parse_json_request, parse_query};
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -172,7 +174,7 @@ impl Backend {
 
 /// The desktop end-user's session for a request from a phone: only with the phone cookie and
 /// without the desktop's (the desktop cookie wins). `Ok(None)`: not a phone request.
-pub(super) async fn phone_visitor(
+pub(crate) async fn phone_visitor(
     backend: &Backend,
     headers: &HeaderMap,
 ) -> Result<Option<(Visitor, Handoff)>, Response> {
@@ -211,7 +213,7 @@ pub(super) async fn phone_visitor(
 }
 
 /// Records the process a phone's session started; 410 when the handoff ended meanwhile.
-pub(super) async fn record_session(
+pub(crate) async fn record_session(
     backend: &Backend,
     handoff: &Handoff,
     answer: &Value,
@@ -240,7 +242,7 @@ pub(super) async fn record_session(
 
 /// The handoff a process belongs to, for the upload calls: `Err(410)` when it was cancelled or
 /// expired, `Ok(None)` when the process is no handoff's.
-pub(super) async fn live_for_process(
+pub(crate) async fn live_for_process(
     backend: &Backend,
     process_id: &str,
 ) -> Result<Option<String>, Response> {
@@ -255,7 +257,7 @@ pub(super) async fn live_for_process(
 }
 
 /// Moves a handoff forward after the phone's progress (nothing without a handoff).
-pub(super) async fn progress(
+pub(crate) async fn progress(
     backend: &Backend,
     handoff_id: Option<&str>,
     to: HandoffStatus,
@@ -275,7 +277,7 @@ pub(super) async fn progress(
 
 /// Whether the phone cookie of `headers` may read this process of this dossier: the process
 /// its handoff started (a hosted flow's, named at its first read). The handoff's id when so.
-pub(super) async fn phone_reads(
+pub(crate) async fn phone_reads(
     backend: &Backend,
     headers: &HeaderMap,
     dossier_id: &str,
@@ -308,7 +310,7 @@ pub(super) async fn phone_reads(
 }
 
 /// `POST /api/videoid/handoff`: a link for the desktop end-user's phone.
-pub(super) async fn create(
+pub(crate) async fn create(
     State(backend): State<Arc<Backend>>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
@@ -333,11 +335,14 @@ pub(super) async fn create(
         );
     }
     let lang = request.lang.filter(|l| !l.is_empty());
-    if lang.as_deref().is_some_and(|l| !super::is_language_tag(l)) {
+    if lang
+        .as_deref()
+        .is_some_and(|l| !crate::state::is_language_tag(l))
+    {
         return json_error(StatusCode::BAD_REQUEST, "lang is not a language tag");
     }
     let scenario = if backend.simulator_mode {
-        match super::simulator_knobs(&pairs) {
+        match crate::state::simulator_knobs(&pairs) {
             Ok(knobs) => knobs.scenario,
             Err(message) => return json_error(StatusCode::BAD_REQUEST, message),
         }
@@ -427,7 +432,7 @@ async fn own_handoff(
 }
 
 /// `GET /api/videoid/handoff/{id}/events`: where the handoff stands (status and ids only).
-pub(super) async fn events(
+pub(crate) async fn events(
     State(backend): State<Arc<Backend>>,
     Path(id): Path<String>,
     headers: HeaderMap,
@@ -451,7 +456,7 @@ pub(super) async fn events(
 }
 
 /// `DELETE /api/videoid/handoff/{id}`: revokes the link and the phone's session.
-pub(super) async fn revoke(
+pub(crate) async fn revoke(
     State(backend): State<Arc<Backend>>,
     Path(id): Path<String>,
     headers: HeaderMap,
@@ -472,7 +477,7 @@ pub(super) async fn revoke(
 }
 
 /// `GET /api/videoid/handoff/phone`: the status of the phone cookie's handoff.
-pub(super) async fn phone(State(backend): State<Arc<Backend>>, headers: HeaderMap) -> Response {
+pub(crate) async fn phone(State(backend): State<Arc<Backend>>, headers: HeaderMap) -> Response {
     let unknown = || json_error(StatusCode::NOT_FOUND, "no handoff on this device");
     let Some(secret) = cookie_value(&headers, PHONE_COOKIE) else {
         return unknown();
