@@ -6,12 +6,12 @@
 //! Migrations take a transaction-scoped advisory lock, so instances that start together
 //! migrate one after the other.
 
-use super::sql;
-use super::{
+use super::records::{
     check_version, now_ms, Census, Claim, Consumed, EndUser, EndUserKey, EventClaim, Handoff,
     HandoffStatus, Imported, Millis, NewHandoff, NewToken, Notified, Store, StoreError, Swept,
     Token, Upload,
 };
+use super::sql;
 use async_trait::async_trait;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
@@ -441,7 +441,7 @@ impl Store for PostgresStore {
         expires_at_ms: Millis,
         expires_at: &str,
     ) -> Result<(), StoreError> {
-        let token = super::digest(token);
+        let token = super::records::digest(token);
         let mut c = self.pool.get().await?;
         c.begin().await?;
         c.execute(sql::DROP_SPENT_UPLOADS, &[&enduser.0, &now_ms])
@@ -459,7 +459,7 @@ impl Store for PostgresStore {
     }
 
     async fn upload(&self, token: &str) -> Result<Option<Upload>, StoreError> {
-        let token = super::digest(token);
+        let token = super::records::digest(token);
         let mut c = self.pool.get().await?;
         let Some(head) = c.query_opt(sql::UPLOAD, &[&token]).await? else {
             return Ok(None);
@@ -485,7 +485,7 @@ impl Store for PostgresStore {
         bytes: u64,
         now_ms: Millis,
     ) -> Result<Option<u64>, StoreError> {
-        let token = super::digest(token);
+        let token = super::records::digest(token);
         let bytes = i64::try_from(bytes).unwrap_or(i64::MAX);
         let mut c = self.pool.get().await?;
         c.execute(sql::RECORD_STEP, &[&token, &step, &bytes, &now_ms])
@@ -497,7 +497,7 @@ impl Store for PostgresStore {
     }
 
     async fn complete_upload(&self, token: &str, now_ms: Millis) -> Result<bool, StoreError> {
-        let token = super::digest(token);
+        let token = super::records::digest(token);
         let mut c = self.pool.get().await?;
         Ok(c.execute(sql::COMPLETE_UPLOAD, &[&token, &now_ms]).await? == 1)
     }
@@ -550,8 +550,11 @@ impl Store for PostgresStore {
                 &[&dossier, &process, &n.event_id, &n.status, &n.received_at],
             )
             .await?;
-            c.execute(sql::TRIM_NOTIFIED, &[&dossier, &super::NOTIFIED_KEPT])
-                .await?;
+            c.execute(
+                sql::TRIM_NOTIFIED,
+                &[&dossier, &super::records::NOTIFIED_KEPT],
+            )
+            .await?;
         }
         c.commit().await
     }
@@ -580,7 +583,7 @@ impl Store for PostgresStore {
     }
 
     async fn put_token(&self, token: &NewToken<'_>) -> Result<bool, StoreError> {
-        let secret = super::digest(token.secret);
+        let secret = super::records::digest(token.secret);
         let enduser = token.enduser.map(|k| k.0.as_str());
         let mut c = self.pool.get().await?;
         let n = c
@@ -605,7 +608,7 @@ impl Store for PostgresStore {
         secret: &str,
         now_ms: Millis,
     ) -> Result<Option<Token>, StoreError> {
-        let secret = super::digest(secret);
+        let secret = super::records::digest(secret);
         let mut c = self.pool.get().await?;
         let Some(row) = c.query_opt(sql::TOKEN, &[&secret, &kind, &now_ms]).await? else {
             return Ok(None);
@@ -620,7 +623,7 @@ impl Store for PostgresStore {
         secret: &str,
         now_ms: Millis,
     ) -> Result<Consumed, StoreError> {
-        let secret = super::digest(secret);
+        let secret = super::records::digest(secret);
         let mut c = self.pool.get().await?;
         if let Some(row) = c
             .query_opt(sql::CONSUME_TOKEN, &[&secret, &kind, &now_ms])
@@ -660,7 +663,7 @@ impl Store for PostgresStore {
     }
 
     async fn phone_handoff(&self, phone_secret: &str) -> Result<Option<Handoff>, StoreError> {
-        self.handoff_where(sql::PHONE_HANDOFF, &super::digest(phone_secret))
+        self.handoff_where(sql::PHONE_HANDOFF, &super::records::digest(phone_secret))
             .await
     }
 
@@ -675,7 +678,7 @@ impl Store for PostgresStore {
         now_ms: Millis,
         until_ms: Millis,
     ) -> Result<bool, StoreError> {
-        let secret = super::digest(phone_secret);
+        let secret = super::records::digest(phone_secret);
         let mut c = self.pool.get().await?;
         Ok(
             c.execute(sql::OPEN_HANDOFF, &[&id, &secret, &now_ms, &until_ms])
@@ -731,7 +734,7 @@ impl Store for PostgresStore {
 
     async fn sweep(&self, now_ms: Millis) -> Result<Swept, StoreError> {
         let mut c = self.pool.get().await?;
-        let handoffs_before = now_ms - super::HANDOFF_KEEP_MS;
+        let handoffs_before = now_ms - super::records::HANDOFF_KEEP_MS;
         Ok(Swept {
             uploads: count(c.execute(sql::SWEEP_UPLOADS, &[&now_ms]).await?),
             tokens: count(c.execute(sql::SWEEP_TOKENS, &[&now_ms]).await?),
@@ -761,7 +764,7 @@ impl Store for PostgresStore {
     }
 
     async fn import(&self, record: &Imported, now_ms: Millis) -> Result<bool, StoreError> {
-        let key = super::digest(&record.cookie);
+        let key = super::records::digest(&record.cookie);
         let mut c = self.pool.get().await?;
         c.begin().await?;
         let n = c
@@ -775,7 +778,7 @@ impl Store for PostgresStore {
             return Ok(false);
         }
         for (token, u) in &record.uploads {
-            let token = super::digest(token);
+            let token = super::records::digest(token);
             insert_upload(
                 &mut c,
                 &token,
@@ -807,7 +810,7 @@ impl Store for PostgresStore {
                 ],
             )
             .await?;
-            let keep = now_ms + super::EVENT_KEEP_MS;
+            let keep = now_ms + super::records::EVENT_KEEP_MS;
             c.execute(sql::IMPORT_EVENT, &[&n.event_id, &now_ms, &keep])
                 .await?;
         }

@@ -6,12 +6,12 @@
 //! (an async mutex queues this process's writers without spinning on SQLite's lock); a
 //! few more read.
 
-use super::sql::{self, for_sqlite};
-use super::{
+use super::records::{
     check_version, now_ms, Census, Claim, Consumed, EndUser, EndUserKey, EventClaim, Handoff,
     HandoffStatus, Imported, Millis, NewHandoff, NewToken, Notified, Store, StoreError, Swept,
     Token, Upload,
 };
+use super::sql::{self, for_sqlite};
 use async_trait::async_trait;
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use std::collections::BTreeMap;
@@ -465,7 +465,7 @@ impl Store for SqliteStore {
         expires_at_ms: Millis,
         expires_at: &str,
     ) -> Result<(), StoreError> {
-        let token = super::digest(token);
+        let token = super::records::digest(token);
         let enduser = enduser.0.clone();
         let (dossier, process, steps, expires_at) = (
             dossier_id.to_string(),
@@ -489,7 +489,7 @@ impl Store for SqliteStore {
     }
 
     async fn upload(&self, token: &str) -> Result<Option<Upload>, StoreError> {
-        let token = super::digest(token);
+        let token = super::records::digest(token);
         self.read(move |c| upload_of(c, &token)).await
     }
 
@@ -500,7 +500,7 @@ impl Store for SqliteStore {
         bytes: u64,
         now_ms: Millis,
     ) -> Result<Option<u64>, StoreError> {
-        let (token, step) = (super::digest(token), step.to_string());
+        let (token, step) = (super::records::digest(token), step.to_string());
         let bytes = i64::try_from(bytes).unwrap_or(i64::MAX);
         self.write(move |tx| {
             tx.prepare_cached(&for_sqlite(sql::RECORD_STEP))?
@@ -516,7 +516,7 @@ impl Store for SqliteStore {
     }
 
     async fn complete_upload(&self, token: &str, now_ms: Millis) -> Result<bool, StoreError> {
-        let token = super::digest(token);
+        let token = super::records::digest(token);
         self.write(move |tx| {
             let n = tx
                 .prepare_cached(&for_sqlite(sql::COMPLETE_UPLOAD))?
@@ -579,7 +579,7 @@ impl Store for SqliteStore {
                         n.received_at
                     ])?;
                 tx.prepare_cached(&for_sqlite(sql::TRIM_NOTIFIED))?
-                    .execute(params![dossier, super::NOTIFIED_KEPT])?;
+                    .execute(params![dossier, super::records::NOTIFIED_KEPT])?;
             }
             Ok(())
         })
@@ -617,7 +617,7 @@ impl Store for SqliteStore {
 
     async fn put_token(&self, token: &NewToken<'_>) -> Result<bool, StoreError> {
         let (secret, kind, enduser, payload) = (
-            super::digest(token.secret),
+            super::records::digest(token.secret),
             token.kind.to_string(),
             token.enduser.map(|k| k.0.clone()),
             token.payload.to_string(),
@@ -638,7 +638,7 @@ impl Store for SqliteStore {
         secret: &str,
         now_ms: Millis,
     ) -> Result<Option<Token>, StoreError> {
-        let (secret, kind) = (super::digest(secret), kind.to_string());
+        let (secret, kind) = (super::records::digest(secret), kind.to_string());
         self.read(move |c| {
             Ok(c.prepare_cached(&for_sqlite(sql::TOKEN))?
                 .query_row(params![secret, kind, now_ms], |r| {
@@ -662,7 +662,7 @@ impl Store for SqliteStore {
         secret: &str,
         now_ms: Millis,
     ) -> Result<Consumed, StoreError> {
-        let (secret, kind) = (super::digest(secret), kind.to_string());
+        let (secret, kind) = (super::records::digest(secret), kind.to_string());
         self.write(move |tx| {
             let used = tx
                 .prepare_cached(&for_sqlite(sql::CONSUME_TOKEN))?
@@ -719,7 +719,7 @@ impl Store for SqliteStore {
     }
 
     async fn phone_handoff(&self, phone_secret: &str) -> Result<Option<Handoff>, StoreError> {
-        let secret = super::digest(phone_secret);
+        let secret = super::records::digest(phone_secret);
         self.read(move |c| handoff_where(c, sql::PHONE_HANDOFF, &secret))
             .await
     }
@@ -737,7 +737,7 @@ impl Store for SqliteStore {
         now_ms: Millis,
         until_ms: Millis,
     ) -> Result<bool, StoreError> {
-        let (id, secret) = (id.to_string(), super::digest(phone_secret));
+        let (id, secret) = (id.to_string(), super::records::digest(phone_secret));
         self.write(move |tx| {
             let n = tx
                 .prepare_cached(&for_sqlite(sql::OPEN_HANDOFF))?
@@ -815,7 +815,7 @@ impl Store for SqliteStore {
                 endusers: run(sql::SWEEP_ENDUSERS)?,
                 handoffs: rows_u64(
                     tx.prepare_cached(&for_sqlite(sql::SWEEP_HANDOFFS))?
-                        .execute(params![now_ms - super::HANDOFF_KEEP_MS])?,
+                        .execute(params![now_ms - super::records::HANDOFF_KEEP_MS])?,
                 ),
             })
         })
@@ -844,7 +844,7 @@ impl Store for SqliteStore {
     async fn import(&self, record: &Imported, now_ms: Millis) -> Result<bool, StoreError> {
         let record = record.clone();
         self.write(move |tx| {
-            let key = super::digest(&record.cookie);
+            let key = super::records::digest(&record.cookie);
             let n = tx
                 .prepare_cached(&for_sqlite(sql::IMPORT_ENDUSER))?
                 .execute(params![key, record.dossier_id, record.created_at, now_ms])?;
@@ -852,7 +852,7 @@ impl Store for SqliteStore {
                 return Ok(false);
             }
             for (token, u) in &record.uploads {
-                let token = super::digest(token);
+                let token = super::records::digest(token);
                 insert_upload(
                     tx,
                     &token,
@@ -881,7 +881,11 @@ impl Store for SqliteStore {
                         n.received_at
                     ])?;
                 tx.prepare_cached(&for_sqlite(sql::IMPORT_EVENT))?
-                    .execute(params![n.event_id, now_ms, now_ms + super::EVENT_KEEP_MS])?;
+                    .execute(params![
+                        n.event_id,
+                        now_ms,
+                        now_ms + super::records::EVENT_KEEP_MS
+                    ])?;
             }
             Ok(true)
         })
