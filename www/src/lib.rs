@@ -10,7 +10,6 @@
 
 pub mod config;
 pub mod site;
-pub mod standalone;
 
 use assure_simulator as simulator;
 use std::io;
@@ -118,7 +117,7 @@ pub async fn start(config: Config) -> io::Result<Running> {
         http.clone(),
         stopped.clone(),
     );
-    let pkg = Arc::new(site::PackageDir::new(config.pkg_dir.clone()));
+    let pkg = Arc::new(simulator::package::PackageDir::new(config.pkg_dir.clone()));
     let (assure, real_assure) = match &config.real {
         Some(real) => (
             assure::AssureClient::new(
@@ -164,11 +163,11 @@ pub async fn start(config: Config) -> io::Result<Running> {
 
     let host_router = videoid_backend::router(backend)
         .merge(site::router(pages))
-        .merge(site::package_router(pkg.clone()))
+        .merge(simulator::package::package_router(pkg.clone()))
         .fallback(not_found)
         .layer(axum::middleware::map_response(json_errors));
     let sim_router = simulator::router(simulator.clone())
-        .merge(site::package_router(pkg))
+        .merge(simulator::package::package_router(pkg))
         .fallback(not_found)
         .layer(axum::middleware::map_response(json_errors));
 

@@ -1,9 +1,40 @@
-//! The HTTP pieces every handler shares: JSON error answers, request-body and query parsing.
+//! The HTTP pieces every handler shares: JSON error answers, request-body and query parsing,
+//! the outgoing HTTP client, and serving a router until told to stop.
 
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::de::DeserializeOwned;
+use std::io;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+/// Serves `router` on `listener` until `stopped` turns true, then lets open requests finish.
+pub async fn serve(
+    listener: TcpListener,
+    router: axum::Router,
+    mut stopped: watch::Receiver<bool>,
+) -> io::Result<()> {
+    axum::serve(listener, router)
+        .with_graceful_shutdown(async move {
+            let _ = stopped.wait_for(|stop| *stop).await;
+        })
+        .await
+}
+
+/// The client for outgoing calls: bounded connect and request times.
+pub fn http_client() -> reqwest::Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(5))
+        .timeout(Duration::from_secs(20))
+        .user_agent(concat!(
+            env!("CARGO_PKG_NAME"),
+            "/",
+            env!("CARGO_PKG_VERSION")
+        ))
+        .build()
+}
 
 /// The answer for a path no route serves: `404 { "error" }`.
 pub async fn not_found() -> Response {

@@ -1,4 +1,5 @@
-//! `videoid-www simulator`: the Assure simulator on its own, for testing any backend offline.
+//! The Assure simulator on its own (`assure-simulator`, also `videoid-www simulator`), for
+//! testing any backend offline.
 //!
 //! It serves only the simulator's origin: the Assure API paths and token endpoint, the hosted
 //! capture page, VideoID's simulated web SDK and provider API, the control API under
@@ -6,10 +7,11 @@
 //! there). A backend under test points its Assure base URL at the printed address and uses
 //! the printed client credentials; nothing else changes.
 
-use crate::config::{Config, ConfigError, Webhook};
-use crate::site;
-use assure_simulator::storage::DataDir;
-use assure_simulator::{ids, router, Settings, Simulator};
+use crate::env::{ConfigError, SimEnv, WebhookSetting};
+use crate::http::{http_client, json_errors, not_found, serve};
+use crate::package::{package_router, PackageDir};
+use crate::storage::DataDir;
+use crate::{ids, router, Settings, Simulator};
 use std::fmt::Write as _;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr};
@@ -20,14 +22,13 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
-use videoid_backend::http::{http_client, serve};
 
 /// The capture page's `frame-ancestors` when none is set: any page on this machine.
 pub const DEFAULT_FRAME_ANCESTORS: &str = "'self' http://localhost:* http://127.0.0.1:*";
 
 /// The command line's help text.
 pub const USAGE: &str = "\
-videoid-www simulator [options]
+assure-simulator [options]          (or: videoid-www simulator [options])
 
 Serves the Assure API simulator on its own: the Assure API and token endpoint, the
 hosted capture page, VideoID's simulated web SDK, and the control API (/simulator/).
@@ -95,7 +96,7 @@ pub struct Options {
     /// Whether the control API is on.
     pub control: bool,
     /// Faults injected from the start.
-    pub faults: Option<assure_simulator::faults::Plan>,
+    pub faults: Option<crate::faults::Plan>,
     /// How long a dossier is kept after its last change.
     pub retention: Duration,
 }
@@ -120,30 +121,30 @@ impl Options {
                 .map(|v| v.trim().to_string())
                 .filter(|v| !v.is_empty())
         };
-        let config = Config::from_lookup(&env)?;
+        let config = SimEnv::from_lookup(&env)?;
         let mut options = Options {
             bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
-            port: config.sim_port,
+            port: config.port,
             public_url: None,
             data_dir: value("VIDEOID_SIM_DATA_DIR").map(PathBuf::from),
             pkg_dir: config.pkg_dir,
-            client_id: config.sim_client_id,
-            client_secret: config.sim_client_secret,
-            frame_ancestors: match config.sim_frame_ancestors {
+            client_id: config.client_id,
+            client_secret: config.client_secret,
+            frame_ancestors: match config.frame_ancestors {
                 Some(sources) => checked_sources(&sources)?,
                 None => DEFAULT_FRAME_ANCESTORS.to_string(),
             },
-            webhook: match config.sim_webhook {
-                Webhook::Url(url) => Some(url),
-                Webhook::HostBackend | Webhook::Off => None,
+            webhook: match config.webhook {
+                WebhookSetting::Url(url) => Some(url),
+                WebhookSetting::Unset | WebhookSetting::Off => None,
             },
-            final_delay: config.sim_final_delay,
-            token_lifetime: config.sim_token_lifetime,
+            final_delay: config.final_delay,
+            token_lifetime: config.token_lifetime,
             session_lifetime: config.session_lifetime,
-            webhook_retry: config.sim_webhook_retry,
-            control: config.sim_control,
-            faults: config.sim_faults,
-            retention: config.sim_retention,
+            webhook_retry: config.webhook_retry,
+            control: config.control,
+            faults: config.faults,
+            retention: config.retention,
         };
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
@@ -205,16 +206,12 @@ impl Options {
                 "--faults" => {
                     let spec = take()?;
                     options.faults = Some(
-                        assure_simulator::faults::Plan::parse(&spec)
+                        crate::faults::Plan::parse(&spec)
                             .map_err(|e| ConfigError(format!("--faults: {}", e.0)))?,
                     );
                 }
                 "--retention" => options.retention = duration(&name, &take()?, false)?,
-                _ => {
-                    return Err(ConfigError(format!(
-                        "unknown option {name} (see videoid-www simulator --help)"
-                    )))
-                }
+                _ => return Err(ConfigError(format!("unknown option {name} (see --help)"))),
             }
         }
         Ok(Command::Run(Box::new(options)))
@@ -335,13 +332,11 @@ pub async fn start(options: Options) -> io::Result<Standalone> {
         http,
         stopped.clone(),
     );
-    let pkg = Arc::new(site::PackageDir::new(options.pkg_dir.clone()));
+    let pkg = Arc::new(PackageDir::new(options.pkg_dir.clone()));
     let app = router(simulator.clone())
-        .merge(site::package_router(pkg))
-        .fallback(assure_simulator::http::not_found)
-        .layer(axum::middleware::map_response(
-            assure_simulator::http::json_errors,
-        ));
+        .merge(package_router(pkg))
+        .fallback(not_found)
+        .layer(axum::middleware::map_response(json_errors));
     let server = tokio::spawn(serve(listener, app, stopped));
     simulator.resume();
     Ok(Standalone {
