@@ -7,13 +7,13 @@
 //! 503, so the sender comes back once the first is done.
 
 use crate::assure::AssureError;
-use crate::http::{json_error, parse_json_request};
+use crate::extract::JsonBody;
+use crate::http::json_error;
 use crate::ids;
 use crate::state::{storage_failure, Backend};
 use crate::store::{now_ms, EventClaim, Notified, EVENT_KEEP_MS};
-use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
@@ -26,7 +26,7 @@ const EVENT_LEASE_MS: i64 = crate::upstream::WEBHOOK_BUDGET.as_millis() as i64 +
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Envelope {
+pub(crate) struct Envelope {
     id: String,
     event_name: String,
     #[serde(default)]
@@ -46,13 +46,8 @@ fn acknowledged(duplicate: bool) -> Response {
 
 pub(crate) async fn receive(
     State(backend): State<Arc<Backend>>,
-    headers: HeaderMap,
-    body: Bytes,
+    JsonBody(envelope): JsonBody<Envelope>,
 ) -> Response {
-    let envelope: Envelope = match parse_json_request(&headers, &body) {
-        Ok(e) => e,
-        Err(bad) => return bad,
-    };
     if !ids::is_valid_id(&envelope.id) {
         return json_error(StatusCode::BAD_REQUEST, "the event id is not a valid id");
     }

@@ -19,12 +19,12 @@
 //! concurrent requests, never move a handoff backwards.
 
 use crate::endusers;
-use crate::http::{json_error, parse_json_request, parse_query};
+use crate::extract::{JsonBody, Query};
+use crate::http::json_error;
 use crate::ids;
 use crate::state::{cookie_value, storage_failure, Backend, Visitor};
 use crate::store::{Consumed, Handoff, HandoffStatus, NewHandoff, NewToken, StoreError, Token};
-use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -49,7 +49,7 @@ pub const PAGE_PATH: &str = "/videoid/handoff";
 const MODES: &[&str] = &["native", "sdk", "embed", "auto"];
 
 #[derive(Deserialize, Default)]
-struct HandoffRequest {
+pub(crate) struct HandoffRequest {
     #[serde(default)]
     mode: Option<String>,
     #[serde(default)]
@@ -312,18 +312,10 @@ pub(crate) async fn phone_reads(
 /// `POST /api/videoid/handoff`: a link for the desktop end-user's phone.
 pub(crate) async fn create(
     State(backend): State<Arc<Backend>>,
-    RawQuery(query): RawQuery,
+    Query(pairs): Query,
     headers: HeaderMap,
-    body: Bytes,
+    JsonBody(request): JsonBody<HandoffRequest>,
 ) -> Response {
-    let pairs = match parse_query(query.as_deref()) {
-        Ok(pairs) => pairs,
-        Err(bad) => return bad.into_response(),
-    };
-    let request: HandoffRequest = match parse_json_request(&headers, &body) {
-        Ok(request) => request,
-        Err(bad) => return bad,
-    };
     let mode = request
         .mode
         .filter(|m| !m.is_empty())

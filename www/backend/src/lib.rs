@@ -31,6 +31,7 @@ mod cors;
 pub mod documents;
 pub mod endusers;
 mod events;
+pub mod extract;
 pub mod framing;
 pub mod handoff;
 pub mod http;

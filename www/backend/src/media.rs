@@ -2,11 +2,12 @@
 //! and proxies for a process's images, video and full-result download.
 
 use crate::assure::AssureError;
-use crate::http::{json_error, parse_query, query_value};
+use crate::extract::Query;
+use crate::http::{json_error, query_value};
 use crate::ids;
 use crate::state::{storage_failure, upstream_failure, Backend};
 use crate::upstream::{deadline, READ_BUDGET, SESSION_BUDGET};
-use axum::extract::{RawQuery, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -118,19 +119,15 @@ pub(crate) async fn delete_dossier(
 async fn proxy(
     backend: &Backend,
     headers: &HeaderMap,
-    query: Option<&str>,
+    pairs: &[(String, String)],
     what: Media,
 ) -> Response {
-    let pairs = match parse_query(query) {
-        Ok(p) => p,
-        Err(bad) => return bad.into_response(),
-    };
-    let Some(process_id) = query_value(&pairs, "processId").filter(|p| ids::is_valid_id(p)) else {
+    let Some(process_id) = query_value(pairs, "processId").filter(|p| ids::is_valid_id(p)) else {
         return json_error(StatusCode::BAD_REQUEST, "processId is required");
     };
     let path = match what {
         Media::Image => {
-            let depiction = query_value(&pairs, "depiction").unwrap_or_default();
+            let depiction = query_value(pairs, "depiction").unwrap_or_default();
             if !matches!(depiction, "front" | "back" | "selfie" | "portrait") {
                 return json_error(
                     StatusCode::BAD_REQUEST,
@@ -204,25 +201,25 @@ enum Media {
 pub(crate) async fn image(
     State(backend): State<Arc<Backend>>,
     headers: HeaderMap,
-    RawQuery(query): RawQuery,
+    Query(pairs): Query,
 ) -> Response {
-    proxy(&backend, &headers, query.as_deref(), Media::Image).await
+    proxy(&backend, &headers, &pairs, Media::Image).await
 }
 
 /// `GET /api/videoid/video?processId=`.
 pub(crate) async fn video(
     State(backend): State<Arc<Backend>>,
     headers: HeaderMap,
-    RawQuery(query): RawQuery,
+    Query(pairs): Query,
 ) -> Response {
-    proxy(&backend, &headers, query.as_deref(), Media::Video).await
+    proxy(&backend, &headers, &pairs, Media::Video).await
 }
 
 /// `GET /api/videoid/download?processId=`.
 pub(crate) async fn download(
     State(backend): State<Arc<Backend>>,
     headers: HeaderMap,
-    RawQuery(query): RawQuery,
+    Query(pairs): Query,
 ) -> Response {
-    proxy(&backend, &headers, query.as_deref(), Media::Download).await
+    proxy(&backend, &headers, &pairs, Media::Download).await
 }

@@ -3,16 +3,16 @@
 
 use crate::assure::AssureError;
 use crate::documents::DocumentChoice;
+use crate::extract::{JsonBody, Query};
 use crate::framing::Origin;
 use crate::framing::{self, Framing};
-use crate::http::{json_error, parse_json_request, parse_query, query_value};
+use crate::http::{json_error, query_value};
 use crate::state::{
     failure_response, is_language_tag, simulator_knobs, storage_failure, upstream_failure, Backend,
     Failure, SimulatorKnobs, Visitor,
 };
 use crate::{handoff, ids, native, sdk, upstream};
-use axum::body::Bytes;
-use axum::extract::{RawQuery, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -23,7 +23,7 @@ use tokio::time::Instant;
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
-struct SessionRequest {
+pub(crate) struct SessionRequest {
     #[serde(default)]
     lang: Option<String>,
     #[serde(default)]
@@ -55,18 +55,10 @@ struct SessionAnswer {
 
 pub(crate) async fn session(
     State(backend): State<Arc<Backend>>,
-    RawQuery(query): RawQuery,
+    Query(pairs): Query,
     headers: HeaderMap,
-    body: Bytes,
+    JsonBody(request): JsonBody<SessionRequest>,
 ) -> Response {
-    let pairs = match parse_query(query.as_deref()) {
-        Ok(pairs) => pairs,
-        Err(bad) => return bad.into_response(),
-    };
-    let request: SessionRequest = match parse_json_request(&headers, &body) {
-        Ok(request) => request,
-        Err(bad) => return bad,
-    };
     let lang = request.lang.filter(|l| !l.is_empty());
     if lang.as_deref().is_some_and(|l| !is_language_tag(l)) {
         return json_error(StatusCode::BAD_REQUEST, "lang is not a language tag");
@@ -261,12 +253,8 @@ fn process_ids(pairs: &[(String, String)]) -> Result<(String, String), Response>
 pub(crate) async fn result(
     State(backend): State<Arc<Backend>>,
     headers: HeaderMap,
-    RawQuery(query): RawQuery,
+    Query(pairs): Query,
 ) -> Response {
-    let pairs = match parse_query(query.as_deref()) {
-        Ok(pairs) => pairs,
-        Err(bad) => return bad.into_response(),
-    };
     let (dossier_id, process_id) = match process_ids(&pairs) {
         Ok(ids) => ids,
         Err(bad) => return bad,
