@@ -15,6 +15,7 @@
 
 mod postgres;
 mod records;
+mod rows;
 pub mod sql;
 mod sqlite;
 

@@ -11,7 +11,7 @@ use super::records::{
     HandoffStatus, Imported, Millis, NewHandoff, NewToken, Notified, Store, StoreError, Swept,
     Token, Upload,
 };
-use super::sql;
+use super::{rows, sql};
 use async_trait::async_trait;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
@@ -218,19 +218,6 @@ impl PostgresStore {
     }
 }
 
-fn upload_steps(rows: &[Row]) -> Result<(Vec<String>, BTreeMap<String, u64>), StoreError> {
-    let mut steps = Vec::new();
-    let mut received = BTreeMap::new();
-    for row in rows {
-        let step: String = row.try_get(0)?;
-        if let Some(bytes) = row.try_get::<_, Option<i64>>(1)? {
-            received.insert(step.clone(), bytes.max(0) as u64);
-        }
-        steps.push(step);
-    }
-    Ok((steps, received))
-}
-
 async fn insert_upload(
     c: &mut Lease<'_>,
     token: &str,
@@ -260,35 +247,6 @@ async fn insert_upload(
     Ok(())
 }
 
-fn token_of(kind: &str, row: &Row, consumed: bool) -> Result<Token, StoreError> {
-    Ok(Token {
-        kind: kind.to_string(),
-        enduser: row.try_get::<_, Option<String>>(0)?.map(EndUserKey::stored),
-        payload: row.try_get(1)?,
-        created_at_ms: row.try_get(2)?,
-        expires_at_ms: row.try_get(3)?,
-        consumed,
-    })
-}
-
-/// A handoff from a row of [`sql::HANDOFF`]'s columns.
-fn handoff_of(row: &Row) -> Result<Handoff, StoreError> {
-    let status: String = row.try_get(5)?;
-    Ok(Handoff {
-        id: row.try_get(0)?,
-        enduser: EndUserKey::stored(row.try_get(1)?),
-        mode: row.try_get(2)?,
-        lang: row.try_get(3)?,
-        scenario: row.try_get(4)?,
-        status: HandoffStatus::parse(&status)
-            .ok_or_else(|| StoreError(format!("unknown handoff status {status:?}")))?,
-        dossier_id: row.try_get(6)?,
-        process_id: row.try_get(7)?,
-        created_at_ms: row.try_get(8)?,
-        expires_at_ms: row.try_get(9)?,
-    })
-}
-
 impl PostgresStore {
     async fn handoff_where(
         &self,
@@ -297,7 +255,7 @@ impl PostgresStore {
     ) -> Result<Option<Handoff>, StoreError> {
         let mut c = self.pool.get().await?;
         match c.query_opt(statement, &[&value]).await? {
-            Some(row) => handoff_of(&row).map(Some),
+            Some(row) => rows::handoff(&row).map(Some),
             None => Ok(None),
         }
     }
@@ -464,18 +422,12 @@ impl Store for PostgresStore {
         let Some(head) = c.query_opt(sql::UPLOAD, &[&token]).await? else {
             return Ok(None);
         };
-        let rows = c.query(sql::UPLOAD_STEPS, &[&token]).await?;
-        let (steps, received) = upload_steps(&rows)?;
-        Ok(Some(Upload {
-            enduser: EndUserKey::stored(head.try_get(0)?),
-            dossier_id: head.try_get(1)?,
-            process_id: head.try_get(2)?,
-            steps,
-            received,
-            completed: head.try_get::<_, Option<i64>>(3)?.is_some(),
-            expires_at_ms: head.try_get(4)?,
-            expires_at: head.try_get(5)?,
-        }))
+        let steps = c.query(sql::UPLOAD_STEPS, &[&token]).await?;
+        let steps = steps
+            .iter()
+            .map(rows::upload_step)
+            .collect::<Result<_, _>>()?;
+        rows::upload(&head, steps).map(Some)
     }
 
     async fn record_step(
@@ -567,19 +519,8 @@ impl Store for PostgresStore {
 
     async fn notified(&self, dossier_id: &str) -> Result<BTreeMap<String, Notified>, StoreError> {
         let mut c = self.pool.get().await?;
-        let rows = c.query(sql::NOTIFIED, &[&dossier_id]).await?;
-        rows.iter()
-            .map(|r| {
-                Ok((
-                    r.try_get(0)?,
-                    Notified {
-                        event_id: r.try_get(1)?,
-                        status: r.try_get(2)?,
-                        received_at: r.try_get(3)?,
-                    },
-                ))
-            })
-            .collect()
+        let found = c.query(sql::NOTIFIED, &[&dossier_id]).await?;
+        found.iter().map(rows::notified).collect()
     }
 
     async fn put_token(&self, token: &NewToken<'_>) -> Result<bool, StoreError> {
@@ -614,7 +555,7 @@ impl Store for PostgresStore {
             return Ok(None);
         };
         let consumed = row.try_get::<_, Option<i64>>(4)?.is_some();
-        token_of(kind, &row, consumed).map(Some)
+        rows::token(kind, &row, consumed).map(Some)
     }
 
     async fn consume_token(
@@ -629,7 +570,7 @@ impl Store for PostgresStore {
             .query_opt(sql::CONSUME_TOKEN, &[&secret, &kind, &now_ms])
             .await?
         {
-            return Ok(Consumed::Now(token_of(kind, &row, true)?));
+            return Ok(Consumed::Now(rows::token(kind, &row, true)?));
         }
         let Some(row) = c.query_opt(sql::TOKEN_STATE, &[&secret, &kind]).await? else {
             return Ok(Consumed::Unknown);

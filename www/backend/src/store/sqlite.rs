@@ -11,6 +11,7 @@ use super::records::{
     HandoffStatus, Imported, Millis, NewHandoff, NewToken, Notified, Store, StoreError, Swept,
     Token, Upload,
 };
+use super::rows::{self, Columns};
 use super::sql::{self, for_sqlite};
 use async_trait::async_trait;
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
@@ -195,45 +196,15 @@ impl SqliteStore {
 }
 
 fn upload_of(c: &Connection, token: &str) -> Result<Option<Upload>, StoreError> {
-    let head = c
-        .prepare_cached(&for_sqlite(sql::UPLOAD))?
-        .query_row(params![token], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, Option<i64>>(3)?,
-                r.get::<_, i64>(4)?,
-                r.get::<_, String>(5)?,
-            ))
-        })
-        .optional()?;
-    let Some((enduser, dossier_id, process_id, completed, expires_at_ms, expires_at)) = head else {
-        return Ok(None);
-    };
-    let mut steps = Vec::new();
-    let mut received = BTreeMap::new();
-    let mut stmt = c.prepare_cached(&for_sqlite(sql::UPLOAD_STEPS))?;
-    let rows = stmt.query_map(params![token], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, Option<i64>>(1)?))
-    })?;
-    for row in rows {
-        let (step, bytes) = row?;
-        if let Some(bytes) = bytes {
-            received.insert(step.clone(), bytes.max(0) as u64);
-        }
-        steps.push(step);
-    }
-    Ok(Some(Upload {
-        enduser: EndUserKey::stored(enduser),
-        dossier_id,
-        process_id,
-        steps,
-        received,
-        completed: completed.is_some(),
-        expires_at_ms,
-        expires_at,
-    }))
+    let steps = c
+        .prepare_cached(&for_sqlite(sql::UPLOAD_STEPS))?
+        .query_map(params![token], |r| Ok(rows::upload_step(r)))?
+        .map(|r| r?)
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    c.prepare_cached(&for_sqlite(sql::UPLOAD))?
+        .query_row(params![token], |r| Ok(rows::upload(r, steps)))
+        .optional()?
+        .transpose()
 }
 
 fn insert_upload(
@@ -268,32 +239,10 @@ fn handoff_where(
     statement: &str,
     value: &str,
 ) -> Result<Option<Handoff>, StoreError> {
-    let row = c
-        .prepare_cached(&for_sqlite(statement))?
-        .query_row(params![value], |r| {
-            Ok((
-                Handoff {
-                    id: r.get(0)?,
-                    enduser: EndUserKey::stored(r.get(1)?),
-                    mode: r.get(2)?,
-                    lang: r.get(3)?,
-                    scenario: r.get(4)?,
-                    status: HandoffStatus::Waiting,
-                    dossier_id: r.get(6)?,
-                    process_id: r.get(7)?,
-                    created_at_ms: r.get(8)?,
-                    expires_at_ms: r.get(9)?,
-                },
-                r.get::<_, String>(5)?,
-            ))
-        })
-        .optional()?;
-    let Some((mut handoff, status)) = row else {
-        return Ok(None);
-    };
-    handoff.status = HandoffStatus::parse(&status)
-        .ok_or_else(|| StoreError(format!("unknown handoff status {status:?}")))?;
-    Ok(Some(handoff))
+    c.prepare_cached(&for_sqlite(statement))?
+        .query_row(params![value], |r| Ok(rows::handoff(r)))
+        .optional()?
+        .transpose()
 }
 
 #[async_trait]
@@ -600,17 +549,8 @@ impl Store for SqliteStore {
         let dossier = dossier_id.to_string();
         self.read(move |c| {
             let mut stmt = c.prepare_cached(&for_sqlite(sql::NOTIFIED))?;
-            let rows = stmt.query_map(params![dossier], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    Notified {
-                        event_id: r.get(1)?,
-                        status: r.get(2)?,
-                        received_at: r.get(3)?,
-                    },
-                ))
-            })?;
-            Ok(rows.collect::<Result<BTreeMap<_, _>, _>>()?)
+            let found = stmt.query_map(params![dossier], |r| Ok(rows::notified(r)))?;
+            found.map(|r| r?).collect()
         })
         .await
     }
@@ -640,18 +580,13 @@ impl Store for SqliteStore {
     ) -> Result<Option<Token>, StoreError> {
         let (secret, kind) = (super::records::digest(secret), kind.to_string());
         self.read(move |c| {
-            Ok(c.prepare_cached(&for_sqlite(sql::TOKEN))?
+            c.prepare_cached(&for_sqlite(sql::TOKEN))?
                 .query_row(params![secret, kind, now_ms], |r| {
-                    Ok(Token {
-                        kind: kind.clone(),
-                        enduser: r.get::<_, Option<String>>(0)?.map(EndUserKey::stored),
-                        payload: r.get(1)?,
-                        created_at_ms: r.get(2)?,
-                        expires_at_ms: r.get(3)?,
-                        consumed: r.get::<_, Option<i64>>(4)?.is_some(),
-                    })
+                    Ok(Columns::maybe_int(r, 4)
+                        .and_then(|consumed| rows::token(&kind, r, consumed.is_some())))
                 })
-                .optional()?)
+                .optional()?
+                .transpose()
         })
         .await
     }
@@ -667,16 +602,10 @@ impl Store for SqliteStore {
             let used = tx
                 .prepare_cached(&for_sqlite(sql::CONSUME_TOKEN))?
                 .query_row(params![secret, kind, now_ms], |r| {
-                    Ok(Token {
-                        kind: kind.clone(),
-                        enduser: r.get::<_, Option<String>>(0)?.map(EndUserKey::stored),
-                        payload: r.get(1)?,
-                        created_at_ms: r.get(2)?,
-                        expires_at_ms: r.get(3)?,
-                        consumed: true,
-                    })
+                    Ok(rows::token(&kind, r, true))
                 })
-                .optional()?;
+                .optional()?
+                .transpose()?;
             if let Some(token) = used {
                 return Ok(Consumed::Now(token));
             }
