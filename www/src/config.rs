@@ -1,12 +1,12 @@
 //! Settings read from the environment, with the defaults from `docs/contracts.md`.
 
-pub use crate::backend::DocumentChoice;
-use crate::published;
-pub use crate::simulator::faults::Plan as FaultPlan;
-pub use crate::store::Database;
+use assure_simulator::env::{SimEnv, WebhookSetting};
+use assure_simulator::faults::Plan as FaultPlan;
 use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
+use videoid_backend::store::Database;
+use videoid_backend::{published, DocumentChoice};
 
 /// The real Assure API the host backend talks to instead of the simulator.
 #[derive(Clone)]
@@ -134,9 +134,9 @@ impl fmt::Debug for Config {
 }
 
 /// Default client id of the simulator.
-pub const DEFAULT_SIM_CLIENT_ID: &str = "videoid-sim-client";
+pub const DEFAULT_SIM_CLIENT_ID: &str = assure_simulator::env::DEFAULT_CLIENT_ID;
 /// Default client secret of the simulator.
-pub const DEFAULT_SIM_CLIENT_SECRET: &str = "videoid-sim-secret";
+pub const DEFAULT_SIM_CLIENT_SECRET: &str = assure_simulator::env::DEFAULT_CLIENT_SECRET;
 /// Default base URL of the real Assure API.
 pub const DEFAULT_ASSURE_BASE_URL: &str = "https://api.signicat.com";
 /// Default provider of native processes.
@@ -149,21 +149,32 @@ pub const DEFAULT_PROVIDER_ORIGINS: &str = "https://*.electronicid.eu";
 
 impl Default for Config {
     fn default() -> Self {
+        Config::with_simulator(SimEnv::default())
+    }
+}
+
+impl Config {
+    /// The defaults, with the simulator's settings taken from `sim`.
+    fn with_simulator(sim: SimEnv) -> Config {
         Config {
             host_port: 8080,
-            sim_port: 8081,
-            pkg_dir: default_pkg_dir(),
-            sim_client_id: DEFAULT_SIM_CLIENT_ID.to_string(),
-            sim_client_secret: DEFAULT_SIM_CLIENT_SECRET.to_string(),
-            sim_frame_ancestors: None,
-            sim_final_delay: Duration::from_millis(800),
+            sim_port: sim.port,
+            pkg_dir: sim.pkg_dir,
+            sim_client_id: sim.client_id,
+            sim_client_secret: sim.client_secret,
+            sim_frame_ancestors: sim.frame_ancestors,
+            sim_final_delay: sim.final_delay,
             real: None,
             data_dir: default_data_dir(),
-            sim_token_lifetime: Duration::from_secs(600),
-            sim_webhook: Webhook::HostBackend,
-            sim_webhook_retry: Duration::from_millis(500),
+            sim_token_lifetime: sim.token_lifetime,
+            sim_webhook: match sim.webhook {
+                WebhookSetting::Unset => Webhook::HostBackend,
+                WebhookSetting::Url(url) => Webhook::Url(url),
+                WebhookSetting::Off => Webhook::Off,
+            },
+            sim_webhook_retry: sim.webhook_retry,
             cors_origins: Vec::new(),
-            session_lifetime: Duration::from_secs(600),
+            session_lifetime: sim.session_lifetime,
             capture_sdk: "capture".to_string(),
             native_provider: DEFAULT_NATIVE_PROVIDER.to_string(),
             native_process_type: None,
@@ -175,10 +186,10 @@ impl Default for Config {
             database: None,
             database_pool: 16,
             sweep_interval: Duration::from_secs(60),
-            sim_control: true,
+            sim_control: sim.control,
             sim_url: None,
-            sim_faults: None,
-            sim_retention: crate::simulator::RETENTION,
+            sim_faults: sim.faults,
+            sim_retention: sim.retention,
         }
     }
 }
@@ -190,11 +201,9 @@ pub fn default_data_dir() -> PathBuf {
         .join(".data")
 }
 
-/// The repository's `pkg/` directory, found from this crate's location at compile time.
+/// The repository's `pkg/` directory, found from the crates' location at compile time.
 pub fn default_pkg_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join("pkg")
+    assure_simulator::env::default_pkg_dir()
 }
 
 /// A setting that could not be read.
@@ -222,72 +231,21 @@ impl Config {
                 .map(|v| v.trim().to_string())
                 .filter(|v| !v.is_empty())
         };
-        let mut config = Config::default();
-        if let Some(port) = value("HOST_PORT") {
-            config.host_port = parse_port("HOST_PORT", &port)?;
-        }
-        if let Some(port) = value("SIM_PORT") {
-            config.sim_port = parse_port("SIM_PORT", &port)?;
-        }
-        if let Some(dir) = value("VIDEOID_PKG_DIR") {
-            config.pkg_dir = PathBuf::from(dir);
-        }
-        if let Some(id) = value("VIDEOID_SIM_CLIENT_ID") {
-            config.sim_client_id = id;
-        }
-        if let Some(secret) = value("VIDEOID_SIM_CLIENT_SECRET") {
-            config.sim_client_secret = secret;
-        }
-        config.sim_frame_ancestors = value("VIDEOID_SIM_FRAME_ANCESTORS");
-        if let Some(ms) = value("VIDEOID_SIM_FINAL_DELAY_MS") {
-            let ms: u64 = ms.parse().map_err(|_| {
-                ConfigError(format!(
-                    "VIDEOID_SIM_FINAL_DELAY_MS is not a number of milliseconds: {ms}"
-                ))
-            })?;
-            config.sim_final_delay = Duration::from_millis(ms);
+        let host_port = match value("HOST_PORT") {
+            Some(port) => Some(parse_port("HOST_PORT", &port)?),
+            None => None,
+        };
+        let sim = SimEnv::from_lookup(&get).map_err(|e| ConfigError(e.0))?;
+        let mut config = Config::with_simulator(sim);
+        if let Some(port) = host_port {
+            config.host_port = port;
         }
         if let Some(dir) = value("VIDEOID_DATA_DIR") {
             config.data_dir = PathBuf::from(dir);
         }
-        if let Some(secs) = value("VIDEOID_SIM_TOKEN_LIFETIME_S") {
-            let secs: u64 = secs.parse().ok().filter(|s| *s > 0).ok_or_else(|| {
-                ConfigError(format!(
-                    "VIDEOID_SIM_TOKEN_LIFETIME_S is not a positive number of seconds: {secs}"
-                ))
-            })?;
-            config.sim_token_lifetime = Duration::from_secs(secs);
-        }
-        if let Some(url) = value("VIDEOID_SIM_WEBHOOK_URL") {
-            config.sim_webhook = if url == "off" {
-                Webhook::Off
-            } else if url.starts_with("http://") || url.starts_with("https://") {
-                Webhook::Url(url)
-            } else {
-                return Err(ConfigError(format!(
-                    "VIDEOID_SIM_WEBHOOK_URL is not an http(s) URL or off: {url}"
-                )));
-            };
-        }
-        if let Some(ms) = value("VIDEOID_SIM_WEBHOOK_RETRY_MS") {
-            let ms: u64 = ms.parse().ok().filter(|m| *m > 0).ok_or_else(|| {
-                ConfigError(format!(
-                    "VIDEOID_SIM_WEBHOOK_RETRY_MS is not a positive number of milliseconds: {ms}"
-                ))
-            })?;
-            config.sim_webhook_retry = Duration::from_millis(ms);
-        }
-        if let Some(secs) = value("VIDEOID_SESSION_LIFETIME_S") {
-            let secs: u64 = secs.parse().ok().filter(|s| *s > 0).ok_or_else(|| {
-                ConfigError(format!(
-                    "VIDEOID_SESSION_LIFETIME_S is not a positive number of seconds: {secs}"
-                ))
-            })?;
-            config.session_lifetime = Duration::from_secs(secs);
-        }
         if let Some(origins) = value("VIDEOID_CORS_ORIGINS") {
             for origin in origins.split([' ', ',']).filter(|o| !o.is_empty()) {
-                let is_origin = crate::framing::Origin::parse(origin).is_some()
+                let is_origin = videoid_backend::framing::Origin::parse(origin).is_some()
                     && origin.trim_end_matches('/').matches('/').count() == 2;
                 if !is_origin {
                     return Err(ConfigError(format!(
@@ -368,31 +326,6 @@ impl Config {
             })?;
             config.sweep_interval = Duration::from_secs(secs);
         }
-        if let Some(control) = value("VIDEOID_SIM_CONTROL") {
-            config.sim_control = match control.as_str() {
-                "on" => true,
-                "off" => false,
-                _ => {
-                    return Err(ConfigError(format!(
-                        "VIDEOID_SIM_CONTROL must be on or off: {control}"
-                    )))
-                }
-            };
-        }
-        if let Some(spec) = value("VIDEOID_SIM_FAULTS") {
-            config.sim_faults = Some(
-                FaultPlan::parse(&spec)
-                    .map_err(|e| ConfigError(format!("VIDEOID_SIM_FAULTS: {}", e.0)))?,
-            );
-        }
-        if let Some(secs) = value("VIDEOID_SIM_RETENTION_S") {
-            let secs: u64 = secs.parse().ok().filter(|s| *s > 0).ok_or_else(|| {
-                ConfigError(format!(
-                    "VIDEOID_SIM_RETENTION_S is not a positive number of seconds: {secs}"
-                ))
-            })?;
-            config.sim_retention = Duration::from_secs(secs);
-        }
         if let Some(url) = value("VIDEOID_SIM_URL") {
             let url = url.trim_end_matches('/').to_string();
             if !(url.starts_with("http://") || url.starts_with("https://")) {
@@ -440,9 +373,7 @@ fn is_source_origin(origin: &str) -> bool {
 }
 
 fn parse_port(name: &str, value: &str) -> Result<u16, ConfigError> {
-    value
-        .parse()
-        .map_err(|_| ConfigError(format!("{name} is not a port number: {value}")))
+    assure_simulator::env::parse_port(name, value).map_err(|e| ConfigError(e.0))
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
-//! Demo host site, reference host backend and Assure API simulator for
-//! `videoid-capture`: one process, two origins.
+//! The demo host site of `videoid-capture`: it wires the reference backend
+//! (`videoid-backend`) and the Assure simulator (`assure-simulator`) into one process
+//! with two origins, for `npm start` and the end-to-end tests.
 //!
 //! - the host origin (`http://localhost:PORT`) serves the demo pages, the
 //!   built npm package at `/pkg/` and the reference backend under `/api/videoid/`;
@@ -7,33 +8,18 @@
 //!   paths, serves the hosted capture page at `/capture/` and plays VideoID's
 //!   side at `/provider/` (its web SDK and the API the SDK uploads to).
 
-// Helpers of request handlers return `Result<_, Response>` so a rejection is answered as is;
-// the size of a `Response` does not matter on that path.
-#![allow(clippy::result_large_err)]
-
-pub mod assure;
-pub mod backend;
-pub mod clock;
 pub mod config;
-pub mod framing;
-pub mod ids;
-pub mod published;
-pub mod simulator;
 pub mod site;
-pub mod storage;
-pub mod store;
-pub mod zip;
 
-use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::Json;
-use serde::de::DeserializeOwned;
+use assure_simulator as simulator;
 use std::io;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
+use videoid_backend::http::{http_client, json_errors, not_found, serve};
+use videoid_backend::{assure, endusers, store};
 
 pub use config::{Config, Webhook};
 
@@ -83,7 +69,10 @@ pub async fn start(config: Config) -> io::Result<Running> {
     };
     let host_port = host_listener.local_addr()?.port();
     let host_url = format!("http://localhost:{host_port}");
-    let data = storage::DataDir::open(config.data_dir.clone())?;
+    // The backend reads end-user files of earlier versions from the data directory; the
+    // simulator keeps its own state there.
+    let data = videoid_backend::storage::DataDir::open(config.data_dir.clone())?;
+    let sim_data = simulator::storage::DataDir::open(config.data_dir.clone())?;
     let database = config
         .database
         .clone()
@@ -91,7 +80,7 @@ pub async fn start(config: Config) -> io::Result<Running> {
     let store = store::open(&database, config.database_pool)
         .await
         .map_err(io::Error::other)?;
-    let imported = backend::endusers::import_files(&data, store.as_ref()).await;
+    let imported = endusers::import_files(&data, store.as_ref()).await;
     if imported > 0 {
         println!("backend: imported {imported} end-user records into the database");
     }
@@ -124,11 +113,11 @@ pub async fn start(config: Config) -> io::Result<Running> {
             faults: config.sim_faults.clone(),
             retention: config.sim_retention,
         },
-        data.clone(),
+        sim_data,
         http.clone(),
         stopped.clone(),
     );
-    let pkg = Arc::new(site::PackageDir::new(config.pkg_dir.clone()));
+    let pkg = Arc::new(simulator::package::PackageDir::new(config.pkg_dir.clone()));
     let (assure, real_assure) = match &config.real {
         Some(real) => (
             assure::AssureClient::new(
@@ -149,7 +138,7 @@ pub async fn start(config: Config) -> io::Result<Running> {
             None,
         ),
     };
-    let backend = backend::Backend::open(backend::Settings {
+    let backend = videoid_backend::Backend::open(videoid_backend::Settings {
         assure,
         http,
         host_url: host_url.clone(),
@@ -172,13 +161,13 @@ pub async fn start(config: Config) -> io::Result<Running> {
             .with_backend(backend.clone()),
     );
 
-    let host_router = backend::router(backend)
+    let host_router = videoid_backend::router(backend)
         .merge(site::router(pages))
-        .merge(site::package_router(pkg.clone()))
+        .merge(simulator::package::package_router(pkg.clone()))
         .fallback(not_found)
         .layer(axum::middleware::map_response(json_errors));
     let sim_router = simulator::router(simulator.clone())
-        .merge(site::package_router(pkg))
+        .merge(simulator::package::package_router(pkg))
         .fallback(not_found)
         .layer(axum::middleware::map_response(json_errors));
 
@@ -200,116 +189,4 @@ pub async fn start(config: Config) -> io::Result<Running> {
         servers,
         sweeper,
     })
-}
-
-pub(crate) async fn serve(
-    listener: TcpListener,
-    router: axum::Router,
-    mut stopped: watch::Receiver<bool>,
-) -> io::Result<()> {
-    axum::serve(listener, router)
-        .with_graceful_shutdown(async move {
-            let _ = stopped.wait_for(|stop| *stop).await;
-        })
-        .await
-}
-
-pub(crate) fn http_client() -> reqwest::Result<reqwest::Client> {
-    reqwest::Client::builder()
-        .connect_timeout(Duration::from_secs(5))
-        .timeout(Duration::from_secs(20))
-        .user_agent(concat!("videoid-www/", env!("CARGO_PKG_VERSION")))
-        .build()
-}
-
-pub(crate) async fn not_found() -> Response {
-    json_error(StatusCode::NOT_FOUND, "not found")
-}
-
-/// Turns error answers that are neither JSON nor a page (axum's own rejections: 405, 413, 415,
-/// …) into `{ "error" }`.
-pub(crate) async fn json_errors(response: Response) -> Response {
-    let status = response.status();
-    let is_json_or_page = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json") || v.starts_with("text/html"));
-    if (status.is_client_error() || status.is_server_error()) && !is_json_or_page {
-        let reason = status.canonical_reason().unwrap_or("error").to_lowercase();
-        let mut replaced = json_error(status, reason);
-        for name in [header::ALLOW, header::WWW_AUTHENTICATE] {
-            if let Some(value) = response.headers().get(&name) {
-                replaced.headers_mut().insert(name, value.clone());
-            }
-        }
-        return replaced;
-    }
-    response
-}
-
-/// A JSON error answer `{ "error": message }`.
-pub(crate) fn json_error(status: StatusCode, message: impl Into<String>) -> Response {
-    (status, Json(serde_json::json!({ "error": message.into() }))).into_response()
-}
-
-/// A request the server cannot read; answers `400 { "error" }`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct BadRequest(String);
-
-impl IntoResponse for BadRequest {
-    fn into_response(self) -> Response {
-        json_error(StatusCode::BAD_REQUEST, self.0)
-    }
-}
-
-/// Parses a JSON request body; an empty body reads as `{}`.
-pub(crate) fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, BadRequest> {
-    let body = if body.iter().all(u8::is_ascii_whitespace) {
-        b"{}" as &[u8]
-    } else {
-        body
-    };
-    serde_json::from_slice(body).map_err(|e| BadRequest(format!("invalid JSON body: {e}")))
-}
-
-/// Parses a JSON request body after checking its declared type: a `Content-Type` other
-/// than JSON is a 415 (an absent one is read as JSON, as older clients send).
-pub(crate) fn parse_json_request<T: DeserializeOwned>(
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<T, Response> {
-    if let Some(value) = headers.get(header::CONTENT_TYPE) {
-        let essence = value
-            .to_str()
-            .unwrap_or_default()
-            .split(';')
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_ascii_lowercase();
-        let json = essence == "application/json"
-            || (essence.starts_with("application/") && essence.ends_with("+json"));
-        if !json {
-            return Err(json_error(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "the body must be application/json",
-            ));
-        }
-    }
-    parse_json(body).map_err(IntoResponse::into_response)
-}
-
-/// Parses a query string into pairs; a malformed one is a 400.
-pub(crate) fn parse_query(query: Option<&str>) -> Result<Vec<(String, String)>, BadRequest> {
-    serde_urlencoded::from_str(query.unwrap_or_default())
-        .map_err(|_| BadRequest("malformed query string".to_string()))
-}
-
-/// The first value of `name` in parsed query pairs.
-pub(crate) fn query_value<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    pairs
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
 }

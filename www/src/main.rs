@@ -8,7 +8,7 @@ use videoid_www::{start, Config};
 async fn main() -> ExitCode {
     let mut args = std::env::args().skip(1).peekable();
     if args.peek().map(String::as_str) == Some("simulator") {
-        return videoid_www::simulator::standalone::main(args.skip(1)).await;
+        return assure_simulator::standalone::main(args.skip(1)).await;
     }
     let config = match Config::from_env() {
         Ok(config) => config,

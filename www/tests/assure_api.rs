@@ -3,11 +3,11 @@
 
 mod common;
 
+use assure_simulator::zip;
 use common::*;
 use reqwest::Method;
 use serde_json::{json, Value};
 use std::time::Duration;
-use videoid_www::zip;
 
 fn process_url(sim_url: &str, d: &str, p: &str) -> String {
     format!("{sim_url}/assure/dossiers/{d}/processes/{p}")

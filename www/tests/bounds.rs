@@ -1,15 +1,15 @@
 //! Bounded state in the simulator: every per-call, per-rule or per-dossier collection has a
 //! bound (a size or a time), and each is filled past it here. (The simulator's access tokens
 //! are filled past theirs in its store's unit test; the backend's webhook de-duplication set
-//! and notified statuses in `tests/store.rs`.)
+//! and notified statuses in `backend/tests/store.rs`.)
 
 mod common;
 
+use assure_simulator::control::RECORD_LIMIT;
 use common::*;
 use reqwest::Method;
 use serde_json::{json, Value};
 use std::time::Duration;
-use videoid_www::simulator::control::RECORD_LIMIT;
 use videoid_www::Webhook;
 
 /// The record of received calls keeps the latest [`RECORD_LIMIT`].

@@ -5,9 +5,9 @@
 
 mod common;
 
+use assure_simulator::zip;
 use common::*;
 use serde_json::{json, Value};
-use videoid_www::zip;
 
 const STEPS: [(&str, &str); 4] = [
     ("front", "image/jpeg"),

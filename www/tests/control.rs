@@ -307,7 +307,7 @@ async fn no_interaction_and_backend_error(sim: &Servers, backend: &Servers) {
         .cloned()
         .collect();
     // Per path: the tries with the error as default, then the one queued error.
-    let tries = videoid_www::backend::upstream::CREATE_TRIES as usize;
+    let tries = videoid_backend::upstream::CREATE_TRIES as usize;
     assert_eq!(errors.len(), 3 * (tries + 1), "{errors:?}");
     assert!(errors[0]["path"].as_str().unwrap().ends_with("/capture"));
     assert!(errors[tries + 1]["path"]

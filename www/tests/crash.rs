@@ -12,7 +12,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
-use videoid_www::store::Database;
+use videoid_backend::store::Database;
 
 /// A spawned backend process (`videoid-www` with `VIDEOID_SIM_URL`); killed when dropped.
 struct Backend {
@@ -141,8 +141,8 @@ impl Chain {
         );
     }
 
-    async fn census(&self) -> videoid_www::store::Census {
-        let store = videoid_www::store::open(&self.database, 1)
+    async fn census(&self) -> videoid_backend::store::Census {
+        let store = videoid_backend::store::open(&self.database, 1)
             .await
             .expect("open the backend's database");
         store.census().await.expect("census")

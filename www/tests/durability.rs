@@ -284,7 +284,7 @@ async fn end_user_files_of_earlier_versions_are_imported_into_the_database() {
     let upload_token = "earlier-version-upload-token";
     let records = dir.join("host/endusers");
     std::fs::create_dir_all(&records).unwrap();
-    let expires_ms = videoid_www::store::now_ms() + 600_000;
+    let expires_ms = videoid_backend::store::now_ms() + 600_000;
     std::fs::write(
         records.join(format!("{cookie}.json")),
         json!({

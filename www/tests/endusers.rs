@@ -125,7 +125,7 @@ async fn media_proxies_serve_only_the_own_dossier(h: Harness) {
         .get(&format!("/api/videoid/download?processId={p}"))
         .await;
     assert_eq!(zip.status(), 200);
-    let entries = videoid_www::zip::read_stored(&zip.bytes().await.unwrap()).unwrap();
+    let entries = assure_simulator::zip::read_stored(&zip.bytes().await.unwrap()).unwrap();
     assert!(entries.iter().any(|(n, _)| n == "ocr.json"));
 
     let mut stranger = EndUser::new(&s.host_url);

@@ -231,8 +231,8 @@ async fn the_backend_drops_duplicate_events_and_asks_for_retries_when_it_cannot_
         })
         .await;
     // The dead backend knows the dossier (as an instance that shares the database would).
-    let key = videoid_www::store::EndUserKey::of_cookie("someone");
-    let now = videoid_www::store::now_ms();
+    let key = videoid_backend::store::EndUserKey::of_cookie("someone");
+    let now = videoid_backend::store::now_ms();
     let store = &dead.store;
     store
         .create_enduser(&key, "2025-01-01T00:00:00.000Z", now, now + 60_000)
@@ -242,7 +242,7 @@ async fn the_backend_drops_duplicate_events_and_asks_for_retries_when_it_cannot_
         .claim_dossier(&key, None, "c", now, now + 60_000)
         .await
         .unwrap();
-    assert_eq!(claim, videoid_www::store::Claim::Won { note: None });
+    assert_eq!(claim, videoid_backend::store::Claim::Won { note: None });
     assert!(store.settle_dossier(&key, "c", &d).await.unwrap());
     let url = format!("{}/api/videoid/events", dead.host_url);
     let response = client().post(&url).json(&event).send().await.unwrap();

@@ -256,7 +256,7 @@ async fn webhook_faults_make_the_simulator_deliver_again(h: Harness) {
         .servers_with(|c| {
             c.sim_webhook = Webhook::Url(url);
             c.sim_faults = Some(
-                videoid_www::config::FaultPlan::parse("webhook: 503 first=2, drop first=2")
+                assure_simulator::faults::Plan::parse("webhook: 503 first=2, drop first=2")
                     .unwrap(),
             );
         })
@@ -562,7 +562,7 @@ async fn failed_webhook_handling_is_retried_until_the_status_is_right(h: Harness
             .iter()
             .filter(|r| r["fault"] == "500")
             .count();
-        if failed >= 2 * videoid_www::assure::Retries::default().max_tries as usize {
+        if failed >= 2 * videoid_backend::assure::Retries::default().max_tries as usize {
             break;
         }
         tokio::time::sleep(Duration::from_millis(20)).await;

@@ -7,7 +7,7 @@ mod common;
 use base64::Engine;
 use common::*;
 use serde_json::{json, Value};
-use videoid_www::store::Database;
+use videoid_backend::store::Database;
 
 /// A phone: keeps only the `videoid_handoff` cookie the handoff page sets.
 struct Phone {
@@ -181,8 +181,8 @@ async fn a_phone_captures_into_the_desktops_dossier_and_the_desktop_follows() {
     let expires_in = created["expiresIn"].as_u64().unwrap();
     assert!((1..=600).contains(&expires_in), "{expires_in}");
     let expires_at =
-        videoid_www::clock::parse_rfc3339_ms(created["expiresAt"].as_str().unwrap()).unwrap();
-    let now = videoid_www::store::now_ms() as u64;
+        videoid_backend::clock::parse_rfc3339_ms(created["expiresAt"].as_str().unwrap()).unwrap();
+    let now = videoid_backend::store::now_ms() as u64;
     assert!(
         expires_at > now && expires_at <= now + 600_000 + 1_000,
         "{created}"

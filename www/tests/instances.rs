@@ -13,7 +13,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
-use videoid_www::store::Database;
+use videoid_backend::store::Database;
 
 /// A running `videoid-www` process; killed when dropped.
 struct Instance {

@@ -3,9 +3,9 @@
 
 mod common;
 
+use assure_simulator::zip;
 use common::*;
 use serde_json::{json, Value};
-use videoid_www::zip;
 
 const STEPS: [(&str, &str); 3] = [
     ("front", "image/jpeg"),
@@ -360,7 +360,7 @@ async fn upload_tokens_expire_with_the_session(h: Harness) {
     let mut user = EndUser::new(&s.host_url);
     let session = native_session(&mut user, "").await;
     let expires = session["expiresAt"].as_str().unwrap();
-    assert!(expires.ends_with('Z') && expires > videoid_www::clock::now_rfc3339().as_str());
+    assert!(expires.ends_with('Z') && expires > videoid_backend::clock::now_rfc3339().as_str());
     let token = session["uploadToken"].as_str().unwrap();
     assert_eq!(
         put(

@@ -3,10 +3,10 @@
 
 mod common;
 
+use assure_simulator::published;
 use common::*;
 use reqwest::Method;
 use serde_json::{json, Value};
-use videoid_www::published;
 
 /// Asserts that no value anywhere in `answer` is `null`.
 fn assert_no_nulls(what: &str, answer: &Value) {

@@ -5,6 +5,7 @@
 
 mod common;
 
+use assure_simulator::zip;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method as AxumMethod, Uri};
@@ -15,7 +16,6 @@ use serde_json::{json, Value};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
-use videoid_www::zip;
 
 async fn sdk_session(user: &mut EndUser, query: &str, body: Value) -> Value {
     let (status, session) = user.session(query, body).await;
@@ -64,7 +64,7 @@ async fn the_sdk_session_answer_is_what_the_web_sdk_starts_with(h: Harness) {
     assert_eq!(session["idType"], 2, "the first identityCard of the list");
     assert!(session["authorization"].as_str().unwrap().len() >= 32);
     let expires = session["expiresAt"].as_str().unwrap();
-    assert!(expires.ends_with('Z') && expires > videoid_www::clock::now_rfc3339().as_str());
+    assert!(expires.ends_with('Z') && expires > videoid_backend::clock::now_rfc3339().as_str());
 
     // The SDK is there, as JavaScript any origin may load.
     let sdk = client()
@@ -553,7 +553,7 @@ async fn with_the_real_api_the_document_types_are_read_once_and_cached(h: Harnes
                 client_secret: CLIENT_SECRET.into(),
                 base_url: proxy_url,
             });
-            c.sdk_document_type = videoid_www::config::DocumentChoice::Id(62);
+            c.sdk_document_type = videoid_backend::DocumentChoice::Id(62);
         })
         .await;
     let mut user = EndUser::new(&s.host_url);

@@ -29,14 +29,15 @@
 //! `cargo run -p videoid-www --bin loadtest -- [--sessions 200] [--final-delay-ms 800]
 //!  [--native] [--postgres URL] [--single] [--faults | --faults-spec SPEC]`
 
+use assure_simulator::faults::Plan as FaultPlan;
 use serde_json::{json, Value};
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use videoid_www::config::{FaultPlan, RealAssure};
-use videoid_www::store::Database;
+use videoid_backend::store::Database;
+use videoid_www::config::RealAssure;
 use videoid_www::{start, Config, Running};
 
 /// Each run stops after this, whatever happens.
@@ -709,10 +710,12 @@ async fn create_database(server: &str) -> Result<(String, String), String> {
         format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
         format!("CREATE DATABASE {name}"),
     ] {
-        client
-            .batch_execute(&statement)
-            .await
-            .map_err(|e| format!("PostgreSQL: {}", videoid_www::store::StoreError::from(e)))?;
+        client.batch_execute(&statement).await.map_err(|e| {
+            format!(
+                "PostgreSQL: {}",
+                videoid_backend::store::StoreError::from(e)
+            )
+        })?;
     }
     let (base, _) = server
         .rsplit_once('/')

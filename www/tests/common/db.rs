@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Mutex;
-use videoid_www::store::Database;
+use videoid_backend::store::Database;
 
 static NEXT_DB: AtomicU32 = AtomicU32::new(0);
 

@@ -73,7 +73,7 @@ pub struct Servers {
     /// Base URL of the real Assure API when the backend uses one.
     pub real_assure: Option<String>,
     /// The host backend's database.
-    pub store: Arc<dyn videoid_www::store::Store>,
+    pub store: Arc<dyn videoid_backend::store::Store>,
     /// The data directory (the simulator's files, the backend's SQLite file).
     pub data_dir: PathBuf,
     running: Running,

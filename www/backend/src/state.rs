@@ -1,0 +1,380 @@
+//! What every handler of the backend shares: its state ([`Backend`]), the end-user a request
+//! comes from ([`Visitor`]), how failures are answered, and the session endpoint's test knobs.
+
+use crate::assure::{AssureClient, AssureError};
+use crate::documents::{DocumentChoice, DocumentTypes};
+use crate::endusers;
+use crate::framing::Origin;
+use crate::http::{json_error, query_value};
+use crate::ids;
+use crate::store::{EndUserKey, Store, StoreError};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::Response;
+use std::io;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Simulator scenarios the session endpoint passes on.
+pub const SCENARIOS: &[&str] = &[
+    "accepted",
+    "rejected",
+    "inconclusive",
+    "inconclusive-feature",
+    "failed-inactive",
+    "failed",
+    "canceled",
+    "no-interaction",
+    "backend-error",
+];
+
+/// How long the end-user cookie lives (a year; "delete my data" ends it earlier).
+pub(crate) const COOKIE_MAX_AGE: u64 = 365 * 24 * 3600;
+
+/// What the backend is built from.
+pub struct Settings {
+    /// The Assure API (the simulator or the real one).
+    pub assure: AssureClient,
+    /// For the framing check.
+    pub http: reqwest::Client,
+    /// The host origin, e.g. `http://localhost:8080`.
+    pub host_url: String,
+    /// True when `assure` is the simulator: the test-only query (scenarios) works.
+    pub simulator_mode: bool,
+    /// End-users, upload sessions, webhook events (SQLite or PostgreSQL).
+    pub store: Arc<dyn Store>,
+    /// Origins allowed to call cross-origin.
+    pub cors_origins: Vec<String>,
+    /// How long a capture URL, an upload token or an SDK authorization may be used.
+    pub session_lifetime: Duration,
+    /// The `sdk` of "Start capture flow": `capture` or `native`.
+    pub capture_sdk: String,
+    /// The provider of native processes (one that takes "Set images").
+    pub native_provider: String,
+    /// The `processType` of native processes, when one is set.
+    pub native_process_type: Option<String>,
+    /// The document type of SDK sessions whose request names none.
+    pub sdk_document_type: DocumentChoice,
+}
+
+/// The backend's state.
+pub struct Backend {
+    pub(crate) assure: AssureClient,
+    pub(crate) http: reqwest::Client,
+    pub(crate) host_url: String,
+    pub(crate) loopback_alias: String,
+    pub(crate) simulator_mode: bool,
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) cors_origins: Vec<String>,
+    pub(crate) session_lifetime: Duration,
+    pub(crate) capture_sdk: String,
+    pub(crate) native_provider: String,
+    pub(crate) native_process_type: Option<String>,
+    pub(crate) sdk_document_type: DocumentChoice,
+    pub(crate) document_types: tokio::sync::Mutex<DocumentTypes>,
+}
+
+impl Backend {
+    /// Opens the backend's state.
+    pub fn open(settings: Settings) -> io::Result<Arc<Backend>> {
+        let host_url = settings.host_url;
+        if Origin::parse(&host_url).is_none() {
+            return Err(io::Error::other(format!(
+                "not an http(s) origin: {host_url}"
+            )));
+        }
+        let loopback_alias = host_url.replacen("://localhost:", "://127.0.0.1:", 1);
+        Ok(Arc::new(Backend {
+            assure: settings.assure,
+            http: settings.http,
+            host_url,
+            loopback_alias,
+            simulator_mode: settings.simulator_mode,
+            store: settings.store,
+            cors_origins: settings.cors_origins,
+            session_lifetime: settings.session_lifetime,
+            capture_sdk: settings.capture_sdk,
+            native_provider: settings.native_provider,
+            native_process_type: settings.native_process_type,
+            sdk_document_type: settings.sdk_document_type,
+            document_types: Default::default(),
+        }))
+    }
+
+    /// The origin the page was loaded from: the configured one, or its
+    /// `127.0.0.1` alias when the browser used that (the return page must be same-origin).
+    pub(crate) fn page_origin(&self, headers: &HeaderMap) -> &str {
+        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+        let alias_host = self.loopback_alias.split_once("://").map(|(_, h)| h);
+        if host.is_some() && host == alias_host {
+            &self.loopback_alias
+        } else {
+            &self.host_url
+        }
+    }
+
+    /// The end-user the request's cookie names, when the database knows them.
+    pub(crate) async fn visitor(&self, headers: &HeaderMap) -> Result<Option<Visitor>, StoreError> {
+        let Some(cookie) = cookie_value(headers, endusers::COOKIE) else {
+            return Ok(None);
+        };
+        let key = EndUserKey::of_cookie(&cookie);
+        Ok(self.store.enduser(&key).await?.map(|user| Visitor {
+            cookie,
+            key,
+            dossier_id: user.dossier_id,
+            named_now: false,
+        }))
+    }
+
+    /// The request's end-user, or a new one (no dossier yet) whom the answer names with the
+    /// cookie.
+    pub(crate) async fn visitor_or_new(&self, headers: &HeaderMap) -> Result<Visitor, StoreError> {
+        if let Some(visitor) = self.visitor(headers).await? {
+            return Ok(visitor);
+        }
+        let cookie = ids::token();
+        let key = EndUserKey::of_cookie(&cookie);
+        let now = crate::store::now_ms();
+        let unclaimed = now + endusers::UNCLAIMED_LIFETIME.as_millis() as i64;
+        self.store
+            .create_enduser(&key, &crate::clock::now_rfc3339(), now, unclaimed)
+            .await?;
+        Ok(Visitor {
+            cookie,
+            key,
+            dossier_id: None,
+            named_now: true,
+        })
+    }
+
+    /// The `Set-Cookie` value that names (or, with `None`, forgets) the end-user.
+    pub(crate) fn cookie(&self, id: Option<&str>) -> HeaderValue {
+        let secure = if self.host_url.starts_with("https://") {
+            "; Secure"
+        } else {
+            ""
+        };
+        let value = match id {
+            Some(id) => format!(
+                "{}={id}; Path=/api/videoid; Max-Age={COOKIE_MAX_AGE}; HttpOnly; SameSite=Lax{secure}",
+                endusers::COOKIE
+            ),
+            None => format!(
+                "{}=; Path=/api/videoid; Max-Age=0; HttpOnly; SameSite=Lax{secure}",
+                endusers::COOKIE
+            ),
+        };
+        HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
+    }
+}
+
+/// The end-user a request comes from.
+#[derive(Debug, Clone)]
+pub(crate) struct Visitor {
+    /// The cookie value (only ever sent back to this browser).
+    pub(crate) cookie: String,
+    pub(crate) key: EndUserKey,
+    pub(crate) dossier_id: Option<String>,
+    /// This request named the end-user: its answer sets the cookie.
+    pub(crate) named_now: bool,
+}
+
+/// Why a request could not be served.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    /// The Assure API failed.
+    Assure(AssureError),
+    /// The database failed.
+    Storage(StoreError),
+    /// Another request of the same end-user is still creating their dossier.
+    Busy,
+    /// The end-user's data was deleted while the request ran.
+    Gone,
+}
+
+impl From<AssureError> for Failure {
+    fn from(e: AssureError) -> Self {
+        Failure::Assure(e)
+    }
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Self {
+        Failure::Storage(e)
+    }
+}
+
+/// The answer for a failure: logged here, generic for the browser.
+pub(crate) fn failure_response(what: &str, failure: &Failure) -> Response {
+    match failure {
+        Failure::Assure(e) => upstream_failure(what, e),
+        Failure::Storage(e) => storage_failure(what, e),
+        Failure::Busy => {
+            let mut response = json_error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!("could not {what}: another request of yours is still starting, try again"),
+            );
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            response
+        }
+        Failure::Gone => json_error(
+            StatusCode::CONFLICT,
+            format!("could not {what}: your data was deleted meanwhile"),
+        ),
+    }
+}
+
+/// The answer for a database failure: logged here, generic for the browser.
+pub(crate) fn storage_failure(what: &str, e: &StoreError) -> Response {
+    eprintln!("videoid-www: {what}: {e}");
+    json_error(
+        StatusCode::SERVICE_UNAVAILABLE,
+        format!("could not {what}: the backend's storage is unavailable, try again"),
+    )
+}
+
+/// The value of cookie `name`, when it looks like one of ours.
+pub(crate) fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+        .filter(|v| crate::storage::is_safe_name(v))
+}
+
+/// Simulator-only test knobs from the session endpoint's query string.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct SimulatorKnobs {
+    pub(crate) scenario: Option<String>,
+    pub(crate) auto: bool,
+    pub(crate) framing: Option<String>,
+    /// Overrides the `sdk` of "Start capture flow" (`capture-sdk=native|capture`).
+    pub(crate) capture_sdk: Option<String>,
+}
+
+pub(crate) fn simulator_knobs(pairs: &[(String, String)]) -> Result<SimulatorKnobs, &'static str> {
+    let scenario = query_value(pairs, "scenario").filter(|s| !s.is_empty());
+    if scenario.is_some_and(|s| !SCENARIOS.contains(&s)) {
+        return Err("unknown scenario");
+    }
+    let auto = match query_value(pairs, "auto") {
+        None | Some("" | "0" | "false") => false,
+        Some("1" | "true") => true,
+        Some(_) => return Err("auto must be 1 or 0"),
+    };
+    let framing = query_value(pairs, "framing").filter(|s| !s.is_empty());
+    if framing.is_some_and(|f| f != "deny" && f != "allow") {
+        return Err("framing must be deny or allow");
+    }
+    let capture_sdk = query_value(pairs, "capture-sdk").filter(|s| !s.is_empty());
+    if capture_sdk.is_some_and(|s| !crate::published::SDKS.contains(&s)) {
+        return Err("capture-sdk must be native or capture");
+    }
+    Ok(SimulatorKnobs {
+        scenario: scenario.map(str::to_string),
+        auto,
+        framing: framing.map(str::to_string),
+        capture_sdk: capture_sdk.map(str::to_string),
+    })
+}
+
+pub(crate) fn is_language_tag(lang: &str) -> bool {
+    (2..=35).contains(&lang.len())
+        && lang
+            .split('-')
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+/// The answer for an upstream failure: logged here, generic for the browser. `504` when the
+/// service did not answer in time, `503` (with `Retry-After`) when it asked to come back
+/// later, `502` otherwise.
+pub(crate) fn upstream_failure(what: &str, e: &AssureError) -> Response {
+    eprintln!("videoid-www: {what}: {e}");
+    match e {
+        AssureError::TimedOut => json_error(
+            StatusCode::GATEWAY_TIMEOUT,
+            format!("could not {what}: the verification service did not answer in time, try again"),
+        ),
+        AssureError::Throttled { retry_after } => {
+            let mut response = json_error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!("could not {what}: the verification service is busy, try again shortly"),
+            );
+            let secs = retry_after.as_secs().max(1);
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            response
+        }
+        _ => json_error(
+            StatusCode::BAD_GATEWAY,
+            format!("could not {what}: the verification service did not answer as expected"),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(q: &str) -> Vec<(String, String)> {
+        serde_urlencoded::from_str(q).unwrap()
+    }
+
+    #[test]
+    fn knobs_parse_the_documented_values() {
+        let k = simulator_knobs(&pairs(
+            "scenario=rejected&auto=1&framing=deny&capture-sdk=native",
+        ))
+        .unwrap();
+        assert_eq!(k.scenario.as_deref(), Some("rejected"));
+        assert!(k.auto);
+        assert_eq!(k.framing.as_deref(), Some("deny"));
+        assert_eq!(k.capture_sdk.as_deref(), Some("native"));
+        assert_eq!(
+            simulator_knobs(&pairs("")).unwrap(),
+            SimulatorKnobs::default()
+        );
+    }
+
+    #[test]
+    fn knobs_reject_unknown_values() {
+        assert!(simulator_knobs(&pairs("scenario=explode")).is_err());
+        assert!(simulator_knobs(&pairs("auto=yes")).is_err());
+        assert!(simulator_knobs(&pairs("framing=maybe")).is_err());
+        assert!(simulator_knobs(&pairs("capture-sdk=web")).is_err());
+    }
+
+    #[test]
+    fn language_tags() {
+        assert!(is_language_tag("en"));
+        assert!(is_language_tag("nb-NO"));
+        assert!(!is_language_tag("e"));
+        assert!(!is_language_tag("en_US"));
+        assert!(!is_language_tag("<script>"));
+    }
+
+    #[test]
+    fn cookies_are_read_only_when_they_look_like_ours() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; videoid_user=abc_DEF-123; b=2"),
+        );
+        assert_eq!(
+            cookie_value(&headers, "videoid_user").as_deref(),
+            Some("abc_DEF-123")
+        );
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("videoid_user=../x"),
+        );
+        assert_eq!(cookie_value(&headers, "videoid_user"), None);
+    }
+}
