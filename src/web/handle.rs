@@ -12,6 +12,7 @@ use web_sys::{Element, Event, HtmlElement, MessageEvent};
 use yew::Callback;
 
 use super::backend;
+use super::chunk::{self, Chunk};
 use super::events::{emit, to_js, ResultDetail, StateDetail, StepDetail};
 use super::frame::{Frame, Popup};
 use super::i18n;
@@ -64,6 +65,8 @@ pub(super) struct Shared {
     pub(super) sdk: super::sdk::SdkParts,
     /// The shell's language-file loader (`loadStrings` in the props).
     loader: Option<js_sys::Function>,
+    /// The shell's wasm chunk loader (`loadChunk` in the props, for [`chunk::load`]).
+    chunk_loader: Option<js_sys::Function>,
     /// False until the first language is there: nothing is drawn before.
     ready: Cell<bool>,
     /// Set by `destroy()`: a language that arrives later draws nothing.
@@ -175,6 +178,7 @@ impl CaptureHandle {
         let Props {
             attributes,
             load_strings: loader,
+            load_chunk: chunk_loader,
             texts,
         } = Props::read(props);
         let overrides = i18n::overrides(&texts);
@@ -206,6 +210,7 @@ impl CaptureHandle {
             devices: NativeDevices::default(),
             sdk: Default::default(),
             loader,
+            chunk_loader,
             ready: Cell::new(false),
             destroyed: Cell::new(false),
             waiting: RefCell::new(Vec::new()),
@@ -229,6 +234,15 @@ impl Drop for CaptureHandle {
 }
 
 impl Shared {
+    /// Loads `chunk` through the shell before its code is entered (see
+    /// [`chunk::load`]); the future holds no borrow of the element.
+    // Used by the runs that are cut out into chunks.
+    #[allow(dead_code)]
+    fn load_chunk(&self, chunk: Chunk) -> impl std::future::Future<Output = Result<(), Failure>> {
+        let loader = self.chunk_loader.clone();
+        async move { chunk::load(loader.as_ref(), chunk).await }
+    }
+
     /// The UI's first props: the flow's screen, and callbacks into this element.
     fn props(weak: &Weak<Shared>, flow: &Flow, stage: Element) -> CaptureProps {
         let inputs = weak.clone();

@@ -34,26 +34,29 @@ impl<'de> Deserialize<'de> for Kept {
     }
 }
 
-/// Every prop the element class passes: the attributes, then the loader and `texts`.
-const FIELDS: [&str; ATTRIBUTES.len() + 2] = {
-    let mut fields = ["loadStrings"; ATTRIBUTES.len() + 2];
+/// Every prop the element class passes: the attributes, then the two loaders and `texts`.
+const FIELDS: [&str; ATTRIBUTES.len() + 3] = {
+    let mut fields = ["loadStrings"; ATTRIBUTES.len() + 3];
     let mut i = 0;
     while i < ATTRIBUTES.len() {
         fields[i] = ATTRIBUTES[i];
         i += 1;
     }
-    fields[ATTRIBUTES.len() + 1] = "texts";
+    fields[ATTRIBUTES.len() + 1] = "loadChunk";
+    fields[ATTRIBUTES.len() + 2] = "texts";
     fields
 };
 
 /// What the element class passes to the handle:
-/// `{ "session-endpoint": "…" | null, …, loadStrings, texts }`.
+/// `{ "session-endpoint": "…" | null, …, loadStrings, loadChunk, texts }`.
 #[derive(Default)]
 pub struct Props {
     /// Each of core's [`ATTRIBUTES`] whose value is a string.
     pub attributes: Vec<(&'static str, String)>,
     /// The shell's language-file loader (`loadStrings`).
     pub load_strings: Option<Function>,
+    /// The shell's wasm chunk loader (`loadChunk`, see `web::chunk::load`).
+    pub load_chunk: Option<Function>,
     /// The host's `texts`, as the shell copied it (checked by `i18n::overrides`).
     pub texts: JsValue,
 }
@@ -113,6 +116,9 @@ impl<'de> Deserialize<'de> for Props {
                         let Kept(loader) = map.next_value()?;
                         props.load_strings = loader.dyn_into().ok();
                     } else if i == ATTRIBUTES.len() + 1 {
+                        let Kept(loader) = map.next_value()?;
+                        props.load_chunk = loader.dyn_into().ok();
+                    } else if i == ATTRIBUTES.len() + 2 {
                         props.texts = map.next_value::<Kept>()?.0;
                     } else {
                         map.next_value::<IgnoredAny>()?;

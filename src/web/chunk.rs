@@ -1,0 +1,79 @@
+//! Lazily loaded wasm chunks: code the page only downloads when a capture
+//! needs it.
+//!
+//! The build (`scripts/split-wasm.mjs`, manifest `scripts/chunks.json`) cuts
+//! the functions that the base code reaches only through the function table,
+//! and whose names match a chunk's patterns, out of `videoid_capture_bg.wasm`
+//! into `videoid_capture_<name>.wasm`. The element shell's `loadChunk(name)`
+//! fetches and instantiates such a file against the base instance (same
+//! memory, same table), which fills the chunk's table slots.
+//!
+//! How a piece of code becomes a chunk:
+//! 1. the base code awaits [`load`] for the chunk first;
+//! 2. then it calls the chunk's entry only through [`enter`], so that neither
+//!    LLVM nor wasm-opt can turn the call into a direct one (a direct call
+//!    would pull the entry, and everything it calls, back into the base; the
+//!    build fails when a chunk's entry is not in its chunk).
+//!
+//! Chunk code may only be reached after [`load`] succeeded: until then its
+//! table slots are empty, and a call through one traps (a wasm
+//! `RuntimeError`, which aborts the whole instance — the build leaves no
+//! placeholders that would load the chunk on demand).
+
+use js_sys::{Function, Promise};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::core::failure::Failure;
+
+/// A wasm chunk the build cuts out of the base wasm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Chunk {
+    /// The native capture run (camera, frame-quality checks).
+    #[allow(dead_code)] // until the native run is cut out
+    Native,
+    /// The VideoID SDK run.
+    #[allow(dead_code)] // until the SDK run is cut out
+    Sdk,
+    /// The phone handoff run (with its QR encoder).
+    Handoff,
+}
+
+impl Chunk {
+    /// The name in `scripts/chunks.json` and in the file name
+    /// `videoid_capture_<name>.wasm`; what the shell's loader is called with.
+    pub fn name(self) -> &'static str {
+        match self {
+            Chunk::Native => "native",
+            Chunk::Sdk => "sdk",
+            Chunk::Handoff => "handoff",
+        }
+    }
+}
+
+/// Loads `chunk` through the shell's loader (`loadChunk(name)`, a function
+/// returning a Promise; the shell fetches each chunk once per page). A
+/// missing loader, a throw or a rejection is [`Failure::NetworkUnreachable`]
+/// (recoverable: the shell forgets a failed load, so a retry fetches again).
+pub async fn load(loader: Option<&Function>, chunk: Chunk) -> Result<(), Failure> {
+    let loader = loader.ok_or(Failure::NetworkUnreachable)?;
+    let pending = loader
+        .call1(&JsValue::NULL, &JsValue::from_str(chunk.name()))
+        .map_err(|_| Failure::NetworkUnreachable)?;
+    JsFuture::from(Promise::resolve(&pending))
+        .await
+        .map(drop)
+        .map_err(|_| Failure::NetworkUnreachable)
+}
+
+/// Calls a chunk's `entry` with `arg` through an opaque function pointer, so
+/// the call stays indirect in the built wasm and `entry` can live in a chunk.
+///
+/// Only call it after [`load`] of `entry`'s chunk succeeded: before that the
+/// call traps. `entry` must be a plain function (or a closure that captures
+/// nothing) whose path matches its chunk's patterns in `scripts/chunks.json`,
+/// and be named there as the chunk's entry.
+#[inline(always)]
+pub fn enter<A, R>(entry: fn(A) -> R, arg: A) -> R {
+    core::hint::black_box(entry)(arg)
+}
