@@ -214,7 +214,9 @@ function loadWasm() {
 // The wasm chunks (scripts/chunks.json): code cut out of the base wasm that a
 // page fetches only when its capture needs it. One literal
 // `new URL(…, import.meta.url)` each, so bundlers ship the files.
-const CHUNKS = {};
+const CHUNKS = {
+  handoff: () => new URL("./videoid_capture_handoff.wasm", import.meta.url),
+};
 // Every chunk imports what it needs from the base instance's exports under
 // this module name (scripts/split-wasm.mjs writes it).
 const CHUNK_IMPORTS = "a";

@@ -446,7 +446,12 @@ pub struct Flow {
     offer: Handoff,
     handoff: Option<HandoffRun>,
     was_handoff: bool,
+    encode_qr: QrEncoder,
 }
+
+/// How the flow turns a handoff link into a QR code (the browser's handle
+/// sets one that runs the encoder in a lazily loaded wasm chunk).
+pub type QrEncoder = fn(&[u8]) -> Result<super::qr::QrCode, super::qr::QrError>;
 
 /// A handoff under way.
 #[derive(Debug, Clone)]
@@ -519,7 +524,13 @@ impl Flow {
             offer: Handoff::Auto,
             handoff: None,
             was_handoff: false,
+            encode_qr: super::qr::QrCode::encode,
         }
+    }
+
+    /// How a handoff link becomes a QR code (by default [`super::qr::QrCode::encode`]).
+    pub fn set_qr_encoder(&mut self, encode: QrEncoder) {
+        self.encode_qr = encode;
     }
 
     /// The `handoff` attribute as it is now (the start screen offers the
@@ -1152,7 +1163,7 @@ impl Flow {
         let run = answer
             .and_then(|a| HandoffLink::from_answer(&a, &config.handoff_origin))
             .and_then(|link| {
-                let code = super::qr::QrCode::encode(link.url.as_bytes()).map_err(|_| bad_url)?;
+                let code = (self.encode_qr)(link.url.as_bytes()).map_err(|_| bad_url)?;
                 Ok(HandoffRun {
                     endpoint: config.handoff_endpoint.clone().unwrap_or_default(),
                     qr_path: code.path_data(4),

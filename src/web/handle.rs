@@ -30,6 +30,7 @@ use crate::core::i18n::{Catalog, Lang, Text, Texts};
 use crate::core::native::NativeInput;
 use crate::core::origin::Origin;
 use crate::core::protocol::{Inbound, RawMessage, ResumeRecord, VERSION};
+use crate::core::qr::QrCode;
 use crate::ui::{CaptureProps, View};
 
 /// A listener the handle added, removed again on destroy.
@@ -192,6 +193,8 @@ impl CaptureHandle {
             Handoff::parse(attribute(&attributes, "handoff").as_deref()).unwrap_or(Handoff::Off),
         );
         flow.set_texts(Texts::new(None, overrides));
+        // The QR encoder lives in the handoff chunk: the handoff's POST loads it first.
+        flow.set_qr_encoder(|link| chunk::enter(QrCode::encode, link));
         let shared = Rc::new_cyclic(|weak: &Weak<Shared>| Shared {
             host,
             view: View::new(Shared::props(weak, &flow, stage.clone())),
@@ -236,8 +239,6 @@ impl Drop for CaptureHandle {
 impl Shared {
     /// Loads `chunk` through the shell before its code is entered (see
     /// [`chunk::load`]); the future holds no borrow of the element.
-    // Used by the runs that are cut out into chunks.
-    #[allow(dead_code)]
     fn load_chunk(&self, chunk: Chunk) -> impl std::future::Future<Output = Result<(), Failure>> {
         let loader = self.chunk_loader.clone();
         async move { chunk::load(loader.as_ref(), chunk).await }
@@ -398,8 +399,17 @@ impl Shared {
             } => {
                 let (mode, lang) = this.mode_and_lang();
                 let weak = Rc::downgrade(this);
+                // A new link is shown as a QR code: its encoder's chunk first.
+                let loading = (method == "POST").then(|| this.load_chunk(Chunk::Handoff));
                 crate::spawn(async move {
-                    let answer = backend::handoff(method, &url, mode, lang).await;
+                    let ready = match loading {
+                        Some(loading) => loading.await,
+                        None => Ok(()),
+                    };
+                    let answer = match ready {
+                        Ok(()) => backend::handoff(method, &url, mode, lang).await,
+                        Err(failure) => Err(failure),
+                    };
                     // A revoke is best effort: its answer changes nothing.
                     if let (Some(shared), false) = (weak.upgrade(), method == "DELETE") {
                         Shared::feed(&shared, Input::HandoffAnswered { attempt, answer });

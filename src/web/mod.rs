@@ -6,8 +6,6 @@ pub mod handle;
 pub mod media;
 
 mod backend;
-// Used by the runs that are cut out into chunks.
-#[allow(dead_code)]
 pub(crate) mod chunk;
 mod events;
 mod frame;
