@@ -19,6 +19,23 @@
 //! table slots are empty, and a call through one traps (a wasm
 //! `RuntimeError`, which aborts the whole instance — the build leaves no
 //! placeholders that would load the chunk on demand).
+//!
+//! To cut a run out into chunk `x`:
+//! - its code lives under module paths no base code shares (say
+//!   `videoid_capture::web::native::` and `videoid_capture::core::native::`),
+//!   and the base calls into it only through `enter(entry, arg)` after
+//!   `load(.., Chunk::X)`; the base must not itself make closures or trait
+//!   objects of the run's types (their shims match the patterns, so they go
+//!   to the chunk and trap before it is loaded);
+//! - `scripts/chunks.json`: `"x": { "patterns": [those paths], "entries":
+//!   [the entry's name as v0 demangling prints it, crate hashes removed,
+//!   e.g. `videoid_capture::web::native::run` or `<videoid_capture::core::qr::QrCode>::encode`] }`;
+//! - `pkg-config/videoid-capture.js`: `x: () => new URL("./videoid_capture_x.wasm", import.meta.url)`
+//!   in `CHUNKS` (and the mode that needs it in the prefetch on connect);
+//! - `pkg-config/package.json`: `videoid_capture_x.wasm` in `files`.
+//!
+//! `SPLIT_WASM_LIST=1 node scripts/split-wasm.mjs scripts/chunks.json
+//! target/pkg-stage/named.wasm /tmp …` (after a build) lists what each chunk took.
 
 use js_sys::{Function, Promise};
 use wasm_bindgen::JsValue;
