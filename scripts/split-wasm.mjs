@@ -24,8 +24,11 @@
 // instantiated its slots there are empty (a call traps), then it fills them.
 //
 // The build fails (exit 1) when a chunk is empty, when a chunk's declared
-// entry is not in it (the code that should be cut out is reached directly
-// from the base again), or when the pieces do not link.
+// entry is not in it, or when the chunk calls a function of its own patterns
+// that stayed in the base (either way the code that should be cut out is
+// reached directly from the base again; a chunk's optional "shared"
+// patterns name such functions that the base rightly uses too), or when the
+// pieces do not link.
 //
 // binaryen's own wasm-split is not in the npm `binaryen` package (132 ships
 // wasm-opt, wasm-dis, wasm-merge, wasm-metadce… but no wasm-split), and
@@ -49,7 +52,8 @@ const chunks = Object.entries(manifest.chunks ?? {}).map(([name, c]) => {
   if (!/^[a-z]+$/.test(name)) fail(`chunk name "${name}" is not lowercase letters`);
   if (!Array.isArray(c.patterns) || c.patterns.length === 0) fail(`chunk ${name} has no patterns`);
   if (!Array.isArray(c.entries) || c.entries.length === 0) fail(`chunk ${name} declares no entries`);
-  return { name, patterns: c.patterns, entries: c.entries, functions: new Set() };
+  if (c.shared !== undefined && !Array.isArray(c.shared)) fail(`chunk ${name}: "shared" is not a list`);
+  return { name, patterns: c.patterns, entries: c.entries, shared: c.shared ?? [], functions: new Set() };
 });
 
 // --- the module ---------------------------------------------------------------
@@ -218,6 +222,23 @@ for (const chunk of chunks) {
   }
   for (const name of chunk.functions) {
     if (bodies.get(name).memoryInit) fail(`${plain(name)} (chunk ${chunk.name}) uses a data or element segment`);
+  }
+  // A function of the run's own modules that the chunk calls in the base:
+  // the base reaches it directly, so part of the run was pulled back (say, an
+  // entry that is only a thin wrapper left in the chunk) — unless the
+  // manifest says the base shares it ("shared" patterns).
+  const leaks = new Set();
+  for (const name of chunk.functions) {
+    for (const callee of bodies.get(name).calls) {
+      const p = plain(callee);
+      if (base.has(callee) && chunk.patterns.some((x) => p.includes(x)) && !chunk.shared.some((x) => p.includes(x))) {
+        leaks.add(p);
+      }
+    }
+  }
+  if (leaks.size) {
+    fail(`chunk ${chunk.name} calls ${leaks.size} function(s) of its own modules that stay in the base ` +
+      `(reached directly from it), such as ${[...leaks].slice(0, 3).join('; ')}`);
   }
 }
 if (module.getStart()) fail('the module has a start function: each chunk would run it again');

@@ -35,12 +35,14 @@ const WAT = String.raw`(module
   (global.set $sp (i32.sub (global.get $sp) (i32.const 16)))
   (call $shared (call $native_only (call $helper (local.get 0)))))
  (func $"videoid_capture[0a1b]::web::sdk::entry" (param i32) (result i32)
-  (call $log (local.get 0))
+  (call $log (call $"videoid_capture[0a1b]::web::sdk::util" (local.get 0)))
   (call $shared (call $helper (local.get 0))))
  (func $"<videoid_capture[0a1b]::core::qr::QrCode>::encode" (param i32) (result i32) (i32.const 7))
  (func $run (export "run") (param i32 i32) (result i32) (call_indirect (type $ii) (local.get 1) (local.get 0)))
  (func $qr (export "qr") (result i32) (call $"<videoid_capture[0a1b]::core::qr::QrCode>::encode" (i32.const 0)))
  (func $sp (export "sp") (result i32) (global.get $sp))
+ (func $"videoid_capture[0a1b]::web::sdk::util" (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+ (func $util (export "util") (param i32) (result i32) (call $"videoid_capture[0a1b]::web::sdk::util" (local.get 0)))
  (export "memory" (memory $mem)))`;
 
 function build() {
@@ -63,7 +65,12 @@ function split(dir, chunks) {
 }
 
 const NATIVE = { patterns: ['videoid_capture::web::native::'], entries: ['videoid_capture::web::native::entry'] };
-const SDK = { patterns: ['videoid_capture::web::sdk::'], entries: ['videoid_capture::web::sdk::entry'] };
+// The base uses sdk's `util` too (the export `util` calls it).
+const SDK = {
+  patterns: ['videoid_capture::web::sdk::'],
+  entries: ['videoid_capture::web::sdk::entry'],
+  shared: ['videoid_capture::web::sdk::util'],
+};
 
 test('split-wasm: each chunk gets what only its entries reach; what two reach stays in the base; the pieces run', () => {
   const dir = build();
@@ -78,7 +85,7 @@ test('split-wasm: each chunk gets what only its entries reach; what two reach st
   // native imports helper and shared (from the base), memory, table, the stack pointer; defines native_only.
   const imports = (m) => WebAssembly.Module.imports(m).map((i) => `${i.module}.${i.kind}`).sort();
   assert.deepEqual(imports(native), ['a.function', 'a.function', 'a.global', 'a.memory', 'a.table']);
-  assert.deepEqual(imports(sdk), ['a.function', 'a.function', 'a.function', 'a.memory', 'a.table']);
+  assert.deepEqual(imports(sdk), ['a.function', 'a.function', 'a.function', 'a.function', 'a.memory', 'a.table']);
   const shared = (m) => WebAssembly.Module.imports(m).filter((i) => i.kind === 'function').map((i) => i.name);
   assert.equal(shared(native).filter((n) => shared(sdk).includes(n)).length, 2, 'helper and shared come from the base for both');
 
@@ -94,16 +101,20 @@ test('split-wasm: each chunk gets what only its entries reach; what two reach st
   assert.throws(() => run(3, 5), WebAssembly.RuntimeError);
   new WebAssembly.Instance(sdk, { a: base.exports });
   assert.equal(run(3, 5), (5 + 42) * 2);
-  assert.deepEqual(logged, [5], 'the chunk calls the base\'s imports through it');
+  assert.deepEqual(logged, [6], 'the chunk calls the base\'s imports through it');
 });
 
-test('split-wasm fails when a chunk\'s entry is reached directly from the base, or a chunk is empty', () => {
+test('split-wasm fails when a chunk is empty, its entry or other code of its modules stays in the base, or two chunks claim a function', () => {
   const dir = build();
   const qr = { patterns: ['videoid_capture::core::qr::'], entries: ['<videoid_capture::core::qr::QrCode>::encode'] };
   assert.throws(() => split(dir, { handoff: qr }), (e) => /chunk handoff is empty/.test(e.stderr));
   const entryless = { patterns: ['videoid_capture::web::native::'], entries: ['<videoid_capture::core::qr::QrCode>::encode'] };
   assert.throws(() => split(dir, { native: entryless }),
     (e) => /entry <videoid_capture::core::qr::QrCode>::encode is not in it: it is in the base/.test(e.stderr));
+  // sdk's entry calls its own module's `util`, which the base calls directly.
+  const { shared, ...leaky } = SDK;
+  assert.throws(() => split(dir, { sdk: leaky }),
+    (e) => /chunk sdk calls 1 function\(s\) of its own modules that stay in the base.*web::sdk::util/.test(e.stderr));
   assert.throws(() => split(dir, { native: NATIVE, other: { patterns: ['web::native'], entries: ['x'] } }),
     (e) => /matches the patterns of native and other/.test(e.stderr));
 });
