@@ -136,6 +136,7 @@ const unescape = (token) => {
 
 const text = module.emitText();
 const bodies = new Map(); // function name → { calls: Set, globals: Set, memoryInit: bool }
+const outsideRefs = new Set(); // functions named outside any body (a global's `ref.func`)
 {
   const funcHead = new RegExp(`^ \\(func (${NAME})`);
   const refs = new RegExp(`\\((?:call|return_call|ref\\.func) (${NAME})`, 'g');
@@ -148,11 +149,13 @@ const bodies = new Map(); // function name → { calls: Set, globals: Set, memor
       bodies.set(unescape(head[1]), current);
       continue;
     }
-    if (!line.startsWith('  ')) {
-      current = null;
+    if (!line.startsWith('  ')) current = null;
+    if (!current) {
+      if (!/^ \((?:elem|export|import|func)\b/.test(line)) {
+        for (const [, token] of line.matchAll(refs)) outsideRefs.add(unescape(token));
+      }
       continue;
     }
-    if (!current) continue;
     for (const [, token] of line.matchAll(refs)) current.calls.add(unescape(token));
     for (const [, token] of line.matchAll(globalRefs)) current.globals.add(unescape(token));
     if (/\((?:memory\.init|data\.drop|table\.init|elem\.drop)\b/.test(line)) current.memoryInit = true;
@@ -190,6 +193,7 @@ const closure = (roots, stop) => {
 const baseRoots = new Set(exports.filter((e) => e.kind === binaryen.ExternalFunction).map((e) => e.value));
 for (const name of tableFunctions) if (!chunkOf(name)) baseRoots.add(name);
 for (const name of functions.keys()) if (functions.get(name).imported) baseRoots.add(name);
+for (const name of outsideRefs) baseRoots.add(name);
 let base;
 for (;;) {
   base = closure(baseRoots, new Set());
