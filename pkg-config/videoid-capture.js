@@ -119,25 +119,38 @@ const STRINGS = {
 const STRINGS_TIMEOUT_MS = 10_000;
 const loadedStrings = new Map();
 
+const own = (object, key) => Object.prototype.hasOwnProperty.call(object, key);
+
+/**
+ * `make()`'s promise, kept in `cache` under `key`: made once per page, and
+ * forgotten if it fails, so the next call tries again.
+ */
+function once(cache, key, make) {
+  let promise = cache.get(key);
+  if (!promise) {
+    promise = make();
+    cache.set(key, promise);
+    promise.catch(() => cache.delete(key));
+  }
+  return promise;
+}
+
+/** `fetch(url)`, failing on an answer that is not 2xx or after `ms`. */
+async function fetchOk(url, ms) {
+  const signal = typeof AbortSignal === "function" && typeof AbortSignal.timeout === "function"
+    ? AbortSignal.timeout(ms)
+    : undefined;
+  const response = await fetch(url, { signal });
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  return response;
+}
+
 /** The parsed `i18n/<tag>.json`, fetched once per page; the wasm checks it. */
 function loadStrings(tag) {
-  let strings = loadedStrings.get(tag);
-  if (!strings) {
-    strings = (async () => {
-      const url = Object.prototype.hasOwnProperty.call(STRINGS, tag) ? STRINGS[tag]() : null;
-      if (!url) throw new Error(`no strings for "${tag}"`);
-      const signal = typeof AbortSignal === "function" && typeof AbortSignal.timeout === "function"
-        ? AbortSignal.timeout(STRINGS_TIMEOUT_MS)
-        : undefined;
-      const response = await fetch(url, { signal });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      return response.json();
-    })();
-    loadedStrings.set(tag, strings);
-    // A failed load may be retried by the next element.
-    strings.catch(() => loadedStrings.delete(tag));
-  }
-  return strings;
+  return once(loadedStrings, tag, async () => {
+    if (!own(STRINGS, tag)) throw new Error(`no strings for "${tag}"`);
+    return (await fetchOk(STRINGS[tag](), STRINGS_TIMEOUT_MS)).json();
+  });
 }
 
 /** A plain copy of the host's `texts` (own enumerable entries), so the wasm never runs page code. */
@@ -179,6 +192,8 @@ function unsupported(message, cause) {
 
 // One wasm instance per page, loaded lazily so an SSR import never fetches it.
 let wasmModule = null;
+// The base instance's exports (memory, table, and what the chunks import).
+let baseExports = null;
 function loadWasm() {
   if (!wasmModule) {
     wasmModule = (async () => {
@@ -186,13 +201,60 @@ function loadWasm() {
         throw unsupported("This browser does not support WebAssembly.");
       }
       const module = await import("./videoid_capture.js");
-      await module.default();
+      // wasm-bindgen's init resolves with the instance's exports.
+      baseExports = await module.default();
       return module;
     })();
     // A failed load (say, a network blip) may be retried by the next connect.
     wasmModule.catch(() => { wasmModule = null; });
   }
   return wasmModule;
+}
+
+// The wasm chunks (scripts/chunks.json): code cut out of the base wasm that a
+// page fetches only when its capture needs it. One literal
+// `new URL(…, import.meta.url)` each, so bundlers ship the files.
+const CHUNKS = {
+  native: () => new URL("./videoid_capture_native.wasm", import.meta.url),
+  sdk: () => new URL("./videoid_capture_sdk.wasm", import.meta.url),
+  handoff: () => new URL("./videoid_capture_handoff.wasm", import.meta.url),
+};
+// Every chunk imports what it needs from the base instance's exports under
+// this module name (scripts/split-wasm.mjs writes it).
+const CHUNK_IMPORTS = "a";
+const CHUNK_TIMEOUT_MS = 30_000;
+const compiledChunks = new Map();
+const loadedChunks = new Map();
+
+/** `videoid_capture_<name>.wasm`, fetched and compiled (not instantiated) once per page. */
+function compileChunk(name) {
+  return once(compiledChunks, name, async () => {
+    if (!own(CHUNKS, name)) throw new Error(`no wasm chunk "${name}"`);
+    const response = await fetchOk(CHUNKS[name](), CHUNK_TIMEOUT_MS);
+    // Streaming compilation needs the right MIME type; a server that sends
+    // another gets the slower path instead of a failure.
+    return response.headers.get("content-type")?.startsWith("application/wasm") && WebAssembly.compileStreaming
+      ? WebAssembly.compileStreaming(response)
+      : WebAssembly.compile(await response.arrayBuffer());
+  });
+}
+
+/** Starts fetching and compiling a chunk that a capture will probably need. */
+function prefetchChunk(name) {
+  compileChunk(name).catch(() => {});
+}
+
+/**
+ * Loads a chunk into the page's wasm instance, once per page: instantiated
+ * against the base instance's exports (its memory, its table, the functions
+ * the chunk calls), it fills its slots of the table. The wasm calls this
+ * (`chunk::load`) before it enters chunk code; a failure is forgotten, so a
+ * retry fetches the chunk again.
+ */
+function loadChunk(name) {
+  return once(loadedChunks, name, async () => {
+    await WebAssembly.instantiate(await compileChunk(name), { [CHUNK_IMPORTS]: baseExports });
+  });
 }
 
 // One stylesheet object shared by every element on the page.
@@ -249,6 +311,9 @@ export class VideoIdCaptureElement extends Base {
       this.texts = value;
     }
     if (this.#handle || this.#mounting) return;
+    // Fetch and compile the chunk this capture will need while the base loads.
+    const chunk = this.getAttribute("handoff") === "always" ? "handoff" : this.getAttribute("mode");
+    if (own(CHUNKS, chunk)) prefetchChunk(chunk);
     this.#mounting = this.#mountHandle().finally(() => { this.#mounting = null; });
   }
 
@@ -375,6 +440,7 @@ export class VideoIdCaptureElement extends Base {
     const props = {};
     for (const name of Object.keys(ATTRIBUTES)) props[name] = this.getAttribute(name);
     props.loadStrings = loadStrings;
+    props.loadChunk = loadChunk;
     props.texts = plainTexts(this.#texts);
     return props;
   }

@@ -2,7 +2,7 @@
 // names, and the wasm-bindgen glue the same names. wasm-bindgen names each
 // import `__wbg_<name>_<16 hex digits>`; the names stand in both files, and
 // the hashes do not compress (about 9 KB gzipped of what a page downloads).
-//   node scripts/minify-names.mjs WASM_OPT FILE.wasm GLUE.js [wasm-opt feature flags…]
+//   node scripts/minify-names.mjs WASM_OPT FILE.wasm GLUE.js [wasm-opt flags (features, -g)…]
 // Run on the glue as wasm-bindgen wrote it (before minifying): it fails
 // rather than leave a name the other file does not have.
 import { execFileSync } from 'node:child_process';

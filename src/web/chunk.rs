@@ -1,9 +1,41 @@
-//! Lazily loaded parts of the wasm. In the package, each run beyond the
-//! hosted one is a separate wasm file that the build cuts out of this
-//! module; the element's shell fetches it (`loadChunk`, after a prefetch on
-//! connect) and instantiates it against this instance. Until that is done,
-//! no code of the chunk may run: the handle reaches a chunk only through
-//! [`enter`], after [`load`] succeeded.
+//! Lazily loaded wasm chunks: code the page only downloads when a capture
+//! needs it.
+//!
+//! The build (`scripts/split-wasm.mjs`, manifest `scripts/chunks.json`) cuts
+//! the functions that the base code reaches only through the function table,
+//! and whose names match a chunk's patterns, out of `videoid_capture_bg.wasm`
+//! into `videoid_capture_<name>.wasm`. The element shell's `loadChunk(name)`
+//! fetches and instantiates such a file against the base instance (same
+//! memory, same table), which fills the chunk's table slots.
+//!
+//! How a piece of code becomes a chunk:
+//! 1. the base code awaits [`load`] for the chunk first;
+//! 2. then it calls the chunk's entry only through [`enter`], so that neither
+//!    LLVM nor wasm-opt can turn the call into a direct one (a direct call
+//!    would pull the entry, and everything it calls, back into the base; the
+//!    build fails when a chunk's entry is not in its chunk).
+//!
+//! Chunk code may only be reached after [`load`] succeeded: until then its
+//! table slots are empty, and a call through one traps (a wasm
+//! `RuntimeError`, which aborts the whole instance — the build leaves no
+//! placeholders that would load the chunk on demand).
+//!
+//! To cut a run out into chunk `x`:
+//! - its code lives under module paths no base code shares (say
+//!   `videoid_capture::web::native::` and `videoid_capture::core::native::`),
+//!   and the base calls into it only through `enter(entry)` after
+//!   `load(.., Chunk::X)`; the base must not itself make closures or trait
+//!   objects of the run's types (their shims match the patterns, so they go
+//!   to the chunk and trap before it is loaded);
+//! - `scripts/chunks.json`: `"x": { "patterns": [those paths], "entries":
+//!   [the entry's name as v0 demangling prints it, crate hashes removed,
+//!   e.g. `videoid_capture::web::native::run` or `<videoid_capture::core::qr::QrCode>::encode`] }`;
+//! - `pkg-config/videoid-capture.js`: `x: () => new URL("./videoid_capture_x.wasm", import.meta.url)`
+//!   in `CHUNKS` (and the mode that needs it in the prefetch on connect);
+//! - `pkg-config/package.json`: `videoid_capture_x.wasm` in `files`.
+//!
+//! `SPLIT_WASM_LIST=1 node scripts/split-wasm.mjs scripts/chunks.json
+//! target/pkg-stage/named.wasm /tmp …` (after a build) lists what each chunk took.
 
 use js_sys::{Function, Promise};
 use wasm_bindgen::JsValue;
@@ -12,25 +44,29 @@ use wasm_bindgen_futures::JsFuture;
 use crate::core::failure::Failure;
 use crate::core::flow::Chunk;
 
-/// Has the shell's `loader` fetch and instantiate `chunk`; a failure (the
-/// network, a refused file) is `Network.Unreachable`, and a later call
-/// fetches again. Without a loader (a build that is not split, such as the
-/// tests'), every chunk is here already.
+/// Loads `chunk` through the shell's loader (`loadChunk(name)`, a function
+/// returning a Promise; the shell fetches each chunk once per page). A
+/// missing loader, a throw or a rejection is [`Failure::NetworkUnreachable`]
+/// (recoverable: the shell forgets a failed load, so a retry fetches again).
 pub async fn load(loader: Option<&Function>, chunk: Chunk) -> Result<(), Failure> {
-    let Some(loader) = loader else {
-        return Ok(());
-    };
-    let promise = loader
+    let loader = loader.ok_or(Failure::NetworkUnreachable)?;
+    let pending = loader
         .call1(&JsValue::NULL, &JsValue::from_str(chunk.name()))
         .map_err(|_| Failure::NetworkUnreachable)?;
-    JsFuture::from(Promise::resolve(&promise))
+    JsFuture::from(Promise::resolve(&pending))
         .await
         .map(drop)
         .map_err(|_| Failure::NetworkUnreachable)
 }
 
-/// Calls `entry` through a pointer the optimizer cannot follow, so the
-/// build finds the chunk's code reachable only from here and cuts it out.
+/// Calls a chunk's `entry` through an opaque function pointer, so the call
+/// stays indirect in the built wasm and `entry` can live in its chunk.
+///
+/// Only call it after [`load`] of `entry`'s chunk succeeded: before that the
+/// call traps. `entry` must be a plain function whose path matches its
+/// chunk's patterns in `scripts/chunks.json`, and be named there as the
+/// chunk's entry.
+#[inline(always)]
 pub fn enter<T>(entry: fn() -> T) -> T {
-    std::hint::black_box(entry)()
+    core::hint::black_box(entry)()
 }

@@ -147,8 +147,9 @@ test("attributes set before connect become the handle's props; later changes upd
   el.connect();
   const h = await mounted(el);
   assert.ok(el.shadowRoot.children.includes(h.mount), "the mount div is inside the shadow root");
-  const { loadStrings, texts, ...attributes } = h.props;
+  const { loadStrings, loadChunk, texts, ...attributes } = h.props;
   assert.equal(typeof loadStrings, "function", "the shell hands over its language-file loader");
+  assert.equal(typeof loadChunk, "function", "the shell hands over its wasm chunk loader");
   assert.equal(texts, null);
   assert.deepEqual(attributes, {
     "session-endpoint": "/api/videoid/session",
