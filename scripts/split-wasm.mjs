@@ -191,8 +191,19 @@ const closure = (roots, stop) => {
   }
   return seen;
 };
+// wasm-opt merges functions whose code is identical and keeps one of their
+// names, so a tiny table entry named after a run's code (say, a method that
+// returns a constant) may also be the one a base vtable points at (a Yew
+// listener's `kind()` was): it must stay callable before any chunk is
+// loaded. A tiny function that calls only code outside every chunk's
+// patterns could be such a merge, so it stays in the base; one that calls
+// the run's own code (a closure's shim) cannot, and goes with its chunk.
+const TINY_ROOT_LINES = 12;
+const entryNames = new Set(chunks.flatMap((c) => c.entries));
+const mergeable = (name) => !entryNames.has(plain(name)) && (bodies.get(name)?.lines ?? 0) <= TINY_ROOT_LINES
+  && [...(bodies.get(name)?.calls ?? [])].every((callee) => !chunkOf(callee));
 const baseRoots = new Set(exports.filter((e) => e.kind === binaryen.ExternalFunction).map((e) => e.value));
-for (const name of tableFunctions) if (!chunkOf(name)) baseRoots.add(name);
+for (const name of tableFunctions) if (!chunkOf(name) || mergeable(name)) baseRoots.add(name);
 for (const name of functions.keys()) if (functions.get(name).imported) baseRoots.add(name);
 for (const name of outsideRefs) baseRoots.add(name);
 let base;
@@ -201,7 +212,7 @@ for (;;) {
   const owner = new Map();
   let moved = 0;
   for (const chunk of chunks) {
-    const roots = [...tableFunctions].filter((name) => chunkOf(name) === chunk);
+    const roots = [...tableFunctions].filter((name) => chunkOf(name) === chunk && !mergeable(name));
     chunk.functions = closure(roots, base);
     for (const name of chunk.functions) {
       if (owner.has(name) && owner.get(name) !== chunk) {
@@ -299,7 +310,7 @@ let memoryName = null;
 }
 
 // --- each chunk --------------------------------------------------------------------------
-binaryen.setDebugInfo(false);
+binaryen.setDebugInfo(Boolean(process.env.SPLIT_WASM_NAMES));
 const outputs = [];
 const slotsOf = (keep) => {
   // Runs of consecutive table slots holding functions in `keep`.

@@ -287,6 +287,10 @@ pub(crate) fn now_ms() -> u64 {
 pub fn router(sim: Arc<Simulator>) -> Router {
     let assure = api::router()
         .merge(media::router())
+        .route(
+            "/assure/dossiers/{dossier_id}/processes/{process_id}/images",
+            get(media::image).post(images::set_images),
+        )
         .route_layer(middleware::from_fn_with_state(sim.clone(), require_bearer));
     let mut router = Router::new()
         .route("/", get(index))

@@ -33,13 +33,11 @@ const FRONT: &[u8] = include_bytes!("../../static/placeholder/front.jpeg");
 const SELFIE: &[u8] = include_bytes!("../../static/placeholder/selfie.jpeg");
 const PORTRAIT: &[u8] = include_bytes!("../../static/placeholder/portrait.jpeg");
 
+/// The media routes but `images`, whose `POST` (Set images) is the images
+/// module's: the simulator's router puts [`image`] and that handler together.
 pub(super) fn router() -> Router<Arc<Simulator>> {
     let process = "/assure/dossiers/{dossier_id}/processes/{process_id}";
     Router::new()
-        .route(
-            &format!("{process}/images"),
-            get(image).post(super::images::set_images),
-        )
         .route(&format!("{process}/video"), get(video))
         .route(&format!("{process}/download"), get(download))
 }
@@ -214,7 +212,7 @@ fn bytes_response(bytes: Vec<u8>, content_type: &str) -> Response {
         .into_response()
 }
 
-async fn image(
+pub(super) async fn image(
     State(sim): State<Arc<Simulator>>,
     Path((dossier_id, process_id)): Path<(String, String)>,
     RawQuery(query): RawQuery,
