@@ -200,9 +200,14 @@ function loadWasm() {
       if (typeof WebAssembly !== "object" || typeof WebAssembly.instantiate !== "function") {
         throw unsupported("This browser does not support WebAssembly.");
       }
+      // The wasm's fetch starts now, beside the glue's import; the glue alone
+      // would start it only once it has arrived (one round trip later).
+      const wasm = fetch(new URL("./videoid_capture_bg.wasm", import.meta.url));
+      wasm.catch(() => {}); // reported below, by the init that awaits it
       const module = await import("./videoid_capture.js");
-      // wasm-bindgen's init resolves with the instance's exports.
-      baseExports = await module.default();
+      // wasm-bindgen's init takes the response on its way (streaming
+      // compilation) and resolves with the instance's exports.
+      baseExports = await module.default({ module_or_path: wasm });
       return module;
     })();
     // A failed load (say, a network blip) may be retried by the next connect.
@@ -311,9 +316,6 @@ export class VideoIdCaptureElement extends Base {
       this.texts = value;
     }
     if (this.#handle || this.#mounting) return;
-    // Fetch and compile the chunk this capture will need while the base loads.
-    const chunk = this.getAttribute("handoff") === "always" ? "handoff" : this.getAttribute("mode");
-    if (own(CHUNKS, chunk)) prefetchChunk(chunk);
     this.#mounting = this.#mountHandle().finally(() => { this.#mounting = null; });
   }
 
@@ -474,6 +476,11 @@ export class VideoIdCaptureElement extends Base {
       this.#failMount(unsupported("The capture component could not start.", error));
       return;
     }
+    // Fetch and compile the chunk this capture will need, once the base is
+    // up (earlier, it would compete with the base for the network and the
+    // compiler): the start button then rarely waits on the network.
+    const chunk = this.getAttribute("handoff") === "always" ? "handoff" : this.getAttribute("mode");
+    if (own(CHUNKS, chunk)) prefetchChunk(chunk);
     const waiters = this.#mountWaiters.splice(0);
     for (const w of waiters) w.resolve(this.#handle);
   }
