@@ -335,9 +335,47 @@ impl Config {
             }
             config.sim_url = Some(url);
         }
-        if let (Some(client_id), Some(client_secret)) =
-            (value("SIGNICAT_CLIENT_ID"), value("SIGNICAT_CLIENT_SECRET"))
-        {
+        config.real = assure_mode(&value)?;
+        Ok(config)
+    }
+}
+
+/// The variables that configure the real Assure API.
+const SIGNICAT_VARIABLES: [&str; 2] = ["SIGNICAT_CLIENT_ID", "SIGNICAT_CLIENT_SECRET"];
+
+/// The Assure API the backend talks to, from `VIDEOID_ASSURE` (`simulator` or `signicat`).
+/// Nothing is guessed: with any `SIGNICAT_*` variable set the mode must be named, and
+/// `signicat` needs both credentials; without either, the simulator (the demo's default).
+fn assure_mode(value: &impl Fn(&str) -> Option<String>) -> Result<Option<RealAssure>, ConfigError> {
+    let signicat_set: Vec<&str> = SIGNICAT_VARIABLES
+        .into_iter()
+        .filter(|name| value(name).is_some())
+        .collect();
+    let mode = match value("VIDEOID_ASSURE") {
+        Some(mode) => mode,
+        None if signicat_set.is_empty() => "simulator".to_string(),
+        None => {
+            return Err(ConfigError(format!(
+                "{} is set but VIDEOID_ASSURE is not: set VIDEOID_ASSURE=signicat to use the \
+                 real Assure API, or VIDEOID_ASSURE=simulator to run the simulator anyway",
+                signicat_set.join(" and ")
+            )))
+        }
+    };
+    match mode.as_str() {
+        "simulator" => Ok(None),
+        "signicat" => {
+            let missing: Vec<&str> = SIGNICAT_VARIABLES
+                .into_iter()
+                .filter(|name| value(name).is_none())
+                .collect();
+            if !missing.is_empty() {
+                return Err(ConfigError(format!(
+                    "VIDEOID_ASSURE=signicat needs {}: {} not set",
+                    SIGNICAT_VARIABLES.join(" and "),
+                    missing.join(" and ")
+                )));
+            }
             let base_url = value("ASSURE_BASE_URL")
                 .unwrap_or_else(|| DEFAULT_ASSURE_BASE_URL.to_string())
                 .trim_end_matches('/')
@@ -347,13 +385,15 @@ impl Config {
                     "ASSURE_BASE_URL is not an http(s) URL: {base_url}"
                 )));
             }
-            config.real = Some(RealAssure {
-                client_id,
-                client_secret,
+            Ok(Some(RealAssure {
+                client_id: value("SIGNICAT_CLIENT_ID").unwrap_or_default(),
+                client_secret: value("SIGNICAT_CLIENT_SECRET").unwrap_or_default(),
                 base_url,
-            });
+            }))
         }
-        Ok(config)
+        other => Err(ConfigError(format!(
+            "VIDEOID_ASSURE must be simulator or signicat: {other}"
+        ))),
     }
 }
 
@@ -438,12 +478,50 @@ mod tests {
     }
 
     #[test]
-    fn real_mode_needs_both_credentials() {
-        assert!(config(&[("SIGNICAT_CLIENT_ID", "a")])
+    fn the_assure_mode_is_explicit() {
+        // No SIGNICAT_* variable: the simulator, as before.
+        assert!(config(&[]).unwrap().real.is_none());
+        assert!(config(&[("VIDEOID_ASSURE", "simulator")])
             .unwrap()
             .real
             .is_none());
+        // Credentials without the mode are an error, never a quiet simulator.
+        let e = config(&[
+            ("SIGNICAT_CLIENT_ID", "a"),
+            ("SIGNICAT_CLIENT_SECRET", "s3cret"),
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("VIDEOID_ASSURE"), "{e}");
+        let e = config(&[("SIGNICAT_CLIENT_ID", "a")])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("SIGNICAT_CLIENT_ID") && e.contains("VIDEOID_ASSURE"),
+            "{e}"
+        );
+        // A partial credential set names what is missing.
+        let e = config(&[("VIDEOID_ASSURE", "signicat"), ("SIGNICAT_CLIENT_ID", "a")])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("SIGNICAT_CLIENT_SECRET not set"), "{e}");
+        let e = config(&[("VIDEOID_ASSURE", "signicat")])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("SIGNICAT_CLIENT_ID and SIGNICAT_CLIENT_SECRET not set"),
+            "{e}"
+        );
+        assert!(config(&[("VIDEOID_ASSURE", "real")]).is_err());
+        // Simulator mode named explicitly beside credentials: the simulator.
+        assert!(
+            config(&[("VIDEOID_ASSURE", "simulator"), ("SIGNICAT_CLIENT_ID", "a"),])
+                .unwrap()
+                .real
+                .is_none()
+        );
         let c = config(&[
+            ("VIDEOID_ASSURE", "signicat"),
             ("SIGNICAT_CLIENT_ID", "a"),
             ("SIGNICAT_CLIENT_SECRET", "s3cret"),
         ])

@@ -27,7 +27,8 @@ pub use config::{Config, Webhook};
 pub struct Running {
     /// Origin of the demo site and backend, e.g. `http://localhost:8080` (no trailing slash).
     pub host_url: String,
-    /// Origin of the simulator, e.g. `http://127.0.0.1:8081` (no trailing slash).
+    /// Origin of the simulator, e.g. `http://127.0.0.1:8081` (no trailing slash); empty with
+    /// the real API, where no simulator runs.
     pub sim_url: String,
     /// Base URL of the real Assure API when the backend uses it instead of the simulator.
     pub real_assure: Option<String>,
@@ -54,14 +55,17 @@ impl Running {
     }
 }
 
-/// Binds both listeners on 127.0.0.1, opens the data directory and the backend's database
+/// Binds the host listener and, in simulator mode, the simulator's on 127.0.0.1; opens the
+/// data directory and the backend's database
 /// (migrating it, importing end-user files of earlier versions) and starts serving.
 pub async fn start(config: Config) -> io::Result<Running> {
     let host_listener = TcpListener::bind(("127.0.0.1", config.host_port)).await?;
-    // With `sim_url` set, a simulator running elsewhere stands in for this one.
-    let (sim_listener, sim_url) = match &config.sim_url {
-        Some(url) => (None, url.clone()),
-        None => {
+    // With the real API no simulator runs: no listener, no control API, no scenarios. With
+    // `sim_url` set, a simulator running elsewhere stands in for this one.
+    let (sim_listener, sim_url) = match (&config.real, &config.sim_url) {
+        (Some(_), _) => (None, String::new()),
+        (None, Some(url)) => (None, url.clone()),
+        (None, None) => {
             let listener = TcpListener::bind(("127.0.0.1", config.sim_port)).await?;
             let url = format!("http://127.0.0.1:{}", listener.local_addr()?.port());
             (Some(listener), url)
@@ -98,25 +102,27 @@ pub async fn start(config: Config) -> io::Result<Running> {
         Webhook::Url(url) => Some(url.clone()),
     };
     let http = http_client().map_err(io::Error::other)?;
-    let simulator = simulator::Simulator::open(
-        simulator::Settings {
-            base_url: sim_url.clone(),
-            client_id: config.sim_client_id.clone(),
-            client_secret: config.sim_client_secret.clone(),
-            frame_ancestors,
-            final_delay: config.sim_final_delay,
-            token_lifetime: config.sim_token_lifetime,
-            webhook_url,
-            webhook_retry: config.sim_webhook_retry,
-            upload_lifetime: config.session_lifetime,
-            control: config.sim_control,
-            faults: config.sim_faults.clone(),
-            retention: config.sim_retention,
-        },
-        sim_data,
-        http.clone(),
-        stopped.clone(),
-    );
+    let simulator = sim_listener.is_some().then(|| {
+        simulator::Simulator::open(
+            simulator::Settings {
+                base_url: sim_url.clone(),
+                client_id: config.sim_client_id.clone(),
+                client_secret: config.sim_client_secret.clone(),
+                frame_ancestors,
+                final_delay: config.sim_final_delay,
+                token_lifetime: config.sim_token_lifetime,
+                webhook_url,
+                webhook_retry: config.sim_webhook_retry,
+                upload_lifetime: config.session_lifetime,
+                control: config.sim_control,
+                faults: config.sim_faults.clone(),
+                retention: config.sim_retention,
+            },
+            sim_data,
+            http.clone(),
+            stopped.clone(),
+        )
+    });
     let pkg = Arc::new(simulator::package::PackageDir::new(config.pkg_dir.clone()));
     let (assure, real_assure) = match &config.real {
         Some(real) => (
@@ -161,22 +167,26 @@ pub async fn start(config: Config) -> io::Result<Running> {
             .with_backend(backend.clone()),
     );
 
-    let host_router = videoid_backend::router(backend)
+    let host_router = videoid_backend::router(backend.clone())
         .merge(site::router(pages))
         .merge(simulator::package::package_router(pkg.clone()))
         .fallback(not_found)
-        .layer(axum::middleware::map_response(json_errors));
-    let sim_router = simulator::router(simulator.clone())
-        .merge(simulator::package::package_router(pkg))
-        .fallback(not_found)
-        .layer(axum::middleware::map_response(json_errors));
-
+        .layer(axum::middleware::map_response(json_errors))
+        // The pages too carry the operational headers (the mode).
+        .layer(axum::middleware::from_fn_with_state(
+            backend,
+            videoid_backend::ops::stamp,
+        ));
     let mut servers = vec![tokio::spawn(serve(
         host_listener,
         host_router,
         stopped.clone(),
     ))];
-    if let Some(sim_listener) = sim_listener {
+    if let (Some(sim_listener), Some(simulator)) = (sim_listener, simulator) {
+        let sim_router = simulator::router(simulator.clone())
+            .merge(simulator::package::package_router(pkg))
+            .fallback(not_found)
+            .layer(axum::middleware::map_response(json_errors));
         servers.push(tokio::spawn(serve(sim_listener, sim_router, stopped)));
         simulator.resume();
     }

@@ -19,6 +19,8 @@
 //!   (`images`, `video`, `download`) serve the demo's result view, scoped to
 //!   the cookie's own dossier.
 //!
+//! - every answer carries `X-Videoid-Assure: simulator` in simulator mode (see [`ops`]).
+//!
 //! Client credentials, Assure tokens and upstream bodies never reach the browser.
 
 // Helpers of request handlers return `Result<_, Response>` so a rejection is answered as is;
@@ -38,6 +40,7 @@ pub mod http;
 pub mod ids;
 mod media;
 mod native;
+pub mod ops;
 pub mod published;
 mod sdk;
 mod session;
@@ -76,6 +79,10 @@ pub fn router(backend: Arc<Backend>) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             backend.clone(),
             cors::cors,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            backend.clone(),
+            ops::stamp,
         ))
         .with_state(backend)
 }

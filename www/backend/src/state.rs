@@ -38,7 +38,8 @@ pub struct Settings {
     pub http: reqwest::Client,
     /// The host origin, e.g. `http://localhost:8080`.
     pub host_url: String,
-    /// True when `assure` is the simulator: the test-only query (scenarios) works.
+    /// True when `assure` is the simulator: the test-only query (scenarios) works, and every
+    /// answer says so (`X-Videoid-Assure: simulator`).
     pub simulator_mode: bool,
     /// End-users, upload sessions, webhook events (SQLite or PostgreSQL).
     pub store: Arc<dyn Store>,
