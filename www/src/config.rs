@@ -3,8 +3,10 @@
 use assure_simulator::env::{SimEnv, WebhookSetting};
 use assure_simulator::faults::Plan as FaultPlan;
 use std::fmt;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
+use videoid_backend::proxies::Network;
 use videoid_backend::store::Database;
 use videoid_backend::{published, DocumentChoice};
 
@@ -87,6 +89,16 @@ pub struct Config {
     pub sim_faults: Option<FaultPlan>,
     /// How long the simulator keeps a dossier after its last change.
     pub sim_retention: Duration,
+    /// The origin end-users reach the site at (`PUBLIC_URL`, e.g. `https://id.example.com`):
+    /// the base of every link the backend hands out, and https there makes cookies `Secure`
+    /// and adds HSTS. `None`: `http://localhost:{port}`.
+    pub public_url: Option<String>,
+    /// Where the host listener binds (`BIND_ADDR`); `None`: loopback on `host_port`. Read
+    /// from the environment with `VIDEOID_ASSURE=signicat` (a production run) and no
+    /// `BIND_ADDR`, every interface on `HOST_PORT`.
+    pub bind_addr: Option<SocketAddr>,
+    /// Reverse proxies whose `X-Forwarded-*`/`Forwarded` headers are believed (`TRUSTED_PROXIES`).
+    pub trusted_proxies: Vec<Network>,
 }
 
 /// Where the simulator sends its events.
@@ -129,6 +141,9 @@ impl fmt::Debug for Config {
             .field("sim_url", &self.sim_url)
             .field("sim_faults", &self.sim_faults.as_ref().map(|p| &p.spec))
             .field("sim_retention", &self.sim_retention)
+            .field("public_url", &self.public_url)
+            .field("bind_addr", &self.bind_addr)
+            .field("trusted_proxies", &self.trusted_proxies)
             .finish()
     }
 }
@@ -190,7 +205,16 @@ impl Config {
             sim_url: None,
             sim_faults: sim.faults,
             sim_retention: sim.retention,
+            public_url: None,
+            bind_addr: None,
+            trusted_proxies: Vec::new(),
         }
+    }
+
+    /// Where the host listener binds: `bind_addr`, else loopback on `host_port`.
+    pub fn host_bind_addr(&self) -> SocketAddr {
+        self.bind_addr
+            .unwrap_or_else(|| SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), self.host_port))
     }
 }
 
@@ -336,6 +360,34 @@ impl Config {
             config.sim_url = Some(url);
         }
         config.real = assure_mode(&value)?;
+        if let Some(url) = value("PUBLIC_URL") {
+            let url = url.trim_end_matches('/').to_string();
+            let is_origin = videoid_backend::framing::Origin::parse(&url).is_some()
+                && url.matches('/').count() == 2
+                && !url.contains(['?', '#', '@']);
+            if !is_origin {
+                return Err(ConfigError(format!(
+                    "PUBLIC_URL is not an http(s) origin (scheme, host, optional port; no path): {url}"
+                )));
+            }
+            config.public_url = Some(url);
+        }
+        if let Some(addr) = value("BIND_ADDR") {
+            config.bind_addr = Some(addr.parse().map_err(|_| {
+                ConfigError(format!(
+                    "BIND_ADDR is not an address and port (e.g. 0.0.0.0:8080, [::]:8080): {addr}"
+                ))
+            })?);
+        } else if config.real.is_some() {
+            config.bind_addr = Some(SocketAddr::new(
+                IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+                config.host_port,
+            ));
+        }
+        if let Some(list) = value("TRUSTED_PROXIES") {
+            config.trusted_proxies = Network::parse_list(&list)
+                .map_err(|e| ConfigError(format!("TRUSTED_PROXIES: {e}")))?;
+        }
         Ok(config)
     }
 }
@@ -529,6 +581,49 @@ mod tests {
         let real = c.real.unwrap();
         assert_eq!(real.base_url, "https://api.signicat.com");
         assert!(!format!("{real:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn public_url_bind_address_and_proxies() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.public_url, None);
+        assert_eq!(c.host_bind_addr(), "127.0.0.1:8080".parse().unwrap());
+        assert!(c.trusted_proxies.is_empty());
+        let real = [
+            ("VIDEOID_ASSURE", "signicat"),
+            ("SIGNICAT_CLIENT_ID", "a"),
+            ("SIGNICAT_CLIENT_SECRET", "b"),
+        ];
+        assert_eq!(
+            config(&real).unwrap().host_bind_addr(),
+            "0.0.0.0:8080".parse().unwrap(),
+            "a production run listens on every interface"
+        );
+        let mut c = config(&[]).unwrap();
+        c.real = config(&real).unwrap().real;
+        assert_eq!(
+            c.host_bind_addr(),
+            "127.0.0.1:8080".parse().unwrap(),
+            "a Config built in code (tests, the load test) stays on loopback"
+        );
+        let c = config(&[
+            ("PUBLIC_URL", "https://id.example.com/"),
+            ("BIND_ADDR", "[::]:9000"),
+            ("TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1"),
+        ])
+        .unwrap();
+        assert_eq!(c.public_url.as_deref(), Some("https://id.example.com"));
+        assert_eq!(c.host_bind_addr(), "[::]:9000".parse().unwrap());
+        assert_eq!(c.trusted_proxies.len(), 2);
+        for bad in [
+            ("PUBLIC_URL", "id.example.com"),
+            ("PUBLIC_URL", "https://id.example.com/videoid"),
+            ("PUBLIC_URL", "https://user@id.example.com"),
+            ("BIND_ADDR", "8080"),
+            ("TRUSTED_PROXIES", "10.0.0.0/40"),
+        ] {
+            assert!(config(&[bad]).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

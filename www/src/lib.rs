@@ -25,8 +25,11 @@ pub use config::{Config, Webhook};
 
 /// The two servers, running; `shutdown` (or dropping this) stops them.
 pub struct Running {
-    /// Origin of the demo site and backend, e.g. `http://localhost:8080` (no trailing slash).
+    /// Where this process answers, e.g. `http://localhost:8080` (no trailing slash).
     pub host_url: String,
+    /// Where end-users reach the site (`PUBLIC_URL`; else `host_url`): the base of every link
+    /// the backend hands out.
+    pub public_url: String,
     /// Origin of the simulator, e.g. `http://127.0.0.1:8081` (no trailing slash); empty with
     /// the real API, where no simulator runs.
     pub sim_url: String,
@@ -55,11 +58,11 @@ impl Running {
     }
 }
 
-/// Binds the host listener and, in simulator mode, the simulator's on 127.0.0.1; opens the
-/// data directory and the backend's database
+/// Binds the host listener (`Config::host_bind_addr`) and, in simulator mode, the simulator's
+/// on 127.0.0.1; opens the data directory and the backend's database
 /// (migrating it, importing end-user files of earlier versions) and starts serving.
 pub async fn start(config: Config) -> io::Result<Running> {
-    let host_listener = TcpListener::bind(("127.0.0.1", config.host_port)).await?;
+    let host_listener = TcpListener::bind(config.host_bind_addr()).await?;
     // With the real API no simulator runs: no listener, no control API, no scenarios. With
     // `sim_url` set, a simulator running elsewhere stands in for this one.
     let (sim_listener, sim_url) = match (&config.real, &config.sim_url) {
@@ -71,8 +74,19 @@ pub async fn start(config: Config) -> io::Result<Running> {
             (Some(listener), url)
         }
     };
-    let host_port = host_listener.local_addr()?.port();
-    let host_url = format!("http://localhost:{host_port}");
+    let bound = host_listener.local_addr()?;
+    let host_port = bound.port();
+    // Where this process can reach itself (tests, the simulator's webhook), and where
+    // end-users reach it (every link handed out).
+    let host_url = if bound.ip().is_unspecified() || bound.ip().is_loopback() {
+        format!("http://localhost:{host_port}")
+    } else {
+        format!("http://{bound}")
+    };
+    let public_url = config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| host_url.clone());
     // The backend reads end-user files of earlier versions from the data directory; the
     // simulator keeps its own state there.
     let data = videoid_backend::storage::DataDir::open(config.data_dir.clone())?;
@@ -92,7 +106,12 @@ pub async fn start(config: Config) -> io::Result<Running> {
     let sweeper = store::spawn_sweeper(store.clone(), config.sweep_interval, stopped.clone());
 
     let frame_ancestors = config.sim_frame_ancestors.clone().unwrap_or_else(|| {
-        format!("'self' http://localhost:{host_port} http://127.0.0.1:{host_port}")
+        let mut sources =
+            format!("'self' http://localhost:{host_port} http://127.0.0.1:{host_port}");
+        if public_url != host_url {
+            sources = format!("{sources} {public_url}");
+        }
+        sources
     });
     let webhook_url = match &config.sim_webhook {
         Webhook::HostBackend if config.real.is_none() => {
@@ -147,7 +166,7 @@ pub async fn start(config: Config) -> io::Result<Running> {
     let backend = videoid_backend::Backend::open(videoid_backend::Settings {
         assure,
         http,
-        host_url: host_url.clone(),
+        host_url: public_url.clone(),
         simulator_mode: real_assure.is_none(),
         store: store.clone(),
         cors_origins: config.cors_origins.clone(),
@@ -156,6 +175,7 @@ pub async fn start(config: Config) -> io::Result<Running> {
         native_provider: config.native_provider.clone(),
         native_process_type: config.native_process_type.clone(),
         sdk_document_type: config.sdk_document_type.clone(),
+        trusted_proxies: config.trusted_proxies.clone(),
     })?;
     let provider_origins = if real_assure.is_some() {
         config.provider_origins.clone()
@@ -172,7 +192,7 @@ pub async fn start(config: Config) -> io::Result<Running> {
         .merge(simulator::package::package_router(pkg.clone()))
         .fallback(not_found)
         .layer(axum::middleware::map_response(json_errors))
-        // The pages too carry the operational headers (the mode).
+        // The pages too carry the operational headers (HSTS, the mode).
         .layer(axum::middleware::from_fn_with_state(
             backend,
             videoid_backend::ops::stamp,
@@ -192,6 +212,7 @@ pub async fn start(config: Config) -> io::Result<Running> {
     }
     Ok(Running {
         host_url,
+        public_url,
         sim_url,
         real_assure,
         store,

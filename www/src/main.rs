@@ -25,6 +25,9 @@ async fn main() -> ExitCode {
         }
     };
     println!("demo: {}/", running.host_url);
+    if running.public_url != running.host_url {
+        println!("public URL: {}/", running.public_url);
+    }
     match &running.real_assure {
         Some(base) => println!("backend: real Assure API at {base} (no simulator runs)"),
         None => {

@@ -95,6 +95,8 @@ fn two_instances(database: &Database) -> (Instance, Instance) {
         database,
         &[
             ("VIDEOID_ASSURE", "signicat"),
+            // Real mode listens on every interface unless told otherwise.
+            ("BIND_ADDR", "127.0.0.1:0"),
             ("SIGNICAT_CLIENT_ID", CLIENT_ID),
             ("SIGNICAT_CLIENT_SECRET", CLIENT_SECRET),
             ("ASSURE_BASE_URL", a.sim_url.as_str()),

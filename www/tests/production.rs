@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
@@ -210,6 +210,7 @@ async fn signicat_mode_runs_no_simulator_and_ignores_the_scenario() {
         ("SIGNICAT_CLIENT_ID", CLIENT_ID),
         ("SIGNICAT_CLIENT_SECRET", CLIENT_SECRET),
         ("ASSURE_BASE_URL", &upstream.sim_url),
+        ("BIND_ADDR", "127.0.0.1:0"),
         ("SIM_PORT", &sim_port.to_string()),
     ]));
     assert!(
@@ -317,4 +318,153 @@ async fn the_real_mode_backend_answers_without_the_simulator_header() {
     assert!(response.headers().get("x-videoid-assure").is_none());
     s.shutdown().await;
     upstream.shutdown().await;
+}
+
+// ---- 2. Public URL and proxies --------------------------------------------------------------
+
+const PUBLIC: &str = "https://videoid.example";
+
+fn set_cookie(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("set-cookie")
+        .expect("a cookie")
+        .to_str()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn the_public_url_is_the_base_of_every_link_and_https_makes_cookies_secure() {
+    let s = servers_with(|c| c.public_url = Some(PUBLIC.into())).await;
+    // The capture's redirectUrl.
+    let response = client()
+        .post(format!("{}/api/videoid/session", s.host_url))
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let cookie = set_cookie(&response);
+    assert!(cookie.contains("; Secure"), "{cookie}");
+    assert_eq!(
+        response.headers()["strict-transport-security"],
+        "max-age=63072000"
+    );
+    let body: Value = response.json().await.unwrap();
+    let art = artifact(&s.sim_url, &artifact_of(body["url"].as_str().unwrap())).await;
+    assert_eq!(
+        art["redirectUrl"],
+        format!("{PUBLIC}/videoid/return").as_str()
+    );
+    // The handoff link, and the phone's cookie.
+    let user = cookie.split(';').next().unwrap().to_string();
+    let response = client()
+        .post(format!("{}/api/videoid/handoff", s.host_url))
+        .header("cookie", &user)
+        .json(&json!({ "mode": "embed" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let handoff: Value = response.json().await.unwrap();
+    let url = handoff["url"].as_str().unwrap();
+    assert!(
+        url.starts_with(&format!("{PUBLIC}/videoid/handoff?t=")),
+        "{url}"
+    );
+    let token = url.split_once("?t=").unwrap().1;
+    let response = client()
+        .post(format!("{}/videoid/handoff", s.host_url))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("t={token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let phone = set_cookie(&response);
+    assert!(phone.starts_with("videoid_handoff="), "{phone}");
+    assert!(phone.contains("; Secure"), "{phone}");
+    // HSTS on the pages too.
+    let page = client()
+        .get(format!("{}/", s.host_url))
+        .send()
+        .await
+        .unwrap();
+    assert!(page.headers().contains_key("strict-transport-security"));
+    // "Delete my data" forgets the cookie with the same attributes.
+    let response = client()
+        .delete(format!("{}/api/videoid/dossier", s.host_url))
+        .header("cookie", &user)
+        .send()
+        .await
+        .unwrap();
+    assert!(set_cookie(&response).contains("; Secure"));
+    s.shutdown().await;
+}
+
+#[tokio::test]
+async fn without_a_public_url_the_demo_keeps_plain_localhost_links() {
+    let s = servers().await;
+    assert!(
+        s.host_url.starts_with("http://localhost:"),
+        "{}",
+        s.host_url
+    );
+    let response = client()
+        .post(format!("{}/api/videoid/session", s.host_url))
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(!set_cookie(&response).contains("Secure"));
+    assert!(!response.headers().contains_key("strict-transport-security"));
+    let body: Value = response.json().await.unwrap();
+    let art = artifact(&s.sim_url, &artifact_of(body["url"].as_str().unwrap())).await;
+    assert_eq!(
+        art["redirectUrl"],
+        format!("{}/videoid/return", s.host_url).as_str()
+    );
+    s.shutdown().await;
+}
+
+#[tokio::test]
+async fn forwarded_headers_never_move_the_links() {
+    // Whatever a client (or a proxy, trusted or not) says about the host, links use PUBLIC_URL.
+    let s = servers_with(|c| {
+        c.public_url = Some(PUBLIC.into());
+        c.trusted_proxies = videoid_backend::proxies::Network::parse_list("127.0.0.1").unwrap();
+    })
+    .await;
+    let response = client()
+        .post(format!("{}/api/videoid/session", s.host_url))
+        .header("x-forwarded-host", "evil.example")
+        .header("x-forwarded-proto", "http")
+        .header("forwarded", "host=evil.example;proto=http")
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    let art = artifact(&s.sim_url, &artifact_of(body["url"].as_str().unwrap())).await;
+    assert_eq!(
+        art["redirectUrl"],
+        format!("{PUBLIC}/videoid/return").as_str()
+    );
+    s.shutdown().await;
+}
+
+#[tokio::test]
+async fn bind_addr_sets_the_listener() {
+    let port = free_port();
+    let b = Binary::start(&with(&[("BIND_ADDR", &format!("127.0.0.1:{port}"))]));
+    assert_eq!(b.host_url, format!("http://localhost:{port}"));
+    let response = client()
+        .get(format!("http://127.0.0.1:{port}/api/videoid/dossier"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
 }

@@ -19,7 +19,8 @@
 //!   (`images`, `video`, `download`) serve the demo's result view, scoped to
 //!   the cookie's own dossier.
 //!
-//! - every answer carries `X-Videoid-Assure: simulator` in simulator mode (see [`ops`]).
+//! - every answer carries `X-Videoid-Assure: simulator` in simulator mode and, on an https
+//!   public URL, `Strict-Transport-Security` (see [`ops`]).
 //!
 //! Client credentials, Assure tokens and upstream bodies never reach the browser.
 
@@ -41,6 +42,7 @@ pub mod ids;
 mod media;
 mod native;
 pub mod ops;
+pub mod proxies;
 pub mod published;
 mod sdk;
 mod session;

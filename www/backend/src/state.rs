@@ -55,6 +55,8 @@ pub struct Settings {
     pub native_process_type: Option<String>,
     /// The document type of SDK sessions whose request names none.
     pub sdk_document_type: DocumentChoice,
+    /// Addresses of the reverse proxies whose forwarding headers are believed.
+    pub trusted_proxies: Vec<crate::proxies::Network>,
 }
 
 /// The backend's state.
@@ -72,6 +74,7 @@ pub struct Backend {
     pub(crate) native_process_type: Option<String>,
     pub(crate) sdk_document_type: DocumentChoice,
     pub(crate) document_types: tokio::sync::Mutex<DocumentTypes>,
+    pub(crate) trusted_proxies: Vec<crate::proxies::Network>,
 }
 
 impl Backend {
@@ -98,6 +101,7 @@ impl Backend {
             native_process_type: settings.native_process_type,
             sdk_document_type: settings.sdk_document_type,
             document_types: Default::default(),
+            trusted_proxies: settings.trusted_proxies,
         }))
     }
 
