@@ -468,3 +468,75 @@ async fn bind_addr_sets_the_listener() {
         .unwrap();
     assert_eq!(response.status(), 200);
 }
+
+// ---- 3. Operations ----------------------------------------------------------------------------
+
+async fn get(url: String) -> reqwest::Response {
+    client().get(url).send().await.unwrap()
+}
+
+async fn token_calls(sim_url: &str) -> usize {
+    received(sim_url, "/auth/").await.len()
+}
+
+#[tokio::test]
+async fn healthz_and_readyz_answer_without_an_upstream_call_per_probe() {
+    let s = servers().await;
+    let response = get(format!("{}/healthz", s.host_url)).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    assert_eq!(response.json::<Value>().await.unwrap()["status"], "ok");
+    let response = get(format!("{}/readyz", s.host_url)).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.json::<Value>().await.unwrap()["status"], "ready");
+    let calls = token_calls(&s.sim_url).await;
+    assert!(calls <= 1, "{calls}");
+    for _ in 0..10 {
+        let response = get(format!("{}/readyz", s.host_url)).await;
+        assert_eq!(response.status(), 200);
+    }
+    assert_eq!(
+        token_calls(&s.sim_url).await,
+        calls,
+        "probes reuse the token"
+    );
+    assert!(
+        received(&s.sim_url, "/assure/").await.is_empty(),
+        "probes make no Assure call"
+    );
+    s.shutdown().await;
+}
+
+#[tokio::test]
+async fn readyz_is_503_when_no_assure_token_can_be_had_and_caches_that() {
+    let upstream = servers().await;
+    let base_url = upstream.sim_url.clone();
+    let s = servers_with(|c| {
+        c.real = Some(RealAssure {
+            client_id: CLIENT_ID.into(),
+            client_secret: "not-the-secret".into(),
+            base_url,
+        })
+    })
+    .await;
+    let response = get(format!("{}/readyz", s.host_url)).await;
+    assert_eq!(response.status(), 503);
+    assert!(response.headers().contains_key("retry-after"));
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"], "not ready: assure unavailable", "{body}");
+    assert!(!body.to_string().contains("not-the-secret"));
+    let calls = token_calls(&upstream.sim_url).await;
+    assert!(calls >= 1);
+    for _ in 0..5 {
+        assert_eq!(get(format!("{}/readyz", s.host_url)).await.status(), 503);
+    }
+    assert_eq!(
+        token_calls(&upstream.sim_url).await,
+        calls,
+        "a failed check is cached too"
+    );
+    // Alive all the same.
+    assert_eq!(get(format!("{}/healthz", s.host_url)).await.status(), 200);
+    s.shutdown().await;
+    upstream.shutdown().await;
+}

@@ -19,7 +19,8 @@
 //!   (`images`, `video`, `download`) serve the demo's result view, scoped to
 //!   the cookie's own dossier.
 //!
-//! - every answer carries `X-Videoid-Assure: simulator` in simulator mode and, on an https
+//! - `GET /healthz` (alive) and `GET /readyz` (database and Assure token) for orchestrators;
+//!   every answer carries `X-Videoid-Assure: simulator` in simulator mode and, on an https
 //!   public URL, `Strict-Transport-Security` (see [`ops`]).
 //!
 //! Client credentials, Assure tokens and upstream bodies never reach the browser.
@@ -78,6 +79,8 @@ pub fn router(backend: Arc<Backend>) -> Router {
         .route("/api/videoid/images", get(media::image))
         .route("/api/videoid/video", get(media::video))
         .route("/api/videoid/download", get(media::download))
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
         .layer(axum::middleware::from_fn_with_state(
             backend.clone(),
             cors::cors,

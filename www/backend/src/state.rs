@@ -75,6 +75,7 @@ pub struct Backend {
     pub(crate) sdk_document_type: DocumentChoice,
     pub(crate) document_types: tokio::sync::Mutex<DocumentTypes>,
     pub(crate) trusted_proxies: Vec<crate::proxies::Network>,
+    pub(crate) readiness: tokio::sync::Mutex<Option<crate::ops::Readiness>>,
 }
 
 impl Backend {
@@ -102,6 +103,7 @@ impl Backend {
             sdk_document_type: settings.sdk_document_type,
             document_types: Default::default(),
             trusted_proxies: settings.trusted_proxies,
+            readiness: Default::default(),
         }))
     }
 
