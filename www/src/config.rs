@@ -99,6 +99,8 @@ pub struct Config {
     pub bind_addr: Option<SocketAddr>,
     /// Reverse proxies whose `X-Forwarded-*`/`Forwarded` headers are believed (`TRUSTED_PROXIES`).
     pub trusted_proxies: Vec<Network>,
+    /// On SIGTERM, how long requests in flight may take to finish (`VIDEOID_SHUTDOWN_GRACE_S`).
+    pub shutdown_grace: Duration,
 }
 
 /// Where the simulator sends its events.
@@ -144,6 +146,7 @@ impl fmt::Debug for Config {
             .field("public_url", &self.public_url)
             .field("bind_addr", &self.bind_addr)
             .field("trusted_proxies", &self.trusted_proxies)
+            .field("shutdown_grace", &self.shutdown_grace)
             .finish()
     }
 }
@@ -208,6 +211,7 @@ impl Config {
             public_url: None,
             bind_addr: None,
             trusted_proxies: Vec::new(),
+            shutdown_grace: Duration::from_secs(20),
         }
     }
 
@@ -387,6 +391,18 @@ impl Config {
         if let Some(list) = value("TRUSTED_PROXIES") {
             config.trusted_proxies = Network::parse_list(&list)
                 .map_err(|e| ConfigError(format!("TRUSTED_PROXIES: {e}")))?;
+        }
+        if let Some(secs) = value("VIDEOID_SHUTDOWN_GRACE_S") {
+            let secs: u64 = secs
+                .parse()
+                .ok()
+                .filter(|s| (1..=3600).contains(s))
+                .ok_or_else(|| {
+                    ConfigError(format!(
+                        "VIDEOID_SHUTDOWN_GRACE_S is not a number of seconds (1-3600): {secs}"
+                    ))
+                })?;
+            config.shutdown_grace = Duration::from_secs(secs);
         }
         Ok(config)
     }
@@ -624,6 +640,18 @@ mod tests {
         ] {
             assert!(config(&[bad]).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn shutdown_grace_setting() {
+        assert_eq!(config(&[]).unwrap().shutdown_grace, Duration::from_secs(20));
+        assert_eq!(
+            config(&[("VIDEOID_SHUTDOWN_GRACE_S", "3")])
+                .unwrap()
+                .shutdown_grace,
+            Duration::from_secs(3)
+        );
+        assert!(config(&[("VIDEOID_SHUTDOWN_GRACE_S", "0")]).is_err());
     }
 
     #[test]

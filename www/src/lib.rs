@@ -38,17 +38,20 @@ pub struct Running {
     /// The backend's database.
     pub store: Arc<dyn store::Store>,
     stop: watch::Sender<bool>,
+    grace: Duration,
     servers: Vec<JoinHandle<io::Result<()>>>,
     sweeper: JoinHandle<()>,
 }
 
 impl Running {
-    /// Stops accepting connections and waits (a few seconds at most) for open ones to finish.
+    /// Stops accepting connections and waits (`Config::shutdown_grace` at most) for requests
+    /// in flight to finish.
     pub async fn shutdown(self) {
         let _ = self.stop.send(true);
+        let deadline = tokio::time::Instant::now() + self.grace;
         let _ = self.sweeper.await;
         for server in self.servers {
-            match tokio::time::timeout(Duration::from_secs(5), server).await {
+            match tokio::time::timeout_at(deadline, server).await {
                 Ok(Ok(Ok(()))) => {}
                 Ok(Ok(Err(e))) => eprintln!("videoid-www: server error: {e}"),
                 Ok(Err(e)) => eprintln!("videoid-www: server task failed: {e}"),
@@ -217,6 +220,7 @@ pub async fn start(config: Config) -> io::Result<Running> {
         real_assure,
         store,
         stop,
+        grace: config.shutdown_grace,
         servers,
         sweeper,
     })

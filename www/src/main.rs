@@ -37,6 +37,7 @@ async fn main() -> ExitCode {
         }
     }
     stop_signal().await;
+    println!("videoid-www: stopping: no new connections, finishing requests in flight");
     running.shutdown().await;
     ExitCode::SUCCESS
 }

@@ -540,3 +540,71 @@ async fn readyz_is_503_when_no_assure_token_can_be_had_and_caches_that() {
     s.shutdown().await;
     upstream.shutdown().await;
 }
+
+#[tokio::test]
+async fn sigterm_lets_a_request_in_flight_finish_and_exits_0() {
+    // A standalone simulator whose "Start capture flow" takes 2 s.
+    let sim = StandaloneProcess::spawn(
+        vec![
+            "--port".into(),
+            "0".into(),
+            "--data-dir".into(),
+            temp_dir().display().to_string(),
+            "--webhook".into(),
+            "off".into(),
+            "--faults".into(),
+            "POST /assure/dossiers/*/capture: latency 2s".into(),
+        ],
+        vec![],
+    )
+    .await;
+    let mut b = Binary::start(&with(&[("VIDEOID_SIM_URL", &sim.url)]));
+    let host = b.host_url.clone();
+    let in_flight = tokio::spawn(async move {
+        client()
+            .post(format!("{host}/api/videoid/session"))
+            .json(&json!({}))
+            .send()
+            .await
+    });
+    // Once the request waits on the upstream, SIGTERM.
+    let mut waited = 0;
+    while received(&sim.url, "/assure/dossiers/")
+        .await
+        .iter()
+        .all(|c| !c["path"].as_str().unwrap_or("").ends_with("/capture"))
+    {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        waited += 1;
+        assert!(waited < 200, "the session reached the capture call");
+    }
+    let pid = b.child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // No new connections once stopping.
+    let port = b
+        .host_url
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .parse::<u16>()
+        .unwrap();
+    assert!(
+        std::net::TcpStream::connect(("127.0.0.1", port)).is_err(),
+        "the listener is closed"
+    );
+    let response = in_flight
+        .await
+        .unwrap()
+        .expect("the request in flight is answered");
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    assert!(body["url"].as_str().is_some(), "{body}");
+    let status = b.wait_exit(Duration::from_secs(15)).await;
+    assert!(status.success(), "{status}");
+    sim.terminate().await;
+}
