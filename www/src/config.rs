@@ -99,6 +99,8 @@ pub struct Config {
     pub bind_addr: Option<SocketAddr>,
     /// Reverse proxies whose `X-Forwarded-*`/`Forwarded` headers are believed (`TRUSTED_PROXIES`).
     pub trusted_proxies: Vec<Network>,
+    /// The name in `X-Videoid-Instance` (`INSTANCE_ID`); `None`: the host name.
+    pub instance_id: Option<String>,
     /// On SIGTERM, how long requests in flight may take to finish (`VIDEOID_SHUTDOWN_GRACE_S`).
     pub shutdown_grace: Duration,
 }
@@ -146,6 +148,7 @@ impl fmt::Debug for Config {
             .field("public_url", &self.public_url)
             .field("bind_addr", &self.bind_addr)
             .field("trusted_proxies", &self.trusted_proxies)
+            .field("instance_id", &self.instance_id)
             .field("shutdown_grace", &self.shutdown_grace)
             .finish()
     }
@@ -211,6 +214,7 @@ impl Config {
             public_url: None,
             bind_addr: None,
             trusted_proxies: Vec::new(),
+            instance_id: None,
             shutdown_grace: Duration::from_secs(20),
         }
     }
@@ -403,6 +407,14 @@ impl Config {
                     ))
                 })?;
             config.shutdown_grace = Duration::from_secs(secs);
+        }
+        if let Some(id) = value("INSTANCE_ID") {
+            if !id.chars().all(|c| c.is_ascii_graphic()) || id.len() > 64 {
+                return Err(ConfigError(format!(
+                    "INSTANCE_ID must be up to 64 visible ASCII characters: {id}"
+                )));
+            }
+            config.instance_id = Some(id);
         }
         Ok(config)
     }
@@ -652,6 +664,19 @@ mod tests {
             Duration::from_secs(3)
         );
         assert!(config(&[("VIDEOID_SHUTDOWN_GRACE_S", "0")]).is_err());
+    }
+
+    #[test]
+    fn instance_id_setting() {
+        assert_eq!(config(&[]).unwrap().instance_id, None);
+        assert_eq!(
+            config(&[("INSTANCE_ID", "web-2")])
+                .unwrap()
+                .instance_id
+                .as_deref(),
+            Some("web-2")
+        );
+        assert!(config(&[("INSTANCE_ID", "a b")]).is_err());
     }
 
     #[test]

@@ -179,6 +179,10 @@ pub async fn start(config: Config) -> io::Result<Running> {
         native_process_type: config.native_process_type.clone(),
         sdk_document_type: config.sdk_document_type.clone(),
         trusted_proxies: config.trusted_proxies.clone(),
+        instance_id: config
+            .instance_id
+            .clone()
+            .or_else(videoid_backend::ops::default_instance_id),
     })?;
     let provider_origins = if real_assure.is_some() {
         config.provider_origins.clone()
@@ -195,7 +199,7 @@ pub async fn start(config: Config) -> io::Result<Running> {
         .merge(simulator::package::package_router(pkg.clone()))
         .fallback(not_found)
         .layer(axum::middleware::map_response(json_errors))
-        // The pages too carry the operational headers (HSTS, the mode).
+        // The pages too carry the operational headers (HSTS, the instance, the mode).
         .layer(axum::middleware::from_fn_with_state(
             backend,
             videoid_backend::ops::stamp,

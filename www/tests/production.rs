@@ -542,6 +542,28 @@ async fn readyz_is_503_when_no_assure_token_can_be_had_and_caches_that() {
 }
 
 #[tokio::test]
+async fn every_answer_names_the_instance() {
+    let s = servers_with(|c| c.instance_id = Some("web-7".into())).await;
+    for path in [
+        "/healthz",
+        "/",
+        "/api/videoid/dossier",
+        "/nowhere",
+        "/pkg/none.js",
+    ] {
+        let response = get(format!("{}{path}", s.host_url)).await;
+        assert_eq!(response.headers()["x-videoid-instance"], "web-7", "{path}");
+    }
+    s.shutdown().await;
+    // Unnamed: the host name.
+    let s = servers().await;
+    let response = get(format!("{}/healthz", s.host_url)).await;
+    let name = response.headers()["x-videoid-instance"].to_str().unwrap();
+    assert!(!name.is_empty());
+    s.shutdown().await;
+}
+
+#[tokio::test]
 async fn sigterm_lets_a_request_in_flight_finish_and_exits_0() {
     // A standalone simulator whose "Start capture flow" takes 2 s.
     let sim = StandaloneProcess::spawn(

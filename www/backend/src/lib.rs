@@ -20,8 +20,8 @@
 //!   the cookie's own dossier.
 //!
 //! - `GET /healthz` (alive) and `GET /readyz` (database and Assure token) for orchestrators;
-//!   every answer carries `X-Videoid-Assure: simulator` in simulator mode and, on an https
-//!   public URL, `Strict-Transport-Security` (see [`ops`]).
+//!   every answer carries `X-Videoid-Assure: simulator` in simulator mode, the instance's name
+//!   and, on an https public URL, `Strict-Transport-Security` (see [`ops`]).
 //!
 //! Client credentials, Assure tokens and upstream bodies never reach the browser.
 

@@ -1,5 +1,5 @@
 //! What operators and proxies see: the headers every answer carries (which Assure the backend
-//! uses, HSTS on https), the client address behind trusted proxies,
+//! uses, which instance answered, HSTS on https), the client address behind trusted proxies,
 //! and the probes `/healthz` (the process is alive) and `/readyz` (the database answers and
 //! an Assure token can be had; the result is cached, so probes never each call upstream).
 
@@ -19,6 +19,8 @@ use tokio::time::Instant;
 
 /// `simulator` on every answer of a backend that uses the simulator.
 pub const ASSURE_HEADER: HeaderName = HeaderName::from_static("x-videoid-assure");
+/// The instance that answered (`INSTANCE_ID`, or the host name).
+pub const INSTANCE_HEADER: HeaderName = HeaderName::from_static("x-videoid-instance");
 /// Two years, the value HSTS preload lists ask for; no `includeSubDomains`: other hosts of
 /// the domain are not ours to decide.
 const HSTS: &str = "max-age=63072000";
@@ -48,6 +50,9 @@ pub async fn stamp(
             axum::http::header::STRICT_TRANSPORT_SECURITY,
             HeaderValue::from_static(HSTS),
         );
+    }
+    if let Some(instance) = &backend.instance_header {
+        headers.insert(INSTANCE_HEADER, instance.clone());
     }
     response
 }
@@ -118,4 +123,13 @@ fn no_store(mut response: Response) -> Response {
         HeaderValue::from_static("no-store"),
     );
     response
+}
+
+/// The instance name: `INSTANCE_ID`-style setting when given, else the host name.
+pub fn default_instance_id() -> Option<String> {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
 }

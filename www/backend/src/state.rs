@@ -57,6 +57,8 @@ pub struct Settings {
     pub sdk_document_type: DocumentChoice,
     /// Addresses of the reverse proxies whose forwarding headers are believed.
     pub trusted_proxies: Vec<crate::proxies::Network>,
+    /// The name answered in `X-Videoid-Instance` (none: no header).
+    pub instance_id: Option<String>,
 }
 
 /// The backend's state.
@@ -75,6 +77,7 @@ pub struct Backend {
     pub(crate) sdk_document_type: DocumentChoice,
     pub(crate) document_types: tokio::sync::Mutex<DocumentTypes>,
     pub(crate) trusted_proxies: Vec<crate::proxies::Network>,
+    pub(crate) instance_header: Option<HeaderValue>,
     pub(crate) readiness: tokio::sync::Mutex<Option<crate::ops::Readiness>>,
 }
 
@@ -87,6 +90,12 @@ impl Backend {
                 "not an http(s) origin: {host_url}"
             )));
         }
+        let instance_header = match settings.instance_id {
+            Some(id) => Some(HeaderValue::from_str(&id).map_err(|_| {
+                io::Error::other(format!("not a header value: instance id {id:?}"))
+            })?),
+            None => None,
+        };
         let loopback_alias = host_url.replacen("://localhost:", "://127.0.0.1:", 1);
         Ok(Arc::new(Backend {
             assure: settings.assure,
@@ -103,6 +112,7 @@ impl Backend {
             sdk_document_type: settings.sdk_document_type,
             document_types: Default::default(),
             trusted_proxies: settings.trusted_proxies,
+            instance_header,
             readiness: Default::default(),
         }))
     }
