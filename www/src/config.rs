@@ -3,8 +3,10 @@
 use assure_simulator::env::{SimEnv, WebhookSetting};
 use assure_simulator::faults::Plan as FaultPlan;
 use std::fmt;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
+use videoid_backend::proxies::Network;
 use videoid_backend::store::Database;
 use videoid_backend::{published, DocumentChoice};
 
@@ -87,6 +89,20 @@ pub struct Config {
     pub sim_faults: Option<FaultPlan>,
     /// How long the simulator keeps a dossier after its last change.
     pub sim_retention: Duration,
+    /// The origin end-users reach the site at (`PUBLIC_URL`, e.g. `https://id.example.com`):
+    /// the base of every link the backend hands out, and https there makes cookies `Secure`
+    /// and adds HSTS. `None`: `http://localhost:{port}`.
+    pub public_url: Option<String>,
+    /// Where the host listener binds (`BIND_ADDR`); `None`: loopback on `host_port`. Read
+    /// from the environment with `VIDEOID_ASSURE=signicat` (a production run) and no
+    /// `BIND_ADDR`, every interface on `HOST_PORT`.
+    pub bind_addr: Option<SocketAddr>,
+    /// Reverse proxies whose `X-Forwarded-*`/`Forwarded` headers are believed (`TRUSTED_PROXIES`).
+    pub trusted_proxies: Vec<Network>,
+    /// The name in `X-Videoid-Instance` (`INSTANCE_ID`); `None`: the host name.
+    pub instance_id: Option<String>,
+    /// On SIGTERM, how long requests in flight may take to finish (`VIDEOID_SHUTDOWN_GRACE_S`).
+    pub shutdown_grace: Duration,
 }
 
 /// Where the simulator sends its events.
@@ -129,6 +145,11 @@ impl fmt::Debug for Config {
             .field("sim_url", &self.sim_url)
             .field("sim_faults", &self.sim_faults.as_ref().map(|p| &p.spec))
             .field("sim_retention", &self.sim_retention)
+            .field("public_url", &self.public_url)
+            .field("bind_addr", &self.bind_addr)
+            .field("trusted_proxies", &self.trusted_proxies)
+            .field("instance_id", &self.instance_id)
+            .field("shutdown_grace", &self.shutdown_grace)
             .finish()
     }
 }
@@ -190,7 +211,18 @@ impl Config {
             sim_url: None,
             sim_faults: sim.faults,
             sim_retention: sim.retention,
+            public_url: None,
+            bind_addr: None,
+            trusted_proxies: Vec::new(),
+            instance_id: None,
+            shutdown_grace: Duration::from_secs(20),
         }
+    }
+
+    /// Where the host listener binds: `bind_addr`, else loopback on `host_port`.
+    pub fn host_bind_addr(&self) -> SocketAddr {
+        self.bind_addr
+            .unwrap_or_else(|| SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), self.host_port))
     }
 }
 
@@ -335,9 +367,95 @@ impl Config {
             }
             config.sim_url = Some(url);
         }
-        if let (Some(client_id), Some(client_secret)) =
-            (value("SIGNICAT_CLIENT_ID"), value("SIGNICAT_CLIENT_SECRET"))
-        {
+        config.real = assure_mode(&value)?;
+        if let Some(url) = value("PUBLIC_URL") {
+            let url = url.trim_end_matches('/').to_string();
+            let is_origin = videoid_backend::framing::Origin::parse(&url).is_some()
+                && url.matches('/').count() == 2
+                && !url.contains(['?', '#', '@']);
+            if !is_origin {
+                return Err(ConfigError(format!(
+                    "PUBLIC_URL is not an http(s) origin (scheme, host, optional port; no path): {url}"
+                )));
+            }
+            config.public_url = Some(url);
+        }
+        if let Some(addr) = value("BIND_ADDR") {
+            config.bind_addr = Some(addr.parse().map_err(|_| {
+                ConfigError(format!(
+                    "BIND_ADDR is not an address and port (e.g. 0.0.0.0:8080, [::]:8080): {addr}"
+                ))
+            })?);
+        } else if config.real.is_some() {
+            config.bind_addr = Some(SocketAddr::new(
+                IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+                config.host_port,
+            ));
+        }
+        if let Some(list) = value("TRUSTED_PROXIES") {
+            config.trusted_proxies = Network::parse_list(&list)
+                .map_err(|e| ConfigError(format!("TRUSTED_PROXIES: {e}")))?;
+        }
+        if let Some(secs) = value("VIDEOID_SHUTDOWN_GRACE_S") {
+            let secs: u64 = secs
+                .parse()
+                .ok()
+                .filter(|s| (1..=3600).contains(s))
+                .ok_or_else(|| {
+                    ConfigError(format!(
+                        "VIDEOID_SHUTDOWN_GRACE_S is not a number of seconds (1-3600): {secs}"
+                    ))
+                })?;
+            config.shutdown_grace = Duration::from_secs(secs);
+        }
+        if let Some(id) = value("INSTANCE_ID") {
+            if !id.chars().all(|c| c.is_ascii_graphic()) || id.len() > 64 {
+                return Err(ConfigError(format!(
+                    "INSTANCE_ID must be up to 64 visible ASCII characters: {id}"
+                )));
+            }
+            config.instance_id = Some(id);
+        }
+        Ok(config)
+    }
+}
+
+/// The variables that configure the real Assure API.
+const SIGNICAT_VARIABLES: [&str; 2] = ["SIGNICAT_CLIENT_ID", "SIGNICAT_CLIENT_SECRET"];
+
+/// The Assure API the backend talks to, from `VIDEOID_ASSURE` (`simulator` or `signicat`).
+/// Nothing is guessed: with any `SIGNICAT_*` variable set the mode must be named, and
+/// `signicat` needs both credentials; without either, the simulator (the demo's default).
+fn assure_mode(value: &impl Fn(&str) -> Option<String>) -> Result<Option<RealAssure>, ConfigError> {
+    let signicat_set: Vec<&str> = SIGNICAT_VARIABLES
+        .into_iter()
+        .filter(|name| value(name).is_some())
+        .collect();
+    let mode = match value("VIDEOID_ASSURE") {
+        Some(mode) => mode,
+        None if signicat_set.is_empty() => "simulator".to_string(),
+        None => {
+            return Err(ConfigError(format!(
+                "{} is set but VIDEOID_ASSURE is not: set VIDEOID_ASSURE=signicat to use the \
+                 real Assure API, or VIDEOID_ASSURE=simulator to run the simulator anyway",
+                signicat_set.join(" and ")
+            )))
+        }
+    };
+    match mode.as_str() {
+        "simulator" => Ok(None),
+        "signicat" => {
+            let missing: Vec<&str> = SIGNICAT_VARIABLES
+                .into_iter()
+                .filter(|name| value(name).is_none())
+                .collect();
+            if !missing.is_empty() {
+                return Err(ConfigError(format!(
+                    "VIDEOID_ASSURE=signicat needs {}: {} not set",
+                    SIGNICAT_VARIABLES.join(" and "),
+                    missing.join(" and ")
+                )));
+            }
             let base_url = value("ASSURE_BASE_URL")
                 .unwrap_or_else(|| DEFAULT_ASSURE_BASE_URL.to_string())
                 .trim_end_matches('/')
@@ -347,13 +465,15 @@ impl Config {
                     "ASSURE_BASE_URL is not an http(s) URL: {base_url}"
                 )));
             }
-            config.real = Some(RealAssure {
-                client_id,
-                client_secret,
+            Ok(Some(RealAssure {
+                client_id: value("SIGNICAT_CLIENT_ID").unwrap_or_default(),
+                client_secret: value("SIGNICAT_CLIENT_SECRET").unwrap_or_default(),
                 base_url,
-            });
+            }))
         }
-        Ok(config)
+        other => Err(ConfigError(format!(
+            "VIDEOID_ASSURE must be simulator or signicat: {other}"
+        ))),
     }
 }
 
@@ -438,12 +558,50 @@ mod tests {
     }
 
     #[test]
-    fn real_mode_needs_both_credentials() {
-        assert!(config(&[("SIGNICAT_CLIENT_ID", "a")])
+    fn the_assure_mode_is_explicit() {
+        // No SIGNICAT_* variable: the simulator, as before.
+        assert!(config(&[]).unwrap().real.is_none());
+        assert!(config(&[("VIDEOID_ASSURE", "simulator")])
             .unwrap()
             .real
             .is_none());
+        // Credentials without the mode are an error, never a quiet simulator.
+        let e = config(&[
+            ("SIGNICAT_CLIENT_ID", "a"),
+            ("SIGNICAT_CLIENT_SECRET", "s3cret"),
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("VIDEOID_ASSURE"), "{e}");
+        let e = config(&[("SIGNICAT_CLIENT_ID", "a")])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("SIGNICAT_CLIENT_ID") && e.contains("VIDEOID_ASSURE"),
+            "{e}"
+        );
+        // A partial credential set names what is missing.
+        let e = config(&[("VIDEOID_ASSURE", "signicat"), ("SIGNICAT_CLIENT_ID", "a")])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("SIGNICAT_CLIENT_SECRET not set"), "{e}");
+        let e = config(&[("VIDEOID_ASSURE", "signicat")])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("SIGNICAT_CLIENT_ID and SIGNICAT_CLIENT_SECRET not set"),
+            "{e}"
+        );
+        assert!(config(&[("VIDEOID_ASSURE", "real")]).is_err());
+        // Simulator mode named explicitly beside credentials: the simulator.
+        assert!(
+            config(&[("VIDEOID_ASSURE", "simulator"), ("SIGNICAT_CLIENT_ID", "a"),])
+                .unwrap()
+                .real
+                .is_none()
+        );
         let c = config(&[
+            ("VIDEOID_ASSURE", "signicat"),
             ("SIGNICAT_CLIENT_ID", "a"),
             ("SIGNICAT_CLIENT_SECRET", "s3cret"),
         ])
@@ -451,6 +609,74 @@ mod tests {
         let real = c.real.unwrap();
         assert_eq!(real.base_url, "https://api.signicat.com");
         assert!(!format!("{real:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn public_url_bind_address_and_proxies() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.public_url, None);
+        assert_eq!(c.host_bind_addr(), "127.0.0.1:8080".parse().unwrap());
+        assert!(c.trusted_proxies.is_empty());
+        let real = [
+            ("VIDEOID_ASSURE", "signicat"),
+            ("SIGNICAT_CLIENT_ID", "a"),
+            ("SIGNICAT_CLIENT_SECRET", "b"),
+        ];
+        assert_eq!(
+            config(&real).unwrap().host_bind_addr(),
+            "0.0.0.0:8080".parse().unwrap(),
+            "a production run listens on every interface"
+        );
+        let mut c = config(&[]).unwrap();
+        c.real = config(&real).unwrap().real;
+        assert_eq!(
+            c.host_bind_addr(),
+            "127.0.0.1:8080".parse().unwrap(),
+            "a Config built in code (tests, the load test) stays on loopback"
+        );
+        let c = config(&[
+            ("PUBLIC_URL", "https://id.example.com/"),
+            ("BIND_ADDR", "[::]:9000"),
+            ("TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1"),
+        ])
+        .unwrap();
+        assert_eq!(c.public_url.as_deref(), Some("https://id.example.com"));
+        assert_eq!(c.host_bind_addr(), "[::]:9000".parse().unwrap());
+        assert_eq!(c.trusted_proxies.len(), 2);
+        for bad in [
+            ("PUBLIC_URL", "id.example.com"),
+            ("PUBLIC_URL", "https://id.example.com/videoid"),
+            ("PUBLIC_URL", "https://user@id.example.com"),
+            ("BIND_ADDR", "8080"),
+            ("TRUSTED_PROXIES", "10.0.0.0/40"),
+        ] {
+            assert!(config(&[bad]).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn shutdown_grace_setting() {
+        assert_eq!(config(&[]).unwrap().shutdown_grace, Duration::from_secs(20));
+        assert_eq!(
+            config(&[("VIDEOID_SHUTDOWN_GRACE_S", "3")])
+                .unwrap()
+                .shutdown_grace,
+            Duration::from_secs(3)
+        );
+        assert!(config(&[("VIDEOID_SHUTDOWN_GRACE_S", "0")]).is_err());
+    }
+
+    #[test]
+    fn instance_id_setting() {
+        assert_eq!(config(&[]).unwrap().instance_id, None);
+        assert_eq!(
+            config(&[("INSTANCE_ID", "web-2")])
+                .unwrap()
+                .instance_id
+                .as_deref(),
+            Some("web-2")
+        );
+        assert!(config(&[("INSTANCE_ID", "a b")]).is_err());
     }
 
     #[test]

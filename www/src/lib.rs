@@ -25,26 +25,33 @@ pub use config::{Config, Webhook};
 
 /// The two servers, running; `shutdown` (or dropping this) stops them.
 pub struct Running {
-    /// Origin of the demo site and backend, e.g. `http://localhost:8080` (no trailing slash).
+    /// Where this process answers, e.g. `http://localhost:8080` (no trailing slash).
     pub host_url: String,
-    /// Origin of the simulator, e.g. `http://127.0.0.1:8081` (no trailing slash).
+    /// Where end-users reach the site (`PUBLIC_URL`; else `host_url`): the base of every link
+    /// the backend hands out.
+    pub public_url: String,
+    /// Origin of the simulator, e.g. `http://127.0.0.1:8081` (no trailing slash); empty with
+    /// the real API, where no simulator runs.
     pub sim_url: String,
     /// Base URL of the real Assure API when the backend uses it instead of the simulator.
     pub real_assure: Option<String>,
     /// The backend's database.
     pub store: Arc<dyn store::Store>,
     stop: watch::Sender<bool>,
+    grace: Duration,
     servers: Vec<JoinHandle<io::Result<()>>>,
     sweeper: JoinHandle<()>,
 }
 
 impl Running {
-    /// Stops accepting connections and waits (a few seconds at most) for open ones to finish.
+    /// Stops accepting connections and waits (`Config::shutdown_grace` at most) for requests
+    /// in flight to finish.
     pub async fn shutdown(self) {
         let _ = self.stop.send(true);
+        let deadline = tokio::time::Instant::now() + self.grace;
         let _ = self.sweeper.await;
         for server in self.servers {
-            match tokio::time::timeout(Duration::from_secs(5), server).await {
+            match tokio::time::timeout_at(deadline, server).await {
                 Ok(Ok(Ok(()))) => {}
                 Ok(Ok(Err(e))) => eprintln!("videoid-www: server error: {e}"),
                 Ok(Err(e)) => eprintln!("videoid-www: server task failed: {e}"),
@@ -54,21 +61,35 @@ impl Running {
     }
 }
 
-/// Binds both listeners on 127.0.0.1, opens the data directory and the backend's database
+/// Binds the host listener (`Config::host_bind_addr`) and, in simulator mode, the simulator's
+/// on 127.0.0.1; opens the data directory and the backend's database
 /// (migrating it, importing end-user files of earlier versions) and starts serving.
 pub async fn start(config: Config) -> io::Result<Running> {
-    let host_listener = TcpListener::bind(("127.0.0.1", config.host_port)).await?;
-    // With `sim_url` set, a simulator running elsewhere stands in for this one.
-    let (sim_listener, sim_url) = match &config.sim_url {
-        Some(url) => (None, url.clone()),
-        None => {
+    let host_listener = TcpListener::bind(config.host_bind_addr()).await?;
+    // With the real API no simulator runs: no listener, no control API, no scenarios. With
+    // `sim_url` set, a simulator running elsewhere stands in for this one.
+    let (sim_listener, sim_url) = match (&config.real, &config.sim_url) {
+        (Some(_), _) => (None, String::new()),
+        (None, Some(url)) => (None, url.clone()),
+        (None, None) => {
             let listener = TcpListener::bind(("127.0.0.1", config.sim_port)).await?;
             let url = format!("http://127.0.0.1:{}", listener.local_addr()?.port());
             (Some(listener), url)
         }
     };
-    let host_port = host_listener.local_addr()?.port();
-    let host_url = format!("http://localhost:{host_port}");
+    let bound = host_listener.local_addr()?;
+    let host_port = bound.port();
+    // Where this process can reach itself (tests, the simulator's webhook), and where
+    // end-users reach it (every link handed out).
+    let host_url = if bound.ip().is_unspecified() || bound.ip().is_loopback() {
+        format!("http://localhost:{host_port}")
+    } else {
+        format!("http://{bound}")
+    };
+    let public_url = config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| host_url.clone());
     // The backend reads end-user files of earlier versions from the data directory; the
     // simulator keeps its own state there.
     let data = videoid_backend::storage::DataDir::open(config.data_dir.clone())?;
@@ -88,7 +109,12 @@ pub async fn start(config: Config) -> io::Result<Running> {
     let sweeper = store::spawn_sweeper(store.clone(), config.sweep_interval, stopped.clone());
 
     let frame_ancestors = config.sim_frame_ancestors.clone().unwrap_or_else(|| {
-        format!("'self' http://localhost:{host_port} http://127.0.0.1:{host_port}")
+        let mut sources =
+            format!("'self' http://localhost:{host_port} http://127.0.0.1:{host_port}");
+        if public_url != host_url {
+            sources = format!("{sources} {public_url}");
+        }
+        sources
     });
     let webhook_url = match &config.sim_webhook {
         Webhook::HostBackend if config.real.is_none() => {
@@ -98,25 +124,27 @@ pub async fn start(config: Config) -> io::Result<Running> {
         Webhook::Url(url) => Some(url.clone()),
     };
     let http = http_client().map_err(io::Error::other)?;
-    let simulator = simulator::Simulator::open(
-        simulator::Settings {
-            base_url: sim_url.clone(),
-            client_id: config.sim_client_id.clone(),
-            client_secret: config.sim_client_secret.clone(),
-            frame_ancestors,
-            final_delay: config.sim_final_delay,
-            token_lifetime: config.sim_token_lifetime,
-            webhook_url,
-            webhook_retry: config.sim_webhook_retry,
-            upload_lifetime: config.session_lifetime,
-            control: config.sim_control,
-            faults: config.sim_faults.clone(),
-            retention: config.sim_retention,
-        },
-        sim_data,
-        http.clone(),
-        stopped.clone(),
-    );
+    let simulator = sim_listener.is_some().then(|| {
+        simulator::Simulator::open(
+            simulator::Settings {
+                base_url: sim_url.clone(),
+                client_id: config.sim_client_id.clone(),
+                client_secret: config.sim_client_secret.clone(),
+                frame_ancestors,
+                final_delay: config.sim_final_delay,
+                token_lifetime: config.sim_token_lifetime,
+                webhook_url,
+                webhook_retry: config.sim_webhook_retry,
+                upload_lifetime: config.session_lifetime,
+                control: config.sim_control,
+                faults: config.sim_faults.clone(),
+                retention: config.sim_retention,
+            },
+            sim_data,
+            http.clone(),
+            stopped.clone(),
+        )
+    });
     let pkg = Arc::new(simulator::package::PackageDir::new(config.pkg_dir.clone()));
     let (assure, real_assure) = match &config.real {
         Some(real) => (
@@ -141,7 +169,7 @@ pub async fn start(config: Config) -> io::Result<Running> {
     let backend = videoid_backend::Backend::open(videoid_backend::Settings {
         assure,
         http,
-        host_url: host_url.clone(),
+        host_url: public_url.clone(),
         simulator_mode: real_assure.is_none(),
         store: store.clone(),
         cors_origins: config.cors_origins.clone(),
@@ -150,6 +178,11 @@ pub async fn start(config: Config) -> io::Result<Running> {
         native_provider: config.native_provider.clone(),
         native_process_type: config.native_process_type.clone(),
         sdk_document_type: config.sdk_document_type.clone(),
+        trusted_proxies: config.trusted_proxies.clone(),
+        instance_id: config
+            .instance_id
+            .clone()
+            .or_else(videoid_backend::ops::default_instance_id),
     })?;
     let provider_origins = if real_assure.is_some() {
         config.provider_origins.clone()
@@ -161,31 +194,37 @@ pub async fn start(config: Config) -> io::Result<Running> {
             .with_backend(backend.clone()),
     );
 
-    let host_router = videoid_backend::router(backend)
+    let host_router = videoid_backend::router(backend.clone())
         .merge(site::router(pages))
         .merge(simulator::package::package_router(pkg.clone()))
         .fallback(not_found)
-        .layer(axum::middleware::map_response(json_errors));
-    let sim_router = simulator::router(simulator.clone())
-        .merge(simulator::package::package_router(pkg))
-        .fallback(not_found)
-        .layer(axum::middleware::map_response(json_errors));
-
+        .layer(axum::middleware::map_response(json_errors))
+        // The pages too carry the operational headers (HSTS, the instance, the mode).
+        .layer(axum::middleware::from_fn_with_state(
+            backend,
+            videoid_backend::ops::stamp,
+        ));
     let mut servers = vec![tokio::spawn(serve(
         host_listener,
         host_router,
         stopped.clone(),
     ))];
-    if let Some(sim_listener) = sim_listener {
+    if let (Some(sim_listener), Some(simulator)) = (sim_listener, simulator) {
+        let sim_router = simulator::router(simulator.clone())
+            .merge(simulator::package::package_router(pkg))
+            .fallback(not_found)
+            .layer(axum::middleware::map_response(json_errors));
         servers.push(tokio::spawn(serve(sim_listener, sim_router, stopped)));
         simulator.resume();
     }
     Ok(Running {
         host_url,
+        public_url,
         sim_url,
         real_assure,
         store,
         stop,
+        grace: config.shutdown_grace,
         servers,
         sweeper,
     })

@@ -25,15 +25,30 @@ async fn main() -> ExitCode {
         }
     };
     println!("demo: {}/", running.host_url);
-    println!("simulator: {}/", running.sim_url);
+    if running.public_url != running.host_url {
+        println!("public URL: {}/", running.public_url);
+    }
     match &running.real_assure {
-        Some(base) => println!("backend: real Assure API at {base}"),
-        None => println!("backend: simulator"),
+        Some(base) => println!("backend: real Assure API at {base} (no simulator runs)"),
+        None => {
+            println!("simulator: {}/", running.sim_url);
+            println!("backend: simulator");
+            println!("{SIMULATOR_BANNER}");
+        }
     }
     stop_signal().await;
+    println!("videoid-www: stopping: no new connections, finishing requests in flight");
     running.shutdown().await;
     ExitCode::SUCCESS
 }
+
+/// What simulator mode prints on start: it must never be mistaken for a real deployment.
+const SIMULATOR_BANNER: &str = "\
+*** SIMULATOR MODE ***
+videoid-www runs the Assure simulator: no identity is verified. It answers
+every capture, honours ?scenario= from the browser and takes well-known
+default credentials. Never expose it to end-users. For the real API set
+VIDEOID_ASSURE=signicat with SIGNICAT_CLIENT_ID and SIGNICAT_CLIENT_SECRET.";
 
 /// Waits for SIGINT (Ctrl-C) or SIGTERM.
 async fn stop_signal() {

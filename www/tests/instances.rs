@@ -45,6 +45,7 @@ fn instance(database: &Database, env: &[(&str, &str)]) -> Instance {
         .env_remove("SIGNICAT_CLIENT_ID")
         .env_remove("SIGNICAT_CLIENT_SECRET")
         .env_remove("ASSURE_BASE_URL")
+        .env_remove("VIDEOID_ASSURE")
         .env("HOST_PORT", "0")
         .env("SIM_PORT", "0")
         .env("VIDEOID_DATA_DIR", dir.join("data"))
@@ -64,11 +65,15 @@ fn instance(database: &Database, env: &[(&str, &str)]) -> Instance {
             }
         }
     });
+    // It names its origins, then its Assure API last (in real mode it runs no simulator).
     let (mut host_url, mut sim_url) = (None, None);
-    while host_url.is_none() || sim_url.is_none() {
+    loop {
         let line = rx
             .recv_timeout(Duration::from_secs(60))
             .expect("the instance prints its origins");
+        if line.starts_with("backend: ") {
+            break;
+        }
         if let Some(url) = line.strip_prefix("demo: ") {
             host_url = Some(url.trim_end_matches('/').to_string());
         }
@@ -89,6 +94,9 @@ fn two_instances(database: &Database) -> (Instance, Instance) {
     let b = instance(
         database,
         &[
+            ("VIDEOID_ASSURE", "signicat"),
+            // Real mode listens on every interface unless told otherwise.
+            ("BIND_ADDR", "127.0.0.1:0"),
             ("SIGNICAT_CLIENT_ID", CLIENT_ID),
             ("SIGNICAT_CLIENT_SECRET", CLIENT_SECRET),
             ("ASSURE_BASE_URL", a.sim_url.as_str()),

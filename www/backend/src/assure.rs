@@ -613,6 +613,12 @@ impl AssureClient {
         })
     }
 
+    /// Whether a token can be had: the cached one, or a new one when it is about to expire
+    /// (the readiness probe).
+    pub async fn ready(&self, by: Instant) -> Result<(), AssureError> {
+        self.bearer(by).await.map(|_| ())
+    }
+
     /// The cached access token, fetching a new one (retried until `by`) when it is about to
     /// expire. Callers waiting for another's fetch wait at most until `by`.
     async fn bearer(&self, by: Instant) -> Result<String, AssureError> {

@@ -11,12 +11,14 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 /// Serves `router` on `listener` until `stopped` turns true, then lets open requests finish.
+/// Handlers see the connection's address (`ConnectInfo<SocketAddr>`).
 pub async fn serve(
     listener: TcpListener,
     router: axum::Router,
     mut stopped: watch::Receiver<bool>,
 ) -> io::Result<()> {
-    axum::serve(listener, router)
+    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(async move {
             let _ = stopped.wait_for(|stop| *stop).await;
         })

@@ -19,6 +19,10 @@
 //!   (`images`, `video`, `download`) serve the demo's result view, scoped to
 //!   the cookie's own dossier.
 //!
+//! - `GET /healthz` (alive) and `GET /readyz` (database and Assure token) for orchestrators;
+//!   every answer carries `X-Videoid-Assure: simulator` in simulator mode, the instance's name
+//!   and, on an https public URL, `Strict-Transport-Security` (see [`ops`]).
+//!
 //! Client credentials, Assure tokens and upstream bodies never reach the browser.
 
 // Helpers of request handlers return `Result<_, Response>` so a rejection is answered as is;
@@ -38,6 +42,8 @@ pub mod http;
 pub mod ids;
 mod media;
 mod native;
+pub mod ops;
+pub mod proxies;
 pub mod published;
 mod sdk;
 mod session;
@@ -73,9 +79,15 @@ pub fn router(backend: Arc<Backend>) -> Router {
         .route("/api/videoid/images", get(media::image))
         .route("/api/videoid/video", get(media::video))
         .route("/api/videoid/download", get(media::download))
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
         .layer(axum::middleware::from_fn_with_state(
             backend.clone(),
             cors::cors,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            backend.clone(),
+            ops::stamp,
         ))
         .with_state(backend)
 }

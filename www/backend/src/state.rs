@@ -38,7 +38,8 @@ pub struct Settings {
     pub http: reqwest::Client,
     /// The host origin, e.g. `http://localhost:8080`.
     pub host_url: String,
-    /// True when `assure` is the simulator: the test-only query (scenarios) works.
+    /// True when `assure` is the simulator: the test-only query (scenarios) works, and every
+    /// answer says so (`X-Videoid-Assure: simulator`).
     pub simulator_mode: bool,
     /// End-users, upload sessions, webhook events (SQLite or PostgreSQL).
     pub store: Arc<dyn Store>,
@@ -54,6 +55,10 @@ pub struct Settings {
     pub native_process_type: Option<String>,
     /// The document type of SDK sessions whose request names none.
     pub sdk_document_type: DocumentChoice,
+    /// Addresses of the reverse proxies whose forwarding headers are believed.
+    pub trusted_proxies: Vec<crate::proxies::Network>,
+    /// The name answered in `X-Videoid-Instance` (none: no header).
+    pub instance_id: Option<String>,
 }
 
 /// The backend's state.
@@ -71,6 +76,9 @@ pub struct Backend {
     pub(crate) native_process_type: Option<String>,
     pub(crate) sdk_document_type: DocumentChoice,
     pub(crate) document_types: tokio::sync::Mutex<DocumentTypes>,
+    pub(crate) trusted_proxies: Vec<crate::proxies::Network>,
+    pub(crate) instance_header: Option<HeaderValue>,
+    pub(crate) readiness: tokio::sync::Mutex<Option<crate::ops::Readiness>>,
 }
 
 impl Backend {
@@ -82,6 +90,12 @@ impl Backend {
                 "not an http(s) origin: {host_url}"
             )));
         }
+        let instance_header = match settings.instance_id {
+            Some(id) => Some(HeaderValue::from_str(&id).map_err(|_| {
+                io::Error::other(format!("not a header value: instance id {id:?}"))
+            })?),
+            None => None,
+        };
         let loopback_alias = host_url.replacen("://localhost:", "://127.0.0.1:", 1);
         Ok(Arc::new(Backend {
             assure: settings.assure,
@@ -97,6 +111,9 @@ impl Backend {
             native_process_type: settings.native_process_type,
             sdk_document_type: settings.sdk_document_type,
             document_types: Default::default(),
+            trusted_proxies: settings.trusted_proxies,
+            instance_header,
+            readiness: Default::default(),
         }))
     }
 
