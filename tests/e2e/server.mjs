@@ -74,6 +74,7 @@ export async function startServer(name = 'server', { pkgDir: servedDir } = {}) {
   delete env.SIGNICAT_CLIENT_ID;
   delete env.SIGNICAT_CLIENT_SECRET;
   delete env.ASSURE_BASE_URL;
+  delete env.VIDEOID_ASSURE;
   Object.assign(env, {
     HOST_PORT: String(HOST_PORT),
     SIM_PORT: String(SIM_PORT),
