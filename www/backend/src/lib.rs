@@ -29,8 +29,8 @@
 // the size of a `Response` does not matter on that path.
 #![allow(clippy::result_large_err)]
 
+pub use videoid_common::{clock, ids, published, storage};
 pub mod assure;
-pub mod clock;
 mod cors;
 pub mod documents;
 pub mod endusers;
@@ -39,16 +39,13 @@ pub mod extract;
 pub mod framing;
 pub mod handoff;
 pub mod http;
-pub mod ids;
 mod media;
 mod native;
 pub mod ops;
 pub mod proxies;
-pub mod published;
 mod sdk;
 mod session;
 mod state;
-pub mod storage;
 pub mod store;
 pub mod upload;
 pub mod upstream;

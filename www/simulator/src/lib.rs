@@ -20,20 +20,17 @@
 
 mod api;
 mod capture;
-pub mod clock;
+pub use videoid_common::{clock, ids, published, storage};
 pub mod control;
 pub mod env;
 pub mod faults;
 pub mod http;
-pub mod ids;
 pub mod images;
 pub mod media;
 mod model;
 pub mod package;
 mod provider;
-pub mod published;
 pub mod standalone;
-pub mod storage;
 mod store;
 mod webhook;
 pub mod zip;
