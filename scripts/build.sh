@@ -7,7 +7,7 @@ stage="$ROOT/target/pkg-stage"
 cargo build --quiet --release --lib --target wasm32-unknown-unknown
 rm -rf "$stage" && mkdir -p "$stage"
 wasm-bindgen --target web --remove-name-section --remove-producers-section \
-  --out-dir "$stage" "$ROOT/target/wasm32-unknown-unknown/release/videoid_capture.wasm"
+  --out-dir "$stage" "${CARGO_TARGET_DIR:-$ROOT/target}/wasm32-unknown-unknown/release/videoid_capture.wasm"
 # -Oz plus the features current rustc emits by default.
 features=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
   --enable-mutable-globals --enable-reference-types --enable-multivalue)
