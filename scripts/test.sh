@@ -3,8 +3,9 @@
 # PostgreSQL, the load test), wasm tests in headless Chromium and Firefox, the package
 # checks, the framework typings and example apps, e2e on the built package with
 # playwright-core in Chromium, and the core e2e flows in Firefox and WebKitGTK
-# (selenium-webdriver). PostgreSQL is required; each cargo run prints how many tests ran and
-# fails below the minimum kept beside it (raise a minimum when tests are added).
+# (selenium-webdriver). No layer passes by running nothing: PostgreSQL is required, each
+# cargo run and `node --test` layer prints how many tests ran and fails below the minimum
+# kept beside it (raise a minimum when a layer gains tests). tests/README.md lists the layers.
 source "$(dirname "$0")/lib.sh"
 bash scripts/setup.sh --test
 export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"
@@ -82,18 +83,20 @@ bash scripts/test-wasm.sh
 
 say "test 3/7: the npm package"
 bash scripts/build.sh
-node --test tests/package/
+bash scripts/node-test.sh package 38 tests/package/
 
 say "test 4/7: framework typings (React, Vue, Svelte) and the example apps (type-check, build)"
 bash scripts/examples.sh
 
 say "test 5/7: e2e (playwright-core on $(command -v chromium))"
 cargo build --quiet -p videoid-www
-node --test --test-concurrency=1 tests/e2e/
+export VIDEOID_WWW_BIN="${VIDEOID_WWW_BIN:-${CARGO_TARGET_DIR:-$ROOT/target}/debug/videoid-www}"
+bash scripts/node-test.sh e2e 52 --test-concurrency=1 tests/e2e/
 
 say "test 6/7: the core e2e flows in Firefox ESR and WebKitGTK (selenium-webdriver; one server per engine)"
-node --test --test-concurrency=1 tests/engines/
+bash scripts/node-test.sh engines 18 --test-concurrency=1 tests/engines/
 
 say "test 7/7: the Playwright example (examples/playwright: its own Node backend, the standalone simulator)"
 npm ci --prefix examples/playwright --no-audit --no-fund --prefer-offline --loglevel=error
-VIDEOID_WWW_BIN="$ROOT/target/debug/videoid-www" npm test --prefix examples/playwright
+# What its `npm test` runs (node --test), counted.
+(cd examples/playwright && bash "$ROOT/scripts/node-test.sh" playwright-example 5 --test-concurrency=1 tests/)
