@@ -13,7 +13,7 @@ for dir in tests/types examples/react examples/vue; do
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
   fi
 done
-node --test tests/types/
+bash scripts/node-test.sh types 4 tests/types/
 for app in react vue; do
   say "examples: type-check and build examples/$app"
   (cd "examples/$app" && npm run --silent build)

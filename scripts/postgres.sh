@@ -2,12 +2,19 @@
 # binaries, a temporary data directory, a free port on 127.0.0.1, trust authentication
 # (it listens on loopback only and lives as long as the test run). initdb and postgres
 # refuse to run as root, so as root they run as the `postgres` user.
+#   pg_bin_dir prints the directory of the PostgreSQL programs; fails when there is none
 #   pg_start   starts it; exports VIDEOID_TEST_DATABASE_URL (its `postgres` database)
 #   pg_stop    stops it and removes its directory
+# VIDEOID_PG_BIN_DIR, when set, is the only directory looked in (another installation, or
+# an empty directory to see what happens on a machine without PostgreSQL).
 
 pg_bin_dir() {
   local dir
-  dir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)"
+  if [ -n "${VIDEOID_PG_BIN_DIR:-}" ]; then
+    dir="$VIDEOID_PG_BIN_DIR"
+  else
+    dir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)"
+  fi
   [ -n "$dir" ] && [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ] && echo "$dir"
 }
 

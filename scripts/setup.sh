@@ -50,13 +50,16 @@ if [ "$have" != "$GECKODRIVER_VERSION" ]; then
   cargo install geckodriver --version "=$GECKODRIVER_VERSION"
 fi
 
-# The tests start their own throwaway server from these binaries (scripts/postgres.sh).
-if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+# The tests start their own throwaway server from these binaries (scripts/postgres.sh);
+# npm test fails without them (or a server in VIDEOID_TEST_DATABASE_URL), naming PostgreSQL.
+source scripts/postgres.sh
+if [ -z "${VIDEOID_TEST_DATABASE_URL:-}" ] && ! pg_bin_dir >/dev/null; then
   say "setup: installing Debian's postgresql (the backend's database tests)"
   if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
-  if ! { $sudo apt-get update -qq \
-      && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql >/dev/null; }; then
-    say "setup: postgresql could not be installed: the PostgreSQL tests will be skipped"
+  { $sudo apt-get update -qq \
+      && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql >/dev/null; } || true
+  if ! pg_bin_dir >/dev/null; then
+    say "setup: PostgreSQL is still missing (Debian's postgresql could not be installed): npm test will fail"
   fi
 fi
 exit 0

@@ -241,9 +241,8 @@ async fn an_end_user_moves_between_instances(database: Database) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn race_on_postgres() {
-    if let Some(url) = common::db::postgres_database().await {
-        simultaneous_first_sessions_make_one_dossier(Database::Postgres(url)).await;
-    }
+    let url = common::db::postgres_database().await;
+    simultaneous_first_sessions_make_one_dossier(Database::Postgres(url)).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -254,9 +253,8 @@ async fn race_on_one_sqlite_file() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn moving_between_instances_on_postgres() {
-    if let Some(url) = common::db::postgres_database().await {
-        an_end_user_moves_between_instances(Database::Postgres(url)).await;
-    }
+    let url = common::db::postgres_database().await;
+    an_end_user_moves_between_instances(Database::Postgres(url)).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -1,7 +1,7 @@
 //! The storage layer, the same tests on each implementation: SQLite (a fresh file) and
-//! PostgreSQL (a fresh database on the throwaway server `npm test` starts; skipped with a
-//! note without one). "Two instances" are two independently opened stores (two pools) on
-//! the same database.
+//! PostgreSQL (a fresh database on the throwaway server `npm test` starts; without one the
+//! PostgreSQL tests fail, see common/db.rs). "Two instances" are two independently opened
+//! stores (two pools) on the same database.
 
 mod common;
 
@@ -33,9 +33,8 @@ macro_rules! on_both {
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
             async fn postgres() {
-                if let Some(url) = super::db::postgres_database().await {
-                    super::$name(videoid_backend::store::Database::Postgres(url)).await
-                }
+                let url = super::db::postgres_database().await;
+                super::$name(videoid_backend::store::Database::Postgres(url)).await
             }
         }
     )*};

@@ -6,6 +6,8 @@
 //! tests both ways.
 #![allow(dead_code)]
 
+/// The backend's test databases (one file for both crates' tests).
+#[path = "../../backend/tests/common/db.rs"]
 pub mod db;
 
 use serde_json::Value;
