@@ -1,7 +1,7 @@
 //! What the panel shows for each state: the common screens, and the run's
 //! own screen while it captures.
 
-use super::{Action, Flow, Run, Screen, State};
+use super::{Action, Flow, Screen, State};
 use crate::core::config::{Fallback, Mode};
 use crate::core::failure::Failure;
 use crate::core::i18n::Text;
@@ -102,10 +102,5 @@ impl Flow {
         screen.message = message;
         screen.busy = busy;
         screen
-    }
-
-    /// Whether a run is under way (for the adapter's own bookkeeping).
-    pub fn running(&self) -> bool {
-        !matches!(self.run, Run::None)
     }
 }
