@@ -91,7 +91,7 @@ bash scripts/examples.sh
 say "test 5/7: e2e (playwright-core on $(command -v chromium))"
 cargo build --quiet -p videoid-www
 export VIDEOID_WWW_BIN="${VIDEOID_WWW_BIN:-${CARGO_TARGET_DIR:-$ROOT/target}/debug/videoid-www}"
-bash scripts/node-test.sh e2e 62 --test-concurrency=1 tests/e2e/
+bash scripts/node-test.sh e2e 63 --test-concurrency=1 tests/e2e/
 
 say "test 6/7: the core e2e flows in Firefox ESR and WebKitGTK (selenium-webdriver; one server per engine)"
 bash scripts/node-test.sh engines 18 --test-concurrency=1 tests/engines/

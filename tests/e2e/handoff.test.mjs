@@ -199,3 +199,42 @@ test('handoff: the demo offers the phone as a second way on the start screen (ha
     assert.equal(await desktop.evaluate(() => window.__streamsAsked()), 0, 'no camera was asked for');
   });
 });
+
+/** Records what the page puts on the clipboard; `window.__refuseClipboard` makes it refuse. */
+function clipboardRecorder() {
+  window.__copied = [];
+  if (!navigator.clipboard) return;
+  navigator.clipboard.writeText = async (text) => {
+    if (window.__refuseClipboard) throw new DOMException('refused', 'NotAllowedError');
+    window.__copied.push(text);
+  };
+}
+
+test('handoff: copy puts the link on the clipboard and says so; where the clipboard refuses, the link takes focus', opts, async () => {
+  await devices(async ({ desktop }) => {
+    await desktop.addInitScript(clipboardRecorder);
+    const href = await handoffScreen(desktop, '?handoff=always&auto=1&scenario=accepted');
+    assert.equal(await part(desktop, 'handoff-copied').innerText(), '', 'nothing said before a copy');
+    await part(desktop, 'handoff-copy').click();
+    await part(desktop, 'handoff-copied').filter({ hasText: 'Copied' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+    assert.deepEqual(await desktop.evaluate(() => window.__copied), [href], 'the link, once');
+    // A click on the link copies it too, and does not navigate (it would use the link up here).
+    await part(desktop, 'handoff-link').click();
+    await desktop.waitForFunction(() => window.__copied.length === 2, null, { timeout: STEP_TIMEOUT_MS });
+    assert.deepEqual(await desktop.evaluate(() => window.__copied), [href, href]);
+    assert.equal(desktop.url().includes('/videoid/handoff'), false, 'the page did not follow the link');
+
+    // The clipboard refuses: the link takes focus, to be copied by hand.
+    await desktop.evaluate(() => {
+      window.__refuseClipboard = true;
+      document.activeElement?.blur?.();
+    });
+    await part(desktop, 'handoff-copy').click();
+    await desktop.waitForFunction(
+      () => document.querySelector('#capture').shadowRoot?.activeElement?.getAttribute('part') === 'handoff-link',
+      null,
+      { timeout: STEP_TIMEOUT_MS },
+    );
+    assert.equal((await desktop.evaluate(() => window.__copied)).length, 2, 'nothing more was copied');
+  });
+});
