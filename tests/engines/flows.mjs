@@ -488,11 +488,13 @@ export function coreFlows(engineId) {
         await phone.locator('videoid-capture').waitFor({ state: 'attached', timeout: STEP_MS });
         for (const step of ['front', 'back', 'selfie']) {
           await phone.waitForFunction((step) => document.querySelector('#capture')?.getAttribute('step') === step, step, { timeout: STEP_MS });
-          for (const name of ['capture-button', 'confirm-button']) {
-            const button = phone.locator(`#capture >> [part~="${name}"]`);
-            await button.waitFor({ state: 'visible', timeout: STEP_MS });
-            await button.click();
-          }
+          const capture = phone.locator('#capture >> [part~="capture-button"]');
+          const confirm = phone.locator('#capture >> [part~="confirm-button"]');
+          await capture.or(confirm).first().waitFor({ state: 'visible', timeout: STEP_MS });
+          // A document may capture itself after steady good frames; otherwise take it.
+          if (!(await confirm.isVisible())) await capture.click();
+          await confirm.waitFor({ state: 'visible', timeout: STEP_MS });
+          await confirm.click();
         }
         const phoneComplete = await chromiumEvent(phone, 'videoid-complete');
 
