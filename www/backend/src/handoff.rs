@@ -159,7 +159,7 @@ impl Backend {
         let Some(Handoff { id, .. }) = self.linked_handoff(&used).await? else {
             return Err(LinkRefused::Gone);
         };
-        let secret = ids::token();
+        let secret = ids::try_token().map_err(StoreError::from)?;
         let until = now + self.session_lifetime.as_millis() as i64;
         if !self.store.open_handoff(&id, &secret, now, until).await? {
             return Err(LinkRefused::Gone);
@@ -346,8 +346,10 @@ pub(crate) async fn create(
         Ok(visitor) => visitor,
         Err(e) => return storage_failure(WHAT, &e),
     };
-    let id = ids::uuid();
-    let token = ids::token();
+    let (id, token) = match (ids::try_uuid(), ids::try_token()) {
+        (Ok(id), Ok(token)) => (id, token),
+        (Err(e), _) | (_, Err(e)) => return storage_failure(WHAT, &e.into()),
+    };
     let now = crate::store::now_ms();
     let lifetime = LINK_LIFETIME.min(backend.session_lifetime);
     let expires_at_ms = now + lifetime.as_millis() as i64;

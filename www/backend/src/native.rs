@@ -12,7 +12,7 @@ use crate::handoff;
 use crate::http::json_error;
 use crate::state::{storage_failure, upstream_failure, Backend, Failure, SimulatorKnobs, Visitor};
 use crate::store::HandoffStatus::{Complete, Uploading};
-use crate::store::Upload;
+use crate::store::{StoreError, Upload};
 use crate::upload::{self as limits, STEPS};
 use crate::upstream::{self, at_most_once};
 use axum::body::Body;
@@ -52,7 +52,7 @@ pub(crate) async fn start(
         .unwrap_or_default()
         .to_string();
     let steps: Vec<String> = STEPS.iter().map(|s| s.to_string()).collect();
-    let token = crate::ids::token();
+    let token = crate::ids::try_token().map_err(StoreError::from)?;
     let now = crate::store::now_ms();
     let expires_at_ms = now + backend.session_lifetime.as_millis() as i64;
     let expires_at = crate::clock::rfc3339_in(backend.session_lifetime);

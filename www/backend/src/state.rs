@@ -149,7 +149,7 @@ impl Backend {
         if let Some(visitor) = self.visitor(headers).await? {
             return Ok(visitor);
         }
-        let cookie = ids::token();
+        let cookie = ids::try_token()?;
         let key = EndUserKey::of_cookie(&cookie);
         let now = crate::store::now_ms();
         let unclaimed = now + endusers::UNCLAIMED_LIFETIME.as_millis() as i64;
@@ -246,6 +246,12 @@ pub(crate) fn failure_response(what: &str, failure: &Failure) -> Response {
 /// The answer for a database failure: logged here, generic for the browser.
 pub(crate) fn storage_failure(what: &str, e: &StoreError) -> Response {
     eprintln!("videoid-www: {what}: {e}");
+    if e.is_random_failure() {
+        return json_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("could not {what}: the server cannot make secure identifiers"),
+        );
+    }
     json_error(
         StatusCode::SERVICE_UNAVAILABLE,
         format!("could not {what}: the backend's storage is unavailable, try again"),

@@ -19,7 +19,7 @@
 use crate::assure::{AssureError, Retries};
 use crate::ids;
 use crate::state::{Backend, Failure, Visitor};
-use crate::store::{Claim, EndUserKey};
+use crate::store::{Claim, EndUserKey, StoreError};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use std::future::Future;
@@ -199,7 +199,7 @@ impl Backend {
         current: Option<&str>,
         by: Instant,
     ) -> Result<String, Failure> {
-        let claim = ids::token();
+        let claim = ids::try_token().map_err(StoreError::from)?;
         loop {
             let note = match self.claim(key, current, &claim, by).await? {
                 Ok(note) => note,
@@ -230,7 +230,7 @@ impl Backend {
                 }
             }
         }
-        let reference = format!("videoid-{}", ids::uuid());
+        let reference = format!("videoid-{}", ids::try_uuid().map_err(StoreError::from)?);
         let note = Note::Dossier {
             reference: reference.clone(),
         }
@@ -300,7 +300,7 @@ impl Backend {
         let mut replaced = false;
         loop {
             let dossier_id = self.dossier_for(visitor, by).await?;
-            let claim = ids::token();
+            let claim = ids::try_token().map_err(StoreError::from)?;
             let note = match self
                 .claim(&visitor.key, Some(&dossier_id), &claim, by)
                 .await?

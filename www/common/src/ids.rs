@@ -2,35 +2,68 @@
 
 use base64::Engine;
 
+/// The OS random source failed: no id or token can be made. Never replaced by weaker bytes;
+/// the backend answers `500` and logs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RandomFailure;
+
+impl std::fmt::Display for RandomFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the OS random source failed")
+    }
+}
+
+impl std::error::Error for RandomFailure {}
+
 /// A random UUID (version 4) in its usual hyphenated hex form.
-pub fn uuid() -> String {
-    let mut b = random_bytes::<16>();
+pub fn try_uuid() -> Result<String, RandomFailure> {
+    let mut b = random_bytes::<16>()?;
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
     let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!(
+    Ok(format!(
         "{}-{}-{}-{}-{}",
         &hex[0..8],
         &hex[8..12],
         &hex[12..16],
         &hex[16..20],
         &hex[20..32]
-    )
+    ))
 }
 
 /// A random url-safe token of 32 bytes of entropy.
-pub fn token() -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random_bytes::<32>())
+pub fn try_token() -> Result<String, RandomFailure> {
+    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random_bytes::<32>()?))
 }
 
-fn random_bytes<const N: usize>() -> [u8; N] {
+/// [`try_uuid`] for the simulator and test tools, which stop (panic) rather than go on
+/// without randomness. The backend uses [`try_uuid`] and answers the failure.
+pub fn uuid() -> String {
+    try_uuid().unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// [`try_token`] for the simulator and test tools (see [`uuid`]).
+pub fn token() -> String {
+    try_token().unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Set by [`fail_random_source`]: every draw fails.
+static FAILING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Makes every later draw from the random source fail (`true`) or work again, in this whole
+/// process: for tests of what a failing OS random source does. Nothing else calls it.
+#[doc(hidden)]
+pub fn fail_random_source(failing: bool) {
+    FAILING.store(failing, std::sync::atomic::Ordering::SeqCst);
+}
+
+fn random_bytes<const N: usize>() -> Result<[u8; N], RandomFailure> {
     let mut b = [0u8; N];
-    // The OS random source does not fail on the platforms this runs on; if it
-    // ever did, a zeroed id would collide and be rejected, not leak anything.
-    if getrandom::getrandom(&mut b).is_err() {
-        eprintln!("videoid-www: the OS random source failed");
+    if FAILING.load(std::sync::atomic::Ordering::SeqCst) {
+        return Err(RandomFailure);
     }
-    b
+    getrandom::getrandom(&mut b).map_err(|_| RandomFailure)?;
+    Ok(b)
 }
 
 /// True for 1–128 chars of `[A-Za-z0-9._-]` (ids in URLs and messages).
@@ -62,6 +95,12 @@ mod tests {
         assert_eq!(&a[14..15], "4");
         assert!(is_valid_id(&a));
         assert_ne!(a, b);
+    }
+
+    #[test]
+    fn fallible_forms_agree_with_the_others() {
+        assert!(is_valid_id(&try_uuid().unwrap()));
+        assert_eq!(try_token().unwrap().len(), 43);
     }
 
     #[test]

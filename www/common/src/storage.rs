@@ -67,7 +67,8 @@ impl DataDir {
 
     /// Writes `bytes` to a fresh temporary file and flushes it; `commit` later moves it into place.
     pub fn stage(&self, bytes: &[u8]) -> io::Result<Staged> {
-        let path = self.tmp_dir().join(format!(".tmp-{}", crate::ids::uuid()));
+        let name = crate::ids::try_uuid().map_err(io::Error::other)?;
+        let path = self.tmp_dir().join(format!(".tmp-{name}"));
         let mut file = fs::File::create(&path)?;
         let written = file.write_all(bytes).and_then(|()| file.sync_data());
         if let Err(e) = written {

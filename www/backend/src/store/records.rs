@@ -82,6 +82,23 @@ impl fmt::Display for StoreError {
 
 impl std::error::Error for StoreError {}
 
+/// What a [`StoreError`] made of a [`RandomFailure`] says: no new id or token could be made.
+const NO_RANDOMNESS: &str = "no new id: the OS random source failed";
+
+impl From<videoid_common::ids::RandomFailure> for StoreError {
+    fn from(_: videoid_common::ids::RandomFailure) -> Self {
+        StoreError(NO_RANDOMNESS.to_string())
+    }
+}
+
+impl StoreError {
+    /// True when it stands for a failed OS random source (an internal error, `500`), not
+    /// for a database that did not answer (`503`, try again).
+    pub fn is_random_failure(&self) -> bool {
+        self.0 == NO_RANDOMNESS
+    }
+}
+
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
         StoreError(e.to_string())
