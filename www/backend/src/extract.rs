@@ -49,9 +49,9 @@ impl<S: Send + Sync> FromRequestParts<S> for Query {
     }
 }
 
-/// A JSON request body: a `Content-Type` other than JSON is a `415` (an absent one is read
-/// as JSON, as older clients send), an empty body reads as `{}`, anything else that does not
-/// parse as `T` is a `400`.
+/// A JSON request body: a `Content-Type` other than JSON, or none, is a `415` (a page of
+/// another site cannot send JSON without a preflight, see [`crate::csrf`]), an empty body
+/// reads as `{}`, anything else that does not parse as `T` is a `400`.
 #[derive(Debug, Clone)]
 pub struct JsonBody<T>(pub T);
 
@@ -76,10 +76,10 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     }
 }
 
-/// True when the request declares a JSON body, or declares no type at all.
+/// True when the request declares a JSON body.
 fn declares_json(headers: &HeaderMap) -> bool {
     let Some(value) = headers.get(header::CONTENT_TYPE) else {
-        return true;
+        return false;
     };
     let essence = value
         .to_str()
@@ -115,7 +115,8 @@ mod tests {
     #[tokio::test]
     async fn json_bodies_are_read_or_rejected_with_the_right_status() {
         let read = |t, b| async move { JsonBody::<Body1>::from_request(request(t, b), &()).await };
-        assert_eq!(read(None, "").await.unwrap().0, Body1 { mode: None });
+        let json = Some("application/json");
+        assert_eq!(read(json, "").await.unwrap().0, Body1 { mode: None });
         assert_eq!(
             read(Some("application/json; charset=utf-8"), r#"{"mode":"sdk"}"#)
                 .await
@@ -128,7 +129,9 @@ mod tests {
         assert!(read(Some("application/problem+json"), "{}").await.is_ok());
         let wrong_type = read(Some("text/plain"), "{}").await.unwrap_err();
         assert_eq!(wrong_type.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
-        let bad = read(None, "{").await.unwrap_err();
+        let untyped = read(None, "{}").await.unwrap_err();
+        assert_eq!(untyped.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        let bad = read(json, "{").await.unwrap_err();
         assert_eq!(bad.status, StatusCode::BAD_REQUEST);
         assert!(
             bad.message.starts_with("invalid JSON body"),

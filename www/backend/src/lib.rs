@@ -32,6 +32,7 @@
 pub use videoid_common::{clock, ids, published, storage};
 pub mod assure;
 mod cors;
+pub mod csrf;
 pub mod documents;
 pub mod endusers;
 mod events;
@@ -78,6 +79,10 @@ pub fn router(backend: Arc<Backend>) -> Router {
         .route("/api/videoid/download", get(media::download))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
+        .layer(axum::middleware::from_fn_with_state(
+            backend.clone(),
+            csrf::guard,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             backend.clone(),
             cors::cors,
