@@ -103,6 +103,10 @@ pub struct Config {
     pub instance_id: Option<String>,
     /// On SIGTERM, how long requests in flight may take to finish (`VIDEOID_SHUTDOWN_GRACE_S`).
     pub shutdown_grace: Duration,
+    /// The one other origin whose pages may frame the demo page (`DEMO_PARENT_ORIGIN`): the
+    /// demo's element posts its events there (`parent-origin`). `None`: only the site itself
+    /// frames it, and events are posted nowhere. Never taken from a page's query.
+    pub demo_parent_origin: Option<String>,
 }
 
 /// Where the simulator sends its events.
@@ -148,6 +152,7 @@ impl fmt::Debug for Config {
             .field("public_url", &self.public_url)
             .field("bind_addr", &self.bind_addr)
             .field("trusted_proxies", &self.trusted_proxies)
+            .field("demo_parent_origin", &self.demo_parent_origin)
             .field("instance_id", &self.instance_id)
             .field("shutdown_grace", &self.shutdown_grace)
             .finish()
@@ -214,6 +219,7 @@ impl Config {
             public_url: None,
             bind_addr: None,
             trusted_proxies: Vec::new(),
+            demo_parent_origin: None,
             instance_id: None,
             shutdown_grace: Duration::from_secs(20),
         }
@@ -391,6 +397,18 @@ impl Config {
                 IpAddr::V4(Ipv4Addr::UNSPECIFIED),
                 config.host_port,
             ));
+        }
+        if let Some(origin) = value("DEMO_PARENT_ORIGIN") {
+            let origin = origin.trim_end_matches('/').to_string();
+            let is_origin = videoid_backend::framing::Origin::parse(&origin).is_some()
+                && origin.matches('/').count() == 2
+                && !origin.contains(['?', '#', '@', ' ', ';', '\'', '"']);
+            if !is_origin {
+                return Err(ConfigError(format!(
+                    "DEMO_PARENT_ORIGIN is not an http(s) origin (scheme, host, optional port): {origin}"
+                )));
+            }
+            config.demo_parent_origin = Some(origin);
         }
         if let Some(list) = value("TRUSTED_PROXIES") {
             config.trusted_proxies = Network::parse_list(&list)

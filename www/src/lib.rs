@@ -191,7 +191,8 @@ pub async fn start(config: Config) -> io::Result<Running> {
     };
     let pages = Arc::new(
         site::Pages::new(sim_url.clone(), real_assure.is_some(), provider_origins)
-            .with_backend(backend.clone()),
+            .with_backend(backend.clone())
+            .with_parent(config.demo_parent_origin.clone()),
     );
 
     let host_router = videoid_backend::router(backend.clone())

@@ -2,7 +2,7 @@
 
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -28,6 +28,7 @@ pub struct Pages {
     real_mode: bool,
     provider_origins: Vec<String>,
     backend: Option<Arc<Backend>>,
+    parent_origin: Option<String>,
 }
 
 impl Pages {
@@ -39,7 +40,15 @@ impl Pages {
             real_mode,
             provider_origins,
             backend: None,
+            parent_origin: None,
         }
+    }
+
+    /// Lets pages of `origin` (a checked origin, from the site's configuration) frame the
+    /// demo page, whose element then posts its events there.
+    pub fn with_parent(mut self, origin: Option<String>) -> Pages {
+        self.parent_origin = origin;
+        self
     }
 
     /// Serves the phone's handoff page with `backend`'s handoffs.
@@ -144,7 +153,6 @@ pub fn demo_options(pairs: &[(String, String)]) -> DemoOptions {
         ("inactivity", "inactivity-timeout"),
         ("load", "load-timeout"),
         ("fallback", "fallback"),
-        ("parent-origin", "parent-origin"),
         ("handoff", "handoff"),
     ];
     let attributes = COPIED
@@ -194,8 +202,12 @@ impl Pages {
         format!(
             "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {provider}; frame-src {}; \
              style-src 'self'; img-src 'self' data: blob: {provider}; media-src 'self' blob: {provider}; \
-             connect-src {connect}; base-uri 'none'; object-src 'none'",
-            self.frame_sources()
+             connect-src {connect}; base-uri 'none'; object-src 'none'; frame-ancestors 'self'{}",
+            self.frame_sources(),
+            self.parent_origin
+                .as_ref()
+                .map(|o| format!(" {o}"))
+                .unwrap_or_default()
         )
     }
 
@@ -216,6 +228,9 @@ impl Pages {
 
     fn demo_html(&self, options: &DemoOptions) -> String {
         let mut attributes = self.element_attributes(&options.session_endpoint);
+        if let Some(origin) = &self.parent_origin {
+            attributes.push_str(&format!(" parent-origin=\"{}\"", escape_html(origin)));
+        }
         for (name, value) in &options.attributes {
             attributes.push_str(&format!(" {name}=\"{}\"", escape_html(value)));
         }
@@ -279,7 +294,8 @@ const HANDOFF_OPEN_PAGE: &str = include_str!("../static/demo/handoff-open.html")
 
 /// The policy of the pages with no script.
 const HANDOFF_STATIC_POLICY: &str =
-    "default-src 'none'; style-src 'self'; img-src data:; base-uri 'none'; object-src 'none'";
+    "default-src 'none'; style-src 'self'; img-src data:; base-uri 'none'; object-src 'none'; \
+     frame-ancestors 'self'";
 
 const HANDOFF_USED_PAGE: &str = "<!doctype html>
 <html lang=\"en\">
@@ -377,11 +393,19 @@ async fn handoff_page(State(pages): State<Arc<Pages>>, RawQuery(query): RawQuery
 
 /// `POST /videoid/handoff` (form field `t`): opens the link once, giving the phone its own
 /// cookie and the page with the element, or answers 410 "used or expired".
-async fn handoff_open(State(pages): State<Arc<Pages>>, body: Bytes) -> Response {
+async fn handoff_open(
+    State(pages): State<Arc<Pages>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let policy = pages.demo_policy(false);
     let Some(backend) = &pages.backend else {
         return used_link();
     };
+    // Opening the link names the phone's end-user (a cookie): only from the link's own page.
+    if !backend.same_site_request(&headers) {
+        return videoid_backend::csrf::refused();
+    }
     let form = std::str::from_utf8(&body).ok().filter(|f| f.len() <= 1024);
     let pairs = parse_query(form).unwrap_or_default();
     let Some(token) = query_value(&pairs, "t") else {
