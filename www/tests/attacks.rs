@@ -1,0 +1,274 @@
+//! Attacks on the reference backend over real HTTP, one group per weakness they once had:
+//! each performs the attack and checks that it fails and changes nothing (no cookie, no
+//! upstream call, the data still there).
+//! - Cross-site requests: a page of another site (or a sandboxed one) sends a state-changing
+//!   request with the end-user's cookie.
+//! - Media: the proxy passing whatever an upstream labels `image/*` (an SVG runs script).
+//! - Frames: the demo page framed by anyone, and `parent-origin` taken from its query.
+//!
+//! A failing random source has its own file (`random.rs`): it switches the whole process.
+
+mod common;
+
+use common::*;
+use reqwest::Method;
+use serde_json::json;
+
+/// Upstream calls the simulator recorded so far.
+async fn upstream_calls(sim_url: &str) -> usize {
+    control_get(sim_url, "/requests?path=/assure/")
+        .await
+        .as_array()
+        .map_or(0, Vec::len)
+}
+
+/// A session request as a browser on `origin` sends it (`None`: no `Origin`).
+fn session_from(
+    host_url: &str,
+    origin: Option<&str>,
+    fetch_site: Option<&str>,
+) -> reqwest::RequestBuilder {
+    let mut request = client()
+        .post(format!("{host_url}/api/videoid/session"))
+        .json(&json!({ "mode": "embed" }));
+    if let Some(origin) = origin {
+        request = request.header("origin", origin);
+    }
+    if let Some(site) = fetch_site {
+        request = request.header("sec-fetch-site", site);
+    }
+    request
+}
+
+async fn cross_site_requests_are_refused_and_change_nothing(h: Harness) {
+    let s = h.servers().await;
+    let before = upstream_calls(&s.sim_url).await;
+    for (origin, fetch_site) in [
+        (Some("https://evil.example"), Some("cross-site")),
+        // Another port of the same host is another origin.
+        (Some("http://localhost:1"), Some("same-site")),
+        (Some("null"), Some("cross-site")),
+        (None, Some("cross-site")),
+        (None, Some("same-site")),
+    ] {
+        let response = session_from(&s.host_url, origin, fetch_site)
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            response.headers().get("set-cookie").is_none(),
+            "{origin:?} {fetch_site:?}: no end-user named"
+        );
+        let message = assert_error(response, 403).await;
+        assert!(message.contains("this site"), "{message}");
+    }
+    assert_eq!(
+        upstream_calls(&s.sim_url).await,
+        before,
+        "no refused request reached Assure"
+    );
+
+    // The end-user's data stays when another site asks to delete it.
+    let mut user = EndUser::new(&s.host_url);
+    let (dossier_id, _) = user.embed_capture(&s.sim_url, "accepted").await;
+    let calls = upstream_calls(&s.sim_url).await;
+    let request = client()
+        .delete(format!("{}/api/videoid/dossier", s.host_url))
+        .header("origin", "https://evil.example");
+    let refused = user.send(request).await;
+    assert_error(refused, 403).await;
+    assert_eq!(upstream_calls(&s.sim_url).await, calls, "no Delete dossier");
+    let (status, dossier) = json(user.get("/api/videoid/dossier").await).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        dossier["dossierId"],
+        dossier_id.as_str(),
+        "the data is kept"
+    );
+    s.shutdown().await;
+}
+
+async fn the_sites_own_pages_and_non_browsers_pass(h: Harness) {
+    let s = h.servers().await;
+    let same = s.host_url.replacen("://localhost:", "://127.0.0.1:", 1);
+    for (origin, fetch_site) in [
+        (Some(s.host_url.as_str()), Some("same-origin")),
+        (Some(same.as_str()), Some("same-origin")),
+        (None, Some("same-origin")),
+        (None, None),
+    ] {
+        let response = session_from(&s.host_url, origin, fetch_site)
+            .send()
+            .await
+            .unwrap();
+        let (status, body) = json(response).await;
+        assert_eq!(status, 200, "{origin:?} {fetch_site:?}: {body}");
+        assert!(body["url"].is_string(), "{body}");
+    }
+    s.shutdown().await;
+}
+
+async fn a_body_not_declared_as_json_is_refused(h: Harness) {
+    let s = h.servers().await;
+    let before = upstream_calls(&s.sim_url).await;
+    // What a form or a `no-cors` fetch can send without a preflight.
+    for content_type in [
+        None,
+        Some("text/plain"),
+        Some("application/x-www-form-urlencoded"),
+    ] {
+        let mut request = client()
+            .post(format!("{}/api/videoid/session", s.host_url))
+            .body(r#"{"mode":"embed"}"#);
+        if let Some(t) = content_type {
+            request = request.header("content-type", t);
+        }
+        let response = request.send().await.unwrap();
+        assert!(response.headers().get("set-cookie").is_none());
+        assert_error(response, 415).await;
+    }
+    assert_eq!(upstream_calls(&s.sim_url).await, before);
+    s.shutdown().await;
+}
+
+/// An Assure API that answers like `sim_url` except that every image it serves is an SVG
+/// with a script, labelled `image/jpeg` (what a compromised or careless upstream could do;
+/// the simulator itself only ever takes JPEG and PNG bytes).
+async fn upstream_serving_svg(sim_url: String) -> String {
+    use axum::body::Bytes;
+    use axum::http::{HeaderMap, Method as AxumMethod, StatusCode, Uri};
+    use axum::response::IntoResponse;
+    let forward = move |method: AxumMethod, uri: Uri, headers: HeaderMap, body: Bytes| {
+        let sim_url = sim_url.clone();
+        async move {
+            if method == AxumMethod::GET && uri.path().ends_with("/images") {
+                return ([("content-type", "image/jpeg")], SVG.to_vec()).into_response();
+            }
+            let url = format!("{sim_url}{uri}");
+            let method = Method::from_bytes(method.as_str().as_bytes()).unwrap();
+            let mut request = client().request(method, url).body(body.to_vec());
+            for name in ["authorization", "content-type", "accept"] {
+                if let Some(v) = headers.get(name) {
+                    request = request.header(name, v.to_str().unwrap());
+                }
+            }
+            let answer = request.send().await.unwrap();
+            let status = StatusCode::from_u16(answer.status().as_u16()).unwrap();
+            let content_type = answer
+                .headers()
+                .get("content-type")
+                .map(|v| v.to_str().unwrap().to_string())
+                .unwrap_or_default();
+            let bytes = answer.bytes().await.unwrap().to_vec();
+            (status, [("content-type", content_type)], bytes).into_response()
+        }
+    };
+    let app = axum::Router::new().fallback(forward);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    url
+}
+
+const SVG: &[u8] =
+    br#"<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.cookie)</script></svg>"#;
+
+async fn the_media_proxy_serves_jpeg_and_png_only_sandboxed(h: Harness) {
+    let sim = h.servers().await;
+    let base_url = upstream_serving_svg(sim.sim_url.clone()).await;
+    let s = h
+        .servers_with(|c| {
+            c.real = Some(videoid_www::config::RealAssure {
+                client_id: CLIENT_ID.into(),
+                client_secret: CLIENT_SECRET.into(),
+                base_url,
+            });
+            c.native_provider = "onfido".into();
+            c.native_process_type = Some("documentSelfie".into());
+        })
+        .await;
+    let mut user = EndUser::new(&s.host_url);
+    let (status, session) = user
+        .session("", json!({ "mode": "native", "lang": "en" }))
+        .await;
+    assert_eq!(status, 200, "{session}");
+    let process_id = session["processId"].as_str().unwrap();
+    let image = format!("/api/videoid/images?processId={process_id}&depiction=front");
+    let refused = user.get(&image).await;
+    let message = assert_error(refused, 502).await;
+    assert!(!message.contains("svg"), "{message}");
+
+    s.shutdown().await;
+
+    // What Assure holds as a JPEG is served typed by its bytes, and sandboxed.
+    let mut user = EndUser::new(&sim.host_url);
+    let (status, session) = user
+        .session("", json!({ "mode": "native", "lang": "en" }))
+        .await;
+    assert_eq!(status, 200, "{session}");
+    let process_id = session["processId"].as_str().unwrap();
+    let put = client()
+        .put(format!("{}/api/videoid/upload/front", sim.host_url))
+        .bearer_auth(session["uploadToken"].as_str().unwrap())
+        .header("content-type", "image/jpeg")
+        .body(jpeg("front"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(put.status(), 201);
+    let served = user
+        .get(&format!(
+            "/api/videoid/images?processId={process_id}&depiction=front"
+        ))
+        .await;
+    assert_eq!(served.status(), 200);
+    let headers = served.headers();
+    assert_eq!(headers["content-type"], "image/jpeg");
+    assert_eq!(
+        headers["content-security-policy"],
+        "default-src 'none'; sandbox"
+    );
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(served.bytes().await.unwrap().to_vec(), jpeg("front"));
+    sim.shutdown().await;
+}
+
+async fn the_demo_cannot_be_framed_by_others_nor_told_its_parent(h: Harness) {
+    let s = h.servers().await;
+    let evil = "https://evil.example";
+    let page = client()
+        .get(format!("{}/?parent-origin={}", s.host_url, urlencode(evil)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let policy = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let ancestors = policy
+        .split(';')
+        .map(str::trim)
+        .find(|d| d.starts_with("frame-ancestors"))
+        .unwrap_or_else(|| panic!("no frame-ancestors: {policy}"));
+    assert_eq!(ancestors, "frame-ancestors 'self'");
+    let html = page.text().await.unwrap();
+    assert!(
+        !html.contains(evil),
+        "the query names no parent for the element's messages"
+    );
+    assert!(!html.contains("parent-origin="), "{html}");
+    s.shutdown().await;
+}
+
+fn urlencode(s: &str) -> String {
+    serde_urlencoded::to_string([("v", s)]).unwrap()[2..].to_string()
+}
+
+crate::simulator_tests!(
+    cross_site_requests_are_refused_and_change_nothing,
+    the_sites_own_pages_and_non_browsers_pass,
+    a_body_not_declared_as_json_is_refused,
+    the_media_proxy_serves_jpeg_and_png_only_sandboxed,
+    the_demo_cannot_be_framed_by_others_nor_told_its_parent,
+);
