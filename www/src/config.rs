@@ -103,6 +103,20 @@ pub struct Config {
     pub instance_id: Option<String>,
     /// On SIGTERM, how long requests in flight may take to finish (`VIDEOID_SHUTDOWN_GRACE_S`).
     pub shutdown_grace: Duration,
+    /// The bearer token of `GET /metrics` (`METRICS_TOKEN`, never printed); `None`: no metrics
+    /// (a 404).
+    pub metrics_token: Option<String>,
+    /// How the binary writes its logs (`LOG_FORMAT`; JSON lines by default with the real API).
+    pub log_format: LogFormat,
+}
+
+/// How logs are written (to stderr; the start banner stays on stdout).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// One JSON object per line.
+    Json,
+    /// One readable line per event.
+    Text,
 }
 
 /// Where the simulator sends its events.
@@ -150,6 +164,11 @@ impl fmt::Debug for Config {
             .field("trusted_proxies", &self.trusted_proxies)
             .field("instance_id", &self.instance_id)
             .field("shutdown_grace", &self.shutdown_grace)
+            .field(
+                "metrics_token",
+                &self.metrics_token.as_ref().map(|_| "<redacted>"),
+            )
+            .field("log_format", &self.log_format)
             .finish()
     }
 }
@@ -216,6 +235,8 @@ impl Config {
             trusted_proxies: Vec::new(),
             instance_id: None,
             shutdown_grace: Duration::from_secs(20),
+            metrics_token: None,
+            log_format: LogFormat::Text,
         }
     }
 
@@ -416,6 +437,26 @@ impl Config {
             }
             config.instance_id = Some(id);
         }
+        if let Some(token) = value("METRICS_TOKEN") {
+            if token.len() < 16 || token.len() > 256 || !token.chars().all(|c| c.is_ascii_graphic())
+            {
+                return Err(ConfigError(
+                    "METRICS_TOKEN must be 16 to 256 visible ASCII characters".to_string(),
+                ));
+            }
+            config.metrics_token = Some(token);
+        }
+        config.log_format = match value("LOG_FORMAT").as_deref() {
+            Some("json") => LogFormat::Json,
+            Some("text") => LogFormat::Text,
+            None if config.real.is_some() => LogFormat::Json,
+            None => LogFormat::Text,
+            Some(other) => {
+                return Err(ConfigError(format!(
+                    "LOG_FORMAT must be json or text: {other}"
+                )))
+            }
+        };
         Ok(config)
     }
 }
@@ -677,6 +718,40 @@ mod tests {
             Some("web-2")
         );
         assert!(config(&[("INSTANCE_ID", "a b")]).is_err());
+    }
+
+    #[test]
+    fn metrics_token_and_log_format() {
+        let c = config(&[]).unwrap();
+        assert_eq!((c.metrics_token, c.log_format), (None, LogFormat::Text));
+        let c = config(&[
+            ("METRICS_TOKEN", "a-long-enough-metrics-token"),
+            ("LOG_FORMAT", "json"),
+        ])
+        .unwrap();
+        assert_eq!(
+            c.metrics_token.as_deref(),
+            Some("a-long-enough-metrics-token")
+        );
+        assert_eq!(c.log_format, LogFormat::Json);
+        assert!(!format!("{c:?}").contains("a-long-enough"), "never printed");
+        let real = [
+            ("VIDEOID_ASSURE", "signicat"),
+            ("SIGNICAT_CLIENT_ID", "a"),
+            ("SIGNICAT_CLIENT_SECRET", "b"),
+        ];
+        assert_eq!(config(&real).unwrap().log_format, LogFormat::Json);
+        let mut text = real.to_vec();
+        text.push(("LOG_FORMAT", "text"));
+        assert_eq!(config(&text).unwrap().log_format, LogFormat::Text);
+        for bad in [
+            ("METRICS_TOKEN", "short"),
+            ("METRICS_TOKEN", "sixteen chars but spaces"),
+            ("LOG_FORMAT", "xml"),
+        ] {
+            let e = config(&[bad]).unwrap_err().to_string();
+            assert!(!e.contains("sixteen"), "the token is not echoed: {e}");
+        }
     }
 
     #[test]

@@ -117,10 +117,8 @@ pub async fn import_files(data: &DataDir, store: &dyn Store) -> usize {
             || !storage::is_safe_name(&file.id)
             || !crate::ids::is_valid_id(&file.dossier_id)
         {
-            eprintln!(
-                "videoid-www: skipping {}: not an end-user record",
-                path.display()
-            );
+            // Not the path: the file's name is an end-user's cookie.
+            tracing::warn!("import: skipping a file that is not an end-user record");
             continue;
         }
         match store
@@ -133,10 +131,10 @@ pub async fn import_files(data: &DataDir, store: &dyn Store) -> usize {
             Ok(new) => {
                 count += usize::from(new);
                 if let Err(e) = data.remove_file(&path) {
-                    eprintln!("videoid-www: {}: {e}", path.display());
+                    tracing::warn!(error = %e, "import: could not remove an imported file");
                 }
             }
-            Err(e) => eprintln!("videoid-www: importing {}: {e}", path.display()),
+            Err(e) => tracing::error!(error = %e, "import: an end-user record failed"),
         }
     }
     // Gone once empty; a failed import leaves its file for the next start.
