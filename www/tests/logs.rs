@@ -394,3 +394,103 @@ async fn a_flow_logs_one_json_line_per_request_and_no_secret() {
 fn ids_like(tag: &str) -> String {
     format!("{tag}-{}", videoid_backend::ids::uuid())
 }
+
+/// The binary itself with `LOG_FORMAT=json`: its stderr is JSON lines only, one per request
+/// with the id it was sent, and its stop; its stdout keeps the plain start banner.
+#[tokio::test]
+async fn the_binary_logs_json_lines_on_stderr() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let dir = temp_dir();
+    let stderr_path = dir.join("stderr.log");
+    let stderr = std::fs::File::create(&stderr_path).expect("a log file");
+    let mut child = Command::new(BINARY)
+        .env_clear()
+        .envs([
+            ("PATH", std::env::var("PATH").unwrap_or_default()),
+            ("HOST_PORT", "0".to_string()),
+            ("SIM_PORT", "0".to_string()),
+            ("VIDEOID_DATA_DIR", dir.join("data").display().to_string()),
+            ("VIDEOID_PKG_DIR", dir.join("pkg").display().to_string()),
+            ("LOG_FORMAT", "json".to_string()),
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(stderr)
+        .spawn()
+        .expect("the videoid-www binary starts");
+    let stdout = child.stdout.take().expect("a stdout pipe");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let host = loop {
+        let line = rx
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("the start banner");
+        if let Some(url) = line.strip_prefix("demo: ") {
+            break url.trim_end_matches('/').to_string();
+        }
+    };
+    let response = client()
+        .get(format!("{host}/healthz"))
+        .header("x-request-id", "binary-log-0001")
+        .send()
+        .await
+        .expect("/healthz answers");
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["x-request-id"], "binary-log-0001");
+    let mut user = EndUser::new(&host);
+    let (status, session) = user.session("", json!({})).await;
+    assert_eq!(status, 200, "{session}");
+    let cookie = user.cookie.clone().expect("a cookie");
+    let dossier_id = session["dossierId"]
+        .as_str()
+        .expect("a dossier")
+        .to_string();
+
+    let pid = child.id().to_string();
+    let sent = Command::new("kill").args(["-TERM", &pid]).status();
+    assert!(sent.is_ok_and(|s| s.success()), "kill -TERM {pid}");
+    let status = tokio::task::spawn_blocking(move || child.wait())
+        .await
+        .expect("waited")
+        .expect("an exit status");
+    assert!(status.success(), "{status}");
+
+    let text = std::fs::read_to_string(&stderr_path).expect("the log");
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|line| {
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("not a JSON line ({e}): {line}"))
+        })
+        .collect();
+    let health = lines
+        .iter()
+        .find(|l| l["request_id"] == "binary-log-0001")
+        .unwrap_or_else(|| panic!("the probe's line: {text}"));
+    assert_eq!(
+        (&health["route"], &health["status"], &health["method"]),
+        (&json!("/healthz"), &json!(200), &json!("GET"))
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["route"] == "/api/videoid/session" && l["status"] == 200),
+        "{text}"
+    );
+    assert!(
+        lines.iter().any(|l| l["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("stopping"))),
+        "{text}"
+    );
+    assert!(
+        !text.contains(&cookie) && !text.contains(&dossier_id),
+        "{text}"
+    );
+}
