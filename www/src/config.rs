@@ -107,6 +107,20 @@ pub struct Config {
     /// demo's element posts its events there (`parent-origin`). `None`: only the site itself
     /// frames it, and events are posted nowhere. Never taken from a page's query.
     pub demo_parent_origin: Option<String>,
+    /// The bearer token of `GET /metrics` (`METRICS_TOKEN`, never printed); `None`: no metrics
+    /// (a 404).
+    pub metrics_token: Option<String>,
+    /// How the binary writes its logs (`LOG_FORMAT`; JSON lines by default with the real API).
+    pub log_format: LogFormat,
+}
+
+/// How logs are written (to stderr; the start banner stays on stdout).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// One JSON object per line.
+    Json,
+    /// One readable line per event.
+    Text,
 }
 
 /// Where the simulator sends its events.
@@ -155,6 +169,11 @@ impl fmt::Debug for Config {
             .field("demo_parent_origin", &self.demo_parent_origin)
             .field("instance_id", &self.instance_id)
             .field("shutdown_grace", &self.shutdown_grace)
+            .field(
+                "metrics_token",
+                &self.metrics_token.as_ref().map(|_| "<redacted>"),
+            )
+            .field("log_format", &self.log_format)
             .finish()
     }
 }
@@ -222,6 +241,8 @@ impl Config {
             demo_parent_origin: None,
             instance_id: None,
             shutdown_grace: Duration::from_secs(20),
+            metrics_token: None,
+            log_format: LogFormat::Text,
         }
     }
 
@@ -434,6 +455,26 @@ impl Config {
             }
             config.instance_id = Some(id);
         }
+        if let Some(token) = value("METRICS_TOKEN") {
+            if token.len() < 16 || token.len() > 256 || !token.chars().all(|c| c.is_ascii_graphic())
+            {
+                return Err(ConfigError(
+                    "METRICS_TOKEN must be 16 to 256 visible ASCII characters".to_string(),
+                ));
+            }
+            config.metrics_token = Some(token);
+        }
+        config.log_format = match value("LOG_FORMAT").as_deref() {
+            Some("json") => LogFormat::Json,
+            Some("text") => LogFormat::Text,
+            None if config.real.is_some() => LogFormat::Json,
+            None => LogFormat::Text,
+            Some(other) => {
+                return Err(ConfigError(format!(
+                    "LOG_FORMAT must be json or text: {other}"
+                )))
+            }
+        };
         Ok(config)
     }
 }
@@ -695,6 +736,40 @@ mod tests {
             Some("web-2")
         );
         assert!(config(&[("INSTANCE_ID", "a b")]).is_err());
+    }
+
+    #[test]
+    fn metrics_token_and_log_format() {
+        let c = config(&[]).unwrap();
+        assert_eq!((c.metrics_token, c.log_format), (None, LogFormat::Text));
+        let c = config(&[
+            ("METRICS_TOKEN", "a-long-enough-metrics-token"),
+            ("LOG_FORMAT", "json"),
+        ])
+        .unwrap();
+        assert_eq!(
+            c.metrics_token.as_deref(),
+            Some("a-long-enough-metrics-token")
+        );
+        assert_eq!(c.log_format, LogFormat::Json);
+        assert!(!format!("{c:?}").contains("a-long-enough"), "never printed");
+        let real = [
+            ("VIDEOID_ASSURE", "signicat"),
+            ("SIGNICAT_CLIENT_ID", "a"),
+            ("SIGNICAT_CLIENT_SECRET", "b"),
+        ];
+        assert_eq!(config(&real).unwrap().log_format, LogFormat::Json);
+        let mut text = real.to_vec();
+        text.push(("LOG_FORMAT", "text"));
+        assert_eq!(config(&text).unwrap().log_format, LogFormat::Text);
+        for bad in [
+            ("METRICS_TOKEN", "short"),
+            ("METRICS_TOKEN", "sixteen chars but spaces"),
+            ("LOG_FORMAT", "xml"),
+        ] {
+            let e = config(&[bad]).unwrap_err().to_string();
+            assert!(!e.contains("sixteen"), "the token is not echoed: {e}");
+        }
     }
 
     #[test]

@@ -21,7 +21,7 @@ use tokio::task::JoinHandle;
 use videoid_backend::http::{http_client, json_errors, not_found, serve};
 use videoid_backend::{assure, endusers, store};
 
-pub use config::{Config, Webhook};
+pub use config::{Config, LogFormat, Webhook};
 
 /// The two servers, running; `shutdown` (or dropping this) stops them.
 pub struct Running {
@@ -53,9 +53,9 @@ impl Running {
         for server in self.servers {
             match tokio::time::timeout_at(deadline, server).await {
                 Ok(Ok(Ok(()))) => {}
-                Ok(Ok(Err(e))) => eprintln!("videoid-www: server error: {e}"),
-                Ok(Err(e)) => eprintln!("videoid-www: server task failed: {e}"),
-                Err(_) => eprintln!("videoid-www: server did not stop in time"),
+                Ok(Ok(Err(e))) => tracing::error!(error = %e, "server error"),
+                Ok(Err(e)) => tracing::error!(error = %e, "server task failed"),
+                Err(_) => tracing::warn!("server did not stop in time"),
             }
         }
     }
@@ -103,7 +103,7 @@ pub async fn start(config: Config) -> io::Result<Running> {
         .map_err(io::Error::other)?;
     let imported = endusers::import_files(&data, store.as_ref()).await;
     if imported > 0 {
-        println!("backend: imported {imported} end-user records into the database");
+        tracing::info!(imported, "imported end-user records into the database");
     }
     let (stop, stopped) = watch::channel(false);
     let sweeper = store::spawn_sweeper(store.clone(), config.sweep_interval, stopped.clone());
@@ -183,6 +183,7 @@ pub async fn start(config: Config) -> io::Result<Running> {
             .instance_id
             .clone()
             .or_else(videoid_backend::ops::default_instance_id),
+        metrics_token: config.metrics_token.clone(),
     })?;
     let provider_origins = if real_assure.is_some() {
         config.provider_origins.clone()
@@ -202,8 +203,13 @@ pub async fn start(config: Config) -> io::Result<Running> {
         .layer(axum::middleware::map_response(json_errors))
         // The pages too carry the operational headers (HSTS, the instance, the mode).
         .layer(axum::middleware::from_fn_with_state(
-            backend,
+            backend.clone(),
             videoid_backend::ops::stamp,
+        ))
+        // Every request of the host origin logged and counted once, pages included.
+        .layer(axum::middleware::from_fn_with_state(
+            backend,
+            videoid_backend::ops::observe,
         ));
     let mut servers = vec![tokio::spawn(serve(
         host_listener,
@@ -229,4 +235,33 @@ pub async fn start(config: Config) -> io::Result<Running> {
         servers,
         sweeper,
     })
+}
+
+/// Installs the process's log subscriber ([`log_subscriber`] on stderr). Once per process; a
+/// second call changes nothing.
+pub fn init_logs(format: LogFormat) {
+    let _ = tracing::subscriber::set_global_default(log_subscriber(format, std::io::stderr));
+}
+
+/// The binary's log subscriber writing to `writer`: events at `INFO` and above, as JSON lines
+/// (`{"timestamp","level","message",…fields,"target","span"}`, the request's `span` carrying
+/// its `request_id`) or as readable text.
+pub fn log_subscriber<W>(format: LogFormat, writer: W) -> Box<dyn tracing::Subscriber + Send + Sync>
+where
+    W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
+{
+    let builder = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::INFO)
+        .with_writer(writer);
+    match format {
+        LogFormat::Json => Box::new(
+            builder
+                .json()
+                .flatten_event(true)
+                .with_current_span(true)
+                .with_span_list(false)
+                .finish(),
+        ),
+        LogFormat::Text => Box::new(builder.with_ansi(false).finish()),
+    }
 }

@@ -17,10 +17,11 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    videoid_www::init_logs(config.log_format);
     let running = match start(config).await {
         Ok(running) => running,
         Err(e) => {
-            eprintln!("videoid-www: could not start: {e}");
+            tracing::error!(error = %e, "could not start");
             return ExitCode::FAILURE;
         }
     };
@@ -37,7 +38,7 @@ async fn main() -> ExitCode {
         }
     }
     stop_signal().await;
-    println!("videoid-www: stopping: no new connections, finishing requests in flight");
+    tracing::info!("stopping: no new connections, finishing requests in flight");
     running.shutdown().await;
     ExitCode::SUCCESS
 }

@@ -436,7 +436,7 @@ fn used_link() -> Response {
 
 /// `503` and a "try again" page: the database failed.
 fn unavailable(e: &dyn std::fmt::Display) -> Response {
-    eprintln!("videoid-www: open a handoff link: {e}");
+    tracing::error!(error = %e, "could not open a handoff link");
     handoff_response(
         "default-src 'none'; style-src 'self'; base-uri 'none'; object-src 'none'",
         StatusCode::SERVICE_UNAVAILABLE,

@@ -14,11 +14,13 @@
 //! anything else the caller checks upstream before it tries again (see `backend/upstream.rs`).
 //! A whole answer counts: one whose body is cut off is no answer.
 
+use crate::metrics::{upstream_call, Metrics};
 use axum::body::Bytes;
 use reqwest::{Method, StatusCode};
 use serde::Deserialize;
 use serde_json::Value;
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Mutex;
 use tokio::time::Instant;
@@ -133,6 +135,33 @@ fn unit_random() -> f64 {
     (u64::from_le_bytes(b) >> 11) as f64 / (1u64 << 53) as f64
 }
 
+/// The token fetch, as a metrics label.
+const TOKEN_CALL: &str = "POST /auth/open/connect/token";
+
+/// An attempt's result, as a metrics label.
+fn attempt_result(sent: &Result<Answer, AssureError>) -> &'static str {
+    match sent {
+        Ok(answer) if answer.status.is_success() => "2xx",
+        Ok(answer) if answer.status.is_client_error() => "4xx",
+        Ok(answer) if answer.status.is_server_error() => "5xx",
+        Ok(_) => "other",
+        Err(e) => fault(e),
+    }
+}
+
+/// A failure, as a metrics label.
+fn fault(e: &AssureError) -> &'static str {
+    match e {
+        AssureError::Unreachable => "unreachable",
+        AssureError::NoAnswer => "no_answer",
+        AssureError::TimedOut => "timed_out",
+        AssureError::Status(s) if s.is_client_error() => "status_4xx",
+        AssureError::Status(_) => "status_5xx",
+        AssureError::Throttled { .. } => "throttled",
+        AssureError::Malformed(_) => "malformed",
+    }
+}
+
 /// Less than this left before the deadline is not worth another attempt.
 const MIN_ATTEMPT: Duration = Duration::from_millis(50);
 
@@ -172,6 +201,7 @@ pub struct AssureClient {
     client_secret: String,
     retries: Retries,
     token: Mutex<Option<CachedToken>>,
+    metrics: Arc<Metrics>,
 }
 
 impl fmt::Debug for AssureClient {
@@ -238,7 +268,14 @@ impl AssureClient {
             client_secret: client_secret.to_string(),
             retries: Retries::default(),
             token: Mutex::new(None),
+            metrics: Arc::default(),
         }
+    }
+
+    /// The same client counting its calls in `metrics`.
+    pub fn with_metrics(mut self, metrics: Arc<Metrics>) -> Self {
+        self.metrics = metrics;
+        self
     }
 
     /// How its calls are retried.
@@ -502,9 +539,29 @@ impl AssureClient {
     }
 
     /// One authorised call that answered 2xx, retried as `repeat` allows until `by`; a 401
-    /// drops the cached token and tries once more.
+    /// drops the cached token and tries once more. Counted: each attempt, and the call when
+    /// it fails in the end.
     async fn call(
         &self,
+        method: Method,
+        path: &str,
+        payload: Payload<'_>,
+        by: Instant,
+        repeat: Repeat,
+    ) -> Result<Answer, AssureError> {
+        let label = upstream_call(&method, path);
+        let result = self
+            .call_retried(&label, method, path, payload, by, repeat)
+            .await;
+        if let Err(e) = &result {
+            self.metrics.fault(&label, fault(e));
+        }
+        result
+    }
+
+    async fn call_retried(
+        &self,
+        label: &str,
         method: Method,
         path: &str,
         payload: Payload<'_>,
@@ -519,6 +576,7 @@ impl AssureClient {
             // already been retried until the deadline).
             let token = self.bearer(by).await?;
             let sent = self.attempt(&method, path, &payload, &token, by).await;
+            self.metrics.upstream(label, attempt_result(&sent));
             let (error, wait) = match sent {
                 Ok(answer) if answer.status == StatusCode::UNAUTHORIZED && !refreshed => {
                     refreshed = true;
@@ -622,6 +680,14 @@ impl AssureClient {
     /// The cached access token, fetching a new one (retried until `by`) when it is about to
     /// expire. Callers waiting for another's fetch wait at most until `by`.
     async fn bearer(&self, by: Instant) -> Result<String, AssureError> {
+        let result = self.bearer_fetched(by).await;
+        if let Err(e) = &result {
+            self.metrics.fault(TOKEN_CALL, fault(e));
+        }
+        result
+    }
+
+    async fn bearer_fetched(&self, by: Instant) -> Result<String, AssureError> {
         let mut cached = tokio::time::timeout_at(by, self.token.lock())
             .await
             .map_err(|_| AssureError::TimedOut)?;
@@ -632,6 +698,7 @@ impl AssureClient {
         let answer = loop {
             tries += 1;
             let sent = self.token_attempt(by).await;
+            self.metrics.upstream(TOKEN_CALL, attempt_result(&sent));
             let (error, wait) = match sent {
                 Ok(answer) if answer.status.is_success() => break answer,
                 Ok(answer) => (AssureError::Status(answer.status), answer.retry_after),

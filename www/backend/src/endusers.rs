@@ -110,17 +110,20 @@ pub async fn import_files(data: &DataDir, store: &dyn Store) -> usize {
     let mut count = 0;
     for name in storage::entries(&dir, true) {
         let path = dir.join(&name);
-        let Some(file) = storage::read_json::<FileEndUser>(&path) else {
+        // Read here rather than with `storage::read_json`, which names an unreadable file: the
+        // name is an end-user's cookie, and must not reach the logs.
+        let read = std::fs::read(&path).ok();
+        let Some(file) = read.and_then(|bytes| serde_json::from_slice::<FileEndUser>(&bytes).ok())
+        else {
+            tracing::warn!("import: skipping an unreadable end-user file");
             continue;
         };
         if name.strip_suffix(".json") != Some(file.id.as_str())
             || !storage::is_safe_name(&file.id)
             || !crate::ids::is_valid_id(&file.dossier_id)
         {
-            eprintln!(
-                "videoid-www: skipping {}: not an end-user record",
-                path.display()
-            );
+            // Not the path: the file's name is an end-user's cookie.
+            tracing::warn!("import: skipping a file that is not an end-user record");
             continue;
         }
         match store
@@ -133,10 +136,10 @@ pub async fn import_files(data: &DataDir, store: &dyn Store) -> usize {
             Ok(new) => {
                 count += usize::from(new);
                 if let Err(e) = data.remove_file(&path) {
-                    eprintln!("videoid-www: {}: {e}", path.display());
+                    tracing::warn!(error = %e, "import: could not remove an imported file");
                 }
             }
-            Err(e) => eprintln!("videoid-www: importing {}: {e}", path.display()),
+            Err(e) => tracing::error!(error = %e, "import: an end-user record failed"),
         }
     }
     // Gone once empty; a failed import leaves its file for the next start.

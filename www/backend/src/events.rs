@@ -96,9 +96,9 @@ pub(crate) async fn receive(
         Err(e) => {
             // Not handled: let the sender retry later.
             if let Err(e) = backend.store.abandon_event(&envelope.id).await {
-                eprintln!("videoid-www: events: {e}");
+                tracing::error!(error = %e, "events: could not release the event");
             }
-            eprintln!("videoid-www: events: {e}");
+            tracing::warn!(error = %e, "events: the process could not be read");
             return json_error(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "the event could not be handled yet",
@@ -121,20 +121,23 @@ pub(crate) async fn receive(
         .await;
     if let Err(e) = finished {
         if let Err(e) = backend.store.abandon_event(&envelope.id).await {
-            eprintln!("videoid-www: events: {e}");
+            tracing::error!(error = %e, "events: could not release the event");
         }
         return storage_failure(WHAT, &e);
+    }
+    if let Some(n) = &notified {
+        backend.metrics.verification(&n.status);
     }
     // A phone's capture of a handoff ended: the desktop learns it even when the phone is gone.
     match backend.store.process_handoff(&data.process_id).await {
         Ok(Some(h)) if h.dossier_id.as_deref() == Some(data.dossier_id.as_str()) => {
             let to = crate::store::HandoffStatus::Complete;
             if let Err(e) = backend.store.advance_handoff(&h.id, to, now_ms()).await {
-                eprintln!("videoid-www: events: {e}");
+                tracing::error!(error = %e, "events: could not complete the handoff");
             }
         }
         Ok(_) => {}
-        Err(e) => eprintln!("videoid-www: events: {e}"),
+        Err(e) => tracing::error!(error = %e, "events: could not read the handoff"),
     }
     acknowledged(false)
 }

@@ -19,7 +19,9 @@
 //!   (`images`, `video`, `download`) serve the demo's result view, scoped to
 //!   the cookie's own dossier.
 //!
-//! - `GET /healthz` (alive) and `GET /readyz` (database and Assure token) for orchestrators;
+//! - `GET /healthz` (alive) and `GET /readyz` (database and Assure token) for orchestrators,
+//!   `GET /metrics` (Prometheus text, behind the metrics token) for monitoring; every request
+//!   is logged once (`tracing`) with its id, route template, status and latency;
 //!   every answer carries `X-Videoid-Assure: simulator` in simulator mode, the instance's name
 //!   and, on an https public URL, `Strict-Transport-Security` (see [`ops`]).
 //!
@@ -41,6 +43,7 @@ pub mod framing;
 pub mod handoff;
 pub mod http;
 mod media;
+pub mod metrics;
 mod native;
 pub mod ops;
 pub mod proxies;
@@ -79,6 +82,7 @@ pub fn router(backend: Arc<Backend>) -> Router {
         .route("/api/videoid/download", get(media::download))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics))
         .layer(axum::middleware::from_fn_with_state(
             backend.clone(),
             csrf::guard,
@@ -90,6 +94,10 @@ pub fn router(backend: Arc<Backend>) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             backend.clone(),
             ops::stamp,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            backend.clone(),
+            ops::observe,
         ))
         .with_state(backend)
 }

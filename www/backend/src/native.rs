@@ -73,7 +73,7 @@ pub(crate) async fn start(
         // Nobody could upload to it: the process goes.
         let by = upstream::deadline(upstream::READ_BUDGET);
         if let Err(e) = assure.delete_process(&dossier_id, &process_id, by).await {
-            eprintln!("videoid-www: removing an unused process: {e}");
+            tracing::warn!(error = %e, "could not remove an unused process");
         }
         return Err(e.into());
     }

@@ -53,11 +53,29 @@ struct SessionAnswer {
     framing: Framing,
 }
 
+/// `POST /api/videoid/session`, counted by mode and outcome.
 pub(crate) async fn session(
     State(backend): State<Arc<Backend>>,
     Query(pairs): Query,
     headers: HeaderMap,
     JsonBody(request): JsonBody<SessionRequest>,
+) -> Response {
+    let mode = match request.mode.as_deref() {
+        None | Some("" | "embed" | "auto") => "hosted",
+        Some("native") => "native",
+        Some("sdk") => "sdk",
+        Some(_) => "invalid",
+    };
+    let response = start_session(backend.clone(), pairs, headers, request).await;
+    backend.metrics.session(mode, response.status());
+    response
+}
+
+async fn start_session(
+    backend: Arc<Backend>,
+    pairs: Vec<(String, String)>,
+    headers: HeaderMap,
+    request: SessionRequest,
 ) -> Response {
     let lang = request.lang.filter(|l| !l.is_empty());
     if lang.as_deref().is_some_and(|l| !is_language_tag(l)) {
@@ -127,7 +145,9 @@ pub(crate) async fn session(
                     "documentType is not a document type VideoID offers",
                 )),
                 Err(sdk::SdkError::UnknownDocumentType { requested: false }) => {
-                    eprintln!("videoid-www: VIDEOID_SDK_DOCUMENT_TYPE names a document type VideoID does not offer");
+                    tracing::error!(
+                        "VIDEOID_SDK_DOCUMENT_TYPE names a document type VideoID does not offer"
+                    );
                     Err(json_error(
                         StatusCode::INTERNAL_SERVER_ERROR,
                         "the configured document type is not offered",

@@ -59,6 +59,8 @@ pub struct Settings {
     pub trusted_proxies: Vec<crate::proxies::Network>,
     /// The name answered in `X-Videoid-Instance` (none: no header).
     pub instance_id: Option<String>,
+    /// The bearer token `GET /metrics` asks for (none: `/metrics` is a 404).
+    pub metrics_token: Option<String>,
 }
 
 /// The backend's state.
@@ -79,6 +81,8 @@ pub struct Backend {
     pub(crate) trusted_proxies: Vec<crate::proxies::Network>,
     pub(crate) instance_header: Option<HeaderValue>,
     pub(crate) readiness: tokio::sync::Mutex<Option<crate::ops::Readiness>>,
+    pub(crate) metrics: Arc<crate::metrics::Metrics>,
+    pub(crate) metrics_token: Option<String>,
 }
 
 impl Backend {
@@ -97,8 +101,9 @@ impl Backend {
             None => None,
         };
         let loopback_alias = host_url.replacen("://localhost:", "://127.0.0.1:", 1);
+        let metrics = Arc::new(crate::metrics::Metrics::default());
         Ok(Arc::new(Backend {
-            assure: settings.assure,
+            assure: settings.assure.with_metrics(metrics.clone()),
             http: settings.http,
             host_url,
             loopback_alias,
@@ -114,6 +119,8 @@ impl Backend {
             trusted_proxies: settings.trusted_proxies,
             instance_header,
             readiness: Default::default(),
+            metrics,
+            metrics_token: settings.metrics_token.filter(|t| !t.is_empty()),
         }))
     }
 
@@ -245,7 +252,7 @@ pub(crate) fn failure_response(what: &str, failure: &Failure) -> Response {
 
 /// The answer for a database failure: logged here, generic for the browser.
 pub(crate) fn storage_failure(what: &str, e: &StoreError) -> Response {
-    eprintln!("videoid-www: {what}: {e}");
+    tracing::error!(what, error = %e, "storage failure");
     if e.is_random_failure() {
         return json_error(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -318,7 +325,7 @@ pub(crate) fn is_language_tag(lang: &str) -> bool {
 /// service did not answer in time, `503` (with `Retry-After`) when it asked to come back
 /// later, `502` otherwise.
 pub(crate) fn upstream_failure(what: &str, e: &AssureError) -> Response {
-    eprintln!("videoid-www: {what}: {e}");
+    tracing::warn!(what, error = %e, "upstream failure");
     match e {
         AssureError::TimedOut => json_error(
             StatusCode::GATEWAY_TIMEOUT,

@@ -186,7 +186,7 @@ impl Backend {
 
     async fn release(&self, key: &EndUserKey, claim: &str, note: Option<&str>) {
         if let Err(e) = self.store.release_claim(key, claim, note).await {
-            eprintln!("videoid-www: backend storage: {e}");
+            tracing::error!(error = %e, "could not release the end-user's claim");
         }
     }
 
@@ -280,7 +280,7 @@ impl Backend {
     async fn discard_dossier(&self, dossier_id: &str) {
         let by = deadline(READ_BUDGET);
         if let Err(e) = self.assure.delete_dossier(dossier_id, by).await {
-            eprintln!("videoid-www: removing an unused dossier: {e}");
+            tracing::warn!(error = %e, "could not remove an unused dossier");
         }
     }
 

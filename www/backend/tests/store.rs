@@ -1085,6 +1085,10 @@ async fn handoffs_expire_and_are_swept(database: Database) {
     assert!(s.open_handoff("done", "z", now, now + 1_000).await.unwrap());
     assert!(s.advance_handoff("done", Complete, now).await.unwrap());
     new_handoff(s, "live", &k, now, 7_200_000).await;
+    // In progress (the metrics' gauge): neither complete nor past its time.
+    assert_eq!(s.open_handoffs(now).await.unwrap(), 3, "late, phone, live");
+    assert_eq!(s.open_handoffs(later).await.unwrap(), 2, "phone, live");
+    assert_eq!(s.open_handoffs(over).await.unwrap(), 1, "live");
     let keep = store::HANDOFF_KEEP_MS;
     assert_eq!(s.sweep(now + 1_000 + keep - 1).await.unwrap().handoffs, 0);
     assert!(

@@ -52,7 +52,7 @@ pub fn spawn_sweeper(
             tokio::select! {
                 _ = tick.tick() => {
                     if let Err(e) = store.sweep(now_ms()).await {
-                        eprintln!("videoid-www: sweep: {e}");
+                        tracing::error!(error = %e, "sweep failed");
                     }
                 }
                 _ = &mut stop => return,

@@ -74,7 +74,7 @@ impl Pool {
                 let (client, connection) = self.config.connect(NoTls).await?;
                 tokio::spawn(async move {
                     if let Err(e) = connection.await {
-                        eprintln!("videoid-www: database connection: {e}");
+                        tracing::error!(error = %e, "database connection");
                     }
                 });
                 Conn {
@@ -702,6 +702,15 @@ impl Store for PostgresStore {
             tokens: n(6)?,
             handoffs: n(7)?,
         })
+    }
+
+    async fn open_handoffs(&self, now_ms: Millis) -> Result<u64, StoreError> {
+        let mut c = self.pool.get().await?;
+        let row = c
+            .query_opt(sql::OPEN_HANDOFFS, &[&now_ms])
+            .await?
+            .ok_or_else(|| StoreError("no count row".into()))?;
+        Ok(row.try_get::<_, i64>(0)?.max(0) as u64)
     }
 
     async fn import(&self, record: &Imported, now_ms: Millis) -> Result<bool, StoreError> {

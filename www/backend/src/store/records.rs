@@ -109,7 +109,14 @@ impl From<tokio_postgres::Error> for StoreError {
     fn from(e: tokio_postgres::Error) -> Self {
         // The server's message, or the error and its cause (Display alone says "db error").
         match (e.as_db_error(), std::error::Error::source(&e)) {
-            (Some(db), _) => StoreError(db.to_string()),
+            // Not the whole error: its detail may quote the row's values (ids), and the
+            // message goes to the logs.
+            (Some(db), _) => StoreError(format!(
+                "{}: {} ({})",
+                db.severity(),
+                db.message(),
+                db.code().code()
+            )),
             (None, Some(cause)) => StoreError(format!("{e}: {cause}")),
             (None, None) => StoreError(e.to_string()),
         }
@@ -619,6 +626,9 @@ pub trait Store: Send + Sync + 'static {
 
     /// Row counts.
     async fn census(&self) -> Result<Census, StoreError>;
+
+    /// Handoffs still in progress at `now_ms`: not complete, cancelled or expired.
+    async fn open_handoffs(&self, now_ms: Millis) -> Result<u64, StoreError>;
 
     /// Imports an end-user record from the file store of earlier versions (one transaction;
     /// false when the end-user is known already).

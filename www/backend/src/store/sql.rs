@@ -264,6 +264,10 @@ pub const SWEEP_ENDUSERS: &str = "DELETE FROM endusers
     WHERE dossier_id IS NULL AND unclaimed_until_ms <= $1
       AND (claim IS NULL OR claim_until_ms <= $1)";
 
+/// Handoffs still in progress at `$1` (the metrics' gauge).
+pub const OPEN_HANDOFFS: &str = "SELECT COUNT(*) FROM handoffs
+    WHERE expires_at_ms > $1 AND status IN ('waiting', 'opened', 'capturing', 'uploading')";
+
 pub const CENSUS: &str = "SELECT
     (SELECT COUNT(*) FROM endusers),
     (SELECT COUNT(dossier_id) FROM endusers),

@@ -770,6 +770,15 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn open_handoffs(&self, now_ms: Millis) -> Result<u64, StoreError> {
+        self.read(move |c| {
+            Ok(c.query_row(&for_sqlite(sql::OPEN_HANDOFFS), [now_ms], |r| {
+                r.get::<_, i64>(0).map(|v| v.max(0) as u64)
+            })?)
+        })
+        .await
+    }
+
     async fn import(&self, record: &Imported, now_ms: Millis) -> Result<bool, StoreError> {
         let record = record.clone();
         self.write(move |tx| {
