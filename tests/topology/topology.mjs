@@ -131,7 +131,9 @@ function launch(name, bin, args, { env, cwd = REPO_ROOT, logDir }) {
 export async function stopProcess(proc, signal = 'SIGTERM', timeout = STOP_TIMEOUT_MS) {
   if (proc.exit) return proc.exit;
   proc.child.kill(signal);
-  const done = await Promise.race([proc.exited, sleep(timeout).then(() => null)]);
+  let timer;
+  const done = await Promise.race([proc.exited, new Promise((r) => { timer = setTimeout(r, timeout, null); })]);
+  clearTimeout(timer);
   if (done) return done;
   proc.child.kill('SIGKILL');
   return proc.exited;
