@@ -150,6 +150,14 @@ test('nginx balances over both instances; plain http redirects to PUBLIC_URL', o
     seen.push(r.headers['x-videoid-instance']);
   }
   assert.deepEqual([...new Set(seen)].sort(), ['a', 'b'], `instances: ${seen}`);
+  // The site's access log names the instance of every answer, and keeps no query string.
+  const secret = `t-${Date.now()}`;
+  await topo.request(`${topo.siteUrl}/videoid/handoff?t=${secret}`);
+  const log = topo.accessLog();
+  assert.match(log, /"GET \/healthz HTTP\/1\.1" 200 .* instance=a$/m);
+  assert.match(log, /"GET \/healthz HTTP\/1\.1" 200 .* instance=b$/m);
+  assert.match(log, /"GET \/videoid\/handoff HTTP\/1\.1" 410 /);
+  assert.ok(!log.includes(secret), 'no handoff token in the access log');
 
   const plain = await topo.request(`${topo.httpUrl}/videoid/handoff?t=x`);
   assert.equal(plain.status, 301);

@@ -294,6 +294,7 @@ export async function startTopology(label) {
       HTTP_LISTEN: `127.0.0.1:${httpPort}`,
       CERT: certs[SITE_NAME].cert,
       KEY: certs[SITE_NAME].key,
+      LOG_DIR: prefix,
       // A short fail_timeout: an instance that comes back is tried again soon.
       UPSTREAMS: ['a', 'b'].map((n) => `server 127.0.0.1:${ports[n]} max_fails=1 fail_timeout=2s;`).join('\n    '),
     });
@@ -356,7 +357,7 @@ http {
     front.stopSignal = 'SIGQUIT';
     procs.push(front);
     cleanups.push(() => {
-      for (const f of ['error.log', 'access.log', 'videoid.conf']) {
+      for (const f of ['error.log', 'access.log', 'videoid.access.log', 'videoid.conf']) {
         if (existsSync(temp(f))) writeFileSync(path.join(logDir, `nginx.${f}`), readFileSync(temp(f)));
       }
     });
@@ -376,6 +377,7 @@ http {
       siteUrl,
       assureUrl,
       httpUrl: `http://${SITE_NAME}:${httpPort}`,
+      accessLog: () => readFileSync(temp('videoid.access.log'), 'utf8'),
       simApi,
       instances,
       startInstance,
