@@ -35,7 +35,7 @@ function nginxBin() {
   throw new Error('nginx is missing: run scripts/setup.sh --test (Debian\'s nginx), or set NGINX_BIN');
 }
 
-function psqlBin() {
+export function psqlBin() {
   if (process.env.VIDEOID_PG_BIN_DIR) return path.join(process.env.VIDEOID_PG_BIN_DIR, 'psql');
   const root = '/usr/lib/postgresql';
   const versions = existsSync(root) ? execFileSync('ls', [root]).toString().split(/\s+/).filter(Boolean) : [];
@@ -55,7 +55,7 @@ function spkiHash(certFile) {
 }
 
 /** A throwaway CA and one certificate per name, signed by it, in `dir`. */
-function makeCertificates(dir, names) {
+export function makeCertificates(dir, names) {
   const run = (args) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   run(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
     '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=videoid topology test CA',
@@ -100,7 +100,7 @@ export function renderSite(values) {
 }
 
 /** A spawned process with its output kept in a log file and a tail in memory. */
-function launch(name, bin, args, { env, cwd = REPO_ROOT, logDir }) {
+export function launch(name, bin, args, { env, cwd = REPO_ROOT, logDir }) {
   const logFile = path.join(logDir, `${name}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
   let tail = '';
@@ -152,7 +152,7 @@ export function httpStatus(url, timeout = 1_000) {
 }
 
 /** Polls `check` until it is truthy (or the process died, or the time is up). */
-async function waitUntil(what, check, { proc, timeout = START_TIMEOUT_MS } = {}) {
+export async function waitUntil(what, check, { proc, timeout = START_TIMEOUT_MS } = {}) {
   const deadline = Date.now() + timeout;
   for (;;) {
     const value = await check();
