@@ -7,15 +7,16 @@ import { part, STEP_TIMEOUT_MS } from '../e2e/helpers.mjs';
 /** HTTP Basic with the simulator's default client credentials (its control API). */
 export const SIM_AUTH = `Basic ${Buffer.from('videoid-sim-client:videoid-sim-secret').toString('base64')}`;
 
-/** Waits for the element's `step`, captures it and confirms the still. */
+/** Waits for the element's `step`, captures it (unless it captured itself) and confirms. */
 export async function captureStep(page, step) {
   await page.waitForFunction((step) => document.querySelector('#capture')?.getAttribute('step') === step, step, {
     timeout: STEP_TIMEOUT_MS,
   });
   const capture = part(page, 'capture-button');
-  await capture.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
-  await capture.click();
   const confirm = part(page, 'confirm-button');
+  await capture.or(confirm).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+  // A document may capture itself after steady good frames; otherwise take it.
+  if (!(await confirm.isVisible())) await capture.click();
   await confirm.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
   await confirm.click();
 }

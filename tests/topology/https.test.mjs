@@ -6,7 +6,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, waitForEvent, waitForState } from '../e2e/helpers.mjs';
+import { launchBrowser, waitForEvent, waitForState, part, STEP_TIMEOUT_MS } from '../e2e/helpers.mjs';
 import { startTopology } from './topology.mjs';
 import { captureStep, SIM_AUTH, watchSite } from './flows.mjs';
 
@@ -106,6 +106,44 @@ test('native: every step over https; uploads and result through both instances',
   });
 });
 
+test('handoff over https: the desktop shows a PUBLIC_URL link, the phone captures through either instance, the desktop gets the result', opts, async () => {
+  const desktopContext = await browser.newContext({ viewport: { width: 1100, height: 820 } });
+  const phoneContext = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
+  try {
+    const desktopSite = watchSite(desktopContext, topo.siteUrl);
+    const phoneSite = watchSite(phoneContext, topo.siteUrl);
+    const desktop = await desktopContext.newPage();
+    const phone = await phoneContext.newPage();
+    await desktop.goto(`${topo.siteUrl}/?mode=native&handoff=always&scenario=accepted&auto=1`);
+    await part(desktop, 'handoff-qr').waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+    const href = await part(desktop, 'handoff-link').getAttribute('href');
+    assert.ok(href?.startsWith(`${topo.siteUrl}/videoid/handoff?t=`), `the link is on PUBLIC_URL: ${href}`);
+
+    const opened = await phone.goto(href);
+    assert.equal(opened.status(), 200);
+    await phone.locator('videoid-capture').waitFor({ state: 'attached', timeout: STEP_TIMEOUT_MS });
+    for (const step of ['front', 'back', 'selfie']) await captureStep(phone, step);
+    const phoneComplete = await waitForEvent(phone, 'videoid-complete');
+
+    const complete = await waitForEvent(desktop, 'videoid-complete', { timeout: STEP_TIMEOUT_MS * 2 });
+    const result = await waitForEvent(desktop, 'videoid-result', { timeout: STEP_TIMEOUT_MS * 2 });
+    assert.equal(complete.processId, phoneComplete.processId, 'the phone\'s process');
+    assert.equal(result.status, 'accepted');
+    await waitForState(desktop, 'complete');
+
+    await desktopSite.check({ minResponses: 5 });
+    await phoneSite.check({ minResponses: 5 });
+    const phoneCookies = (await phoneContext.cookies()).filter((c) => c.name === 'videoid_handoff');
+    assert.equal(phoneCookies.length, 1, 'the phone has its handoff cookie');
+    assert.ok(phoneCookies[0].secure && phoneCookies[0].httpOnly, JSON.stringify(phoneCookies[0]));
+    const instances = new Set([...desktopSite.responses, ...phoneSite.responses].map((r) => r.instance));
+    assert.deepEqual([...instances].sort(), ['a', 'b'], 'desktop and phone were served by both instances');
+  } finally {
+    await desktopContext.close().catch(() => {});
+    await phoneContext.close().catch(() => {});
+  }
+});
+
 test('handoff: the link starts with PUBLIC_URL, and the phone\'s cookie is Secure and HttpOnly', opts, async () => {
   const first = await topo.request(`${topo.siteUrl}/api/videoid/dossier`);
   assert.equal(first.status, 200);
@@ -162,8 +200,7 @@ test('nginx balances over both instances; plain http redirects to PUBLIC_URL', o
   const plain = await topo.request(`${topo.httpUrl}/videoid/handoff?t=x`);
   assert.equal(plain.status, 301);
   assert.equal(plain.headers.location, `${topo.siteUrl}/videoid/handoff?t=x`);
-  // The probes stay inside: /readyz through the proxy is for loopback only (it is), and
-  // answers like the instance's own.
+  // /readyz through the proxy answers only loopback clients (this one is).
   const ready = await topo.request(`${topo.siteUrl}/readyz`);
   assert.equal(ready.status, 200, ready.text());
 });
