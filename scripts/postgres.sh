@@ -7,6 +7,8 @@
 #   pg_stop    stops it and removes its directory
 # VIDEOID_PG_BIN_DIR, when set, is the only directory looked in (another installation, or
 # an empty directory to see what happens on a machine without PostgreSQL).
+# VIDEOID_PG_OPTIONS, when set, is added to the server's options (e.g. `-c ssl=on
+# -c ssl_cert_file=… -c ssl_key_file=…`, as the topology test's TLS server does).
 
 pg_bin_dir() {
   local dir
@@ -44,7 +46,7 @@ pg_start() {
   for attempt in 1 2 3; do
     PG_PORT="$(pg_free_port)"
     if pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
-        -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1" start >/dev/null; then
+        -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 ${VIDEOID_PG_OPTIONS:-}" start >/dev/null; then
       export VIDEOID_TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
       return 0
     fi

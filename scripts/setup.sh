@@ -5,7 +5,9 @@
 #                             Debian's chromium + chromium-driver, firefox-esr,
 #                             webkit2gtk-driver (WebKitWebDriver, MiniBrowser) and
 #                             xvfb; geckodriver from crates.io; Debian's postgresql
-#                             for the backend's database tests
+#                             for the backend's database tests; Debian's nginx for
+#                             the topology test (which runs its own nginx with its own
+#                             prefix and configuration, never the system service)
 source "$(dirname "$0")/lib.sh"
 want_browser=false
 [ "${1:-}" = "--test" ] && want_browser=true
@@ -37,6 +39,8 @@ for pair in chromium:chromium chromedriver:chromium-driver firefox-esr:firefox-e
             WebKitWebDriver:webkit2gtk-driver Xvfb:xvfb; do
   command -v "${pair%%:*}" >/dev/null || missing+=("${pair#*:}")
 done
+# nginx lives in /usr/sbin, which a user's PATH may lack.
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null || missing+=(nginx)
 if [ ${#missing[@]} -gt 0 ]; then
   say "setup: installing Debian's ${missing[*]}"
   if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi

@@ -2,7 +2,8 @@
 # npm test: every layer — native cargo tests (the www crates once on SQLite and once on
 # PostgreSQL, the load test), wasm tests in headless Chromium and Firefox, the package
 # checks, the framework typings and example apps, e2e on the built package with
-# playwright-core in Chromium, and the core e2e flows in Firefox and WebKitGTK
+# playwright-core in Chromium, the deployed topology (nginx over TLS in front of two
+# instances on one PostgreSQL), and the core e2e flows in Firefox and WebKitGTK
 # (selenium-webdriver). No layer passes by running nothing: PostgreSQL is required, each
 # cargo run and `node --test` layer prints how many tests ran and fails below the minimum
 # kept beside it (raise a minimum when a layer gains tests). tests/README.md lists the layers.
@@ -54,7 +55,7 @@ cargo_test() {
   fi
 }
 
-say "test 1/7: native (cargo fmt, clippy on both targets, cargo test: core and the www servers)"
+say "test 1/8: native (cargo fmt, clippy on both targets, cargo test: core and the www servers)"
 cargo fmt --all -- --check
 cargo clippy --quiet --workspace --all-targets -- -D warnings
 cargo clippy --quiet --target wasm32-unknown-unknown --all-targets -- -D warnings
@@ -63,11 +64,11 @@ cargo clippy --quiet --target wasm32-unknown-unknown --all-targets -- -D warning
 # then every test of the www crates with their servers on PostgreSQL. A test bound to one
 # store names it (`…postgres…`, `…sqlite…`) and runs only in that store's pass.
 cargo_test "SQLite store" 488 --workspace --quiet -- --skip postgres
-say "test 1/7: the www crates again, their servers on PostgreSQL"
+say "test 1/8: the www crates again, their servers on PostgreSQL"
 VIDEOID_TEST_STORE=postgres cargo_test "PostgreSQL store" 286 \
   -p videoid-www -p videoid-backend --quiet -- --skip sqlite
 
-say "test 1/7: load test (one backend on SQLite beside two on one PostgreSQL, round-robin)"
+say "test 1/8: load test (one backend on SQLite beside two on one PostgreSQL, round-robin)"
 loadtest_log="$(mktemp)"
 cargo run --quiet -p videoid-www --bin loadtest -- --postgres "$VIDEOID_TEST_DATABASE_URL" \
   | tee "$loadtest_log"
@@ -78,25 +79,30 @@ fi
 rm -f "$loadtest_log"
 cargo run --quiet -p videoid-www --bin loadtest -- --single --faults
 
-say "test 2/7: wasm-bindgen-test in headless Chromium and Firefox ESR"
+say "test 2/8: wasm-bindgen-test in headless Chromium and Firefox ESR"
 bash scripts/test-wasm.sh
 
-say "test 3/7: the npm package"
+say "test 3/8: the npm package"
 bash scripts/build.sh
 bash scripts/node-test.sh package 40 tests/package/
 
-say "test 4/7: framework typings (React, Vue, Svelte) and the example apps (type-check, build)"
+say "test 4/8: framework typings (React, Vue, Svelte) and the example apps (type-check, build)"
 bash scripts/examples.sh
 
-say "test 5/7: e2e (playwright-core on $(command -v chromium))"
+say "test 5/8: e2e (playwright-core on $(command -v chromium))"
 cargo build --quiet -p videoid-www
 export VIDEOID_WWW_BIN="${VIDEOID_WWW_BIN:-${CARGO_TARGET_DIR:-$ROOT/target}/debug/videoid-www}"
 bash scripts/node-test.sh e2e 63 --test-concurrency=1 tests/e2e/
 
-say "test 6/7: the core e2e flows in Firefox ESR and WebKitGTK (selenium-webdriver; one server per engine)"
+say "test 6/8: topology (Debian's nginx with deploy/nginx/videoid.conf over TLS, two instances on one PostgreSQL, the simulator behind it; Chromium)"
+topology_start=$SECONDS
+bash scripts/node-test.sh topology 14 --test-concurrency=1 tests/topology/
+say "test 6/8: topology passed in $((SECONDS - topology_start)) s"
+
+say "test 7/8: the core e2e flows in Firefox ESR and WebKitGTK (selenium-webdriver; one server per engine)"
 bash scripts/node-test.sh engines 18 --test-concurrency=1 tests/engines/
 
-say "test 7/7: the Playwright example (examples/playwright: its own Node backend, the standalone simulator)"
+say "test 8/8: the Playwright example (examples/playwright: its own Node backend, the standalone simulator)"
 npm ci --prefix examples/playwright --no-audit --no-fund --prefer-offline --loglevel=error
 # What its `npm test` runs (node --test), counted.
 (cd examples/playwright && bash "$ROOT/scripts/node-test.sh" playwright-example 5 --test-concurrency=1 tests/)

@@ -85,6 +85,10 @@ pub struct Config {
     /// A simulator running elsewhere (`videoid-www simulator`): the host backend uses it, in
     /// simulator mode, and this process starts none of its own.
     pub sim_url: Option<String>,
+    /// Where this process's backend reaches that simulator when it is not where browsers do
+    /// (`VIDEOID_SIM_API_URL`; `None`: `sim_url`): a simulator behind a TLS proxy, whose
+    /// public name the backend cannot resolve or whose certificate it does not trust.
+    pub sim_api_url: Option<String>,
     /// Faults the simulator injects from the start (`VIDEOID_SIM_FAULTS`).
     pub sim_faults: Option<FaultPlan>,
     /// How long the simulator keeps a dossier after its last change.
@@ -161,6 +165,7 @@ impl fmt::Debug for Config {
             .field("sweep_interval", &self.sweep_interval)
             .field("sim_control", &self.sim_control)
             .field("sim_url", &self.sim_url)
+            .field("sim_api_url", &self.sim_api_url)
             .field("sim_faults", &self.sim_faults.as_ref().map(|p| &p.spec))
             .field("sim_retention", &self.sim_retention)
             .field("public_url", &self.public_url)
@@ -233,6 +238,7 @@ impl Config {
             sweep_interval: Duration::from_secs(60),
             sim_control: sim.control,
             sim_url: None,
+            sim_api_url: None,
             sim_faults: sim.faults,
             sim_retention: sim.retention,
             public_url: None,
@@ -393,6 +399,21 @@ impl Config {
                 )));
             }
             config.sim_url = Some(url);
+        }
+        if let Some(url) = value("VIDEOID_SIM_API_URL") {
+            let url = url.trim_end_matches('/').to_string();
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return Err(ConfigError(format!(
+                    "VIDEOID_SIM_API_URL is not an http(s) URL: {url}"
+                )));
+            }
+            if config.sim_url.is_none() {
+                return Err(ConfigError(
+                    "VIDEOID_SIM_API_URL needs VIDEOID_SIM_URL (the simulator browsers reach)"
+                        .to_string(),
+                ));
+            }
+            config.sim_api_url = Some(url);
         }
         config.real = assure_mode(&value)?;
         if let Some(url) = value("PUBLIC_URL") {
@@ -877,8 +898,25 @@ mod tests {
         .unwrap();
         assert!(!c.sim_control);
         assert_eq!(c.sim_url.as_deref(), Some("http://127.0.0.1:9000"));
+        assert_eq!(c.sim_api_url, None);
         assert!(config(&[("VIDEOID_SIM_CONTROL", "no")]).is_err());
         assert!(config(&[("VIDEOID_SIM_URL", "127.0.0.1:9000")]).is_err());
+        let c = config(&[
+            ("VIDEOID_SIM_URL", "https://assure.example.test:8443"),
+            ("VIDEOID_SIM_API_URL", "http://127.0.0.1:9000/"),
+        ])
+        .unwrap();
+        assert_eq!(
+            c.sim_url.as_deref(),
+            Some("https://assure.example.test:8443")
+        );
+        assert_eq!(c.sim_api_url.as_deref(), Some("http://127.0.0.1:9000"));
+        assert!(config(&[("VIDEOID_SIM_API_URL", "http://127.0.0.1:9000")]).is_err());
+        assert!(config(&[
+            ("VIDEOID_SIM_URL", "https://assure.example.test"),
+            ("VIDEOID_SIM_API_URL", "127.0.0.1:9000"),
+        ])
+        .is_err());
     }
 
     #[test]

@@ -159,7 +159,9 @@ pub async fn start(config: Config) -> io::Result<Running> {
         None => (
             assure::AssureClient::new(
                 http.clone(),
-                &sim_url,
+                // A simulator behind a proxy: the backend calls it directly, the browser
+                // through the proxy (`sim_url`).
+                config.sim_api_url.as_deref().unwrap_or(&sim_url),
                 &config.sim_client_id,
                 &config.sim_client_secret,
             ),

@@ -161,7 +161,17 @@ fn request_id(headers: &HeaderMap) -> String {
         .get(&REQUEST_ID_HEADER)
         .and_then(|v| v.to_str().ok())
         .filter(|v| is_request_id(v))
-        .map_or_else(crate::ids::uuid, str::to_string)
+        .map_or_else(new_request_id, str::to_string)
+}
+
+/// A random UUID; a request id names no secret, so without a random source it is this
+/// process's next number instead (the request itself then fails where it needs randomness).
+fn new_request_id() -> String {
+    static COUNT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    crate::ids::try_uuid().unwrap_or_else(|_| {
+        let n = COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        format!("local-{}-{n}", std::process::id())
+    })
 }
 
 /// Gives the request its id, runs it inside a `request` span carrying that id (so every event

@@ -13,6 +13,7 @@
 //! Bearer values (the end-user cookie, upload tokens, single-use tokens) are stored only as
 //! SHA-256 digests: a copy of the database does not let anyone act as an end-user.
 
+pub mod pg_tls;
 mod postgres;
 mod records;
 mod rows;

@@ -11,7 +11,7 @@ use super::records::{
     HandoffStatus, Imported, Millis, NewHandoff, NewToken, Notified, Store, StoreError, Swept,
     Token, Upload,
 };
-use super::{rows, sql};
+use super::{pg_tls, rows, sql};
 use async_trait::async_trait;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
@@ -36,6 +36,8 @@ struct Conn {
 
 struct Pool {
     config: tokio_postgres::Config,
+    /// TLS as `sslmode` asks (`None`: plain TCP).
+    tls: Option<tokio_postgres_rustls::MakeRustlsConnect>,
     idle: Mutex<Vec<Conn>>,
     permits: Semaphore,
 }
@@ -49,6 +51,17 @@ struct Lease<'a> {
 }
 
 type Params<'a> = &'a [&'a (dyn ToSql + Sync)];
+
+/// Runs a connection's I/O until it ends; says why when it ends in an error.
+async fn log_end<S, T>(connection: tokio_postgres::Connection<S, T>)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+    T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+{
+    if let Err(e) = connection.await {
+        tracing::error!(error = %e, "database connection");
+    }
+}
 
 impl Pool {
     async fn get(&self) -> Result<Lease<'_>, StoreError> {
@@ -71,12 +84,18 @@ impl Pool {
         let conn = match reused {
             Some(conn) => conn,
             None => {
-                let (client, connection) = self.config.connect(NoTls).await?;
-                tokio::spawn(async move {
-                    if let Err(e) = connection.await {
-                        tracing::error!(error = %e, "database connection");
+                let client = match &self.tls {
+                    None => {
+                        let (client, connection) = self.config.connect(NoTls).await?;
+                        tokio::spawn(log_end(connection));
+                        client
                     }
-                });
+                    Some(tls) => {
+                        let (client, connection) = self.config.connect(tls.clone()).await?;
+                        tokio::spawn(log_end(connection));
+                        client
+                    }
+                };
                 Conn {
                     client,
                     statements: HashMap::new(),
@@ -175,9 +194,11 @@ fn count(n: u64) -> u64 {
 impl PostgresStore {
     /// Connects and brings the schema up to date.
     pub async fn open(url: &str, pool_size: usize) -> Result<PostgresStore, StoreError> {
-        let mut config: tokio_postgres::Config = url
-            .parse()
+        let parsed = pg_tls::parse(url).map_err(|e| StoreError(format!("DATABASE_URL: {e}")))?;
+        let tls = parsed
+            .connector()
             .map_err(|e| StoreError(format!("DATABASE_URL: {e}")))?;
+        let mut config = parsed.config;
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(Duration::from_secs(10));
         }
@@ -187,6 +208,7 @@ impl PostgresStore {
         let store = PostgresStore {
             pool: Pool {
                 config,
+                tls,
                 idle: Mutex::new(Vec::new()),
                 permits: Semaphore::new(pool_size),
             },

@@ -40,8 +40,7 @@ impl Database {
     pub fn parse(url: &str) -> Result<Database, String> {
         let url = url.trim();
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            url.parse::<tokio_postgres::Config>()
-                .map_err(|e| format!("not a PostgreSQL URL: {e}"))?;
+            super::pg_tls::parse(url).map_err(|e| format!("not a PostgreSQL URL: {e}"))?;
             return Ok(Database::Postgres(url.to_string()));
         }
         if let Some(path) = url.strip_prefix("sqlite:") {
