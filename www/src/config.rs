@@ -114,6 +114,11 @@ pub struct Config {
     /// The bearer token of `GET /metrics` (`METRICS_TOKEN`, never printed); `None`: no metrics
     /// (a 404).
     pub metrics_token: Option<String>,
+    /// The webhook's secret path segment (`VIDEOID_WEBHOOK_SECRET`, never printed): Assure
+    /// events are taken at `/api/videoid/events/{secret}` only. Required with the real API;
+    /// `None` in simulator mode: a random one for the built-in simulator's deliveries, unless
+    /// the simulator delivers elsewhere (`VIDEOID_SIM_WEBHOOK_URL`), then the bare path.
+    pub webhook_secret: Option<String>,
     /// How the binary writes its logs (`LOG_FORMAT`; JSON lines by default with the real API).
     pub log_format: LogFormat,
 }
@@ -177,6 +182,10 @@ impl fmt::Debug for Config {
             .field(
                 "metrics_token",
                 &self.metrics_token.as_ref().map(|_| "<redacted>"),
+            )
+            .field(
+                "webhook_secret",
+                &self.webhook_secret.as_ref().map(|_| "<redacted>"),
             )
             .field("log_format", &self.log_format)
             .finish()
@@ -248,6 +257,7 @@ impl Config {
             instance_id: None,
             shutdown_grace: Duration::from_secs(20),
             metrics_token: None,
+            webhook_secret: None,
             log_format: LogFormat::Text,
         }
     }
@@ -485,6 +495,26 @@ impl Config {
             }
             config.metrics_token = Some(token);
         }
+        if let Some(secret) = value("VIDEOID_WEBHOOK_SECRET") {
+            let url_safe = secret
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~'));
+            if secret.len() < 16 || secret.len() > 256 || !url_safe {
+                return Err(ConfigError(
+                    "VIDEOID_WEBHOOK_SECRET must be 16 to 256 letters, digits, '-', '_', '.' or '~' \
+                     (it is a path segment of the webhook's address)"
+                        .to_string(),
+                ));
+            }
+            config.webhook_secret = Some(secret);
+        } else if config.real.is_some() {
+            return Err(ConfigError(
+                "VIDEOID_ASSURE=signicat needs VIDEOID_WEBHOOK_SECRET: Assure's events are taken \
+                 only at {PUBLIC_URL}/api/videoid/events/{secret} (generate one, for example \
+                 with `openssl rand -hex 32`, and register that address with your subscription)"
+                    .to_string(),
+            ));
+        }
         config.log_format = match value("LOG_FORMAT").as_deref() {
             Some("json") => LogFormat::Json,
             Some("text") => LogFormat::Text,
@@ -649,6 +679,7 @@ mod tests {
         let e = config(&[
             ("SIGNICAT_CLIENT_ID", "a"),
             ("SIGNICAT_CLIENT_SECRET", "s3cret"),
+            ("VIDEOID_WEBHOOK_SECRET", "a-webhook-secret-0123"),
         ])
         .unwrap_err()
         .to_string();
@@ -684,11 +715,24 @@ mod tests {
             ("VIDEOID_ASSURE", "signicat"),
             ("SIGNICAT_CLIENT_ID", "a"),
             ("SIGNICAT_CLIENT_SECRET", "s3cret"),
+            ("VIDEOID_WEBHOOK_SECRET", "a-webhook-secret-0123"),
         ])
         .unwrap();
+        assert!(!format!("{c:?}").contains("a-webhook-secret-0123"));
         let real = c.real.unwrap();
         assert_eq!(real.base_url, "https://api.signicat.com");
         assert!(!format!("{real:?}").contains("s3cret"));
+        // The real API needs the webhook's secret, which must be a long path segment.
+        let without = config(&[
+            ("VIDEOID_ASSURE", "signicat"),
+            ("SIGNICAT_CLIENT_ID", "a"),
+            ("SIGNICAT_CLIENT_SECRET", "s3cret"),
+        ]);
+        assert!(without.unwrap_err().0.contains("VIDEOID_WEBHOOK_SECRET"));
+        for bad in ["short", "has/a/slash-0123456789", "with space 0123456789"] {
+            let e = config(&[("VIDEOID_WEBHOOK_SECRET", bad)]).unwrap_err();
+            assert!(e.0.contains("VIDEOID_WEBHOOK_SECRET must be"), "{bad}: {e}");
+        }
     }
 
     #[test]
@@ -701,6 +745,7 @@ mod tests {
             ("VIDEOID_ASSURE", "signicat"),
             ("SIGNICAT_CLIENT_ID", "a"),
             ("SIGNICAT_CLIENT_SECRET", "b"),
+            ("VIDEOID_WEBHOOK_SECRET", "a-webhook-secret-0123"),
         ];
         assert_eq!(
             config(&real).unwrap().host_bind_addr(),
@@ -778,6 +823,7 @@ mod tests {
             ("VIDEOID_ASSURE", "signicat"),
             ("SIGNICAT_CLIENT_ID", "a"),
             ("SIGNICAT_CLIENT_SECRET", "b"),
+            ("VIDEOID_WEBHOOK_SECRET", "a-webhook-secret-0123"),
         ];
         assert_eq!(config(&real).unwrap().log_format, LogFormat::Json);
         let mut text = real.to_vec();

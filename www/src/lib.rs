@@ -116,12 +116,26 @@ pub async fn start(config: Config) -> io::Result<Running> {
         }
         sources
     });
-    let webhook_url = match &config.sim_webhook {
-        Webhook::HostBackend if config.real.is_none() => {
+    // The built-in simulator delivers its events to this backend with a secret of this run's
+    // own, unless one is configured; a simulator elsewhere (`VIDEOID_SIM_URL`) delivers where
+    // it is told, to the bare path when no secret is set (see `config.webhook_secret`).
+    let delivers_here = sim_listener.is_some()
+        && config.real.is_none()
+        && matches!(config.sim_webhook, Webhook::HostBackend);
+    let webhook_secret = match &config.webhook_secret {
+        Some(secret) => Some(secret.clone()),
+        None if delivers_here => Some(videoid_backend::ids::try_token().map_err(io::Error::other)?),
+        None => None,
+    };
+    let webhook_url = match (&config.sim_webhook, &webhook_secret) {
+        (Webhook::HostBackend, Some(secret)) if config.real.is_none() => {
+            Some(format!("{host_url}/api/videoid/events/{secret}"))
+        }
+        (Webhook::HostBackend, None) if config.real.is_none() => {
             Some(format!("{host_url}/api/videoid/events"))
         }
-        Webhook::HostBackend | Webhook::Off => None,
-        Webhook::Url(url) => Some(url.clone()),
+        (Webhook::HostBackend | Webhook::Off, _) => None,
+        (Webhook::Url(url), _) => Some(url.clone()),
     };
     let http = http_client().map_err(io::Error::other)?;
     let simulator = sim_listener.is_some().then(|| {
@@ -186,6 +200,7 @@ pub async fn start(config: Config) -> io::Result<Running> {
             .clone()
             .or_else(videoid_backend::ops::default_instance_id),
         metrics_token: config.metrics_token.clone(),
+        webhook_secret,
     })?;
     let provider_origins = if real_assure.is_some() {
         config.provider_origins.clone()

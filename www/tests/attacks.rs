@@ -5,6 +5,7 @@
 //!   request with the end-user's cookie.
 //! - Media: the proxy passing whatever an upstream labels `image/*` (an SVG runs script).
 //! - Frames: the demo page framed by anyone, and `parent-origin` taken from its query.
+//! - The webhook: events forged without the secret, and events about unknown dossiers.
 //!
 //! A failing random source has its own file (`random.rs`): it switches the whole process.
 
@@ -261,6 +262,77 @@ async fn the_demo_cannot_be_framed_by_others_nor_told_its_parent(h: Harness) {
     s.shutdown().await;
 }
 
+/// A `process.complete` event as Assure sends it.
+fn event(id: &str, dossier_id: &str, process_id: &str) -> serde_json::Value {
+    json!({
+        "id": id, "timestamp": "2026-01-01T00:00:00.000Z", "sender": "assure",
+        "eventName": "process.complete",
+        "eventData": { "dossierId": dossier_id, "processId": process_id, "externalReference": null },
+        "accountId": "a", "organizationId": "o", "expiresAt": "2026-01-04T00:00:00.000Z", "tags": [],
+    })
+}
+
+async fn forged_webhook_events_are_refused_and_touch_nothing(h: Harness) {
+    let s = h
+        .servers_with(|c| {
+            c.webhook_secret = Some(WEBHOOK_SECRET.to_string());
+            c.sim_webhook = videoid_www::Webhook::Off;
+        })
+        .await;
+    let mut user = EndUser::new(&s.host_url);
+    let (d, p) = user.embed_capture(&s.sim_url, "accepted").await;
+    final_result(&mut user, &d, &p).await;
+    let calls = upstream_calls(&s.sim_url).await;
+    let hook = |path: &str| format!("{}/api/videoid/events{path}", s.host_url);
+    // Without the secret, or with a wrong one (as long, or one character off): 404, nothing read.
+    let off_by_one = format!("/{}x", &WEBHOOK_SECRET[..WEBHOOK_SECRET.len() - 1]);
+    for path in ["", "/", "/guess-0123456789abcdef", off_by_one.as_str()] {
+        let response = client()
+            .post(hook(path))
+            .json(&event("forged-1", &d, &p))
+            .send()
+            .await
+            .unwrap();
+        assert_error(response, 404).await;
+    }
+    assert_eq!(
+        upstream_calls(&s.sim_url).await,
+        calls,
+        "no forged event made a Get process call"
+    );
+    // An event about a dossier that is no end-user's: acknowledged, never read upstream.
+    let secret_path = format!("/{WEBHOOK_SECRET}");
+    let (status, body) = json(
+        client()
+            .post(hook(&secret_path))
+            .json(&event("unknown-1", "no-such-dossier", "no-such-process"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!((status, body["duplicate"].clone()), (200, json!(false)));
+    assert_eq!(upstream_calls(&s.sim_url).await, calls);
+    // The real event, with the secret: new (the forged ones left no trace), and read once.
+    let (status, body) = json(
+        client()
+            .post(hook(&secret_path))
+            .json(&event("forged-1", &d, &p))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body, json!({ "received": true, "duplicate": false }));
+    assert_eq!(
+        upstream_calls(&s.sim_url).await,
+        calls + 1,
+        "one Get process"
+    );
+    s.shutdown().await;
+}
+
 fn urlencode(s: &str) -> String {
     serde_urlencoded::to_string([("v", s)]).unwrap()[2..].to_string()
 }
@@ -271,4 +343,5 @@ crate::simulator_tests!(
     a_body_not_declared_as_json_is_refused,
     the_media_proxy_serves_jpeg_and_png_only_sandboxed,
     the_demo_cannot_be_framed_by_others_nor_told_its_parent,
+    forged_webhook_events_are_refused_and_touch_nothing,
 );

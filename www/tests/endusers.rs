@@ -338,7 +338,9 @@ async fn nothing_secret_reaches_the_browser(h: Harness) {
 }
 
 async fn bad_backend_input_is_4xx_json(h: Harness) {
-    let s = h.servers().await;
+    let s = h
+        .servers_with(|c| c.webhook_secret = Some(WEBHOOK_SECRET.to_string()))
+        .await;
     let url = format!("{}/api/videoid/session", s.host_url);
     let text = client()
         .post(&url)
@@ -355,7 +357,7 @@ async fn bad_backend_input_is_4xx_json(h: Harness) {
         .await
         .unwrap();
     assert_error(mode, 400).await;
-    let events = format!("{}/api/videoid/events", s.host_url);
+    let events = format!("{}/api/videoid/events/{WEBHOOK_SECRET}", s.host_url);
     for body in [
         json!({}),
         json!({ "id": "../x", "eventName": "process.complete", "eventData": { "dossierId": "a", "processId": "b" } }),

@@ -192,6 +192,14 @@ fn a_partial_credential_set_is_a_startup_error_naming_what_is_missing() {
     ]);
     assert!(!status.success(), "{said}");
     assert!(said.contains("SIGNICAT_CLIENT_ID not set"), "{said}");
+    // Without the webhook's secret, Assure's events could be forged.
+    let (status, said) = refused(&[
+        ("VIDEOID_ASSURE", "signicat"),
+        ("SIGNICAT_CLIENT_ID", CLIENT_ID),
+        ("SIGNICAT_CLIENT_SECRET", CLIENT_SECRET),
+    ]);
+    assert!(!status.success(), "{said}");
+    assert!(said.contains("needs VIDEOID_WEBHOOK_SECRET"), "{said}");
     let (status, said) = refused(&[("VIDEOID_ASSURE", "production")]);
     assert!(!status.success(), "{said}");
     assert!(
@@ -212,6 +220,7 @@ async fn signicat_mode_runs_no_simulator_and_ignores_the_scenario() {
         ("ASSURE_BASE_URL", &upstream.sim_url),
         ("BIND_ADDR", "127.0.0.1:0"),
         ("SIM_PORT", &sim_port.to_string()),
+        ("VIDEOID_WEBHOOK_SECRET", WEBHOOK_SECRET),
     ]));
     assert!(
         b.printed.iter().all(|l| !l.starts_with("simulator:")),

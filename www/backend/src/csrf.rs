@@ -27,6 +27,7 @@ use std::sync::Arc;
 
 /// The webhook's path: Assure's servers call it, not a browser.
 const WEBHOOK: &str = "/api/videoid/events";
+const WEBHOOK_WITH_SECRET: &str = "/api/videoid/events/";
 
 /// Refuses a state-changing request from another site (module docs).
 pub(crate) async fn guard(
@@ -38,7 +39,9 @@ pub(crate) async fn guard(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     );
-    if reads || request.uri().path() == WEBHOOK || backend.same_site_request(request.headers()) {
+    let path = request.uri().path();
+    let webhook = path == WEBHOOK || path.starts_with(WEBHOOK_WITH_SECRET);
+    if reads || webhook || backend.same_site_request(request.headers()) {
         return next.run(request).await;
     }
     refused()

@@ -1,4 +1,12 @@
-//! `POST /api/videoid/events`: Assure's webhook. De-duplicates by event id, then reads the process.
+//! `POST /api/videoid/events/{secret}`: Assure's webhook. Checks the secret, de-duplicates by
+//! event id, then reads the process.
+//!
+//! The published Assure API has no event subscription, secret or signature, so the secret is
+//! our choice: a path segment (`VIDEOID_WEBHOOK_SECRET`), because any sender that takes a URL
+//! can carry it; register `{PUBLIC_URL}/api/videoid/events/{secret}` as the subscription's
+//! address. It is compared in constant time, and a wrong or missing one is a `404` that
+//! touches nothing. Without a secret (simulator mode only: the real API needs one), the bare
+//! `/api/videoid/events` takes events, as the simulator sends them by default.
 //!
 //! The event body is only a hint: the status that is remembered comes from
 //! "Get process", so a forged event can at most cause one extra read. The event id is
@@ -12,7 +20,7 @@ use crate::http::json_error;
 use crate::ids;
 use crate::state::{storage_failure, Backend};
 use crate::store::{now_ms, EventClaim, Notified, EVENT_KEEP_MS};
-use axum::extract::State;
+use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -44,10 +52,35 @@ fn acknowledged(duplicate: bool) -> Response {
     Json(json!({ "received": true, "duplicate": duplicate })).into_response()
 }
 
-pub(crate) async fn receive(
+/// `POST /api/videoid/events`: only while no secret is set (module docs).
+pub(crate) async fn receive(State(backend): State<Arc<Backend>>, request: Request) -> Response {
+    if backend.webhook_secret.is_some() {
+        return crate::http::not_found().await;
+    }
+    handle(backend, request).await
+}
+
+/// `POST /api/videoid/events/{secret}`: only with the configured secret (module docs).
+pub(crate) async fn receive_with_secret(
     State(backend): State<Arc<Backend>>,
-    JsonBody(envelope): JsonBody<Envelope>,
+    Path(secret): Path<String>,
+    request: Request,
 ) -> Response {
+    let matches = backend
+        .webhook_secret
+        .as_deref()
+        .is_some_and(|expected| ids::secrets_equal(expected, &secret));
+    if !matches {
+        return crate::http::not_found().await;
+    }
+    handle(backend, request).await
+}
+
+async fn handle(backend: Arc<Backend>, request: Request) -> Response {
+    let envelope = match JsonBody::<Envelope>::from_request(request, &()).await {
+        Ok(JsonBody(envelope)) => envelope,
+        Err(rejection) => return rejection.into_response(),
+    };
     if !ids::is_valid_id(&envelope.id) {
         return json_error(StatusCode::BAD_REQUEST, "the event id is not a valid id");
     }
@@ -129,6 +162,13 @@ pub(crate) async fn receive(
         backend.metrics.verification(&n.status);
     }
     // A phone's capture of a handoff ended: the desktop learns it even when the phone is gone.
+    // Only a final status ends it: an event is a hint, the status is Assure's.
+    let ended = notified
+        .as_ref()
+        .is_some_and(|n| !matches!(n.status.as_str(), "" | "pending" | "processing"));
+    if !ended {
+        return acknowledged(false);
+    }
     match backend.store.process_handoff(&data.process_id).await {
         Ok(Some(h)) if h.dossier_id.as_deref() == Some(data.dossier_id.as_str()) => {
             let to = crate::store::HandoffStatus::Complete;

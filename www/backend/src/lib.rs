@@ -69,6 +69,10 @@ pub fn router(backend: Arc<Backend>) -> Router {
         .route("/api/videoid/upload/complete", post(native::complete))
         .route("/api/videoid/upload/{step}", put(native::upload))
         .route("/api/videoid/events", post(events::receive))
+        .route(
+            "/api/videoid/events/{secret}",
+            post(events::receive_with_secret),
+        )
         .route("/api/videoid/handoff", post(handoff::create))
         .route("/api/videoid/handoff/phone", get(handoff::phone))
         .route("/api/videoid/handoff/{id}/events", get(handoff::events))

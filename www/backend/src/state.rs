@@ -61,6 +61,9 @@ pub struct Settings {
     pub instance_id: Option<String>,
     /// The bearer token `GET /metrics` asks for (none: `/metrics` is a 404).
     pub metrics_token: Option<String>,
+    /// The webhook's secret path segment (`VIDEOID_WEBHOOK_SECRET`, see `events`); `None`:
+    /// the bare path takes events (simulator mode only).
+    pub webhook_secret: Option<String>,
 }
 
 /// The backend's state.
@@ -83,6 +86,7 @@ pub struct Backend {
     pub(crate) readiness: tokio::sync::Mutex<Option<crate::ops::Readiness>>,
     pub(crate) metrics: Arc<crate::metrics::Metrics>,
     pub(crate) metrics_token: Option<String>,
+    pub(crate) webhook_secret: Option<String>,
 }
 
 impl Backend {
@@ -121,6 +125,7 @@ impl Backend {
             readiness: Default::default(),
             metrics,
             metrics_token: settings.metrics_token.filter(|t| !t.is_empty()),
+            webhook_secret: settings.webhook_secret.filter(|t| !t.is_empty()),
         }))
     }
 

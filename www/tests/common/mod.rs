@@ -21,6 +21,8 @@ use videoid_www::{start, Config, Running, Webhook};
 
 pub const CLIENT_ID: &str = "videoid-sim-client";
 pub const CLIENT_SECRET: &str = "videoid-sim-secret";
+/// The webhook secret of tests that post events themselves (`config.webhook_secret`).
+pub const WEBHOOK_SECRET: &str = "webhook-secret-of-the-tests-0123";
 
 static NEXT_DIR: AtomicU32 = AtomicU32::new(0);
 
@@ -209,7 +211,10 @@ pub fn standalone_args(config: &Config, host_port: u16) -> (Vec<String>, Vec<(St
         format!("'self' http://localhost:{host_port} http://127.0.0.1:{host_port}")
     });
     let webhook = match &config.sim_webhook {
-        Webhook::HostBackend => format!("http://localhost:{host_port}/api/videoid/events"),
+        Webhook::HostBackend => match &config.webhook_secret {
+            Some(secret) => format!("http://localhost:{host_port}/api/videoid/events/{secret}"),
+            None => format!("http://localhost:{host_port}/api/videoid/events"),
+        },
         Webhook::Url(url) => url.clone(),
         Webhook::Off => "off".to_string(),
     };
