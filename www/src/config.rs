@@ -119,6 +119,9 @@ pub struct Config {
     /// `None` in simulator mode: a random one for the built-in simulator's deliveries, unless
     /// the simulator delivers elsewhere (`VIDEOID_SIM_WEBHOOK_URL`), then the bare path.
     pub webhook_secret: Option<String>,
+    /// The backend's rate limits (`VIDEOID_RATE_LIMITS`: `off`, or classes changed from the
+    /// defaults, see `videoid_backend::limits`); `None`: off.
+    pub rate_limits: Option<videoid_backend::limits::RateLimits>,
     /// How the binary writes its logs (`LOG_FORMAT`; JSON lines by default with the real API).
     pub log_format: LogFormat,
 }
@@ -177,6 +180,7 @@ impl fmt::Debug for Config {
             .field("bind_addr", &self.bind_addr)
             .field("trusted_proxies", &self.trusted_proxies)
             .field("demo_parent_origin", &self.demo_parent_origin)
+            .field("rate_limits", &self.rate_limits)
             .field("instance_id", &self.instance_id)
             .field("shutdown_grace", &self.shutdown_grace)
             .field(
@@ -258,6 +262,7 @@ impl Config {
             shutdown_grace: Duration::from_secs(20),
             metrics_token: None,
             webhook_secret: None,
+            rate_limits: Some(videoid_backend::limits::RateLimits::default()),
             log_format: LogFormat::Text,
         }
     }
@@ -514,6 +519,10 @@ impl Config {
                  with `openssl rand -hex 32`, and register that address with your subscription)"
                     .to_string(),
             ));
+        }
+        if let Some(text) = value("VIDEOID_RATE_LIMITS") {
+            config.rate_limits = videoid_backend::limits::RateLimits::parse(&text)
+                .map_err(|e| ConfigError(format!("VIDEOID_RATE_LIMITS: {e}")))?;
         }
         config.log_format = match value("LOG_FORMAT").as_deref() {
             Some("json") => LogFormat::Json,

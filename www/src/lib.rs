@@ -201,6 +201,7 @@ pub async fn start(config: Config) -> io::Result<Running> {
             .or_else(videoid_backend::ops::default_instance_id),
         metrics_token: config.metrics_token.clone(),
         webhook_secret,
+        rate_limits: config.rate_limits.clone(),
     })?;
     let provider_origins = if real_assure.is_some() {
         config.provider_origins.clone()

@@ -64,6 +64,8 @@ pub struct Settings {
     /// The webhook's secret path segment (`VIDEOID_WEBHOOK_SECRET`, see `events`); `None`:
     /// the bare path takes events (simulator mode only).
     pub webhook_secret: Option<String>,
+    /// The rate limits (`VIDEOID_RATE_LIMITS`, see `limits`); `None`: off.
+    pub rate_limits: Option<crate::limits::RateLimits>,
 }
 
 /// The backend's state.
@@ -87,6 +89,7 @@ pub struct Backend {
     pub(crate) metrics: Arc<crate::metrics::Metrics>,
     pub(crate) metrics_token: Option<String>,
     pub(crate) webhook_secret: Option<String>,
+    pub(crate) limiters: Option<crate::limits::Limiters>,
 }
 
 impl Backend {
@@ -126,6 +129,10 @@ impl Backend {
             metrics,
             metrics_token: settings.metrics_token.filter(|t| !t.is_empty()),
             webhook_secret: settings.webhook_secret.filter(|t| !t.is_empty()),
+            limiters: settings
+                .rate_limits
+                .as_ref()
+                .map(crate::limits::Limiters::new),
         }))
     }
 
