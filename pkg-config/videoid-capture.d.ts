@@ -358,7 +358,8 @@ export type Failure =
   | FailureOf<"Session.Invalid", { reason: SessionProblem }>
   | FailureOf<"Session.Expired", null>
   | FailureOf<"Network.Unreachable", null>
-  | FailureOf<"Backend.Error", { status: number }>
+  /** `retryAfter`: seconds the backend asks to wait (its `Retry-After`, e.g. on a 429 rate limit). */
+  | FailureOf<"Backend.Error", { status: number; retryAfter?: number }>
   | FailureOf<"Capture.LoadTimeout", { reason: "timeout" | "framing-denied" | "sdk-load" }>
   | FailureOf<"Capture.Failed", FailReason | null>
   | FailureOf<"InactiveUser.Aborted", null>

@@ -70,6 +70,26 @@ async fn invalid_attributes_fail_with_the_field_named() {
 }
 
 #[wasm_bindgen_test]
+async fn a_rate_limit_is_a_recoverable_backend_error_that_says_how_long_to_wait() {
+    let host = Host::new();
+    let endpoint = format!("{STUB}/hostile/rate-limited");
+    let handle = host.handle(&[("session-endpoint", endpoint.as_str())]);
+    host.wait_for("videoid-ready", 1, 5000).await;
+    handle.start();
+    let failed = host.wait_for("videoid-failed", 1, 5000).await;
+    assert_eq!(get_str(&failed[0], "code"), "Backend.Error");
+    let detail = get(&failed[0], "detail");
+    assert_eq!(get(&detail, "status").as_f64(), Some(429.0));
+    assert_eq!(get(&detail, "retryAfter").as_f64(), Some(7.0));
+    assert_eq!(get(&failed[0], "recoverable"), JsValue::TRUE);
+    flush().await;
+    assert!(
+        host.part("retry-button").is_some(),
+        "starting again is offered"
+    );
+}
+
+#[wasm_bindgen_test]
 async fn a_backend_error_keeps_its_status_and_offers_a_retry() {
     let host = Host::new();
     let handle = host.handle(&[("session-endpoint", "/no-such-endpoint"), ("lang", "nb")]);

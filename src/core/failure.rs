@@ -86,6 +86,9 @@ pub enum Failure {
     BackendError {
         /// The HTTP status.
         status: u16,
+        /// Seconds the backend asks to wait before trying again (`Retry-After` of a `429` or
+        /// `503`), when it says.
+        retry_after: Option<u32>,
     },
     /// The hosted capture page did not load in time, or refuses to be framed here.
     CaptureLoadTimeout {
@@ -133,6 +136,14 @@ pub enum Detail {
     Status {
         /// The HTTP status.
         status: u16,
+    },
+    /// The backend's HTTP status and how long it asks to wait (a rate limit, `429`).
+    Busy {
+        /// The HTTP status.
+        status: u16,
+        /// Seconds to wait before starting again.
+        #[serde(rename = "retryAfter")]
+        retry_after: u32,
     },
     /// Why the session was refused, or why the page did not load.
     Reason {
@@ -193,7 +204,9 @@ impl Failure {
             | Failure::BrowserUnsupported
             | Failure::DeviceUnsupported(_)
             | Failure::BlockedByPolicy => false,
-            Failure::BackendError { status } => *status >= 500 || *status == 408 || *status == 429,
+            Failure::BackendError { status, .. } => {
+                *status >= 500 || *status == 408 || *status == 429
+            }
             _ => true,
         }
     }
@@ -234,7 +247,14 @@ impl Failure {
             Failure::SessionInvalid(problem) => Detail::Reason {
                 reason: problem.as_str(),
             },
-            Failure::BackendError { status } => Detail::Status { status: *status },
+            Failure::BackendError {
+                status,
+                retry_after: Some(retry_after),
+            } => Detail::Busy {
+                status: *status,
+                retry_after: *retry_after,
+            },
+            Failure::BackendError { status, .. } => Detail::Status { status: *status },
             Failure::CaptureLoadTimeout { framing_denied } => Detail::Reason {
                 reason: if *framing_denied {
                     "framing-denied"
@@ -272,7 +292,10 @@ mod tests {
             Failure::SessionInvalid(SessionProblem::BadUrl),
             Failure::SessionExpired,
             Failure::NetworkUnreachable,
-            Failure::BackendError { status: 500 },
+            Failure::BackendError {
+                status: 500,
+                retry_after: None,
+            },
             Failure::CaptureLoadTimeout {
                 framing_denied: false,
             },
@@ -319,8 +342,16 @@ mod tests {
 
     #[test]
     fn recoverability_follows_the_cause() {
-        assert!(Failure::BackendError { status: 503 }.recoverable());
-        assert!(!Failure::BackendError { status: 400 }.recoverable());
+        assert!(Failure::BackendError {
+            status: 503,
+            retry_after: None
+        }
+        .recoverable());
+        assert!(!Failure::BackendError {
+            status: 400,
+            retry_after: None
+        }
+        .recoverable());
         assert!(Failure::NetworkUnreachable.recoverable());
         assert!(!Failure::ConfigInvalid { field: "mode" }.recoverable());
         assert!(Failure::CaptureLoadTimeout {
@@ -340,6 +371,28 @@ mod tests {
     }
 
     #[test]
+    fn a_rate_limit_says_how_long_to_wait() {
+        let json = |f: Failure| serde_json::to_value(f.report(&Texts::default())).unwrap();
+        let limited = Failure::BackendError {
+            status: 429,
+            retry_after: Some(7),
+        };
+        let v = json(limited.clone());
+        assert_eq!(v["code"], "Backend.Error");
+        assert_eq!(
+            v["detail"],
+            serde_json::json!({ "status": 429, "retryAfter": 7 })
+        );
+        assert_eq!(v["recoverable"], true);
+        assert_eq!(limited.text(), Text::FailBackend);
+        let plain = json(Failure::BackendError {
+            status: 429,
+            retry_after: None,
+        });
+        assert_eq!(plain["detail"], serde_json::json!({ "status": 429 }));
+    }
+
+    #[test]
     fn details_serialise_as_the_dts_says() {
         let json = |f: Failure| serde_json::to_value(f.report(&Texts::default())).unwrap();
         let v = json(Failure::ConfigInvalid {
@@ -349,7 +402,10 @@ mod tests {
         assert_eq!(v["detail"]["field"], "load-timeout");
         assert_eq!(v["recoverable"], false);
         assert_eq!(
-            json(Failure::BackendError { status: 502 })["detail"]["status"],
+            json(Failure::BackendError {
+                status: 502,
+                retry_after: None
+            })["detail"]["status"],
             502
         );
         assert_eq!(

@@ -352,7 +352,7 @@ pub const MAX_MISSES: u32 = 2;
 
 fn retryable(failure: &Failure) -> bool {
     matches!(failure, Failure::NetworkUnreachable)
-        || matches!(failure, Failure::BackendError { status } if *status >= 500 || *status == 408 || *status == 429)
+        || matches!(failure, Failure::BackendError { status, .. } if *status >= 500 || *status == 408 || *status == 429)
 }
 
 fn backoff_ms(try_no: u32) -> u32 {
@@ -1030,10 +1030,14 @@ mod tests {
         assert_eq!(delays, vec![500, 1000, 2000]);
         let (_, outcome) = c.on(NativeInput::Uploaded(Err(Failure::BackendError {
             status: 503,
+            retry_after: None,
         })));
         assert_eq!(
             outcome,
-            Outcome::Fail(Failure::BackendError { status: 503 })
+            Outcome::Fail(Failure::BackendError {
+                status: 503,
+                retry_after: None
+            })
         );
 
         let (mut c, _) = NativeCapture::new_default(session(&["front"], false), false, 1);
@@ -1043,10 +1047,14 @@ mod tests {
         c.on(NativeInput::Confirm);
         let (_, outcome) = c.on(NativeInput::Uploaded(Err(Failure::BackendError {
             status: 413,
+            retry_after: None,
         })));
         assert_eq!(
             outcome,
-            Outcome::Fail(Failure::BackendError { status: 413 })
+            Outcome::Fail(Failure::BackendError {
+                status: 413,
+                retry_after: None
+            })
         );
     }
 

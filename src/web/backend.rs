@@ -49,9 +49,15 @@ async fn call(
     if !response.ok() {
         return Err(Failure::BackendError {
             status: response.status(),
+            retry_after: retry_after(response.headers().get("retry-after").as_deref()),
         });
     }
     read_json(&response).await
+}
+
+/// Whole seconds of a `Retry-After` header (its seconds form; a date is ignored), at most a day.
+pub fn retry_after(value: Option<&str>) -> Option<u32> {
+    value?.trim().parse::<u32>().ok().filter(|s| *s <= 86_400)
 }
 
 /// The answer's body as a JS value, if it is JSON of a sensible size.

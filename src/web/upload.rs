@@ -57,7 +57,16 @@ impl Upload {
             done(match status {
                 0 => Err(Failure::NetworkUnreachable),
                 200..=299 => Ok(()),
-                status => Err(Failure::BackendError { status }),
+                status => Err(Failure::BackendError {
+                    status,
+                    retry_after: super::backend::retry_after(
+                        reader
+                            .get_response_header("retry-after")
+                            .ok()
+                            .flatten()
+                            .as_deref(),
+                    ),
+                }),
             });
         });
         // `loadend` fires once after success, error, abort or timeout alike.

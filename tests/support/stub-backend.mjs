@@ -53,6 +53,13 @@ const big = (bytes) => JSON.stringify({ ...session, padding: 'x'.repeat(bytes) }
 /** Answers for /hostile/{case}: each a fault the element must turn into a typed failure. */
 const hostile = {
   'server-error': (res) => json(res, 500, { error: 'internal' }),
+  // A rate limit, its Retry-After exposed to the page as a cross-origin backend must.
+  'rate-limited': (res) => {
+    res.writeHead(429, {
+      'content-type': 'application/json', 'retry-after': '7', 'access-control-expose-headers': 'Retry-After', ...cors,
+    });
+    res.end(JSON.stringify({ error: 'too many requests: try again in 7 s' }));
+  },
   garbage: (res) => send(res, 200, 'application/json', '{"url": "http://127.0.0.1/", "dossierId": '),
   html: (res) => send(res, 200, 'text/html', '<!doctype html><title>Sign in</title><p>Please sign in'),
   'wrong-shape': (res) => json(res, 200, { url: 42, dossierId: ['d1'] }),

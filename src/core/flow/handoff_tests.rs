@@ -366,7 +366,10 @@ fn untrusted_links_are_typed_failures_and_show_no_code() {
     let (mut flow, _) = creating(&[]);
     let fx = flow.step(Input::HandoffAnswered {
         attempt: 1,
-        answer: Err(Failure::BackendError { status: 500 }),
+        answer: Err(Failure::BackendError {
+            status: 500,
+            retry_after: None,
+        }),
     });
     assert_eq!(failed_code(&fx), Some("Backend.Error"));
 }
@@ -390,7 +393,10 @@ fn passing_network_faults_keep_polling_and_others_fail() {
     let mut flow = waiting();
     for failure in [
         Failure::NetworkUnreachable,
-        Failure::BackendError { status: 503 },
+        Failure::BackendError {
+            status: 503,
+            retry_after: None,
+        },
     ] {
         let fx = flow.step(Input::HandoffAnswered {
             attempt: 1,
@@ -401,7 +407,10 @@ fn passing_network_faults_keep_polling_and_others_fail() {
     }
     let fx = flow.step(Input::HandoffAnswered {
         attempt: 1,
-        answer: Err(Failure::BackendError { status: 404 }),
+        answer: Err(Failure::BackendError {
+            status: 404,
+            retry_after: None,
+        }),
     });
     assert_eq!(failed_code(&fx), Some("Backend.Error"));
 }
@@ -499,7 +508,10 @@ fn a_camera_failure_in_sdk_or_native_mode_makes_the_handoff_primary() {
     flow.step(Input::Start(config_with(&[])));
     flow.step(Input::SessionLoaded {
         attempt: 1,
-        answer: Err(Failure::BackendError { status: 500 }),
+        answer: Err(Failure::BackendError {
+            status: 500,
+            retry_after: None,
+        }),
         now_ms: NOW,
         seed: 1,
     });

@@ -707,7 +707,7 @@ fn poll_delay_ms(polls: u32) -> u32 {
 /// A failure that may pass by itself: asked again later.
 pub(crate) fn transient(f: &Failure) -> bool {
     matches!(f, Failure::NetworkUnreachable)
-        || matches!(f, Failure::BackendError { status } if *status >= 500)
+        || matches!(f, Failure::BackendError { status, .. } if *status >= 500)
 }
 
 /// `ReturnParams` for a capture that ended in the element (native, SDK, phone).

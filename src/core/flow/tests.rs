@@ -227,7 +227,10 @@ fn passing_result_faults_are_retried_lasting_ones_fail() {
     });
     let fx = flow.step(Input::ResultLoaded {
         attempt: 1,
-        result: Err(Failure::BackendError { status: 503 }),
+        result: Err(Failure::BackendError {
+            status: 503,
+            retry_after: None,
+        }),
     });
     assert_eq!(flow.state(), State::Completing);
     assert!(fx.iter().any(|e| matches!(
@@ -239,7 +242,10 @@ fn passing_result_faults_are_retried_lasting_ones_fail() {
     )));
     let fx = flow.step(Input::ResultLoaded {
         attempt: 1,
-        result: Err(Failure::BackendError { status: 404 }),
+        result: Err(Failure::BackendError {
+            status: 404,
+            retry_after: None,
+        }),
     });
     assert_eq!(failed_code(&fx), Some("Backend.Error"));
 }
@@ -1074,7 +1080,10 @@ fn the_hosted_page_and_a_refused_session_need_no_chunk() {
     flow.step(Input::Start(config_with(&[("mode", "native")])));
     let fx = flow.step(Input::SessionLoaded {
         attempt: 1,
-        answer: Err(Failure::BackendError { status: 500 }),
+        answer: Err(Failure::BackendError {
+            status: 500,
+            retry_after: None,
+        }),
         now_ms: NOW,
         seed: 1,
     });

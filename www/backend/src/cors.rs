@@ -42,6 +42,11 @@ pub(crate) async fn cors(
             header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
             HeaderValue::from_static("true"),
         );
+        // The element reads a rate limit's wait (`retryAfter` of its failure).
+        h.insert(
+            header::ACCESS_CONTROL_EXPOSE_HEADERS,
+            HeaderValue::from_static("Retry-After"),
+        );
         if preflight {
             h.insert(
                 header::ACCESS_CONTROL_ALLOW_METHODS,
