@@ -100,6 +100,7 @@ fn two_instances(database: &Database) -> (Instance, Instance) {
             ("SIGNICAT_CLIENT_ID", CLIENT_ID),
             ("SIGNICAT_CLIENT_SECRET", CLIENT_SECRET),
             ("ASSURE_BASE_URL", a.sim_url.as_str()),
+            ("VIDEOID_WEBHOOK_SECRET", WEBHOOK_SECRET),
         ],
     );
     (a, b)
@@ -108,20 +109,23 @@ fn two_instances(database: &Database) -> (Instance, Instance) {
 async fn simultaneous_first_sessions_make_one_dossier(database: Database) {
     let (a, b) = two_instances(&database);
     let users = 12;
-    // Each end-user is named first (by either instance), without a dossier yet.
-    let mut named = Vec::new();
+    // Each end-user is named first (by either instance), without a dossier yet: their first
+    // start met an Assure that could not create dossiers (a page view names no one).
+    set_faults(&a.sim_url, "POST /assure/dossiers: 500").await;
+    let mut naming = tokio::task::JoinSet::new();
     for i in 0..users {
         let host = if i % 2 == 0 { &a.host_url } else { &b.host_url };
         let mut user = EndUser::new(host);
-        let (status, view) = json(user.get("/api/videoid/dossier").await).await;
-        assert_eq!(status, 200, "{view}");
-        assert_eq!(view, json!({ "dossierId": null, "processes": [] }));
-        named.push(
-            user.cookie
-                .clone()
-                .expect("the first call names the end-user"),
-        );
+        naming.spawn(async move {
+            let (status, answer) = user.session("", json!({ "mode": "embed" })).await;
+            assert_eq!(status, 502, "{answer}");
+            let (_, view) = json(user.get("/api/videoid/dossier").await).await;
+            assert_eq!(view, json!({ "dossierId": null, "processes": [] }));
+            user.cookie.expect("the failed start named the end-user")
+        });
     }
+    let named = naming.join_all().await;
+    set_faults(&a.sim_url, "").await;
 
     // Then every end-user's first two sessions, one on each instance, all at once.
     let barrier = Arc::new(tokio::sync::Barrier::new(users * 2));

@@ -15,22 +15,15 @@ use serde_json::{json, Value};
 use std::sync::Arc;
 
 /// `GET /api/videoid/dossier`: the end-user's dossier and its processes (empty without one).
-/// A browser without an end-user is named here (the cookie), before its first capture: its
-/// first sessions, however many run at once and on whichever instance, share one dossier.
+/// A page view names no one: end-users (and their dossiers) are made when someone starts a
+/// capture, never by a read, so a crawler or a loop of page views fills nothing.
 pub(crate) async fn dossier(State(backend): State<Arc<Backend>>, headers: HeaderMap) -> Response {
     const WHAT: &str = "read your dossier";
-    let visitor = match backend.visitor_or_new(&headers).await {
-        Ok(v) => v,
+    let none = || Json(json!({ "dossierId": null, "processes": [] })).into_response();
+    let visitor = match backend.visitor(&headers).await {
+        Ok(Some(v)) => v,
+        Ok(None) => return none(),
         Err(e) => return storage_failure(WHAT, &e),
-    };
-    let none = || {
-        let mut response = Json(json!({ "dossierId": null, "processes": [] })).into_response();
-        if visitor.named_now {
-            response
-                .headers_mut()
-                .insert(header::SET_COOKIE, backend.cookie(Some(&visitor.cookie)));
-        }
-        response
     };
     let Some(dossier_id) = visitor.dossier_id.as_deref() else {
         return none();
