@@ -80,13 +80,17 @@ impl IntoResponse for BadRequest {
     }
 }
 
-/// Parses a JSON request body; an empty body reads as `{}`.
+/// Parses a JSON request body, which must be an object (an array would fill a request
+/// struct by position); an empty body reads as `{}`.
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, BadRequest> {
     let body = if body.iter().all(u8::is_ascii_whitespace) {
         b"{}" as &[u8]
     } else {
         body
     };
+    if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(BadRequest("the body must be a JSON object".to_string()));
+    }
     serde_json::from_slice(body).map_err(|e| BadRequest(format!("invalid JSON body: {e}")))
 }
 
