@@ -6,6 +6,7 @@
 //! - Media: the proxy passing whatever an upstream labels `image/*` (an SVG runs script).
 //! - Frames: the demo page framed by anyone, and `parent-origin` taken from its query.
 //! - The webhook: events forged without the secret, and events about unknown dossiers.
+//! - No rate limits: a loop creating sessions (Assure dossiers, database rows) without end.
 //!
 //! A failing random source has its own file (`random.rs`): it switches the whole process.
 
@@ -333,6 +334,116 @@ async fn forged_webhook_events_are_refused_and_touch_nothing(h: Harness) {
     s.shutdown().await;
 }
 
+/// `POST /session` answers for `n` requests without a cookie, one after another, as the
+/// client `forwarded_for` (an `X-Forwarded-For`), or as the connection's own address.
+async fn burst(host_url: &str, n: usize, forwarded_for: Option<&str>) -> (usize, usize, Vec<u64>) {
+    let (mut created, mut limited, mut waits) = (0, 0, Vec::new());
+    for _ in 0..n {
+        let mut request = client()
+            .post(format!("{host_url}/api/videoid/session"))
+            .json(&json!({ "mode": "embed" }));
+        if let Some(ip) = forwarded_for {
+            request = request.header("x-forwarded-for", ip);
+        }
+        let response = request.send().await.unwrap();
+        match response.status().as_u16() {
+            200 => created += 1,
+            429 => {
+                limited += 1;
+                let wait = response.headers()["retry-after"]
+                    .to_str()
+                    .unwrap()
+                    .parse()
+                    .unwrap();
+                assert!(response.headers().get("set-cookie").is_none());
+                let message = assert_error(response, 429).await;
+                assert!(message.contains("try again"), "{message}");
+                waits.push(wait);
+            }
+            other => panic!("unexpected {other}"),
+        }
+    }
+    (created, limited, waits)
+}
+
+/// Dossiers the backend created at Assure.
+async fn dossiers_created(sim_url: &str) -> usize {
+    control_get(sim_url, "/requests?path=/assure/dossiers")
+        .await
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["method"] == "POST" && r["path"] == "/assure/dossiers")
+        .count()
+}
+
+async fn a_loop_of_session_requests_meets_the_limit_and_a_person_never_does(h: Harness) {
+    let s = h.servers().await;
+    // A person who retries a few times.
+    let mut user = EndUser::new(&s.host_url);
+    for _ in 0..4 {
+        let (status, body) = user.session("", json!({ "mode": "embed" })).await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let before = dossiers_created(&s.sim_url).await;
+    let started = std::time::Instant::now();
+    let (created, limited, waits) = burst(&s.host_url, 300, None).await;
+    // The default: 20 at once per address (4 used above), then one every 3 s.
+    let refills = (started.elapsed().as_secs() / 3 + 1) as usize;
+    assert!(
+        created <= 16 + refills,
+        "{created} created, {limited} limited"
+    );
+    assert_eq!(created + limited, 300);
+    assert!(waits.iter().all(|w| (1..=3).contains(w)), "{waits:?}");
+    // Each refused request made nothing: no dossier beyond the created sessions' own.
+    assert!(dossiers_created(&s.sim_url).await - before <= created);
+    s.shutdown().await;
+}
+
+async fn limits_count_the_client_behind_a_trusted_proxy_and_nothing_else(h: Harness) {
+    let quota = videoid_backend::limits::RateLimits::parse("start=3/60s").unwrap();
+    let trusted = h
+        .servers_with(|c| {
+            c.rate_limits = quota.clone();
+            c.trusted_proxies = videoid_backend::proxies::Network::parse_list("127.0.0.1").unwrap();
+        })
+        .await;
+    assert_eq!(burst(&trusted.host_url, 5, Some("203.0.113.1")).await.0, 3);
+    // Another client behind the same proxy has its own budget.
+    assert_eq!(burst(&trusted.host_url, 5, Some("203.0.113.2")).await.0, 3);
+    trusted.shutdown().await;
+    // Without trusted proxies, a forged X-Forwarded-For buys nothing.
+    let direct = h.servers_with(|c| c.rate_limits = quota.clone()).await;
+    assert_eq!(burst(&direct.host_url, 3, Some("203.0.113.1")).await.0, 3);
+    let (created, limited, _) = burst(&direct.host_url, 3, Some("203.0.113.2")).await;
+    assert_eq!((created, limited), (0, 3));
+    direct.shutdown().await;
+}
+
+async fn page_views_make_no_end_user(h: Harness) {
+    let s = h.servers().await;
+    let calls = upstream_calls(&s.sim_url).await;
+    for _ in 0..50 {
+        let response = client()
+            .get(format!("{}/api/videoid/dossier", s.host_url))
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            response.headers().get("set-cookie").is_none(),
+            "nobody is named by a read"
+        );
+        let (status, body) = json(response).await;
+        assert_eq!(
+            (status, body),
+            (200, json!({ "dossierId": null, "processes": [] }))
+        );
+    }
+    assert_eq!(upstream_calls(&s.sim_url).await, calls);
+    s.shutdown().await;
+}
+
 fn urlencode(s: &str) -> String {
     serde_urlencoded::to_string([("v", s)]).unwrap()[2..].to_string()
 }
@@ -344,4 +455,7 @@ crate::simulator_tests!(
     the_media_proxy_serves_jpeg_and_png_only_sandboxed,
     the_demo_cannot_be_framed_by_others_nor_told_its_parent,
     forged_webhook_events_are_refused_and_touch_nothing,
+    a_loop_of_session_requests_meets_the_limit_and_a_person_never_does,
+    limits_count_the_client_behind_a_trusted_proxy_and_nothing_else,
+    page_views_make_no_end_user,
 );
