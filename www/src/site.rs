@@ -365,7 +365,11 @@ impl Pages {
         if let Some(lang) = &handoff.lang {
             attributes.push_str(&format!(" lang=\"{}\"", escape_html(lang)));
         }
-        HANDOFF_PAGE.replace("{{ELEMENT_ATTRIBUTES}}", &attributes)
+        // Digits only (the backend draws them); escaped all the same.
+        let code = handoff.pair_code.as_deref().unwrap_or("");
+        HANDOFF_PAGE
+            .replace("{{ELEMENT_ATTRIBUTES}}", &attributes)
+            .replace("{{PAIR_CODE}}", &escape_html(code))
     }
 }
 

@@ -131,6 +131,27 @@ async fn events(user: &mut EndUser, id: &str) -> (u16, Value) {
     json(response).await
 }
 
+/// `POST /api/videoid/handoff/{id}/confirm` as `user`: the phone with the code is theirs.
+async fn confirm(user: &mut EndUser, id: &str) -> (u16, Value) {
+    let url = format!("{}/api/videoid/handoff/{id}/confirm", user.host_url);
+    json(user.send(client().post(url)).await).await
+}
+
+/// The desktop confirms the code its phone shows (the same on both screens).
+async fn pair(user: &mut EndUser, id: &str, phone: &Phone) {
+    let (status, shown) = events(user, id).await;
+    assert_eq!(status, 200, "{shown}");
+    assert_eq!(shown["status"], "pairing", "{shown}");
+    let (_, on_phone) = phone.status().await;
+    assert_eq!(
+        on_phone["code"], shown["code"],
+        "both screens show one code"
+    );
+    let (status, paired) = confirm(user, id).await;
+    assert_eq!(status, 200, "{paired}");
+    assert_eq!(paired["status"], "paired");
+}
+
 async fn revoke(user: &mut EndUser, id: &str) -> u16 {
     let url = format!("{}/api/videoid/handoff/{id}", user.host_url);
     user.send(client().delete(url)).await.status().as_u16()
@@ -159,6 +180,85 @@ async fn post_link(host_url: &str, body: impl Into<reqwest::Body>) -> reqwest::R
 
 fn token_of(url: &str) -> String {
     url.split_once("?t=").expect("a t parameter").1.to_string()
+}
+
+/// An attacker's phone names a victim's process id in a result read: Assure does not know it
+/// in the attacker's dossier, so it is never bound to the attacker's handoff, and revoking that
+/// handoff leaves the victim's uploads alone.
+#[tokio::test]
+async fn a_phone_binds_only_a_process_assure_confirms_in_its_dossier() {
+    let s = servers().await;
+    let mut victim = EndUser::new(&s.host_url);
+    let (status, session) = victim
+        .session("", json!({ "mode": "native", "lang": "en" }))
+        .await;
+    assert_eq!(status, 200, "{session}");
+    let victim_process = session["processId"].as_str().unwrap();
+    let victim_token = session["uploadToken"].as_str().unwrap();
+
+    let mut attacker = EndUser::new(&s.host_url);
+    let (status, body) = create(&mut attacker, "", json!({ "mode": "embed" })).await;
+    assert_eq!(status, 201, "{body}");
+    let id = body["id"].as_str().unwrap().to_string();
+    let mut phone = Phone::new(&s.host_url);
+    assert_eq!(phone.open(body["url"].as_str().unwrap()).await.0, 200);
+    pair(&mut attacker, &id, &phone).await;
+    let started = phone.session("", json!({ "mode": "embed" })).await;
+    let (status, started) = json(started).await;
+    assert_eq!(status, 200, "{started}");
+    let attacker_dossier = started["dossierId"].as_str().unwrap();
+
+    let read = phone.result(attacker_dossier, victim_process).await;
+    assert_error(read, 404).await;
+    assert_eq!(revoke(&mut attacker, &id).await, 204);
+
+    let upload = phone_less_put(&s.host_url, victim_token, "front").await;
+    assert_eq!(upload.status(), 201, "the victim's capture goes on");
+    s.shutdown().await;
+}
+
+/// Someone else's phone opened the link first (it saw the QR code): the desktop sees a code
+/// its own phone does not show, says "not mine", and that phone's session ends before it
+/// captured anything; the end-user's own phone, coming second, gets the used-link page.
+#[tokio::test]
+async fn not_mine_ends_the_other_phones_session_before_any_capture() {
+    let s = servers().await;
+    let mut desktop = EndUser::new(&s.host_url);
+    let (id, url) = handoff(&mut desktop, "?scenario=accepted").await;
+    let mut intruder = Phone::new(&s.host_url);
+    assert_eq!(intruder.open(&url).await.0, 200);
+    let (_, shown) = events(&mut desktop, &id).await;
+    assert_eq!(shown["status"], "pairing");
+    // The end-user's own phone cannot open the link any more.
+    let mut own = Phone::new(&s.host_url);
+    assert_eq!(own.open(&url).await.0, 410);
+    // "Not mine".
+    assert_eq!(revoke(&mut desktop, &id).await, 204);
+    assert_eq!(
+        intruder.status().await,
+        (200, json!({ "status": "cancelled" }))
+    );
+    let session = intruder
+        .session("?scenario=accepted", json!({ "mode": "native" }))
+        .await;
+    assert_error(session, 410).await;
+    let (status, _) = confirm(&mut desktop, &id).await;
+    assert_eq!(status, 410, "nothing left to confirm");
+    let (_, dossier) = json(desktop.get("/api/videoid/dossier").await).await;
+    assert_eq!(dossier["processes"], json!([]), "nothing was captured");
+    s.shutdown().await;
+}
+
+/// An upload as the element on the desktop sends it (no phone cookie).
+async fn phone_less_put(host_url: &str, token: &str, step: &str) -> reqwest::Response {
+    client()
+        .put(format!("{host_url}/api/videoid/upload/{step}"))
+        .bearer_auth(token)
+        .header("content-type", "image/jpeg")
+        .body(jpeg(step))
+        .send()
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -243,8 +343,33 @@ async fn a_phone_captures_into_the_desktops_dossier_and_the_desktop_follows() {
     }
     assert!(!page.contains(&token), "no secret in the page");
     assert!(!page.contains(&phone_cookie), "no secret in the page");
-    assert_eq!(events(&mut desktop, &id).await.1["status"], "opened");
-    assert_eq!(phone.status().await, (200, json!({ "status": "opened" })));
+    // Both screens show one code; the phone captures nothing until the desktop confirms it.
+    let (_, pairing) = events(&mut desktop, &id).await;
+    assert_eq!(pairing["status"], "pairing");
+    let code = pairing["code"].as_str().unwrap().to_string();
+    assert!(
+        code.len() == 4 && code.bytes().all(|b| b.is_ascii_digit()),
+        "{code}"
+    );
+    assert!(
+        page.contains(&format!(">{code}</strong>")),
+        "the phone's page shows {code}"
+    );
+    assert_eq!(
+        phone.status().await,
+        (200, json!({ "status": "pairing", "code": code }))
+    );
+    let early = phone
+        .session("?scenario=accepted", json!({ "mode": "native" }))
+        .await;
+    assert_eq!(
+        assert_error(early, 409).await,
+        "confirm the code on your computer first"
+    );
+    pair(&mut desktop, &id, &phone).await;
+    assert_eq!(phone.status().await, (200, json!({ "status": "paired" })));
+    let (status, twice) = confirm(&mut desktop, &id).await;
+    assert_eq!(status, 409, "confirmed once: {twice}");
 
     // A second open: the "used or expired" page, no capture, no cookie.
     let mut again = Phone::new(&s.host_url);
@@ -354,6 +479,7 @@ async fn a_revoked_handoff_stops_the_link_and_the_phone() {
     let (id, url) = handoff(&mut desktop, "?scenario=accepted").await;
     let mut phone = Phone::new(&s.host_url);
     assert_eq!(phone.open(&url).await.0, 200);
+    pair(&mut desktop, &id, &phone).await;
     let (status, session) = json(
         phone
             .session("?scenario=accepted", json!({ "mode": "native" }))
@@ -434,7 +560,7 @@ async fn a_get_of_the_link_leaves_it_usable_and_only_the_pages_post_opens_it() {
     let mut phone = Phone::new(&s.host_url);
     assert_eq!(phone.open(&url).await.0, 200);
     assert!(phone.cookie.is_some());
-    assert_eq!(events(&mut desktop, &id).await.1["status"], "opened");
+    assert_eq!(events(&mut desktop, &id).await.1["status"], "pairing");
     assert_eq!(client().get(&url).send().await.unwrap().status(), 410);
     let again = post_link(&s.host_url, format!("t={token}")).await;
     assert_eq!(again.status(), 410);
@@ -498,6 +624,7 @@ async fn the_desktop_cookie_wins_over_the_phone_cookie() {
     let (id, url) = handoff(&mut desktop, "?scenario=accepted").await;
     let mut phone = Phone::new(&s.host_url);
     assert_eq!(phone.open(&url).await.0, 200);
+    pair(&mut desktop, &id, &phone).await;
     // A browser holding both (the desktop itself) acts as the desktop: nothing is recorded.
     let both = format!(
         "videoid_user={}; videoid_handoff={}",
@@ -517,7 +644,7 @@ async fn the_desktop_cookie_wins_over_the_phone_cookie() {
     let (status, body) = json(response).await;
     assert_eq!(status, 200, "{body}");
     let (_, handoff) = events(&mut desktop, &id).await;
-    assert_eq!(handoff["status"], "opened");
+    assert_eq!(handoff["status"], "paired");
     assert!(handoff.get("processId").is_none());
     s.shutdown().await;
 }
@@ -543,7 +670,7 @@ async fn two_instances_on_one_database_share_handoffs() {
     let url_b = url.replace(&a.host_url, &b.host_url);
     let mut phone = Phone::new(&b.host_url);
     assert_eq!(phone.open(&url_b).await.0, 200);
-    assert_eq!(events(&mut desktop, &id).await.1["status"], "opened");
+    pair(&mut desktop, &id, &phone).await;
     let (status, session) = json(
         phone
             .session("?scenario=accepted", json!({ "mode": "native" }))
@@ -588,6 +715,7 @@ async fn hosted_and_sdk_captures_on_the_phone_complete_the_handoff() {
     let (status, _, page) = phone.open(created["url"].as_str().unwrap()).await;
     assert_eq!(status, 200);
     assert!(page.contains("mode=\"embed\""), "{page}");
+    pair(&mut desktop, id, &phone).await;
     let (status, session) = json(
         phone
             .session("?scenario=accepted", json!({ "mode": "embed" }))
@@ -662,6 +790,7 @@ async fn sdk_phone(s: &Servers, desktop: &mut EndUser) -> (String, Phone, Value)
     let id = created["id"].as_str().unwrap().to_string();
     let mut phone = Phone::new(&s.host_url);
     assert_eq!(phone.open(created["url"].as_str().unwrap()).await.0, 200);
+    pair(desktop, &id, &phone).await;
     let (status, session) = json(
         phone
             .session("?scenario=accepted", json!({ "mode": "sdk" }))

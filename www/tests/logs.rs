@@ -258,11 +258,26 @@ async fn a_flow_logs_one_json_line_per_request_and_no_secret() {
         .get(format!("{host}/api/videoid/handoff/phone"))
         .header("cookie", format!("videoid_handoff={phone_cookie}"));
     let (status, body) = send(&mut sent, "/api/videoid/handoff/phone", None, request).await;
-    assert_eq!((status, &body["status"]), (200, &json!("opened")), "{body}");
+    assert_eq!(
+        (status, &body["status"]),
+        (200, &json!("pairing")),
+        "{body}"
+    );
+    // The pairing code is no secret (4 digits a person compares), so it is not looked for.
+    assert!(body["code"].is_string(), "{body}");
     let request = client().get(format!("{host}/api/videoid/handoff/{handoff_id}/events"));
     let (status, _) = send(
         &mut sent,
         "/api/videoid/handoff/{id}/events",
+        Some(&mut desktop),
+        request,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let request = client().post(format!("{host}/api/videoid/handoff/{handoff_id}/confirm"));
+    let (status, _) = send(
+        &mut sent,
+        "/api/videoid/handoff/{id}/confirm",
         Some(&mut desktop),
         request,
     )

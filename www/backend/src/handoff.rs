@@ -5,10 +5,15 @@
 //! - `POST /api/videoid/handoff` → `201 { id, url, expiresAt, expiresIn }`: the link's token is
 //!   256 random bits, stored only as its digest (a single-use token of kind `handoff`), valid
 //!   for [`LINK_LIFETIME`] and bound to the desktop's end-user;
-//! - `GET /api/videoid/handoff/{id}/events` → `{ id, status, expiresAt, dossierId?, processId? }`
-//!   for the handoff's own end-user (anyone else: 404);
+//! - `GET /api/videoid/handoff/{id}/events` → `{ id, status, code?, expiresAt, dossierId?,
+//!   processId? }` for the handoff's own end-user (anyone else: 404);
+//! - pairing: once a phone opened the link, both screens show a code ([`PAIR_CODE_DIGITS`]),
+//!   `status` is `pairing` with `code`, and the phone may not capture (`409`) until the
+//!   desktop confirms it: `POST /api/videoid/handoff/{id}/confirm` → `paired`; "not mine"
+//!   is the revocation below;
 //! - `DELETE /api/videoid/handoff/{id}` revokes it (`204`, idempotent);
-//! - `GET /api/videoid/handoff/phone` → `{ status }` for the phone's cookie [`PHONE_COOKIE`];
+//! - `GET /api/videoid/handoff/phone` → `{ status, code? }` for the phone's cookie
+//!   [`PHONE_COOKIE`];
 //! - the page `GET /videoid/handoff?t=…` (the demo site) only looks at the link
 //!   ([`Backend::handoff_link_usable`]): a GET changes nothing, so a link preview or a
 //!   mail scanner that fetches the URL does not use it up. The page's form `POST`s the
@@ -41,6 +46,13 @@ pub const TOKEN_KIND: &str = "handoff";
 
 /// How long a link may be opened.
 pub const LINK_LIFETIME: Duration = Duration::from_secs(600);
+
+/// The digits of the pairing code both screens show once the phone opened the link: 10,000
+/// codes, drawn evenly. It is no secret against a guesser (nothing can be entered): a person
+/// compares it on two screens, so someone else's phone that opened the link first shows
+/// another code than the end-user's own (which shows "used"), or the end-user sees a prompt
+/// while holding no phone. It lives as long as the phone's session before confirmation.
+pub const PAIR_CODE_DIGITS: u32 = 4;
 
 /// The phone's page, on the host origin.
 pub const PAGE_PATH: &str = "/videoid/handoff";
@@ -160,8 +172,13 @@ impl Backend {
             return Err(LinkRefused::Gone);
         };
         let secret = ids::try_token().map_err(StoreError::from)?;
+        let code = ids::try_digits(PAIR_CODE_DIGITS).map_err(StoreError::from)?;
         let until = now + self.session_lifetime.as_millis() as i64;
-        if !self.store.open_handoff(&id, &secret, now, until).await? {
+        if !self
+            .store
+            .open_handoff(&id, &secret, &code, now, until)
+            .await?
+        {
             return Err(LinkRefused::Gone);
         }
         let handoff = self.store.handoff(&id).await?.ok_or(LinkRefused::Gone)?;
@@ -191,9 +208,16 @@ pub(crate) async fn phone_visitor(
         Err(e) => return Err(storage_failure(WHAT, &e)),
     };
     let status = handoff.status_at(crate::store::now_ms());
+    if status == HandoffStatus::Opened {
+        // Nothing is captured before the desktop confirmed this phone's code.
+        return Err(json_error(
+            StatusCode::CONFLICT,
+            "confirm the code on your computer first",
+        ));
+    }
     if !matches!(
         status,
-        HandoffStatus::Opened | HandoffStatus::Capturing | HandoffStatus::Uploading
+        HandoffStatus::Paired | HandoffStatus::Capturing | HandoffStatus::Uploading
     ) {
         return Err(ended(Some(status)));
     }
@@ -276,13 +300,13 @@ pub(crate) async fn progress(
 }
 
 /// Whether the phone cookie of `headers` may read this process of this dossier: the process
-/// its handoff started (a hosted flow's, named at its first read). The handoff's id when so.
+/// its handoff started (a hosted flow's, named at its first read once Assure confirms it).
 pub(crate) async fn phone_reads(
     backend: &Backend,
     headers: &HeaderMap,
     dossier_id: &str,
     process_id: &str,
-) -> Result<Option<String>, StoreError> {
+) -> Result<Option<PhoneRead>, StoreError> {
     let Some(secret) = cookie_value(headers, PHONE_COOKIE) else {
         return Ok(None);
     };
@@ -297,16 +321,43 @@ pub(crate) async fn phone_reads(
     {
         return Ok(None);
     }
-    let reads = match handoff.process_id.as_deref() {
-        Some(known) => known == process_id,
-        None => {
-            backend
-                .store
-                .bind_handoff_process(&handoff.id, process_id, now)
-                .await?
-        }
-    };
-    Ok(reads.then_some(handoff.id))
+    Ok(match handoff.process_id.as_deref() {
+        Some(known) if known == process_id => Some(PhoneRead {
+            handoff_id: handoff.id,
+            unbound: false,
+        }),
+        Some(_) => None,
+        None => Some(PhoneRead {
+            handoff_id: handoff.id,
+            unbound: true,
+        }),
+    })
+}
+
+/// A phone's read of a process ([`phone_reads`]).
+pub(crate) struct PhoneRead {
+    /// The phone's handoff.
+    pub handoff_id: String,
+    /// The handoff names no process yet: the first that Assure confirms in its dossier
+    /// becomes its own ([`bind_confirmed`]).
+    pub unbound: bool,
+}
+
+/// Binds `process_id` to the phone's handoff, once Assure has answered for it in the
+/// handoff's dossier (never before: an id that is not the dossier's must not be bound, or its
+/// owner's uploads would end with this handoff). False when another process won meanwhile.
+pub(crate) async fn bind_confirmed(
+    backend: &Backend,
+    read: &PhoneRead,
+    process_id: &str,
+) -> Result<bool, StoreError> {
+    if !read.unbound {
+        return Ok(true);
+    }
+    backend
+        .store
+        .bind_handoff_process(&read.handoff_id, process_id, crate::store::now_ms())
+        .await
 }
 
 /// `POST /api/videoid/handoff`: a link for the desktop end-user's phone.
@@ -435,18 +486,61 @@ pub(crate) async fn events(
         Ok(h) => h,
         Err(r) => return r,
     };
+    no_store(Json(status_answer(&handoff)).into_response())
+}
+
+/// Where a handoff stands, for its desktop: status, the pairing code while it waits for the
+/// desktop's confirmation, and the ids once the phone's capture started.
+fn status_answer(handoff: &Handoff) -> Value {
+    let status = handoff.status_at(crate::store::now_ms());
     let mut answer = json!({
         "id": handoff.id,
-        "status": handoff.status_at(crate::store::now_ms()).as_str(),
+        "status": status.api_name(),
         "expiresAt": rfc3339_ms(handoff.expires_at_ms),
     });
+    if let (HandoffStatus::Opened, Some(code)) = (status, &handoff.pair_code) {
+        answer["code"] = json!(code);
+    }
     if let Some(dossier_id) = &handoff.dossier_id {
         answer["dossierId"] = json!(dossier_id);
     }
     if let Some(process_id) = &handoff.process_id {
         answer["processId"] = json!(process_id);
     }
-    no_store(Json(answer).into_response())
+    answer
+}
+
+/// `POST /api/videoid/handoff/{id}/confirm`: the desktop's end-user says the phone that
+/// shows this handoff's code is theirs; the phone may capture from now on. `409` when no
+/// phone waits for that (not opened yet, or confirmed before), `410` when it ended.
+pub(crate) async fn confirm(
+    State(backend): State<Arc<Backend>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    const WHAT: &str = "confirm the phone";
+    if let Err(r) = own_handoff(&backend, &headers, &id, WHAT).await {
+        return r;
+    }
+    let now = crate::store::now_ms();
+    match backend.store.confirm_handoff(&id, now).await {
+        Ok(true) => {}
+        Ok(false) => {
+            return match backend.store.handoff(&id).await {
+                Ok(Some(h)) if !h.status_at(now).is_final() => {
+                    json_error(StatusCode::CONFLICT, "no phone waits for a confirmation")
+                }
+                Ok(h) => ended(h.map(|h| h.status_at(now))),
+                Err(e) => storage_failure(WHAT, &e),
+            }
+        }
+        Err(e) => return storage_failure(WHAT, &e),
+    }
+    match backend.store.handoff(&id).await {
+        Ok(Some(h)) => no_store(Json(status_answer(&h)).into_response()),
+        Ok(None) => ended(None),
+        Err(e) => storage_failure(WHAT, &e),
+    }
 }
 
 /// `DELETE /api/videoid/handoff/{id}`: revokes the link and the phone's session.
@@ -477,9 +571,14 @@ pub(crate) async fn phone(State(backend): State<Arc<Backend>>, headers: HeaderMa
         return unknown();
     };
     match backend.store.phone_handoff(&secret).await {
-        Ok(Some(h)) => no_store(
-            Json(json!({ "status": h.status_at(crate::store::now_ms()).as_str() })).into_response(),
-        ),
+        Ok(Some(h)) => {
+            let status = h.status_at(crate::store::now_ms());
+            let mut answer = json!({ "status": status.api_name() });
+            if let (HandoffStatus::Opened, Some(code)) = (status, &h.pair_code) {
+                answer["code"] = json!(code);
+            }
+            no_store(Json(answer).into_response())
+        }
         Ok(None) => unknown(),
         Err(e) => storage_failure("read the handoff", &e),
     }

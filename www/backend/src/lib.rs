@@ -42,6 +42,7 @@ pub mod extract;
 pub mod framing;
 pub mod handoff;
 pub mod http;
+pub mod limits;
 mod media;
 pub mod metrics;
 mod native;
@@ -77,6 +78,7 @@ pub fn router(backend: Arc<Backend>) -> Router {
         .route("/api/videoid/handoff/phone", get(handoff::phone))
         .route("/api/videoid/handoff/{id}/events", get(handoff::events))
         .route("/api/videoid/handoff/{id}", delete(handoff::revoke))
+        .route("/api/videoid/handoff/{id}/confirm", post(handoff::confirm))
         .route(
             "/api/videoid/dossier",
             get(media::dossier).delete(media::delete_dossier),
@@ -90,6 +92,10 @@ pub fn router(backend: Arc<Backend>) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             backend.clone(),
             csrf::guard,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            backend.clone(),
+            limits::guard,
         ))
         .layer(axum::middleware::from_fn_with_state(
             backend.clone(),

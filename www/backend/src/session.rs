@@ -289,7 +289,7 @@ pub(crate) async fn result(
         None
     } else {
         match handoff::phone_reads(&backend, &headers, &dossier_id, &process_id).await {
-            Ok(Some(id)) => Some(id),
+            Ok(Some(read)) => Some(read),
             Ok(None) => return unknown(),
             Err(e) => return storage_failure("read the verification result", &e),
         }
@@ -302,10 +302,19 @@ pub(crate) async fn result(
         .await
     {
         Ok(process) => {
+            if let Some(read) = &phone {
+                // Assure answered for it in the handoff's dossier: now it may be bound.
+                match handoff::bind_confirmed(&backend, read, &process_id).await {
+                    Ok(true) => {}
+                    Ok(false) => return unknown(),
+                    Err(e) => return storage_failure("read the verification result", &e),
+                }
+            }
             // The phone's capture ended (a hosted flow's return, the web SDK's end).
             if phone.is_some() && process["status"] != "pending" {
                 let to = crate::store::HandoffStatus::Complete;
-                if let Err(r) = handoff::progress(&backend, phone.as_deref(), to).await {
+                let id = phone.as_ref().map(|read| read.handoff_id.as_str());
+                if let Err(r) = handoff::progress(&backend, id, to).await {
                     return r;
                 }
             }

@@ -909,11 +909,11 @@ async fn handoffs_move_forward_only(database: Database) {
         .unwrap());
     assert_eq!(s.phone_handoff("secret-1").await.unwrap(), None);
     assert!(s
-        .open_handoff("h1", "secret-1", now, now + 600_000)
+        .open_handoff("h1", "secret-1", "1234", now, now + 600_000)
         .await
         .unwrap());
     assert!(
-        !s.open_handoff("h1", "secret-2", now, now + 600_000)
+        !s.open_handoff("h1", "secret-2", "1234", now, now + 600_000)
             .await
             .unwrap(),
         "opened once"
@@ -921,14 +921,26 @@ async fn handoffs_move_forward_only(database: Database) {
     assert_eq!(s.phone_handoff("secret-2").await.unwrap(), None);
     let phone = s.phone_handoff("secret-1").await.unwrap().unwrap();
     assert_eq!((phone.id.as_str(), phone.status), ("h1", Opened));
+    assert_eq!(phone.pair_code.as_deref(), Some("1234"));
 
+    // Nothing is captured before the desktop confirmed the phone's code, and it does once.
+    assert!(!s
+        .handoff_capturing("h1", &d, Some("p1"), now)
+        .await
+        .unwrap());
+    assert!(s.confirm_handoff("h1", now).await.unwrap());
+    assert!(
+        !s.confirm_handoff("h1", now).await.unwrap(),
+        "confirmed once"
+    );
+    assert_eq!(s.handoff("h1").await.unwrap().unwrap().status, Paired);
     assert!(s
         .handoff_capturing("h1", &d, Some("p1"), now)
         .await
         .unwrap());
     assert!(s.advance_handoff("h1", Uploading, now).await.unwrap());
     // Backwards moves change nothing.
-    for back in [Waiting, Opened, Capturing, Uploading] {
+    for back in [Waiting, Opened, Paired, Capturing, Uploading] {
         assert!(
             !s.advance_handoff("h1", back, now).await.unwrap(),
             "{back:?}"
@@ -970,7 +982,7 @@ async fn handoffs_move_forward_only(database: Database) {
     assert!(s.advance_handoff("h2", Cancelled, now).await.unwrap());
     assert!(!s.advance_handoff("h2", Cancelled, now).await.unwrap());
     assert!(!s
-        .open_handoff("h2", "secret-3", now, now + 1)
+        .open_handoff("h2", "secret-3", "1234", now, now + 1)
         .await
         .unwrap());
     assert!(!s.advance_handoff("h2", Complete, now).await.unwrap());
@@ -979,9 +991,10 @@ async fn handoffs_move_forward_only(database: Database) {
     // A hosted flow's process is named once, at its first read.
     new_handoff(s, "h3", &k, now, 600_000).await;
     assert!(s
-        .open_handoff("h3", "secret-4", now, now + 600_000)
+        .open_handoff("h3", "secret-4", "1234", now, now + 600_000)
         .await
         .unwrap());
+    assert!(s.confirm_handoff("h3", now).await.unwrap());
     assert!(s.handoff_capturing("h3", &d, None, now).await.unwrap());
     assert!(s.bind_handoff_process("h3", "p5", now).await.unwrap());
     assert!(!s.bind_handoff_process("h3", "p6", now).await.unwrap());
@@ -1006,9 +1019,10 @@ async fn racing_handoff_moves_on_two_instances_never_go_back(database: Database)
     let now = now_ms();
     new_handoff(one.as_ref(), "race", &k, now, 600_000).await;
     assert!(two
-        .open_handoff("race", "secret", now, now + 600_000)
+        .open_handoff("race", "secret", "1234", now, now + 600_000)
         .await
         .unwrap());
+    assert!(two.confirm_handoff("race", now).await.unwrap());
     assert!(one
         .handoff_capturing("race", &d, Some("p"), now)
         .await
@@ -1054,7 +1068,7 @@ async fn handoffs_expire_and_are_swept(database: Database) {
     assert_eq!(status_of(s, "late", now).await, Waiting);
     assert_eq!(status_of(s, "late", later).await, Expired);
     assert!(!s
-        .open_handoff("late", "x", later, later + 600_000)
+        .open_handoff("late", "x", "1234", later, later + 600_000)
         .await
         .unwrap());
     assert!(!s.advance_handoff("late", Cancelled, later).await.unwrap());
@@ -1063,7 +1077,7 @@ async fn handoffs_expire_and_are_swept(database: Database) {
     // An opened handoff lives as long as the phone's session, then expires mid-capture.
     new_handoff(s, "phone", &k, now, 1_000).await;
     assert!(s
-        .open_handoff("phone", "y", now, now + 5_000)
+        .open_handoff("phone", "y", "1234", now, now + 5_000)
         .await
         .unwrap());
     assert_eq!(
@@ -1071,6 +1085,7 @@ async fn handoffs_expire_and_are_swept(database: Database) {
         Opened,
         "the session's time now"
     );
+    assert!(s.confirm_handoff("phone", later).await.unwrap());
     assert!(s
         .handoff_capturing("phone", &d, Some("p"), later)
         .await
@@ -1082,7 +1097,10 @@ async fn handoffs_expire_and_are_swept(database: Database) {
 
     // A complete one and a live one stay; expired ones go an hour after their time.
     new_handoff(s, "done", &k, now, 1_000).await;
-    assert!(s.open_handoff("done", "z", now, now + 1_000).await.unwrap());
+    assert!(s
+        .open_handoff("done", "z", "1234", now, now + 1_000)
+        .await
+        .unwrap());
     assert!(s.advance_handoff("done", Complete, now).await.unwrap());
     new_handoff(s, "live", &k, now, 7_200_000).await;
     // In progress (the metrics' gauge): neither complete nor past its time.
@@ -1112,7 +1130,7 @@ async fn deleting_an_end_user_deletes_their_handoffs(database: Database) {
     let now = now_ms();
     new_handoff(s, "theirs", &k, now, 600_000).await;
     assert!(s
-        .open_handoff("theirs", "phone", now, now + 600_000)
+        .open_handoff("theirs", "phone", "1234", now, now + 600_000)
         .await
         .unwrap());
     new_handoff(s, "others", &other, now, 600_000).await;

@@ -36,6 +36,21 @@ pub fn try_token() -> Result<String, RandomFailure> {
     Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random_bytes::<32>()?))
 }
 
+/// `n` random decimal digits (at most 9), each equally likely: a code a person compares.
+pub fn try_digits(n: u32) -> Result<String, RandomFailure> {
+    let n = n.min(9);
+    let range = 10u32.pow(n);
+    // The largest multiple of `range` that fits: draws above it are thrown away, so no
+    // value is likelier than another.
+    let limit = u32::MAX - u32::MAX % range;
+    loop {
+        let value = u32::from_le_bytes(random_bytes::<4>()?);
+        if value < limit {
+            return Ok(format!("{:0width$}", value % range, width = n as usize));
+        }
+    }
+}
+
 /// [`try_uuid`] for the simulator and test tools, which stop (panic) rather than go on
 /// without randomness. The backend uses [`try_uuid`] and answers the failure.
 pub fn uuid() -> String {
@@ -101,6 +116,18 @@ mod tests {
     fn fallible_forms_agree_with_the_others() {
         assert!(is_valid_id(&try_uuid().unwrap()));
         assert_eq!(try_token().unwrap().len(), 43);
+    }
+
+    #[test]
+    fn digit_codes_have_their_length_and_vary() {
+        let codes: Vec<String> = (0..50).map(|_| try_digits(4).unwrap()).collect();
+        assert!(codes
+            .iter()
+            .all(|c| c.len() == 4 && c.bytes().all(|b| b.is_ascii_digit())));
+        let mut distinct = codes.clone();
+        distinct.sort();
+        distinct.dedup();
+        assert!(distinct.len() > 40, "{codes:?}");
     }
 
     #[test]

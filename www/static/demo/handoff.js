@@ -16,6 +16,7 @@ const ENDED = ["cancelled", "expired"];
 window.videoidEvents = window.videoidEvents || [];
 
 const capture = document.getElementById("capture");
+const pairing = document.getElementById("handoff-pairing");
 const section = document.getElementById("handoff-capture");
 const intro = document.getElementById("handoff-intro");
 const done = document.getElementById("handoff-done");
@@ -41,9 +42,22 @@ for (const type of EVENTS) {
 function end() {
   clearInterval(polling);
   section.remove();
+  pairing.hidden = true;
   intro.hidden = true;
   done.hidden = true;
   ended.hidden = false;
+}
+
+// The capture starts once the computer confirmed this phone's code, never before.
+let paired = null;
+const isPaired = new Promise((resolve) => { paired = resolve; });
+function showCapture() {
+  if (!pairing.hidden) {
+    pairing.hidden = true;
+    section.hidden = false;
+    intro.hidden = false;
+  }
+  paired();
 }
 
 async function poll() {
@@ -56,7 +70,9 @@ async function poll() {
     if (!response.ok) return;
     const body = await response.json();
     if (ENDED.includes(body.status)) end();
+    else if (body.status === "pairing") return;
     else if (body.status === "complete") clearInterval(polling);
+    else showCapture();
   } catch (error) {
     // Offline for a moment: the next poll tells.
   }
@@ -64,6 +80,7 @@ async function poll() {
 
 async function main() {
   polling = setInterval(poll, POLL_MS);
+  poll();
   try {
     await import("/pkg/videoid-capture.js");
   } catch (error) {
@@ -72,6 +89,7 @@ async function main() {
     return;
   }
   await customElements.whenDefined("videoid-capture");
+  await isPaired;
   if (!capture.isConnected) return;
   // Failures are reported through the videoid-failed event as well.
   capture.start().catch(() => {});

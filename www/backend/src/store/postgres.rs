@@ -638,16 +638,23 @@ impl Store for PostgresStore {
         &self,
         id: &str,
         phone_secret: &str,
+        pair_code: &str,
         now_ms: Millis,
         until_ms: Millis,
     ) -> Result<bool, StoreError> {
         let secret = super::records::digest(phone_secret);
         let mut c = self.pool.get().await?;
-        Ok(
-            c.execute(sql::OPEN_HANDOFF, &[&id, &secret, &now_ms, &until_ms])
-                .await?
-                == 1,
+        Ok(c.execute(
+            sql::OPEN_HANDOFF,
+            &[&id, &secret, &now_ms, &until_ms, &pair_code],
         )
+        .await?
+            == 1)
+    }
+
+    async fn confirm_handoff(&self, id: &str, now_ms: Millis) -> Result<bool, StoreError> {
+        let mut c = self.pool.get().await?;
+        Ok(c.execute(sql::CONFIRM_HANDOFF, &[&id, &now_ms]).await? == 1)
     }
 
     async fn advance_handoff(

@@ -257,8 +257,10 @@ pub enum Consumed {
 pub enum HandoffStatus {
     /// The link was not opened yet.
     Waiting,
-    /// The phone opened the link.
+    /// The phone opened the link; both screens show the pairing code (`pairing` in the API).
     Opened,
+    /// The desktop confirmed the phone's code: the phone may capture.
+    Paired,
     /// The phone's session started a process.
     Capturing,
     /// The phone sent at least one still.
@@ -277,6 +279,7 @@ impl HandoffStatus {
         match self {
             HandoffStatus::Waiting => "waiting",
             HandoffStatus::Opened => "opened",
+            HandoffStatus::Paired => "paired",
             HandoffStatus::Capturing => "capturing",
             HandoffStatus::Uploading => "uploading",
             HandoffStatus::Complete => "complete",
@@ -285,11 +288,21 @@ impl HandoffStatus {
         }
     }
 
+    /// The name the element and the phone's page read: `pairing` while the code waits for the
+    /// desktop's confirmation, the stored name otherwise.
+    pub fn api_name(self) -> &'static str {
+        match self {
+            HandoffStatus::Opened => "pairing",
+            other => other.as_str(),
+        }
+    }
+
     /// The status a stored name stands for.
     pub fn parse(name: &str) -> Option<HandoffStatus> {
         Some(match name {
             "waiting" => HandoffStatus::Waiting,
             "opened" => HandoffStatus::Opened,
+            "paired" => HandoffStatus::Paired,
             "capturing" => HandoffStatus::Capturing,
             "uploading" => HandoffStatus::Uploading,
             "complete" => HandoffStatus::Complete,
@@ -304,9 +317,10 @@ impl HandoffStatus {
         match self {
             HandoffStatus::Waiting => 0,
             HandoffStatus::Opened => 1,
-            HandoffStatus::Capturing => 2,
-            HandoffStatus::Uploading => 3,
-            HandoffStatus::Complete => 4,
+            HandoffStatus::Paired => 2,
+            HandoffStatus::Capturing => 3,
+            HandoffStatus::Uploading => 4,
+            HandoffStatus::Complete => 5,
             HandoffStatus::Expired | HandoffStatus::Cancelled => 9,
         }
     }
@@ -344,6 +358,8 @@ pub struct Handoff {
     pub created_at_ms: Millis,
     /// Until the link is opened, the link's end; then the end of the phone's session.
     pub expires_at_ms: Millis,
+    /// The code both screens show once the phone opened the link.
+    pub pair_code: Option<String>,
 }
 
 impl Handoff {
@@ -585,9 +601,14 @@ pub trait Store: Send + Sync + 'static {
         &self,
         id: &str,
         phone_secret: &str,
+        pair_code: &str,
         now_ms: Millis,
         until_ms: Millis,
     ) -> Result<bool, StoreError>;
+
+    /// The desktop confirmed the phone's code: `opened` → `paired`. False when the handoff is
+    /// not waiting for that (not opened yet, paired before, ended).
+    async fn confirm_handoff(&self, id: &str, now_ms: Millis) -> Result<bool, StoreError>;
 
     /// Moves a live handoff forward to `to` in one statement (never back: of concurrent
     /// moves, the furthest wins); `Cancelled`/`Expired` only from an unfinished status. False

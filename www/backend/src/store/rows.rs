@@ -58,6 +58,7 @@ pub(super) fn handoff(row: &impl Columns) -> Result<Handoff, StoreError> {
         process_id: row.maybe_text(7)?,
         created_at_ms: row.int(8)?,
         expires_at_ms: row.int(9)?,
+        pair_code: row.maybe_text(10)?,
     })
 }
 

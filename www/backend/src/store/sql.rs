@@ -108,6 +108,11 @@ CREATE INDEX handoffs_process ON handoffs (process_id);
 CREATE INDEX handoffs_expiry ON handoffs (expires_at_ms);
 ",
     },
+    Migration {
+        version: 4,
+        name: "the code that pairs a handoff's phone with its desktop",
+        sql: "ALTER TABLE handoffs ADD COLUMN pair_code TEXT;",
+    },
 ];
 
 pub const MIGRATIONS_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -211,7 +216,7 @@ pub const TOKEN_STATE: &str =
 macro_rules! handoff_columns {
     () => {
         "SELECT id, enduser_id, mode, lang, scenario, status, dossier_id, process_id,
-            created_at_ms, expires_at_ms FROM handoffs "
+            created_at_ms, expires_at_ms, pair_code FROM handoffs "
     };
 }
 
@@ -219,8 +224,8 @@ macro_rules! handoff_columns {
 /// final ones (`cancelled`, `expired`) above every other, so nothing moves on from them.
 macro_rules! handoff_rank {
     () => {
-        "(CASE status WHEN 'waiting' THEN 0 WHEN 'opened' THEN 1 WHEN 'capturing' THEN 2
-            WHEN 'uploading' THEN 3 WHEN 'complete' THEN 4 ELSE 9 END)"
+        "(CASE status WHEN 'waiting' THEN 0 WHEN 'opened' THEN 1 WHEN 'paired' THEN 2
+            WHEN 'capturing' THEN 3 WHEN 'uploading' THEN 4 WHEN 'complete' THEN 5 ELSE 9 END)"
     };
 }
 
@@ -233,10 +238,15 @@ pub const PROCESS_HANDOFF: &str = concat!(
     handoff_columns!(),
     "WHERE process_id = $1 ORDER BY created_at_ms DESC LIMIT 1"
 );
-/// `waiting` → `opened`, once, before the link's time is up; the phone's session lives to `$4`.
+/// `waiting` → `opened`, once, before the link's time is up; the phone's session lives to `$4`,
+/// and both screens show the pairing code `$5` until the desktop confirms it.
 pub const OPEN_HANDOFF: &str = "UPDATE handoffs
-    SET status = 'opened', phone_secret = $2, expires_at_ms = $4, updated_at_ms = $3
+    SET status = 'opened', phone_secret = $2, expires_at_ms = $4, updated_at_ms = $3,
+        pair_code = $5
     WHERE id = $1 AND status = 'waiting' AND expires_at_ms > $3";
+/// `opened` → `paired`: the desktop confirmed the phone's code.
+pub const CONFIRM_HANDOFF: &str = "UPDATE handoffs SET status = 'paired', updated_at_ms = $2
+    WHERE id = $1 AND status = 'opened' AND expires_at_ms > $2";
 /// Moves a live handoff forward to `$2` from a status ranked below `$3`; never back, never out
 /// of a final status.
 pub const ADVANCE_HANDOFF: &str = concat!(
@@ -250,7 +260,7 @@ pub const ADVANCE_HANDOFF: &str = concat!(
 pub const HANDOFF_CAPTURING: &str = "UPDATE handoffs
     SET status = CASE WHEN status = 'uploading' THEN 'uploading' ELSE 'capturing' END,
         dossier_id = $2, process_id = $3, updated_at_ms = $4
-    WHERE id = $1 AND expires_at_ms > $4 AND status IN ('opened', 'capturing', 'uploading')";
+    WHERE id = $1 AND expires_at_ms > $4 AND status IN ('paired', 'capturing', 'uploading')";
 /// Names the process of a handoff that did not know it yet (the hosted flow's return).
 pub const BIND_HANDOFF_PROCESS: &str = "UPDATE handoffs SET process_id = $2, updated_at_ms = $3
     WHERE id = $1 AND process_id IS NULL AND status IN ('capturing', 'uploading')";
@@ -266,7 +276,7 @@ pub const SWEEP_ENDUSERS: &str = "DELETE FROM endusers
 
 /// Handoffs still in progress at `$1` (the metrics' gauge).
 pub const OPEN_HANDOFFS: &str = "SELECT COUNT(*) FROM handoffs
-    WHERE expires_at_ms > $1 AND status IN ('waiting', 'opened', 'capturing', 'uploading')";
+    WHERE expires_at_ms > $1 AND status IN ('waiting', 'opened', 'paired', 'capturing', 'uploading')";
 
 pub const CENSUS: &str = "SELECT
     (SELECT COUNT(*) FROM endusers),

@@ -663,14 +663,27 @@ impl Store for SqliteStore {
         &self,
         id: &str,
         phone_secret: &str,
+        pair_code: &str,
         now_ms: Millis,
         until_ms: Millis,
     ) -> Result<bool, StoreError> {
         let (id, secret) = (id.to_string(), super::records::digest(phone_secret));
+        let code = pair_code.to_string();
         self.write(move |tx| {
             let n = tx
                 .prepare_cached(&for_sqlite(sql::OPEN_HANDOFF))?
-                .execute(params![id, secret, now_ms, until_ms])?;
+                .execute(params![id, secret, now_ms, until_ms, code])?;
+            Ok(n == 1)
+        })
+        .await
+    }
+
+    async fn confirm_handoff(&self, id: &str, now_ms: Millis) -> Result<bool, StoreError> {
+        let id = id.to_string();
+        self.write(move |tx| {
+            let n = tx
+                .prepare_cached(&for_sqlite(sql::CONFIRM_HANDOFF))?
+                .execute(params![id, now_ms])?;
             Ok(n == 1)
         })
         .await
