@@ -209,6 +209,16 @@ export interface VideoIdTexts {
   handoffCapturing?: string;
   /** "Sending from your phone…" */
   handoffUploading?: string;
+  /** "A phone opened your link" */
+  handoffPairingTitle?: string;
+  /** "Your phone should show the code {code}. Is it yours?" */
+  handoffPairing?: string;
+  /** "Yes, it is my phone" */
+  handoffPairConfirm?: string;
+  /** "Not my phone" */
+  handoffPairReject?: string;
+  /** "Your phone is connected. Continue there." */
+  handoffPaired?: string;
 }
 
 /** The key of a string the element shows or announces (the keys of `VideoIdTexts`). */
@@ -267,6 +277,8 @@ export type VideoIdCapturePart =
   | "handoff-link"
   | "handoff-copy"
   | "handoff-copied"
+  | "pair-confirm-button"
+  | "pair-reject-button"
   | "status";
 
 /** Every CSS custom property the element reads. */
@@ -352,14 +364,16 @@ export type SessionProblem = "malformed-answer" | "bad-url" | "origin-not-allowe
  */
 export type DevicePart = "recorder" | "still";
 
-/** Every failure, discriminated on `code` (detail of `videoid-failed`). */
+/**
+ * Every failure, discriminated on `code` (detail of `videoid-failed`). `Backend.Error`'s
+ * `retryAfter`: the seconds the backend asks to wait (its `Retry-After`, as on a 429 rate limit).
+ */
 export type Failure =
   | FailureOf<"Config.Invalid", { field: string }>
   | FailureOf<"Session.Invalid", { reason: SessionProblem }>
   | FailureOf<"Session.Expired", null>
   | FailureOf<"Network.Unreachable", null>
-  /** `retryAfter`: seconds the backend asks to wait (its `Retry-After`, e.g. on a 429 rate limit). */
-  | FailureOf<"Backend.Error", { status: number; retryAfter?: number }>
+  | FailureOf<"Backend.Error", { status: number, retryAfter?: number }>
   | FailureOf<"Capture.LoadTimeout", { reason: "timeout" | "framing-denied" | "sdk-load" }>
   | FailureOf<"Capture.Failed", FailReason | null>
   | FailureOf<"InactiveUser.Aborted", null>
@@ -423,10 +437,14 @@ export interface VideoIdStepDetail {
   quality: QualityReport | null;
 }
 
-/** Detail of `videoid-handoff`: the phone's progress (`uploading` shows on screen as `capturing`). */
-export interface VideoIdHandoffDetail {
-  status: "waiting" | "opened" | "capturing" | "complete" | "expired" | "cancelled";
-}
+/**
+ * Detail of `videoid-handoff`: the phone's progress (`uploading` shows on screen as `capturing`).
+ * `pairing`: a phone opened the link and shows `code`; the user confirms it is theirs
+ * (`paired`) or not (the link is revoked: `cancelled`). `opened`: a backend without pairing.
+ */
+export type VideoIdHandoffDetail =
+  | { status: "pairing"; code: string }
+  | { status: "waiting" | "opened" | "paired" | "capturing" | "complete" | "expired" | "cancelled" };
 
 /** Every event the element dispatches (bubbling, composed). */
 export interface VideoIdCaptureEventMap {

@@ -88,8 +88,10 @@ impl Handoff {
 /// The handoff endpoint derived from the session endpoint: its path's last
 /// segment replaced by `handoff`, the query kept.
 pub fn derive_handoff_endpoint(session: &str) -> String {
-    let (path, query) = session.split_at(session.find(['?', '#']).unwrap_or(session.len()));
-    let base = path.rfind('/').map_or("", |i| &path[..=i]);
+    let (path, query) = super::split_at(session, session.find(['?', '#']).unwrap_or(session.len()));
+    let base = path
+        .rfind('/')
+        .map_or("", |i| super::split_at(path, i + 1).0);
     format!("{base}handoff{query}")
 }
 
@@ -154,15 +156,10 @@ fn seconds(
 ) -> Result<u32, Failure> {
     match value.map(str::trim).filter(|v| !v.is_empty()) {
         None => Ok(default * 1000),
-        Some(v) => {
-            if v.len() > 6 || !v.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(Failure::ConfigInvalid { field });
-            }
-            match v.parse::<u32>() {
-                Ok(s) if (1..=max).contains(&s) => Ok(s * 1000),
-                _ => Err(Failure::ConfigInvalid { field }),
-            }
-        }
+        Some(v) => match super::decimal(v, 6) {
+            Some(s) if (1..=max).contains(&s) => Ok(s * 1000),
+            _ => Err(Failure::ConfigInvalid { field }),
+        },
     }
 }
 

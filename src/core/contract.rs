@@ -266,6 +266,9 @@ pub struct HandoffAnswer {
     /// The phone's process, once known.
     #[serde(default)]
     pub process_id: Option<String>,
+    /// The code both screens show while the phone waits for this desktop's confirmation.
+    #[serde(default)]
+    pub code: Option<String>,
 }
 
 /// The longest handoff link accepted (it becomes a QR code).
@@ -318,8 +321,12 @@ impl HandoffLink {
 pub enum HandoffStatus {
     /// The link is not opened yet.
     Waiting,
-    /// The phone opened the link.
+    /// The phone opened the link (a backend without pairing).
     Opened,
+    /// A phone opened the link and shows a code: is it the user's?
+    Pairing,
+    /// The user confirmed the phone's code.
+    Paired,
     /// The phone's capture started.
     Capturing,
     /// The phone sent a still.
@@ -338,6 +345,8 @@ impl HandoffStatus {
         Some(match s {
             "waiting" => HandoffStatus::Waiting,
             "opened" => HandoffStatus::Opened,
+            "pairing" => HandoffStatus::Pairing,
+            "paired" => HandoffStatus::Paired,
             "capturing" => HandoffStatus::Capturing,
             "uploading" => HandoffStatus::Uploading,
             "complete" => HandoffStatus::Complete,
@@ -352,6 +361,8 @@ impl HandoffStatus {
         match self {
             HandoffStatus::Waiting => "waiting",
             HandoffStatus::Opened => "opened",
+            HandoffStatus::Pairing => "pairing",
+            HandoffStatus::Paired => "paired",
             HandoffStatus::Capturing | HandoffStatus::Uploading => "capturing",
             HandoffStatus::Complete => "complete",
             HandoffStatus::Expired => "expired",
@@ -368,13 +379,16 @@ impl HandoffStatus {
     }
 }
 
-/// A checked status answer: the status and, when the capture is done, its ids.
+/// A checked status answer: the status, the pairing code while pairing, and, when the
+/// capture is done, its ids.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HandoffState {
     /// The status.
     pub status: HandoffStatus,
     /// Dossier and process, when the answer carries both.
     pub ids: Option<(Id, Id)>,
+    /// The code to compare, 4 to 8 digits: always there while pairing, never otherwise.
+    pub code: Option<String>,
 }
 
 impl HandoffState {
@@ -384,8 +398,8 @@ impl HandoffState {
         if answer.id != id.as_str() {
             return Err(malformed);
         }
-        let status =
-            HandoffStatus::parse(answer.status.as_deref().unwrap_or("")).ok_or(malformed)?;
+        let status = HandoffStatus::parse(answer.status.as_deref().unwrap_or(""))
+            .ok_or(malformed.clone())?;
         let id = |v: &Option<String>| match v.as_deref() {
             None => Ok(None),
             Some(v) => Id::parse(v)
@@ -393,14 +407,26 @@ impl HandoffState {
                 .ok_or(Failure::SessionInvalid(SessionProblem::BadId)),
         };
         let ids = id(&answer.dossier_id)?.zip(id(&answer.process_id)?);
-        Ok(HandoffState { status, ids })
+        let code = match (status, answer.code.as_deref()) {
+            (HandoffStatus::Pairing, Some(c))
+                if (4..=8).contains(&c.len()) && c.bytes().all(|b| b.is_ascii_digit()) =>
+            {
+                Some(c.to_string())
+            }
+            (HandoffStatus::Pairing, _) => return Err(malformed),
+            _ => None,
+        };
+        Ok(HandoffState { status, ids, code })
     }
 }
 
 /// `endpoint` with `/{id}{suffix}` added to its path, the query kept
 /// (`/api/h?x=1`, `/events` → `/api/h/ID/events?x=1`).
 pub fn handoff_call(endpoint: &str, id: &Id, suffix: &str) -> String {
-    let (path, query) = endpoint.split_at(endpoint.find(['?', '#']).unwrap_or(endpoint.len()));
+    let (path, query) = super::split_at(
+        endpoint,
+        endpoint.find(['?', '#']).unwrap_or(endpoint.len()),
+    );
     format!(
         "{}/{}{suffix}{query}",
         path.trim_end_matches('/'),
@@ -843,6 +869,8 @@ mod tests {
         for status in [
             "waiting",
             "opened",
+            "pairing",
+            "paired",
             "capturing",
             "complete",
             "expired",
@@ -851,6 +879,19 @@ mod tests {
             let parsed = HandoffStatus::parse(status).unwrap();
             assert_eq!(parsed.event(), status);
         }
+        // Pairing carries its code, digits only; no other status does.
+        let pairing = state(r#"{"id":"h1","status":"pairing","code":"0482"}"#).unwrap();
+        assert_eq!(pairing.code.as_deref(), Some("0482"));
+        for bad in [
+            r#"{"id":"h1","status":"pairing"}"#,
+            r#"{"id":"h1","status":"pairing","code":"12"}"#,
+            r#"{"id":"h1","status":"pairing","code":"12a4"}"#,
+            r#"{"id":"h1","status":"pairing","code":"<b>1234</b>"}"#,
+        ] {
+            assert!(state(bad).is_err(), "{bad}");
+        }
+        let paired = state(r#"{"id":"h1","status":"paired","code":"0482"}"#).unwrap();
+        assert_eq!(paired.code, None);
         assert!(state(r#"{"id":"h2","status":"waiting"}"#).is_err());
         assert!(state(r#"{"id":"h1","status":"Waiting"}"#).is_err());
         assert!(state(r#"{"id":"h1","status":"opened","processId":"../x"}"#).is_err());

@@ -132,18 +132,14 @@ pub enum Detail {
         /// The attribute's name.
         field: &'static str,
     },
-    /// The backend's HTTP status.
+    /// The backend's HTTP status, and how long it asks to wait when it says (a rate
+    /// limit's `429`).
     Status {
         /// The HTTP status.
         status: u16,
-    },
-    /// The backend's HTTP status and how long it asks to wait (a rate limit, `429`).
-    Busy {
-        /// The HTTP status.
-        status: u16,
         /// Seconds to wait before starting again.
-        #[serde(rename = "retryAfter")]
-        retry_after: u32,
+        #[serde(rename = "retryAfter", skip_serializing_if = "Option::is_none")]
+        retry_after: Option<u32>,
     },
     /// Why the session was refused, or why the page did not load.
     Reason {
@@ -249,12 +245,11 @@ impl Failure {
             },
             Failure::BackendError {
                 status,
-                retry_after: Some(retry_after),
-            } => Detail::Busy {
+                retry_after,
+            } => Detail::Status {
                 status: *status,
                 retry_after: *retry_after,
             },
-            Failure::BackendError { status, .. } => Detail::Status { status: *status },
             Failure::CaptureLoadTimeout { framing_denied } => Detail::Reason {
                 reason: if *framing_denied {
                     "framing-denied"

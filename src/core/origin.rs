@@ -88,7 +88,8 @@ fn split_scheme(input: &str) -> Result<(Scheme, &str), UrlError> {
         return Err(UrlError::Malformed);
     }
     let at = super::find(input, "://").ok_or(UrlError::Scheme)?;
-    let (scheme, rest) = (&input[..at], &input[at + 3..]);
+    let (scheme, rest) = super::split_at(input, at);
+    let rest = super::split_at(rest, 3).1;
     let scheme = match scheme.to_ascii_lowercase().as_str() {
         "https" => Scheme::Https,
         "http" => Scheme::Http,
@@ -144,10 +145,13 @@ fn split_host_port(authority: &str) -> Result<(&str, Option<&str>), UrlError> {
     if authority.starts_with('[') {
         return match authority.find(']') {
             Some(end) if end + 1 == authority.len() => Ok((authority, None)),
-            Some(end) => match authority[end + 1..].strip_prefix(':') {
-                Some(port) => Ok((&authority[..=end], Some(port))),
-                None => Err(UrlError::Authority),
-            },
+            Some(end) => {
+                let (host, rest) = super::split_at(authority, end + 1);
+                match rest.strip_prefix(':') {
+                    Some(port) => Ok((host, Some(port))),
+                    None => Err(UrlError::Authority),
+                }
+            }
             None => Err(UrlError::Authority),
         };
     }
@@ -211,7 +215,7 @@ impl HttpUrl {
     fn parse_any_scheme(input: &str) -> Result<HttpUrl, UrlError> {
         let (scheme, after) = split_scheme(input)?;
         let end = after.find(['/', '?', '#']).unwrap_or(after.len());
-        let (authority, rest) = after.split_at(end);
+        let (authority, rest) = super::split_at(after, end);
         let (host, port) = split_host_port(authority)?;
         let origin = Origin {
             scheme,

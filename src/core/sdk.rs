@@ -90,7 +90,7 @@ fn cut(s: &str) -> String {
     while !s.is_char_boundary(end) {
         end -= 1;
     }
-    s[..end].to_string()
+    super::split_at(s, end).0.to_string()
 }
 
 /// The SDK's `failed` payload (`name`, `reason`, `message`) as the reason of

@@ -16,19 +16,12 @@ pub struct ActionsProps {
     pub on_intent: Callback<Intent>,
 }
 
-/// The `part` of an action's button.
-fn part(action: Action) -> &'static str {
-    match action {
-        Action::Start => "button start-button",
-        Action::Retry => "button retry-button",
-        Action::Fallback => "button fallback-button",
-        Action::Cancel => "button cancel-button",
-        Action::Capture => "button capture-button",
-        Action::Retake => "button retake-button",
-        Action::Confirm => "button confirm-button",
-        Action::SwitchCamera => "button switch-camera-button",
-        Action::Handoff => "button handoff-button",
-    }
+/// The `part` of an action's button: `button`, and its name with `-button`.
+fn part(action: Action) -> String {
+    let mut part = String::from("button ");
+    part.push_str(action.name());
+    part.push_str("-button");
+    part
 }
 
 /// One button per action, keyed by it: a button that stays keeps its node,

@@ -57,7 +57,7 @@ async fn call(
 
 /// Whole seconds of a `Retry-After` header (its seconds form; a date is ignored), at most a day.
 pub fn retry_after(value: Option<&str>) -> Option<u32> {
-    value?.trim().parse::<u32>().ok().filter(|s| *s <= 86_400)
+    crate::core::decimal(value?.trim(), 5).filter(|s| *s <= 86_400)
 }
 
 /// The answer's body as a JS value, if it is JSON of a sensible size.

@@ -176,6 +176,12 @@ impl Emitter {
                 let _ = js_sys::Reflect::set(&detail, &"status".into(), &status.into());
                 self.emit("videoid-handoff", &detail);
             }
+            Emit::HandoffPairing(code) => {
+                let detail = js_sys::Object::new();
+                let _ = js_sys::Reflect::set(&detail, &"status".into(), &"pairing".into());
+                let _ = js_sys::Reflect::set(&detail, &"code".into(), &code.into());
+                self.emit("videoid-handoff", &detail);
+            }
             // The SDK captures by itself: each of its phases is an automatic step.
             Emit::SdkStep(step) => {
                 let detail = StepDetail {

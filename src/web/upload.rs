@@ -57,15 +57,10 @@ impl Upload {
             done(match status {
                 0 => Err(Failure::NetworkUnreachable),
                 200..=299 => Ok(()),
+                // Uploads retry by themselves, with their own backoff (`core::native`).
                 status => Err(Failure::BackendError {
                     status,
-                    retry_after: super::backend::retry_after(
-                        reader
-                            .get_response_header("retry-after")
-                            .ok()
-                            .flatten()
-                            .as_deref(),
-                    ),
+                    retry_after: None,
                 }),
             });
         });

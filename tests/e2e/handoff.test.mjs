@@ -59,6 +59,15 @@ async function devices(fn) {
   }
 }
 
+/** Waits until the desktop element announced the handoff `status`. */
+async function waitForHandoff(page, status) {
+  await page.waitForFunction(
+    (status) => (window.videoidEvents || []).some((e) => e.type === 'videoid-handoff' && e.detail.status === status),
+    status,
+    { timeout: STEP_TIMEOUT_MS },
+  );
+}
+
 /** Opens the demo with `query` and waits for the handoff screen; returns the link's href. */
 async function handoffScreen(page, query) {
   await page.goto(`${HOST_ORIGIN}/${query}`);
@@ -95,6 +104,25 @@ async function openLink(page, href) {
   assert.equal(new URL(page.url()).search, '', 'the token is not in the address of the page with the element');
 }
 
+/**
+ * The pairing: both screens show one code, the phone captures nothing meanwhile, and the
+ * desktop confirms (or, with `mine` false, says "Not my phone"). Returns the code.
+ */
+async function pair(desktop, phone, { mine = true } = {}) {
+  const confirm = part(desktop, 'pair-confirm-button');
+  await confirm.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+  const pairing = await desktop.evaluate(() =>
+    (window.videoidEvents || []).findLast((e) => e.type === 'videoid-handoff')?.detail);
+  assert.equal(pairing.status, 'pairing');
+  assert.match(pairing.code, /^\d{4}$/);
+  assert.match(await part(desktop, 'message').innerText(), new RegExp(pairing.code), 'the desktop shows the code');
+  assert.equal((await phone.locator('#handoff-pair-code').innerText()).trim(), pairing.code, 'the phone shows the same code');
+  assert.equal(await phone.locator('#handoff-capture').isVisible(), false, 'no capture on the phone before the confirmation');
+  assert.equal(await phone.evaluate(() => window.__streamsAsked()), 0, 'no camera on the phone before the confirmation');
+  await part(desktop, mine ? 'pair-confirm-button' : 'pair-reject-button').click();
+  return pairing.code;
+}
+
 /** The handoff statuses the desktop element announced, in order. */
 function handoffStatuses(page) {
   return page.evaluate(() =>
@@ -127,8 +155,18 @@ test('handoff: a desktop without a camera shows a QR code; the phone captures; t
     assert.equal(await desktop.evaluate(() => window.__streamsAsked()), 0, 'the desktop never asked for a camera');
     await waitForEvent(desktop, 'videoid-handoff');
 
-    // The phone: its own page on the host site, its own session, the fake camera.
+    // The phone: its own page on the host site, its own session, the fake camera, once the
+    // desktop confirmed the code it shows. A second phone gets the used-link page meanwhile.
     await openLink(phone, href);
+    const second = await phone.context().browser().newContext();
+    try {
+      const late = await (await second.newPage()).goto(href);
+      assert.equal(late.status(), 410, 'a second phone cannot open the link');
+    } finally {
+      await second.close();
+    }
+    await pair(desktop, phone);
+    await waitForHandoff(desktop, 'paired');
     for (const step of ['front', 'back', 'selfie']) await captureStep(phone, step);
     const phoneComplete = await waitForEvent(phone, 'videoid-complete');
     await phone.locator('#handoff-done').waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
@@ -146,10 +184,9 @@ test('handoff: a desktop without a camera shows a QR code; the phone captures; t
     const statuses = await handoffStatuses(desktop);
     assert.equal(statuses[0], 'waiting', statuses.join(','));
     assert.ok(statuses.includes('complete'), statuses.join(','));
-    assert.ok(
-      statuses.indexOf('opened') < statuses.indexOf('complete') || !statuses.includes('opened'),
-      statuses.join(','),
-    );
+    for (const [before, after] of [['pairing', 'paired'], ['paired', 'complete']]) {
+      assert.ok(statuses.indexOf(before) >= 0 && statuses.indexOf(before) < statuses.indexOf(after), statuses.join(','));
+    }
 
     // The link worked once: opening it again shows the used/expired page and no capture.
     const again = await phone.goto(href);
@@ -163,6 +200,7 @@ test('handoff: cancel on the desktop stops the phone and revokes the link', opts
   await devices(async ({ desktop, phone }) => {
     const href = await handoffScreen(desktop, '?mode=native&handoff=always&scenario=accepted&auto=1');
     await openLink(phone, href);
+    await pair(desktop, phone);
     await part(phone, 'capture-button').waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
     assert.ok((await phone.evaluate(() => window.__liveTracks())) >= 1, 'the phone camera is on');
     await waitForEvent(desktop, 'videoid-handoff', { timeout: STEP_TIMEOUT_MS });
@@ -237,5 +275,47 @@ test('handoff: copy puts the link on the clipboard and says so; where the clipbo
       { timeout: STEP_TIMEOUT_MS },
     );
     assert.equal((await desktop.evaluate(() => window.__copied)).length, 2, 'nothing more was copied');
+  });
+});
+
+test('handoff: "Not my phone" ends the other phone\'s session before it captured anything', opts, async () => {
+  await devices(async ({ desktop, phone }) => {
+    const href = await handoffScreen(desktop, '?mode=native&handoff=always&scenario=accepted&auto=1');
+    await openLink(phone, href);
+    await pair(desktop, phone, { mine: false });
+    await waitForState(desktop, 'cancelled');
+    await waitForHandoff(desktop, 'cancelled');
+    await phone.locator('#handoff-ended').waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+    assert.equal(await phone.locator('videoid-capture').count(), 0, 'the phone\'s element is gone');
+    assert.equal(await phone.evaluate(() => window.__streamsAsked()), 0, 'the phone never turned its camera on');
+    const session = await phone.context().request.post(`${HOST_ORIGIN}/api/videoid/session`, {
+      data: { mode: 'native' },
+    });
+    assert.equal(session.status(), 410, 'the phone cookie starts no session');
+  });
+});
+
+test('handoff: someone who opens a link another person sent them waits for a computer they do not have, and nothing is captured', opts, async () => {
+  await devices(async ({ desktop, phone }) => {
+    // The desktop is the sender's: its user never confirms.
+    const href = await handoffScreen(desktop, '?mode=native&handoff=always&scenario=accepted&auto=1');
+    const polls = [];
+    phone.on('request', (r) => { if (r.url().endsWith('/api/videoid/handoff/phone')) polls.push(r.url()); });
+    await openLink(phone, href);
+    await phone.locator('#handoff-pairing').waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+    assert.match(await phone.locator('#handoff-pairing').innerText(), /Confirm on your computer/);
+    // Several status polls later, still nothing started.
+    const deadline = Date.now() + STEP_TIMEOUT_MS;
+    while (polls.length < 3 && Date.now() < deadline) await phone.waitForEvent('requestfinished', { timeout: STEP_TIMEOUT_MS });
+    assert.ok(polls.length >= 3, `the page kept asking (${polls.length} polls)`);
+    assert.equal(await phone.locator('#handoff-capture').isVisible(), false);
+    assert.equal(await phone.evaluate(() => window.__streamsAsked()), 0, 'no camera');
+    const session = await phone.context().request.post(`${HOST_ORIGIN}/api/videoid/session`, {
+      data: { mode: 'native' },
+    });
+    assert.equal(session.status(), 409, 'no session before the confirmation');
+    const started = await phone.evaluate(() =>
+      (window.videoidEvents || []).filter((e) => e.type === 'videoid-state').map((e) => e.detail.state));
+    assert.deepEqual(started, [], 'the phone\'s element never left idle');
   });
 });

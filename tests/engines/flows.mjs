@@ -486,6 +486,15 @@ export function coreFlows(engineId) {
         const phone = await chromiumDevice(chromium, true);
         await phone.goto(href);
         await phone.locator('videoid-capture').waitFor({ state: 'attached', timeout: STEP_MS });
+        // The phone shows a code; the user confirms it here.
+        const code = (await phone.locator('#handoff-pair-code').innerText()).trim();
+        await until(driver, 'the pairing question', (code) => {
+          const button = document.querySelector('#capture').shadowRoot.querySelector('[part~="pair-confirm-button"]');
+          return button && document.querySelector('#capture').shadowRoot.textContent.includes(code);
+        }, [code]);
+        await js(driver, () => {
+          document.querySelector('#capture').shadowRoot.querySelector('[part~="pair-confirm-button"]').click();
+        });
         for (const step of ['front', 'back', 'selfie']) {
           await phone.waitForFunction((step) => document.querySelector('#capture')?.getAttribute('step') === step, step, { timeout: STEP_MS });
           const capture = phone.locator('#capture >> [part~="capture-button"]');
@@ -521,6 +530,10 @@ export function coreFlows(engineId) {
       const { desktop, href } = await chromiumDesktop(chromium);
       await run(t, 'camera', async (driver) => {
         await openLink(driver, href);
+        // The desktop asks whether the phone with this code is the user's; it is.
+        const confirm = desktop.locator('#capture >> [part~="pair-confirm-button"]');
+        await confirm.waitFor({ state: 'visible', timeout: STEP_MS });
+        await confirm.click();
         for (const step of ['front', 'back', 'selfie']) {
           const outcome = await takeStep(driver, step);
           assert.ok(!outcome.failed && !outcome.filePicker, `${step}: ${JSON.stringify(outcome)}`);

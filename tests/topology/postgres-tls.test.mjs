@@ -103,8 +103,12 @@ test('verify-full with the CA: the instance serves, and every connection it hold
   const { proc, outcome } = await instance('full', url('localhost', `sslmode=verify-full&sslrootcert=${encodeURIComponent(ca)}`));
   assert.equal(outcome, 'ready', proc.output());
   // A write and a read through the store.
-  const r = await fetch(`${proc.direct}/api/videoid/dossier`);
-  assert.equal(r.status, 200);
+  const r = await fetch(`${proc.direct}/api/videoid/handoff`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ mode: 'native' }),
+  });
+  assert.equal(r.status, 201);
   assert.match(r.headers.get('set-cookie') ?? '', /^videoid_user=/);
   const view = serverView('full');
   assert.ok(view.all >= 1, `the backend holds connections: ${JSON.stringify(view)}`);

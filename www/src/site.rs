@@ -333,13 +333,15 @@ const HANDOFF_UNAVAILABLE_PAGE: &str = "<!doctype html>
 ";
 
 /// The handoff pages carry no script of their own but `/handoff-open.js` and `/handoff.js`,
-/// and send no referrer (the link's token is in the URL).
+/// and send no referrer to other origins (the link's token is in the URL). Their own origin,
+/// which knows the token, gets it: `no-referrer` would also make the form's POST say
+/// `Origin: null`, which the cross-site check refuses.
 fn handoff_response(policy: &str, status: StatusCode, body: String) -> Response {
     let mut response = html(policy, body);
     *response.status_mut() = status;
     response.headers_mut().insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        HeaderValue::from_static("same-origin"),
     );
     response
 }

@@ -317,7 +317,7 @@ async fn a_phone_captures_into_the_desktops_dossier_and_the_desktop_follows() {
         .unwrap()
         .starts_with("text/html"));
     assert_eq!(headers["cache-control"], "no-store");
-    assert_eq!(headers["referrer-policy"], "no-referrer");
+    assert_eq!(headers["referrer-policy"], "same-origin");
     assert!(headers.contains_key("content-security-policy"));
     let set_cookie = headers["set-cookie"].to_str().unwrap();
     for attribute in [
@@ -537,7 +537,7 @@ async fn a_get_of_the_link_leaves_it_usable_and_only_the_pages_post_opens_it() {
         let page = client().get(&url).send().await.unwrap();
         assert_eq!(page.status(), 200);
         assert!(page.headers().get("set-cookie").is_none());
-        assert_eq!(page.headers()["referrer-policy"], "no-referrer");
+        assert_eq!(page.headers()["referrer-policy"], "same-origin");
         let text = page.text().await.unwrap();
         assert!(
             text.contains("<form id=\"handoff-open\" method=\"post\" action=\"/videoid/handoff\">"),

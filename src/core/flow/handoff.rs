@@ -22,6 +22,8 @@ pub enum HandoffInput {
     Copy,
     /// The link is on the clipboard.
     Copied,
+    /// The user said whether the phone that shows the code is theirs.
+    Pair(bool),
 }
 
 /// Begins handoff runs.
@@ -56,6 +58,8 @@ impl Kit for HandoffKit {
             status: HandoffStatus::Waiting,
             polls: 0,
             copied: false,
+            code: None,
+            confirming: false,
         };
         run.poll_later(cx, fx);
         Ok(Box::new(run))
@@ -71,6 +75,10 @@ pub struct HandoffRun {
     qr_path: String,
     qr_side: usize,
     copied: bool,
+    /// The pairing code the phone shows, while the user is asked about it.
+    code: Option<String>,
+    /// The user confirmed the code; the backend's answer is on its way.
+    confirming: bool,
 }
 
 fn delay_ms(polls: u32) -> u32 {
@@ -106,6 +114,12 @@ impl HandoffRun {
     ) -> Next {
         let state = match answer.and_then(|a| HandoffState::from_answer(&a, &self.link.id)) {
             Ok(state) => state,
+            // A confirmation that crossed the phone's next step, or a second one: the next
+            // poll tells where the handoff stands.
+            Err(Failure::BackendError { status: 409, .. }) if self.confirming => {
+                self.poll_later(cx, fx);
+                return Next::Same;
+            }
             Err(failure) if !transient(&failure) => return Next::Fail(failure),
             Err(_) => {
                 self.polls = self.polls.saturating_add(1);
@@ -121,8 +135,19 @@ impl HandoffRun {
         let before = self.status.event();
         self.status = state.status;
         self.polls = 0;
-        if state.status.event() != before {
-            fx.push(Effect::Emit(Emit::Handoff(state.status.event())));
+        if state.status != HandoffStatus::Pairing {
+            self.confirming = false;
+        }
+        match state.code {
+            Some(code) => {
+                fx.push(Effect::Emit(Emit::HandoffPairing(code.clone())));
+                self.code = Some(code);
+            }
+            None if state.status.event() != before => {
+                self.code = None;
+                fx.push(Effect::Emit(Emit::Handoff(state.status.event())));
+            }
+            None => self.code = None,
         }
         match state.status {
             HandoffStatus::Complete => match state.ids {
@@ -159,6 +184,19 @@ impl Reduce for HandoffRun {
                 self.copied = true;
                 Next::Redraw
             }
+            RunInput::Handoff(HandoffInput::Pair(_)) if self.status != HandoffStatus::Pairing => {
+                Next::Same
+            }
+            RunInput::Handoff(HandoffInput::Pair(true)) => {
+                if !self.confirming {
+                    self.confirming = true;
+                    fx.push(self.call("POST", "/confirm", cx));
+                }
+                Next::Alive
+            }
+            // Not the user's phone: the link is revoked, that phone's session ends with it,
+            // and this handoff is over (the user may start again, with a new link).
+            RunInput::Handoff(HandoffInput::Pair(false)) => Next::Cancel,
             RunInput::Timer(Timer::Poll) => {
                 fx.push(self.call("GET", "/events", cx));
                 Next::Same
@@ -180,19 +218,39 @@ impl Reduce for HandoffRun {
 
     fn screen(&self, cx: &Cx<'_>) -> RunScreen {
         let t = |key| cx.texts.get(key).to_string();
-        let status = match self.status {
-            HandoffStatus::Opened => Text::HandoffOpened,
-            HandoffStatus::Capturing => Text::HandoffCapturing,
-            HandoffStatus::Uploading => Text::HandoffUploading,
-            _ => Text::HandoffWaiting,
+        // While a phone's code waits for an answer: the question, and no QR code to scan.
+        let pairing = match (self.status, &self.code) {
+            (HandoffStatus::Pairing, Some(code)) => Some(code),
+            _ => None,
+        };
+        let (title, message, actions) = match pairing {
+            Some(code) => (
+                Text::HandoffPairingTitle,
+                crate::core::fill(&t(Text::HandoffPairing), "{code}", code),
+                vec![
+                    (Action::PairConfirm, t(Text::HandoffPairConfirm)),
+                    (Action::PairReject, t(Text::HandoffPairReject)),
+                ],
+            ),
+            None => (
+                Text::HandoffTitle,
+                t(match self.status {
+                    HandoffStatus::Opened => Text::HandoffOpened,
+                    HandoffStatus::Paired => Text::HandoffPaired,
+                    HandoffStatus::Capturing => Text::HandoffCapturing,
+                    HandoffStatus::Uploading => Text::HandoffUploading,
+                    _ => Text::HandoffWaiting,
+                }),
+                vec![(Action::Cancel, t(Text::Cancel))],
+            ),
         };
         RunScreen {
-            title: Text::HandoffTitle,
-            message: t(status),
-            actions: vec![(Action::Cancel, t(Text::Cancel))],
-            busy: false,
+            title,
+            message,
+            actions,
+            busy: self.confirming,
             native: None,
-            handoff: Some(HandoffScreen {
+            handoff: pairing.is_none().then(|| HandoffScreen {
                 url: self.link.url.clone(),
                 qr_path: self.qr_path.clone(),
                 qr_side: self.qr_side,

@@ -532,3 +532,86 @@ fn without_an_endpoint_the_handoff_is_a_config_failure() {
     let fx = flow.step(Input::Start(config));
     assert_eq!(failed_code(&fx), Some("Config.Invalid"));
 }
+
+fn confirms(fx: &[Effect]) -> Vec<String> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::Handoff {
+                method: "POST",
+                url,
+                ..
+            } => Some(url.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_phone_that_opened_the_link_is_confirmed_by_its_code() {
+    let mut flow = waiting();
+    let fx = poll(&mut flow, r#"{"id":"h1","status":"pairing","code":"4821"}"#);
+    assert!(emitted(&fx).contains(&Emit::HandoffPairing("4821".into())));
+    let screen = flow.screen();
+    assert_eq!(screen.title, "A phone opened your link");
+    assert!(screen.message.contains("4821"), "{}", screen.message);
+    assert_eq!(
+        screen.actions.iter().map(|(a, _)| *a).collect::<Vec<_>>(),
+        [Action::PairConfirm, Action::PairReject]
+    );
+    assert!(screen.handoff.is_none(), "no QR code to scan meanwhile");
+    // The same status again: no second event.
+    let fx = poll(&mut flow, r#"{"id":"h1","status":"pairing","code":"4821"}"#);
+    assert!(handoff_events(&fx).is_empty());
+    assert!(!emitted(&fx)
+        .iter()
+        .any(|e| matches!(e, Emit::HandoffPairing(_))));
+
+    // Confirm: once, however often pressed.
+    let fx = flow.step(Action::PairConfirm.input(1, || config_with(&[])));
+    assert_eq!(confirms(&fx), ["/api/videoid/handoff/h1/confirm"]);
+    assert!(flow.screen().busy);
+    let fx = flow.step(Action::PairConfirm.input(1, || config_with(&[])));
+    assert!(confirms(&fx).is_empty());
+    // A 409 (the phone moved on meanwhile) is no failure: the next poll tells.
+    let fx = flow.step(Input::HandoffAnswered {
+        attempt: 1,
+        answer: Err(Failure::BackendError {
+            status: 409,
+            retry_after: None,
+        }),
+    });
+    assert_eq!(flow.state(), State::Capturing);
+    assert!(timer(&fx, Timer::Poll).is_some());
+    let fx = poll(&mut flow, r#"{"id":"h1","status":"paired"}"#);
+    assert_eq!(handoff_events(&fx), ["paired"]);
+    let screen = flow.screen();
+    assert_eq!(screen.message, "Your phone is connected. Continue there.");
+    assert!(screen.handoff.is_some());
+    // Pressing a stale button now does nothing.
+    let fx = flow.step(Action::PairReject.input(1, || config_with(&[])));
+    assert!(revokes(&fx).is_empty());
+    assert_eq!(flow.state(), State::Capturing);
+}
+
+#[test]
+fn not_my_phone_revokes_the_link_and_ends_the_handoff() {
+    let mut flow = waiting();
+    poll(&mut flow, r#"{"id":"h1","status":"pairing","code":"0007"}"#);
+    let fx = flow.step(Action::PairReject.input(1, || config_with(&[])));
+    assert_eq!(revokes(&fx), ["/api/videoid/handoff/h1"]);
+    assert_eq!(handoff_events(&fx), ["cancelled"]);
+    assert!(emitted(&fx).contains(&Emit::Cancel));
+    assert_eq!(flow.state(), State::Cancelled);
+}
+
+#[test]
+fn a_pairing_answer_without_a_proper_code_is_malformed() {
+    for bad in [
+        r#"{"id":"h1","status":"pairing"}"#,
+        r#"{"id":"h1","status":"pairing","code":"12 34"}"#,
+    ] {
+        let mut flow = waiting();
+        let fx = poll(&mut flow, bad);
+        assert_eq!(failed_code(&fx), Some("Session.Invalid"), "{bad}");
+    }
+}

@@ -198,6 +198,13 @@ pub enum Input {
         /// The attempt whose link it is.
         attempt: u32,
     },
+    /// The user said whether the phone that shows the pairing code is theirs.
+    Pair {
+        /// The attempt whose handoff it is.
+        attempt: u32,
+        /// True: theirs (confirm it); false: not theirs (revoke the link).
+        mine: bool,
+    },
     /// The handoff endpoint answered a `POST` (the link) or a `GET` (its status).
     HandoffAnswered {
         /// The attempt that asked.
@@ -242,6 +249,9 @@ pub enum Emit {
     SdkStep(String),
     /// `videoid-handoff`: the handoff's status changed.
     Handoff(&'static str),
+    /// `videoid-handoff` `{ status: "pairing", code }`: a phone opened the link and shows
+    /// this code.
+    HandoffPairing(String),
 }
 
 /// Something the adapter must do.
@@ -381,6 +391,10 @@ pub enum Action {
     SwitchCamera,
     /// Continue on a phone.
     Handoff,
+    /// The phone that shows the pairing code is the user's.
+    PairConfirm,
+    /// The phone that shows the pairing code is not the user's.
+    PairReject,
 }
 
 impl Action {
@@ -396,6 +410,8 @@ impl Action {
             Action::Confirm => "confirm",
             Action::SwitchCamera => "switch-camera",
             Action::Handoff => "handoff",
+            Action::PairConfirm => "pair-confirm",
+            Action::PairReject => "pair-reject",
         }
     }
 
@@ -412,6 +428,14 @@ impl Action {
             Action::Retake => native(NativeInput::Retake),
             Action::Confirm => native(NativeInput::Confirm),
             Action::SwitchCamera => native(NativeInput::SwitchCamera),
+            Action::PairConfirm => Input::Pair {
+                attempt,
+                mine: true,
+            },
+            Action::PairReject => Input::Pair {
+                attempt,
+                mine: false,
+            },
         }
     }
 }
@@ -1330,6 +1354,10 @@ fn run_input(input: Input) -> Option<(u32, RunInput)> {
             (attempt, RunInput::Handoff(handoff::HandoffInput::Copied))
         }
         Input::CopyLink { attempt } => (attempt, RunInput::Handoff(handoff::HandoffInput::Copy)),
+        Input::Pair { attempt, mine } => (
+            attempt,
+            RunInput::Handoff(handoff::HandoffInput::Pair(mine)),
+        ),
         _ => return None,
     })
 }
