@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import {
-  launchBrowser, waitForEvent, waitForState, part, TEST_TIMEOUT_MS, STEP_TIMEOUT_MS, HOST_ORIGIN,
+  launchBrowser, waitForEvent, waitForState, part, tabTo, TEST_TIMEOUT_MS, STEP_TIMEOUT_MS, HOST_ORIGIN,
 } from './helpers.mjs';
 import { startServer } from './server.mjs';
 
@@ -317,5 +317,30 @@ test('handoff: someone who opens a link another person sent them waits for a com
     const started = await phone.evaluate(() =>
       (window.videoidEvents || []).filter((e) => e.type === 'videoid-state').map((e) => e.detail.state));
     assert.deepEqual(started, [], 'the phone\'s element never left idle');
+  });
+});
+
+test('handoff: the pairing question is announced in the status region, takes focus to its title, and is answered from the keyboard', opts, async () => {
+  await devices(async ({ desktop, phone }) => {
+    const href = await handoffScreen(desktop, '?mode=native&handoff=always&scenario=accepted&auto=1');
+    // Keyboard focus inside the element (on its copy button) before the question comes.
+    assert.ok(await tabTo(desktop, 'handoff-copy'), 'Tab reaches the copy button');
+    await openLink(phone, href);
+    await part(desktop, 'pair-confirm-button').waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+    const code = (await phone.locator('#handoff-pair-code').innerText()).trim();
+    await desktop.waitForFunction(
+      (code) => document.querySelector('#capture').shadowRoot.querySelector('[part~="status"]').textContent.includes(code),
+      code,
+      { timeout: STEP_TIMEOUT_MS, polling: 100 },
+    );
+    const focused = await desktop.evaluate(() => {
+      const el = document.querySelector('#capture');
+      return document.activeElement === el ? el.shadowRoot.activeElement?.getAttribute('part') ?? null : null;
+    });
+    assert.equal(focused, 'title', 'focus moves to the question\'s title');
+    assert.ok(await tabTo(desktop, 'pair-confirm-button'), 'Tab reaches "Yes, it is my phone"');
+    await desktop.keyboard.press('Enter');
+    await waitForHandoff(desktop, 'paired');
+    await phone.locator('#handoff-capture').waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
   });
 });

@@ -562,6 +562,7 @@ export function coreFlows(engineId) {
       const { desktop, href } = await chromiumDesktop(chromium);
       await run(t, 'camera', async (driver) => {
         await openLink(driver, href);
+        await desktop.locator('#capture >> [part~="pair-confirm-button"]').click({ timeout: STEP_MS });
         await until(driver, 'the live camera', () => !!document.querySelector('#capture')?.shadowRoot.querySelector('[part~="capture-button"]'));
         assert.ok((await liveTracks(driver)) >= 1, 'the phone camera is on');
         await chromiumUntil(desktop, () => (window.videoidEvents || []).some((e) => e.type === 'videoid-handoff' && e.detail.status === 'capturing'));

@@ -782,6 +782,33 @@ async fn the_webhook_completes_a_handoff_the_phone_left() {
     s.shutdown().await;
 }
 
+/// An event about the phone's process before it ended (forged, early or replayed): Assure
+/// says the process is still pending, so the handoff does not complete.
+#[tokio::test]
+async fn an_event_ends_a_handoff_only_on_a_final_status() {
+    let s = servers_with(|c| {
+        c.webhook_secret = Some(WEBHOOK_SECRET.to_string());
+        c.sim_webhook = videoid_www::Webhook::Off;
+    })
+    .await;
+    let mut desktop = EndUser::new(&s.host_url);
+    let (id, _phone, session) = sdk_phone(&s, &mut desktop).await;
+    let event = json!({
+        "id": "early-1", "timestamp": "2026-01-01T00:00:00.000Z", "sender": "assure",
+        "eventName": "process.complete",
+        "eventData": {
+            "dossierId": session["dossierId"], "processId": session["processId"], "externalReference": null
+        },
+        "accountId": "a", "organizationId": "o", "expiresAt": "2026-01-04T00:00:00.000Z", "tags": [],
+    });
+    let hook = format!("{}/api/videoid/events/{WEBHOOK_SECRET}", s.host_url);
+    let (status, body) = json(client().post(&hook).json(&event).send().await.unwrap()).await;
+    assert_eq!(status, 200, "{body}");
+    let (_, shown) = events(&mut desktop, &id).await;
+    assert_eq!(shown["status"], "capturing", "{shown}");
+    s.shutdown().await;
+}
+
 /// A handoff in `mode: "sdk"` whose link a new phone opened and whose session it started:
 /// the handoff's id, the phone and its session answer.
 async fn sdk_phone(s: &Servers, desktop: &mut EndUser) -> (String, Phone, Value) {
