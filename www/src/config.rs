@@ -122,6 +122,10 @@ pub struct Config {
     /// The backend's rate limits (`VIDEOID_RATE_LIMITS`: `off`, or classes changed from the
     /// defaults, see `videoid_backend::limits`); `None`: off.
     pub rate_limits: Option<videoid_backend::limits::RateLimits>,
+    /// How long an end-user with a dossier is kept (`VIDEOID_RETENTION_DAYS`); then they and
+    /// their dossier at Assure are deleted (`videoid_backend::retention`). `None`: until they
+    /// delete their data themselves.
+    pub retention: Option<Duration>,
     /// How the binary writes its logs (`LOG_FORMAT`; JSON lines by default with the real API).
     pub log_format: LogFormat,
 }
@@ -181,6 +185,7 @@ impl fmt::Debug for Config {
             .field("trusted_proxies", &self.trusted_proxies)
             .field("demo_parent_origin", &self.demo_parent_origin)
             .field("rate_limits", &self.rate_limits)
+            .field("retention", &self.retention)
             .field("instance_id", &self.instance_id)
             .field("shutdown_grace", &self.shutdown_grace)
             .field(
@@ -263,6 +268,7 @@ impl Config {
             metrics_token: None,
             webhook_secret: None,
             rate_limits: Some(videoid_backend::limits::RateLimits::default()),
+            retention: None,
             log_format: LogFormat::Text,
         }
     }
@@ -519,6 +525,19 @@ impl Config {
                  with `openssl rand -hex 32`, and register that address with your subscription)"
                     .to_string(),
             ));
+        }
+        if let Some(days) = value("VIDEOID_RETENTION_DAYS") {
+            let days: u64 = days
+                .trim()
+                .parse()
+                .ok()
+                .filter(|d| (1..=3650).contains(d))
+                .ok_or_else(|| {
+                    ConfigError(format!(
+                        "VIDEOID_RETENTION_DAYS must be a number of days from 1 to 3650: {days}"
+                    ))
+                })?;
+            config.retention = Some(Duration::from_secs(days * 24 * 3600));
         }
         if let Some(text) = value("VIDEOID_RATE_LIMITS") {
             config.rate_limits = videoid_backend::limits::RateLimits::parse(&text)
@@ -811,6 +830,19 @@ mod tests {
             Some("web-2")
         );
         assert!(config(&[("INSTANCE_ID", "a b")]).is_err());
+    }
+
+    #[test]
+    fn retention_days() {
+        assert_eq!(config(&[]).unwrap().retention, None);
+        assert_eq!(
+            config(&[("VIDEOID_RETENTION_DAYS", "90")]).unwrap().retention,
+            Some(Duration::from_secs(90 * 24 * 3600))
+        );
+        for bad in ["0", "3651", "-1", "ninety", "1.5"] {
+            let e = config(&[("VIDEOID_RETENTION_DAYS", bad)]).unwrap_err();
+            assert!(e.0.contains("VIDEOID_RETENTION_DAYS"), "{bad}: {e}");
+        }
     }
 
     #[test]

@@ -37,10 +37,13 @@ pub struct Running {
     pub real_assure: Option<String>,
     /// The backend's database.
     pub store: Arc<dyn store::Store>,
+    /// The backend (for a retention pass run by hand, as the tests do).
+    pub backend: Arc<videoid_backend::Backend>,
     stop: watch::Sender<bool>,
     grace: Duration,
     servers: Vec<JoinHandle<io::Result<()>>>,
     sweeper: JoinHandle<()>,
+    retention: Option<JoinHandle<()>>,
 }
 
 impl Running {
@@ -50,6 +53,9 @@ impl Running {
         let _ = self.stop.send(true);
         let deadline = tokio::time::Instant::now() + self.grace;
         let _ = self.sweeper.await;
+        if let Some(retention) = self.retention {
+            let _ = retention.await;
+        }
         for server in self.servers {
             match tokio::time::timeout_at(deadline, server).await {
                 Ok(Ok(Ok(()))) => {}
@@ -214,6 +220,15 @@ pub async fn start(config: Config) -> io::Result<Running> {
             .with_parent(config.demo_parent_origin.clone()),
     );
 
+    let retention = config.retention.map(|max_age| {
+        videoid_backend::retention::spawn(
+            backend.clone(),
+            max_age,
+            config.sweep_interval,
+            stopped.clone(),
+        )
+    });
+    let handle = backend.clone();
     let host_router = videoid_backend::router(backend.clone())
         .merge(site::router(pages))
         .merge(simulator::package::package_router(pkg.clone()))
@@ -248,10 +263,12 @@ pub async fn start(config: Config) -> io::Result<Running> {
         sim_url,
         real_assure,
         store,
+        backend: handle,
         stop,
         grace: config.shutdown_grace,
         servers,
         sweeper,
+        retention,
     })
 }
 

@@ -48,6 +48,7 @@ pub mod metrics;
 mod native;
 pub mod ops;
 pub mod proxies;
+pub mod retention;
 mod sdk;
 mod session;
 mod state;

@@ -98,6 +98,11 @@ impl Servers {
         }
     }
 
+    /// The host backend (for what a test runs by hand, such as a retention pass).
+    pub fn backend(&self) -> Arc<videoid_backend::Backend> {
+        self.running.backend.clone()
+    }
+
     /// True when the simulator is the standalone binary.
     pub fn is_standalone(&self) -> bool {
         self.standalone.is_some()

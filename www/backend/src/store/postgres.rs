@@ -539,6 +539,19 @@ impl Store for PostgresStore {
         Ok(())
     }
 
+    async fn aged_endusers(
+        &self,
+        before_ms: Millis,
+        limit: i64,
+    ) -> Result<Vec<(EndUserKey, String)>, StoreError> {
+        let mut c = self.pool.get().await?;
+        let found = c.query(sql::AGED_ENDUSERS, &[&before_ms, &limit]).await?;
+        found
+            .iter()
+            .map(|r| Ok((EndUserKey(r.try_get(0)?), r.try_get(1)?)))
+            .collect()
+    }
+
     async fn notified(&self, dossier_id: &str) -> Result<BTreeMap<String, Notified>, StoreError> {
         let mut c = self.pool.get().await?;
         let found = c.query(sql::NOTIFIED, &[&dossier_id]).await?;

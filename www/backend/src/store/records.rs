@@ -504,6 +504,14 @@ pub trait Store: Send + Sync + 'static {
     /// statuses, their tokens and handoffs). False when there was no such end-user.
     async fn remove_enduser(&self, key: &EndUserKey) -> Result<bool, StoreError>;
 
+    /// End-users with a dossier who were made before `before_ms`, oldest first, at most
+    /// `limit`: what data retention deletes.
+    async fn aged_endusers(
+        &self,
+        before_ms: Millis,
+        limit: i64,
+    ) -> Result<Vec<(EndUserKey, String)>, StoreError>;
+
     /// Stores an upload session and its steps in one transaction, after removing the
     /// end-user's sessions that are completed or expired.
     #[allow(clippy::too_many_arguments)]

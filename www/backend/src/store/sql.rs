@@ -198,6 +198,9 @@ pub const TRIM_NOTIFIED: &str = "DELETE FROM notified WHERE dossier_id = $1
     AND process_id NOT IN (SELECT process_id FROM notified WHERE dossier_id = $1
                            ORDER BY received_at DESC, process_id DESC LIMIT $2)";
 pub const ABANDON_EVENT: &str = "DELETE FROM webhook_events WHERE event_id = $1 AND done = 0";
+/// End-users with a dossier, made before `$1`, oldest first, at most `$2` (retention).
+pub const AGED_ENDUSERS: &str = "SELECT id, dossier_id FROM endusers
+    WHERE dossier_id IS NOT NULL AND created_at_ms < $1 ORDER BY created_at_ms, id LIMIT $2";
 pub const NOTIFIED: &str = "SELECT process_id, event_id, status, received_at FROM notified
     WHERE dossier_id = $1 ORDER BY process_id";
 

@@ -545,6 +545,21 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn aged_endusers(
+        &self,
+        before_ms: Millis,
+        limit: i64,
+    ) -> Result<Vec<(EndUserKey, String)>, StoreError> {
+        self.read(move |c| {
+            let mut stmt = c.prepare_cached(&for_sqlite(sql::AGED_ENDUSERS))?;
+            let found = stmt.query_map(params![before_ms, limit], |r| {
+                Ok((EndUserKey(r.get(0)?), r.get(1)?))
+            })?;
+            Ok(found.collect::<Result<Vec<_>, _>>()?)
+        })
+        .await
+    }
+
     async fn notified(&self, dossier_id: &str) -> Result<BTreeMap<String, Notified>, StoreError> {
         let dossier = dossier_id.to_string();
         self.read(move |c| {
