@@ -6,7 +6,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchBrowser, waitForEvent, waitForState } from '../e2e/helpers.mjs';
-import { startTopology, httpStatus } from './topology.mjs';
+import { execFileSync } from 'node:child_process';
+import { startTopology, httpStatus, psqlBin } from './topology.mjs';
 import { captureStep, SIM_AUTH, watchSite } from './flows.mjs';
 
 const opts = { timeout: 120_000 };
@@ -163,4 +164,17 @@ test('SIGKILL mid native capture: the capture completes through the other instan
     await context.close().catch(() => {});
     if (topo.instances.a.exit) await topo.startInstance('a');
   }
+});
+
+test('both instances hold only TLS connections to their PostgreSQL, verified against the CA', opts, async () => {
+  // Each instance has answered a readiness probe, so each holds a connection.
+  for (const name of ['a', 'b']) {
+    assert.equal(await httpStatus(`${topo.instances[name].direct}/readyz`), 200, `${name} is ready`);
+  }
+  const out = execFileSync(psqlBin(), [topo.databaseUrl, '-At', '-c',
+    `SELECT count(*) FILTER (WHERE s.ssl), count(*) FROM pg_stat_activity a JOIN pg_stat_ssl s USING (pid)
+     WHERE a.application_name = 'videoid-www' AND a.backend_type = 'client backend'`]).toString().trim();
+  const [tls, all] = out.split('|').map(Number);
+  assert.ok(all >= 2, `both instances hold connections: ${out}`);
+  assert.equal(tls, all, `every one of them TLS: ${out}`);
 });

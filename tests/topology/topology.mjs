@@ -1,17 +1,19 @@
 // A production-shaped topology on loopback, for one test file: a throwaway CA and
 // certificates (openssl) for videoid.test and assure.videoid.test, Debian's nginx running
 // deploy/nginx/videoid.conf (rendered with its placeholders) in front of two videoid-www
-// instances on one PostgreSQL database, and the standalone simulator behind the same nginx
-// at https://assure.videoid.test. Everything listens on 127.0.0.1; the browser reaches the
-// names through --host-resolver-rules and trusts the certificates by their public keys.
+// instances on one PostgreSQL database over TLS (a throwaway server of its own, ssl=on with
+// a certificate for localhost from the same CA, the instances on sslmode=verify-full), and
+// the standalone simulator behind the same nginx at https://assure.videoid.test. Everything
+// listens on 127.0.0.1; the browser reaches the names through --host-resolver-rules and
+// trusts the certificates by their public keys.
 //
-// Needs VIDEOID_TEST_DATABASE_URL (scripts/test.sh starts a throwaway PostgreSQL:
-// scripts/postgres.sh), the built package in pkg/ and the videoid-www binary.
+// Needs Debian's postgresql (scripts/postgres.sh), the built package in pkg/ and the
+// videoid-www binary.
 
 import { spawn, execFileSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import {
-  existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, createWriteStream, chmodSync,
+  existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, createWriteStream, chmodSync, chownSync, copyFileSync,
 } from 'node:fs';
 import https from 'node:https';
 import http from 'node:http';
@@ -172,13 +174,6 @@ export async function waitUntil(what, check, { proc, timeout = START_TIMEOUT_MS 
  * startInstance(name), stop() … }.
  */
 export async function startTopology(label) {
-  const databaseUrl = process.env.VIDEOID_TEST_DATABASE_URL;
-  if (!databaseUrl) {
-    throw new Error(
-      'VIDEOID_TEST_DATABASE_URL is not set: the topology runs both instances on one PostgreSQL. '
-      + 'scripts/test.sh starts a throwaway one (source scripts/postgres.sh && pg_start)',
-    );
-  }
   const pkgDir = path.resolve(REPO_ROOT, process.env.VIDEOID_PKG_DIR || 'pkg');
   if (!existsSync(path.join(pkgDir, 'videoid-capture.js'))) {
     throw new Error(`${pkgDir}/videoid-capture.js is missing: run scripts/build.sh first`);
@@ -219,21 +214,45 @@ export async function startTopology(label) {
   cleanups.push(() => process.removeListener('exit', onExit));
 
   try {
-    const { ca, certs } = makeCertificates(dir, [SITE_NAME, ASSURE_NAME]);
+    const { ca, certs } = makeCertificates(dir, [SITE_NAME, ASSURE_NAME, 'localhost']);
     const [tlsPort, httpPort, webhookPort, simPort, portA, portB] = await Promise.all(
       Array.from({ length: 6 }, () => freePort()),
     );
     const siteUrl = `https://${SITE_NAME}:${tlsPort}`;
     const assureUrl = `https://${ASSURE_NAME}:${tlsPort}`;
 
-    // One database for both instances, made for this run.
-    const database = `videoid_topology_${randomBytes(6).toString('hex')}`;
-    execFileSync(psqlBin(), [databaseUrl, '-v', 'ON_ERROR_STOP=1', '-qc', `CREATE DATABASE ${database}`]);
+    // Both instances on one PostgreSQL of this run's own, over TLS: Debian's server with a
+    // certificate for localhost from the same CA (scripts/postgres.sh, VIDEOID_PG_OPTIONS),
+    // and the instances verify it (sslmode=verify-full).
+    const pgKey = path.join(dir, 'pg-server.key');
+    copyFileSync(certs.localhost.key, pgKey);
+    chmodSync(pgKey, 0o600);
+    if (process.getuid?.() === 0) {
+      const uid = Number(execFileSync('id', ['-u', 'postgres']).toString());
+      const gid = Number(execFileSync('id', ['-g', 'postgres']).toString());
+      chownSync(pgKey, uid, gid);
+    }
+    const pgOut = execFileSync('bash', ['-c',
+      'source scripts/postgres.sh && pg_start >&2 && echo "URL=$VIDEOID_TEST_DATABASE_URL" && echo "PG_DIR=$PG_DIR" && echo "PG_BIN=$PG_BIN"'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, VIDEOID_PG_OPTIONS: `-c ssl=on -c ssl_cert_file=${certs.localhost.cert} -c ssl_key_file=${pgKey}` },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }).toString();
+    const pg = Object.fromEntries(pgOut.trim().split('\n').filter((l) => l.includes('='))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    if (!pg.URL) throw new Error(`the topology's PostgreSQL did not start: ${pgOut}`);
     cleanups.push(() => {
-      execFileSync(psqlBin(), [databaseUrl, '-qc', `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`]);
+      execFileSync('bash', ['-c', `source scripts/postgres.sh && PG_DIR='${pg.PG_DIR}' PG_BIN='${pg.PG_BIN}' pg_stop`], {
+        cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'],
+      });
     });
+    const databaseUrl = pg.URL;
+    const database = 'videoid_topology';
+    execFileSync(psqlBin(), [databaseUrl, '-v', 'ON_ERROR_STOP=1', '-qc', `CREATE DATABASE ${database}`]);
     const url = new URL(databaseUrl);
+    url.hostname = 'localhost';
     url.pathname = `/${database}`;
+    url.search = `?sslmode=verify-full&sslrootcert=${encodeURIComponent(path.join(dir, 'ca.crt'))}`;
     const instanceDatabaseUrl = url.toString();
 
     const baseEnv = { ...process.env };
@@ -384,6 +403,8 @@ http {
       request,
       ca,
       logDir,
+      /** The instances' PostgreSQL, as its superuser sees it (for pg_stat_ssl). */
+      databaseUrl,
       browserArgs: [
         `--host-resolver-rules=MAP ${SITE_NAME} 127.0.0.1, MAP *.${SITE_NAME} 127.0.0.1`,
         `--ignore-certificate-errors-spki-list=${spki}`,
