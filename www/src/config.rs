@@ -836,7 +836,9 @@ mod tests {
     fn retention_days() {
         assert_eq!(config(&[]).unwrap().retention, None);
         assert_eq!(
-            config(&[("VIDEOID_RETENTION_DAYS", "90")]).unwrap().retention,
+            config(&[("VIDEOID_RETENTION_DAYS", "90")])
+                .unwrap()
+                .retention,
             Some(Duration::from_secs(90 * 24 * 3600))
         );
         for bad in ["0", "3651", "-1", "ninety", "1.5"] {
