@@ -9,9 +9,9 @@
 //!    server: `--postgres URL` or `VIDEOID_TEST_DATABASE_URL` (a database is created on it
 //!    for the run and dropped after); `scripts/loadtest.sh` starts a throwaway one.
 //!
-//! Each session is a new end-user: the dossier view names them (cookie), then two first
-//! session requests go out at once (on two instances in the second run) and must answer the
-//! same dossier; then the capture page's API (embed: read and finish the artifact) or the
+//! Each session is a new end-user: asking for a phone link names them (cookie; a page view
+//! names no one, and a link makes no dossier), then two first session requests go out at
+//! once (on two instances in the second run) and must answer the same dossier; then the capture page's API (embed: read and finish the artifact) or the
 //! uploads (native: three stills, complete), then `GET /api/videoid/result` until final.
 //! Afterwards the database and the simulator are counted: one dossier per end-user (every
 //! upstream dossier an end-user's), one webhook status per finished capture. Exits non-zero
@@ -146,7 +146,7 @@ fn end_user_cookie(response: &reqwest::Response) -> Result<String, String> {
         .filter_map(|v| v.split(';').next())
         .find(|pair| pair.starts_with("videoid_user="))
         .map(str::to_string)
-        .ok_or_else(|| "dossier view: no end-user cookie".to_string())
+        .ok_or_else(|| "handoff link: no end-user cookie".to_string())
 }
 
 /// Reads an answer: `Ok(Ok(body))` with the expected status, `Ok(Err(typed))` for a clear
@@ -180,20 +180,22 @@ fn passing(status: u16, polling: bool) -> bool {
     status >= 500 || (!polling && (status == 408 || status == 429))
 }
 
-/// Names a new end-user, then sends their two first session requests at once. Both must
-/// answer the same dossier; when one fails with a clear error the other is used.
+/// Names a new end-user (a phone link, which makes no dossier), then sends their two first
+/// session requests at once. Both must answer the same dossier; when one fails with a clear
+/// error the other is used.
 async fn first_sessions(
     http: &reqwest::Client,
     lb: &Balancer,
     mode: &str,
 ) -> Result<Result<(String, Value, bool, Duration), Typed>, String> {
-    let view = http
-        .get(format!("{}/api/videoid/dossier", lb.host()))
+    let link = http
+        .post(format!("{}/api/videoid/handoff", lb.host()))
+        .json(&json!({ "mode": mode, "lang": "en" }))
         .send()
         .await
-        .map_err(|e| format!("dossier view: {e}"))?;
-    let cookie = end_user_cookie(&view)?;
-    if let Err(typed) = answer(Ok(view), 200, "dossier view").await? {
+        .map_err(|e| format!("handoff link: {e}"))?;
+    let cookie = end_user_cookie(&link)?;
+    if let Err(typed) = answer(Ok(link), 201, "handoff link").await? {
         return Ok(Err(typed));
     }
     let started = Instant::now();
