@@ -15,6 +15,7 @@ shift 2
 tap="$(mktemp "${TMPDIR:-/tmp}/node-test.XXXXXX")"
 trap 'rm -f "$tap"' EXIT
 status=0
+start=$SECONDS
 node --test --test-reporter=spec --test-reporter-destination=stdout \
   --test-reporter=tap --test-reporter-destination="$tap" "$@" || status=$?
 count() { awk -v key="# $1" '$1 " " $2 == key && NF == 3 { n = $3 } END { print n + 0 }' "$tap"; }
@@ -24,7 +25,7 @@ if ! grep -q '^# tests ' "$tap"; then
 fi
 tests=$(count tests) pass=$(count pass) fail=$(count fail)
 skipped=$(count skipped) todo=$(count todo) cancelled=$(count cancelled)
-printf '\033[1m%s\033[0m\n' "node-test $name: $tests tests, $pass passed, $fail failed, $skipped skipped, $todo todo, $cancelled cancelled (at least $min must pass)" >&2
+printf '\033[1m%s\033[0m\n' "node-test $name: $tests tests, $pass passed, $fail failed, $skipped skipped, $todo todo, $cancelled cancelled, in $((SECONDS - start)) s (at least $min must pass)" >&2
 if [ "$status" -ne 0 ]; then exit "$status"; fi
 if [ "$fail" -ne 0 ] || [ "$cancelled" -ne 0 ]; then
   echo "node-test $name: $fail failed, $cancelled cancelled" >&2; exit 1
