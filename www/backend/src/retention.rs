@@ -102,22 +102,12 @@ pub fn spawn(
     backend: Arc<Backend>,
     max_age: Duration,
     every: Duration,
-    mut stopped: tokio::sync::watch::Receiver<bool>,
+    stopped: tokio::sync::watch::Receiver<bool>,
 ) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(every);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let stop = async move {
-            let _ = stopped.wait_for(|stop| *stop).await;
-        };
-        tokio::pin!(stop);
-        loop {
-            tokio::select! {
-                _ = tick.tick() => {
-                    run_once(&backend, max_age, now_ms()).await;
-                }
-                _ = &mut stop => return,
-            }
+    crate::store::spawn_every(every, stopped, move || {
+        let backend = backend.clone();
+        async move {
+            run_once(&backend, max_age, now_ms()).await;
         }
     })
 }

@@ -40,8 +40,29 @@ pub async fn open(database: &Database, pool_size: usize) -> Result<Arc<dyn Store
 pub fn spawn_sweeper(
     store: Arc<dyn Store>,
     every: Duration,
-    mut stopped: tokio::sync::watch::Receiver<bool>,
+    stopped: tokio::sync::watch::Receiver<bool>,
 ) -> tokio::task::JoinHandle<()> {
+    spawn_every(every, stopped, move || {
+        let store = store.clone();
+        async move {
+            if let Err(e) = store.sweep(now_ms()).await {
+                tracing::error!(error = %e, "sweep failed");
+            }
+        }
+    })
+}
+
+/// Runs `task` at once and then every `every` (a late run delays the next, never doubles
+/// it) until `stopped` turns true.
+pub fn spawn_every<F, Fut>(
+    every: Duration,
+    mut stopped: tokio::sync::watch::Receiver<bool>,
+    mut task: F,
+) -> tokio::task::JoinHandle<()>
+where
+    F: FnMut() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -51,11 +72,7 @@ pub fn spawn_sweeper(
         tokio::pin!(stop);
         loop {
             tokio::select! {
-                _ = tick.tick() => {
-                    if let Err(e) = store.sweep(now_ms()).await {
-                        tracing::error!(error = %e, "sweep failed");
-                    }
-                }
+                _ = tick.tick() => task().await,
                 _ = &mut stop => return,
             }
         }
