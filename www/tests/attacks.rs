@@ -18,10 +18,7 @@ use serde_json::json;
 
 /// Upstream calls the simulator recorded so far.
 async fn upstream_calls(sim_url: &str) -> usize {
-    control_get(sim_url, "/requests?path=/assure/")
-        .await
-        .as_array()
-        .map_or(0, Vec::len)
+    upstream_requests(sim_url, "/assure/").await.len()
 }
 
 /// A session request as a browser on `origin` sends it (`None`: no `Origin`).
@@ -263,16 +260,6 @@ async fn the_demo_cannot_be_framed_by_others_nor_told_its_parent(h: Harness) {
     s.shutdown().await;
 }
 
-/// A `process.complete` event as Assure sends it.
-fn event(id: &str, dossier_id: &str, process_id: &str) -> serde_json::Value {
-    json!({
-        "id": id, "timestamp": "2026-01-01T00:00:00.000Z", "sender": "assure",
-        "eventName": "process.complete",
-        "eventData": { "dossierId": dossier_id, "processId": process_id, "externalReference": null },
-        "accountId": "a", "organizationId": "o", "expiresAt": "2026-01-04T00:00:00.000Z", "tags": [],
-    })
-}
-
 async fn forged_webhook_events_are_refused_and_touch_nothing(h: Harness) {
     let s = h
         .servers_with(|c| {
@@ -290,7 +277,7 @@ async fn forged_webhook_events_are_refused_and_touch_nothing(h: Harness) {
     for path in ["", "/", "/guess-0123456789abcdef", off_by_one.as_str()] {
         let response = client()
             .post(hook(path))
-            .json(&event("forged-1", &d, &p))
+            .json(&process_complete("forged-1", &d, &p))
             .send()
             .await
             .unwrap();
@@ -306,7 +293,11 @@ async fn forged_webhook_events_are_refused_and_touch_nothing(h: Harness) {
     let (status, body) = json(
         client()
             .post(hook(&secret_path))
-            .json(&event("unknown-1", "no-such-dossier", "no-such-process"))
+            .json(&process_complete(
+                "unknown-1",
+                "no-such-dossier",
+                "no-such-process",
+            ))
             .send()
             .await
             .unwrap(),
@@ -318,7 +309,7 @@ async fn forged_webhook_events_are_refused_and_touch_nothing(h: Harness) {
     let (status, body) = json(
         client()
             .post(hook(&secret_path))
-            .json(&event("forged-1", &d, &p))
+            .json(&process_complete("forged-1", &d, &p))
             .send()
             .await
             .unwrap(),
@@ -368,10 +359,8 @@ async fn burst(host_url: &str, n: usize, forwarded_for: Option<&str>) -> (usize,
 
 /// Dossiers the backend created at Assure.
 async fn dossiers_created(sim_url: &str) -> usize {
-    control_get(sim_url, "/requests?path=/assure/dossiers")
+    upstream_requests(sim_url, "/assure/dossiers")
         .await
-        .as_array()
-        .unwrap()
         .iter()
         .filter(|r| r["method"] == "POST" && r["path"] == "/assure/dossiers")
         .count()

@@ -167,12 +167,7 @@ async fn the_backend_drops_duplicate_events_and_asks_for_retries_when_it_cannot_
     let (d, p) = user.embed_capture(&s.sim_url, "accepted").await;
     final_result(&mut user, &d, &p).await;
     let url = format!("{}/api/videoid/events", s.host_url);
-    let event = json!({
-        "id": "evt-1", "timestamp": "2025-01-01T00:00:00.000Z", "sender": "assure",
-        "eventName": "process.complete",
-        "eventData": { "dossierId": d, "processId": p, "externalReference": null },
-        "accountId": "a", "organizationId": "o", "expiresAt": "2025-01-04T00:00:00.000Z", "tags": [],
-    });
+    let event = process_complete("evt-1", &d, &p);
     let (status, first) = json(client().post(&url).json(&event).send().await.unwrap()).await;
     assert_eq!(status, 200);
     assert_eq!(first, json!({ "received": true, "duplicate": false }));

@@ -7,7 +7,6 @@ mod common;
 use base64::Engine;
 use common::*;
 use serde_json::{json, Value};
-use videoid_backend::store::Database;
 
 /// A phone: keeps only the `videoid_handoff` cookie the handoff page sets.
 struct Phone {
@@ -652,17 +651,7 @@ async fn the_desktop_cookie_wins_over_the_phone_cookie() {
 #[tokio::test]
 async fn two_instances_on_one_database_share_handoffs() {
     let a = servers().await;
-    let sim_url = a.sim_url.clone();
-    // `a`'s database: its SQLite file, or the PostgreSQL database the harness gave it.
-    let shared = match common::db::for_servers(&a.data_dir).await {
-        Some(postgres) => postgres,
-        None => Database::default_for(&a.data_dir),
-    };
-    let b = servers_with(move |c| {
-        c.database = Some(shared);
-        c.sim_url = Some(sim_url);
-    })
-    .await;
+    let b = second_instance(&a).await;
 
     let mut desktop = EndUser::new(&a.host_url);
     let (id, url) = handoff(&mut desktop, "?scenario=accepted").await;
@@ -793,14 +782,11 @@ async fn an_event_ends_a_handoff_only_on_a_final_status() {
     .await;
     let mut desktop = EndUser::new(&s.host_url);
     let (id, _phone, session) = sdk_phone(&s, &mut desktop).await;
-    let event = json!({
-        "id": "early-1", "timestamp": "2026-01-01T00:00:00.000Z", "sender": "assure",
-        "eventName": "process.complete",
-        "eventData": {
-            "dossierId": session["dossierId"], "processId": session["processId"], "externalReference": null
-        },
-        "accountId": "a", "organizationId": "o", "expiresAt": "2026-01-04T00:00:00.000Z", "tags": [],
-    });
+    let event = process_complete(
+        "early-1",
+        session["dossierId"].as_str().unwrap(),
+        session["processId"].as_str().unwrap(),
+    );
     let hook = format!("{}/api/videoid/events/{WEBHOOK_SECRET}", s.host_url);
     let (status, body) = json(client().post(&hook).json(&event).send().await.unwrap()).await;
     assert_eq!(status, 200, "{body}");

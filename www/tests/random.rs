@@ -12,12 +12,7 @@ use videoid_backend::ids;
 #[tokio::test]
 async fn without_randomness_the_backend_refuses_and_makes_nothing() {
     let s = Harness::Standalone.servers().await;
-    let calls = || async {
-        control_get(&s.sim_url, "/requests?path=/assure/")
-            .await
-            .as_array()
-            .map_or(0, Vec::len)
-    };
+    let calls = || async { upstream_requests(&s.sim_url, "/assure/").await.len() };
     let before = calls().await;
     ids::fail_random_source(true);
     for (path, body) in [

@@ -8,14 +8,12 @@ use common::*;
 use serde_json::{json, Value};
 use std::time::Duration;
 use videoid_backend::retention::run_once;
-use videoid_backend::store::{now_ms, Database};
+use videoid_backend::store::now_ms;
 
 /// Delete dossier calls the simulator received, by dossier id.
 async fn deletions(sim_url: &str) -> Vec<String> {
-    control_get(sim_url, "/requests?path=/assure/dossiers/")
+    upstream_requests(sim_url, "/assure/dossiers/")
         .await
-        .as_array()
-        .unwrap()
         .iter()
         .filter(|r| r["method"] == "DELETE")
         .filter_map(|r| {
@@ -30,16 +28,7 @@ async fn deletions(sim_url: &str) -> Vec<String> {
 #[tokio::test]
 async fn aged_end_users_and_their_dossiers_are_deleted_once_on_two_instances() {
     let a = servers().await;
-    let sim_url = a.sim_url.clone();
-    let shared = match common::db::for_servers(&a.data_dir).await {
-        Some(postgres) => postgres,
-        None => Database::default_for(&a.data_dir),
-    };
-    let b = servers_with(move |c| {
-        c.database = Some(shared);
-        c.sim_url = Some(sim_url);
-    })
-    .await;
+    let b = second_instance(&a).await;
 
     let mut users = Vec::new();
     for _ in 0..6 {

@@ -714,3 +714,37 @@ pub fn recording() -> Vec<u8> {
     bytes.extend((0..8000u32).map(|i| (i % 251) as u8));
     bytes
 }
+
+/// A second backend instance beside `a`: on `a`'s database (its SQLite file, or the
+/// PostgreSQL database the harness gave it) and with `a`'s simulator as its Assure API.
+pub async fn second_instance(a: &Servers) -> Servers {
+    let sim_url = a.sim_url.clone();
+    let shared = match db::for_servers(&a.data_dir).await {
+        Some(postgres) => postgres,
+        None => videoid_backend::store::Database::default_for(&a.data_dir),
+    };
+    servers_with(move |c| {
+        c.database = Some(shared);
+        c.sim_url = Some(sim_url);
+    })
+    .await
+}
+
+/// The Assure API calls the simulator recorded so far whose path starts with `prefix`.
+pub async fn upstream_requests(sim_url: &str, prefix: &str) -> Vec<Value> {
+    control_get(sim_url, &format!("/requests?path={prefix}"))
+        .await
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// A `process.complete` event as Assure sends it.
+pub fn process_complete(id: &str, dossier_id: &str, process_id: &str) -> Value {
+    serde_json::json!({
+        "id": id, "timestamp": "2026-01-01T00:00:00.000Z", "sender": "assure",
+        "eventName": "process.complete",
+        "eventData": { "dossierId": dossier_id, "processId": process_id, "externalReference": null },
+        "accountId": "a", "organizationId": "o", "expiresAt": "2026-01-04T00:00:00.000Z", "tags": [],
+    })
+}
