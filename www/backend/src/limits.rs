@@ -282,7 +282,10 @@ pub(crate) async fn guard(
         return next.run(request).await;
     };
     let ip = request.extensions().get::<Client>().map(|c| c.ip);
-    let user = cookie_value(request.headers(), crate::endusers::COOKIE)
+    // The end-user's key (a digest of the cookie) only for the classes counted per end-user.
+    let user = matches!(class, Class::Start | Class::Poll)
+        .then(|| cookie_value(request.headers(), crate::endusers::COOKIE))
+        .flatten()
         .map(|cookie| EndUserKey::of_cookie(&cookie).as_str().to_string());
     match limiters.check(class, ip, user) {
         Ok(()) => next.run(request).await,
