@@ -25,22 +25,38 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    println!("demo: {}/", running.host_url);
+    let mut lines = vec![format!("demo: {}/", running.host_url)];
     if running.public_url != running.host_url {
-        println!("public URL: {}/", running.public_url);
+        lines.push(format!("public URL: {}/", running.public_url));
     }
     match &running.real_assure {
-        Some(base) => println!("backend: real Assure API at {base} (no simulator runs)"),
+        Some(base) => lines.push(format!(
+            "backend: real Assure API at {base} (no simulator runs)"
+        )),
         None => {
-            println!("simulator: {}/", running.sim_url);
-            println!("backend: simulator");
-            println!("{SIMULATOR_BANNER}");
+            lines.push(format!("simulator: {}/", running.sim_url));
+            lines.push("backend: simulator".to_string());
+            lines.push(SIMULATOR_BANNER.to_string());
         }
     }
+    announce(&lines);
     stop_signal().await;
     tracing::info!("stopping: no new connections, finishing requests in flight");
     running.shutdown().await;
     ExitCode::SUCCESS
+}
+
+/// Prints the start lines. A closed or full stdout (a supervisor that stopped reading) must
+/// not stop the server, so write errors are ignored rather than panicking as `println!` does.
+fn announce(lines: &[String]) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    for line in lines {
+        if writeln!(out, "{line}").is_err() {
+            return;
+        }
+    }
+    let _ = out.flush();
 }
 
 /// What simulator mode prints on start: it must never be mistaken for a real deployment.

@@ -59,10 +59,10 @@ fn instance(database: &Database, env: &[(&str, &str)]) -> Instance {
     let stdout = child.stdout.take().expect("stdout");
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
+        // Reads to the end even after the origins are known: a closed pipe would make the
+        // instance's later writes to stdout fail.
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
+            let _ = tx.send(line);
         }
     });
     // It names its origins, then its Assure API last (in real mode it runs no simulator).
