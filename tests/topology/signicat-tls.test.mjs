@@ -3,9 +3,10 @@
 // certificate names assure.videoid.test and localhost; a backend cannot use the browser's
 // host-resolver rules, and localhost resolves everywhere). The certificate chains to the
 // topology's throwaway CA, which the instance trusts through ASSURE_CA_FILE only: with it the
-// instance gets a token and is ready, without it the handshake is refused and /readyz says
-// so. No simulator route is mounted, `?scenario=` never reaches the API, and a partial
-// credential set or an unreadable ASSURE_CA_FILE stops the start, naming what is wrong.
+// instance gets a token and is ready, without it the handshake is refused, /readyz says so
+// and the log names the certificate. No simulator route is mounted, `?scenario=` never
+// reaches the API, and a partial credential set or an unreadable ASSURE_CA_FILE stops the
+// start, naming what is wrong.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -127,6 +128,7 @@ test('signicat mode without ASSURE_CA_FILE: the certificate is verified, /readyz
   assert.equal(r.body.error, 'not ready: assure unavailable');
   assert.equal(r.headers.get('retry-after'), '5');
   assert.match(proc.output(), /not ready: Assure token/, 'the upstream failure is logged');
+  assert.match(proc.output(), /TLS certificate was refused.*"cause":"invalid peer certificate: UnknownIssuer"/, 'with its cause');
   // The handshake reached nginx and the backend refused the certificate (TLS alert 48).
   assert.ok(unknownCa() > refusedBefore, `nginx saw an "unknown ca" alert:\n${topo.frontErrorLog().slice(-3000)}`);
   assert.equal(proc.exit, null, `it did not crash: ${proc.output()}`);
