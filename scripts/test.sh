@@ -96,7 +96,7 @@ bash scripts/node-test.sh e2e 66 --test-concurrency=1 tests/e2e/
 
 say "test 6/8: topology (Debian's nginx with deploy/nginx/videoid.conf over TLS, two instances on one PostgreSQL, the simulator behind it; Chromium)"
 topology_start=$SECONDS
-bash scripts/node-test.sh topology 15 --test-concurrency=1 tests/topology/
+bash scripts/node-test.sh topology 22 --test-concurrency=1 tests/topology/
 say "test 6/8: topology passed in $((SECONDS - topology_start)) s"
 
 say "test 7/8: the core e2e flows in Firefox ESR and WebKitGTK (selenium-webdriver; one server per engine)"

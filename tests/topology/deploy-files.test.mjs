@@ -1,10 +1,13 @@
 // The files in deploy/ against what they describe: the env-file template names every
 // variable the binary reads, the nginx site's header documents exactly the placeholders its
-// directives use, and the systemd unit reads the env files the template and README name.
+// directives use, and the systemd unit reads the env files the template and README name and
+// passes `systemd-analyze verify`.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT, renderSite } from './topology.mjs';
 
@@ -47,4 +50,50 @@ test('deploy/systemd/videoid-www@.service reads the env files the template and R
   }
   assert.match(read('deploy/videoid.env.example'), /\/etc\/videoid\/videoid\.env/);
   assert.match(read('README.md'), /deploy\/systemd\/videoid-www@\.service/);
+});
+
+/** `systemd-analyze verify` of a unit file: its exit status and what it said. */
+function verifyUnit(file) {
+  const r = spawnSync('systemd-analyze', ['verify', file], {
+    encoding: 'utf8',
+    env: { ...process.env, SYSTEMD_LOG_COLOR: '0', SYSTEMD_LOG_LEVEL: 'info' },
+    timeout: 30_000,
+  });
+  return { status: r.status, said: `${r.stdout ?? ''}${r.stderr ?? ''}`, error: r.error };
+}
+
+test('deploy/systemd/videoid-www@.service passes systemd-analyze verify', (t) => {
+  if (spawnSync('systemd-analyze', ['--version']).status !== 0) {
+    t.skip('systemd-analyze is not installed');
+    return;
+  }
+  // verify checks that ExecStart= is an executable: a copy of the unit, instance `a`, runs
+  // the built binary instead of /usr/local/bin/videoid-www (not installed on a build machine;
+  // node's own executable when no binary is built: only its being executable is checked).
+  // Nothing is installed or started: verify reads the files it is given.
+  const built = path.resolve(REPO_ROOT, process.env.VIDEOID_WWW_BIN || 'target/debug/videoid-www');
+  const exec = existsSync(built) ? built : process.execPath;
+  const unit = read('deploy/systemd/videoid-www@.service');
+  const copy = unit.replace(/^ExecStart=\/usr\/local\/bin\/videoid-www$/m, `ExecStart=${exec}`);
+  assert.notEqual(copy, unit, 'ExecStart was rewritten');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'videoid-unit-'));
+  try {
+    const file = path.join(dir, 'videoid-www@a.service');
+    writeFileSync(file, copy);
+    const ok = verifyUnit(file);
+    assert.equal(ok.error, undefined, String(ok.error));
+    // verify exits 0 on what it only warns about (an unknown key, a bad value): any line
+    // naming the unit is a failure too.
+    assert.equal(ok.status, 0, ok.said);
+    const aboutIt = ok.said.split('\n').filter((l) => l.includes('videoid-www@'));
+    assert.deepEqual(aboutIt, [], ok.said);
+    // The check sees a mistake: an unknown key and a bad value in the same unit.
+    const broken = path.join(dir, 'videoid-www@b.service');
+    writeFileSync(broken, copy.replace(/^ProtectSystem=strict$/m, 'ProtectSystem=stricter\nNoSuchOption=yes'));
+    const bad = verifyUnit(broken);
+    assert.match(bad.said, /videoid-www@b\.service:\d+: .*stricter/, bad.said);
+    assert.match(bad.said, /Unknown key 'NoSuchOption'/, bad.said);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -25,6 +25,10 @@ export { REPO_ROOT };
 export const OUTPUT_DIR = path.join(REPO_ROOT, 'tests', 'topology', 'output');
 export const SITE_NAME = 'videoid.test';
 export const ASSURE_NAME = 'assure.videoid.test';
+// A second name of the simulator behind nginx, one this machine resolves without a browser's
+// host-resolver rules: a backend process reaches the simulator, posing as Signicat, over TLS
+// at https://localhost:{port} (its certificate names both).
+export const ASSURE_LOCAL_NAME = 'localhost';
 
 const START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 15_000;
@@ -56,8 +60,11 @@ function spkiHash(certFile) {
   return createHash('sha256').update(spki).digest('base64');
 }
 
-/** A throwaway CA and one certificate per name, signed by it, in `dir`. */
-export function makeCertificates(dir, names) {
+/**
+ * A throwaway CA and one certificate per name, signed by it, in `dir`; `altNames[name]`: more
+ * DNS names that certificate carries.
+ */
+export function makeCertificates(dir, names, altNames = {}) {
   const run = (args) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   run(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
     '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=videoid topology test CA',
@@ -67,7 +74,7 @@ export function makeCertificates(dir, names) {
     run(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
       '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name}`]);
     writeFileSync(path.join(dir, `${name}.ext`), [
-      `subjectAltName=DNS:${name}`,
+      `subjectAltName=${[name, ...(altNames[name] ?? [])].map((n) => `DNS:${n}`).join(',')}`,
       'basicConstraints=critical,CA:FALSE',
       'keyUsage=critical,digitalSignature',
       'extendedKeyUsage=serverAuth',
@@ -214,7 +221,8 @@ export async function startTopology(label) {
   cleanups.push(() => process.removeListener('exit', onExit));
 
   try {
-    const { ca, certs } = makeCertificates(dir, [SITE_NAME, ASSURE_NAME, 'localhost']);
+    const { ca, certs } = makeCertificates(dir, [SITE_NAME, ASSURE_NAME, 'localhost'],
+      { [ASSURE_NAME]: [ASSURE_LOCAL_NAME] });
     const [tlsPort, httpPort, webhookPort, simPort, portA, portB] = await Promise.all(
       Array.from({ length: 6 }, () => freePort()),
     );
@@ -256,7 +264,7 @@ export async function startTopology(label) {
     const instanceDatabaseUrl = url.toString();
 
     const baseEnv = { ...process.env };
-    for (const name of ['SIGNICAT_CLIENT_ID', 'SIGNICAT_CLIENT_SECRET', 'ASSURE_BASE_URL', 'DATABASE_URL',
+    for (const name of ['SIGNICAT_CLIENT_ID', 'SIGNICAT_CLIENT_SECRET', 'ASSURE_BASE_URL', 'ASSURE_CA_FILE', 'DATABASE_URL',
       'HOST_PORT', 'SIM_PORT', 'BIND_ADDR', 'PUBLIC_URL', 'TRUSTED_PROXIES', 'INSTANCE_ID']) {
       delete baseEnv[name];
     }
@@ -319,11 +327,12 @@ export async function startTopology(label) {
     });
     writeFileSync(path.join(prefix, 'videoid.conf'), site);
     // Test-only servers, beside the deployed site: the simulator under its own name (a
-    // stand-in for Signicat's own TLS endpoint), and a loopback listener for its webhook.
+    // stand-in for Signicat's own TLS endpoint; also as localhost, for backends in signicat
+    // mode), and a loopback listener for its webhook.
     writeFileSync(path.join(prefix, 'simulator.conf'), `
 server {
     listen 127.0.0.1:${tlsPort} ssl http2;
-    server_name ${ASSURE_NAME};
+    server_name ${ASSURE_NAME} ${ASSURE_LOCAL_NAME};
     ssl_certificate ${certs[ASSURE_NAME].cert};
     ssl_certificate_key ${certs[ASSURE_NAME].key};
     client_max_body_size 64m;
@@ -395,6 +404,24 @@ http {
     return {
       siteUrl,
       assureUrl,
+      /** The simulator through nginx over TLS, at a name any process resolves. */
+      assureLocalUrl: `https://${ASSURE_LOCAL_NAME}:${tlsPort}`,
+      /** The throwaway CA's certificate (PEM), while the topology runs. */
+      caFile: path.join(dir, 'ca.crt'),
+      /** What nginx logged of the requests outside the deployed site (the simulator's). */
+      frontAccessLog: () => readFileSync(temp('access.log'), 'utf8'),
+      /** nginx's error log (level info: TLS handshakes that failed, with the alert). */
+      frontErrorLog: () => readFileSync(temp('error.log'), 'utf8'),
+      /** A fresh directory of this run, removed at stop. */
+      tempDir: (name) => {
+        const sub = path.join(dir, name);
+        mkdirSync(sub, { recursive: true });
+        return sub;
+      },
+      bin,
+      pkgDir,
+      /** The environment the instances start from (no Assure or deployment settings). */
+      baseEnv,
       httpUrl: `http://${SITE_NAME}:${httpPort}`,
       accessLog: () => readFileSync(temp('videoid.access.log'), 'utf8'),
       simApi,

@@ -128,6 +128,44 @@ pub struct Config {
     pub retention: Option<Duration>,
     /// How the binary writes its logs (`LOG_FORMAT`; JSON lines by default with the real API).
     pub log_format: LogFormat,
+    /// Roots the backend's outgoing client trusts besides the public ones (`ASSURE_CA_FILE`:
+    /// a PEM file, read at start): an Assure endpoint served under a private CA.
+    pub assure_ca: Option<AssureCa>,
+}
+
+/// The extra trusted roots of `ASSURE_CA_FILE`, read and checked.
+#[derive(Clone)]
+pub struct AssureCa {
+    /// The file they were read from.
+    pub path: PathBuf,
+    /// Its certificates (at least one).
+    pub roots: Vec<reqwest::Certificate>,
+}
+
+impl fmt::Debug for AssureCa {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AssureCa")
+            .field("path", &self.path)
+            .field("roots", &self.roots.len())
+            .finish()
+    }
+}
+
+impl AssureCa {
+    /// Reads `path` (the value of `ASSURE_CA_FILE`): a start-up error names the variable, the
+    /// path and what is wrong.
+    pub fn read(path: &str) -> Result<AssureCa, ConfigError> {
+        let path = PathBuf::from(path);
+        let pem = std::fs::read(&path).map_err(|e| {
+            ConfigError(format!(
+                "ASSURE_CA_FILE: cannot read {}: {e}",
+                path.display()
+            ))
+        })?;
+        let roots = videoid_backend::http::root_certificates(&pem)
+            .map_err(|e| ConfigError(format!("ASSURE_CA_FILE: {}: {e}", path.display())))?;
+        Ok(AssureCa { path, roots })
+    }
 }
 
 /// How logs are written (to stderr; the start banner stays on stdout).
@@ -197,6 +235,7 @@ impl fmt::Debug for Config {
                 &self.webhook_secret.as_ref().map(|_| "<redacted>"),
             )
             .field("log_format", &self.log_format)
+            .field("assure_ca", &self.assure_ca)
             .finish()
     }
 }
@@ -270,6 +309,7 @@ impl Config {
             rate_limits: Some(videoid_backend::limits::RateLimits::default()),
             retention: None,
             log_format: LogFormat::Text,
+            assure_ca: None,
         }
     }
 
@@ -437,6 +477,9 @@ impl Config {
             config.sim_api_url = Some(url);
         }
         config.real = assure_mode(&value)?;
+        if let Some(path) = value("ASSURE_CA_FILE") {
+            config.assure_ca = Some(AssureCa::read(&path)?);
+        }
         if let Some(url) = value("PUBLIC_URL") {
             let url = url.trim_end_matches('/').to_string();
             let is_origin = videoid_backend::framing::Origin::parse(&url).is_some()
@@ -1023,6 +1066,76 @@ mod tests {
         assert_eq!(c.sim_retention, Duration::from_secs(3600));
         assert!(config(&[("VIDEOID_SIM_FAULTS", "all: 404")]).is_err());
         assert!(config(&[("VIDEOID_SIM_RETENTION_S", "0")]).is_err());
+    }
+
+    /// A throwaway self-signed CA (P-256): only read, never used to verify anything.
+    const CA_PEM: &str = "\
+-----BEGIN CERTIFICATE-----
+MIIBozCCAUmgAwIBAgIUPjFr7ET6dTwsxNxf9OWW+FKoaq8wCgYIKoZIzj0EAwIw
+HzEdMBsGA1UEAwwUdmlkZW9pZCB1bml0IHRlc3QgQ0EwHhcNMjYxMjA3MDIxNjI0
+WhcNMzYxMjA0MDIxNjI0WjAfMR0wGwYDVQQDDBR2aWRlb2lkIHVuaXQgdGVzdCBD
+QTBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABLBnj6E9+GAg1krSNAvDn8yJg/6d
+rEJCfhcGxlHeDzu1nih3KQ9tFFVJS7gaNrrOMLZEa1PnN+IKjHSGVxgJoMejYzBh
+MB0GA1UdDgQWBBRiAOZYYb0ff+MZZ58MdydBwsXn/DAfBgNVHSMEGDAWgBRiAOZY
+Yb0ff+MZZ58MdydBwsXn/DAPBgNVHRMBAf8EBTADAQH/MA4GA1UdDwEB/wQEAwIB
+BjAKBggqhkjOPQQDAgNIADBFAiEA1KqPb7df9ElDeQcOu1XSTI+4RI8hqXxYASja
+wnSjSQ4CIBoMJlruWxSh54df8eNAu3Ez03YQI0y8DKDNEq99GS+8
+-----END CERTIFICATE-----
+";
+
+    #[test]
+    fn assure_ca_file_adds_roots_or_stops_the_start_naming_the_variable_and_path() {
+        let dir = std::env::temp_dir().join(format!("videoid-config-ca-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = |name: &str, text: &str| {
+            let path = dir.join(name);
+            std::fs::write(&path, text).unwrap();
+            path.display().to_string()
+        };
+        assert!(config(&[]).unwrap().assure_ca.is_none());
+        let bundle = file("bundle.pem", &format!("{CA_PEM}{CA_PEM}"));
+        let c = config(&[("ASSURE_CA_FILE", &bundle)]).unwrap();
+        let ca = c.assure_ca.as_ref().unwrap();
+        assert_eq!(
+            (ca.path.display().to_string(), ca.roots.len()),
+            (bundle.clone(), 2)
+        );
+        assert!(format!("{c:?}").contains("roots: 2"), "{c:?}");
+        // With the real API too (where it matters).
+        let c = config(&[
+            ("VIDEOID_ASSURE", "signicat"),
+            ("SIGNICAT_CLIENT_ID", "a"),
+            ("SIGNICAT_CLIENT_SECRET", "b"),
+            ("VIDEOID_WEBHOOK_SECRET", "a-webhook-secret-0123"),
+            ("ASSURE_BASE_URL", "https://assure.internal:8443"),
+            ("ASSURE_CA_FILE", &bundle),
+        ])
+        .unwrap();
+        assert_eq!(c.assure_ca.map(|ca| ca.roots.len()), Some(2));
+        let missing = dir.join("missing.pem").display().to_string();
+        let empty = file("empty.pem", "");
+        let key_only = file(
+            "key.pem",
+            "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
+        );
+        let cut = file("cut.pem", &CA_PEM[..CA_PEM.len() / 2]);
+        for (path, why) in [
+            (&missing, "cannot read"),
+            (&empty, "no PEM certificate"),
+            (&key_only, "no PEM certificate"),
+            (&cut, "not a PEM file"),
+        ] {
+            let e = config(&[("ASSURE_CA_FILE", path)]).unwrap_err().to_string();
+            assert!(
+                e.starts_with("ASSURE_CA_FILE: ") && e.contains(path.as_str()) && e.contains(why),
+                "{path}: {e}"
+            );
+            assert!(
+                !e.contains("PRIVATE"),
+                "no file contents in the message: {e}"
+            );
+        }
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

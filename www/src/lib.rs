@@ -18,7 +18,7 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
-use videoid_backend::http::{http_client, json_errors, not_found, serve};
+use videoid_backend::http::{http_client, http_client_trusting, json_errors, not_found, serve};
 use videoid_backend::{assure, endusers, store};
 
 pub use config::{Config, LogFormat, Webhook};
@@ -143,7 +143,20 @@ pub async fn start(config: Config) -> io::Result<Running> {
         (Webhook::HostBackend | Webhook::Off, _) => None,
         (Webhook::Url(url), _) => Some(url.clone()),
     };
-    let http = http_client().map_err(io::Error::other)?;
+    // The outgoing client (the Assure API, the capture page's framing check, the built-in
+    // simulator's webhook): the public roots, and those of `ASSURE_CA_FILE`.
+    let http = match &config.assure_ca {
+        Some(ca) => {
+            tracing::info!(
+                file = %ca.path.display(),
+                roots = ca.roots.len(),
+                "trusting the roots of ASSURE_CA_FILE besides the public ones"
+            );
+            http_client_trusting(&ca.roots)
+        }
+        None => http_client(),
+    }
+    .map_err(io::Error::other)?;
     let simulator = sim_listener.is_some().then(|| {
         simulator::Simulator::open(
             simulator::Settings {

@@ -245,12 +245,36 @@ fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
 /// A transport error: not sent when the connection could not be made.
 fn transport(e: &reqwest::Error) -> AssureError {
     if e.is_connect() {
+        if let Some(cause) = certificate_refusal(e) {
+            // Otherwise indistinguishable from a network fault: the usual cause is an
+            // endpoint under a private CA without ASSURE_CA_FILE.
+            tracing::warn!(
+                cause,
+                "the Assure API's TLS certificate was refused (ASSURE_CA_FILE adds trusted roots)"
+            );
+        }
         AssureError::Unreachable
     } else if e.is_timeout() {
         AssureError::TimedOut
     } else {
         AssureError::NoAnswer
     }
+}
+
+/// Why the TLS handshake refused the server's certificate, when that is why the connection
+/// failed: the message of the innermost cause naming a certificate (the outer ones carry the
+/// URL, which may hold ids, and are left out).
+fn certificate_refusal(e: &reqwest::Error) -> Option<String> {
+    let mut cause = std::error::Error::source(e);
+    let mut found = None;
+    while let Some(c) = cause {
+        let text = c.to_string();
+        if text.contains("certificate") {
+            found = Some(text);
+        }
+        cause = c.source();
+    }
+    found
 }
 
 impl AssureClient {

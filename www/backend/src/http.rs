@@ -25,17 +25,54 @@ pub async fn serve(
         .await
 }
 
-/// The client for outgoing calls: bounded connect and request times.
+/// The client for outgoing calls: bounded connect and request times; it trusts the public
+/// roots (webpki-roots).
 pub fn http_client() -> reqwest::Result<reqwest::Client> {
-    reqwest::Client::builder()
+    http_client_trusting(&[])
+}
+
+/// [`http_client`], trusting `roots` as well as the public roots: the certificates of a
+/// private CA an Assure endpoint is served under (a staging proxy, an egress gateway), read
+/// with [`root_certificates`].
+pub fn http_client_trusting(roots: &[reqwest::Certificate]) -> reqwest::Result<reqwest::Client> {
+    let mut builder = reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(5))
         .timeout(Duration::from_secs(20))
         .user_agent(concat!(
             env!("CARGO_PKG_NAME"),
             "/",
             env!("CARGO_PKG_VERSION")
-        ))
-        .build()
+        ));
+    for root in roots {
+        builder = builder.add_root_certificate(root.clone());
+    }
+    builder.build()
+}
+
+/// The certificates of a PEM file (one or more `CERTIFICATE` blocks; other blocks, such as a
+/// key, are skipped), each checked to be usable as a trusted root. An error says what is
+/// wrong (unreadable PEM, a certificate that is not one, no certificate at all) and never
+/// holds the file's contents.
+pub fn root_certificates(pem: &[u8]) -> Result<Vec<reqwest::Certificate>, String> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::CertificateDer;
+    let mut roots = Vec::new();
+    for (n, cert) in CertificateDer::pem_slice_iter(pem).enumerate() {
+        let cert = cert.map_err(|e| format!("not a PEM file ({e})"))?;
+        // The check reqwest's builder makes, made here so that a bad certificate is named
+        // rather than a bare "builder error".
+        let mut store = rustls::RootCertStore::empty();
+        store
+            .add(cert.clone())
+            .map_err(|e| format!("certificate {} is not a usable root ({e})", n + 1))?;
+        let root = reqwest::Certificate::from_der(cert.as_ref())
+            .map_err(|e| format!("certificate {} is not a usable root ({e})", n + 1))?;
+        roots.push(root);
+    }
+    if roots.is_empty() {
+        return Err("no PEM certificate (-----BEGIN CERTIFICATE-----) in it".to_string());
+    }
+    Ok(roots)
 }
 
 /// The answer for a path no route serves: `404 { "error" }`.
@@ -106,4 +143,65 @@ pub fn query_value<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a 
         .iter()
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A throwaway self-signed CA (P-256), for the parsing checks only.
+    const CA_PEM: &str = "\
+-----BEGIN CERTIFICATE-----
+MIIBozCCAUmgAwIBAgIUPjFr7ET6dTwsxNxf9OWW+FKoaq8wCgYIKoZIzj0EAwIw
+HzEdMBsGA1UEAwwUdmlkZW9pZCB1bml0IHRlc3QgQ0EwHhcNMjYxMjA3MDIxNjI0
+WhcNMzYxMjA0MDIxNjI0WjAfMR0wGwYDVQQDDBR2aWRlb2lkIHVuaXQgdGVzdCBD
+QTBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABLBnj6E9+GAg1krSNAvDn8yJg/6d
+rEJCfhcGxlHeDzu1nih3KQ9tFFVJS7gaNrrOMLZEa1PnN+IKjHSGVxgJoMejYzBh
+MB0GA1UdDgQWBBRiAOZYYb0ff+MZZ58MdydBwsXn/DAfBgNVHSMEGDAWgBRiAOZY
+Yb0ff+MZZ58MdydBwsXn/DAPBgNVHRMBAf8EBTADAQH/MA4GA1UdDwEB/wQEAwIB
+BjAKBggqhkjOPQQDAgNIADBFAiEA1KqPb7df9ElDeQcOu1XSTI+4RI8hqXxYASja
+wnSjSQ4CIBoMJlruWxSh54df8eNAu3Ez03YQI0y8DKDNEq99GS+8
+-----END CERTIFICATE-----
+";
+
+    #[test]
+    fn root_certificates_reads_a_bundle_and_skips_other_blocks() {
+        assert_eq!(root_certificates(CA_PEM.as_bytes()).map(|r| r.len()), Ok(1));
+        let bundle = format!(
+            "# a comment\n{CA_PEM}-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n{CA_PEM}"
+        );
+        assert_eq!(root_certificates(bundle.as_bytes()).map(|r| r.len()), Ok(2));
+        let roots = root_certificates(CA_PEM.as_bytes()).unwrap_or_default();
+        assert!(
+            http_client_trusting(&roots).is_ok(),
+            "the client takes them"
+        );
+    }
+
+    #[test]
+    fn root_certificates_refuses_what_holds_no_usable_certificate() {
+        let cases: [(&[u8], &str); 5] = [
+            (b"", "no PEM certificate"),
+            (b"not a certificate at all\n", "no PEM certificate"),
+            (
+                b"-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
+                "no PEM certificate",
+            ),
+            (b"-----BEGIN CERTIFICATE-----\nMIIB\n", "not a PEM file"),
+            (
+                b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+                "certificate 1 is not a usable root",
+            ),
+        ];
+        for (pem, expected) in cases {
+            match root_certificates(pem) {
+                Ok(roots) => panic!("{:?}: {} roots", String::from_utf8_lossy(pem), roots.len()),
+                Err(e) => assert!(
+                    e.contains(expected),
+                    "{:?}: {e}",
+                    String::from_utf8_lossy(pem)
+                ),
+            }
+        }
+    }
 }
