@@ -110,6 +110,20 @@ impl MediaAccess for BrowserMedia {
             if !window.is_secure_context() {
                 return Err(unsupported("InsecureContext"));
             }
+            // Chromium rejects a request the permissions policy blocks with a plain
+            // NotAllowedError ("Permission denied"), the same as a user's denial: ask the
+            // policy itself, where the browser can say.
+            let feature = match request.device {
+                Device::Camera => "camera",
+                Device::Microphone => "microphone",
+            };
+            if policy_allows(&window, feature) == Some(false) {
+                return Err(MediaError {
+                    name: "NotAllowedError".into(),
+                    message: "blocked by the permissions policy".into(),
+                    device: request.device,
+                });
+            }
             let devices = window
                 .navigator()
                 .media_devices()
@@ -125,6 +139,27 @@ impl MediaAccess for BrowserMedia {
                 .map_err(|_| unsupported("NotSupportedError"))
         })
     }
+}
+
+/// Whether the document's permissions policy allows `feature`, where the browser says
+/// (`document.permissionsPolicy` or Chromium's `document.featurePolicy`); `None` elsewhere.
+fn policy_allows(window: &web_sys::Window, feature: &str) -> Option<bool> {
+    let document: JsValue = window.document()?.into();
+    for name in ["permissionsPolicy", "featurePolicy"] {
+        let policy = Reflect::get(&document, &JsValue::from_str(name)).ok()?;
+        if policy.is_undefined() || policy.is_null() {
+            continue;
+        }
+        let allows = Reflect::get(&policy, &JsValue::from_str("allowsFeature"))
+            .ok()?
+            .dyn_into::<js_sys::Function>()
+            .ok()?;
+        return allows
+            .call1(&policy, &JsValue::from_str(feature))
+            .ok()?
+            .as_bool();
+    }
+    None
 }
 
 /// Stops every track of `stream`: the camera light goes off.
