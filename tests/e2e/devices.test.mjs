@@ -1,0 +1,53 @@
+// Device failures the browser itself produces: permissions as a user (or a
+// site setting) leaves them, with Chromium's fake camera and microphone and
+// no automatic answer to the permission prompt.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { suite, goto, waitForEvent, waitForState, part, HOST_ORIGIN, TEST_TIMEOUT_MS, STEP_TIMEOUT_MS } from './helpers.mjs';
+
+// No --use-fake-ui-for-media-stream: a permission the context has not granted is denied.
+const run = suite('devices', { browserArgs: ['--use-fake-device-for-media-stream'] });
+const opts = { timeout: TEST_TIMEOUT_MS };
+
+async function captureStep(page, step) {
+  await page.waitForFunction((s) => document.querySelector('#capture').getAttribute('step') === s, step, {
+    timeout: STEP_TIMEOUT_MS,
+  });
+  const capture = part(page, 'capture-button');
+  await capture.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+  await capture.click();
+  const confirm = part(page, 'confirm-button');
+  await confirm.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+  await confirm.click();
+}
+
+test('camera allowed, microphone not: the stills are taken, the video step ends in Permission.MicrophoneDenied', opts, async (t) => {
+  await run(t, async ({ page, context }) => {
+    await context.grantPermissions(['camera'], { origin: HOST_ORIGIN });
+    // The reference backend lists no video step (Assure takes no video from the host); a
+    // backend that does is stood in for by adding one to its real answer.
+    await page.route((url) => url.origin === HOST_ORIGIN && url.pathname === '/api/videoid/session', async (route) => {
+      const response = await route.fetch();
+      const answer = await response.json();
+      assert.ok(Array.isArray(answer.steps), `a native session answer lists steps: ${JSON.stringify(answer)}`);
+      await route.fulfill({ response, json: { ...answer, steps: [...answer.steps, 'video'] } });
+    });
+    const uploads = [];
+    page.on('requestfinished', async (r) => {
+      if (r.method() === 'PUT' && r.url().includes('/api/videoid/upload/')) {
+        uploads.push([r.url().split('/').pop(), (await r.response())?.status()]);
+      }
+    });
+    await goto(page, '?mode=native&scenario=accepted&auto=1');
+    for (const step of ['front', 'back', 'selfie']) await captureStep(page, step);
+    const failed = await waitForEvent(page, 'videoid-failed');
+    assert.equal(failed.code, 'Permission.MicrophoneDenied', JSON.stringify(failed));
+    assert.equal(failed.recoverable, true);
+    await waitForState(page, 'failed');
+    assert.match(await part(page, 'message').innerText(), /microphone/i);
+    assert.deepEqual(uploads.sort(), [['back', 201], ['front', 201], ['selfie', 201]], 'the stills reached the backend');
+    const live = await page.evaluate(() => document.querySelector('#capture').shadowRoot.querySelectorAll('video').length);
+    assert.equal(live, 0, 'no preview is left showing');
+  });
+});
