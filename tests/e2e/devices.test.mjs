@@ -51,3 +51,42 @@ test('camera allowed, microphone not: the stills are taken, the video step ends 
     assert.equal(live, 0, 'no preview is left showing');
   });
 });
+
+for (const [thresholds, good] of [
+  ['sharpness=0 dark=0 bright=255 glare=1 motion=255 fill=0', true],
+  ['sharpness=1000000', false],
+]) {
+  test(`quality-thresholds="${thresholds}": each still's upload carries its report, judged by them`, opts, async (t) => {
+    await run(t, async ({ page, context }) => {
+      await context.grantPermissions(['camera', 'microphone'], { origin: HOST_ORIGIN });
+      const frontUpload = page.waitForResponse(
+        (r) => r.request().method() === 'PUT' && new URL(r.url()).pathname.endsWith('/upload/front'),
+        { timeout: STEP_TIMEOUT_MS * 2 },
+      );
+      await goto(page, '?mode=native&scenario=accepted');
+      await page.evaluate(async (thresholds) => {
+        await customElements.whenDefined('videoid-capture');
+        const el = document.querySelector('#capture');
+        el.setAttribute('quality-thresholds', thresholds);
+        el.start().catch(() => {});
+      }, thresholds);
+      if (good) {
+        // Every frame passes: the still is taken by itself.
+        const confirm = part(page, 'confirm-button');
+        await confirm.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+        await confirm.click();
+      } else {
+        await captureStep(page, 'front');
+      }
+      const response = await frontUpload;
+      assert.equal(response.status(), 201, 'the backend took the upload and its report');
+      const header = (await response.request().allHeaders())['x-videoid-quality'];
+      assert.ok(header, 'the upload carries X-Videoid-Quality');
+      const report = JSON.parse(header);
+      for (const key of ['sharpness', 'brightness', 'glare', 'motion', 'fill']) {
+        assert.equal(typeof report[key], 'number', `${key} in ${header}`);
+      }
+      assert.equal(report.verdict === 'good', good, `verdict under ${thresholds}: ${header}`);
+    });
+  });
+}
