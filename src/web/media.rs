@@ -383,6 +383,12 @@ pub async fn picked_to_jpeg(file: &Blob) -> Option<Blob> {
 /// The container Chromium's `MediaRecorder` supports, best first: MP4 (what
 /// Assure serves) where the build has it, else WebM with VP8 and Opus.
 pub fn recording_type() -> Option<&'static str> {
+    // A browser without `MediaRecorder` (Safari before 14.1) would throw a ReferenceError
+    // out of the static call below: it has no recording type at all.
+    let has_recorder = Reflect::has(&js_sys::global(), &JsValue::from_str("MediaRecorder"));
+    if !matches!(has_recorder, Ok(true)) {
+        return None;
+    }
     [
         "video/mp4;codecs=avc1,mp4a.40.2",
         "video/mp4",
