@@ -4,7 +4,9 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { suite, goto, waitForEvent, waitForState, part, HOST_ORIGIN, TEST_TIMEOUT_MS, STEP_TIMEOUT_MS } from './helpers.mjs';
+import {
+  suite, goto, waitForEvent, waitForState, part, HOST_ORIGIN, SIM_ORIGIN, TEST_TIMEOUT_MS, STEP_TIMEOUT_MS,
+} from './helpers.mjs';
 
 // No --use-fake-ui-for-media-stream: a permission the context has not granted is denied.
 const run = suite('devices', { browserArgs: ['--use-fake-device-for-media-stream'] });
@@ -90,3 +92,56 @@ for (const [thresholds, good] of [
     });
   });
 }
+
+/** Adds a video step to the backend's real native answer, and the capture URL of a real embed session. */
+async function withVideoAndHostedPage(page) {
+  await page.route((url) => url.origin === HOST_ORIGIN && url.pathname === '/api/videoid/session', async (route) => {
+    // The reference backend's native answer has no video step and names no hosted page: a
+    // backend that offers both is stood in for by adding them from real answers.
+    const response = await route.fetch();
+    const answer = await response.json();
+    const hosted = await (await route.fetch({ postData: JSON.stringify({ mode: 'embed' }) })).json();
+    assert.ok(hosted.url, `the embed answer names its capture page: ${JSON.stringify(hosted)}`);
+    await route.fulfill({
+      response,
+      json: { ...answer, url: hosted.url, framing: hosted.framing, steps: [...answer.steps, 'video'] },
+    });
+  });
+}
+
+test('fallback="embed": the microphone denied at the video step, the hosted capture page takes over and completes', opts, async (t) => {
+  await run(t, async ({ page, context }) => {
+    await context.grantPermissions(['camera'], { origin: HOST_ORIGIN });
+    await withVideoAndHostedPage(page);
+    const navigated = [];
+    page.on('framenavigated', (f) => {
+      if (f !== page.mainFrame()) navigated.push(f.url());
+    });
+    await goto(page, '?mode=native&fallback=embed&scenario=accepted&auto=1');
+    for (const step of ['front', 'back', 'selfie']) await captureStep(page, step);
+    const complete = await waitForEvent(page, 'videoid-complete', { timeout: STEP_TIMEOUT_MS * 2 });
+    assert.ok(complete.dossierId, JSON.stringify(complete));
+    assert.ok(navigated.some((url) => url.startsWith(`${SIM_ORIGIN}/capture/`)), `the hosted page was framed: ${navigated.join(', ')}`);
+    const failures = (await page.evaluate(() => window.videoidEvents))
+      .filter((e) => e.type === 'videoid-failed').map((e) => e.detail.code);
+    assert.deepEqual(failures, [], 'the denial was handed over, not reported');
+  });
+});
+
+test('a browser without MediaRecorder: the video step ends in Device.Unsupported "recorder", not a script error', opts, async (t) => {
+  await run(t, async ({ page, context }) => {
+    await context.grantPermissions(['camera', 'microphone'], { origin: HOST_ORIGIN });
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.addInitScript(() => {
+      delete window.MediaRecorder;
+    });
+    await withVideoAndHostedPage(page);
+    await goto(page, '?mode=native&scenario=accepted&auto=1');
+    for (const step of ['front', 'back', 'selfie']) await captureStep(page, step);
+    const failed = await waitForEvent(page, 'videoid-failed');
+    assert.equal(failed.code, 'Device.Unsupported', JSON.stringify(failed));
+    assert.equal(failed.detail?.reason, 'recorder');
+    assert.deepEqual(errors, [], 'no uncaught error on the page');
+  });
+});
