@@ -237,6 +237,7 @@ export type VideoIdCaptureAttribute =
   | "allowed-origins"
   | "inactivity-timeout"
   | "load-timeout"
+  | "result-wait"
   | "fallback"
   | "parent-origin"
   | "quality-thresholds"
@@ -332,17 +333,33 @@ export interface CaptureReturn {
   status: string;
 }
 
-/** The final Assure process (detail of `videoid-result`). */
+/** The final Assure process (detail of `videoid-result` with `final: true`). */
 export interface CaptureResult extends CaptureReturn {
   status: ProcessStatus;
+  /** The status is final. */
+  final: true;
   process: AssureProcess;
 }
 
 /**
- * What `start()` and `capture()` resolve with: the final result when the
- * element fetched it (a `result-endpoint` is set), else the return alone.
+ * `result-wait` ran out before a final status (detail of `videoid-result`
+ * with `final: false`): the process is still `processing` (an agent may
+ * review it for hours), polling has stopped and the state is `complete`.
+ * Your backend gets the final status by webhook.
  */
-export type Completion = CaptureResult | (CaptureReturn & { process?: undefined });
+export interface PendingResult extends CaptureReturn {
+  status: "processing";
+  final: false;
+  /** The process as `result-endpoint` last returned it; null when no answer came. */
+  process: AssureProcess | null;
+}
+
+/**
+ * What `start()` and `capture()` resolve with: the result when the element
+ * fetched it (a `result-endpoint` is set; final or not, see `final`), else
+ * the return alone.
+ */
+export type Completion = CaptureResult | PendingResult | (CaptureReturn & { process?: undefined; final?: undefined });
 
 /** One typed failure. */
 interface FailureOf<Code extends string, Detail> {
@@ -402,8 +419,8 @@ export interface VideoIdStateDetail {
 /** Detail of `videoid-complete`. */
 export type VideoIdCompleteDetail = CaptureReturn;
 
-/** Detail of `videoid-result`. */
-export type VideoIdResultDetail = CaptureResult;
+/** Detail of `videoid-result`: the final process, or, once `result-wait` ran out, a pending one. */
+export type VideoIdResultDetail = CaptureResult | PendingResult;
 
 /** Detail of `videoid-failed`. */
 export type VideoIdFailedDetail = Failure;
@@ -495,6 +512,9 @@ export declare class VideoIdCaptureElement extends HTMLElement {
   /** `load-timeout`: seconds (default 30). */
   get loadTimeout(): string | null;
   set loadTimeout(value: string | number | null);
+  /** `result-wait`: seconds `result-endpoint` is polled for a final status (default 120). */
+  get resultWait(): string | null;
+  set resultWait(value: string | number | null);
   /** `fallback`: `popup` | `redirect` | `none` for `auto` (default `popup`); `embed` | `none` for `native` (default `none`); `none` for `sdk`. */
   fallback: CaptureFallback | null;
   /** `parent-origin`: events are also posted to `window.parent` with exactly this origin. */
@@ -535,6 +555,7 @@ export interface VideoIdCaptureAttributes {
   "allowed-origins"?: string;
   "inactivity-timeout"?: number | string;
   "load-timeout"?: number | string;
+  "result-wait"?: number | string;
   fallback?: CaptureFallback;
   "parent-origin"?: string;
   "quality-thresholds"?: string;
@@ -552,6 +573,7 @@ export interface CaptureOptions {
   allowedOrigins?: string | readonly string[];
   inactivityTimeout?: number | string;
   loadTimeout?: number | string;
+  resultWait?: number | string;
   fallback?: CaptureFallback;
   parentOrigin?: string;
   qualityThresholds?: string;

@@ -16,6 +16,7 @@
  * @attr allowed-origins - Space-separated origins the capture URL may have (`https://*.example.com` allowed).
  * @attr inactivity-timeout - Seconds without interaction before `InactiveUser.Aborted` (default 180).
  * @attr load-timeout - Seconds for the capture page to load before `Capture.LoadTimeout` (default 30).
+ * @attr result-wait - Seconds `result-endpoint` is polled for a final status (default 120); then `videoid-result` says `processing`, `final: false`.
  * @attr fallback - `auto`: `popup` | `redirect` | `none` (default `popup`); `native`: `embed` | `none` (default `none`).
  * @attr parent-origin - When set, every event is also posted to `window.parent` with exactly this target origin.
  * @attr quality-thresholds - Native: `name=value` pairs over the frame-quality defaults (`sharpness`, `dark`, `bright`, `glare`, `motion`, `fill`, `frames`).
@@ -32,7 +33,7 @@
  * @event videoid-ready - `{}` — mounted, wasm ready.
  * @event videoid-state - `{ state, previous }` — the state changed.
  * @event videoid-complete - `{ dossierId, processId, status }` — the capture flow came back.
- * @event videoid-result - `{ dossierId, processId, status, process }` — the final Assure process.
+ * @event videoid-result - `{ dossierId, processId, status, final, process }` — the final Assure process; `final: false` (status `processing`) when `result-wait` ran out first: the final status reaches your backend by webhook.
  * @event videoid-failed - `{ code, message, recoverable, detail }` — a typed failure.
  * @event videoid-cancel - `{}` — the user cancelled.
  * @event videoid-handoff - `{ status }` — the handoff's status changed: `waiting` | `opened` | `capturing` | `complete` | `expired` | `cancelled`.
@@ -93,6 +94,7 @@ const ATTRIBUTES = {
   "allowed-origins": "allowedOrigins",
   "inactivity-timeout": "inactivityTimeout",
   "load-timeout": "loadTimeout",
+  "result-wait": "resultWait",
   fallback: "fallback",
   "parent-origin": "parentOrigin",
   "quality-thresholds": "qualityThresholds",

@@ -29,6 +29,7 @@ export interface VideoIdCaptureVueProps {
   allowedOrigins?: string;
   inactivityTimeout?: number | string;
   loadTimeout?: number | string;
+  resultWait?: number | string;
   fallback?: CaptureFallback;
   parentOrigin?: string;
   qualityThresholds?: string;

@@ -124,6 +124,11 @@ async fn a_native_capture_uploads_every_artifact_and_completes() {
     let result = host.wait_for("videoid-result", 1, 10_000).await;
     assert_eq!(result.len(), 1);
     assert_eq!(get_str(&result[0], "status"), "accepted");
+    assert_eq!(
+        get(&result[0], "final").as_bool(),
+        Some(true),
+        "a final status"
+    );
     assert_eq!(host.state(), "complete");
     assert_eq!(handle.live_tracks(), 0, "every track stopped at the end");
     assert_eq!(

@@ -5,7 +5,7 @@ use super::origin::{HttpUrl, Origin, OriginPattern};
 use super::quality::Thresholds;
 
 /// Every attribute the element reads, by its HTML name.
-pub const ATTRIBUTES: [&str; 13] = [
+pub const ATTRIBUTES: [&str; 14] = [
     "session-endpoint",
     "result-endpoint",
     "capture-url",
@@ -14,6 +14,7 @@ pub const ATTRIBUTES: [&str; 13] = [
     "allowed-origins",
     "inactivity-timeout",
     "load-timeout",
+    "result-wait",
     "fallback",
     "parent-origin",
     "quality-thresholds",
@@ -112,6 +113,10 @@ pub struct Config {
     pub inactivity_timeout_ms: u32,
     /// Milliseconds the hosted page has to load.
     pub load_timeout_ms: u32,
+    /// Milliseconds the result is polled for before the element stops with a
+    /// `processing` result that is not final (an agent may review for hours;
+    /// the host backend learns the final status by webhook).
+    pub result_wait_ms: u32,
     /// What `auto` does when framing fails.
     pub fallback: Fallback,
     /// When set, events are also posted to `window.parent` with this target origin.
@@ -256,6 +261,7 @@ impl Config {
                 3600,
             )?,
             load_timeout_ms: seconds(attr("load-timeout").as_deref(), "load-timeout", 30, 300)?,
+            result_wait_ms: seconds(attr("result-wait").as_deref(), "result-wait", 120, 86_400)?,
             fallback,
             parent_origin,
             quality: Thresholds::parse(attr("quality-thresholds").as_deref().unwrap_or(""))
@@ -311,6 +317,7 @@ mod tests {
         assert_eq!(c.fallback, Fallback::Popup);
         assert_eq!(c.inactivity_timeout_ms, 180_000);
         assert_eq!(c.load_timeout_ms, 30_000);
+        assert_eq!(c.result_wait_ms, 120_000);
         assert!(c.allows(&Origin::parse("https://id.signicat.com").unwrap()));
         assert!(c.allows(&page()));
         assert!(!c.allows(&Origin::parse("http://127.0.0.1:8081").unwrap()));
@@ -330,6 +337,7 @@ mod tests {
             ),
             ("inactivity-timeout", "5"),
             ("load-timeout", "2"),
+            ("result-wait", " 600 "),
             ("fallback", "redirect"),
             ("parent-origin", "https://parent.example"),
         ])
@@ -337,6 +345,7 @@ mod tests {
         assert_eq!(c.mode, Mode::Embed);
         assert_eq!(c.inactivity_timeout_ms, 5000);
         assert_eq!(c.load_timeout_ms, 2000);
+        assert_eq!(c.result_wait_ms, 600_000);
         assert_eq!(c.fallback, Fallback::Redirect);
         assert_eq!(c.offered_fallback(), None, "embed never offers a fallback");
         assert_eq!(
@@ -381,6 +390,13 @@ mod tests {
             "inactivity-timeout"
         );
         assert_eq!(field(&[s, ("load-timeout", "1.5")]), "load-timeout");
+        for bad in ["0", "-1", "1.5", "2m", "abc", "86401", "9999999"] {
+            assert_eq!(field(&[s, ("result-wait", bad)]), "result-wait", "{bad}");
+        }
+        let at_most = parse(&[s, ("result-wait", "86400")]).map(|c| c.result_wait_ms);
+        assert_eq!(at_most, Ok(86_400_000), "a day at most");
+        let empty = parse(&[s, ("result-wait", " ")]).map(|c| c.result_wait_ms);
+        assert_eq!(empty, Ok(120_000), "empty is the default");
         assert_eq!(
             field(&[s, ("allowed-origins", "not a url")]),
             "allowed-origins"

@@ -32,9 +32,12 @@ pub struct ResultDetail<'a> {
     pub dossier_id: &'a str,
     /// The process.
     pub process_id: &'a str,
-    /// The final status.
+    /// The status: final, or `processing` when `result-wait` ran out first.
     pub status: &'a str,
-    /// The process as the result endpoint sent it.
+    /// Whether `status` is final.
+    #[serde(rename = "final")]
+    pub is_final: bool,
+    /// The process as the result endpoint sent it last, or `null`.
     #[serde(with = "serde_wasm_bindgen::preserve")]
     pub process: JsValue,
 }
@@ -143,12 +146,17 @@ impl Emitter {
                 };
                 self.emit("videoid-state", &to_js(&detail));
             }
-            Emit::Complete(params) => self.emit("videoid-complete", &to_js(&params)),
-            Emit::Result(params, status) => {
+            Emit::Complete(params) => {
+                // The result polling that follows starts without a process.
+                *self.process.borrow_mut() = JsValue::NULL;
+                self.emit("videoid-complete", &to_js(&params))
+            }
+            Emit::Result(params, status, is_final) => {
                 let detail = ResultDetail {
                     dossier_id: params.dossier_id.as_str(),
                     process_id: params.process_id.as_str(),
                     status: &status,
+                    is_final,
                     process: self.process.borrow().clone(),
                 };
                 self.emit("videoid-result", &to_js(&detail));

@@ -105,6 +105,7 @@ const camel = (s) => s.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
 
 for (const [attr, value] of [
   ['inactivity-timeout', 'abc'],
+  ['result-wait', '0'],
   ['mode', 'bogus'],
   ['allowed-origins', 'not a url'],
 ]) {

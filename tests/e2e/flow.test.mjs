@@ -50,6 +50,7 @@ test('accepted: cross-origin frame, completion then result, exactly once', opts,
 
     const result = await waitForEvent(page, 'videoid-result');
     assert.equal(result.status, 'accepted');
+    assert.equal(result.final, true, 'an accepted process is final');
     assert.equal(result.dossierId, complete.dossierId);
     assert.equal(result.processId, complete.processId);
     assert.equal(result.process?.status, 'accepted');

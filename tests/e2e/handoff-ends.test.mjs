@@ -4,13 +4,10 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-
-// Read by the server this file starts (suite → startServer copies the environment).
-process.env.VIDEOID_SESSION_LIFETIME_S = '4';
-const { suite, waitForEvent, waitForState, part, HOST_ORIGIN, TEST_TIMEOUT_MS, STEP_TIMEOUT_MS } = await import('./helpers.mjs');
+import { suite, waitForEvent, waitForState, part, HOST_ORIGIN, TEST_TIMEOUT_MS, STEP_TIMEOUT_MS } from './helpers.mjs';
 
 // No camera on the desktop: the handoff is its way to capture.
-const run = suite('handoff-ends');
+const run = suite('handoff-ends', { env: { VIDEOID_SESSION_LIFETIME_S: '4' } });
 const opts = { timeout: TEST_TIMEOUT_MS };
 
 async function handoffScreen(page, query) {

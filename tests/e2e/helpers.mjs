@@ -38,11 +38,11 @@ export function launchBrowser(extraArgs = []) {
  * level of the file); returns a `run(t, fn)` that gives each test a fresh
  * context and page.
  */
-export function suite(name, { browserArgs = [], initScripts = [], pkgDir } = {}) {
+export function suite(name, { browserArgs = [], initScripts = [], pkgDir, env } = {}) {
   let server;
   let browser;
   before(async () => {
-    server = await startServer(name, { pkgDir });
+    server = await startServer(name, { pkgDir, env });
     browser = await launchBrowser(browserArgs);
   });
   after(async () => {

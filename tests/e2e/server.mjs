@@ -51,9 +51,10 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /**
  * Spawns the www binary and resolves once the host origin answers.
  * `name` labels the log file in tests/e2e/output/; `pkgDir` is what the
- * site serves at /pkg/ (default: the built package).
+ * site serves at /pkg/ (default: the built package); `env` sets variables
+ * over the test defaults (say, `VIDEOID_SIM_FINAL_DELAY_MS`).
  */
-export async function startServer(name = 'server', { pkgDir: servedDir } = {}) {
+export async function startServer(name = 'server', { pkgDir: servedDir, env: extraEnv = {} } = {}) {
   const pkgDir = servedDir ?? path.resolve(REPO_ROOT, process.env.VIDEOID_PKG_DIR || 'pkg');
   if (!existsSync(path.join(pkgDir, 'videoid-capture.js'))) {
     throw new Error(`${path.join(pkgDir, 'videoid-capture.js')} is missing: run npm run build first`);
@@ -84,7 +85,7 @@ export async function startServer(name = 'server', { pkgDir: servedDir } = {}) {
     // www/tests/attacks.rs, not met here by accident.
     VIDEOID_RATE_LIMITS: 'off',
     VIDEOID_PKG_DIR: pkgDir,
-  });
+  }, extraEnv);
   // Each file's server keeps its data apart from `npm start`'s and is removed after.
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'videoid-e2e-'));
   env.VIDEOID_DATA_DIR = dataDir;

@@ -160,6 +160,7 @@ test("attributes set before connect become the handle's props; later changes upd
     "allowed-origins": "https://a.example https://*.b.example",
     "inactivity-timeout": "60",
     "load-timeout": null,
+    "result-wait": null,
     fallback: null,
     "parent-origin": null,
     "quality-thresholds": null,

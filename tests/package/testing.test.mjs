@@ -174,7 +174,11 @@ export async function check(page: Page, context: BrowserContext, frame: Frame, e
   await instrument(context);
   const result = await nextEvent(page, "videoid-result", { match: { status: "accepted" }, since: 0 });
   const status: "accepted" | "rejected" | "inconclusive" | "failed" | "canceled" | "pending" | "processing" = result.status;
-  const processId: string = result.process.processId;
+  // A result that is not final (result-wait ran out) may come without a process.
+  const processId: string | undefined = result.process?.processId;
+  if (result.final) {
+    const finalId: string = result.process.processId;
+  }
   const failed = await nextEvent(frame, "videoid-failed", { match: (d) => d.code === "Backend.Error", timeout: 5000 });
   if (failed.code === "Backend.Error") {
     const httpStatus: number = failed.detail.status;

@@ -16,10 +16,11 @@ export function Good() {
         mode="native"
         lang="pt-BR"
         inactivity-timeout={60}
+        result-wait={30}
         fallback="embed"
         texts={texts}
         className="verify"
-        onvideoid-result={(e) => e.detail.process.status satisfies string}
+        onvideoid-result={(e) => (e.detail.final ? e.detail.process.status : e.detail.status) satisfies string}
         onvideoid-failed={(e) => (e.detail.code === "Backend.Error" ? e.detail.detail.status : null)}
         onvideoid-step={(e) => e.detail.quality?.sharpness}
       />

@@ -1,6 +1,6 @@
 import { useRef, useState } from "react";
 import "videoid-capture/react";
-import type { CaptureResult, Failure, VideoIdCaptureElement, VideoIdCaptureState } from "videoid-capture/react";
+import type { Failure, VideoIdResultDetail, VideoIdCaptureElement, VideoIdCaptureState } from "videoid-capture/react";
 
 // Against the repository's demo backend and Assure simulator: `?scenario=accepted&auto=1`
 // go to the session endpoint, and `?capture-origin=` allows the simulator's capture
@@ -13,7 +13,7 @@ const captureOrigin = query.get("capture-origin") ?? undefined;
 export function App() {
   const capture = useRef<VideoIdCaptureElement>(null);
   const [state, setState] = useState<VideoIdCaptureState>("idle");
-  const [result, setResult] = useState<CaptureResult | null>(null);
+  const [result, setResult] = useState<VideoIdResultDetail | null>(null);
   const [failure, setFailure] = useState<Failure | null>(null);
 
   const start = () => {

@@ -236,7 +236,7 @@ fn complete_loads_the_result_of_the_phones_capture_as_a_desktop_one() {
                 .into(),
         ),
     });
-    assert!(emitted(&fx).contains(&Emit::Result(params, "accepted".into())));
+    assert!(emitted(&fx).contains(&Emit::Result(params, "accepted".into(), true)));
     assert_eq!(flow.state(), State::Complete);
 }
 

@@ -32,9 +32,6 @@ use super::native::{NativeEffect, NativeInput, Phase};
 use super::protocol::ReturnParams;
 use super::sdk::{SdkEffect, SdkInput};
 
-/// How many times a result that is not final yet is polled again.
-pub const MAX_POLLS: u32 = 60;
-
 /// The element's state, reflected in its `state` attribute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum State {
@@ -102,6 +99,8 @@ pub enum Timer {
     Inactivity,
     /// The next poll of the result, or of the handoff's status.
     Poll,
+    /// The end of polling for the result (`result-wait`).
+    ResultWait,
 }
 
 /// Something that happened.
@@ -230,8 +229,9 @@ pub enum Emit {
     },
     /// `videoid-complete`.
     Complete(ReturnParams),
-    /// `videoid-result`; the adapter attaches the process it received.
-    Result(ReturnParams, String),
+    /// `videoid-result` with the status, and whether it is final (not when
+    /// `result-wait` ran out first); the adapter attaches the process it received last.
+    Result(ReturnParams, String, bool),
     /// `videoid-failed`.
     Failed(FailureReport),
     /// `videoid-cancel`.
@@ -916,6 +916,12 @@ impl Flow {
             }
             Input::TimerFired {
                 attempt,
+                timer: Timer::ResultWait,
+            } if attempt == current && self.state == State::Completing => {
+                self.result_wait_over(&mut fx)
+            }
+            Input::TimerFired {
+                attempt,
                 timer: Timer::Inactivity,
             } if attempt == current && capturing => {
                 self.fail(Failure::InactiveUserAborted, &mut fx)
@@ -1205,7 +1211,15 @@ impl Flow {
             }
         }
         self.waiting = None;
-        fx.extend([Timer::Load, Timer::Inactivity, Timer::Poll].map(Effect::ClearTimer));
+        fx.extend(
+            [
+                Timer::Load,
+                Timer::Inactivity,
+                Timer::Poll,
+                Timer::ResultWait,
+            ]
+            .map(Effect::ClearTimer),
+        );
     }
 
     fn fail(&mut self, failure: Failure, fx: &mut Vec<Effect>) {
@@ -1242,6 +1256,13 @@ impl Flow {
             .is_some_and(|c| c.result_endpoint.is_some())
         {
             self.go(State::Completing, fx);
+            if let Some(config) = &self.config {
+                fx.push(Effect::StartTimer {
+                    attempt: self.attempt,
+                    timer: Timer::ResultWait,
+                    ms: config.result_wait_ms,
+                });
+            }
             self.fetch_result(fx);
         } else {
             self.go(State::Complete, fx);
@@ -1264,32 +1285,43 @@ impl Flow {
         match result {
             Ok(view) if view.status.is_final() => {
                 if let Some(done) = self.completion.clone() {
-                    fx.push(Effect::Emit(Emit::Result(done, view.status_text.clone())));
+                    let status = view.status_text.clone();
+                    fx.push(Effect::Emit(Emit::Result(done, status, true)));
                 }
                 match view.status {
                     ProcessStatus::Failed => {
                         self.fail(Failure::CaptureFailed(view.fail_reason), fx)
                     }
                     ProcessStatus::Canceled => self.cancel_now(fx),
-                    _ => self.go(State::Complete, fx),
+                    _ => {
+                        fx.push(Effect::ClearTimer(Timer::ResultWait));
+                        self.go(State::Complete, fx);
+                    }
                 }
             }
             Err(failure) if !transient(&failure) => self.fail(failure, fx),
-            // Not final yet, or a passing network/server fault: ask again later.
+            // Not final yet, or a passing network/server fault: ask again
+            // later, until `result-wait` runs out.
             _ => {
-                self.polls += 1;
-                if self.polls > MAX_POLLS {
-                    // The capture is done; the result will reach the host backend by webhook.
-                    self.go(State::Complete, fx);
-                } else {
-                    fx.push(Effect::StartTimer {
-                        attempt: self.attempt,
-                        timer: Timer::Poll,
-                        ms: poll_delay_ms(self.polls - 1),
-                    });
-                }
+                self.polls = self.polls.saturating_add(1);
+                fx.push(Effect::StartTimer {
+                    attempt: self.attempt,
+                    timer: Timer::Poll,
+                    ms: poll_delay_ms(self.polls - 1),
+                });
             }
         }
+    }
+
+    /// `result-wait` ran out before a final status (an agent may review the
+    /// process for hours): polling stops, and the result says `processing`,
+    /// not final. The host backend learns the final status by webhook.
+    fn result_wait_over(&mut self, fx: &mut Vec<Effect>) {
+        fx.push(Effect::ClearTimer(Timer::Poll));
+        if let Some(done) = self.completion.clone() {
+            fx.push(Effect::Emit(Emit::Result(done, "processing".into(), false)));
+        }
+        self.go(State::Complete, fx);
     }
 
     fn open_fallback(&mut self, fx: &mut Vec<Effect>) {

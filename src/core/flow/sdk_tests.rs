@@ -187,7 +187,7 @@ fn completed_reports_processing_then_polls_the_result() {
         attempt: 1,
         result: Ok(view),
     });
-    assert!(emitted(&fx).contains(&Emit::Result(done, "accepted".into())));
+    assert!(emitted(&fx).contains(&Emit::Result(done, "accepted".into(), true)));
     assert_eq!(flow.state(), State::Complete);
     // The SDK has nothing more to say.
     assert!(sdk(&mut flow, SdkInput::Completed).is_empty());

@@ -160,7 +160,7 @@ fn the_happy_path_completes_once_then_reports_the_final_result() {
     assert_eq!(
         emitted(&fx),
         vec![
-            Emit::Result(ret(), "accepted".into()),
+            Emit::Result(ret(), "accepted".into(), true),
             Emit::State {
                 state: State::Complete,
                 previous: State::Completing
@@ -200,7 +200,7 @@ fn a_failed_process_keeps_the_providers_reason() {
         ),
     });
     let events = emitted(&fx);
-    assert!(matches!(&events[0], Emit::Result(_, s) if s == "failed"));
+    assert!(matches!(&events[0], Emit::Result(_, s, true) if s == "failed"));
     match &events[1] {
         Emit::Failed(report) => {
             assert_eq!(report.code, "Capture.Failed");
@@ -250,28 +250,227 @@ fn passing_result_faults_are_retried_lasting_ones_fail() {
     assert_eq!(failed_code(&fx), Some("Backend.Error"));
 }
 
-#[test]
-fn polling_gives_up_as_complete_with_backoff_capped() {
-    let mut flow = capturing();
-    flow.step(Input::Returned {
+/// A flow whose capture came back for attempt 1, with `extra` attributes:
+/// polling the result. Returns the effects of the return too.
+fn completing(extra: &[(&str, &str)]) -> (Flow, Vec<Effect>) {
+    let mut flow = flow_with_kits(Lang::En);
+    flow.step(Input::Start(config_with(extra)));
+    flow.step(Input::SessionLoaded {
+        attempt: 1,
+        answer: answer("allowed"),
+        now_ms: NOW,
+        seed: 1,
+    });
+    let fx = flow.step(Input::Returned {
         attempt: 1,
         params: ret(),
     });
-    let mut delays = Vec::new();
-    for _ in 0..=MAX_POLLS {
-        for e in flow.step(Input::ResultLoaded {
+    assert_eq!(flow.state(), State::Completing);
+    (flow, fx)
+}
+
+/// The `result-wait` timer the effects start, in ms.
+fn result_wait(fx: &[Effect]) -> Option<u32> {
+    fx.iter().find_map(|e| match e {
+        Effect::StartTimer {
+            timer: Timer::ResultWait,
+            ms,
             attempt: 1,
-            result: process(r#"{"status":"processing"}"#),
-        }) {
-            if let Effect::StartTimer { ms, .. } = e {
+        } => Some(*ms),
+        _ => None,
+    })
+}
+
+fn still_processing(flow: &mut Flow) -> Vec<Effect> {
+    flow.step(Input::ResultLoaded {
+        attempt: 1,
+        result: process(r#"{"status":"processing"}"#),
+    })
+}
+
+#[test]
+fn polling_backs_off_capped_and_goes_on_until_result_wait() {
+    let (mut flow, _) = completing(&[]);
+    let mut delays = Vec::new();
+    for _ in 0..200 {
+        for e in still_processing(&mut flow) {
+            if let Effect::StartTimer { ms, timer, .. } = e {
+                assert_eq!(timer, Timer::Poll);
                 delays.push(ms);
             }
         }
     }
-    assert_eq!(delays.len() as u32, MAX_POLLS);
+    assert_eq!(
+        delays.len(),
+        200,
+        "no count of polls ends it: result-wait does"
+    );
     assert_eq!(&delays[..5], &[500, 1000, 2000, 4000, 5000]);
     assert!(delays.iter().all(|d| *d <= 5000));
+    assert_eq!(flow.state(), State::Completing);
+}
+
+#[test]
+fn result_wait_starts_with_polling_two_minutes_by_default() {
+    let (_, fx) = completing(&[]);
+    assert_eq!(result_wait(&fx), Some(120_000));
+    let fetch = fx
+        .iter()
+        .position(|e| matches!(e, Effect::FetchResult { .. }));
+    let timer = fx.iter().position(|e| {
+        matches!(
+            e,
+            Effect::StartTimer {
+                timer: Timer::ResultWait,
+                ..
+            }
+        )
+    });
+    assert!(timer.is_some() && fetch.is_some(), "{fx:?}");
+    // After a full-page redirect too.
+    let mut flow = flow_with_kits(Lang::En);
+    let fx = flow.step(Input::Resume(config_with(&[("result-wait", "30")]), ret()));
+    assert_eq!(result_wait(&fx), Some(30_000));
+    // Without a result endpoint nothing is polled and nothing waits.
+    let mut flow = flow_with_kits(Lang::En);
+    let fx = flow.step(Input::Resume(
+        config_with(&[("result-endpoint", "")]),
+        ret(),
+    ));
     assert_eq!(flow.state(), State::Complete);
+    assert_eq!(result_wait(&fx), None);
+}
+
+#[test]
+fn result_wait_takes_the_attributes_seconds() {
+    let (_, fx) = completing(&[("result-wait", "2")]);
+    assert_eq!(result_wait(&fx), Some(2_000));
+    let (_, fx) = completing(&[("result-wait", "86400")]);
+    assert_eq!(result_wait(&fx), Some(86_400_000));
+}
+
+#[test]
+fn result_wait_running_out_while_processing_completes_with_a_result_that_is_not_final() {
+    let (mut flow, _) = completing(&[("result-wait", "2")]);
+    still_processing(&mut flow);
+    // A passing fault in between changes nothing.
+    flow.step(Input::ResultLoaded {
+        attempt: 1,
+        result: Err(Failure::NetworkUnreachable),
+    });
+    let fx = flow.step(Input::TimerFired {
+        attempt: 1,
+        timer: Timer::ResultWait,
+    });
+    assert!(fx.contains(&Effect::ClearTimer(Timer::Poll)), "{fx:?}");
+    assert!(!fx.iter().any(|e| matches!(e, Effect::FetchResult { .. })));
+    assert_eq!(
+        emitted(&fx),
+        vec![
+            Emit::Result(ret(), "processing".into(), false),
+            Emit::State {
+                state: State::Complete,
+                previous: State::Completing
+            }
+        ]
+    );
+    assert_eq!(flow.state(), State::Complete);
+    assert_eq!(failed_code(&fx), None);
+    // No more polling: a poll timer that fired meanwhile, and a late answer, do nothing.
+    for input in [
+        Input::TimerFired {
+            attempt: 1,
+            timer: Timer::Poll,
+        },
+        Input::ResultLoaded {
+            attempt: 1,
+            result: process(r#"{"status":"accepted"}"#),
+        },
+        Input::TimerFired {
+            attempt: 1,
+            timer: Timer::ResultWait,
+        },
+    ] {
+        assert!(flow.step(input).is_empty());
+    }
+    assert_eq!(flow.state(), State::Complete);
+}
+
+#[test]
+fn a_final_status_before_result_wait_is_final_and_ends_polling() {
+    let (mut flow, _) = completing(&[("result-wait", "2")]);
+    still_processing(&mut flow);
+    let fx = flow.step(Input::ResultLoaded {
+        attempt: 1,
+        result: process(r#"{"status":"rejected"}"#),
+    });
+    assert_eq!(
+        emitted(&fx),
+        vec![
+            Emit::Result(ret(), "rejected".into(), true),
+            Emit::State {
+                state: State::Complete,
+                previous: State::Completing
+            }
+        ]
+    );
+    assert!(fx.contains(&Effect::ClearTimer(Timer::ResultWait)));
+    assert!(!fx.iter().any(|e| matches!(
+        e,
+        Effect::FetchResult { .. }
+            | Effect::StartTimer {
+                timer: Timer::Poll,
+                ..
+            }
+    )));
+    for timer in [Timer::Poll, Timer::ResultWait] {
+        assert!(flow
+            .step(Input::TimerFired { attempt: 1, timer })
+            .is_empty());
+    }
+    // A failed process stops every timer, result-wait's too.
+    let (mut flow, _) = completing(&[]);
+    let fx = flow.step(Input::ResultLoaded {
+        attempt: 1,
+        result: process(r#"{"status":"failed"}"#),
+    });
+    assert!(matches!(&emitted(&fx)[0], Emit::Result(_, s, true) if s == "failed"));
+    assert!(fx.contains(&Effect::ClearTimer(Timer::ResultWait)));
+}
+
+#[test]
+fn result_wait_of_an_earlier_attempt_is_ignored() {
+    let (mut flow, _) = completing(&[]);
+    flow.step(Input::ResultLoaded {
+        attempt: 1,
+        result: process(r#"{"status":"accepted"}"#),
+    });
+    flow.step(Input::Start(config_with(&[])));
+    assert!(flow
+        .step(Input::TimerFired {
+            attempt: 1,
+            timer: Timer::ResultWait,
+        })
+        .is_empty());
+    assert_eq!(flow.state(), State::Loading);
+}
+
+#[test]
+fn bad_result_wait_values_fail_at_start_naming_the_attribute() {
+    for bad in ["0", "-3", "1.5", "120s", "two", "86401"] {
+        let mut flow = flow_with_kits(Lang::En);
+        let fx = flow.step(Input::Start(config_with(&[("result-wait", bad)])));
+        assert_eq!(flow.state(), State::Failed, "{bad}");
+        assert_eq!(
+            flow.failure(),
+            Some(&Failure::ConfigInvalid {
+                field: "result-wait"
+            }),
+            "{bad}"
+        );
+        assert_eq!(failed_code(&fx), Some("Config.Invalid"));
+        assert!(!fx.iter().any(|e| matches!(e, Effect::FetchSession { .. })));
+    }
 }
 
 #[test]
@@ -859,7 +1058,8 @@ mod props {
                 prop_oneof![
                     Just(Timer::Load),
                     Just(Timer::Inactivity),
-                    Just(Timer::Poll)
+                    Just(Timer::Poll),
+                    Just(Timer::ResultWait)
                 ]
             )
                 .prop_map(|(attempt, timer)| Input::TimerFired { attempt, timer }),
