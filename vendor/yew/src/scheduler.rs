@@ -62,6 +62,7 @@ impl FifoQueue {
 #[derive(Default)]
 
 struct TopologicalQueue {
+    // videoid-capture's patch (PATCH.md): a sorted Vec instead of a BTreeMap.
     /// Sorted by component id: components with lower id (parent) are rendered first
     inner: Vec<(usize, QueueEntry)>,
 }

@@ -283,6 +283,7 @@ impl BList {
 
         // BNode contains js objects that look suspicious to clippy but are harmless
         #[allow(clippy::mutable_key_type)]
+        // videoid-capture's patch (PATCH.md): Vec sets instead of HashSets.
         let mut spare_bundles: crate::vec_map::VecSet<KeyedEntry> =
             crate::vec_map::VecSet::with_capacity(bundle_middle.len());
         let mut spliced_middle = rev_bundles.splice(bundle_middle, std::iter::empty());

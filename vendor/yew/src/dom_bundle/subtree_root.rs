@@ -248,6 +248,7 @@ impl Eq for WeakSubtree {}
 /// Per tree data, shared between all subtrees in the hierarchy
 #[derive(Debug, Default)]
 struct AppData {
+    // videoid-capture's patch (PATCH.md): Vec sets instead of HashSets.
     subtrees: crate::vec_map::VecSet<WeakSubtree>,
     listening: crate::vec_map::VecSet<EventDescriptor>,
 }

@@ -44,6 +44,7 @@ macro_rules! gen_listener_kinds {
             pub fn type_name(&self) -> std::borrow::Cow<'static, str> {
                 match self {
                     Self::other(type_name) => type_name.clone(),
+                    // videoid-capture's patch (PATCH.md): borrowed, not sliced.
                     $( Self::$kind => std::borrow::Cow::Borrowed(stringify!($kind).get(2..).unwrap_or_default()), )*
                 }
             }

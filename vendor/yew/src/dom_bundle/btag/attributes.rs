@@ -1,3 +1,4 @@
+// videoid-capture's patch (PATCH.md): a Vec map instead of a HashMap.
 use crate::vec_map::VecMap;
 use std::ops::Deref;
 

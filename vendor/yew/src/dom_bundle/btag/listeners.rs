@@ -1,4 +1,5 @@
 use std::cell::RefCell;
+// videoid-capture's patch (PATCH.md): Vec maps instead of HashMaps.
 use crate::vec_map::VecMap;
 use std::ops::Deref;
 use std::rc::Rc;

@@ -272,6 +272,7 @@ impl VTag {
                 .expect("can't create namespaced element for vtag")
         } else {
             thread_local! {
+                // videoid-capture's patch (PATCH.md): a Vec map instead of a HashMap.
                 static CACHED_ELEMENTS: RefCell<crate::vec_map::VecMap<String, Element>> =
                     RefCell::new(crate::vec_map::VecMap::with_capacity(32));
             }
