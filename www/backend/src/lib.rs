@@ -95,7 +95,7 @@ pub fn router(backend: Arc<Backend>) -> Router {
             csrf::guard,
         ))
         .layer(axum::middleware::from_fn_with_state(
-            backend.clone(),
+            backend.limiters.clone(),
             limits::guard,
         ))
         .layer(axum::middleware::from_fn_with_state(

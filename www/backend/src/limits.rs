@@ -20,9 +20,9 @@
 //! per-end-user quotas) or turns them all `off` (a test rig that sends everything from one
 //! address); the probes and `/metrics` are never limited.
 
+use crate::http::cookie_value;
 use crate::http::json_error;
 use crate::proxies::Client;
-use crate::state::{cookie_value, Backend};
 use crate::store::EndUserKey;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
@@ -266,11 +266,11 @@ impl Limiters {
 /// Refuses a request over its limits (module docs). Runs inside [`crate::ops::stamp`], which
 /// names the client.
 pub(crate) async fn guard(
-    State(backend): State<Arc<Backend>>,
+    State(limiters): State<Option<Arc<Limiters>>>,
     request: Request,
     next: Next,
 ) -> Response {
-    let Some(limiters) = &backend.limiters else {
+    let Some(limiters) = &limiters else {
         return next.run(request).await;
     };
     let route = request

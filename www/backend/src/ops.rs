@@ -10,7 +10,7 @@
 
 use crate::http::json_error;
 use crate::proxies;
-use crate::state::Backend;
+use crate::state::{Backend, Readiness};
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::middleware::Next;
@@ -69,13 +69,6 @@ pub async fn stamp(
 /// `GET /healthz`: the process is alive.
 pub async fn healthz() -> Response {
     no_store(Json(json!({ "status": "ok" })).into_response())
-}
-
-/// The last readiness check.
-#[derive(Debug, Clone)]
-pub(crate) struct Readiness {
-    at: Instant,
-    failed: Option<&'static str>,
 }
 
 /// `GET /readyz`: `200 { status: "ready" }` when the database answers and an Assure token can

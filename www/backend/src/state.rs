@@ -5,6 +5,7 @@ use crate::assure::{AssureClient, AssureError};
 use crate::documents::{DocumentChoice, DocumentTypes};
 use crate::endusers;
 use crate::framing::Origin;
+pub(crate) use crate::http::cookie_value;
 use crate::http::{json_error, query_value};
 use crate::ids;
 use crate::store::{EndUserKey, Store, StoreError};
@@ -85,11 +86,11 @@ pub struct Backend {
     pub(crate) document_types: tokio::sync::Mutex<DocumentTypes>,
     pub(crate) trusted_proxies: Vec<crate::proxies::Network>,
     pub(crate) instance_header: Option<HeaderValue>,
-    pub(crate) readiness: tokio::sync::Mutex<Option<crate::ops::Readiness>>,
+    pub(crate) readiness: tokio::sync::Mutex<Option<Readiness>>,
     pub(crate) metrics: Arc<crate::metrics::Metrics>,
     pub(crate) metrics_token: Option<String>,
     pub(crate) webhook_secret: Option<String>,
-    pub(crate) limiters: Option<crate::limits::Limiters>,
+    pub(crate) limiters: Option<Arc<crate::limits::Limiters>>,
 }
 
 impl Backend {
@@ -132,7 +133,7 @@ impl Backend {
             limiters: settings
                 .rate_limits
                 .as_ref()
-                .map(crate::limits::Limiters::new),
+                .map(|limits| Arc::new(crate::limits::Limiters::new(limits))),
         }))
     }
 
@@ -284,17 +285,13 @@ pub(crate) fn storage_failure(what: &str, e: &StoreError) -> Response {
     )
 }
 
-/// The value of cookie `name`, when it looks like one of ours.
-pub(crate) fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_string())
-        .filter(|v| crate::storage::is_safe_name(v))
+/// The last readiness check (`GET /readyz`, [`crate::ops::readyz`]).
+#[derive(Debug, Clone)]
+pub(crate) struct Readiness {
+    /// When it was made.
+    pub(crate) at: tokio::time::Instant,
+    /// What was not ready, if anything.
+    pub(crate) failed: Option<&'static str>,
 }
 
 /// Simulator-only test knobs from the session endpoint's query string.
