@@ -57,6 +57,11 @@ Options (each also read from the environment variable in brackets):
                                                                     [VIDEOID_SIM_FAULTS]
   --retention DUR          remove dossiers this long after their last change
                                                                     [VIDEOID_SIM_RETENTION_S, default 30 days]
+  --agent-user NAME        the RA console's agent (/ra/)           [VIDEOID_SIM_AGENT_USER, default agent]
+  --agent-password PW      its password                             [VIDEOID_SIM_AGENT_PASSWORD,
+                                                                     default videoid-sim-agent]
+  --auto-agent DUR|off     an automatic agent accepts each process waiting for review
+                           this long after it entered the queue     [VIDEOID_SIM_AUTO_AGENT_MS, default off]
   -h, --help               this text
 
 Credentials: VIDEOID_SIM_CLIENT_ID and VIDEOID_SIM_CLIENT_SECRET
@@ -99,6 +104,8 @@ pub struct Options {
     pub faults: Option<crate::faults::Plan>,
     /// How long a dossier is kept after its last change.
     pub retention: Duration,
+    /// The RA console's agent and the automatic agent.
+    pub agents: crate::ra::AgentSettings,
 }
 
 /// What the command line asks for.
@@ -145,6 +152,7 @@ impl Options {
             control: config.control,
             faults: config.faults,
             retention: config.retention,
+            agents: config.agents,
         };
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
@@ -211,10 +219,28 @@ impl Options {
                     );
                 }
                 "--retention" => options.retention = duration(&name, &take()?, false)?,
+                "--agent-user" => options.agents.user = non_empty(&name, take()?)?,
+                "--agent-password" => options.agents.password = non_empty(&name, take()?)?,
+                "--auto-agent" => {
+                    let v = take()?;
+                    options.agents.auto_accept = match v.as_str() {
+                        "off" => None,
+                        _ => Some(duration(&name, &v, true)?),
+                    };
+                }
                 _ => return Err(ConfigError(format!("unknown option {name} (see --help)"))),
             }
         }
         Ok(Command::Run(Box::new(options)))
+    }
+}
+
+/// A value that is not empty.
+fn non_empty(name: &str, value: String) -> Result<String, ConfigError> {
+    if value.trim().is_empty() {
+        Err(ConfigError(format!("{name} must not be empty")))
+    } else {
+        Ok(value)
     }
 }
 
@@ -327,6 +353,7 @@ pub async fn start(options: Options) -> io::Result<Standalone> {
             control: options.control,
             faults: options.faults.clone(),
             retention: options.retention,
+            agents: options.agents.clone(),
         },
         data,
         http,
