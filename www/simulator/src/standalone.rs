@@ -550,6 +550,52 @@ mod tests {
     }
 
     #[test]
+    fn agent_settings_from_the_environment_and_flags() {
+        let o = parse(&[], &[]).unwrap();
+        assert_eq!(o.agents.user, "agent");
+        assert_eq!(o.agents.password, "videoid-sim-agent");
+        assert_eq!(o.agents.auto_accept, None);
+        let env = [
+            ("VIDEOID_SIM_AGENT_USER", "officer"),
+            ("VIDEOID_SIM_AGENT_PASSWORD", "pw-from-env"),
+            ("VIDEOID_SIM_AUTO_AGENT_MS", "1500"),
+        ];
+        let o = parse(&[], &env).unwrap();
+        assert_eq!(o.agents.user, "officer");
+        assert_eq!(o.agents.password, "pw-from-env");
+        assert_eq!(o.agents.auto_accept, Some(Duration::from_millis(1500)));
+        let o = parse(
+            &[
+                "--agent-user",
+                "ra",
+                "--agent-password=pw",
+                "--auto-agent",
+                "off",
+            ],
+            &env,
+        )
+        .unwrap();
+        assert_eq!(
+            (o.agents.user.as_str(), o.agents.password.as_str()),
+            ("ra", "pw")
+        );
+        assert_eq!(o.agents.auto_accept, None);
+        let o = parse(&["--auto-agent", "2s"], &[]).unwrap();
+        assert_eq!(o.agents.auto_accept, Some(Duration::from_secs(2)));
+        for bad in [
+            &["--auto-agent", "soon"][..],
+            &["--agent-user", " "][..],
+            &["--agent-password"][..],
+        ] {
+            assert!(parse(bad, &[]).is_err(), "{bad:?}");
+        }
+        match parse(&[], &[("VIDEOID_SIM_AUTO_AGENT_MS", "1s")]) {
+            Err(e) => assert!(e.0.contains("VIDEOID_SIM_AUTO_AGENT_MS"), "{e}"),
+            Ok(_) => panic!("1s is not a number of milliseconds"),
+        }
+    }
+
+    #[test]
     fn flags_win_over_the_environment() {
         let o = parse(
             &[
