@@ -501,6 +501,45 @@ async fn an_agent_rejects_with_reasons(h: Harness) {
 }
 
 #[tokio::test]
+async fn the_review_page_serves_the_media_as_uploaded() {
+    let s = servers().await;
+    let mut user = EndUser::new(&s.host_url);
+    let (status, session) = user
+        .session("?review=agent", json!({ "mode": "sdk" }))
+        .await;
+    assert_eq!(status, 200, "{session}");
+    let provider_api = session["sdkUrl"]
+        .as_str()
+        .unwrap()
+        .strip_suffix("/js/videoid.js")
+        .unwrap()
+        .to_string();
+    sdk_video(&provider_api, session["authorization"].as_str().unwrap(), 2).await;
+    let p = session["processId"].as_str().unwrap();
+    assert_eq!(queued_ids(&s.sim_url).await, vec![p.to_string()]);
+    let console = Console::sign_in(&s.sim_url).await;
+    let review = console.page(&format!("/ra/processes/{p}")).await;
+    assert!(
+        review.contains(&format!("<img src=\"/ra/processes/{p}/media/back\"")),
+        "a two-sided document shows its back: {review}"
+    );
+    for (depiction, bytes, content_type) in [
+        ("front", jpeg("front"), "image/jpeg"),
+        ("back", jpeg("back"), "image/jpeg"),
+        ("selfie", jpeg("face"), "image/jpeg"),
+        ("video", recording(), "video/webm"),
+    ] {
+        let r = console
+            .get(&format!("/ra/processes/{p}/media/{depiction}"))
+            .await;
+        assert_eq!(r.status(), 200, "{depiction}");
+        assert_eq!(r.headers()["content-type"], content_type, "{depiction}");
+        assert_eq!(r.bytes().await.unwrap().to_vec(), bytes, "{depiction}");
+    }
+    s.shutdown().await;
+}
+
+#[tokio::test]
 async fn fully_automatic_processes_never_enter_the_queue() {
     let s = servers().await;
     let mut user = EndUser::new(&s.host_url);
