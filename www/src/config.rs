@@ -979,6 +979,20 @@ mod tests {
         assert_eq!(c.native_provider, "onfido");
         assert_eq!(c.native_process_type.as_deref(), Some("documentSelfie"));
         assert_eq!(c.process_type, "substantial");
+        let agents = config(&[
+            ("VIDEOID_SIM_AGENT_USER", "officer"),
+            ("VIDEOID_SIM_AGENT_PASSWORD", "pw"),
+            ("VIDEOID_SIM_AUTO_AGENT_MS", "0"),
+        ])
+        .unwrap();
+        assert_eq!(agents.sim_agents.user, "officer");
+        assert_eq!(agents.sim_agents.password, "pw");
+        assert_eq!(agents.sim_agents.auto_accept, Some(Duration::ZERO));
+        assert!(
+            !format!("{agents:?}").contains("\"pw\""),
+            "the password is not printed"
+        );
+        assert!(config(&[("VIDEOID_SIM_AUTO_AGENT_MS", "soon")]).is_err());
         assert_eq!(
             config(&[("VIDEOID_PROCESS_TYPE", "high")])
                 .unwrap()
