@@ -105,7 +105,7 @@ export async function startSite({ port = 3000, assure, captureOrigins }) {
       });
     }
     const { url: captureUrl } = await call("POST", `/dossiers/${dossier.dossierId}/capture`, {
-      providers: [{ provider: "signicatvideoid", processType: "substantial" }],
+      providers: [{ provider: "signicatvideoid", processType: "substantialFullyAuto" }],
       sdk: "capture",
       redirectUrl: `http://${req.headers.host}/return.html`,
       captureParameters: { uiLanguage: request.lang || "en" },

@@ -74,7 +74,7 @@ test('Start capture flow with sdk "native": 201 { url }, and its page completes 
     assert.equal(dossier.status, 201);
     const d = dossier.body.dossierId;
     const capture = await assure('POST', `/assure/dossiers/${d}/capture`, {
-      providers: [{ provider: 'signicatvideoid', processType: 'substantial' }],
+      providers: [{ provider: 'signicatvideoid', processType: 'substantialFullyAuto' }],
       sdk: 'native',
       redirectUrl: `${HOST_ORIGIN}/videoid/return`,
       captureParameters: { uiLanguage: 'en' },
@@ -102,7 +102,7 @@ test('Start capture flow with sdk "native": 201 { url }, and its page completes 
       if (['pending', 'processing'].includes(process.status)) await new Promise((r) => setTimeout(r, 100));
     } while (['pending', 'processing'].includes(process.status) && Date.now() < deadline);
     assert.equal(process.status, 'accepted');
-    assert.equal(process.processType, 'substantial');
+    assert.equal(process.processType, 'substantialFullyAuto');
     assert.equal(process.providerSpecific.ocr.documentType, 'identityCard');
     await assertCapturedMedia((what) => assure('GET', `/assure/dossiers/${d}/processes/${p}/${what}`));
   });

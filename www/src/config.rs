@@ -69,6 +69,12 @@ pub struct Config {
     pub native_provider: String,
     /// The `processType` of native processes (none: the provider's default).
     pub native_process_type: Option<String>,
+    /// The `processType` of VideoID processes (`VIDEOID_PROCESS_TYPE`: `substantialFullyAuto`,
+    /// the default, ends by itself; `substantial` and `high` wait for an agent).
+    pub process_type: String,
+    /// The simulator's RA console agent and automatic agent (`VIDEOID_SIM_AGENT_*`,
+    /// `VIDEOID_SIM_AUTO_AGENT_MS`).
+    pub sim_agents: assure_simulator::ra::AgentSettings,
     /// The document type `mode: "sdk"` sessions capture when the element names none.
     pub sdk_document_type: DocumentChoice,
     /// Origins of the provider's web SDK and API that the demo page allows (CSP and
@@ -208,6 +214,10 @@ impl fmt::Debug for Config {
             .field("capture_sdk", &self.capture_sdk)
             .field("native_provider", &self.native_provider)
             .field("native_process_type", &self.native_process_type)
+            .field("process_type", &self.process_type)
+            .field("sim_agent_user", &self.sim_agents.user)
+            .field("sim_agent_password", &"<redacted>")
+            .field("sim_auto_agent", &self.sim_agents.auto_accept)
             .field("sdk_document_type", &self.sdk_document_type)
             .field("provider_origins", &self.provider_origins)
             .field("database", &self.database)
@@ -285,6 +295,8 @@ impl Config {
             capture_sdk: "capture".to_string(),
             native_provider: DEFAULT_NATIVE_PROVIDER.to_string(),
             native_process_type: None,
+            process_type: videoid_backend::DEFAULT_PROCESS_TYPE.to_string(),
+            sim_agents: sim.agents,
             sdk_document_type: DocumentChoice::Kind {
                 country: None,
                 kind: DEFAULT_SDK_DOCUMENT_TYPE.to_string(),
@@ -408,6 +420,10 @@ impl Config {
                 )));
             }
             config.native_process_type = Some(process_type);
+        }
+        if let Some(process_type) = value("VIDEOID_PROCESS_TYPE") {
+            config.process_type =
+                videoid_backend::parse_process_type(&process_type).map_err(ConfigError)?;
         }
         if let Some(choice) = value("VIDEOID_SDK_DOCUMENT_TYPE") {
             config.sdk_document_type = DocumentChoice::parse(&choice).ok_or_else(|| {
@@ -938,6 +954,7 @@ mod tests {
         assert_eq!(c.capture_sdk, "capture");
         assert_eq!(c.native_provider, "signicatpaper");
         assert_eq!(c.native_process_type, None);
+        assert_eq!(c.process_type, "substantialFullyAuto");
         assert_eq!(
             c.sdk_document_type,
             DocumentChoice::Kind {
@@ -950,6 +967,7 @@ mod tests {
             ("VIDEOID_CAPTURE_SDK", "native"),
             ("VIDEOID_NATIVE_PROVIDER", "onfido"),
             ("VIDEOID_NATIVE_PROCESS_TYPE", "documentSelfie"),
+            ("VIDEOID_PROCESS_TYPE", "substantial"),
             ("VIDEOID_SDK_DOCUMENT_TYPE", "62"),
             (
                 "VIDEOID_PROVIDER_ORIGINS",
@@ -960,6 +978,34 @@ mod tests {
         assert_eq!(c.capture_sdk, "native");
         assert_eq!(c.native_provider, "onfido");
         assert_eq!(c.native_process_type.as_deref(), Some("documentSelfie"));
+        assert_eq!(c.process_type, "substantial");
+        let agents = config(&[
+            ("VIDEOID_SIM_AGENT_USER", "officer"),
+            ("VIDEOID_SIM_AGENT_PASSWORD", "pw"),
+            ("VIDEOID_SIM_AUTO_AGENT_MS", "0"),
+        ])
+        .unwrap();
+        assert_eq!(agents.sim_agents.user, "officer");
+        assert_eq!(agents.sim_agents.password, "pw");
+        assert_eq!(agents.sim_agents.auto_accept, Some(Duration::ZERO));
+        assert!(
+            !format!("{agents:?}").contains("\"pw\""),
+            "the password is not printed"
+        );
+        assert!(config(&[("VIDEOID_SIM_AUTO_AGENT_MS", "soon")]).is_err());
+        assert_eq!(
+            config(&[("VIDEOID_PROCESS_TYPE", "high")])
+                .unwrap()
+                .process_type,
+            "high"
+        );
+        let e = config(&[("VIDEOID_PROCESS_TYPE", "documentSelfie")])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("VIDEOID_PROCESS_TYPE") && e.contains("substantialFullyAuto"),
+            "{e}"
+        );
         assert_eq!(c.sdk_document_type, DocumentChoice::Id(62));
         assert_eq!(
             c.provider_origins,
@@ -973,6 +1019,7 @@ mod tests {
             ("VIDEOID_NATIVE_PROVIDER", "signicatvideoid"),
             ("VIDEOID_NATIVE_PROVIDER", "eid"),
             ("VIDEOID_NATIVE_PROCESS_TYPE", "hybrid"),
+            ("VIDEOID_PROCESS_TYPE", "hybrid"),
             ("VIDEOID_SDK_DOCUMENT_TYPE", "idCard"),
             (
                 "VIDEOID_PROVIDER_ORIGINS",

@@ -172,6 +172,7 @@ pub async fn start(config: Config) -> io::Result<Running> {
                 control: config.sim_control,
                 faults: config.sim_faults.clone(),
                 retention: config.sim_retention,
+                agents: config.sim_agents.clone(),
             },
             sim_data,
             http.clone(),
@@ -212,6 +213,7 @@ pub async fn start(config: Config) -> io::Result<Running> {
         capture_sdk: config.capture_sdk.clone(),
         native_provider: config.native_provider.clone(),
         native_process_type: config.native_process_type.clone(),
+        process_type: config.process_type.clone(),
         sdk_document_type: config.sdk_document_type.clone(),
         trusted_proxies: config.trusted_proxies.clone(),
         instance_id: config

@@ -145,7 +145,7 @@ pub struct DemoOptions {
 }
 
 /// Maps the demo page's query (`mode lang inactivity load fallback handoff scenario auto
-/// framing capture-sdk endpoint`).
+/// framing capture-sdk review endpoint`).
 pub fn demo_options(pairs: &[(String, String)]) -> DemoOptions {
     const COPIED: &[(&str, &str)] = &[
         ("mode", "mode"),
@@ -159,7 +159,7 @@ pub fn demo_options(pairs: &[(String, String)]) -> DemoOptions {
         .iter()
         .filter_map(|(param, attr)| query_value(pairs, param).map(|v| (*attr, v.to_string())))
         .collect();
-    let knobs: Vec<(&str, &str)> = ["scenario", "auto", "framing", "capture-sdk"]
+    let knobs: Vec<(&str, &str)> = ["scenario", "auto", "framing", "capture-sdk", "review"]
         .iter()
         .filter_map(|k| query_value(pairs, k).map(|v| (*k, v)))
         .collect();
@@ -526,6 +526,11 @@ mod tests {
         assert_eq!(
             o.session_endpoint,
             "/api/videoid/session?scenario=accepted&capture-sdk=native"
+        );
+        let o = demo_options(&pairs("review=agent&scenario=accepted"));
+        assert_eq!(
+            o.session_endpoint,
+            "/api/videoid/session?scenario=accepted&review=agent"
         );
     }
 }

@@ -278,8 +278,13 @@ async fn processes_at_every_status_and_the_other_answers_have_no_nulls(h: Harnes
         "failed-inactive",
         "canceled",
     ] {
-        // VideoID through its web SDK's API, and Signicat Paper through Set images.
-        let body = json!({ "provider": "signicatvideoid", "simulator": { "scenario": scenario } });
+        // VideoID through its web SDK's API (fully automatic: its default `high` waits for an
+        // agent, review.rs), and Signicat Paper through Set images.
+        let body = json!({
+            "provider": "signicatvideoid",
+            "processType": "substantialFullyAuto",
+            "simulator": { "scenario": scenario },
+        });
         let (_, videoid) =
             json(sim(Method::POST, processes.clone(), &token, Some(body)).await).await;
         assert_no_nulls("create process", &videoid);

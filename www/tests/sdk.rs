@@ -88,7 +88,10 @@ async fn the_sdk_session_answer_is_what_the_web_sdk_starts_with(h: Harness) {
     let url = format!("{}/assure/dossiers/{d}/processes/{p}", s.sim_url);
     let (_, process) = json(sim(Method::GET, url, &token, None).await).await;
     assert_eq!(process["provider"], "signicatvideoid");
-    assert_eq!(process["processType"], "substantial");
+    assert_eq!(
+        process["processType"], "substantialFullyAuto",
+        "the default VIDEOID_PROCESS_TYPE"
+    );
     assert_eq!(process["status"], "pending");
     assert!(
         process.get("authorization").is_none(),
@@ -134,11 +137,14 @@ async fn the_sdk_session_answer_is_what_the_web_sdk_starts_with(h: Harness) {
 }
 
 async fn the_web_sdk_uploads_and_the_process_serves_what_was_uploaded(h: Harness) {
-    let s = h.servers().await;
+    // `review=agent`: an agent reviews the recording; the automatic agent accepts at once.
+    let s = h
+        .servers_with(|c| c.sim_agents.auto_accept = Some(Duration::ZERO))
+        .await;
     let mut user = EndUser::new(&s.host_url);
     let session = sdk_session(
         &mut user,
-        "?scenario=accepted",
+        "?scenario=accepted&review=agent",
         json!({ "mode": "sdk", "lang": "en" }),
     )
     .await;
@@ -156,7 +162,12 @@ async fn the_web_sdk_uploads_and_the_process_serves_what_was_uploaded(h: Harness
         process["providerSpecific"]["ocr"]["documentType"],
         "identityCard"
     );
-    assert!(process["providerSpecific"]["manualApproval"].is_object());
+    assert_eq!(process["processType"], "substantial");
+    assert_eq!(
+        process["providerSpecific"]["manualApproval"],
+        json!({ "rejectionReasons": [] }),
+        "registered by the automatic agent"
+    );
 
     for (depiction, phase) in [("front", "front"), ("back", "back"), ("selfie", "face")] {
         let r = user

@@ -116,7 +116,7 @@ async fn start_capture(
 
 fn capture_body(provider: &str) -> Value {
     json!({
-        "providers": [{ "provider": provider, "processType": "substantial" }],
+        "providers": [{ "provider": provider, "processType": "substantialFullyAuto" }],
         "sdk": "capture",
         "redirectUrl": "http://localhost:8080/videoid/return",
         "captureParameters": { "uiLanguage": "en" },
@@ -171,7 +171,7 @@ async fn dossier_capture_and_process_lifecycle(h: Harness) {
     assert_eq!(status, 200);
     assert_eq!(process["status"], "pending");
     assert_eq!(process["provider"], "signicatvideoid");
-    assert_eq!(process["processType"], "substantial");
+    assert_eq!(process["processType"], "substantialFullyAuto");
     assert_eq!(process["processId"], process_id.as_str());
     assert!(process.get("failReason").is_none());
 

@@ -57,7 +57,10 @@ pub mod upload;
 pub mod upstream;
 
 pub use documents::DocumentChoice;
-pub use state::{Backend, Settings, SCENARIOS};
+pub use state::{
+    parse_process_type, Backend, Settings, DEFAULT_PROCESS_TYPE, PROCESS_TYPES,
+    REVIEW_PROCESS_TYPE, SCENARIOS,
+};
 
 use axum::routing::{delete, get, post, put};
 use axum::Router;

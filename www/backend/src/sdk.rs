@@ -13,9 +13,6 @@ use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::Instant;
 
-/// The `processType` of SDK processes (as the hosted flow the backend starts).
-pub const PROCESS_TYPE: &str = "substantial";
-
 /// Why an SDK session could not be made.
 #[derive(Debug)]
 pub(crate) enum SdkError {
@@ -73,7 +70,7 @@ pub(crate) async fn start(
     .ok_or(SdkError::UnknownDocumentType {
         requested: requested.is_some(),
     })?;
-    let mut request = json!({ "provider": VIDEOID, "processType": PROCESS_TYPE });
+    let mut request = json!({ "provider": VIDEOID, "processType": backend.process_type(knobs) });
     if let Some(scenario) = knobs.and_then(|k| k.scenario.as_deref()) {
         request["simulator"] = json!({ "scenario": scenario });
     }

@@ -209,7 +209,7 @@ async fn start_embed(
         .and_then(|k| k.capture_sdk.as_deref())
         .unwrap_or(&backend.capture_sdk);
     let mut request = json!({
-        "providers": [{ "provider": "signicatvideoid", "processType": "substantial" }],
+        "providers": [{ "provider": "signicatvideoid", "processType": backend.process_type(knobs) }],
         "sdk": sdk,
         "redirectUrl": format!("{page_origin}/videoid/return"),
     });

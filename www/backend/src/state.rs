@@ -28,6 +28,30 @@ pub const SCENARIOS: &[&str] = &[
     "backend-error",
 ];
 
+/// The `processType`s the backend asks VideoID for (hosted flow and SDK path):
+/// `substantialFullyAuto` ends by itself; `substantial` and `high` wait for an agent of
+/// VideoID's RA app to register them (the simulator's RA console, `/ra/`, stands in for it).
+pub const PROCESS_TYPES: &[&str] = &["substantialFullyAuto", "substantial", "high"];
+
+/// The `processType` when `VIDEOID_PROCESS_TYPE` is not set: the demo's processes end by
+/// themselves.
+pub const DEFAULT_PROCESS_TYPE: &str = "substantialFullyAuto";
+
+/// The `processType` the simulator-only `?review=agent` picks for one session: an agent
+/// reviews the recording.
+pub const REVIEW_PROCESS_TYPE: &str = "substantial";
+
+/// Checks a configured `processType` (`VIDEOID_PROCESS_TYPE`): one of [`PROCESS_TYPES`].
+pub fn parse_process_type(value: &str) -> Result<String, String> {
+    match PROCESS_TYPES.iter().find(|t| **t == value.trim()) {
+        Some(t) => Ok(t.to_string()),
+        None => Err(format!(
+            "VIDEOID_PROCESS_TYPE must be one of {}: {value}",
+            PROCESS_TYPES.join(", ")
+        )),
+    }
+}
+
 /// How long the end-user cookie lives (a year; "delete my data" ends it earlier).
 pub(crate) const COOKIE_MAX_AGE: u64 = 365 * 24 * 3600;
 
@@ -54,6 +78,9 @@ pub struct Settings {
     pub native_provider: String,
     /// The `processType` of native processes, when one is set.
     pub native_process_type: Option<String>,
+    /// The `processType` of VideoID processes (hosted flow and SDK path), one of
+    /// [`PROCESS_TYPES`] (`VIDEOID_PROCESS_TYPE`, default [`DEFAULT_PROCESS_TYPE`]).
+    pub process_type: String,
     /// The document type of SDK sessions whose request names none.
     pub sdk_document_type: DocumentChoice,
     /// Addresses of the reverse proxies whose forwarding headers are believed.
@@ -82,6 +109,7 @@ pub struct Backend {
     pub(crate) capture_sdk: String,
     pub(crate) native_provider: String,
     pub(crate) native_process_type: Option<String>,
+    pub(crate) process_type: String,
     pub(crate) sdk_document_type: DocumentChoice,
     pub(crate) document_types: tokio::sync::Mutex<DocumentTypes>,
     pub(crate) trusted_proxies: Vec<crate::proxies::Network>,
@@ -102,6 +130,7 @@ impl Backend {
                 "not an http(s) origin: {host_url}"
             )));
         }
+        let process_type = parse_process_type(&settings.process_type).map_err(io::Error::other)?;
         let instance_header = match settings.instance_id {
             Some(id) => Some(HeaderValue::from_str(&id).map_err(|_| {
                 io::Error::other(format!("not a header value: instance id {id:?}"))
@@ -122,6 +151,7 @@ impl Backend {
             capture_sdk: settings.capture_sdk,
             native_provider: settings.native_provider,
             native_process_type: settings.native_process_type,
+            process_type,
             sdk_document_type: settings.sdk_document_type,
             document_types: Default::default(),
             trusted_proxies: settings.trusted_proxies,
@@ -302,6 +332,21 @@ pub(crate) struct SimulatorKnobs {
     pub(crate) framing: Option<String>,
     /// Overrides the `sdk` of "Start capture flow" (`capture-sdk=native|capture`).
     pub(crate) capture_sdk: Option<String>,
+    /// `review=agent`: this session's VideoID process is of [`REVIEW_PROCESS_TYPE`] (an agent
+    /// reviews it).
+    pub(crate) agent_review: bool,
+}
+
+impl Backend {
+    /// The `processType` of a VideoID process: `?review=agent` (simulator mode only, like
+    /// `?scenario=`) picks [`REVIEW_PROCESS_TYPE`], else the configured one.
+    pub(crate) fn process_type(&self, knobs: Option<&SimulatorKnobs>) -> &str {
+        if knobs.is_some_and(|k| k.agent_review) {
+            REVIEW_PROCESS_TYPE
+        } else {
+            &self.process_type
+        }
+    }
 }
 
 pub(crate) fn simulator_knobs(pairs: &[(String, String)]) -> Result<SimulatorKnobs, &'static str> {
@@ -322,7 +367,13 @@ pub(crate) fn simulator_knobs(pairs: &[(String, String)]) -> Result<SimulatorKno
     if capture_sdk.is_some_and(|s| !crate::published::SDKS.contains(&s)) {
         return Err("capture-sdk must be native or capture");
     }
+    let agent_review = match query_value(pairs, "review") {
+        None | Some("") => false,
+        Some("agent") => true,
+        Some(_) => return Err("review must be agent"),
+    };
     Ok(SimulatorKnobs {
+        agent_review,
         scenario: scenario.map(str::to_string),
         auto,
         framing: framing.map(str::to_string),
@@ -376,9 +427,10 @@ mod tests {
     #[test]
     fn knobs_parse_the_documented_values() {
         let k = simulator_knobs(&pairs(
-            "scenario=rejected&auto=1&framing=deny&capture-sdk=native",
+            "scenario=rejected&auto=1&framing=deny&capture-sdk=native&review=agent",
         ))
         .unwrap();
+        assert!(k.agent_review);
         assert_eq!(k.scenario.as_deref(), Some("rejected"));
         assert!(k.auto);
         assert_eq!(k.framing.as_deref(), Some("deny"));
@@ -395,6 +447,23 @@ mod tests {
         assert!(simulator_knobs(&pairs("auto=yes")).is_err());
         assert!(simulator_knobs(&pairs("framing=maybe")).is_err());
         assert!(simulator_knobs(&pairs("capture-sdk=web")).is_err());
+        assert!(simulator_knobs(&pairs("review=human")).is_err());
+        assert!(!simulator_knobs(&pairs("review=")).unwrap().agent_review);
+    }
+
+    #[test]
+    fn process_types_are_checked() {
+        for good in PROCESS_TYPES {
+            assert_eq!(parse_process_type(good).as_deref(), Ok(*good));
+        }
+        assert_eq!(
+            parse_process_type(" substantial ").as_deref(),
+            Ok("substantial")
+        );
+        for bad in ["", "Substantial", "documentSelfie", "fullyAuto"] {
+            let e = parse_process_type(bad).unwrap_err();
+            assert!(e.contains("VIDEOID_PROCESS_TYPE"), "{e}");
+        }
     }
 
     #[test]

@@ -303,6 +303,8 @@ fn new_process(
         video: None,
         media: Default::default(),
         event_tags: Vec::new(),
+        review_queued_at_ms: None,
+        review: None,
         created_at: now.clone(),
         updated_at: now,
     }

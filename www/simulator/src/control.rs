@@ -22,6 +22,8 @@
 //! GET    /simulator/faults                                the faults in effect and their counts
 //! PUT    /simulator/faults                                { spec }: replaces them (see `faults.rs`)
 //! DELETE /simulator/faults                                no faults
+//! GET    /simulator/agents                                the RA agents: online, automatic agent, queue
+//! PUT    /simulator/agents                                { online?, autoAcceptAfterMs? (null: off) }
 //! ```
 //! A new process ("Start capture flow", "Create process") takes its scenario from, in order:
 //! the request's own `simulator` block, the dossier's rule, the external reference's rule, the
@@ -202,6 +204,7 @@ pub(super) fn router(sim: Arc<Simulator>) -> Router<Arc<Simulator>> {
         .route("/simulator/processes", get(processes))
         .route("/simulator/uploads", get(uploads))
         .route("/simulator/reset", post(reset))
+        .route("/simulator/agents", get(agents).put(set_agents))
         .route(
             "/simulator/faults",
             get(super::faults::show)
@@ -258,6 +261,7 @@ async fn index() -> Response {
         "processes": "/simulator/processes",
         "uploads": "/simulator/uploads",
         "reset": "/simulator/reset",
+        "agents": "/simulator/agents",
         "faults": "/simulator/faults",
     }))
     .into_response()
@@ -471,6 +475,71 @@ async fn reset(State(sim): State<Arc<Simulator>>) -> Response {
     StatusCode::NO_CONTENT.into_response()
 }
 
+/// `GET /simulator/agents`: whether agents are online, the automatic agent, and the review queue.
+async fn agents(State(sim): State<Arc<Simulator>>) -> Response {
+    Json(agents_json(&sim)).into_response()
+}
+
+fn agents_json(sim: &Simulator) -> Value {
+    let state = sim.agents.state();
+    let now = super::now_ms();
+    let queue: Vec<Value> = sim
+        .review_queue()
+        .into_iter()
+        .map(|(p, queued)| {
+            json!({
+                "dossierId": p.dossier_id,
+                "processId": p.process_id,
+                "processType": p.process_type,
+                "waitingMs": now.saturating_sub(queued),
+            })
+        })
+        .collect();
+    json!({
+        "online": state.online,
+        "autoAcceptAfterMs": state.auto_accept.map(|d| d.as_millis() as u64),
+        "queue": queue,
+    })
+}
+
+/// `PUT /simulator/agents`: `{ "online": bool, "autoAcceptAfterMs": n | null }`, each optional.
+async fn set_agents(
+    State(sim): State<Arc<Simulator>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let request: Map<String, Value> = match parse_json_request(&headers, &body) {
+        Ok(r) => r,
+        Err(bad) => return bad,
+    };
+    if let Some(key) = request
+        .keys()
+        .find(|k| !matches!(k.as_str(), "online" | "autoAcceptAfterMs"))
+    {
+        return json_error(StatusCode::BAD_REQUEST, format!("unknown field {key}"));
+    }
+    let online = match request.get("online") {
+        None => None,
+        Some(Value::Bool(b)) => Some(*b),
+        Some(_) => return json_error(StatusCode::BAD_REQUEST, "online must be true or false"),
+    };
+    let auto_accept =
+        match request.get("autoAcceptAfterMs") {
+            None => None,
+            Some(Value::Null) => Some(None),
+            Some(v) => match v.as_u64().filter(|ms| *ms <= 24 * 3600 * 1000) {
+                Some(ms) => Some(Some(std::time::Duration::from_millis(ms))),
+                None => return json_error(
+                    StatusCode::BAD_REQUEST,
+                    "autoAcceptAfterMs must be a number of milliseconds (at most a day) or null",
+                ),
+            },
+        };
+    sim.agents.set(online, auto_accept);
+    sim.auto_agent_all();
+    Json(agents_json(&sim)).into_response()
+}
+
 /// A process as the control API lists it: what Assure answers plus where it stands in the
 /// simulation, without its secrets (authorization, upload token, capture artifact).
 fn process_summary(store: &Store, process: &Process) -> Value {
@@ -514,6 +583,7 @@ fn process_summary(store: &Store, process: &Process) -> Value {
         })
         .collect();
     summary["media"] = Value::Object(media);
+    summary["awaitingReview"] = json!(process.awaits_review());
     summary
 }
 

@@ -64,6 +64,9 @@ pub struct SimEnv {
     pub faults: Option<Plan>,
     /// How long a dossier is kept after its last change.
     pub retention: Duration,
+    /// The RA console's agent and the automatic agent (`VIDEOID_SIM_AGENT_USER`,
+    /// `VIDEOID_SIM_AGENT_PASSWORD`, `VIDEOID_SIM_AUTO_AGENT_MS`).
+    pub agents: crate::ra::AgentSettings,
 }
 
 impl Default for SimEnv {
@@ -82,6 +85,7 @@ impl Default for SimEnv {
             control: true,
             faults: None,
             retention: crate::RETENTION,
+            agents: crate::ra::AgentSettings::default(),
         }
     }
 }
@@ -179,6 +183,24 @@ impl SimEnv {
         if let Some(secs) = value("VIDEOID_SIM_RETENTION_S") {
             let secs = positive("VIDEOID_SIM_RETENTION_S", "seconds", secs)?;
             env.retention = Duration::from_secs(secs);
+        }
+        if let Some(user) = value("VIDEOID_SIM_AGENT_USER") {
+            env.agents.user = user;
+        }
+        if let Some(password) = value("VIDEOID_SIM_AGENT_PASSWORD") {
+            env.agents.password = password;
+        }
+        if let Some(ms) = value("VIDEOID_SIM_AUTO_AGENT_MS") {
+            env.agents.auto_accept = if ms == "off" {
+                None
+            } else {
+                let ms: u64 = ms.parse().map_err(|_| {
+                    ConfigError(format!(
+                        "VIDEOID_SIM_AUTO_AGENT_MS is not a number of milliseconds or off: {ms}"
+                    ))
+                })?;
+                Some(Duration::from_millis(ms))
+            };
         }
         Ok(env)
     }

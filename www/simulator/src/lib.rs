@@ -30,6 +30,7 @@ pub mod media;
 mod model;
 pub mod package;
 mod provider;
+pub mod ra;
 pub mod standalone;
 mod store;
 mod webhook;
@@ -90,6 +91,8 @@ pub struct Settings {
     pub faults: Option<faults::Plan>,
     /// How long a dossier is kept after its last change (then it and its files are removed).
     pub retention: Duration,
+    /// The RA console's agent sign-in and the automatic agent (`ra.rs`).
+    pub agents: ra::AgentSettings,
 }
 
 /// The simulator: its settings, its store and its background work.
@@ -101,6 +104,7 @@ pub struct Simulator {
     webhook_slots: Semaphore,
     control: control::Control,
     faults: faults::Faults,
+    agents: ra::Agents,
 }
 
 impl Simulator {
@@ -113,7 +117,9 @@ impl Simulator {
     ) -> Arc<Simulator> {
         let faults = faults::Faults::default();
         faults.set(settings.faults.clone());
+        let agents = ra::Agents::new(&settings.agents);
         Arc::new(Simulator {
+            agents,
             settings,
             store: Mutex::new(Store::load(data)),
             http,
@@ -130,7 +136,7 @@ impl Simulator {
             let store = self.store();
             let processing: Vec<(String, u64)> = store
                 .processes()
-                .filter(|p| p.status == Status::Processing)
+                .filter(|p| p.status == Status::Processing && !p.awaits_review())
                 .map(|p| (p.process_id.clone(), p.final_at_ms.unwrap_or(0)))
                 .collect();
             (processing, store.delivery_ids())
@@ -138,6 +144,8 @@ impl Simulator {
         for (process_id, at) in processing {
             self.finish_later(process_id, at);
         }
+        // Processes waiting for an agent stay queued; the automatic agent (if on) takes them.
+        self.auto_agent_all();
         for id in deliveries {
             webhook::spawn(self.clone(), id);
         }
@@ -175,13 +183,26 @@ impl Simulator {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Moves a pending process to `processing`; it reaches `outcome` after the configured delay.
+    /// Moves a pending process to `processing`; it reaches `outcome` after the configured delay,
+    /// or, when an agent reviews its type, waits in the agents' queue for a registration.
     fn start_processing(
         self: &Arc<Self>,
         store: &mut Store,
         mut process: Process,
         outcome: Outcome,
     ) -> io::Result<()> {
+        if process.needs_review(outcome) {
+            let queued = now_ms();
+            process.status = Status::Processing;
+            process.outcome = Some(outcome);
+            process.final_at_ms = None;
+            process.review_queued_at_ms = Some(queued);
+            process.updated_at = now_rfc3339();
+            let id = process.process_id.clone();
+            store.save_process(process)?;
+            self.auto_agent_later(id, queued);
+            return Ok(());
+        }
         let at = now_ms() + self.settings.final_delay.as_millis() as u64;
         process.status = Status::Processing;
         process.outcome = Some(outcome);
@@ -214,7 +235,7 @@ impl Simulator {
         let Some(mut process) = store.process_by_id(process_id).cloned() else {
             return Ok(());
         };
-        if process.status != Status::Processing {
+        if process.status != Status::Processing || process.awaits_review() {
             return Ok(());
         }
         let outcome = process.outcome.unwrap_or(Outcome::Accepted);
@@ -295,6 +316,7 @@ pub fn router(sim: Arc<Simulator>) -> Router {
         .merge(provider::router())
         .merge(assure)
         .merge(capture::router())
+        .merge(ra::router())
         .layer(middleware::from_fn_with_state(sim.clone(), faults::inject))
         .layer(middleware::from_fn_with_state(sim.clone(), control::record));
     if sim.settings.control {

@@ -163,7 +163,7 @@ pub fn placeholder_mp4() -> Vec<u8> {
 /// A process's media: `(bytes, content type)`, or `None` when it has none for `depiction`.
 /// Uploaded media are served as they are; VideoID's placeholders (and its portrait, which
 /// VideoID cuts from the document) only once there is a result.
-fn media_of(
+pub(crate) fn media_of(
     sim: &Simulator,
     process: &Process,
     depiction: &str,
@@ -176,7 +176,8 @@ fn media_of(
         let bytes = std::fs::read(file).map_err(storage_error)?;
         return Ok(Some((bytes, media.content_type.clone())));
     }
-    if !process.status.has_results() || !process.is_videoid() {
+    // A process in the agents' queue has its recording: the agent reviews it.
+    if !(process.status.has_results() || process.awaits_review()) || !process.is_videoid() {
         return Ok(None);
     }
     let jpeg = |b: &[u8]| Some((b.to_vec(), "image/jpeg".to_string()));
@@ -281,7 +282,7 @@ async fn download(
         let raw = data.get("ocr").unwrap_or(&data);
         entries.push(("ocr.json".into(), json_bytes(raw)));
         if is_agent_reviewed(&process.provider, process.process_type.as_deref()) {
-            let review = super::model::manual_approval(outcome);
+            let review = process.manual_approval(outcome);
             entries.push(("manual_approval.json".into(), json_bytes(&review)));
         }
     }

@@ -208,11 +208,50 @@ pub struct Process {
     pub media: BTreeMap<String, Media>,
     #[serde(default)]
     pub event_tags: Vec<String>,
+    /// When (ms since the epoch) the process entered the agents' review queue: its capture
+    /// completed and an agent must register it. `None` when no agent reviews it or once one did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_queued_at_ms: Option<u64>,
+    /// The agent's registration (accept or reject), once made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review: Option<AgentReview>,
     pub created_at: String,
     pub updated_at: String,
 }
 
+/// One reason an agent gives for rejecting a verification (`manualApproval.rejectionReasons[]`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RejectionReason {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub message: String,
+}
+
+/// An agent's registration of a reviewed process.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AgentReview {
+    /// The agent's user name (`auto` for the automatic agent).
+    pub agent: String,
+    pub registered_at: String,
+    /// Empty when the agent accepted.
+    pub rejection_reasons: Vec<RejectionReason>,
+}
+
+/// The rejection reason types the RA console offers (published examples; any other is refused).
+pub const REJECTION_TYPES: &[&str] = &[
+    "Document.Expired",
+    "Document.NotLegible",
+    "Photo.DoesNotMatchPerson",
+    "Person.Underage",
+    "Environment.CaptchaNotRead",
+];
+
 /// Whether a human agent reviews a process of this provider and type (it carries `manualApproval`).
+///
+/// The simulator's reading (VideoID's own documentation is not at hand): `high` needs an agent
+/// (a live interview in VideoID; here a review of the recording) and `substantial` gets an
+/// agent's review of the recording; `substantialFullyAuto` (and every other type) ends by itself.
 pub fn is_agent_reviewed(provider: &str, process_type: Option<&str>) -> bool {
     provider == VIDEOID && matches!(process_type, Some("high" | "substantial"))
 }
@@ -221,6 +260,26 @@ impl Process {
     /// True for VideoID processes.
     pub fn is_videoid(&self) -> bool {
         self.provider == VIDEOID
+    }
+
+    /// True while the process waits in the agents' queue for a registration.
+    pub fn awaits_review(&self) -> bool {
+        self.status == Status::Processing && self.review_queued_at_ms.is_some()
+    }
+
+    /// Whether its completed capture goes to an agent instead of ending by itself: an
+    /// agent-reviewed type whose recording exists (a failed or canceled flow has nothing to review).
+    pub fn needs_review(&self, outcome: Outcome) -> bool {
+        is_agent_reviewed(&self.provider, self.process_type.as_deref())
+            && !matches!(outcome, Outcome::Failed | Outcome::Canceled)
+    }
+
+    /// The `manualApproval` block: the agent's registration, else the automatic review.
+    pub fn manual_approval(&self, outcome: Outcome) -> Value {
+        match &self.review {
+            Some(review) => json!({ "rejectionReasons": review.rejection_reasons }),
+            None => manual_approval(outcome),
+        }
     }
 
     /// True when the document has a back side (an uploaded one; the simulated passport has none).
@@ -256,7 +315,7 @@ impl Process {
         if let (true, Some(outcome)) = (self.status.has_results(), self.outcome) {
             let mut specific = self.result_data(outcome);
             if is_agent_reviewed(&self.provider, self.process_type.as_deref()) {
-                specific["manualApproval"] = manual_approval(outcome);
+                specific["manualApproval"] = self.manual_approval(outcome);
             }
             answer["providerSpecific"] = specific;
             if self.status == Status::Accepted {
@@ -613,6 +672,8 @@ mod tests {
             video: None,
             media: BTreeMap::new(),
             event_tags: Vec::new(),
+            review_queued_at_ms: None,
+            review: None,
             created_at: "t".into(),
             updated_at: "t".into(),
         }

@@ -57,6 +57,11 @@ Options (each also read from the environment variable in brackets):
                                                                     [VIDEOID_SIM_FAULTS]
   --retention DUR          remove dossiers this long after their last change
                                                                     [VIDEOID_SIM_RETENTION_S, default 30 days]
+  --agent-user NAME        the RA console's agent (/ra/)           [VIDEOID_SIM_AGENT_USER, default agent]
+  --agent-password PW      its password                             [VIDEOID_SIM_AGENT_PASSWORD,
+                                                                     default videoid-sim-agent]
+  --auto-agent DUR|off     an automatic agent accepts each process waiting for review
+                           this long after it entered the queue     [VIDEOID_SIM_AUTO_AGENT_MS, default off]
   -h, --help               this text
 
 Credentials: VIDEOID_SIM_CLIENT_ID and VIDEOID_SIM_CLIENT_SECRET
@@ -99,6 +104,8 @@ pub struct Options {
     pub faults: Option<crate::faults::Plan>,
     /// How long a dossier is kept after its last change.
     pub retention: Duration,
+    /// The RA console's agent and the automatic agent.
+    pub agents: crate::ra::AgentSettings,
 }
 
 /// What the command line asks for.
@@ -145,6 +152,7 @@ impl Options {
             control: config.control,
             faults: config.faults,
             retention: config.retention,
+            agents: config.agents,
         };
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
@@ -211,10 +219,28 @@ impl Options {
                     );
                 }
                 "--retention" => options.retention = duration(&name, &take()?, false)?,
+                "--agent-user" => options.agents.user = non_empty(&name, take()?)?,
+                "--agent-password" => options.agents.password = non_empty(&name, take()?)?,
+                "--auto-agent" => {
+                    let v = take()?;
+                    options.agents.auto_accept = match v.as_str() {
+                        "off" => None,
+                        _ => Some(duration(&name, &v, true)?),
+                    };
+                }
                 _ => return Err(ConfigError(format!("unknown option {name} (see --help)"))),
             }
         }
         Ok(Command::Run(Box::new(options)))
+    }
+}
+
+/// A value that is not empty.
+fn non_empty(name: &str, value: String) -> Result<String, ConfigError> {
+    if value.trim().is_empty() {
+        Err(ConfigError(format!("{name} must not be empty")))
+    } else {
+        Ok(value)
     }
 }
 
@@ -327,6 +353,7 @@ pub async fn start(options: Options) -> io::Result<Standalone> {
             control: options.control,
             faults: options.faults.clone(),
             retention: options.retention,
+            agents: options.agents.clone(),
         },
         data,
         http,
@@ -520,6 +547,52 @@ mod tests {
         assert_eq!(o.webhook.as_deref(), Some("http://127.0.0.1:9/hook"));
         assert!(!o.control);
         assert_eq!(o.frame_ancestors, "https://shop.example");
+    }
+
+    #[test]
+    fn agent_settings_from_the_environment_and_flags() {
+        let o = parse(&[], &[]).unwrap();
+        assert_eq!(o.agents.user, "agent");
+        assert_eq!(o.agents.password, "videoid-sim-agent");
+        assert_eq!(o.agents.auto_accept, None);
+        let env = [
+            ("VIDEOID_SIM_AGENT_USER", "officer"),
+            ("VIDEOID_SIM_AGENT_PASSWORD", "pw-from-env"),
+            ("VIDEOID_SIM_AUTO_AGENT_MS", "1500"),
+        ];
+        let o = parse(&[], &env).unwrap();
+        assert_eq!(o.agents.user, "officer");
+        assert_eq!(o.agents.password, "pw-from-env");
+        assert_eq!(o.agents.auto_accept, Some(Duration::from_millis(1500)));
+        let o = parse(
+            &[
+                "--agent-user",
+                "ra",
+                "--agent-password=pw",
+                "--auto-agent",
+                "off",
+            ],
+            &env,
+        )
+        .unwrap();
+        assert_eq!(
+            (o.agents.user.as_str(), o.agents.password.as_str()),
+            ("ra", "pw")
+        );
+        assert_eq!(o.agents.auto_accept, None);
+        let o = parse(&["--auto-agent", "2s"], &[]).unwrap();
+        assert_eq!(o.agents.auto_accept, Some(Duration::from_secs(2)));
+        for bad in [
+            &["--auto-agent", "soon"][..],
+            &["--agent-user", " "][..],
+            &["--agent-password"][..],
+        ] {
+            assert!(parse(bad, &[]).is_err(), "{bad:?}");
+        }
+        match parse(&[], &[("VIDEOID_SIM_AUTO_AGENT_MS", "1s")]) {
+            Err(e) => assert!(e.0.contains("VIDEOID_SIM_AUTO_AGENT_MS"), "{e}"),
+            Ok(_) => panic!("1s is not a number of milliseconds"),
+        }
     }
 
     #[test]

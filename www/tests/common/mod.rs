@@ -252,7 +252,19 @@ pub fn standalone_args(config: &Config, host_port: u16) -> (Vec<String>, Vec<(St
     }
     args.push("--retention".to_string());
     args.push(ms(config.sim_retention));
+    if let Some(after) = config.sim_agents.auto_accept {
+        args.push("--auto-agent".to_string());
+        args.push(ms(after));
+    }
     let env = vec![
+        (
+            "VIDEOID_SIM_AGENT_USER".to_string(),
+            config.sim_agents.user.clone(),
+        ),
+        (
+            "VIDEOID_SIM_AGENT_PASSWORD".to_string(),
+            config.sim_agents.password.clone(),
+        ),
         (
             "VIDEOID_SIM_CLIENT_ID".to_string(),
             config.sim_client_id.clone(),
