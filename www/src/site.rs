@@ -144,7 +144,7 @@ pub struct DemoOptions {
     pub unreachable: bool,
 }
 
-/// Maps the demo page's query (`mode lang inactivity load fallback handoff scenario auto
+/// Maps the demo page's query (`mode lang inactivity load wait fallback handoff scenario auto
 /// framing capture-sdk review endpoint`).
 pub fn demo_options(pairs: &[(String, String)]) -> DemoOptions {
     const COPIED: &[(&str, &str)] = &[
@@ -152,6 +152,7 @@ pub fn demo_options(pairs: &[(String, String)]) -> DemoOptions {
         ("lang", "lang"),
         ("inactivity", "inactivity-timeout"),
         ("load", "load-timeout"),
+        ("wait", "result-wait"),
         ("fallback", "fallback"),
         ("handoff", "handoff"),
     ];
@@ -461,13 +462,14 @@ mod tests {
     #[test]
     fn demo_query_maps_to_attributes_and_endpoint() {
         let o = demo_options(&pairs(
-            "mode=embed&inactivity=5&scenario=rejected&auto=1&framing=deny",
+            "mode=embed&inactivity=5&wait=30&scenario=rejected&auto=1&framing=deny",
         ));
         assert_eq!(
             o.attributes,
             vec![
                 ("mode", "embed".to_string()),
-                ("inactivity-timeout", "5".to_string())
+                ("inactivity-timeout", "5".to_string()),
+                ("result-wait", "30".to_string())
             ]
         );
         assert_eq!(

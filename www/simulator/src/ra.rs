@@ -297,9 +297,11 @@ fn secure_headers(headers: &mut HeaderMap) {
         HeaderValue::from_static(POLICY),
     );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    // Not `no-referrer`: under it browsers send `Origin: null` with the console's own form
+    // posts, which the same-origin check then refuses.
     headers.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        HeaderValue::from_static("same-origin"),
     );
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
