@@ -42,6 +42,13 @@ async function withCamera(variant, fn) {
     await context.addInitScript(() => {
       window.__steps = [];
       addEventListener('videoid-step', (e) => window.__steps.push(e.detail), true);
+      // Counts the frames the quality checks read (each analysis round reads one).
+      window.__framesRead = 0;
+      const read = CanvasRenderingContext2D.prototype.getImageData;
+      CanvasRenderingContext2D.prototype.getImageData = function (...args) {
+        window.__framesRead += 1;
+        return read.apply(this, args);
+      };
     });
     const page = await context.newPage();
     await goto(page, '?mode=native&scenario=accepted&auto=1');
@@ -81,8 +88,10 @@ for (const [variant, expected] of [
         expected.source,
         { timeout: STEP_TIMEOUT_MS },
       );
-      // Twenty analysis rounds: long enough for auto-capture had it been good.
-      await page.waitForTimeout(2000);
+      // Twenty more analysis rounds (frames read), counted rather than timed: many more
+      // than the good frames in a row auto-capture needs, had the document been good.
+      const from = await page.evaluate(() => window.__framesRead);
+      await page.waitForFunction((from) => window.__framesRead >= from + 20, from, { timeout: STEP_TIMEOUT_MS });
       assert.deepEqual(await page.evaluate(() => window.__steps), [], 'nothing was captured');
       assert.match(await hint(page), expected);
       assert.ok(await part(page, 'capture-button').isVisible(), 'manual capture stays available');
