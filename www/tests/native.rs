@@ -355,7 +355,8 @@ async fn uploads_refuse_bad_tokens_steps_types_and_sizes(h: Harness) {
 
 async fn upload_tokens_expire_with_the_session(h: Harness) {
     let s = h
-        .servers_with(|c| c.session_lifetime = std::time::Duration::from_millis(600))
+        // Long enough that the first upload is in time even on a loaded machine.
+        .servers_with(|c| c.session_lifetime = std::time::Duration::from_millis(2000))
         .await;
     let mut user = EndUser::new(&s.host_url);
     let session = native_session(&mut user, "").await;
@@ -374,7 +375,17 @@ async fn upload_tokens_expire_with_the_session(h: Harness) {
         .status(),
         201
     );
-    tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+    // Until the expiry the answer named has passed (by the same wall clock the server uses).
+    let expires_ms = videoid_backend::clock::parse_rfc3339_ms(expires).unwrap();
+    loop {
+        let now_ms =
+            videoid_backend::clock::parse_rfc3339_ms(&videoid_backend::clock::now_rfc3339())
+                .unwrap();
+        if now_ms > expires_ms + 50 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(expires_ms + 60 - now_ms)).await;
+    }
     let late = put(
         &s.host_url,
         token,

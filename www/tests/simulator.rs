@@ -125,7 +125,11 @@ fn capture_body(provider: &str) -> Value {
 }
 
 async fn dossier_capture_and_process_lifecycle(h: Harness) {
-    let s = h.servers().await;
+    // A final delay long enough that "still processing" is read before it ends, even on a
+    // loaded machine; the final status is then waited for, not slept for.
+    let s = h
+        .servers_with(|c| c.sim_final_delay = std::time::Duration::from_millis(1500))
+        .await;
     let token = token(&s.sim_url).await;
     let dossier = create_dossier(&s.sim_url, &token).await;
     let dossier_id = dossier["dossierId"].as_str().unwrap().to_string();
@@ -204,16 +208,22 @@ async fn dossier_capture_and_process_lifecycle(h: Harness) {
     let (status, again) = finish(&s.sim_url, &artifact_of(url), "accepted").await;
     assert_eq!(status, 409, "{again}");
 
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    let (_, process) = json(
-        client()
-            .get(&process_url)
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let process = loop {
+        let (_, process) = json(
+            client()
+                .get(&process_url)
+                .bearer_auth(&token)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        if process["status"] != "processing" || std::time::Instant::now() > deadline {
+            break process;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
     assert_eq!(process["status"], "rejected");
     assert_eq!(
         process["providerSpecific"]["ocr"]["securityChecks"]["nonExpired"]["valid"],
