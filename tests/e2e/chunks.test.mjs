@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
-import { launchBrowser } from './helpers.mjs';
+import { launchBrowser, pageTimer } from './helpers.mjs';
 
 const pkg = process.env.VIDEOID_PKG_DIR || fileURLToPath(new URL('../../pkg/', import.meta.url));
 const TYPES = { '.js': 'text/javascript; charset=utf-8', '.wasm': 'application/wasm', '.json': 'application/json' };
@@ -123,7 +123,7 @@ test('an embed page never fetches a chunk', async () => {
   try {
     await tab.evaluate(() => { document.querySelector('videoid-capture').start().catch(() => {}); });
     await waitState(tab, 'capturing');
-    await tab.waitForTimeout(500);
+    await pageTimer(tab, 500);
     assert.ok(requests.includes('GET /pkg/videoid_capture_bg.wasm'), requests.join('\n'));
     assert.deepEqual(chunkRequests(), [], 'no chunk fetched');
     assert.deepEqual(errors, [], requests.join('\n'));

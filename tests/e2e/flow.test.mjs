@@ -8,7 +8,7 @@ import { copyFileSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import {
   suite, goto, waitForEvent, waitForState, events, stateAttr, stateSequence, countEvents,
-  part, hasFrame, simFrame, inOrder, sleep, SIM_ORIGIN, HOST_ORIGIN, OUTPUT_DIR, TEST_TIMEOUT_MS,
+  part, hasFrame, simFrame, inOrder, pageTimer, SIM_ORIGIN, HOST_ORIGIN, OUTPUT_DIR, TEST_TIMEOUT_MS,
 } from './helpers.mjs';
 import { REPO_ROOT } from './server.mjs';
 
@@ -66,7 +66,7 @@ test('accepted: cross-origin frame, completion then result, exactly once', opts,
 
     // Both completion paths (return message, same-origin frame location) are
     // live; give the slower one a second to (wrongly) fire again.
-    await sleep(1000);
+    await pageTimer(page, 1000);
     assert.equal(await countEvents(page, 'videoid-complete'), 1, 'videoid-complete fires exactly once');
     assert.equal(await countEvents(page, 'videoid-result'), 1, 'videoid-result fires exactly once');
     assert.equal(await stateAttr(page), 'complete');

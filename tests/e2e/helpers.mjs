@@ -263,3 +263,12 @@ export async function tabTo(page, name, { host = '#capture', maxPresses = 40 } =
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Waits `ms` by the page's own timers, to show that something does not happen: a timer the
+ * page sets now runs after every timer the page (the element included) set earlier that is
+ * due sooner, however loaded the machine, where a sleep in the test process would not.
+ */
+export function pageTimer(page, ms) {
+  return page.evaluate((ms) => new Promise((resolve) => setTimeout(resolve, ms)), ms);
+}

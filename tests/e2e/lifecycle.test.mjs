@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  suite, goto, waitForEvent, waitForState, events, stateAttr, countEvents, hasFrame, simFrame, sleep,
+  suite, goto, waitForEvent, waitForState, events, stateAttr, countEvents, hasFrame, simFrame, pageTimer,
   SIM_ORIGIN, TEST_TIMEOUT_MS,
 } from './helpers.mjs';
 
@@ -32,8 +32,9 @@ test('cancel while capturing: videoid-cancel, state cancelled, frame gone', opts
     await waitForState(page, 'cancelled');
     assert.equal(await hasFrame(page), false, 'the iframe is removed');
     assert.ok(!page.frames().some((f) => f.url().startsWith(`${SIM_ORIGIN}/`)), 'no simulator frame is left');
-    // A late failure (timer, message) would show up right after; 500 ms is plenty.
-    await sleep(500);
+    // A late failure would come from a timer the element left armed: a page timer set
+    // now runs after every earlier one due sooner.
+    await pageTimer(page, 500);
     assert.equal(await countEvents(page, 'videoid-failed'), 0, 'cancelling is not a failure event');
     assert.equal(await countEvents(page, 'videoid-complete'), 0);
     assert.equal(await stateAttr(page), 'cancelled');
@@ -74,7 +75,7 @@ test('moving the element while capturing keeps the capture', opts, async (t) => 
     });
     // Proving a negative: a restart would show within a second (the
     // disconnect check runs on a microtask, a new session is one fetch).
-    await sleep(1000);
+    await pageTimer(page, 1000);
     assert.equal(await page.evaluate(() => document.querySelector('#capture').parentElement.id), 'other');
     const states = (await events(page)).filter((e) => e.type === 'videoid-state').map((e) => e.detail.state);
     assert.equal(states.filter((s) => s === 'loading').length, 1, `one loading state only: ${states}`);
@@ -101,9 +102,9 @@ test('removing the element while capturing stops its timers and frame', opts, as
       }
       el.remove();
     });
-    // Proving a negative: 2.5 s is past the 2 s inactivity backstop, which
-    // would have failed the (detached) element had it not been stopped.
-    await sleep(2500);
+    // Proving a negative: a page timer of 2.5 s set after the element's 2 s inactivity
+    // backstop runs after it, had it not been stopped, however loaded the machine.
+    await pageTimer(page, 2500);
     const after = await page.evaluate(() => ({
       onElement: JSON.parse(JSON.stringify(window.__afterRemoval)),
       iframe: !!window.__removed.shadowRoot?.querySelector('iframe'),

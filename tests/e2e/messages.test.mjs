@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  suite, goto, waitForState, events, countEvents, stateAttr, hasFrame, simFrame, sleep,
+  suite, goto, waitForState, events, countEvents, stateAttr, hasFrame, simFrame, pageTimer,
   HOST_ORIGIN, TEST_TIMEOUT_MS, STEP_TIMEOUT_MS,
 } from './helpers.mjs';
 
@@ -68,7 +68,7 @@ test('forged and malformed return messages are ignored', opts, async (t) => {
 
     await page.waitForFunction(() => window.__delivered >= 4, null, { timeout: STEP_TIMEOUT_MS, polling: 100 });
     // Proving a negative: give the element 1.5 s to (wrongly) act on any of them.
-    await sleep(1500);
+    await pageTimer(page, 1500);
     const completes = (await events(page)).filter((e) => e.type === 'videoid-complete').map((e) => e.detail);
     assert.deepEqual(completes, [], 'no videoid-complete from a forged message');
     assert.equal(await countEvents(page, 'videoid-result'), 0);

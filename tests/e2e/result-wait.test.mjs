@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   suite, goto, waitForEvent, waitForState, events, stateAttr, stateSequence, countEvents,
-  inOrder, sleep, HOST_ORIGIN, TEST_TIMEOUT_MS, STEP_TIMEOUT_MS,
+  inOrder, pageTimer, HOST_ORIGIN, TEST_TIMEOUT_MS, STEP_TIMEOUT_MS,
 } from './helpers.mjs';
 
 const WAIT_S = 2;
@@ -67,7 +67,7 @@ test('a process still processing: after result-wait the result is not final, the
     const polled = polls.length;
     assert.ok(polled >= 2, `the result endpoint was polled while waiting: ${polled}`);
     assert.ok(polls.every((u) => u.includes(`processId=${complete.processId}`)), polls.join(', '));
-    await sleep(QUIET_MS);
+    await pageTimer(page, QUIET_MS);
     assert.equal(polls.length, polled, `no result request after the result: ${polls.join(', ')}`);
     assert.equal(await countEvents(page, 'videoid-result'), 1, 'one result');
     assert.equal(await stateAttr(page), 'complete');

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import {
-  suite, launchBrowser, TEST_TIMEOUT_MS, STEP_TIMEOUT_MS, HOST_ORIGIN, SIM_ORIGIN,
+  suite, launchBrowser, pageTimer, TEST_TIMEOUT_MS, STEP_TIMEOUT_MS, HOST_ORIGIN, SIM_ORIGIN,
 } from './helpers.mjs';
 import { REPO_ROOT } from './server.mjs';
 
@@ -329,7 +329,7 @@ test('sdk: no-interaction waits at FRONT; turnOff mid-flow stops the camera and 
       timeout: STEP_TIMEOUT_MS,
     });
     // Three phase lengths: the flow would have finished had it gone on.
-    await page.waitForTimeout(3000);
+    await pageTimer(page, 3000);
     assert.deepEqual(await phases(page), ['FRONT']);
     assert.equal((await sdkEvents(page)).events.length, 1, 'neither completed nor failed');
     assert.deepEqual(calls, ['POST /provider/api/videos']);
@@ -345,7 +345,7 @@ test('sdk: no-interaction waits at FRONT; turnOff mid-flow stops the camera and 
     });
     await page.evaluate(() => window.__sdk.turnOff());
     assert.equal(await liveTracks(page), 0, 'turnOff alone stops every track');
-    await page.waitForTimeout(3000);
+    await pageTimer(page, 3000);
     assert.deepEqual(await phases(page), ['FRONT', 'BACK'], 'no phase after turnOff');
     assert.ok(!(await sdkEvents(page)).events.some((e) => e.type === 'completed' || e.type === 'failed'));
     await release(page);
