@@ -230,7 +230,7 @@ async fn only_well_formed_returns_from_our_own_frame_complete() {
 async fn inactivity_aborts_and_activity_from_the_frame_defers_it() {
     let host = Host::new();
     let url = format!("{}/capture-page", origin());
-    let handle = host.handle(&[("capture-url", &url), ("inactivity-timeout", "1")]);
+    let handle = host.handle(&[("capture-url", &url), ("inactivity-timeout", "2")]);
     flush().await;
     handle.start();
     let frame: HtmlIFrameElement = host.part("frame").unwrap().dyn_into().unwrap();
@@ -239,8 +239,9 @@ async fn inactivity_aborts_and_activity_from_the_frame_defers_it() {
         sleep(20).await;
         waited += 20;
     }
-    // Keep the capture alive past its 1 s timeout with activity messages.
-    for _ in 0..4 {
+    // Keep the capture alive past its 2 s timeout with activity messages (each 400 ms
+    // apart: room for a loaded machine before the 2 s run out).
+    for _ in 0..8 {
         sleep(400).await;
         run_in_frame(
             &frame,
@@ -252,7 +253,7 @@ async fn inactivity_aborts_and_activity_from_the_frame_defers_it() {
         "capturing",
         "activity must reset the inactivity timer"
     );
-    let failed = host.wait_for("videoid-failed", 1, 3000).await;
+    let failed = host.wait_for("videoid-failed", 1, 5000).await;
     assert_eq!(get_str(&failed[0], "code"), "InactiveUser.Aborted");
     assert!(host.part("frame").is_none());
 }

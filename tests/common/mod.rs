@@ -215,6 +215,9 @@ impl Drop for PageErrors {
     }
 }
 
+/// Waits `ms` by a timer of the page. A timer set now runs after every timer the element set
+/// earlier that is due sooner, so a test that sleeps past an element's timer to show it did
+/// not fire holds however loaded the machine is.
 pub async fn sleep(ms: i32) {
     let promise = Promise::new(&mut |resolve, _| {
         web_sys::window()
