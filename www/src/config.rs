@@ -1116,19 +1116,7 @@ mod tests {
     }
 
     /// A throwaway self-signed CA (P-256): only read, never used to verify anything.
-    const CA_PEM: &str = "\
------BEGIN CERTIFICATE-----
-MIIBozCCAUmgAwIBAgIUPjFr7ET6dTwsxNxf9OWW+FKoaq8wCgYIKoZIzj0EAwIw
-HzEdMBsGA1UEAwwUdmlkZW9pZCB1bml0IHRlc3QgQ0EwHhcNMjYxMjA3MDIxNjI0
-WhcNMzYxMjA0MDIxNjI0WjAfMR0wGwYDVQQDDBR2aWRlb2lkIHVuaXQgdGVzdCBD
-QTBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABLBnj6E9+GAg1krSNAvDn8yJg/6d
-rEJCfhcGxlHeDzu1nih3KQ9tFFVJS7gaNrrOMLZEa1PnN+IKjHSGVxgJoMejYzBh
-MB0GA1UdDgQWBBRiAOZYYb0ff+MZZ58MdydBwsXn/DAfBgNVHSMEGDAWgBRiAOZY
-Yb0ff+MZZ58MdydBwsXn/DAPBgNVHRMBAf8EBTADAQH/MA4GA1UdDwEB/wQEAwIB
-BjAKBggqhkjOPQQDAgNIADBFAiEA1KqPb7df9ElDeQcOu1XSTI+4RI8hqXxYASja
-wnSjSQ4CIBoMJlruWxSh54df8eNAu3Ez03YQI0y8DKDNEq99GS+8
------END CERTIFICATE-----
-";
+    const CA_PEM: &str = include_str!("../backend/tests/data/test-ca.pem");
 
     #[test]
     fn assure_ca_file_adds_roots_or_stops_the_start_naming_the_variable_and_path() {

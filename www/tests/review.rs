@@ -170,21 +170,8 @@ impl Console {
 
 /// A hosted session with `?review=agent`, its capture finished: `(dossierId, processId)`.
 async fn recorded(user: &mut EndUser, sim_url: &str, scenario: &str) -> (String, String) {
-    let (status, session) = user
-        .session(
-            &format!("?scenario={scenario}&auto=1&review=agent"),
-            json!({}),
-        )
-        .await;
-    assert_eq!(status, 200, "{session}");
-    let art_id = artifact_of(session["url"].as_str().unwrap());
-    let art = artifact(sim_url, &art_id).await;
-    let (status, body) = finish(sim_url, &art_id, scenario).await;
-    assert_eq!(status, 200, "{body}");
-    (
-        session["dossierId"].as_str().unwrap().to_string(),
-        art["processId"].as_str().unwrap().to_string(),
-    )
+    user.embed_capture_with(sim_url, scenario, "&review=agent")
+        .await
 }
 
 async fn get_process(sim_url: &str, d: &str, p: &str) -> Value {

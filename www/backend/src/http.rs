@@ -163,19 +163,7 @@ mod tests {
     use super::*;
 
     /// A throwaway self-signed CA (P-256), for the parsing checks only.
-    const CA_PEM: &str = "\
------BEGIN CERTIFICATE-----
-MIIBozCCAUmgAwIBAgIUPjFr7ET6dTwsxNxf9OWW+FKoaq8wCgYIKoZIzj0EAwIw
-HzEdMBsGA1UEAwwUdmlkZW9pZCB1bml0IHRlc3QgQ0EwHhcNMjYxMjA3MDIxNjI0
-WhcNMzYxMjA0MDIxNjI0WjAfMR0wGwYDVQQDDBR2aWRlb2lkIHVuaXQgdGVzdCBD
-QTBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABLBnj6E9+GAg1krSNAvDn8yJg/6d
-rEJCfhcGxlHeDzu1nih3KQ9tFFVJS7gaNrrOMLZEa1PnN+IKjHSGVxgJoMejYzBh
-MB0GA1UdDgQWBBRiAOZYYb0ff+MZZ58MdydBwsXn/DAfBgNVHSMEGDAWgBRiAOZY
-Yb0ff+MZZ58MdydBwsXn/DAPBgNVHRMBAf8EBTADAQH/MA4GA1UdDwEB/wQEAwIB
-BjAKBggqhkjOPQQDAgNIADBFAiEA1KqPb7df9ElDeQcOu1XSTI+4RI8hqXxYASja
-wnSjSQ4CIBoMJlruWxSh54df8eNAu3Ez03YQI0y8DKDNEq99GS+8
------END CERTIFICATE-----
-";
+    const CA_PEM: &str = include_str!("../tests/data/test-ca.pem");
 
     #[test]
     fn root_certificates_reads_a_bundle_and_skips_other_blocks() {

@@ -381,13 +381,14 @@ fn field<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
-/// The signed-in agent of a console `POST`: own origin, session cookie, and the session's form
-/// token in `csrf`.
+/// The signed-in agent of a console `POST` and its form: own origin, session cookie, and the
+/// session's form token in `csrf`.
 fn checked_post(
     sim: &Simulator,
     headers: &HeaderMap,
-    form: &[(String, String)],
-) -> Result<String, Response> {
+    body: &Bytes,
+) -> Result<(String, Vec<(String, String)>), Response> {
+    let form = form(body)?;
     same_origin(sim, headers)?;
     let Some((agent, csrf)) = signed_in(sim, headers) else {
         return Err(message_page(
@@ -396,8 +397,8 @@ fn checked_post(
             "Sign in to the console first.",
         ));
     };
-    match field(form, "csrf") {
-        Some(token) if ids::secrets_equal(token, &csrf) => Ok(agent),
+    match field(&form, "csrf") {
+        Some(token) if ids::secrets_equal(token, &csrf) => Ok((agent, form)),
         _ => Err(message_page(
             StatusCode::FORBIDDEN,
             "Refused",
@@ -483,11 +484,7 @@ fn session_cookie(sim: &Simulator, token: Option<&str>) -> String {
 }
 
 async fn sign_out(State(sim): State<Arc<Simulator>>, headers: HeaderMap, body: Bytes) -> Response {
-    let form = match form(&body) {
-        Ok(f) => f,
-        Err(bad) => return bad,
-    };
-    if let Err(refused) = checked_post(&sim, &headers, &form) {
+    if let Err(refused) = checked_post(&sim, &headers, &body) {
         return refused;
     }
     if let Some(token) = cookie_token(&headers) {
@@ -734,12 +731,8 @@ async fn accept(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let form = match form(&body) {
-        Ok(f) => f,
-        Err(bad) => return bad,
-    };
-    let agent = match checked_post(&sim, &headers, &form) {
-        Ok(agent) => agent,
+    let (agent, _) = match checked_post(&sim, &headers, &body) {
+        Ok(checked) => checked,
         Err(refused) => return refused,
     };
     registered(sim.register(&process_id, &agent, Decision::Accept))
@@ -787,12 +780,8 @@ async fn reject(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let form = match form(&body) {
-        Ok(f) => f,
-        Err(bad) => return bad,
-    };
-    let agent = match checked_post(&sim, &headers, &form) {
-        Ok(agent) => agent,
+    let (agent, form) = match checked_post(&sim, &headers, &body) {
+        Ok(checked) => checked,
         Err(refused) => return refused,
     };
     let reasons = match rejection_reasons(&form) {

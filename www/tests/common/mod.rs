@@ -530,9 +530,19 @@ impl EndUser {
 
     /// An embed session finished on the capture page with `outcome`: `(dossierId, processId)`.
     pub async fn embed_capture(&mut self, sim_url: &str, scenario: &str) -> (String, String) {
+        self.embed_capture_with(sim_url, scenario, "").await
+    }
+
+    /// [`EndUser::embed_capture`] with `extra` (`&name=value…`) on the session request.
+    pub async fn embed_capture_with(
+        &mut self,
+        sim_url: &str,
+        scenario: &str,
+        extra: &str,
+    ) -> (String, String) {
         let (status, session) = self
             .session(
-                &format!("?scenario={scenario}&auto=1"),
+                &format!("?scenario={scenario}&auto=1{extra}"),
                 serde_json::json!({}),
             )
             .await;
