@@ -5,10 +5,8 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import {
-  suite, goto, waitForEvent, waitForState, events, part, hasFrame,
+  suite, goto, waitForEvent, waitForState, events, part, hasFrame, documentsByFile,
   HOST_ORIGIN, SIM_ORIGIN, TEST_TIMEOUT_MS, STEP_TIMEOUT_MS,
 } from './helpers.mjs';
 import { HOST_PORT } from './server.mjs';
@@ -24,23 +22,6 @@ const run = suite('browser-failures', {
   ],
 });
 const opts = { timeout: TEST_TIMEOUT_MS };
-const photo = readFileSync(fileURLToPath(new URL('../../docs/demo.png', import.meta.url)));
-
-/**
- * Takes the native document steps with the file picker (the camera being
- * unusable, the element offers it), in the element of `frame`.
- */
-async function documentsByFile(frame) {
-  for (const step of ['front', 'back']) {
-    await frame.waitForFunction((s) => document.querySelector('#capture').getAttribute('step') === s, step, {
-      timeout: STEP_TIMEOUT_MS,
-    });
-    await frame.locator('#capture [part~="file-label"]').waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
-    await frame.locator('#capture [part~="file-input"]')
-      .setInputFiles({ name: `${step}.png`, mimeType: 'image/png', buffer: photo });
-    await frame.locator('#capture [part~="confirm-button"]').click();
-  }
-}
 
 /** Serves the demo document as the server sends it, plus `headers`. */
 async function withHeaders(page, headers) {

@@ -97,6 +97,17 @@ async function open(pathname) {
   requests.length = 0;
   const context = await browser.newContext({ viewport: { width: 900, height: 800 } });
   const tab = await context.newPage();
+  await tab.addInitScript(() => {
+    const fetch = window.fetch.bind(window);
+    window.__chunkFetchesSettled = 0;
+    window.fetch = (url, init) => {
+      const settled = fetch(url, init);
+      if (/videoid_capture_(?!bg)\w+\.wasm$/.test(String(url))) {
+        settled.then(() => { window.__chunkFetchesSettled += 1; }, () => { window.__chunkFetchesSettled += 1; });
+      }
+      return settled;
+    };
+  });
   const errors = [];
   tab.on('pageerror', (e) => errors.push(e.message));
   tab.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
@@ -155,9 +166,12 @@ test('a chunk that fails to load is a recoverable Network.Unreachable; the retry
   chunkType = 'application/octet-stream';
   const { context, tab } = await open('/handoff');
   try {
-    // The prefetch has failed (and been forgotten) before start() asks.
-    for (let i = 0; i < 100 && chunkRequests().length < 1; i += 1) await tab.waitForTimeout(50);
-    await tab.waitForTimeout(200);
+    // The prefetch has failed (and been forgotten) before start() asks. The page counts
+    // its settled chunk fetches (open()); the element's own reaction to the 503 (the
+    // throw, the loader forgetting the chunk) runs in the same microtask checkpoint as
+    // that count, so a later task that sees the count sees the chunk forgotten.
+    await tab.waitForFunction(() => window.__chunkFetchesSettled >= 1, null, { timeout: 10_000 });
+    assert.equal(chunkRequests().length, 1, 'the prefetch asked once');
     await tab.evaluate(() => { document.querySelector('videoid-capture').start().catch(() => {}); });
     await waitState(tab, 'failed');
     const failed = await tab.evaluate(() => window.__events.filter((e) => e.name === 'videoid-failed').map((e) => e.detail));

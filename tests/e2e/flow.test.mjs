@@ -4,7 +4,8 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { PNG } from 'pngjs';
 import path from 'node:path';
 import {
   suite, goto, waitForEvent, waitForState, events, stateAttr, stateSequence, countEvents,
@@ -120,7 +121,20 @@ test('screenshot: the demo page while capturing', opts, async (t) => {
     mkdirSync(OUTPUT_DIR, { recursive: true });
     const shot = path.join(OUTPUT_DIR, 'demo.png');
     await page.screenshot({ path: shot, fullPage: true });
-    assert.ok(statSync(shot).size > 5_000, 'the screenshot has content');
+    // The capture page is drawn in the element's frame: the frame's box in the
+    // screenshot holds the simulator's page (many colours, its text), not a blank.
+    const png = PNG.sync.read(readFileSync(shot));
+    const box = await part(page, 'frame').boundingBox();
+    const scroll = await page.evaluate(() => window.scrollY);
+    assert.ok(box && box.width > 200 && box.height > 200, `the frame is shown: ${JSON.stringify(box)}`);
+    const colours = new Set();
+    for (let y = Math.ceil(box.y + scroll); y < Math.floor(box.y + scroll + box.height); y += 2) {
+      for (let x = Math.ceil(box.x); x < Math.floor(box.x + box.width); x += 2) {
+        const i = (y * png.width + x) * 4;
+        colours.add((png.data[i] << 16) | (png.data[i + 1] << 8) | png.data[i + 2]);
+      }
+    }
+    assert.ok(colours.size >= 16, `the frame's box has ${colours.size} colours: the capture page is drawn`);
     if (process.env.UPDATE_SCREENSHOT === '1') copyFileSync(shot, path.join(REPO_ROOT, 'docs', 'demo.png'));
   });
 });

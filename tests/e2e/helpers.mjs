@@ -4,7 +4,8 @@
 
 import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { OUTPUT_DIR, HOST_ORIGIN, SIM_ORIGIN, startServer } from './server.mjs';
 
@@ -271,4 +272,22 @@ export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  */
 export function pageTimer(page, ms) {
   return page.evaluate((ms) => new Promise((resolve) => setTimeout(resolve, ms)), ms);
+}
+
+const photo = readFileSync(fileURLToPath(new URL('../../docs/demo.png', import.meta.url)));
+
+/**
+ * Takes the native document steps with the file picker (the camera being
+ * unusable, the element offers it), in the element of `frame`.
+ */
+export async function documentsByFile(frame) {
+  for (const step of ['front', 'back']) {
+    await frame.waitForFunction((s) => document.querySelector('#capture').getAttribute('step') === s, step, {
+      timeout: STEP_TIMEOUT_MS,
+    });
+    await frame.locator('#capture [part~="file-label"]').waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+    await frame.locator('#capture [part~="file-input"]')
+      .setInputFiles({ name: `${step}.png`, mimeType: 'image/png', buffer: photo });
+    await frame.locator('#capture [part~="confirm-button"]').click();
+  }
 }
