@@ -317,8 +317,13 @@ export class VideoIdCaptureElement extends Base {
       delete this.texts;
       this.texts = value;
     }
-    if (this.#handle || this.#mounting) return;
-    this.#mounting = this.#mountHandle().finally(() => { this.#mounting = null; });
+    this.#mountOnce();
+  }
+
+  /** Mounts the handle unless it is mounted or mounting (a connected element only). */
+  #mountOnce() {
+    if (this.#handle || this.#mounting || !this.isConnected) return;
+    this.#mounting = this.#mountHandle();
   }
 
   disconnectedCallback() {
@@ -451,9 +456,15 @@ export class VideoIdCaptureElement extends Base {
 
   #whenMounted() {
     if (this.#handle) return Promise.resolve(this.#handle);
-    return new Promise((resolve, reject) => this.#mountWaiters.push({ resolve, reject }));
+    const mounted = new Promise((resolve, reject) => this.#mountWaiters.push({ resolve, reject }));
+    // A connected element without a handle or a mount under way failed to
+    // load the wasm: start() loads it again (a failed load is not kept).
+    this.#mountOnce();
+    return mounted;
   }
 
+  // Ends with #mounting cleared before the waiters and listeners hear how it
+  // went, so that one of them may start the next mount at once.
   async #mountHandle() {
     let module;
     try {
@@ -464,7 +475,10 @@ export class VideoIdCaptureElement extends Base {
         : unsupported("The capture component could not be loaded.", error));
       return;
     }
-    if (!this.isConnected || this.#handle) return;
+    if (!this.isConnected || this.#handle) {
+      this.#mounting = null;
+      return;
+    }
 
     const root = this.shadowRoot;
     if (!this.#mount) {
@@ -483,12 +497,14 @@ export class VideoIdCaptureElement extends Base {
     // compiler): the start button then rarely waits on the network.
     const chunk = this.getAttribute("handoff") === "always" ? "handoff" : this.getAttribute("mode");
     if (own(CHUNKS, chunk)) prefetchChunk(chunk);
+    this.#mounting = null;
     const waiters = this.#mountWaiters.splice(0);
     for (const w of waiters) w.resolve(this.#handle);
   }
 
   // Without wasm there is no handle to report: the shell reports for it.
   #failMount(error) {
+    this.#mounting = null;
     const waiters = this.#mountWaiters.splice(0);
     for (const w of waiters) w.reject(error);
     if (!this.isConnected) return;

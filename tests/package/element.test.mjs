@@ -348,6 +348,53 @@ test("a wasm that cannot load rejects start() with Browser.Unsupported and repor
   }
 });
 
+test("start() after a failed wasm load loads it again: rejected while it fails, started once it loads", async () => {
+  globalThis.__wasmFails = true;
+  try {
+    const { VideoIdCaptureElement: Flaky } = await loadShell();
+    const el = new Flaky();
+    const codes = [];
+    el.addEventListener("videoid-failed", (e) => codes.push(e.detail.code));
+    el.connect();
+    for (let i = 0; i < 500 && codes.length === 0; i++) await tick();
+    assert.deepEqual(codes, ["Browser.Unsupported"], "the load on connect failed and was reported");
+    const inits = globalThis.__wasm.inits;
+    // Still failing: start() tries once more and rejects, typed, instead of waiting for ever.
+    const again = await el.start().catch((e) => e);
+    assert.equal(again.code, "Browser.Unsupported");
+    assert.equal(globalThis.__wasm.inits, inits + 1, "start() loaded the wasm again");
+    // The network is back: start() mounts the handle and starts it.
+    delete globalThis.__wasmFails;
+    const started = el.start();
+    const handle = await mounted(el);
+    assert.equal(handle.host, el);
+    assert.deepEqual(handle.calls, ["start"]);
+    assert.equal(await settledState(started), "pending", "running, not settled");
+    el.remove();
+    await started.catch(() => {});
+  } finally {
+    delete globalThis.__wasmFails;
+  }
+});
+
+test("start() called right after the failed load is reported (the next microtask) loads again", async () => {
+  globalThis.__wasmFails = true;
+  try {
+    const { VideoIdCaptureElement: Flaky } = await loadShell();
+    const el = new Flaky();
+    const failed = new Promise((resolve) => el.addEventListener("videoid-failed", resolve, { once: true }));
+    el.connect();
+    const inits = () => globalThis.__wasm?.inits ?? 0;
+    await failed;
+    const before = inits();
+    const retried = await el.start().then(() => "resolved", (e) => e.code);
+    assert.equal(retried, "Browser.Unsupported", "the retry settled, typed, instead of waiting for the load that had failed");
+    assert.equal(inits(), before + 1, "the retry loaded the wasm again");
+  } finally {
+    delete globalThis.__wasmFails;
+  }
+});
+
 test("texts: set before connect goes with the props, set later goes to the handle live, as a plain copy", async () => {
   const el = new VideoIdCaptureElement();
   const mine = { start: "Begin", retry: 3 };
