@@ -60,6 +60,8 @@ mv "$stage/videoid_capture.min.js" "$stage/videoid_capture.js"
 next="$ROOT/target/pkg-next"
 rm -rf "$next" && mkdir -p "$next"
 cp "$ROOT"/pkg-config/* "$next/"
+# The repository's changelog ships in the package too ("files" lists it).
+cp "$ROOT/CHANGELOG.md" "$next/"
 # What a page loads (the element, its styles, the return helper) ships
 # minified, with a source map that carries the readable source from
 # pkg-config/; testing.js runs in Node and stays as written.

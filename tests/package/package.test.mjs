@@ -5,45 +5,22 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
+import { existsSync, mkdirSync, readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { npm, pack, pkgDir, requirePkg, run } from "./pack.mjs";
 
-const run = promisify(execFile);
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const pkgDir = resolve(process.env.VIDEOID_PKG_DIR ?? join(repo, "pkg"));
 const NAME = "videoid-capture";
 
 // ---------------------------------------------------------------- set-up
-
-function requirePkg() {
-  if (!existsSync(join(pkgDir, "package.json"))) {
-    assert.fail(
-      `The built package is missing: ${pkgDir}/package.json does not exist. ` +
-        "Build it first (npm run build), or point VIDEOID_PKG_DIR at it.",
-    );
-  }
-}
-
-const npm = (args, cwd) => run("npm", args, { cwd, maxBuffer: 16 << 20, env: { ...process.env, npm_config_update_notifier: "false" } });
 
 let prepared = null;
 /** Packs pkg/ and installs the tarball into an empty project, once. */
 function prepare() {
   requirePkg();
   prepared ??= (async () => {
-    const work = mkdtempSync(join(tmpdir(), "videoid-pkg-"));
-    process.on("exit", () => rmSync(work, { recursive: true, force: true }));
-    const packDir = join(work, "pack");
+    const { work, packed, tarball } = await pack();
     const project = join(work, "project");
-    mkdirSync(packDir);
     mkdirSync(project);
-    const { stdout } = await npm(["pack", "--json", "--pack-destination", packDir], pkgDir);
-    const [packed] = JSON.parse(stdout);
-    const tarball = join(packDir, packed.filename);
     await npm(["init", "-y"], project);
     await npm(["install", tarball, "--no-audit", "--no-fund", "--offline", "--ignore-scripts"], project);
     return { packed, tarball, project, installed: join(project, "node_modules", NAME) };
