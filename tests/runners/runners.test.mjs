@@ -7,30 +7,22 @@
 
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, mkdirSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { existsSync, readFileSync, rmSync, mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
+import { pack, run } from "../package/pack.mjs";
 
-const run = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
-const repo = resolve(here, "..", "..");
-const pkgDir = resolve(process.env.VIDEOID_PKG_DIR ?? join(repo, "pkg"));
-const work = mkdtempSync(join(tmpdir(), "videoid-runners-"));
-process.on("exit", () => rmSync(work, { recursive: true, force: true }));
+let work;
 
 before(async () => {
-  assert.ok(existsSync(join(pkgDir, "package.json")), `${pkgDir} is not built: npm run build`);
   assert.ok(existsSync(join(here, "node_modules", "vitest")), "tests/runners has no node_modules: scripts/examples.sh installs them");
-  await run("npm", ["pack", pkgDir, "--pack-destination", work, "--silent"], { env: { ...process.env, npm_config_update_notifier: "false" } });
-  const tarball = readdirSync(work).find((f) => f.endsWith(".tgz"));
-  assert.ok(tarball, "npm pack wrote a tarball");
+  const packed = await pack();
+  work = packed.work;
   const target = join(here, "node_modules", "videoid-capture");
   rmSync(target, { recursive: true, force: true });
   mkdirSync(target, { recursive: true });
-  await run("tar", ["xzf", join(work, tarball), "-C", target, "--strip-components=1"]);
+  await run("tar", ["xzf", packed.tarball, "-C", target, "--strip-components=1"]);
 });
 
 /** Runs a runner that writes a JSON report; returns the report, with its output on failure. */
