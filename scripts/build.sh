@@ -78,6 +78,8 @@ done
 # One file per language, fetched on demand (English is compiled into the wasm).
 mkdir "$next/i18n" && cp "$ROOT"/i18n/*.json "$next/i18n/"
 cp "$stage/videoid_capture.js" "$stage"/videoid_capture_*.wasm "$next/"
+# The README's table of Subresource Integrity hashes, of the files as shipped.
+node scripts/sri.mjs "$next"
 rm -rf "$ROOT/target/pkg-old"
 [ -d "$out" ] && mv "$out" "$ROOT/target/pkg-old"
 mv "$next" "$out"
