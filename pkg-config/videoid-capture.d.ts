@@ -21,6 +21,15 @@ export type VideoIdCaptureState =
 export type CaptureMode = "embed" | "auto" | "native" | "sdk";
 
 /**
+ * `lang` attribute: the languages the element speaks (`ar` is laid out right
+ * to left). Any BCP 47 tag is accepted: a region falls back to its language
+ * (`pt-BR` → `pt`, `de-CH` → `de`, `no` and `nn` → `nb`), and a language the
+ * element does not speak is passed over for `<html lang>`, then
+ * `navigator.languages`, then English.
+ */
+export type VideoIdLang = "en" | "nb" | "sv" | "da" | "fi" | "de" | "nl" | "fr" | "es" | "it" | "pt" | "pl" | "ar";
+
+/**
  * `fallback` attribute. `auto`: where to go when the capture page may not be
  * framed (`popup`, the default, or `redirect`). `native`: `embed` switches to
  * the hosted page when the device cannot capture; the default `none` reports
@@ -35,15 +44,6 @@ export type CaptureFallback = "popup" | "redirect" | "embed" | "none";
  * `native`/`sdk`); `always` goes straight to it; `off` never offers it.
  */
 export type CaptureHandoff = "auto" | "always" | "off";
-
-/**
- * `lang` attribute: the languages the element speaks (`ar` is laid out right
- * to left). Any BCP 47 tag is accepted: a region falls back to its language
- * (`pt-BR` → `pt`, `de-CH` → `de`, `no` and `nn` → `nb`), and a language the
- * element does not speak is passed over for `<html lang>`, then
- * `navigator.languages`, then English.
- */
-export type VideoIdLang = "en" | "nb" | "sv" | "da" | "fi" | "de" | "nl" | "fr" | "es" | "it" | "pt" | "pl" | "ar";
 
 /**
  * `texts` property: the host's own wording for any string the element shows
@@ -227,7 +227,7 @@ export type VideoIdTextKey = keyof VideoIdTexts;
 /** The native capture step, reflected in the read-only `step` attribute while capturing. */
 export type CaptureStep = "front" | "back" | "selfie" | "video" | "upload";
 
-/** Every attribute of the element; all but `state` are observed, `state` is read-only. */
+/** Every attribute of the element; all but `state` and `step` are observed, `state` and `step` are read-only. */
 export type VideoIdCaptureAttribute =
   | "session-endpoint"
   | "result-endpoint"
@@ -491,7 +491,7 @@ export declare class VideoIdCaptureError<F extends Failure = Failure> extends Er
 
 /** The `<videoid-capture>` element. */
 export declare class VideoIdCaptureElement extends HTMLElement {
-  static readonly observedAttributes: ReadonlyArray<Exclude<VideoIdCaptureAttribute, "state">>;
+  static readonly observedAttributes: ReadonlyArray<Exclude<VideoIdCaptureAttribute, "state" | "step">>;
 
   /** `session-endpoint`: URL the element POSTs to for a capture session. */
   sessionEndpoint: string | null;

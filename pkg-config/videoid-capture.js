@@ -86,6 +86,7 @@ const TERMINAL_STATES = new Set(["complete", "failed", "cancelled"]);
 
 /** Attribute name → property name, in the order of docs/contracts.md. */
 const ATTRIBUTES = {
+  // <api:attributes> written by scripts/api.mjs from api/videoid-capture.json
   "session-endpoint": "sessionEndpoint",
   "result-endpoint": "resultEndpoint",
   "capture-url": "captureUrl",
@@ -100,6 +101,7 @@ const ATTRIBUTES = {
   "quality-thresholds": "qualityThresholds",
   handoff: "handoff",
   "handoff-endpoint": "handoffEndpoint",
+  // </api:attributes>
 };
 
 // The strings of every language but English (compiled in), fetched on demand.
