@@ -8,6 +8,7 @@
 //
 //   node scripts/api.mjs          writes every file that differs
 //   node scripts/api.mjs --check  writes nothing; exits 1 naming each stale file
+//   --root DIR                    works on DIR instead of this checkout
 //
 // scripts/build.sh runs it first, so `npm run build` regenerates.
 import { readFileSync, writeFileSync } from "node:fs";
@@ -56,6 +57,11 @@ function getType(a) {
 function propertyDoc(a) {
   const doc = lines(a.propertyDoc);
   return [`${code(a.name)}${doc[0].startsWith("(") ? " " : ": "}${doc[0]}`, ...doc.slice(1)];
+}
+
+/** An attribute's doc as plain text (the README's values column), with its default. */
+function withDefault(a) {
+  return `${describe(a.doc)}${a.default && a.default !== "—" ? ` (default: ${unescape(a.default)})` : ""}`;
 }
 
 /** `CaptureMode | null` → `"embed" | "auto" | "native" | "sdk" | null`. */
@@ -128,7 +134,7 @@ export function renderDts(api, en) {
       " * React, Vue and Svelte typings build on). Numbers become strings.",
       " */",
       "export interface VideoIdCaptureAttributes {",
-      ...writable(api).map((a) => `  ${key(a.name)}?: ${a.type};`),
+      ...writable(api).flatMap((a) => [jsdoc(withDefault(a), "  "), `  ${key(a.name)}?: ${a.type};`]),
       "}",
     ].join("\n"),
   );
@@ -310,7 +316,6 @@ export function renderManifest(api) {
   };
   // The description with the README's default, in words; `default` is the value itself
   // (an attribute is a string), where there is one.
-  const withDefault = (a) => `${describe(a.doc)}${a.default && a.default !== "—" ? ` (default: ${unescape(a.default)})` : ""}`;
   const attributes = api.attributes.map((a) => {
     const out = { name: a.name, fieldName: a.property, description: withDefault(a), type: { text: attrType(a) } };
     if (a.defaultValue !== undefined) out.default = a.defaultValue;
@@ -458,8 +463,11 @@ export function loadSource(root = ROOT) {
 
 function main(args) {
   const check = args.includes("--check");
-  const { api, en } = loadSource();
-  const read = (path) => readFileSync(join(ROOT, path), "utf8");
+  // --root DIR: another tree laid out as this one (the tests run on a copy).
+  const at = args.indexOf("--root");
+  const root = at >= 0 ? args[at + 1] : ROOT;
+  const { api, en } = loadSource(root);
+  const read = (path) => readFileSync(join(root, path), "utf8");
   const stale = [];
   for (const [path, text] of Object.entries(render(api, en, read))) {
     let current = null;
@@ -470,7 +478,7 @@ function main(args) {
     }
     if (current === text) continue;
     stale.push(path);
-    if (!check) writeFileSync(join(ROOT, path), text);
+    if (!check) writeFileSync(join(root, path), text);
   }
   if (check && stale.length) {
     for (const path of stale) console.error(`api: ${path} is stale (run node scripts/api.mjs)`);
