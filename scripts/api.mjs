@@ -2,6 +2,7 @@
 // (text keys from i18n/en.json): the typings (pkg-config/videoid-capture.d.ts,
 // react.d.ts, vue.d.ts, svelte.d.ts), the shell's attribute list in
 // pkg-config/videoid-capture.js (between `// <api:attributes>` markers), the
+// test helpers' EVENT_NAMES and STATES in pkg-config/testing.js, the
 // Custom Elements Manifest (pkg-config/custom-elements.json), VS Code's HTML
 // custom data (pkg-config/vscode.html-custom-data.json) and the API tables of
 // README.md and pkg-config/README.md (between `<!-- api:NAME -->` markers).
@@ -300,6 +301,13 @@ function renderShell(api, current) {
   return between(current, "// <api:attributes>", "// </api:attributes>", entries, "pkg-config/videoid-capture.js");
 }
 
+function renderTesting(api, current) {
+  const list = (values) => values.map((v) => `  ${JSON.stringify(v)},\n`).join("");
+  const where = "pkg-config/testing.js";
+  const events = between(current, "// <api:events>", "// </api:events>", list(api.events.map((e) => e.name)), where);
+  return between(events, "// <api:states>", "// </api:states>", list(api.states.values), where);
+}
+
 // ---------------------------------------------------------------- the manifests
 
 function describe(text) {
@@ -447,6 +455,7 @@ export function render(api, en, read) {
     "pkg-config/vue.d.ts": renderVue(api),
     "pkg-config/svelte.d.ts": renderSvelte(api),
     "pkg-config/videoid-capture.js": renderShell(api, read("pkg-config/videoid-capture.js")),
+    "pkg-config/testing.js": renderTesting(api, read("pkg-config/testing.js")),
     "pkg-config/custom-elements.json": renderManifest(api),
     "pkg-config/vscode.html-custom-data.json": renderVscode(api),
     "README.md": renderReadme(api, en, read("README.md"), "README.md"),

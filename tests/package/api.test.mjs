@@ -25,6 +25,7 @@ const OUTPUTS = [
   "pkg-config/vue.d.ts",
   "pkg-config/svelte.d.ts",
   "pkg-config/videoid-capture.js",
+  "pkg-config/testing.js",
   "pkg-config/custom-elements.json",
   "pkg-config/vscode.html-custom-data.json",
   "README.md",
