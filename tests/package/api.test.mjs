@@ -1,7 +1,7 @@
 // The element's API has one source, api/videoid-capture.json (text keys:
 // i18n/en.json), and scripts/api.mjs writes the typings, the shell's attribute
-// list, custom-elements.json, vscode.html-custom-data.json and both READMEs'
-// API tables from it. These tests read pkg-config/ and the source, so they
+// list, the test helpers' event and state lists, custom-elements.json,
+// vscode.html-custom-data.json and both READMEs' API tables from it. These tests read pkg-config/ and the source, so they
 // need no build.
 import { test } from "node:test";
 import assert from "node:assert/strict";
