@@ -15,8 +15,9 @@
  *   assert.equal(await liveTracks(page), 0);     // the camera light is off
  */
 
-/** Every event the element dispatches, in the order of the README's table. */
+/** Every event the element dispatches, in the order of the README's table (and of the API's source). */
 export const EVENT_NAMES = Object.freeze([
+  // <api:events> written by scripts/api.mjs from api/videoid-capture.json
   "videoid-ready",
   "videoid-state",
   "videoid-complete",
@@ -25,10 +26,12 @@ export const EVENT_NAMES = Object.freeze([
   "videoid-cancel",
   "videoid-step",
   "videoid-handoff",
+  // </api:events>
 ]);
 
 /** Every value of the element's `state` attribute. */
 export const STATES = Object.freeze([
+  // <api:states> written by scripts/api.mjs from api/videoid-capture.json
   "idle",
   "loading",
   "capturing",
@@ -36,6 +39,7 @@ export const STATES = Object.freeze([
   "complete",
   "failed",
   "cancelled",
+  // </api:states>
 ]);
 
 const TERMINAL = ["complete", "failed", "cancelled"];

@@ -21,6 +21,15 @@ export type VideoIdCaptureState =
 export type CaptureMode = "embed" | "auto" | "native" | "sdk";
 
 /**
+ * `lang` attribute: the languages the element speaks (`ar` is laid out right
+ * to left). Any BCP 47 tag is accepted: a region falls back to its language
+ * (`pt-BR` → `pt`, `de-CH` → `de`, `no` and `nn` → `nb`), and a language the
+ * element does not speak is passed over for `<html lang>`, then
+ * `navigator.languages`, then English.
+ */
+export type VideoIdLang = "en" | "nb" | "sv" | "da" | "fi" | "de" | "nl" | "fr" | "es" | "it" | "pt" | "pl" | "ar";
+
+/**
  * `fallback` attribute. `auto`: where to go when the capture page may not be
  * framed (`popup`, the default, or `redirect`). `native`: `embed` switches to
  * the hosted page when the device cannot capture; the default `none` reports
@@ -35,15 +44,6 @@ export type CaptureFallback = "popup" | "redirect" | "embed" | "none";
  * `native`/`sdk`); `always` goes straight to it; `off` never offers it.
  */
 export type CaptureHandoff = "auto" | "always" | "off";
-
-/**
- * `lang` attribute: the languages the element speaks (`ar` is laid out right
- * to left). Any BCP 47 tag is accepted: a region falls back to its language
- * (`pt-BR` → `pt`, `de-CH` → `de`, `no` and `nn` → `nb`), and a language the
- * element does not speak is passed over for `<html lang>`, then
- * `navigator.languages`, then English.
- */
-export type VideoIdLang = "en" | "nb" | "sv" | "da" | "fi" | "de" | "nl" | "fr" | "es" | "it" | "pt" | "pl" | "ar";
 
 /**
  * `texts` property: the host's own wording for any string the element shows
@@ -227,7 +227,7 @@ export type VideoIdTextKey = keyof VideoIdTexts;
 /** The native capture step, reflected in the read-only `step` attribute while capturing. */
 export type CaptureStep = "front" | "back" | "selfie" | "video" | "upload";
 
-/** Every attribute of the element; all but `state` are observed, `state` is read-only. */
+/** Every attribute of the element; all but `state` and `step` are observed, `state` and `step` are read-only. */
 export type VideoIdCaptureAttribute =
   | "session-endpoint"
   | "result-endpoint"
@@ -491,7 +491,7 @@ export declare class VideoIdCaptureError<F extends Failure = Failure> extends Er
 
 /** The `<videoid-capture>` element. */
 export declare class VideoIdCaptureElement extends HTMLElement {
-  static readonly observedAttributes: ReadonlyArray<Exclude<VideoIdCaptureAttribute, "state">>;
+  static readonly observedAttributes: ReadonlyArray<Exclude<VideoIdCaptureAttribute, "state" | "step">>;
 
   /** `session-endpoint`: URL the element POSTs to for a capture session. */
   sessionEndpoint: string | null;
@@ -547,19 +547,33 @@ export declare class VideoIdCaptureElement extends HTMLElement {
  * React, Vue and Svelte typings build on). Numbers become strings.
  */
 export interface VideoIdCaptureAttributes {
+  /** URL of your session endpoint */
   "session-endpoint"?: string;
+  /** URL of your result endpoint */
   "result-endpoint"?: string;
+  /** a capture URL to use instead of asking `session-endpoint` */
   "capture-url"?: string;
+  /** `embed` (the hosted page in a frame) | `auto` (the frame, with a fallback) | `native` (the component's own camera capture) | `sdk` (VideoID's own web SDK, loaded from the session's `sdkUrl` and run in a light-DOM container the element slots into itself, `<div slot="videoid-sdk">`) (default: `auto`) */
   mode?: CaptureMode;
+  /** `en` | `nb` | `sv` | `da` | `fi` | `de` | `nl` | `fr` | `es` | `it` | `pt` | `pl` | `ar` (right to left), or any tag whose language is one of them (`pt-BR` → `pt`, `no` → `nb`) (default: `<html lang>`, else `navigator.languages`, else `en`) */
   lang?: VideoIdLang | (string & {});
+  /** space-separated origins the capture URL may have; `https://*.example.com` allowed (default: `https://*.signicat.com` and the page's own origin) */
   "allowed-origins"?: string;
+  /** seconds without interaction before `InactiveUser.Aborted` (default: `180`) */
   "inactivity-timeout"?: number | string;
+  /** seconds for the capture page (`sdk`: the SDK's script) to load before `Capture.LoadTimeout` (default: `30`) */
   "load-timeout"?: number | string;
+  /** seconds (1–86400) the element polls `result-endpoint` for a final status, from the capture's completion; then it stops polling, fires `videoid-result` with `status: "processing"` and `final: false`, and goes to `complete` (a process an agent reviews may stay `processing` for hours: your backend gets its final status by webhook) (default: `120`) */
   "result-wait"?: number | string;
+  /** `auto`: `popup` | `redirect` | `none`, where it goes when framing is refused. `native`: `embed` (the hosted page, when the device cannot capture; needs a `url` in the session answer) | `none` (the typed failure: the default, since the hosted page changes the look the site chose native for). `sdk`: `none` only (default: `popup` (`auto`), `none` (`native`, `sdk`)) */
   fallback?: CaptureFallback;
+  /** an origin: every event is also posted to `window.parent` with exactly this target origin, as `{ source: "videoid-capture", v: 1, type: "event", name, detail }` */
   "parent-origin"?: string;
+  /** native: `name=value` pairs over the frame-quality defaults: `sharpness=120` (variance of the Laplacian), `dark=55` and `bright=215` (mean luma), `glare=0.015` (share of saturated pixels), `motion=6` (luma change between frames), `fill=0.30` (share of the frame the document covers), `frames=5` (good frames in a row before auto-capture) (default: the defaults) */
   "quality-thresholds"?: string;
+  /** `auto` (a secondary "Continue on my phone" button on the start screen, and the first action after `Device.NotFound` or, in `native`/`sdk`, any camera failure) | `always` (`start()` goes straight to the handoff screen: a QR code and link the user opens on a phone, where the capture runs; the result comes back here as `videoid-complete` and `videoid-result`) | `off` (default: `auto`) */
   handoff?: CaptureHandoff;
+  /** URL the element POSTs to for a handoff link, `{id}/events` of which it polls and `{id}` of which it DELETEs to revoke (default: `session-endpoint` with its last path segment `handoff`, query kept) */
   "handoff-endpoint"?: string;
 }
 

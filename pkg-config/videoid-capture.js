@@ -5,78 +5,10 @@
  * handle (`./videoid_capture.js`) that renders into the shadow root, sets the
  * `state` attribute and dispatches every `videoid-*` event on the element.
  *
- * @summary Runs a Signicat VideoID capture (embedded, or in a popup / full-page redirect) and reports the outcome.
- * @tag videoid-capture
- *
- * @attr session-endpoint - URL the element POSTs to for a capture session (your backend).
- * @attr result-endpoint - URL the element GETs with `?dossierId=&processId=` for the final process.
- * @attr capture-url - A capture URL to use instead of asking `session-endpoint`.
- * @attr mode - `embed` | `auto` | `native` (default `auto`); `native` drives camera and microphone itself.
- * @attr lang - `en` | `nb` | `sv` | `da` | `fi` | `de` | `nl` | `fr` | `es` | `it` | `pt` | `pl` | `ar` (right to left); region tags fall back (`pt-BR` → `pt`, `no` → `nb`). Default: `<html lang>`, else `navigator.languages`, else `en`.
- * @attr allowed-origins - Space-separated origins the capture URL may have (`https://*.example.com` allowed).
- * @attr inactivity-timeout - Seconds without interaction before `InactiveUser.Aborted` (default 180).
- * @attr load-timeout - Seconds for the capture page to load before `Capture.LoadTimeout` (default 30).
- * @attr result-wait - Seconds `result-endpoint` is polled for a final status (default 120); then `videoid-result` says `processing`, `final: false`.
- * @attr fallback - `auto`: `popup` | `redirect` | `none` (default `popup`); `native`: `embed` | `none` (default `none`).
- * @attr parent-origin - When set, every event is also posted to `window.parent` with exactly this target origin.
- * @attr quality-thresholds - Native: `name=value` pairs over the frame-quality defaults (`sharpness`, `dark`, `bright`, `glare`, `motion`, `fill`, `frames`).
- * @attr handoff - `auto` | `always` | `off` (default `auto`): continuing on a phone through a QR code; `auto` offers it beside start and first after a camera failure.
- * @attr handoff-endpoint - URL the element POSTs to for a handoff link (default: `session-endpoint` with its last path segment `handoff`, query kept).
- * @attr state - Read-only, reflected: `idle` | `loading` | `capturing` | `completing` | `complete` | `failed` | `cancelled`.
- * @attr step - Read-only, reflected during a native capture: `front` | `back` | `selfie` | `video` | `upload`; on the handoff screen: `handoff`.
- *
- * @prop texts - Host overrides: an object of text keys to strings (`{ start: "Begin" }`), shown on every screen at once.
- *
- * @method start - Starts (or retries) the capture; resolves with the Completion, rejects with VideoIdCaptureError.
- * @method cancel - Cancels the running capture (the start() promise rejects with `User.Cancelled`).
- *
- * @event videoid-ready - `{}` — mounted, wasm ready.
- * @event videoid-state - `{ state, previous }` — the state changed.
- * @event videoid-complete - `{ dossierId, processId, status }` — the capture flow came back.
- * @event videoid-result - `{ dossierId, processId, status, final, process }` — the final Assure process; `final: false` (status `processing`) when `result-wait` ran out first: the final status reaches your backend by webhook.
- * @event videoid-failed - `{ code, message, recoverable, detail }` — a typed failure.
- * @event videoid-cancel - `{}` — the user cancelled.
- * @event videoid-handoff - `{ status }` — the handoff's status changed: `waiting` | `opened` | `capturing` | `complete` | `expired` | `cancelled`.
- * @event videoid-step - `{ step, auto, quality }` — native: a step was captured (by auto-capture or a click), with its frame-quality report.
- *
- * @csspart container - The outer box; carries `data-state`.
- * @csspart stage - Holds the capture iframe.
- * @csspart frame - The capture iframe (while capturing).
- * @csspart panel - Title, message and actions (hidden while the frame shows).
- * @csspart title - The heading of the current screen.
- * @csspart message - The explanation under the title.
- * @csspart actions - The row of buttons.
- * @csspart button - Every button.
- * @csspart start-button - The start button.
- * @csspart retry-button - The retry button.
- * @csspart fallback-button - The "open in a new window" button.
- * @csspart cancel-button - The cancel button.
- * @csspart capture-button - Native: takes the photo or starts the recording.
- * @csspart retake-button - Native: discards the capture and reopens the camera.
- * @csspart confirm-button - Native: keeps the capture and uploads it.
- * @csspart switch-camera-button - Native: uses the other camera.
- * @csspart preview - Native: the live camera video.
- * @csspart review - Native: the captured still or video.
- * @csspart hint - Native: what to do now.
- * @csspart digits - Native: the numbers to read aloud.
- * @csspart progress - Native: progress over all steps.
- * @csspart file-label - Native: the file picker's label.
- * @csspart file-input - Native: the file picker.
- * @csspart handoff-button - The "continue on my phone" button.
- * @csspart handoff - Handoff: the box with help, QR code and link.
- * @csspart handoff-help - Handoff: what to do and how long the code is valid.
- * @csspart handoff-qr - Handoff: the QR code (`<svg role="img">`).
- * @csspart handoff-link - Handoff: the link as an `<a href>`.
- * @csspart handoff-copy - Handoff: the copy button (also part `button`).
- * @csspart handoff-copied - Handoff: the "Copied" confirmation.
- * @csspart status - The visually hidden live region for announcements.
- *
- * @cssproperty --videoid-accent - Buttons and focus rings (default #1d4ed8).
- * @cssproperty --videoid-fg - Text colour (default #1b1f24).
- * @cssproperty --videoid-bg - Background colour (default #ffffff).
- * @cssproperty --videoid-radius - Corner radius (default 8px).
- * @cssproperty --videoid-font - Font family (default system-ui).
- * @cssproperty --videoid-frame-height - Height of the capture iframe (default 640px).
+ * Its API (attributes, properties, methods, events, failures, CSS parts and
+ * custom properties) is defined once, in the repository's
+ * api/videoid-capture.json; the package ships it as custom-elements.json (the
+ * Custom Elements Manifest), the .d.ts files and the README's API tables.
  */
 
 import { styles } from "./styles.js";
@@ -86,6 +18,7 @@ const TERMINAL_STATES = new Set(["complete", "failed", "cancelled"]);
 
 /** Attribute name → property name, in the order of docs/contracts.md. */
 const ATTRIBUTES = {
+  // <api:attributes> written by scripts/api.mjs from api/videoid-capture.json
   "session-endpoint": "sessionEndpoint",
   "result-endpoint": "resultEndpoint",
   "capture-url": "captureUrl",
@@ -100,6 +33,7 @@ const ATTRIBUTES = {
   "quality-thresholds": "qualityThresholds",
   handoff: "handoff",
   "handoff-endpoint": "handoffEndpoint",
+  // </api:attributes>
 };
 
 // The strings of every language but English (compiled in), fetched on demand.

@@ -3,6 +3,8 @@
 source "$(dirname "$0")/lib.sh"
 out="$ROOT/pkg"
 stage="$ROOT/target/pkg-stage"
+# The typings, manifests, the shell's attribute list and the README tables, from api/videoid-capture.json.
+node scripts/api.mjs
 
 # v0 symbol mangling: a generic instance's name carries its type parameters
 # (`<… as FnOnce>::call_once::<videoid_capture::web::native::…>`), so the

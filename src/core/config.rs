@@ -536,4 +536,170 @@ mod tests {
         assert!(c.session_endpoint.is_none());
         assert!(c.capture_url.is_some());
     }
+
+    /// The element's API as api/videoid-capture.json defines it (scripts/api.mjs
+    /// writes the typings, the shell's attribute list and the READMEs from it).
+    fn api() -> serde_json::Value {
+        serde_json::from_str(include_str!("../../api/videoid-capture.json"))
+            .expect("api/videoid-capture.json is JSON")
+    }
+
+    fn names<'a>(items: impl IntoIterator<Item = &'a serde_json::Value>, key: &str) -> Vec<String> {
+        items
+            .into_iter()
+            .map(|item| {
+                item[key]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("an item without its {key}: {item}"))
+                    .to_string()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_api_source_names_exactly_the_attributes_the_parser_reads() {
+        let api = api();
+        let all = api["attributes"].as_array().expect("attributes");
+        let (read_only, observed): (Vec<_>, Vec<_>) = all
+            .iter()
+            .partition(|a| a["readonly"].as_bool().unwrap_or(false));
+        // Same names, same order: the shell's observedAttributes and the wasm's
+        // props (src/web/props.rs) line up through ATTRIBUTES.
+        assert_eq!(
+            names(observed, "name"),
+            ATTRIBUTES,
+            "the source's observed attributes"
+        );
+        assert_eq!(
+            names(read_only, "name"),
+            ["state", "step"],
+            "only the reflected ones are read-only"
+        );
+        // Config::parse asks for each of them but `lang`, which i18n::choose reads.
+        let asked = std::cell::RefCell::new(Vec::new());
+        let parsed = Config::parse(
+            |name| {
+                asked.borrow_mut().push(name.to_string());
+                (name == "session-endpoint").then(|| "/s".to_string())
+            },
+            &page(),
+        );
+        assert!(parsed.is_ok(), "{parsed:?}");
+        let mut asked = asked.into_inner();
+        asked.sort();
+        asked.dedup();
+        let mut expected: Vec<&str> = ATTRIBUTES
+            .iter()
+            .copied()
+            .filter(|a| *a != "lang")
+            .collect();
+        expected.sort();
+        assert_eq!(asked, expected);
+    }
+
+    #[test]
+    fn the_api_sources_values_and_defaults_are_the_parsers() {
+        let api = api();
+        let attribute = |name: &str| {
+            api["attributes"]
+                .as_array()
+                .and_then(|all| all.iter().find(|a| a["name"] == name))
+                .unwrap_or_else(|| panic!("the source has no attribute {name}"))
+                .clone()
+        };
+        let values = |name: &str| -> Vec<String> {
+            let a = attribute(name);
+            a["values"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{name} lists its values"))
+                .iter()
+                .map(|v| v.as_str().expect("a value is a string").to_string())
+                .collect()
+        };
+        let s = ("session-endpoint", "/s");
+        for mode in values("mode") {
+            assert!(parse(&[s, ("mode", &mode)]).is_ok(), "mode={mode}");
+        }
+        assert_eq!(field(&[s, ("mode", "bogus")]), "mode");
+        for handoff in values("handoff") {
+            assert!(
+                parse(&[s, ("handoff", &handoff)]).is_ok(),
+                "handoff={handoff}"
+            );
+        }
+        // Every listed fallback is accepted in some mode.
+        let modes = values("mode");
+        for fallback in values("fallback") {
+            assert!(
+                modes
+                    .iter()
+                    .any(|m| parse(&[s, ("mode", m), ("fallback", &fallback)]).is_ok()),
+                "fallback={fallback}"
+            );
+        }
+        let langs = values("lang");
+        let known: Vec<_> = super::super::i18n::Lang::ALL
+            .iter()
+            .map(|l| l.tag())
+            .collect();
+        assert_eq!(langs, known, "the source's languages are the core's");
+        let c = parse(&[s]).expect("the defaults parse");
+        let default = |name: &str| -> u32 {
+            attribute(name)["defaultValue"]
+                .as_str()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or_else(|| panic!("{name} has a numeric defaultValue"))
+        };
+        assert_eq!(
+            c.inactivity_timeout_ms,
+            default("inactivity-timeout") * 1000
+        );
+        assert_eq!(c.load_timeout_ms, default("load-timeout") * 1000);
+        assert_eq!(c.result_wait_ms, default("result-wait") * 1000);
+        assert_eq!(attribute("mode")["defaultValue"], c.mode.as_str());
+        assert_eq!(attribute("handoff")["defaultValue"], "auto");
+        assert_eq!(c.handoff, Handoff::Auto);
+    }
+
+    #[test]
+    fn the_api_sources_states_and_steps_are_the_cores() {
+        use super::super::flow::State;
+        use super::super::native::Step;
+        // No wildcard: a new state or step does not compile until it is listed here.
+        let state_name = |s: State| match s {
+            State::Idle
+            | State::Loading
+            | State::Capturing
+            | State::Completing
+            | State::Complete
+            | State::Failed
+            | State::Cancelled => s.as_str(),
+        };
+        let step_name = |s: Step| match s {
+            Step::Front | Step::Back | Step::Selfie | Step::Video => s.as_str(),
+        };
+        let states = [
+            State::Idle,
+            State::Loading,
+            State::Capturing,
+            State::Completing,
+            State::Complete,
+            State::Failed,
+            State::Cancelled,
+        ]
+        .map(state_name);
+        // `upload`: the step attribute while a native capture sends its files.
+        let steps = [Step::Front, Step::Back, Step::Selfie, Step::Video].map(step_name);
+        let api = api();
+        let listed = |key: &str| -> Vec<String> {
+            api[key]["values"]
+                .as_array()
+                .unwrap_or_else(|| panic!("the source lists its {key}"))
+                .iter()
+                .map(|v| v.as_str().expect("a value is a string").to_string())
+                .collect()
+        };
+        assert_eq!(listed("states"), states);
+        assert_eq!(listed("steps"), [&steps[..], &["upload"]].concat());
+    }
 }

@@ -308,6 +308,91 @@ mod tests {
         ]
     }
 
+    /// Which of `all()` stands for `f`'s variant. No wildcard: a new variant does
+    /// not compile until it is placed here, and the test below then asks for it in `all()`.
+    fn sample_of(f: &Failure) -> usize {
+        match f {
+            Failure::ConfigInvalid { .. } => 0,
+            Failure::SessionInvalid(_) => 1,
+            Failure::SessionExpired => 2,
+            Failure::NetworkUnreachable => 3,
+            Failure::BackendError { .. } => 4,
+            // The web SDK's script did not load: a load timeout with its own reason.
+            Failure::CaptureLoadTimeout { .. } | Failure::SdkLoad => 5,
+            Failure::CaptureFailed(_) => 6,
+            Failure::InactiveUserAborted => 7,
+            Failure::UserCancelled => 8,
+            Failure::CameraDenied => 9,
+            Failure::MicrophoneDenied => 10,
+            Failure::BlockedByPolicy => 11,
+            Failure::DeviceNotFound => 12,
+            Failure::DeviceInUse => 13,
+            Failure::DeviceUnsupported(_) => 14,
+            Failure::InsecureContext => 15,
+            Failure::BrowserUnsupported => 16,
+        }
+    }
+
+    #[test]
+    fn the_api_source_lists_exactly_these_failures() {
+        let all = all();
+        let samples: Vec<usize> = all.iter().map(sample_of).collect();
+        assert_eq!(
+            samples,
+            (0..all.len()).collect::<Vec<_>>(),
+            "all() has one failure per variant, in order"
+        );
+        assert_eq!(
+            sample_of(&Failure::SdkLoad),
+            sample_of(&Failure::CaptureLoadTimeout {
+                framing_denied: false
+            })
+        );
+        assert_eq!(Failure::SdkLoad.code(), "Capture.LoadTimeout");
+
+        let api: serde_json::Value =
+            serde_json::from_str(include_str!("../../api/videoid-capture.json"))
+                .expect("api/videoid-capture.json is JSON");
+        let listed = api["failures"].as_array().expect("failures");
+        let codes: Vec<&str> = listed
+            .iter()
+            .map(|f| f["code"].as_str().expect("a failure has its code"))
+            .collect();
+        let core: Vec<&str> = all.iter().map(Failure::code).collect();
+        assert_eq!(
+            codes, core,
+            "the source's failure codes are the core's, in order"
+        );
+        for (failure, entry) in all.iter().zip(listed) {
+            // `recoverable` is true or false, or words where it depends (Backend.Error's status).
+            match entry["recoverable"].as_bool() {
+                Some(recoverable) => {
+                    assert_eq!(recoverable, failure.recoverable(), "{}", failure.code())
+                }
+                None => assert!(
+                    entry["recoverable"].is_string()
+                        && matches!(failure, Failure::BackendError { .. }),
+                    "{}: recoverable is true or false",
+                    failure.code()
+                ),
+            }
+            // `detail` is null exactly for the failures whose detail is always null.
+            let always_null = matches!(failure.detail(), Detail::None)
+                && !matches!(
+                    failure,
+                    Failure::CaptureFailed(_)
+                        | Failure::DeviceUnsupported(_)
+                        | Failure::BrowserUnsupported
+                );
+            assert_eq!(
+                entry["detail"].is_null(),
+                always_null,
+                "{}: detail",
+                failure.code()
+            );
+        }
+    }
+
     #[test]
     fn codes_are_unique_and_in_category_reason_form() {
         let codes: Vec<_> = all().iter().map(Failure::code).collect();
