@@ -39,9 +39,10 @@ export type CaptureFallback = "popup" | "redirect" | "embed" | "none";
 
 /**
  * `handoff` attribute: whether the capture may continue on a phone through a
- * QR code. `auto` (the default) offers it beside the start button and first
- * after a camera failure (`Device.NotFound`, or any camera failure in
- * `native`/`sdk`); `always` goes straight to it; `off` never offers it.
+ * QR code, which needs your backend's handoff endpoint. `auto` offers it beside
+ * the start button and first after a camera failure (`Device.NotFound`, or any
+ * camera failure in `native`/`sdk`); `always` goes straight to it; `off` (the
+ * default) never offers it.
  */
 export type CaptureHandoff = "auto" | "always" | "off";
 
@@ -521,7 +522,7 @@ export declare class VideoIdCaptureElement extends HTMLElement {
   parentOrigin: string | null;
   /** `quality-thresholds`: native frame-quality thresholds, `name=value …`. */
   qualityThresholds: string | null;
-  /** `handoff`: `auto` | `always` | `off` (default `auto`). */
+  /** `handoff`: `auto` | `always` | `off` (default `off`). */
   handoff: CaptureHandoff | null;
   /** `handoff-endpoint`: the handoff endpoint (default: `session-endpoint` with its last path segment `handoff`). */
   handoffEndpoint: string | null;
@@ -571,7 +572,7 @@ export interface VideoIdCaptureAttributes {
   "parent-origin"?: string;
   /** native: `name=value` pairs over the frame-quality defaults: `sharpness=120` (variance of the Laplacian), `dark=55` and `bright=215` (mean luma), `glare=0.015` (share of saturated pixels), `motion=6` (luma change between frames), `fill=0.30` (share of the frame the document covers), `frames=5` (good frames in a row before auto-capture) (default: the defaults) */
   "quality-thresholds"?: string;
-  /** `auto` (a secondary "Continue on my phone" button on the start screen, and the first action after `Device.NotFound` or, in `native`/`sdk`, any camera failure) | `always` (`start()` goes straight to the handoff screen: a QR code and link the user opens on a phone, where the capture runs; the result comes back here as `videoid-complete` and `videoid-result`) | `off` (default: `auto`) */
+  /** `auto` (a secondary "Continue on my phone" button on the start screen, and the first action after `Device.NotFound` or, in `native`/`sdk`, any camera failure) | `always` (`start()` goes straight to the handoff screen: a QR code and link the user opens on a phone, where the capture runs; the result comes back here as `videoid-complete` and `videoid-result`) | `off`. Both need your backend to serve `handoff-endpoint` (the reference backend does), so a page opts in (default: `off`) */
   handoff?: CaptureHandoff;
   /** URL the element POSTs to for a handoff link, `{id}/events` of which it polls and `{id}` of which it DELETEs to revoke (default: `session-endpoint` with its last path segment `handoff`, query kept) */
   "handoff-endpoint"?: string;

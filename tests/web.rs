@@ -619,9 +619,9 @@ async fn props_that_are_not_strings_count_as_absent() {
 }
 
 #[wasm_bindgen_test]
-async fn the_handoff_is_offered_by_default_and_its_call_goes_to_the_derived_endpoint() {
+async fn the_handoff_is_offered_where_the_page_asks_and_its_call_goes_to_the_derived_endpoint() {
     let host = Host::new();
-    let _auto = host.handle(&[("session-endpoint", "/api/session")]);
+    let _auto = host.handle(&[("session-endpoint", "/api/session"), ("handoff", "auto")]);
     host.wait_for("videoid-ready", 1, 5000).await;
     flush().await;
     let button = host
@@ -631,11 +631,19 @@ async fn the_handoff_is_offered_by_default_and_its_call_goes_to_the_derived_endp
         button.text_content().as_deref(),
         Some("Continue on my phone")
     );
-    let off = Host::new();
-    let _off = off.handle(&[("session-endpoint", "/api/session"), ("handoff", "off")]);
-    off.wait_for("videoid-ready", 1, 5000).await;
-    flush().await;
-    assert!(off.part("handoff-button").is_none(), "off never offers it");
+    // Without the attribute (the default is off: not every backend has the endpoint), or off.
+    for handoff in [None, Some("off")] {
+        let off = Host::new();
+        let mut attributes = vec![("session-endpoint", "/api/session")];
+        attributes.extend(handoff.map(|v| ("handoff", v)));
+        let _off = off.handle(&attributes);
+        off.wait_for("videoid-ready", 1, 5000).await;
+        flush().await;
+        assert!(
+            off.part("handoff-button").is_none(),
+            "{handoff:?} offers no handoff"
+        );
+    }
 
     // `always` asks the endpoint derived from session-endpoint at once (the
     // page's fetch records what goes out): the page's server has none, so the

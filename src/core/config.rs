@@ -63,7 +63,9 @@ pub enum Fallback {
     None,
 }
 
-/// Whether the capture may continue on a phone.
+/// Whether the capture may continue on a phone. It needs the backend's
+/// handoff endpoint, which the element cannot see before a session, so a page
+/// opts in: off by default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Handoff {
     /// Offered beside the start button, and first after a camera failure.
@@ -78,9 +80,9 @@ impl Handoff {
     /// Reads the `handoff` attribute.
     pub fn parse(value: Option<&str>) -> Result<Handoff, Failure> {
         match value.map(str::trim) {
-            None | Some("") | Some("auto") => Ok(Handoff::Auto),
+            Some("auto") => Ok(Handoff::Auto),
             Some("always") => Ok(Handoff::Always),
-            Some("off") => Ok(Handoff::Off),
+            None | Some("") | Some("off") => Ok(Handoff::Off),
             Some(_) => Err(Failure::ConfigInvalid { field: "handoff" }),
         }
     }
@@ -471,9 +473,9 @@ mod tests {
     }
 
     #[test]
-    fn handoff_is_auto_by_default_and_its_endpoint_follows_the_session_endpoint() {
+    fn handoff_is_off_by_default_and_its_endpoint_follows_the_session_endpoint() {
         let c = parse(&[("session-endpoint", "/api/videoid/session?scenario=accepted")]).unwrap();
-        assert_eq!(c.handoff, Handoff::Auto);
+        assert_eq!(c.handoff, Handoff::Off);
         assert_eq!(
             c.handoff_endpoint.as_deref(),
             Some("/api/videoid/handoff?scenario=accepted")
@@ -657,8 +659,8 @@ mod tests {
         assert_eq!(c.load_timeout_ms, default("load-timeout") * 1000);
         assert_eq!(c.result_wait_ms, default("result-wait") * 1000);
         assert_eq!(attribute("mode")["defaultValue"], c.mode.as_str());
-        assert_eq!(attribute("handoff")["defaultValue"], "auto");
-        assert_eq!(c.handoff, Handoff::Auto);
+        assert_eq!(attribute("handoff")["defaultValue"], "off");
+        assert_eq!(c.handoff, Handoff::Off);
     }
 
     #[test]

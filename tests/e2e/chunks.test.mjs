@@ -129,9 +129,14 @@ async function readQr(tab) {
   return jsQR(new Uint8ClampedArray(png.data), png.width, png.height)?.data ?? null;
 }
 
-test('an embed page never fetches a chunk', async () => {
+test('an embed page never fetches a chunk, and offers no phone without asking for it', async () => {
   const { context, tab, errors } = await open('/embed');
   try {
+    // The page sets no handoff attribute, and its backend has no handoff endpoint: the
+    // start screen offers only the start (handoff is off unless a page opts in).
+    const el = tab.locator('videoid-capture');
+    await el.locator('[part~="start-button"]').waitFor({ timeout: 20_000 });
+    assert.equal(await el.locator('[part~="handoff-button"]').count(), 0, 'no "Continue on my phone"');
     await tab.evaluate(() => { document.querySelector('videoid-capture').start().catch(() => {}); });
     await waitState(tab, 'capturing');
     await pageTimer(tab, 500);

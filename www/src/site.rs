@@ -156,10 +156,15 @@ pub fn demo_options(pairs: &[(String, String)]) -> DemoOptions {
         ("fallback", "fallback"),
         ("handoff", "handoff"),
     ];
-    let attributes = COPIED
+    let mut attributes: Vec<(&'static str, String)> = COPIED
         .iter()
         .filter_map(|(param, attr)| query_value(pairs, param).map(|v| (*attr, v.to_string())))
         .collect();
+    // This backend serves the handoff, so the demo offers it unless the query says otherwise
+    // (the element's own default is off: a page opts in where its backend has the endpoint).
+    if !attributes.iter().any(|(attr, _)| *attr == "handoff") {
+        attributes.push(("handoff", "auto".to_string()));
+    }
     let knobs: Vec<(&str, &str)> = ["scenario", "auto", "framing", "capture-sdk", "review"]
         .iter()
         .filter_map(|k| query_value(pairs, k).map(|v| (*k, v)))
@@ -469,7 +474,8 @@ mod tests {
             vec![
                 ("mode", "embed".to_string()),
                 ("inactivity-timeout", "5".to_string()),
-                ("result-wait", "30".to_string())
+                ("result-wait", "30".to_string()),
+                ("handoff", "auto".to_string())
             ]
         );
         assert_eq!(
@@ -488,7 +494,7 @@ mod tests {
         assert_eq!(o.session_endpoint, "/api/videoid/session?scenario=accepted");
         let o = demo_options(&pairs("endpoint=unreachable"));
         assert_eq!(o.session_endpoint, UNREACHABLE_SESSION_ENDPOINT);
-        assert!(o.attributes.is_empty());
+        assert_eq!(o.attributes, vec![("handoff", "auto".to_string())]);
     }
 
     #[test]

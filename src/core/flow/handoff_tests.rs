@@ -430,11 +430,14 @@ fn a_link_that_arrives_after_a_cancel_is_revoked() {
 
 #[test]
 fn auto_offers_the_handoff_beside_start_and_off_never() {
-    let mut flow = flow_with_kits(Lang::En);
     let names =
         |flow: &Flow| -> Vec<Action> { flow.screen().actions.iter().map(|a| a.0).collect() };
+    // Off unless the page asks: the handoff needs the backend's endpoint.
+    assert_eq!(names(&flow_with_kits(Lang::En)), [Action::Start]);
+    let mut flow = flow_with_kits(Lang::En);
+    flow.set_handoff(Handoff::Auto);
     assert_eq!(names(&flow), [Action::Start, Action::Handoff]);
-    let fx = flow.step(Action::Handoff.input(0, || config_with(&[])));
+    let fx = flow.step(Action::Handoff.input(0, || config_with(&[("handoff", "auto")])));
     assert!(fx.contains(&Effect::Handoff {
         attempt: 1,
         method: "POST",
@@ -447,7 +450,8 @@ fn auto_offers_the_handoff_beside_start_and_off_never() {
     assert_eq!(names(&off), [Action::Start]);
     // A plain start in auto mode is the usual capture.
     let mut flow = flow_with_kits(Lang::En);
-    let fx = flow.step(Input::Start(config_with(&[])));
+    flow.set_handoff(Handoff::Auto);
+    let fx = flow.step(Input::Start(config_with(&[("handoff", "auto")])));
     assert!(fx.iter().any(|e| matches!(e, Effect::FetchSession { .. })));
     assert!(!fx.iter().any(|e| matches!(e, Effect::Handoff { .. })));
 }

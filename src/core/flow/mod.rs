@@ -752,7 +752,7 @@ impl Flow {
             attempt: 0,
             lang,
             texts: Texts::default(),
-            offer: Handoff::Auto,
+            offer: Handoff::Off,
             config: None,
             failure: None,
             completion: None,

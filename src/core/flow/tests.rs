@@ -738,6 +738,7 @@ fn capture_url_skips_the_session_call() {
 #[test]
 fn screens_show_the_texts_they_are_given_live() {
     let mut flow = flow_with_kits(Lang::Nb);
+    flow.set_handoff(crate::core::config::Handoff::Auto);
     assert_eq!(
         flow.screen().lang,
         Lang::En,
@@ -763,7 +764,7 @@ fn screens_show_the_texts_they_are_given_live() {
             (Action::Start, "Kom i gang".to_string()),
             (Action::Handoff, "Continue on my phone".to_string())
         ],
-        "the handoff is offered beside start by default, in English until translated"
+        "the handoff (handoff=\"auto\") is offered beside start, in English until translated"
     );
     assert_eq!(flow.lang(), Lang::Nb);
     let fx = flow.step(Input::Start(config_with(&[(
