@@ -34,7 +34,7 @@ async fn demo_page_embeds_the_element_under_a_strict_policy() {
     assert!(
         html.contains(&format!(
             "<videoid-capture id=\"capture\" session-endpoint=\"/api/videoid/session\" \
-         result-endpoint=\"/api/videoid/result\" allowed-origins=\"{}\"></videoid-capture>",
+         result-endpoint=\"/api/videoid/result\" allowed-origins=\"{}\" handoff=\"auto\"></videoid-capture>",
             s.sim_url
         )),
         "{html}"
