@@ -47,6 +47,14 @@ export type CaptureFallback = "popup" | "redirect" | "embed" | "none";
 export type CaptureHandoff = "auto" | "always" | "off";
 
 /**
+ * `credentials` attribute: whether the calls to your backend carry the page's
+ * cookies to another origin. `same-origin` (the default) for a backend on the
+ * page's origin; `include` for a backend on another origin, which must allow
+ * the page's origin by CORS with credentials.
+ */
+export type CaptureCredentials = "same-origin" | "include";
+
+/**
  * `texts` property: the host's own wording for any string the element shows
  * or announces, by text key. Every key is optional; the English of each is
  * below (and in `i18n/en.json`). Unknown keys are ignored with one console
@@ -244,6 +252,7 @@ export type VideoIdCaptureAttribute =
   | "quality-thresholds"
   | "handoff"
   | "handoff-endpoint"
+  | "credentials"
   | "state"
   | "step";
 
@@ -526,6 +535,8 @@ export declare class VideoIdCaptureElement extends HTMLElement {
   handoff: CaptureHandoff | null;
   /** `handoff-endpoint`: the handoff endpoint (default: `session-endpoint` with its last path segment `handoff`). */
   handoffEndpoint: string | null;
+  /** `credentials`: `same-origin` | `include` (default `same-origin`). */
+  credentials: CaptureCredentials | null;
   /** `state` (read-only, reflected). */
   readonly state: VideoIdCaptureState;
   /**
@@ -576,6 +587,8 @@ export interface VideoIdCaptureAttributes {
   handoff?: CaptureHandoff;
   /** URL the element POSTs to for a handoff link, `{id}/events` of which it polls and `{id}` of which it DELETEs to revoke (default: `session-endpoint` with its last path segment `handoff`, query kept) */
   "handoff-endpoint"?: string;
+  /** `same-origin` (a backend on the page's origin) | `include` (a backend on another origin: the element's calls carry its cookies there, and the backend must answer CORS for the page's origin with `Access-Control-Allow-Credentials: true`; the reference backend does for the origins in `VIDEOID_CORS_ORIGINS`) (default: `same-origin`) */
+  credentials?: CaptureCredentials;
 }
 
 /** Options of `capture()`: the attributes in camelCase, plus where to mount. */
@@ -594,6 +607,7 @@ export interface CaptureOptions {
   qualityThresholds?: string;
   handoff?: CaptureHandoff;
   handoffEndpoint?: string;
+  credentials?: CaptureCredentials;
   /** The element's `texts`. */
   texts?: VideoIdTexts;
   /** Where the element is appended (default `document.body`). */

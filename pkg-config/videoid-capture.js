@@ -33,6 +33,7 @@ const ATTRIBUTES = {
   "quality-thresholds": "qualityThresholds",
   handoff: "handoff",
   "handoff-endpoint": "handoffEndpoint",
+  credentials: "credentials",
   // </api:attributes>
 };
 

@@ -8,6 +8,7 @@
  */
 import type { DefineComponent } from "vue";
 import type {
+  CaptureCredentials,
   CaptureFallback,
   CaptureHandoff,
   CaptureMode,
@@ -35,6 +36,7 @@ export interface VideoIdCaptureVueProps {
   qualityThresholds?: string;
   handoff?: CaptureHandoff;
   handoffEndpoint?: string;
+  credentials?: CaptureCredentials;
   texts?: VideoIdTexts | null;
   onVideoidReady?: (event: VideoIdCaptureEventMap["videoid-ready"]) => void;
   onVideoidState?: (event: VideoIdCaptureEventMap["videoid-state"]) => void;

@@ -5,7 +5,7 @@ use super::origin::{HttpUrl, Origin, OriginPattern};
 use super::quality::Thresholds;
 
 /// Every attribute the element reads, by its HTML name.
-pub const ATTRIBUTES: [&str; 14] = [
+pub const ATTRIBUTES: [&str; 15] = [
     "session-endpoint",
     "result-endpoint",
     "capture-url",
@@ -20,6 +20,7 @@ pub const ATTRIBUTES: [&str; 14] = [
     "quality-thresholds",
     "handoff",
     "handoff-endpoint",
+    "credentials",
 ];
 
 /// Signicat's hosts, always allowed unless `allowed-origins` says otherwise.
@@ -88,6 +89,30 @@ impl Handoff {
     }
 }
 
+/// Whether the element's calls to the backend carry the page's cookies to
+/// another origin (`fetch`'s `credentials`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Credentials {
+    /// Cookies only to the page's own origin: a backend on that origin.
+    SameOrigin,
+    /// Cookies to any origin: a backend on another origin, which must allow
+    /// this page's origin by CORS with credentials.
+    Include,
+}
+
+impl Credentials {
+    /// Reads the `credentials` attribute.
+    pub fn parse(value: Option<&str>) -> Result<Credentials, Failure> {
+        match value.map(str::trim) {
+            None | Some("") | Some("same-origin") => Ok(Credentials::SameOrigin),
+            Some("include") => Ok(Credentials::Include),
+            Some(_) => Err(Failure::ConfigInvalid {
+                field: "credentials",
+            }),
+        }
+    }
+}
+
 /// The handoff endpoint derived from the session endpoint: its path's last
 /// segment replaced by `handoff`, the query kept.
 pub fn derive_handoff_endpoint(session: &str) -> String {
@@ -131,6 +156,8 @@ pub struct Config {
     pub handoff_endpoint: Option<String>,
     /// The origin a handoff link must have: the endpoint's, or the page's.
     pub handoff_origin: Origin,
+    /// Whether the backend calls carry cookies to another origin.
+    pub credentials: Credentials,
 }
 
 const MAX_ENDPOINT_LEN: usize = 2048;
@@ -248,6 +275,7 @@ impl Config {
             .and_then(|e| HttpUrl::parse(e).ok())
             .map_or_else(|| page.clone(), |u| u.origin().clone());
         Ok(Config {
+            credentials: Credentials::parse(attr("credentials").as_deref())?,
             handoff,
             handoff_endpoint,
             handoff_origin,
@@ -470,6 +498,27 @@ mod tests {
             field(&[("session-endpoint", "/s"), ("mode", "SDK")]),
             "mode"
         );
+    }
+
+    #[test]
+    fn credentials_are_same_origin_unless_include_is_asked_for() {
+        let s = ("session-endpoint", "/s");
+        assert_eq!(parse(&[s]).unwrap().credentials, Credentials::SameOrigin);
+        assert_eq!(
+            parse(&[s, ("credentials", " include ")])
+                .unwrap()
+                .credentials,
+            Credentials::Include
+        );
+        assert_eq!(
+            parse(&[s, ("credentials", "same-origin")])
+                .unwrap()
+                .credentials,
+            Credentials::SameOrigin
+        );
+        for bad in ["omit", "INCLUDE", "true"] {
+            assert_eq!(field(&[s, ("credentials", bad)]), "credentials", "{bad}");
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@ use web_sys::{AbortController, RequestCredentials, RequestRedirect, Url};
 
 use super::props::from_js;
 use super::timers::Timer;
+use crate::core::config::Credentials;
 use crate::core::contract::{HandoffAnswer, ProcessAnswer, SessionAnswer};
 use crate::core::failure::{Failure, SessionProblem};
 
@@ -20,15 +21,20 @@ const MAX_ANSWER_BYTES: usize = 1 << 20;
 const MALFORMED: Failure = Failure::SessionInvalid(SessionProblem::MalformedAnswer);
 
 /// Sends `request` and reads its JSON answer; `field` names the attribute
-/// that gave the URL, for a URL the browser refuses.
+/// that gave the URL, for a URL the browser refuses; `credentials` says
+/// whether cookies go to another origin (the `credentials` attribute).
 async fn call(
     request: RequestBuilder,
     body: Option<String>,
     field: &'static str,
+    credentials: Credentials,
 ) -> Result<JsValue, Failure> {
     let controller = AbortController::new().map_err(|_| Failure::BrowserUnsupported)?;
     let request = request
-        .credentials(RequestCredentials::SameOrigin)
+        .credentials(match credentials {
+            Credentials::SameOrigin => RequestCredentials::SameOrigin,
+            Credentials::Include => RequestCredentials::Include,
+        })
         // The endpoint answers itself: a redirect is a fault, never followed.
         .redirect(RequestRedirect::Error)
         .header("Accept", "application/json")
@@ -100,9 +106,16 @@ pub async fn request_session(
     endpoint: &str,
     mode: &str,
     lang: &str,
+    credentials: Credentials,
 ) -> Result<SessionAnswer, Failure> {
     let body = json(&SessionRequest { mode, lang })?;
-    let answer = call(Request::post(endpoint), Some(body), "session-endpoint").await?;
+    let answer = call(
+        Request::post(endpoint),
+        Some(body),
+        "session-endpoint",
+        credentials,
+    )
+    .await?;
     from_js(answer).ok_or(MALFORMED)
 }
 
@@ -113,6 +126,7 @@ pub async fn handoff(
     url: &str,
     mode: &str,
     lang: &str,
+    credentials: Credentials,
 ) -> Result<HandoffAnswer, Failure> {
     let (request, body) = match method {
         "POST" => (
@@ -122,7 +136,7 @@ pub async fn handoff(
         "DELETE" => (Request::delete(url), None),
         _ => (Request::get(url), None),
     };
-    let answer = call(request, body, "handoff-endpoint").await?;
+    let answer = call(request, body, "handoff-endpoint", credentials).await?;
     from_js(answer).ok_or(MALFORMED)
 }
 
@@ -132,6 +146,7 @@ pub async fn request_result(
     endpoint: &str,
     dossier_id: &str,
     process_id: &str,
+    credentials: Credentials,
 ) -> Result<(ProcessAnswer, JsValue), Failure> {
     let base = super::window()
         .and_then(|w| w.location().href().ok())
@@ -143,22 +158,32 @@ pub async fn request_result(
     query.set("dossierId", dossier_id);
     query.set("processId", process_id);
     url.set_search(&String::from(query.to_string()));
-    let answer = call(Request::get(&url.href()), None, "result-endpoint").await?;
+    let answer = call(
+        Request::get(&url.href()),
+        None,
+        "result-endpoint",
+        credentials,
+    )
+    .await?;
     let process = from_js(answer.clone()).ok_or(MALFORMED)?;
     Ok((process, answer))
 }
 
 /// `POST {upload_url}/complete` with the upload token: all artifacts are in.
+/// The token authorizes it: no cookie goes with it.
 pub async fn complete_native(upload_url: &str, token: &str) -> Result<(), Failure> {
     let url = format!("{}/complete", upload_url.trim_end_matches('/'));
     let request = Request::post(&url).header("Authorization", &format!("Bearer {token}"));
-    call(request, None, "session-endpoint").await.map(|_| ())
+    call(request, None, "session-endpoint", Credentials::SameOrigin)
+        .await
+        .map(|_| ())
 }
 
 /// Carries out the flow's calls to the host backend, feeding each answer to
 /// `sender` (a handoff revoke is best effort: nothing is fed back).
 pub fn carry_out(
     effect: crate::core::flow::Effect,
+    credentials: Credentials,
     sender: &super::sender::Sender,
     process: &std::rc::Rc<std::cell::RefCell<JsValue>>,
 ) {
@@ -171,7 +196,7 @@ pub fn carry_out(
             mode,
             lang,
         } => crate::spawn(async move {
-            let answer = request_session(&endpoint, mode, lang).await;
+            let answer = request_session(&endpoint, mode, lang, credentials).await;
             let now_ms = js_sys::Date::now();
             let seed = (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
             sender.send(Input::SessionLoaded {
@@ -189,7 +214,7 @@ pub fn carry_out(
         } => {
             let process = std::rc::Rc::downgrade(process);
             crate::spawn(async move {
-                let answer = request_result(&endpoint, &dossier_id, &process_id).await;
+                let answer = request_result(&endpoint, &dossier_id, &process_id, credentials).await;
                 let result = answer.map(|(parsed, raw)| {
                     if let Some(slot) = process.upgrade() {
                         *slot.borrow_mut() = raw;
@@ -206,7 +231,7 @@ pub fn carry_out(
             mode,
             lang,
         } => crate::spawn(async move {
-            let answer = handoff(method, &url, mode, lang).await;
+            let answer = handoff(method, &url, mode, lang, credentials).await;
             if method != "DELETE" {
                 sender.send(Input::HandoffAnswered { attempt, answer });
             }

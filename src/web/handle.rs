@@ -22,7 +22,7 @@ use super::run::{Ctx, Executor, RunEffect};
 use super::sender::Sender;
 use super::timers::FlowTimers;
 use super::{backend, handoff, i18n, native, sdk, stage, storage};
-use crate::core::config::{Config, Handoff};
+use crate::core::config::{Config, Credentials, Handoff};
 use crate::core::failure::Failure;
 use crate::core::flow::{Chunk, Effect, Flow, Input, Kit, State};
 use crate::core::i18n::{Catalog, Lang, Texts};
@@ -412,8 +412,14 @@ impl Shared {
     fn apply(this: &Rc<Shared>, effect: Effect) {
         match effect {
             Effect::FetchSession { .. } | Effect::FetchResult { .. } | Effect::Handoff { .. } => {
+                let credentials = this
+                    .flow
+                    .borrow()
+                    .config()
+                    .map_or(Credentials::SameOrigin, |c| c.credentials);
                 backend::carry_out(
                     effect,
+                    credentials,
                     &Sender::new(&this.feed),
                     &this.emitter.process_slot(),
                 )

@@ -156,7 +156,7 @@ async fn start_session(
             }
         }
         Mode::Hosted => {
-            let origin = backend.page_origin(&headers).to_string();
+            let origin = backend.session_page_origin(&headers).to_string();
             start_embed(
                 &backend,
                 &mut visitor,

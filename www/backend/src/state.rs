@@ -179,6 +179,17 @@ impl Backend {
         }
     }
 
+    /// The origin of the page a session is for: the request's `Origin` when it is one of the
+    /// CORS origins (a page on another origin, calling with `credentials="include"`; its site
+    /// serves the return page at `/videoid/return`), else [`Backend::page_origin`].
+    pub(crate) fn session_page_origin<'a>(&'a self, headers: &'a HeaderMap) -> &'a str {
+        headers
+            .get(header::ORIGIN)
+            .and_then(|o| o.to_str().ok())
+            .filter(|o| self.cors_origins.iter().any(|allowed| allowed == o))
+            .unwrap_or_else(|| self.page_origin(headers))
+    }
+
     /// The end-user the request's cookie names, when the database knows them.
     pub(crate) async fn visitor(&self, headers: &HeaderMap) -> Result<Option<Visitor>, StoreError> {
         let Some(cookie) = cookie_value(headers, endusers::COOKIE) else {
