@@ -85,7 +85,7 @@ bash scripts/test-wasm.sh
 
 say "test 3/8: the npm package"
 bash scripts/build.sh
-bash scripts/node-test.sh package 52 tests/package/
+bash scripts/node-test.sh package 60 tests/package/
 
 say "test 4/8: framework typings (React, Vue, Svelte) and the example apps (type-check, build)"
 bash scripts/examples.sh
