@@ -2,8 +2,9 @@
 # npm test: every layer — native cargo tests (the www crates once on SQLite and once on
 # PostgreSQL, the load test), wasm tests in headless Chromium and Firefox, the package
 # checks, the framework typings and example apps, e2e on the built package with
-# playwright-core in Chromium, the deployed topology (nginx over TLS in front of two
-# instances on one PostgreSQL), and the core e2e flows in Firefox and WebKitGTK
+# playwright-core in Chromium and the READMEs' quick start run as written, the deployed
+# topology (nginx over TLS in front of two instances on one PostgreSQL), and the core e2e
+# flows in Firefox and WebKitGTK
 # (selenium-webdriver). No layer passes by running nothing: PostgreSQL is required, each
 # cargo run and `node --test` layer prints how many tests ran and fails below the minimum
 # kept beside it (raise a minimum when a layer gains tests). tests/README.md lists the layers.
@@ -84,7 +85,7 @@ bash scripts/test-wasm.sh
 
 say "test 3/8: the npm package"
 bash scripts/build.sh
-bash scripts/node-test.sh package 52 tests/package/
+bash scripts/node-test.sh package 60 tests/package/
 
 say "test 4/8: framework typings (React, Vue, Svelte) and the example apps (type-check, build)"
 bash scripts/examples.sh
@@ -92,7 +93,9 @@ bash scripts/examples.sh
 say "test 5/8: e2e (playwright-core on $(command -v chromium))"
 cargo build --quiet -p videoid-www
 export VIDEOID_WWW_BIN="${VIDEOID_WWW_BIN:-${CARGO_TARGET_DIR:-$ROOT/target}/debug/videoid-www}"
-bash scripts/node-test.sh e2e 92 --test-concurrency=1 tests/e2e/
+bash scripts/node-test.sh e2e 94 --test-concurrency=1 tests/e2e/
+# The READMEs' quick start, taken from the READMEs and run as written (both backends).
+bash scripts/node-test.sh quickstart 3 tests/quickstart/
 
 say "test 6/8: topology (Debian's nginx with deploy/nginx/videoid.conf over TLS, two instances on one PostgreSQL, the simulator behind it; Chromium)"
 topology_start=$SECONDS

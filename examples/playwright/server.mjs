@@ -4,8 +4,8 @@
 // Assure API with the site's client credentials. Any language works the same
 // way; nothing here knows about the simulator.
 //
-//   ASSURE_BASE_URL=http://127.0.0.1:8081 ASSURE_CLIENT_ID=videoid-sim-client \
-//   ASSURE_CLIENT_SECRET=videoid-sim-secret PORT=3000 node server.mjs
+//   ASSURE_BASE_URL=http://127.0.0.1:8081 SIGNICAT_CLIENT_ID=videoid-sim-client \
+//   SIGNICAT_CLIENT_SECRET=videoid-sim-secret PORT=3000 node server.mjs
 //
 // Endpoints (the element's contract, see the package README):
 //   POST /api/session?user=…   native: a process that takes direct uploads and an upload session;
@@ -221,7 +221,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const baseUrl = env("ASSURE_BASE_URL", "https://api.signicat.com").replace(/\/$/, "");
   const site = await startSite({
     port: Number(env("PORT", "3000")),
-    assure: { baseUrl, clientId: env("ASSURE_CLIENT_ID"), clientSecret: env("ASSURE_CLIENT_SECRET") },
+    assure: { baseUrl, clientId: env("SIGNICAT_CLIENT_ID"), clientSecret: env("SIGNICAT_CLIENT_SECRET") },
     // Signicat's hosted capture page, or the simulator's (it serves it on its own origin).
     captureOrigins: env("CAPTURE_ORIGINS", baseUrl.includes("signicat.com") ? "https://*.signicat.com" : baseUrl),
   });

@@ -1,8 +1,8 @@
 //! `assure-simulator`: a local stand-in for Signicat's Assure API and its hosted capture page,
 //! a test tool for any host backend; it depends on no backend and no site.
 //!
-//! It answers the documented paths in the documented shapes (see
-//! `../shared/assure-api.md`), keeps its state under the data directory,
+//! It answers the documented paths in the documented shapes (Signicat's
+//! published Assure API documentation), keeps its state under the data directory,
 //! moves processes `pending` → `processing` → final after a delay, and
 //! posts `process.complete` events to a webhook until they are acknowledged.
 //! Simulator-only additions: a `simulator` block in "Start capture flow" and
