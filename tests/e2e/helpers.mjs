@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { OUTPUT_DIR, HOST_ORIGIN, SIM_ORIGIN, startServer } from './server.mjs';
+import { totals as contractTotals, watchContract } from './contract.mjs';
 
 export { HOST_ORIGIN, SIM_ORIGIN, OUTPUT_DIR };
 
@@ -46,9 +47,13 @@ export function suite(name, { browserArgs = [], initScripts = [], pkgDir, env } 
     server = await startServer(name, { pkgDir, env });
     browser = await launchBrowser(browserArgs);
   });
-  after(async () => {
+  after(async (t) => {
     await browser?.close().catch(() => {});
     await server?.stop();
+    const line = `backend contract: ${contractTotals.validated} answers validated against docs/backend.openapi.yaml`
+      + ` (${contractTotals.unreadable} with a body gone with its page)`;
+    if (typeof t?.diagnostic === 'function') t.diagnostic(line);
+    else console.log(`# ${line}`);
   });
   return async function run(t, fn) {
     const context = await browser.newContext({ viewport: { width: 1100, height: 820 } });
@@ -66,9 +71,27 @@ export function suite(name, { browserArgs = [], initScripts = [], pkgDir, env } 
       p.on('pageerror', onError('popup'));
     });
     context.on('request', (r) => diag.requests.push(`${r.method()} ${r.url()} (${r.resourceType()})`));
+    // Every answer of the backend's element-facing routes, checked against its contract.
+    const contractChecked = watchContract(context, HOST_ORIGIN);
     try {
       await fn({ page, context, diag });
+      const checked = await contractChecked();
+      t.diagnostic(
+        `backend contract: ${checked.validated} answers validated`
+          + (checked.unreadable ? `, ${checked.unreadable} with a body gone with its page (status and headers checked)` : '')
+          + (checked.fulfilled ? `, ${checked.fulfilled} made up by the test (not checked)` : ''),
+      );
+      if (checked.mismatches.length) {
+        throw new Error(
+          `the backend's answers or the element's requests do not match docs/backend.openapi.yaml:\n`
+            + checked.mismatches.map((m) => `- ${m}`).join('\n'),
+        );
+      }
     } catch (err) {
+      const checked = await contractChecked().catch(() => null);
+      if (checked?.mismatches.length && !err.message.includes('docs/backend.openapi.yaml')) {
+        err.message += `\n--- contract mismatches ---\n${checked.mismatches.join('\n')}`;
+      }
       const summary = await dumpDiagnostics(t.name, page, diag).catch((e) => `(no diagnostics: ${e.message})`);
       err.message += `\n--- diagnostics ---\n${summary}`;
       throw err;
