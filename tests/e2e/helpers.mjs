@@ -50,10 +50,7 @@ export function suite(name, { browserArgs = [], initScripts = [], pkgDir, env } 
   after(async (t) => {
     await browser?.close().catch(() => {});
     await server?.stop();
-    const line = `backend contract: ${contractTotals.validated} answers validated against docs/backend.openapi.yaml`
-      + ` (${contractTotals.unreadable} with a body gone with its page)`;
-    if (typeof t?.diagnostic === 'function') t.diagnostic(line);
-    else console.log(`# ${line}`);
+    reportContractTotals(t);
   });
   return async function run(t, fn) {
     const context = await browser.newContext({ viewport: { width: 1100, height: 820 } });
@@ -72,26 +69,12 @@ export function suite(name, { browserArgs = [], initScripts = [], pkgDir, env } 
     });
     context.on('request', (r) => diag.requests.push(`${r.method()} ${r.url()} (${r.resourceType()})`));
     // Every answer of the backend's element-facing routes, checked against its contract.
-    const contractChecked = watchContract(context, HOST_ORIGIN);
+    const contractChecked = checkBackendContract(context);
     try {
       await fn({ page, context, diag });
-      const checked = await contractChecked();
-      t.diagnostic(
-        `backend contract: ${checked.validated} answers validated`
-          + (checked.unreadable ? `, ${checked.unreadable} with a body gone with its page (status and headers checked)` : '')
-          + (checked.fulfilled ? `, ${checked.fulfilled} made up by the test (not checked)` : ''),
-      );
-      if (checked.mismatches.length) {
-        throw new Error(
-          `the backend's answers or the element's requests do not match docs/backend.openapi.yaml:\n`
-            + checked.mismatches.map((m) => `- ${m}`).join('\n'),
-        );
-      }
+      await contractChecked(t);
     } catch (err) {
-      const checked = await contractChecked().catch(() => null);
-      if (checked?.mismatches.length && !err.message.includes('docs/backend.openapi.yaml')) {
-        err.message += `\n--- contract mismatches ---\n${checked.mismatches.join('\n')}`;
-      }
+      await contractChecked(t, err);
       const summary = await dumpDiagnostics(t.name, page, diag).catch((e) => `(no diagnostics: ${e.message})`);
       err.message += `\n--- diagnostics ---\n${summary}`;
       throw err;
@@ -99,6 +82,43 @@ export function suite(name, { browserArgs = [], initScripts = [], pkgDir, env } 
       await context.close().catch(() => {});
     }
   };
+}
+
+/**
+ * Starts checking `context`'s exchanges with the host backend's element-facing routes
+ * against docs/backend.openapi.yaml (contract.mjs); returns `verdict(t, err?)`, to call once
+ * the test's work is done: it waits for the checks under way, reports the count on `t`, and
+ * throws the mismatches (or, given the test's own error `err`, adds them to its message).
+ */
+export function checkBackendContract(...contexts) {
+  const finishes = contexts.map((c) => watchContract(c, HOST_ORIGIN));
+  let reported = false;
+  return async function verdict(t, err) {
+    const results = await Promise.all(finishes.map((f) => f()));
+    const sum = (key) => results.reduce((n, r) => n + r[key], 0);
+    const mismatches = results.flatMap((r) => r.mismatches);
+    if (!reported) t?.diagnostic?.(
+      `backend contract: ${sum('validated')} answers validated`
+        + (sum('unreadable') ? `, ${sum('unreadable')} with a body gone with its page (status and headers checked)` : '')
+        + (sum('fulfilled') ? `, ${sum('fulfilled')} made up by the test (not checked)` : ''),
+    );
+    reported = true;
+    if (!mismatches.length) return;
+    const list = mismatches.map((m) => `- ${m}`).join('\n');
+    if (err) {
+      if (!err.message.includes(list)) err.message += `\n--- backend contract mismatches ---\n${list}`;
+      return;
+    }
+    throw new Error(`the backend's answers or the element's requests do not match docs/backend.openapi.yaml:\n${list}`);
+  };
+}
+
+/** The file's totals of checked answers, as the `after` hook's diagnostic. */
+export function reportContractTotals(t) {
+  const line = `backend contract: ${contractTotals.validated} answers validated against docs/backend.openapi.yaml`
+    + ` in this file (${contractTotals.unreadable} with a body gone with its page)`;
+  if (typeof t?.diagnostic === 'function') t.diagnostic(line);
+  else console.log(`# ${line}`);
 }
 
 /**
