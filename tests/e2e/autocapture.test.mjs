@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { launchBrowser, goto, part, TEST_TIMEOUT_MS, STEP_TIMEOUT_MS } from './helpers.mjs';
+import {
+  launchBrowser, goto, part, checkBackendContract, reportContractTotals, TEST_TIMEOUT_MS, STEP_TIMEOUT_MS,
+} from './helpers.mjs';
 import { REPO_ROOT, startServer } from './server.mjs';
 
 const FIXTURES = path.join(REPO_ROOT, 'target', 'fixtures');
@@ -26,8 +28,9 @@ let server;
 before(async () => {
   server = await startServer('autocapture');
 });
-after(async () => {
+after(async (t) => {
   await server?.stop();
+  reportContractTotals(t);
 });
 
 /** Opens the native demo with `variant` as the camera; records `videoid-step` events. */
@@ -50,10 +53,18 @@ async function withCamera(variant, fn) {
         return read.apply(this, args);
       };
     });
+    // Its calls to the backend, checked against the backend's contract.
+    const contractChecked = checkBackendContract(context);
     const page = await context.newPage();
-    await goto(page, '?mode=native&scenario=accepted&auto=1');
-    await part(page, 'capture-button').waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
-    await fn(page);
+    try {
+      await goto(page, '?mode=native&scenario=accepted&auto=1');
+      await part(page, 'capture-button').waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+      await fn(page);
+      await contractChecked();
+    } catch (err) {
+      await contractChecked(undefined, err);
+      throw err;
+    }
   } finally {
     await browser.close();
   }

@@ -10,6 +10,7 @@ import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import {
   launchBrowser, waitForEvent, waitForState, part, tabTo, TEST_TIMEOUT_MS, STEP_TIMEOUT_MS, HOST_ORIGIN,
+  checkBackendContract, reportContractTotals,
 } from './helpers.mjs';
 import { startServer } from './server.mjs';
 
@@ -37,22 +38,29 @@ before(async () => {
   desktopBrowser = await launchBrowser();
   phoneBrowser = await launchBrowser(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']);
 });
-after(async () => {
+after(async (t) => {
   await desktopBrowser?.close().catch(() => {});
   await phoneBrowser?.close().catch(() => {});
   await server?.stop();
+  reportContractTotals(t);
 });
 
 const opts = { timeout: TEST_TIMEOUT_MS * 2 };
 
 /** A desktop page and a phone page, each in its own context; both closed afterwards. */
-async function devices(fn) {
+async function devices(t, fn) {
   const desktop = await desktopBrowser.newContext({ viewport: { width: 1100, height: 820 } });
   const phone = await phoneBrowser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
   await desktop.addInitScript(trackCounter);
   await phone.addInitScript(trackCounter);
+  // Both devices' calls to the backend, checked against its contract.
+  const contractChecked = checkBackendContract(desktop, phone);
   try {
     await fn({ desktop: await desktop.newPage(), phone: await phone.newPage() });
+    await contractChecked(t);
+  } catch (err) {
+    await contractChecked(t, err);
+    throw err;
   } finally {
     await desktop.close().catch(() => {});
     await phone.close().catch(() => {});
@@ -143,8 +151,8 @@ async function captureStep(page, step) {
   await confirm.click();
 }
 
-test('handoff: a desktop without a camera shows a QR code; the phone captures; the desktop gets the result', opts, async () => {
-  await devices(async ({ desktop, phone }) => {
+test('handoff: a desktop without a camera shows a QR code; the phone captures; the desktop gets the result', opts, async (t) => {
+  await devices(t, async ({ desktop, phone }) => {
     const href = await handoffScreen(desktop, '?mode=native&handoff=always&scenario=accepted&auto=1');
     const url = new URL(href);
     assert.equal(url.origin, HOST_ORIGIN, 'the link is on the host site');
@@ -196,8 +204,8 @@ test('handoff: a desktop without a camera shows a QR code; the phone captures; t
   });
 });
 
-test('handoff: cancel on the desktop stops the phone and revokes the link', opts, async () => {
-  await devices(async ({ desktop, phone }) => {
+test('handoff: cancel on the desktop stops the phone and revokes the link', opts, async (t) => {
+  await devices(t, async ({ desktop, phone }) => {
     const href = await handoffScreen(desktop, '?mode=native&handoff=always&scenario=accepted&auto=1');
     await openLink(phone, href);
     await pair(desktop, phone);
@@ -226,8 +234,8 @@ test('handoff: cancel on the desktop stops the phone and revokes the link', opts
   });
 });
 
-test('handoff: the demo offers the phone as a second way on the start screen (handoff=auto)', opts, async () => {
-  await devices(async ({ desktop }) => {
+test('handoff: the demo offers the phone as a second way on the start screen (handoff=auto)', opts, async (t) => {
+  await devices(t, async ({ desktop }) => {
     await desktop.goto(`${HOST_ORIGIN}/?mode=native&scenario=accepted`);
     const button = part(desktop, 'handoff-button');
     await button.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
@@ -249,8 +257,8 @@ function clipboardRecorder() {
   };
 }
 
-test('handoff: copy puts the link on the clipboard and says so; where the clipboard refuses, the link takes focus', opts, async () => {
-  await devices(async ({ desktop }) => {
+test('handoff: copy puts the link on the clipboard and says so; where the clipboard refuses, the link takes focus', opts, async (t) => {
+  await devices(t, async ({ desktop }) => {
     await desktop.addInitScript(clipboardRecorder);
     const href = await handoffScreen(desktop, '?handoff=always&auto=1&scenario=accepted');
     assert.equal(await part(desktop, 'handoff-copied').innerText(), '', 'nothing said before a copy');
@@ -278,8 +286,8 @@ test('handoff: copy puts the link on the clipboard and says so; where the clipbo
   });
 });
 
-test('handoff: "Not my phone" ends the other phone\'s session before it captured anything', opts, async () => {
-  await devices(async ({ desktop, phone }) => {
+test('handoff: "Not my phone" ends the other phone\'s session before it captured anything', opts, async (t) => {
+  await devices(t, async ({ desktop, phone }) => {
     const href = await handoffScreen(desktop, '?mode=native&handoff=always&scenario=accepted&auto=1');
     await openLink(phone, href);
     await pair(desktop, phone, { mine: false });
@@ -295,8 +303,8 @@ test('handoff: "Not my phone" ends the other phone\'s session before it captured
   });
 });
 
-test('handoff: someone who opens a link another person sent them waits for a computer they do not have, and nothing is captured', opts, async () => {
-  await devices(async ({ desktop, phone }) => {
+test('handoff: someone who opens a link another person sent them waits for a computer they do not have, and nothing is captured', opts, async (t) => {
+  await devices(t, async ({ desktop, phone }) => {
     // The desktop is the sender's: its user never confirms.
     const href = await handoffScreen(desktop, '?mode=native&handoff=always&scenario=accepted&auto=1');
     const polls = [];
@@ -320,8 +328,8 @@ test('handoff: someone who opens a link another person sent them waits for a com
   });
 });
 
-test('handoff: the pairing question is announced in the status region, takes focus to its title, and is answered from the keyboard', opts, async () => {
-  await devices(async ({ desktop, phone }) => {
+test('handoff: the pairing question is announced in the status region, takes focus to its title, and is answered from the keyboard', opts, async (t) => {
+  await devices(t, async ({ desktop, phone }) => {
     const href = await handoffScreen(desktop, '?mode=native&handoff=always&scenario=accepted&auto=1');
     // Keyboard focus inside the element (on its copy button) before the question comes.
     assert.ok(await tabTo(desktop, 'handoff-copy'), 'Tab reaches the copy button');

@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { OUTPUT_DIR, HOST_ORIGIN, SIM_ORIGIN, startServer } from './server.mjs';
+import { totals as contractTotals, watchContract } from './contract.mjs';
 
 export { HOST_ORIGIN, SIM_ORIGIN, OUTPUT_DIR };
 
@@ -46,9 +47,10 @@ export function suite(name, { browserArgs = [], initScripts = [], pkgDir, env } 
     server = await startServer(name, { pkgDir, env });
     browser = await launchBrowser(browserArgs);
   });
-  after(async () => {
+  after(async (t) => {
     await browser?.close().catch(() => {});
     await server?.stop();
+    reportContractTotals(t);
   });
   return async function run(t, fn) {
     const context = await browser.newContext({ viewport: { width: 1100, height: 820 } });
@@ -66,9 +68,13 @@ export function suite(name, { browserArgs = [], initScripts = [], pkgDir, env } 
       p.on('pageerror', onError('popup'));
     });
     context.on('request', (r) => diag.requests.push(`${r.method()} ${r.url()} (${r.resourceType()})`));
+    // Every answer of the backend's element-facing routes, checked against its contract.
+    const contractChecked = checkBackendContract(context);
     try {
       await fn({ page, context, diag });
+      await contractChecked(t);
     } catch (err) {
+      await contractChecked(t, err);
       const summary = await dumpDiagnostics(t.name, page, diag).catch((e) => `(no diagnostics: ${e.message})`);
       err.message += `\n--- diagnostics ---\n${summary}`;
       throw err;
@@ -76,6 +82,43 @@ export function suite(name, { browserArgs = [], initScripts = [], pkgDir, env } 
       await context.close().catch(() => {});
     }
   };
+}
+
+/**
+ * Starts checking `context`'s exchanges with the host backend's element-facing routes
+ * against docs/backend.openapi.yaml (contract.mjs); returns `verdict(t, err?)`, to call once
+ * the test's work is done: it waits for the checks under way, reports the count on `t`, and
+ * throws the mismatches (or, given the test's own error `err`, adds them to its message).
+ */
+export function checkBackendContract(...contexts) {
+  const finishes = contexts.map((c) => watchContract(c, HOST_ORIGIN));
+  let reported = false;
+  return async function verdict(t, err) {
+    const results = await Promise.all(finishes.map((f) => f()));
+    const sum = (key) => results.reduce((n, r) => n + r[key], 0);
+    const mismatches = results.flatMap((r) => r.mismatches);
+    if (!reported) t?.diagnostic?.(
+      `backend contract: ${sum('validated')} answers validated`
+        + (sum('unreadable') ? `, ${sum('unreadable')} with a body gone with its page (status and headers checked)` : '')
+        + (sum('fulfilled') ? `, ${sum('fulfilled')} made up by the test (not checked)` : ''),
+    );
+    reported = true;
+    if (!mismatches.length) return;
+    const list = mismatches.map((m) => `- ${m}`).join('\n');
+    if (err) {
+      if (!err.message.includes(list)) err.message += `\n--- backend contract mismatches ---\n${list}`;
+      return;
+    }
+    throw new Error(`the backend's answers or the element's requests do not match docs/backend.openapi.yaml:\n${list}`);
+  };
+}
+
+/** The file's totals of checked answers, as the `after` hook's diagnostic. */
+export function reportContractTotals(t) {
+  const line = `backend contract: ${contractTotals.validated} answers validated against docs/backend.openapi.yaml`
+    + ` in this file (${contractTotals.unreadable} with a body gone with its page)`;
+  if (typeof t?.diagnostic === 'function') t.diagnostic(line);
+  else console.log(`# ${line}`);
 }
 
 /**
