@@ -20,6 +20,7 @@ import { driveNative, fakeMediaArgs, instrument, liveTracks, nextEvent } from '.
 /** Each app and the directory its tool builds into. */
 const APPS = [
   { app: 'webpack', out: 'dist' },
+  { app: 'rollup', out: 'dist' },
 ];
 
 const pkg = path.resolve(REPO_ROOT, process.env.VIDEOID_PKG_DIR || 'pkg');
