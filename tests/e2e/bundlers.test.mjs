@@ -21,6 +21,7 @@ import { driveNative, fakeMediaArgs, instrument, liveTracks, nextEvent } from '.
 const APPS = [
   { app: 'webpack', out: 'dist' },
   { app: 'rollup', out: 'dist' },
+  { app: 'esbuild', out: 'dist' },
 ];
 
 const pkg = path.resolve(REPO_ROOT, process.env.VIDEOID_PKG_DIR || 'pkg');
