@@ -22,6 +22,7 @@ const APPS = [
   { app: 'webpack', out: 'dist' },
   { app: 'rollup', out: 'dist' },
   { app: 'esbuild', out: 'dist' },
+  { app: 'parcel', out: 'dist' },
 ];
 
 const pkg = path.resolve(REPO_ROOT, process.env.VIDEOID_PKG_DIR || 'pkg');
