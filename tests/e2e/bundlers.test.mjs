@@ -1,5 +1,5 @@
 // The bundler apps (examples/webpack, examples/rollup, examples/esbuild,
-// examples/parcel), each built by its own tool from the packed package
+// examples/parcel, examples/angular), each built by its own tool from the packed package
 // (scripts/bundlers.sh), on the host origin: the site serves a directory with
 // the package and each app's output at /pkg/ (as examples.test.mjs does), so
 // the backend's cookie and /videoid/return are same-origin. For each app, an
@@ -23,6 +23,7 @@ const APPS = [
   { app: 'rollup', out: 'dist' },
   { app: 'esbuild', out: 'dist' },
   { app: 'parcel', out: 'dist' },
+  { app: 'angular', out: 'dist' },
 ];
 
 const pkg = path.resolve(REPO_ROOT, process.env.VIDEOID_PKG_DIR || 'pkg');
