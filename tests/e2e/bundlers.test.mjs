@@ -16,6 +16,7 @@ import path from 'node:path';
 import { suite, HOST_ORIGIN, SIM_ORIGIN, STEP_TIMEOUT_MS, TEST_TIMEOUT_MS } from './helpers.mjs';
 import { REPO_ROOT } from './server.mjs';
 import { driveNative, fakeMediaArgs, instrument, liveTracks, nextEvent } from '../../pkg-config/testing.js';
+import { assertNoErrors, assertShipped, watchAssets } from './shipped.mjs';
 
 /** Each app and the directory its tool builds into. */
 const APPS = [
@@ -42,42 +43,12 @@ for (const { app, out } of APPS) {
 const run = suite('bundlers', { pkgDir: served, browserArgs: fakeMediaArgs() });
 const opts = { timeout: TEST_TIMEOUT_MS };
 
-/** The app document's requests for scripts, wasm and JSON: `{ url, path, type }` (not
- * the frames': the backend's own return page loads the package from /pkg/). */
-function watchAssets(page) {
-  const assets = [];
-  page.on('request', (r) => {
-    const { pathname } = new URL(r.url());
-    if (r.frame() === page.mainFrame() && /\.(m?js|wasm|json)$/.test(pathname) && r.url().startsWith(HOST_ORIGIN)) {
-      assets.push({ url: r.url(), path: pathname, type: r.resourceType() });
-    }
-  });
-  return assets;
-}
-
-/** Every asset came from the app's output, and at least the kinds `expect` names. */
-function assertShipped(app, assets, expect) {
-  const base = `/pkg/bundler-${app}/`;
-  const outside = assets.filter((a) => !a.path.startsWith(base));
-  assert.deepEqual(outside, [], `every script, wasm and JSON file is under ${base}`);
-  const count = (re) => assets.filter((a) => re.test(a.path)).length;
-  // The entry and the chunk the package imports dynamically (its wasm-bindgen glue).
-  assert.ok(count(/\.m?js$/) >= 2, `the entry and its chunk: ${JSON.stringify(assets)}`);
-  assert.ok(count(/\.wasm$/) >= expect.wasm, `${expect.wasm} wasm file(s) at least: ${JSON.stringify(assets)}`);
-  assert.ok(count(/\.json$/) >= (expect.json ?? 0), `a language file: ${JSON.stringify(assets)}`);
-}
-
-function assertNoErrors(diag) {
-  const errors = diag.console.filter((m) => /error|warning/.test(m) && !/favicon/.test(m));
-  assert.deepEqual(errors, [], 'no console errors or warnings');
-}
-
 for (const { app } of APPS) {
   const page = (query) => `${HOST_ORIGIN}/pkg/bundler-${app}/index.html?scenario=accepted&auto=1&${query}`;
 
   test(`bundlers/${app}: embed (lang=nb) runs the accepted scenario to videoid-complete`, opts, async (t) => {
     await run(t, async ({ page: p, diag }) => {
-      const assets = watchAssets(p);
+      const assets = watchAssets(p, HOST_ORIGIN);
       await instrument(p);
       await p.goto(page(`lang=nb&capture-origin=${SIM_ORIGIN}`));
       const el = p.locator('videoid-capture');
@@ -90,7 +61,7 @@ for (const { app } of APPS) {
       assert.equal(await el.getAttribute('state'), 'complete');
       assert.equal(await el.getAttribute('mode'), 'embed');
       assert.equal(await p.locator('#failure').isHidden(), true);
-      assertShipped(app, assets, { wasm: 1, json: 1 });
+      assertShipped(`/pkg/bundler-${app}/`, assets, { wasm: 1, json: 1 });
       assert.ok(assets.some((a) => a.type === 'fetch' && /\.json$/.test(a.path)), 'the nb strings were fetched');
       assertNoErrors(diag);
     });
@@ -98,7 +69,7 @@ for (const { app } of APPS) {
 
   test(`bundlers/${app}: native (fake camera) runs the accepted scenario to videoid-complete`, opts, async (t) => {
     await run(t, async ({ page: p, diag }) => {
-      const assets = watchAssets(p);
+      const assets = watchAssets(p, HOST_ORIGIN);
       await instrument(p);
       await p.goto(page('mode=native'));
       const { state, steps } = await driveNative(p, { timeout: TEST_TIMEOUT_MS - 10_000 });
@@ -111,7 +82,7 @@ for (const { app } of APPS) {
       await p.locator('#status').filter({ hasText: 'accepted' }).waitFor({ timeout: STEP_TIMEOUT_MS });
       assert.equal(await liveTracks(p), 0, 'the camera is off after completion');
       // The main wasm and the native chunk.
-      assertShipped(app, assets, { wasm: 2 });
+      assertShipped(`/pkg/bundler-${app}/`, assets, { wasm: 2 });
       assertNoErrors(diag);
     });
   });
