@@ -8,7 +8,7 @@
 # runs in tests/e2e/bundlers.test.mjs.
 source "$(dirname "$0")/lib.sh"
 [ -f pkg/package.json ] || { echo "bundlers: pkg/ is not built (npm run build)" >&2; exit 1; }
-APPS=(webpack rollup esbuild parcel angular sveltekit)
+APPS=(webpack rollup esbuild parcel angular sveltekit nextjs)
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 tarball="$work/$(npm pack ./pkg --pack-destination "$work" --silent | tail -n 1)"

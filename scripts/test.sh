@@ -92,7 +92,7 @@ bash scripts/examples.sh
 say "test 5/8: e2e (playwright-core on $(command -v chromium))"
 cargo build --quiet -p videoid-www
 export VIDEOID_WWW_BIN="${VIDEOID_WWW_BIN:-${CARGO_TARGET_DIR:-$ROOT/target}/debug/videoid-www}"
-bash scripts/node-test.sh e2e 99 --test-concurrency=1 tests/e2e/
+bash scripts/node-test.sh e2e 101 --test-concurrency=1 tests/e2e/
 
 say "test 6/8: topology (Debian's nginx with deploy/nginx/videoid.conf over TLS, two instances on one PostgreSQL, the simulator behind it; Chromium)"
 topology_start=$SECONDS

@@ -1,4 +1,4 @@
-// The server-rendered apps (examples/sveltekit, …), each built by its own tool
+// The server-rendered apps (examples/sveltekit, examples/nextjs), each built by its own tool
 // from the packed package (scripts/bundlers.sh) and run by its own server on a
 // free port, which passes /api/videoid/* to the demo backend and serves its
 // own return page (PUBLIC_URL is the app's origin, so the backend's cookie and
@@ -27,6 +27,12 @@ const START_TIMEOUT_MS = 30_000;
  * must exist, and where its bundler puts the browser's files. */
 const APPS = [
   { app: 'sveltekit', built: 'build/index.js', command: ['node', ['build']], assets: '/_app/' },
+  {
+    app: 'nextjs',
+    built: '.next/BUILD_ID',
+    command: ['node', ['node_modules/next/dist/bin/next', 'start', '-p', String(APP_PORT), '-H', '127.0.0.1']],
+    assets: '/_next/',
+  },
 ];
 
 for (const { app, built } of APPS) {
@@ -65,7 +71,7 @@ async function serve({ app, command: [bin, args] }) {
   let output = '';
   const child = spawn(bin, args, {
     cwd: path.join(REPO_ROOT, 'examples', app),
-    env: { ...process.env, NODE_ENV: 'production', PORT: String(APP_PORT), HOST: '127.0.0.1', HOSTNAME: '127.0.0.1', VIDEOID_BACKEND: HOST_ORIGIN },
+    env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', PORT: String(APP_PORT), HOST: '127.0.0.1', HOSTNAME: '127.0.0.1', VIDEOID_BACKEND: HOST_ORIGIN },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout.on('data', (d) => (output += d));
