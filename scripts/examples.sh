@@ -5,7 +5,8 @@
 # template typings (tests/types: good templates pass, wrong values fail), imports
 # the packed package in the unit-test runners (tests/runners), and
 # type-checks and builds examples/react and examples/vue (their e2e runs in
-# tests/e2e/examples.test.mjs).
+# tests/e2e/examples.test.mjs), then builds the bundler apps from the packed
+# package (scripts/bundlers.sh).
 source "$(dirname "$0")/lib.sh"
 [ -f pkg/videoid-capture.d.ts ] || { echo "examples: pkg/ is not built (npm run build)" >&2; exit 1; }
 for dir in tests/types tests/runners examples/react examples/vue; do
@@ -21,3 +22,4 @@ for app in react vue; do
   say "examples: type-check and build examples/$app"
   (cd "examples/$app" && npm run --silent build)
 done
+bash scripts/bundlers.sh
