@@ -166,6 +166,7 @@ test("attributes set before connect become the handle's props; later changes upd
     "quality-thresholds": null,
     handoff: null,
     "handoff-endpoint": null,
+    credentials: null,
   });
   el.resultEndpoint = "/api/videoid/result";
   assert.equal(h.updates.length, 1);
