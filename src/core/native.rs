@@ -550,6 +550,11 @@ impl NativeCapture {
                     fx.push(NativeEffect::TakeStill);
                 }
             }
+            // The frame the still is taken from, read as the shutter went: a still taken
+            // before any preview round was read still carries its report.
+            (I::Frame(report), Phase::Capturing) if self.step() != Step::Video => {
+                self.last = Some(report);
+            }
             (I::Shutter, Phase::Live) => {
                 self.auto_taken = false;
                 if self.step() == Step::Video {
@@ -1083,6 +1088,27 @@ mod tests {
             fill: 0.6,
             verdict,
         }
+    }
+
+    #[test]
+    fn a_still_taken_before_any_preview_round_carries_the_report_of_its_frame() {
+        let (mut c, _) =
+            NativeCapture::new(session(&["front"], false), false, 1, Thresholds::default());
+        c.on(NativeInput::CameraReady);
+        let (fx, _) = c.on(NativeInput::Shutter);
+        assert_eq!(fx, vec![NativeEffect::TakeStill]);
+        assert!(
+            c.on(NativeInput::Frame(report(Verdict::Blurry)))
+                .0
+                .is_empty(),
+            "a report while capturing only records"
+        );
+        let (fx, _) = c.on(NativeInput::Captured);
+        assert!(fx.contains(&NativeEffect::Captured {
+            step: Step::Front,
+            auto: false,
+            quality: Some(report(Verdict::Blurry).to_json())
+        }));
     }
 
     #[test]

@@ -116,6 +116,9 @@ impl Drop for Artifact {
     }
 }
 
+/// Reads the live preview's current frame and reports its quality.
+type ReadFrame = Rc<dyn Fn() -> Option<Report>>;
+
 /// The devices and transfers of one element's native capture.
 struct Native {
     ctx: Ctx,
@@ -125,6 +128,8 @@ struct Native {
     upload: RefCell<Option<Upload>>,
     wait: RefCell<Option<Timer>>,
     analysis: RefCell<Option<Timer>>,
+    /// Reads the preview's current frame for its quality report (while the camera is live).
+    read_frame: RefCell<Option<ReadFrame>>,
     /// The accessible name of a captured still.
     review_label: RefCell<String>,
 }
@@ -142,6 +147,7 @@ impl NativeExecutor {
             upload: RefCell::new(None),
             wait: RefCell::new(None),
             analysis: RefCell::new(None),
+            read_frame: RefCell::new(None),
             review_label: RefCell::new(Text::HintReview.english().to_string()),
         }))
     }
@@ -192,6 +198,7 @@ impl Native {
     fn stop_camera(&self) {
         self.next_generation();
         self.analysis.borrow_mut().take();
+        self.read_frame.borrow_mut().take();
         if let Some(camera) = self.camera.borrow_mut().take() {
             camera.stop();
         }
@@ -280,6 +287,15 @@ impl Native {
                 let Some(camera) = this.camera.borrow().clone() else {
                     return this.send(attempt, NativeInput::CaptureFailed);
                 };
+                // The still's own frame, checked as the shutter goes (the preview's last
+                // round may be older, or not yet there).
+                let read = this.read_frame.borrow().clone();
+                if let Some(report) = read
+                    .filter(|_| effect == NativeEffect::TakeStill)
+                    .and_then(|r| r())
+                {
+                    this.send(attempt, NativeInput::Frame(report));
+                }
                 let weak = Rc::downgrade(this);
                 crate::spawn(async move {
                     let (blob, tag) = match effect {
@@ -347,10 +363,15 @@ impl Native {
         thresholds: Thresholds,
     ) {
         let weak: Weak<Native> = Rc::downgrade(this);
-        let mut frames = FrameReader::default();
+        // One reader for the rounds and the shutter: motion is measured against the
+        // frame read before, whichever read it.
+        let frames = RefCell::new(FrameReader::default());
+        let read: ReadFrame =
+            Rc::new(move || frames.borrow_mut().read(&camera, subject, &thresholds));
+        *this.read_frame.borrow_mut() = Some(read.clone());
         let timer = Timer::every(ANALYSIS_MS, move || {
             let Some(this) = weak.upgrade() else { return };
-            if let Some(report) = frames.read(&camera, subject, &thresholds) {
+            if let Some(report) = read() {
                 this.send(attempt, NativeInput::Frame(report));
             }
         });
