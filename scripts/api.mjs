@@ -5,7 +5,8 @@
 // test helpers' EVENT_NAMES and STATES in pkg-config/testing.js, the
 // Custom Elements Manifest (pkg-config/custom-elements.json), VS Code's HTML
 // custom data (pkg-config/vscode.html-custom-data.json) and the API tables of
-// README.md and pkg-config/README.md (between `<!-- api:NAME -->` markers).
+// README.md and pkg-config/README.md (between `<!-- api:NAME -->` markers), and the
+// troubleshooting table of docs/integrate.md (`<!-- api:troubleshooting -->`).
 //
 //   node scripts/api.mjs          writes every file that differs
 //   node scripts/api.mjs --check  writes nothing; exits 1 naming each stale file
@@ -433,6 +434,17 @@ export function readmeTables(api, en) {
   };
 }
 
+/** The troubleshooting table of docs/integrate.md: each failure, what the user read, why, what to change. */
+export function troubleshootingTable(api, en) {
+  return table(
+    ["code", "what the user saw", "likely cause", "what to change"],
+    api.failures.map((f) => {
+      if (!Object.hasOwn(en, f.text)) throw new Error(`${f.code}: the text key ${f.text} is not in i18n/en.json`);
+      return [code(f.code), cell(`“${en[f.text]}”`), f.cause, f.fix];
+    }),
+  );
+}
+
 function renderReadme(api, en, current, where) {
   let out = current;
   for (const [name, body] of Object.entries(readmeTables(api, en))) {
@@ -460,6 +472,8 @@ export function render(api, en, read) {
     "pkg-config/vscode.html-custom-data.json": renderVscode(api),
     "README.md": renderReadme(api, en, read("README.md"), "README.md"),
     "pkg-config/README.md": renderReadme(api, en, read("pkg-config/README.md"), "pkg-config/README.md"),
+    "docs/integrate.md": between(read("docs/integrate.md"), "<!-- api:troubleshooting -->", "<!-- /api:troubleshooting -->",
+      troubleshootingTable(api, en), "docs/integrate.md"),
   };
 }
 

@@ -376,6 +376,13 @@ mod tests {
                     failure.code()
                 ),
             }
+            // The troubleshooting table quotes the text the user read.
+            assert_eq!(
+                entry["text"].as_str(),
+                Some(failure.text().key()),
+                "{}: text",
+                failure.code()
+            );
             // `detail` is null exactly for the failures whose detail is always null.
             let always_null = matches!(failure.detail(), Detail::None)
                 && !matches!(

@@ -30,6 +30,7 @@ const OUTPUTS = [
   "pkg-config/vscode.html-custom-data.json",
   "README.md",
   "pkg-config/README.md",
+  "docs/integrate.md",
 ];
 const INPUTS = ["api/videoid-capture.json", "i18n/en.json"];
 
