@@ -274,12 +274,13 @@ export function contract() {
 export const totals = { validated: 0, unreadable: 0 };
 
 /**
- * Listens to `context`'s answers from `origin`'s documented paths and checks each; returns
+ * Listens to `context`'s answers from `origin`'s documented paths and checks each (`paths`
+ * maps a backend's own paths to the document's, as `{ "/api/session": "/api/videoid/session" }`); returns
  * `finish()`, which waits for the checks under way and returns `{ mismatches, validated,
  * unreadable, fulfilled }`. Answers a test made up itself (`route.fulfill`: no server address)
  * are the test's, not the backend's, and are only counted.
  */
-export function watchContract(context, origin) {
+export function watchContract(context, origin, { paths = {} } = {}) {
   const c = contract();
   const result = { mismatches: [], validated: 0, unreadable: 0, fulfilled: 0 };
   const pending = new Set();
@@ -291,6 +292,8 @@ export function watchContract(context, origin) {
     } catch {
       return;
     }
+    // A backend of its own may serve the contract's operations at other paths.
+    if (Object.hasOwn(paths, url.pathname)) url.pathname = paths[url.pathname];
     // A CORS preflight is the browser's, not the element's.
     if (url.origin !== origin || !c.covers(url.pathname) || request.method() === 'OPTIONS') return;
     const work = examine(c, response, request, url, result).catch((err) => {

@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { pack, repo, run } from "../package/pack.mjs";
 import { launchBrowser } from "../e2e/helpers.mjs";
+import { watchContract } from "../e2e/contract.mjs";
 import { freePort } from "../e2e/server.mjs";
 import { startSimulator } from "../../examples/playwright/tests/simulator.mjs";
 
@@ -128,6 +129,10 @@ function stop(child) {
 async function acceptedFlow(backend) {
   const { child, url, log } = backend;
   const context = await browser.newContext();
+  // The quick start's two endpoints answer as docs/backend.openapi.yaml says, at their own paths.
+  const contractChecked = watchContract(context, new URL(url).origin, {
+    paths: { "/api/session": "/api/videoid/session", "/api/result": "/api/videoid/result" },
+  });
   try {
     assert.match(url, /^http:\/\/localhost:\d+\/$/, "the backend names the page's address");
     const page = await context.newPage();
@@ -189,6 +194,10 @@ async function acceptedFlow(backend) {
     });
     assert.equal(foreign.status, 403);
     await foreign.body?.cancel();
+
+    const contract = await contractChecked();
+    assert.deepEqual(contract.mismatches, [], "the backend's answers keep the contract");
+    assert.ok(contract.validated >= 2, `the session and result answers were checked (${contract.validated})`);
   } finally {
     await context.close();
     await stop(child);
