@@ -625,7 +625,9 @@ async fn the_handoff_screen_draws_the_qr_code_the_link_and_a_copy_button() {
 
 #[wasm_bindgen_test]
 async fn the_handoff_button_sends_handoff_with_the_configuration_read_then() {
-    let ui = Mounted::new(State::Idle, Flow::new(Lang::En).screen(), 0, None).await;
+    let mut flow = Flow::new(Lang::En);
+    flow.set_handoff(videoid_capture::core::config::Handoff::Auto);
+    let ui = Mounted::new(State::Idle, flow.screen(), 0, None).await;
     let button = ui.part("handoff-button").unwrap();
     assert_eq!(
         button.text_content().as_deref(),

@@ -6,21 +6,26 @@ use web_sys::{Element, HtmlIFrameElement, Window};
 
 use crate::core::protocol::ReturnParams;
 
-/// The frame that shows the capture page, with its `load` listener.
+/// The frame that shows the capture page, with its `load` listener and the
+/// window's `blur` listener that tells when the user turned to the frame.
 pub struct Frame {
     element: HtmlIFrameElement,
     origin: String,
     _on_load: Closure<dyn FnMut()>,
+    on_blur: Option<(Window, Closure<dyn FnMut()>)>,
 }
 
 impl Frame {
-    /// Builds the frame for `url` inside `stage`, allowed camera and microphone for `origin` only.
+    /// Builds the frame for `url` inside `stage`, allowed camera and microphone
+    /// for `origin` only; `on_used` runs when the page's focus moves into the
+    /// frame (a click or a tab into the capture page).
     pub fn show(
         stage: &Element,
         url: &str,
         origin: &str,
         title: &str,
         on_load: impl FnMut() + 'static,
+        mut on_used: impl FnMut() + 'static,
     ) -> Option<Frame> {
         let document = stage.owner_document()?;
         let element: HtmlIFrameElement = document.create_element("iframe").ok()?.dyn_into().ok()?;
@@ -32,10 +37,29 @@ impl Frame {
         element.set_onload(Some(on_load.as_ref().unchecked_ref()));
         element.set_src(url);
         stage.append_child(&element).ok()?;
+        // The window loses focus to a frame of its own when the user turns to
+        // it; the frame is then the active element of its root (the element's
+        // shadow root: the document's would be the element itself).
+        let on_blur = document.default_view().and_then(|window| {
+            let frame = element.clone();
+            let listener = Closure::<dyn FnMut()>::new(move || {
+                let root = frame.get_root_node();
+                let active = js_sys::Reflect::get(&root, &JsValue::from_str("activeElement"))
+                    .unwrap_or(JsValue::NULL);
+                if js_sys::Object::is(&active, &frame) {
+                    on_used();
+                }
+            });
+            window
+                .add_event_listener_with_callback("blur", listener.as_ref().unchecked_ref())
+                .ok()?;
+            Some((window, listener))
+        });
         Some(Frame {
             element,
             origin: origin.to_string(),
             _on_load: on_load,
+            on_blur,
         })
     }
 
@@ -66,6 +90,10 @@ impl Frame {
 
 impl Drop for Frame {
     fn drop(&mut self) {
+        if let Some((window, listener)) = self.on_blur.take() {
+            let _ = window
+                .remove_event_listener_with_callback("blur", listener.as_ref().unchecked_ref());
+        }
         self.element.set_onload(None);
         // Navigating away first makes the capture page's own `pagehide` run now.
         self.element.set_src("about:blank");

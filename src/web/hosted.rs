@@ -62,7 +62,9 @@ impl HostedExecutor {
                 this.sender.send(Input::Returned { attempt, params });
             }
         };
-        let frame = Frame::show(&self.0.stage, url, origin, title, on_load);
+        let sender = self.0.sender.clone();
+        let on_used = move || sender.send(Input::FrameUsed { attempt });
+        let frame = Frame::show(&self.0.stage, url, origin, title, on_load, on_used);
         *self.0.frame.borrow_mut() = frame.map(|f| (attempt, f));
     }
 
@@ -170,7 +172,9 @@ impl HostedExecutor {
             Inbound::Return(params) if Some(&origin) == page_origin.as_ref() => {
                 self.0.sender.send(Input::Returned { attempt, params })
             }
+            // The capture page speaks: it was framed, and it is in use.
             Inbound::Activity if origin == capture_origin => {
+                self.0.sender.send(Input::FrameUsed { attempt });
                 self.0.sender.send(Input::Activity { attempt })
             }
             _ => {}

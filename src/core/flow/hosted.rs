@@ -16,6 +16,8 @@ use super::Action;
 pub enum HostedInput {
     /// The frame fired `load`.
     FrameLoaded,
+    /// The user turned to the frame, or the page in it sent a message.
+    FrameUsed,
     /// A verified return from the frame, popup or return helper.
     Returned(ReturnParams),
     /// The browser refused to open the popup.
@@ -30,11 +32,18 @@ pub struct Hosted {
     surface: Surface,
     /// The dossier a return must name (a return for another is not ours).
     dossier_id: String,
+    /// The backend did not say whether the page may be framed: a refused frame
+    /// fires `load` too (on the browser's error page, which the element cannot
+    /// tell from the capture page), so the load timer runs on until the frame
+    /// is used.
+    framing_unknown: bool,
 }
 
 impl Hosted {
     /// Shows `session`'s page in the frame, with its load timer; a page the
     /// backend found unframeable fails at once (so the fallback is offered).
+    /// Where the backend did not say, the timer ends when the frame is used,
+    /// not at its `load`: a refused frame then fails within the load timeout.
     pub fn frame(
         session: CaptureSession,
         config: &Config,
@@ -61,6 +70,7 @@ impl Hosted {
         Ok(Hosted {
             surface: Surface::Frame,
             dossier_id: session.dossier_id.as_str().to_string(),
+            framing_unknown: session.framing == Framing::Unknown,
         })
     }
 
@@ -93,6 +103,7 @@ impl Hosted {
         Hosted {
             surface,
             dossier_id,
+            framing_unknown: false,
         }
     }
 }
@@ -108,7 +119,12 @@ impl Reduce for Hosted {
             self.surface == Surface::Popup,
         );
         match input {
-            RunInput::Hosted(HostedInput::FrameLoaded) if frame => {
+            RunInput::Hosted(HostedInput::FrameLoaded) if frame && !self.framing_unknown => {
+                fx.push(Effect::ClearTimer(Timer::Load));
+                Next::Same
+            }
+            RunInput::Hosted(HostedInput::FrameUsed) if frame && self.framing_unknown => {
+                self.framing_unknown = false;
                 fx.push(Effect::ClearTimer(Timer::Load));
                 Next::Same
             }

@@ -126,6 +126,13 @@ pub enum Input {
         /// The attempt whose frame it is.
         attempt: u32,
     },
+    /// The capture page in the frame is in use: the user turned to it (focus
+    /// moved into the frame) or it sent a message. Where the backend did not
+    /// say whether framing works, only this ends the frame's load timer.
+    FrameUsed {
+        /// The attempt whose frame it is.
+        attempt: u32,
+    },
     /// A verified return from the frame, popup or return helper.
     Returned {
         /// The attempt it belongs to.
@@ -1370,6 +1377,7 @@ fn run_input(input: Input) -> Option<(u32, RunInput)> {
     use hosted::HostedInput;
     Some(match input {
         Input::FrameLoaded { attempt } => (attempt, RunInput::Hosted(HostedInput::FrameLoaded)),
+        Input::FrameUsed { attempt } => (attempt, RunInput::Hosted(HostedInput::FrameUsed)),
         Input::Returned { attempt, params } => {
             (attempt, RunInput::Hosted(HostedInput::Returned(params)))
         }

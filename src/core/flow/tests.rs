@@ -596,6 +596,61 @@ fn framing_denied_by_the_backend_check_fails_at_once() {
 }
 
 #[test]
+fn framing_not_known_keeps_the_load_timer_until_the_frame_is_used() {
+    for framing in ["unknown", "something else"] {
+        let mut flow = flow_with_kits(Lang::En);
+        flow.step(Input::Start(config_with(&[])));
+        let fx = flow.step(Input::SessionLoaded {
+            attempt: 1,
+            answer: answer(framing),
+            now_ms: NOW,
+            seed: 1,
+        });
+        assert!(fx.iter().any(|e| matches!(e, Effect::ShowFrame { .. })));
+        // A refused frame fires `load` too: that alone proves nothing.
+        let fx = flow.step(Input::FrameLoaded { attempt: 1 });
+        assert!(fx.is_empty(), "{framing}: the load timer runs on");
+        let mut used = flow_with_kits(Lang::En);
+        used.step(Input::Start(config_with(&[])));
+        used.step(Input::SessionLoaded {
+            attempt: 1,
+            answer: answer(framing),
+            now_ms: NOW,
+            seed: 1,
+        });
+        used.step(Input::FrameLoaded { attempt: 1 });
+        let fx = used.step(Input::FrameUsed { attempt: 1 });
+        assert_eq!(fx, vec![Effect::ClearTimer(Timer::Load)], "{framing}");
+        // Unused until the load timer: the framing failure, with the fallback offered.
+        let fx = flow.step(Input::TimerFired {
+            attempt: 1,
+            timer: Timer::Load,
+        });
+        let report = emitted(&fx)
+            .into_iter()
+            .find_map(|e| match e {
+                Emit::Failed(r) => Some(r),
+                _ => None,
+            })
+            .expect("a failure");
+        assert_eq!(report.code, "Capture.LoadTimeout");
+        assert!(report.recoverable);
+        assert_eq!(flow.state(), State::Failed);
+        assert!(
+            flow.screen()
+                .actions
+                .iter()
+                .any(|(a, _)| *a == Action::Fallback),
+            "{framing}: the fallback is offered"
+        );
+    }
+    // Framing the backend found allowed: `load` ends the timer, as before.
+    let mut flow = capturing();
+    let fx = flow.step(Input::FrameUsed { attempt: 1 });
+    assert!(fx.is_empty(), "nothing to end once loaded");
+}
+
+#[test]
 fn embed_mode_offers_no_fallback_and_redirect_mode_redirects() {
     let mut flow = flow_with_kits(Lang::En);
     flow.step(Input::Start(config_with(&[("mode", "embed")])));
@@ -1054,6 +1109,9 @@ mod props {
             attempt
                 .clone()
                 .prop_map(|attempt| Input::Activity { attempt }),
+            attempt
+                .clone()
+                .prop_map(|attempt| Input::FrameUsed { attempt }),
             (
                 attempt.clone(),
                 prop_oneof![
