@@ -4,9 +4,10 @@
 // pkg-config/videoid-capture.js (between `// <api:attributes>` markers), the
 // test helpers' EVENT_NAMES and STATES in pkg-config/testing.js, the
 // Custom Elements Manifest (pkg-config/custom-elements.json), VS Code's HTML
-// custom data (pkg-config/vscode.html-custom-data.json) and the API tables of
-// README.md and pkg-config/README.md (between `<!-- api:NAME -->` markers), and the
-// troubleshooting table of docs/integrate.md (`<!-- api:troubleshooting -->`).
+// custom data (pkg-config/vscode.html-custom-data.json), the API tables of the
+// npm README, pkg-config/README.md (between `<!-- api:NAME -->` markers; they exist
+// only there: the repository's README.md links them), and the troubleshooting
+// table of docs/integrate.md (`<!-- api:troubleshooting -->`).
 //
 //   node scripts/api.mjs          writes every file that differs
 //   node scripts/api.mjs --check  writes nothing; exits 1 naming each stale file
@@ -470,7 +471,6 @@ export function render(api, en, read) {
     "pkg-config/testing.js": renderTesting(api, read("pkg-config/testing.js")),
     "pkg-config/custom-elements.json": renderManifest(api),
     "pkg-config/vscode.html-custom-data.json": renderVscode(api),
-    "README.md": renderReadme(api, en, read("README.md"), "README.md"),
     "pkg-config/README.md": renderReadme(api, en, read("pkg-config/README.md"), "pkg-config/README.md"),
     "docs/integrate.md": between(read("docs/integrate.md"), "<!-- api:troubleshooting -->", "<!-- /api:troubleshooting -->",
       troubleshootingTable(api, en), "docs/integrate.md"),

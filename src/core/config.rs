@@ -589,7 +589,7 @@ mod tests {
     }
 
     /// The element's API as api/videoid-capture.json defines it (scripts/api.mjs
-    /// writes the typings, the shell's attribute list and the READMEs from it).
+    /// writes the typings, the shell's attribute list and the npm README's tables from it).
     fn api() -> serde_json::Value {
         serde_json::from_str(include_str!("../../api/videoid-capture.json"))
             .expect("api/videoid-capture.json is JSON")

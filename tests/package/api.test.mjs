@@ -1,7 +1,7 @@
 // The element's API has one source, api/videoid-capture.json (text keys:
 // i18n/en.json), and scripts/api.mjs writes the typings, the shell's attribute
 // list, the test helpers' event and state lists, custom-elements.json,
-// vscode.html-custom-data.json and both READMEs' API tables from it. These tests read pkg-config/ and the source, so they
+// vscode.html-custom-data.json and the npm README's API tables from it. These tests read pkg-config/ and the source, so they
 // need no build.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -28,7 +28,6 @@ const OUTPUTS = [
   "pkg-config/testing.js",
   "pkg-config/custom-elements.json",
   "pkg-config/vscode.html-custom-data.json",
-  "README.md",
   "pkg-config/README.md",
   "docs/integrate.md",
 ];
@@ -57,7 +56,7 @@ test("the generated files are what the source says (node scripts/api.mjs --check
   assert.equal(out, "", "a clean check prints nothing");
 });
 
-test("one doc string changed in the source changes the .d.ts, the manifests and both READMEs, and --check names them", async () => {
+test("one doc string changed in the source changes the .d.ts, the manifests and the npm README, and --check names them", async () => {
   const dir = copyTree();
   try {
     const api = JSON.parse(readFileSync(join(dir, "api/videoid-capture.json"), "utf8"));
@@ -69,11 +68,13 @@ test("one doc string changed in the source changes the .d.ts, the manifests and 
 
     const stale = await generate(["--check", "--root", dir]);
     assert.notEqual(stale.code, 0, "--check fails on a stale tree");
-    for (const path of ["pkg-config/videoid-capture.d.ts", "pkg-config/custom-elements.json", "pkg-config/vscode.html-custom-data.json", "README.md", "pkg-config/README.md"]) {
+    for (const path of ["pkg-config/videoid-capture.d.ts", "pkg-config/custom-elements.json", "pkg-config/vscode.html-custom-data.json", "pkg-config/README.md"]) {
       assert.match(stale.out, new RegExp(`${path.replace(/[.]/g, "\\.")} is stale`), `--check names ${path}`);
       assert.ok(!readFileSync(join(dir, path), "utf8").includes(marker), `--check wrote ${path}`);
     }
     assert.doesNotMatch(stale.out, /react\.d\.ts|videoid-capture\.js /, "files the change does not touch are not stale");
+    // The repository README holds no API table to go stale: it links the npm README's.
+    assert.doesNotMatch(stale.out, /api: README\.md is stale/, "README.md is no output");
 
     const written = await generate(["--root", dir]);
     assert.equal(written.code, 0, written.out);
@@ -84,9 +85,7 @@ test("one doc string changed in the source changes the .d.ts, the manifests and 
     assert.equal(attr.description, `${marker} (default: \`auto\`)`);
     const vscode = JSON.parse(read("pkg-config/vscode.html-custom-data.json"));
     assert.match(vscode.tags[0].attributes.find((a) => a.name === "mode").description.value, new RegExp(`^${marker}`));
-    for (const readme of ["README.md", "pkg-config/README.md"]) {
-      assert.ok(read(readme).includes(`| \`mode\` | ${marker} | \`auto\` |`), `${readme}'s attribute table`);
-    }
+    assert.ok(read("pkg-config/README.md").includes(`| \`mode\` | ${marker} | \`auto\` |`), "the npm README's attribute table");
     assert.equal((await generate(["--check", "--root", dir])).code, 0, "written, the tree is current");
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -9,7 +9,17 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { repo } from "./pack.mjs";
 
-const DOCS = ["README.md", "pkg-config/README.md", "docs/contracts.md", "www/README.md", "tests/README.md"];
+const DOCS = [
+  "README.md",
+  "pkg-config/README.md",
+  "CONTRIBUTING.md",
+  "docs/backend.md",
+  "docs/deploy.md",
+  "docs/integrate.md",
+  "docs/contracts.md",
+  "www/README.md",
+  "tests/README.md",
+];
 
 /** The text outside fenced code blocks, line by line (a `#` in a shell block is no heading). */
 function prose(text) {
@@ -106,10 +116,12 @@ for (const doc of DOCS) {
 }
 
 test("the checks find what they look for", () => {
-  // The root README links the npm README's Frameworks section, and the npm README its own.
+  // The root README links the npm README's Frameworks and API sections, its own sections and the guides.
   const root = linksOf(join(repo, "README.md")).map((l) => l.target);
   assert.ok(root.includes("pkg-config/README.md#frameworks"));
+  assert.ok(root.includes("pkg-config/README.md#api"));
   assert.ok(root.includes("#backend-integration"));
+  for (const doc of ["docs/backend.md", "docs/deploy.md", "docs/integrate.md", "CONTRIBUTING.md"]) assert.ok(root.includes(doc), `README.md links ${doc}`);
   assert.ok(anchorsOf(join(repo, "pkg-config/README.md")).has("frameworks"));
   assert.ok(!anchorsOf(join(repo, "README.md")).has("no-such-heading"));
   // A `# comment` in a code block is no heading; a repeated heading gets `-1`.

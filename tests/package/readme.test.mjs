@@ -1,24 +1,33 @@
-// The repository README repeats the package README's API section; both must
-// say the same (the package test checks that one against the .d.ts).
+// The API tables exist once, in the package README that npm users read
+// (scripts/api.mjs writes them; the package test checks them against the .d.ts).
+// The repository README links that section and carries no copy of it.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
-const apiSection = (text, where) => {
-  const start = text.indexOf("\n## API\n");
-  assert.ok(start >= 0, `${where} has no "## API" section`);
-  const rest = text.slice(start + 1);
-  const end = rest.search(/\n## (?!#)/);
-  return (end < 0 ? rest : rest.slice(0, end)).trim();
-};
+const SECTIONS = ["attributes", "properties", "methods", "module-exports", "events", "failure-codes", "text-keys", "css-parts", "css-custom-properties"];
+const TABLES = ["attributes", "properties", "methods", "exports", "events", "failures", "text-keys", "css-parts", "css-properties"];
 
-test("the repository README's API section is the package README's", () => {
-  const repo = apiSection(readFileSync(root + "README.md", "utf8"), "README.md");
-  const pkg = apiSection(readFileSync(root + "pkg-config/README.md", "utf8"), "pkg-config/README.md");
+test("the package README holds the API tables; the repository README links them and has no copy", () => {
+  const pkg = readFileSync(root + "pkg-config/README.md", "utf8");
+  const repo = readFileSync(root + "README.md", "utf8");
+  assert.ok(pkg.includes("\n## API\n"), "the package README has its API section");
+  for (const name of TABLES) {
+    assert.ok(pkg.includes(`<!-- api:${name} -->`) && pkg.includes(`<!-- /api:${name} -->`), `the package README has the ${name} table's markers`);
+  }
   assert.ok(pkg.includes("| `session-endpoint` |"), "the API section has its tables");
-  assert.equal(repo, pkg);
+
+  assert.ok(repo.includes("](pkg-config/README.md#api)"), "README.md links the package README's API section");
+  for (const section of SECTIONS) {
+    assert.ok(repo.includes(`](pkg-config/README.md#${section})`), `README.md links the package README's #${section}`);
+  }
+  assert.doesNotMatch(repo, /^<!-- \/?api:[\w-]+ -->$/m, "README.md has no generated API table's markers");
+  // No row of any API table: not the attributes', the failures' nor the text keys'.
+  for (const row of ["| `session-endpoint` |", "| `Backend.Error` |", "| `--videoid-accent` |", "| key | English |"]) {
+    assert.ok(!repo.includes(row), `README.md has no copy of ${row}`);
+  }
 });
 
 // The package README's CSP names what the element loads: native review shows the

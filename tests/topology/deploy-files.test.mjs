@@ -1,6 +1,6 @@
 // The files in deploy/ against what they describe: the env-file template names every
 // variable the binary reads, the nginx site's header documents exactly the placeholders its
-// directives use, and the systemd unit reads the env files the template and README name and
+// directives use, and the systemd unit reads the env files the template and the deployment guide name and
 // passes `systemd-analyze verify`.
 
 import { test } from 'node:test';
@@ -37,7 +37,7 @@ test('deploy/nginx/videoid.conf: its header documents exactly the placeholders i
   assert.throws(() => renderSite(partial), /placeholders left/, 'a placeholder left over is an error');
 });
 
-test('deploy/systemd/videoid-www@.service reads the env files the template and README name', () => {
+test('deploy/systemd/videoid-www@.service reads the env files the template and the deployment guide name', () => {
   const unit = read('deploy/systemd/videoid-www@.service');
   assert.match(unit, /^EnvironmentFile=\/etc\/videoid\/videoid\.env$/m);
   assert.match(unit, /^EnvironmentFile=-\/etc\/videoid\/videoid-%i\.env$/m);
@@ -49,7 +49,7 @@ test('deploy/systemd/videoid-www@.service reads the env files the template and R
     assert.match(unit, new RegExp(`^${option}$`, 'm'), option);
   }
   assert.match(read('deploy/videoid.env.example'), /\/etc\/videoid\/videoid\.env/);
-  assert.match(read('README.md'), /deploy\/systemd\/videoid-www@\.service/);
+  assert.match(read('docs/deploy.md'), /deploy\/systemd\/videoid-www@\.service/);
 });
 
 /** `systemd-analyze verify` of a unit file: its exit status and what it said. */

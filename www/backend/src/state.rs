@@ -231,8 +231,8 @@ impl Backend {
     /// plain `http://localhost` cannot have), while this cookie goes only to the backend's own
     /// routes (`Path=/api/videoid`). What the prefix would add is that a sibling subdomain
     /// could not plant a cookie of this name for the parent domain; a site whose subdomains
-    /// are not all its own should serve the backend on a host of its own (README,
-    /// "Deploying").
+    /// are not all its own should serve the backend on a host of its own (docs/deploy.md,
+    /// "Production checklist").
     pub(crate) fn cookie(&self, id: Option<&str>) -> HeaderValue {
         let secure = if self.host_url.starts_with("https://") {
             "; Secure"
