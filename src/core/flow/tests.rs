@@ -1371,3 +1371,46 @@ fn the_handoff_asks_for_its_chunk_beside_the_link() {
     assert!(emitted(&fx).contains(&Emit::Handoff("waiting")));
     assert_eq!(flow.screen().step.as_deref(), Some("handoff"));
 }
+
+#[test]
+fn the_api_sources_states_and_steps_are_the_cores() {
+    use crate::core::native::Step;
+    // No wildcard: a new state or step does not compile until it is listed here.
+    let state_name = |s: State| match s {
+        State::Idle
+        | State::Loading
+        | State::Capturing
+        | State::Completing
+        | State::Complete
+        | State::Failed
+        | State::Cancelled => s.as_str(),
+    };
+    let step_name = |s: Step| match s {
+        Step::Front | Step::Back | Step::Selfie | Step::Video => s.as_str(),
+    };
+    let states = [
+        State::Idle,
+        State::Loading,
+        State::Capturing,
+        State::Completing,
+        State::Complete,
+        State::Failed,
+        State::Cancelled,
+    ]
+    .map(state_name);
+    // `upload`: the step attribute while a native capture sends its files.
+    let steps = [Step::Front, Step::Back, Step::Selfie, Step::Video].map(step_name);
+    let api: serde_json::Value =
+        serde_json::from_str(include_str!("../../../api/videoid-capture.json"))
+            .expect("api/videoid-capture.json is JSON");
+    let listed = |key: &str| -> Vec<String> {
+        api[key]["values"]
+            .as_array()
+            .unwrap_or_else(|| panic!("the source lists its {key}"))
+            .iter()
+            .map(|v| v.as_str().expect("a value is a string").to_string())
+            .collect()
+    };
+    assert_eq!(listed("states"), states);
+    assert_eq!(listed("steps"), [&steps[..], &["upload"]].concat());
+}
