@@ -7,6 +7,7 @@ pub mod contract;
 pub mod failure;
 pub mod flow;
 pub mod i18n;
+pub mod mrz;
 pub mod native;
 pub mod origin;
 pub mod protocol;
