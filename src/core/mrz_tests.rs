@@ -691,6 +691,7 @@ fn yymmdd(date: Date) -> String {
 #[test]
 fn random_valid_zones_round_trip() {
     let mut rng = Rng(0x5EED_1CA0_9303);
+    let (mut read, mut long) = (0, 0);
     for round in 0..3000 {
         let format = [Format::Td1, Format::Td2, Format::Td3][rng.below(3)];
         let today = rng.date(1950, 2090);
@@ -773,5 +774,12 @@ fn random_valid_zones_round_trip() {
             optional_data_2: spec.optional_2.clone(),
         };
         assert_eq!(mrz, expected, "round {round}: {lines:?} on {today:?}");
+        read += 1;
+        long += usize::from(number_len > 9);
     }
+    // Most rounds fit their names, and long numbers are among them.
+    assert!(
+        read > 2000 && long > 500,
+        "{read} zones, {long} long numbers"
+    );
 }
