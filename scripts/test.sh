@@ -64,9 +64,9 @@ cargo clippy --quiet --target wasm32-unknown-unknown --all-targets -- -D warning
 # www/backend/tests/common/db.rs): every test of the workspace on the default SQLite store,
 # then every test of the www crates with their servers on PostgreSQL. A test bound to one
 # store names it (`…postgres…`, `…sqlite…`) and runs only in that store's pass.
-cargo_test "SQLite store" 543 --workspace --quiet -- --skip postgres
+cargo_test "SQLite store" 575 --workspace --quiet -- --skip postgres
 say "test 1/8: the www crates again, their servers on PostgreSQL"
-VIDEOID_TEST_STORE=postgres cargo_test "PostgreSQL store" 329 \
+VIDEOID_TEST_STORE=postgres cargo_test "PostgreSQL store" 332 \
   -p videoid-www -p videoid-backend --quiet -- --skip sqlite
 
 say "test 1/8: load test (one backend on SQLite beside two on one PostgreSQL, round-robin)"
@@ -85,7 +85,7 @@ bash scripts/test-wasm.sh
 
 say "test 3/8: the npm package"
 bash scripts/build.sh
-bash scripts/node-test.sh package 60 tests/package/
+bash scripts/node-test.sh package 64 tests/package/
 
 say "test 4/8: framework typings (React, Vue, Svelte) and the example apps (type-check, build)"
 bash scripts/examples.sh
