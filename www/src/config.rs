@@ -72,6 +72,9 @@ pub struct Config {
     /// The `processType` of VideoID processes (`VIDEOID_PROCESS_TYPE`: `substantialFullyAuto`,
     /// the default, ends by itself; `substantial` and `high` wait for an agent).
     pub process_type: String,
+    /// The flow of `mode: "sdk"` sessions (`VIDEOID_SDK_FLOW`: `unattended`, the default, or
+    /// `attended`: a live interview with an agent, processes of `processType: "high"`).
+    pub sdk_flow: String,
     /// The simulator's RA console agent and automatic agent (`VIDEOID_SIM_AGENT_*`,
     /// `VIDEOID_SIM_AUTO_AGENT_MS`).
     pub sim_agents: assure_simulator::ra::AgentSettings,
@@ -215,6 +218,7 @@ impl fmt::Debug for Config {
             .field("native_provider", &self.native_provider)
             .field("native_process_type", &self.native_process_type)
             .field("process_type", &self.process_type)
+            .field("sdk_flow", &self.sdk_flow)
             .field("sim_agent_user", &self.sim_agents.user)
             .field("sim_agent_password", &"<redacted>")
             .field("sim_auto_agent", &self.sim_agents.auto_accept)
@@ -296,6 +300,7 @@ impl Config {
             native_provider: DEFAULT_NATIVE_PROVIDER.to_string(),
             native_process_type: None,
             process_type: videoid_backend::DEFAULT_PROCESS_TYPE.to_string(),
+            sdk_flow: "unattended".to_string(),
             sim_agents: sim.agents,
             sdk_document_type: DocumentChoice::Kind {
                 country: None,
@@ -424,6 +429,9 @@ impl Config {
         if let Some(process_type) = value("VIDEOID_PROCESS_TYPE") {
             config.process_type =
                 videoid_backend::parse_process_type(&process_type).map_err(ConfigError)?;
+        }
+        if let Some(flow) = value("VIDEOID_SDK_FLOW") {
+            config.sdk_flow = videoid_backend::parse_sdk_flow(&flow).map_err(ConfigError)?;
         }
         if let Some(choice) = value("VIDEOID_SDK_DOCUMENT_TYPE") {
             config.sdk_document_type = DocumentChoice::parse(&choice).ok_or_else(|| {
@@ -998,6 +1006,19 @@ mod tests {
                 .unwrap()
                 .process_type,
             "high"
+        );
+        assert_eq!(
+            config(&[("VIDEOID_SDK_FLOW", "attended")])
+                .unwrap()
+                .sdk_flow,
+            "attended"
+        );
+        let e = config(&[("VIDEOID_SDK_FLOW", "live")])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("VIDEOID_SDK_FLOW") && e.contains("attended"),
+            "{e}"
         );
         let e = config(&[("VIDEOID_PROCESS_TYPE", "documentSelfie")])
             .unwrap_err()

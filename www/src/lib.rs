@@ -214,6 +214,7 @@ pub async fn start(config: Config) -> io::Result<Running> {
         native_provider: config.native_provider.clone(),
         native_process_type: config.native_process_type.clone(),
         process_type: config.process_type.clone(),
+        sdk_flow: config.sdk_flow.clone(),
         sdk_document_type: config.sdk_document_type.clone(),
         trusted_proxies: config.trusted_proxies.clone(),
         instance_id: config

@@ -144,8 +144,8 @@ pub struct DemoOptions {
     pub unreachable: bool,
 }
 
-/// Maps the demo page's query (`mode lang inactivity load wait fallback handoff scenario auto
-/// framing capture-sdk review endpoint`).
+/// Maps the demo page's query (`mode lang inactivity load wait fallback handoff agent scenario
+/// auto framing capture-sdk review flow endpoint`).
 pub fn demo_options(pairs: &[(String, String)]) -> DemoOptions {
     const COPIED: &[(&str, &str)] = &[
         ("mode", "mode"),
@@ -155,6 +155,7 @@ pub fn demo_options(pairs: &[(String, String)]) -> DemoOptions {
         ("wait", "result-wait"),
         ("fallback", "fallback"),
         ("handoff", "handoff"),
+        ("agent", "agent-timeout"),
     ];
     let mut attributes: Vec<(&'static str, String)> = COPIED
         .iter()
@@ -165,10 +166,17 @@ pub fn demo_options(pairs: &[(String, String)]) -> DemoOptions {
     if !attributes.iter().any(|(attr, _)| *attr == "handoff") {
         attributes.push(("handoff", "auto".to_string()));
     }
-    let knobs: Vec<(&str, &str)> = ["scenario", "auto", "framing", "capture-sdk", "review"]
-        .iter()
-        .filter_map(|k| query_value(pairs, k).map(|v| (*k, v)))
-        .collect();
+    let knobs: Vec<(&str, &str)> = [
+        "scenario",
+        "auto",
+        "framing",
+        "capture-sdk",
+        "review",
+        "flow",
+    ]
+    .iter()
+    .filter_map(|k| query_value(pairs, k).map(|v| (*k, v)))
+    .collect();
     let unreachable = query_value(pairs, "endpoint") == Some("unreachable");
     let base = if unreachable {
         UNREACHABLE_SESSION_ENDPOINT
@@ -200,10 +208,22 @@ impl Pages {
     /// `script-src` (the SDK), `connect-src` (its API) and `media-src`/`img-src` (what it shows).
     fn demo_policy(&self, unreachable: bool) -> String {
         let provider = self.provider_origins.join(" ");
+        // The attended SDK signals over a WebSocket to the provider: `ws:`/`wss:` of the same
+        // origins (an `https:` source does not cover `wss:`).
+        let sockets: Vec<String> = self
+            .provider_origins
+            .iter()
+            .filter_map(|o| {
+                o.strip_prefix("https://")
+                    .map(|h| format!("wss://{h}"))
+                    .or_else(|| o.strip_prefix("http://").map(|h| format!("ws://{h}")))
+            })
+            .collect();
+        let sockets = sockets.join(" ");
         let connect = if unreachable {
-            format!("'self' {provider} http://127.0.0.1:9")
+            format!("'self' {provider} {sockets} http://127.0.0.1:9")
         } else {
-            format!("'self' {provider}")
+            format!("'self' {provider} {sockets}")
         };
         format!(
             "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {provider}; frame-src {}; \
@@ -525,6 +545,9 @@ mod tests {
                 .unwrap();
             assert!(sources.contains("https://*.electronicid.eu"), "{sources}");
         }
+        // The attended SDK's signalling socket.
+        assert!(policy
+            .contains("connect-src 'self' https://*.electronicid.eu wss://*.electronicid.eu;"));
         let html = pages.demo_html(&demo_options(&pairs("mode=sdk")));
         assert!(
             html.contains("allowed-origins=\"https://*.signicat.com https://*.electronicid.eu\"")
@@ -540,5 +563,8 @@ mod tests {
             o.session_endpoint,
             "/api/videoid/session?scenario=accepted&review=agent"
         );
+        let o = demo_options(&pairs("mode=sdk&flow=attended&agent=30"));
+        assert_eq!(o.session_endpoint, "/api/videoid/session?flow=attended");
+        assert!(o.attributes.contains(&("agent-timeout", "30".to_string())));
     }
 }

@@ -53,6 +53,7 @@ async fn the_sdk_session_answer_is_what_the_web_sdk_starts_with(h: Harness) {
             "authorization",
             "dossierId",
             "expiresAt",
+            "flow",
             "idType",
             "processId",
             "sdkUrl"
@@ -61,6 +62,10 @@ async fn the_sdk_session_answer_is_what_the_web_sdk_starts_with(h: Harness) {
     assert_eq!(
         session["sdkUrl"],
         format!("{}/provider/js/videoid.js", s.sim_url)
+    );
+    assert_eq!(
+        session["flow"], "unattended",
+        "the default VIDEOID_SDK_FLOW"
     );
     assert_eq!(session["idType"], 2, "the first identityCard of the list");
     assert!(session["authorization"].as_str().unwrap().len() >= 32);
@@ -134,6 +139,47 @@ async fn the_sdk_session_answer_is_what_the_web_sdk_starts_with(h: Harness) {
     let (status, _) = user.session("", json!({ "mode": "video" })).await;
     assert_eq!(status, 400);
     s.shutdown().await;
+}
+
+async fn an_attended_session_names_the_attended_sdk_and_asks_for_an_agent(h: Harness) {
+    // The demo's `?flow=attended` (simulator mode), and a site's VIDEOID_SDK_FLOW.
+    let s = h.servers().await;
+    let configured = h.servers_with(|c| c.sdk_flow = "attended".into()).await;
+    let token = token(&s.sim_url).await;
+    for (servers, query) in [(&s, "?flow=attended"), (&configured, "")] {
+        let mut user = EndUser::new(&servers.host_url);
+        let session = sdk_session(&mut user, query, json!({ "mode": "sdk" })).await;
+        assert_eq!(session["flow"], "attended", "{query}");
+        assert_eq!(
+            session["sdkUrl"],
+            format!("{}/provider/js/videoidattended.js", servers.sim_url)
+        );
+        let d = session["dossierId"].as_str().unwrap();
+        let p = session["processId"].as_str().unwrap();
+        let url = format!("{}/assure/dossiers/{d}/processes/{p}", servers.sim_url);
+        let token = if servers.sim_url == s.sim_url {
+            token.clone()
+        } else {
+            self::token(&servers.sim_url).await
+        };
+        let (_, process) = json(sim(Method::GET, url, &token, None).await).await;
+        assert_eq!(process["processType"], "high", "an agent is needed");
+    }
+    // `?flow=unattended` on a backend configured for attended sessions picks the other.
+    let mut user = EndUser::new(&configured.host_url);
+    let session = sdk_session(&mut user, "?flow=unattended", json!({ "mode": "sdk" })).await;
+    assert_eq!(session["flow"], "unattended");
+    assert!(session["sdkUrl"]
+        .as_str()
+        .unwrap()
+        .ends_with("/js/videoid.js"));
+    // An unknown flow is a clear 400 and creates nothing.
+    let mut user = EndUser::new(&s.host_url);
+    let (status, body) = user.session("?flow=live", json!({ "mode": "sdk" })).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(user.cookie.is_none(), "no end-user for a refused request");
+    s.shutdown().await;
+    configured.shutdown().await;
 }
 
 async fn the_web_sdk_uploads_and_the_process_serves_what_was_uploaded(h: Harness) {
@@ -606,6 +652,7 @@ async fn with_the_real_api_the_document_types_are_read_once_and_cached(h: Harnes
 
 crate::simulator_tests!(
     the_sdk_session_answer_is_what_the_web_sdk_starts_with,
+    an_attended_session_names_the_attended_sdk_and_asks_for_an_agent,
     the_web_sdk_uploads_and_the_process_serves_what_was_uploaded,
     the_process_follows_the_scenario_and_no_interaction_waits_at_front,
     authorizations_are_single_use_bound_to_their_process_and_checked,

@@ -24,7 +24,11 @@ async fn demo_page_embeds_the_element_under_a_strict_policy() {
     for directive in [
         format!("script-src 'self' 'wasm-unsafe-eval' {};", s.sim_url),
         format!("frame-src 'self' {};", s.sim_url),
-        format!("connect-src 'self' {};", s.sim_url),
+        format!(
+            "connect-src 'self' {} {};",
+            s.sim_url,
+            s.sim_url.replacen("http://", "ws://", 1)
+        ),
         format!("media-src 'self' blob: {};", s.sim_url),
         format!("img-src 'self' data: blob: {};", s.sim_url),
     ] {
@@ -98,8 +102,9 @@ async fn unreachable_endpoint_is_allowed_by_the_policy() {
     let csp = header(&page, "content-security-policy");
     assert!(
         csp.contains(&format!(
-            "connect-src 'self' {} http://127.0.0.1:9",
-            s.sim_url
+            "connect-src 'self' {} {} http://127.0.0.1:9",
+            s.sim_url,
+            s.sim_url.replacen("http://", "ws://", 1)
         )),
         "{csp}"
     );

@@ -58,8 +58,8 @@ pub mod upstream;
 
 pub use documents::DocumentChoice;
 pub use state::{
-    parse_process_type, Backend, Settings, DEFAULT_PROCESS_TYPE, PROCESS_TYPES,
-    REVIEW_PROCESS_TYPE, SCENARIOS,
+    parse_process_type, parse_sdk_flow, Backend, Settings, DEFAULT_PROCESS_TYPE, PROCESS_TYPES,
+    REVIEW_PROCESS_TYPE, SCENARIOS, SDK_FLOWS,
 };
 
 use axum::routing::{delete, get, post, put};

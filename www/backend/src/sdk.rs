@@ -3,7 +3,9 @@
 //! The backend picks the document type from `GET /assure/signicatvideoid/document-types`
 //! (cached), creates the process (`POST /assure/dossiers/{d}/processes`, provider
 //! `signicatvideoid`) and hands the browser what the SDK starts with:
-//! `{ dossierId, processId, authorization, sdkUrl, idType, expiresAt }`.
+//! `{ flow, dossierId, processId, authorization, sdkUrl, idType, expiresAt }`: `flow` is
+//! `unattended` (VideoID's `videoid.js`) or `attended` (`videoidattended.js`, a live
+//! interview with an agent; the process is of `processType: "high"`).
 
 use crate::assure::AssureError;
 use crate::documents::{document_rows, pick, DocumentChoice, DocumentRow};
@@ -84,9 +86,11 @@ pub(crate) async fn start(
         .as_str()
         .filter(|a| !a.is_empty() && a.len() <= 4096)
         .ok_or(AssureError::Malformed("process authorization"))?;
-    let sdk_url = sdk_url(process["providerApiUrl"].as_str().unwrap_or_default())
+    let flow = backend.sdk_flow(knobs);
+    let sdk_url = sdk_url(process["providerApiUrl"].as_str().unwrap_or_default(), flow)
         .ok_or(AssureError::Malformed("providerApiUrl"))?;
     let answer = json!({
+        "flow": flow,
         "dossierId": dossier_id,
         "processId": process["processId"],
         "authorization": authorization,
@@ -97,8 +101,9 @@ pub(crate) async fn start(
     Ok(answer)
 }
 
-/// `providerApiUrl + "/js/videoid.js"`, for an http(s) `providerApiUrl` without query or fragment.
-pub fn sdk_url(provider_api_url: &str) -> Option<String> {
+/// `providerApiUrl + "/js/videoid.js"` (or `"/js/videoidattended.js"` for the `attended`
+/// flow), for an http(s) `providerApiUrl` without query or fragment.
+pub fn sdk_url(provider_api_url: &str, flow: &str) -> Option<String> {
     let url = reqwest::Url::parse(provider_api_url).ok()?;
     let plain = matches!(url.scheme(), "http" | "https")
         && url.host_str().is_some()
@@ -106,7 +111,12 @@ pub fn sdk_url(provider_api_url: &str) -> Option<String> {
         && url.fragment().is_none()
         && url.username().is_empty()
         && url.password().is_none();
-    plain.then(|| format!("{}/js/videoid.js", provider_api_url.trim_end_matches('/')))
+    let script = if flow == "attended" {
+        "videoidattended.js"
+    } else {
+        "videoid.js"
+    };
+    plain.then(|| format!("{}/js/{script}", provider_api_url.trim_end_matches('/')))
 }
 
 #[cfg(test)]
@@ -192,12 +202,16 @@ mod tests {
     #[test]
     fn sdk_urls() {
         assert_eq!(
-            sdk_url("https://etrust-sandbox.electronicid.eu/v2").as_deref(),
+            sdk_url("https://etrust-sandbox.electronicid.eu/v2", "unattended").as_deref(),
             Some("https://etrust-sandbox.electronicid.eu/v2/js/videoid.js")
         );
         assert_eq!(
-            sdk_url("http://127.0.0.1:8081/provider/").as_deref(),
+            sdk_url("http://127.0.0.1:8081/provider/", "unattended").as_deref(),
             Some("http://127.0.0.1:8081/provider/js/videoid.js")
+        );
+        assert_eq!(
+            sdk_url("https://etrust-sandbox.electronicid.eu/v2", "attended").as_deref(),
+            Some("https://etrust-sandbox.electronicid.eu/v2/js/videoidattended.js")
         );
         for bad in [
             "",
@@ -206,7 +220,7 @@ mod tests {
             "https://x/y?a=1",
             "https://u:p@x/",
         ] {
-            assert_eq!(sdk_url(bad), None, "{bad}");
+            assert_eq!(sdk_url(bad, "attended"), None, "{bad}");
         }
     }
 }

@@ -41,6 +41,25 @@ pub const DEFAULT_PROCESS_TYPE: &str = "substantialFullyAuto";
 /// reviews the recording.
 pub const REVIEW_PROCESS_TYPE: &str = "substantial";
 
+/// The web SDK flows of `mode: "sdk"` sessions: VideoID's unattended SDK (`videoid.js`), or
+/// the attended one (`videoidattended.js`): a live interview with an agent.
+pub const SDK_FLOWS: &[&str] = &["unattended", "attended"];
+
+/// The `processType` of attended sessions: `high`, the type that needs an agent (a live
+/// interview when the page runs the attended SDK).
+pub const ATTENDED_PROCESS_TYPE: &str = "high";
+
+/// Checks a configured SDK flow (`VIDEOID_SDK_FLOW`): one of [`SDK_FLOWS`].
+pub fn parse_sdk_flow(value: &str) -> Result<String, String> {
+    match SDK_FLOWS.iter().find(|t| **t == value.trim()) {
+        Some(t) => Ok(t.to_string()),
+        None => Err(format!(
+            "VIDEOID_SDK_FLOW must be one of {}: {value}",
+            SDK_FLOWS.join(", ")
+        )),
+    }
+}
+
 /// Checks a configured `processType` (`VIDEOID_PROCESS_TYPE`): one of [`PROCESS_TYPES`].
 pub fn parse_process_type(value: &str) -> Result<String, String> {
     match PROCESS_TYPES.iter().find(|t| **t == value.trim()) {
@@ -81,6 +100,9 @@ pub struct Settings {
     /// The `processType` of VideoID processes (hosted flow and SDK path), one of
     /// [`PROCESS_TYPES`] (`VIDEOID_PROCESS_TYPE`, default [`DEFAULT_PROCESS_TYPE`]).
     pub process_type: String,
+    /// The flow of `mode: "sdk"` sessions, one of [`SDK_FLOWS`] (`VIDEOID_SDK_FLOW`, default
+    /// `unattended`); `attended` asks for [`ATTENDED_PROCESS_TYPE`].
+    pub sdk_flow: String,
     /// The document type of SDK sessions whose request names none.
     pub sdk_document_type: DocumentChoice,
     /// Addresses of the reverse proxies whose forwarding headers are believed.
@@ -110,6 +132,7 @@ pub struct Backend {
     pub(crate) native_provider: String,
     pub(crate) native_process_type: Option<String>,
     pub(crate) process_type: String,
+    pub(crate) sdk_flow: String,
     pub(crate) sdk_document_type: DocumentChoice,
     pub(crate) document_types: tokio::sync::Mutex<DocumentTypes>,
     pub(crate) trusted_proxies: Vec<crate::proxies::Network>,
@@ -131,6 +154,7 @@ impl Backend {
             )));
         }
         let process_type = parse_process_type(&settings.process_type).map_err(io::Error::other)?;
+        let sdk_flow = parse_sdk_flow(&settings.sdk_flow).map_err(io::Error::other)?;
         let instance_header = match settings.instance_id {
             Some(id) => Some(HeaderValue::from_str(&id).map_err(|_| {
                 io::Error::other(format!("not a header value: instance id {id:?}"))
@@ -152,6 +176,7 @@ impl Backend {
             native_provider: settings.native_provider,
             native_process_type: settings.native_process_type,
             process_type,
+            sdk_flow,
             sdk_document_type: settings.sdk_document_type,
             document_types: Default::default(),
             trusted_proxies: settings.trusted_proxies,
@@ -346,17 +371,30 @@ pub(crate) struct SimulatorKnobs {
     /// `review=agent`: this session's VideoID process is of [`REVIEW_PROCESS_TYPE`] (an agent
     /// reviews it).
     pub(crate) agent_review: bool,
+    /// `flow=attended|unattended`: this session's SDK flow instead of the configured one.
+    pub(crate) flow: Option<String>,
 }
 
 impl Backend {
     /// The `processType` of a VideoID process: `?review=agent` (simulator mode only, like
     /// `?scenario=`) picks [`REVIEW_PROCESS_TYPE`], else the configured one.
-    pub(crate) fn process_type(&self, knobs: Option<&SimulatorKnobs>) -> &str {
-        if knobs.is_some_and(|k| k.agent_review) {
+    pub(crate) fn process_type<'a>(&'a self, knobs: Option<&'a SimulatorKnobs>) -> &'a str {
+        if self.sdk_flow(knobs) == "attended" {
+            ATTENDED_PROCESS_TYPE
+        } else if knobs.is_some_and(|k| k.agent_review) {
             REVIEW_PROCESS_TYPE
         } else {
             &self.process_type
         }
+    }
+}
+
+impl Backend {
+    /// The flow of an SDK session: `?flow=` (simulator mode only), else the configured one.
+    pub(crate) fn sdk_flow<'a>(&'a self, knobs: Option<&'a SimulatorKnobs>) -> &'a str {
+        knobs
+            .and_then(|k| k.flow.as_deref())
+            .unwrap_or(&self.sdk_flow)
     }
 }
 
@@ -383,8 +421,13 @@ pub(crate) fn simulator_knobs(pairs: &[(String, String)]) -> Result<SimulatorKno
         Some("agent") => true,
         Some(_) => return Err("review must be agent"),
     };
+    let flow = query_value(pairs, "flow").filter(|s| !s.is_empty());
+    if flow.is_some_and(|f| !SDK_FLOWS.contains(&f)) {
+        return Err("flow must be attended or unattended");
+    }
     Ok(SimulatorKnobs {
         agent_review,
+        flow: flow.map(str::to_string),
         scenario: scenario.map(str::to_string),
         auto,
         framing: framing.map(str::to_string),
@@ -438,10 +481,11 @@ mod tests {
     #[test]
     fn knobs_parse_the_documented_values() {
         let k = simulator_knobs(&pairs(
-            "scenario=rejected&auto=1&framing=deny&capture-sdk=native&review=agent",
+            "scenario=rejected&auto=1&framing=deny&capture-sdk=native&review=agent&flow=attended",
         ))
         .unwrap();
         assert!(k.agent_review);
+        assert_eq!(k.flow.as_deref(), Some("attended"));
         assert_eq!(k.scenario.as_deref(), Some("rejected"));
         assert!(k.auto);
         assert_eq!(k.framing.as_deref(), Some("deny"));
@@ -459,6 +503,8 @@ mod tests {
         assert!(simulator_knobs(&pairs("framing=maybe")).is_err());
         assert!(simulator_knobs(&pairs("capture-sdk=web")).is_err());
         assert!(simulator_knobs(&pairs("review=human")).is_err());
+        assert!(simulator_knobs(&pairs("flow=live")).is_err());
+        assert_eq!(simulator_knobs(&pairs("flow=")).unwrap().flow, None);
         assert!(!simulator_knobs(&pairs("review=")).unwrap().agent_review);
     }
 
