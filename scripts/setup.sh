@@ -7,7 +7,10 @@
 #                             xvfb; geckodriver from crates.io; Debian's postgresql
 #                             for the backend's database tests; Debian's nginx for
 #                             the topology test (which runs its own nginx with its own
-#                             prefix and configuration, never the system service)
+#                             prefix and configuration, never the system service);
+#                             Debian's ffmpeg (ffprobe reads the recorded calls),
+#                             util-linux's unshare and iproute2's ip (the calls run in
+#                             a loopback-only network namespace)
 source "$(dirname "$0")/lib.sh"
 want_browser=false
 [ "${1:-}" = "--test" ] && want_browser=true
@@ -36,7 +39,7 @@ $want_browser || exit 0
 # Debian packages, by the command each one provides; only the missing ones.
 missing=()
 for pair in chromium:chromium chromedriver:chromium-driver firefox-esr:firefox-esr \
-            WebKitWebDriver:webkit2gtk-driver Xvfb:xvfb; do
+            WebKitWebDriver:webkit2gtk-driver Xvfb:xvfb ffprobe:ffmpeg unshare:util-linux ip:iproute2; do
   command -v "${pair%%:*}" >/dev/null || missing+=("${pair#*:}")
 done
 # nginx lives in /usr/sbin, which a user's PATH may lack.
