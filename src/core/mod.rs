@@ -2,6 +2,7 @@
 //! failures, the message protocol and the backend contract. No `web_sys`
 //! here; everything is tested natively with `cargo test`.
 
+pub mod capability;
 pub mod config;
 pub mod contract;
 pub mod failure;
