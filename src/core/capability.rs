@@ -395,5 +395,9 @@ pub fn intent_url(page_url: &str) -> Result<String, IntentError> {
 }
 
 #[cfg(test)]
+#[path = "capability_ua.rs"]
+mod ua;
+
+#[cfg(test)]
 #[path = "capability_tests.rs"]
 mod tests;

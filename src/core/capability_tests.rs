@@ -1,3 +1,4 @@
+use super::ua::{Expect, TABLE};
 use super::*;
 
 /// Facts where everything allows capture, for `user_agent`.
@@ -24,6 +25,69 @@ const INSTAGRAM_ANDROID: &str = "Mozilla/5.0 (Linux; Android 14; Pixel 8 Build/A
 const FACEBOOK_IOS: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/22B83 [FBAN/FBIOS;FBAV/488.0.0.68.101;FBBV/658219612;FBDV/iPhone12,8;FBMD/iPhone;FBSN/iOS;FBSV/18.1;FBSS/2;FBID/phone;FBLC/en_US;FBOP/5;FBRV/0;IABMV/1]";
 const FIREFOX_MAC: &str =
     "Mozilla/5.0 (Macintosh; Intel Mac OS X 10.15; rv:141.0) Gecko/20100101 Firefox/141.0";
+
+#[test]
+fn every_user_agent_of_the_table_gets_its_verdict() {
+    for row in TABLE {
+        let facts = all_good(row.ua);
+        assert_eq!(platform(row.ua), row.platform, "{}", row.what);
+        match (check(&facts), row.expect) {
+            (Capability::Capture, Expect::Browser) => {}
+            (Capability::Unsupported(v), Expect::InApp(app)) => {
+                assert_eq!(v.reason, Reason::InApp, "{}", row.what);
+                assert_eq!(v.app, app, "{}", row.what);
+                assert_eq!(v.platform, row.platform, "{}", row.what);
+            }
+            (got, want) => panic!("{}: got {got:?}, want {want:?}", row.what),
+        }
+    }
+}
+
+#[test]
+fn the_table_is_real_and_large_enough() {
+    // The numbers in the table's doc comment.
+    assert_eq!(TABLE.len(), 55);
+    let mut sources: Vec<&str> = TABLE.iter().map(|r| r.source).collect();
+    sources.sort_unstable();
+    sources.dedup();
+    assert_eq!(sources.len(), 22);
+    for row in TABLE {
+        assert!(row.source.starts_with("https://"), "{}", row.what);
+        assert!(
+            !row.ua.is_empty() && row.ua.len() < MAX_UA_SCAN,
+            "{}",
+            row.what
+        );
+    }
+    let count = |e: fn(&Expect) -> bool| TABLE.iter().filter(|r| e(&r.expect)).count();
+    assert_eq!(count(|e| *e == Expect::Browser), 26);
+    assert_eq!(count(|e| matches!(e, Expect::InApp(_))), 29);
+    // Every named app has a row on each platform it is listed for, or a reason not to.
+    for app in [
+        App::Facebook,
+        App::Messenger,
+        App::Instagram,
+        App::TikTok,
+        App::Snapchat,
+        App::Line,
+        App::WeChat,
+        App::Twitter,
+        App::Google,
+    ] {
+        for p in [Platform::Ios, Platform::Android] {
+            assert!(
+                TABLE
+                    .iter()
+                    .any(|r| r.expect == Expect::InApp(Some(app)) && r.platform == p),
+                "{app:?} on {p:?}"
+            );
+        }
+    }
+    // LinkedIn's Android app sends a bare WebView user agent (a row of its own).
+    assert!(TABLE
+        .iter()
+        .any(|r| r.expect == Expect::InApp(Some(App::LinkedIn))));
+}
 
 #[test]
 fn insecure_comes_first() {
