@@ -394,10 +394,10 @@ pub fn intent_url(page_url: &str) -> Result<String, IntentError> {
     Ok(out)
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 #[path = "capability_ua.rs"]
 mod ua;
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 #[path = "capability_tests.rs"]
 mod tests;

@@ -379,3 +379,47 @@ fn the_intent_url_refuses_other_schemes_and_odd_urls() {
     let long = format!("https://example.com/{}", "a".repeat(5000));
     assert!(intent_url(&long).is_err());
 }
+
+mod props {
+    use super::super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn any_user_agent_gets_a_verdict_without_panicking(ua in "\\PC{0,300}", media: bool, recorder: bool, secure: bool, video: bool) {
+            let facts = Facts {
+                user_agent: &ua,
+                has_media_devices: media,
+                has_media_recorder: recorder,
+                secure_context: secure,
+                video_step: video,
+            };
+            let first = check(&facts);
+            prop_assert_eq!(check(&facts), first);
+            if let Capability::Unsupported(v) = first {
+                prop_assert_eq!(v.reason == Reason::Insecure, !secure);
+                prop_assert!(v.app.is_none() || v.reason == Reason::InApp);
+            } else {
+                prop_assert!(secure && media && (recorder || !video));
+            }
+        }
+
+        #[test]
+        fn markers_inside_any_text_are_found(before in "[ -~]{0,100}", after in "[ -~]{0,100}") {
+            let ua = format!("{before}Instagram{after}");
+            prop_assert!(matches!(in_app(&ua), Some(Some(_))));
+        }
+
+        #[test]
+        fn intent_urls_end_with_the_intent_section(path in "(/[!-~]{0,40}){0,3}", host in "[a-z]{1,10}\\.[a-z]{2,5}") {
+            let page = format!("https://{host}{path}");
+            if let Ok(url) = intent_url(&page) {
+                prop_assert!(url.starts_with("intent://"));
+                prop_assert!(url.ends_with("#Intent;scheme=https;end"));
+                prop_assert!(url.bytes().all(|b| b.is_ascii_graphic()));
+                let last = url.rfind('#').unwrap_or(0);
+                prop_assert_eq!(url.get(last..), Some("#Intent;scheme=https;end"));
+            }
+        }
+    }
+}
