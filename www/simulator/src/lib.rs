@@ -19,6 +19,7 @@
 #![allow(clippy::result_large_err)]
 
 mod api;
+mod calls;
 mod capture;
 pub use videoid_common::{clock, ids, published, storage};
 pub mod control;
@@ -105,6 +106,7 @@ pub struct Simulator {
     control: control::Control,
     faults: faults::Faults,
     agents: ra::Agents,
+    calls: calls::Calls,
 }
 
 impl Simulator {
@@ -120,6 +122,7 @@ impl Simulator {
         let agents = ra::Agents::new(&settings.agents);
         Arc::new(Simulator {
             agents,
+            calls: calls::Calls::default(),
             settings,
             store: Mutex::new(Store::load(data)),
             http,
