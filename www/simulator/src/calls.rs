@@ -431,7 +431,10 @@ impl Simulator {
             json!({ "type": "agentConnected", "automatic": true, "iceServers": [] }),
         );
         if let Some(first) = call.phases.first() {
-            send(&call.user, json!({ "type": "phaseStarting", "name": first }));
+            send(
+                &call.user,
+                json!({ "type": "phaseStarting", "name": first }),
+            );
         }
         state.refresh(auto);
     }
@@ -502,8 +505,7 @@ fn callable(sim: &Simulator, authorization: Option<&str>) -> Result<Process, Res
             "the authorization has been used",
         ));
     }
-    if process.status != Status::Pending || process.capture.as_ref().is_some_and(|c| c.finished)
-    {
+    if process.status != Status::Pending || process.capture.as_ref().is_some_and(|c| c.finished) {
         return Err(refused(
             StatusCode::CONFLICT,
             "process-not-pending",
@@ -756,7 +758,9 @@ impl Simulator {
                     return true;
                 }
                 drop(guard);
-                return self.end_call(process_id, true) != Ended::Completed;
+                // On completion the channel says `completed`, then closes the socket.
+                self.end_call(process_id, true);
+                return true;
             }
             _ => bad_message(tx, "unknown message type"),
         }
@@ -1174,7 +1178,9 @@ async fn store_upload(
     };
     let mut store = sim.store();
     let process = match store.process_by_id(process_id).cloned() {
-        Some(p) if p.status == Status::Pending && p.video.as_ref().is_some_and(|v| !v.completed) => {
+        Some(p)
+            if p.status == Status::Pending && p.video.as_ref().is_some_and(|v| !v.completed) =>
+        {
             p
         }
         _ => {
@@ -1303,7 +1309,10 @@ mod tests {
         assert!(night.is_open(at(23, 0)));
         assert!(night.is_open(at(5, 0)));
         assert!(!night.is_open(at(12, 0)));
-        assert_eq!(day.to_json(), json!({ "opens": "09:00", "closes": "17:00" }));
+        assert_eq!(
+            day.to_json(),
+            json!({ "opens": "09:00", "closes": "17:00" })
+        );
     }
 
     #[test]

@@ -562,12 +562,10 @@ async fn set_agents(
                 (Some(opens), Some(closes)) if only_both => {
                     Some(Some(super::calls::Hours { opens, closes }))
                 }
-                _ => {
-                    return json_error(
-                        StatusCode::BAD_REQUEST,
-                        "hours must be { \"opens\": \"HH:MM\", \"closes\": \"HH:MM\" } (UTC) or null",
-                    )
-                }
+                _ => return json_error(
+                    StatusCode::BAD_REQUEST,
+                    "hours must be { \"opens\": \"HH:MM\", \"closes\": \"HH:MM\" } (UTC) or null",
+                ),
             }
         }
     };
