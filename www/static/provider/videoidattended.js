@@ -656,9 +656,26 @@
     };
     pc.onconnectionstatechange = function () {
       if (self._pc !== pc) return;
+      if (pc.connectionState === "connected") keepResolution(pc);
       if (pc.connectionState === "failed") self._dropped(run, false);
     };
   };
+
+  // The agent takes stills from the received video: ask the encoder to drop frames rather
+  // than resolution when the link or the CPU is short.
+  function keepResolution(pc) {
+    pc.getSenders().forEach(function (sender) {
+      if (!sender.track || sender.track.kind !== "video" || !sender.getParameters) return;
+      try {
+        var parameters = sender.getParameters();
+        parameters.degradationPreference = "maintain-resolution";
+        var set = sender.setParameters(parameters);
+        if (set && set.catch) set.catch(function () {});
+      } catch (error) {
+        // not supported: the browser's default
+      }
+    });
+  }
 
   Attended.prototype._signal = async function (run, data) {
     var pc = this._pc;
