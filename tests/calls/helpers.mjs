@@ -19,8 +19,6 @@ export const STEP_MS = 20_000;
 export const TEST_TIMEOUT_MS = 120_000;
 const CLIENT = { id: 'videoid-sim-client', secret: 'videoid-sim-secret' };
 const AGENT = { user: 'agent', password: 'videoid-sim-agent' };
-/** The plain page the end-user's SDK runs on (served by the test, on the host's origin). */
-export const SDK_PAGE = `${HOST_ORIGIN}/__calls/sdk.html`;
 
 export const MEDIA_ARGS = [
   '--use-fake-device-for-media-stream',
@@ -171,19 +169,19 @@ export function recordingSeconds(bytes) {
   }
 }
 
-/** Opens the plain SDK page in `context` and starts the attended SDK with `authorization`;
- * its events are kept in window.__events. */
+/** Opens a plain page in `context` (the simulator's own index page: a real document on
+ * loopback, so Chromium's local-network checks let it load the SDK and open its socket), adds
+ * the attended SDK's script and starts it with `authorization`; its events are kept in
+ * window.__events. */
 export async function startUser(context, authorization) {
-  await context.route(SDK_PAGE, (route) =>
-    route.fulfill({
-      contentType: 'text/html; charset=utf-8',
-      body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Attended SDK</title>
-<script src="${SIM_ORIGIN}/provider/js/videoidattended.js"></script></head>
-<body><div id="video"></div></body></html>`,
-    }),
-  );
   const page = await context.newPage();
-  await page.goto(SDK_PAGE);
+  await page.goto(`${SIM_ORIGIN}/`);
+  await page.evaluate(() => {
+    const box = document.createElement('div');
+    box.id = 'video';
+    document.body.appendChild(box);
+  });
+  await page.addScriptTag({ url: `${SIM_ORIGIN}/provider/js/videoidattended.js` });
   await page.evaluate((authorization) => {
     window.__events = [];
     const v = window.EID.videoIDAttended('#video', { lang: 'en' });
