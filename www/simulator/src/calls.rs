@@ -53,7 +53,7 @@ const LEFT_SHOWN_MS: u64 = 10 * 60 * 1000;
 const PHASES: &[&str] = &["FRONT", "BACK", "FACE"];
 
 /// Opening hours of the agents, in UTC: `opens` ≤ now < `closes` (over midnight when
-/// `closes` ≤ `opens`).
+/// `closes` < `opens`; equal times: always open).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Hours {
     /// Minutes after midnight UTC.
