@@ -230,7 +230,7 @@ impl CallState {
                 },
             })
             .collect();
-        list.sort_by(|a, b| b.waiting_ms.cmp(&a.waiting_ms));
+        list.sort_by_key(|c| std::cmp::Reverse(c.waiting_ms));
         list
     }
 
