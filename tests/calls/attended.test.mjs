@@ -222,3 +222,27 @@ test("the user's destroy removes the call from the console's queue, and the cons
     await onCall.close();
   }
 });
+
+test('the automatic agent takes the call without a second browser: the SDK uploads its own stills and recording', { timeout: TEST_TIMEOUT_MS }, async () => {
+  await agents({ autoAcceptAfterMs: 500 });
+  const ids = await highProcess();
+  const context = await newContext(browser);
+  try {
+    const user = await startUser(context, ids.authorization);
+    const connected = await waitForUserEvent(user, 'agentConnected');
+    assert.deepEqual(connected, {});
+    await waitForUserEvent(user, 'completed', { timeout: 30_000 });
+    const phases = (await userEvents(user)).filter((e) => e.type === 'phaseStarting').map((e) => e.detail.name);
+    assert.deepEqual(phases, ['FRONT', 'BACK', 'FACE']);
+    assert.equal(await allTracksEnded(user), true);
+    for (const depiction of ['front', 'back', 'selfie']) {
+      const { bytes } = await image(ids, depiction);
+      assert.ok(jpegSize(bytes).width > 0, depiction);
+    }
+    assert.ok(recordingSeconds(await video(ids)) > 0);
+    await waitForStatus(ids, 'accepted');
+  } finally {
+    await agents({ autoAcceptAfterMs: null });
+    await context.close().catch(() => {});
+  }
+});
