@@ -652,7 +652,14 @@
       if (agent.srcObject !== remote) agent.srcObject = remote;
       agent.style.display = "block";
       var playing = agent.play();
-      if (playing && playing.catch) playing.catch(function () {});
+      // A browser that blocks sound without a gesture still shows the agent (muted).
+      if (playing && playing.catch) {
+        playing.catch(function () {
+          agent.muted = true;
+          var again = agent.play();
+          if (again && again.catch) again.catch(function () {});
+        });
+      }
     };
     pc.onconnectionstatechange = function () {
       if (self._pc !== pc) return;

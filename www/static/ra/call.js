@@ -164,7 +164,14 @@
       remote = (event.streams && event.streams[0]) || remote || new MediaStream([event.track]);
       if (remoteVideo.srcObject !== remote) remoteVideo.srcObject = remote;
       var playing = remoteVideo.play();
-      if (playing && playing.catch) playing.catch(function () {});
+      // Without a gesture some browsers block sound: show the user muted rather than nothing.
+      if (playing && playing.catch) {
+        playing.catch(function () {
+          remoteVideo.muted = true;
+          var again = remoteVideo.play();
+          if (again && again.catch) again.catch(function () {});
+        });
+      }
     };
     pc.onconnectionstatechange = function () {
       if (!pc) return;
