@@ -246,3 +246,43 @@ test('the automatic agent takes the call without a second browser: the SDK uploa
     await context.close().catch(() => {});
   }
 });
+
+test('a dropped call that an agent picks up again within 10 s goes on (the one reconnect)', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const call = await waitingCall();
+  try {
+    await pickUp(call);
+    await call.console.click('#hang-up');
+    await statusState(call.console, 'dropped');
+    await waitForUserEvent(call.user, 'agentDisconnected');
+    await pickUp(call);
+    const connects = (await userEvents(call.user)).filter((e) => e.type === 'agentConnected').length;
+    assert.equal(connects, 2);
+    await waitForLiveFrames(call.user, '.eid-videoid-agent');
+    await waitForLiveFrames(call.console, '#remote-video');
+    await sleep(11_000); // past the reconnect's 10 s: no failure
+    assert.equal((await userEvents(call.user)).some((e) => e.type === 'failed'), false);
+  } finally {
+    await call.close();
+  }
+});
+
+test('outside the opening hours: failed AgentUnavailable, closed, with opensAt', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const minutes = Math.floor(Date.now() / 60_000) % (24 * 60);
+  const hhmm = (m) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+  const opens = (minutes + 12 * 60) % (24 * 60);
+  await agents({ hours: { opens: hhmm(opens), closes: hhmm((opens + 60) % (24 * 60)) } });
+  const ids = await highProcess();
+  const context = await newContext(browser);
+  try {
+    const user = await startUser(context, ids.authorization);
+    const failed = await waitForUserEvent(user, 'failed');
+    assert.equal(failed.name, 'AgentUnavailable');
+    assert.equal(failed.reason, 'closed');
+    assert.ok(Date.parse(failed.opensAt) > Date.now(), failed.opensAt);
+    assert.ok(failed.opensAt.includes(`T${hhmm(opens)}`), failed.opensAt);
+    assert.equal(await allTracksEnded(user), true);
+  } finally {
+    await agents({ hours: null });
+    await context.close().catch(() => {});
+  }
+});
