@@ -12,7 +12,9 @@
 //! plays the provider's side: VideoID's web SDK and the API it uploads to, at
 //! `providerApiUrl` (`/provider`), and the hosted capture page (`/capture/`), which
 //! runs that SDK (`sdk: "native"`) or `<videoid-capture mode="native">` against its
-//! own artifact-scoped upload API (`sdk: "capture"`).
+//! own artifact-scoped upload API (`sdk: "capture"`). For processes of type `high` it also
+//! plays VideoID's attended service: the attended SDK (`/js/videoidattended.js`), a queue of
+//! live calls and their signalling (`calls.rs`), and the RA console's call page (`ra.rs`).
 
 // Helpers of request handlers return `Result<_, Response>` so a rejection is answered as is;
 // the size of a `Response` does not matter on that path.

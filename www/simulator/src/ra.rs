@@ -10,13 +10,16 @@
 //! GET  /ra/processes/{processId}/media/{m}   front, back, selfie, portrait or video
 //! POST /ra/processes/{processId}/accept      → accepted (with finalResult), one webhook
 //! POST /ra/processes/{processId}/reject      type[], message[] → rejected, one webhook
+//! GET  /ra/calls/{processId}                 a live interview (`calls.rs`; script /ra/static/call.js)
+//! GET  /ra/ws                                the console's socket of live calls (`calls.rs`)
 //! ```
 //! Processes of an agent-reviewed type (`high`, `substantial`: see
 //! [`crate::model::is_agent_reviewed`]) stay `processing` after their capture until an agent
 //! registers them here (or the automatic agent of the control API does). A second
 //! registration is a `409`. The session is an `HttpOnly`, `SameSite=Strict` cookie; every
 //! `POST` must come from the simulator's own origin (`Origin`), and those of a signed-in agent
-//! carry the session's form token as well. Pages are plain HTML under a CSP without scripts.
+//! carry the session's form token as well. Pages are plain HTML under a CSP without scripts,
+//! except the call page, which runs its own served script (`script-src 'self'`).
 
 use crate::clock::now_rfc3339;
 use crate::ids;
