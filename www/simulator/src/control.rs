@@ -23,7 +23,8 @@
 //! PUT    /simulator/faults                                { spec }: replaces them (see `faults.rs`)
 //! DELETE /simulator/faults                                no faults
 //! GET    /simulator/agents                                the RA agents: online, automatic agent, queue
-//! PUT    /simulator/agents                                { online?, autoAcceptAfterMs? (null: off) }
+//! PUT    /simulator/agents                                { online?, autoAcceptAfterMs? (null: off),
+//!                                                           hours? ({ opens, closes } "HH:MM" UTC, null: always) }
 //! ```
 //! A new process ("Start capture flow", "Create process") takes its scenario from, in order:
 //! the request's own `simulator` block, the dossier's rule, the external reference's rule, the
@@ -495,14 +496,29 @@ fn agents_json(sim: &Simulator) -> Value {
             })
         })
         .collect();
+    let (calls, left) = sim.live_calls();
+    let calls: Vec<Value> = calls.iter().map(super::calls::live_call_json).collect();
+    let left: Vec<Value> = left
+        .iter()
+        .map(|l| {
+            json!({ "processId": l.process_id, "waitedMs": l.waited_ms, "agoMs": l.ago_ms,
+                    "duringCall": l.during_call })
+        })
+        .collect();
+    let available = matches!(sim.availability(), super::calls::Availability::Open);
     json!({
         "online": state.online,
         "autoAcceptAfterMs": state.auto_accept.map(|d| d.as_millis() as u64),
+        "hours": sim.hours().map(|h| h.to_json()),
+        "open": available,
         "queue": queue,
+        "calls": calls,
+        "left": left,
     })
 }
 
-/// `PUT /simulator/agents`: `{ "online": bool, "autoAcceptAfterMs": n | null }`, each optional.
+/// `PUT /simulator/agents`: `{ "online": bool, "autoAcceptAfterMs": n | null,
+/// "hours": { "opens": "HH:MM", "closes": "HH:MM" } | null }`, each optional.
 async fn set_agents(
     State(sim): State<Arc<Simulator>>,
     headers: HeaderMap,
@@ -514,7 +530,7 @@ async fn set_agents(
     };
     if let Some(key) = request
         .keys()
-        .find(|k| !matches!(k.as_str(), "online" | "autoAcceptAfterMs"))
+        .find(|k| !matches!(k.as_str(), "online" | "autoAcceptAfterMs" | "hours"))
     {
         return json_error(StatusCode::BAD_REQUEST, format!("unknown field {key}"));
     }
@@ -535,8 +551,27 @@ async fn set_agents(
                 ),
             },
         };
+    let hours = match request.get("hours") {
+        None => None,
+        Some(Value::Null) => Some(None),
+        Some(v) => {
+            let opens = v["opens"].as_str().and_then(super::calls::Hours::minutes);
+            let closes = v["closes"].as_str().and_then(super::calls::Hours::minutes);
+            let only_both = v.as_object().is_some_and(|o| o.len() == 2);
+            match (opens, closes) {
+                (Some(opens), Some(closes)) if only_both => {
+                    Some(Some(super::calls::Hours { opens, closes }))
+                }
+                _ => return json_error(
+                    StatusCode::BAD_REQUEST,
+                    "hours must be { \"opens\": \"HH:MM\", \"closes\": \"HH:MM\" } (UTC) or null",
+                ),
+            }
+        }
+    };
     sim.agents.set(online, auto_accept);
     sim.auto_agent_all();
+    sim.set_hours(hours);
     Json(agents_json(&sim)).into_response()
 }
 

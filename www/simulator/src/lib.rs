@@ -12,13 +12,16 @@
 //! plays the provider's side: VideoID's web SDK and the API it uploads to, at
 //! `providerApiUrl` (`/provider`), and the hosted capture page (`/capture/`), which
 //! runs that SDK (`sdk: "native"`) or `<videoid-capture mode="native">` against its
-//! own artifact-scoped upload API (`sdk: "capture"`).
+//! own artifact-scoped upload API (`sdk: "capture"`). For processes of type `high` it also
+//! plays VideoID's attended service: the attended SDK (`/js/videoidattended.js`), a queue of
+//! live calls and their signalling (`calls.rs`), and the RA console's call page (`ra.rs`).
 
 // Helpers of request handlers return `Result<_, Response>` so a rejection is answered as is;
 // the size of a `Response` does not matter on that path.
 #![allow(clippy::result_large_err)]
 
 mod api;
+mod calls;
 mod capture;
 pub use videoid_common::{clock, ids, published, storage};
 pub mod control;
@@ -105,6 +108,7 @@ pub struct Simulator {
     control: control::Control,
     faults: faults::Faults,
     agents: ra::Agents,
+    calls: calls::Calls,
 }
 
 impl Simulator {
@@ -120,6 +124,7 @@ impl Simulator {
         let agents = ra::Agents::new(&settings.agents);
         Arc::new(Simulator {
             agents,
+            calls: calls::Calls::default(),
             settings,
             store: Mutex::new(Store::load(data)),
             http,

@@ -34,6 +34,7 @@ use serde_json::{json, Value};
 use std::sync::Arc;
 
 const SDK: &str = include_str!("../../static/provider/videoid.js");
+const ATTENDED_SDK: &str = include_str!("../../static/provider/videoidattended.js");
 
 pub(super) fn router() -> Router<Arc<Simulator>> {
     let api = Router::new()
@@ -50,6 +51,8 @@ pub(super) fn router() -> Router<Arc<Simulator>> {
         .route_layer(middleware::from_fn(cors));
     Router::new()
         .route("/provider/js/videoid.js", get(sdk))
+        .route("/provider/js/videoidattended.js", get(attended_sdk))
+        .route("/provider/ws/call", get(super::calls::user_socket))
         .merge(api)
 }
 
@@ -63,6 +66,20 @@ async fn sdk() -> Response {
             (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
         ],
         SDK,
+    )
+        .into_response()
+}
+
+/// The attended web SDK (live interview), loadable from any origin.
+async fn attended_sdk() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+        ],
+        ATTENDED_SDK,
     )
         .into_response()
 }
@@ -371,7 +388,7 @@ async fn put_recording(
 }
 
 /// The media a video session needs before it completes, by the names the SDK uses.
-fn missing_media(process: &Process) -> Vec<&'static str> {
+pub(crate) fn missing_media(process: &Process) -> Vec<&'static str> {
     let phases = process
         .video
         .as_ref()

@@ -10,13 +10,16 @@
 //! GET  /ra/processes/{processId}/media/{m}   front, back, selfie, portrait or video
 //! POST /ra/processes/{processId}/accept      → accepted (with finalResult), one webhook
 //! POST /ra/processes/{processId}/reject      type[], message[] → rejected, one webhook
+//! GET  /ra/calls/{processId}                 a live interview (`calls.rs`; script /ra/static/call.js)
+//! GET  /ra/ws                                the console's socket of live calls (`calls.rs`)
 //! ```
 //! Processes of an agent-reviewed type (`high`, `substantial`: see
 //! [`crate::model::is_agent_reviewed`]) stay `processing` after their capture until an agent
 //! registers them here (or the automatic agent of the control API does). A second
 //! registration is a `409`. The session is an `HttpOnly`, `SameSite=Strict` cookie; every
 //! `POST` must come from the simulator's own origin (`Origin`), and those of a signed-in agent
-//! carry the session's form token as well. Pages are plain HTML under a CSP without scripts.
+//! carry the session's form token as well. Pages are plain HTML under a CSP without scripts,
+//! except the call page, which runs its own served script (`script-src 'self'`).
 
 use crate::clock::now_rfc3339;
 use crate::ids;
@@ -26,7 +29,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::Router;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -254,6 +257,129 @@ pub(crate) fn router() -> Router<Arc<Simulator>> {
         .route("/ra/processes/{process_id}/media/{depiction}", get(media))
         .route("/ra/processes/{process_id}/accept", post(accept))
         .route("/ra/processes/{process_id}/reject", post(reject))
+        .route("/ra/ws", get(crate::calls::agent_socket))
+        .route("/ra/calls/{process_id}", get(call_page))
+        .route(
+            "/ra/calls/{process_id}/images/{phase}",
+            put(crate::calls::put_still),
+        )
+        .route(
+            "/ra/calls/{process_id}/recording",
+            put(crate::calls::put_recording),
+        )
+        .route("/ra/static/call.js", get(call_script))
+        .route("/ra/static/call.css", get(call_style))
+}
+
+const CALL_JS: &str = include_str!("../../static/ra/call.js");
+const CALL_CSS: &str = include_str!("../../static/ra/call.css");
+
+async fn call_script() -> Response {
+    static_file("text/javascript; charset=utf-8", CALL_JS)
+}
+
+async fn call_style() -> Response {
+    static_file("text/css; charset=utf-8", CALL_CSS)
+}
+
+fn static_file(content_type: &'static str, text: &'static str) -> Response {
+    let mut response = text.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    secure_headers(headers);
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response
+}
+
+/// The call page's policy: its own script and style, the console's socket, the camera.
+fn call_policy(sim: &Simulator) -> String {
+    let own = sim.settings.base_url.trim_end_matches('/');
+    let socket = own
+        .replacen("https://", "wss://", 1)
+        .replacen("http://", "ws://", 1);
+    format!(
+        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self' {socket}; \
+         img-src 'self' blob: data:; media-src 'self' blob: mediastream:; \
+         form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    )
+}
+
+/// `GET /ra/calls/{processId}`: the live interview with the user of a waiting call. The page's
+/// script (`/ra/static/call.js`) picks the call up over `/ra/ws`.
+async fn call_page(
+    State(sim): State<Arc<Simulator>>,
+    Path(process_id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let Some((agent, csrf)) = signed_in(&sim, &headers) else {
+        return redirect("/ra/sign-in");
+    };
+    let Some(process) = find(&sim, &process_id) else {
+        return message_page(StatusCode::NOT_FOUND, "Not found", "No such process.");
+    };
+    let id = escape(&process.process_id);
+    let csrf = escape(&csrf);
+    let mut body = format!(
+        "<h1>Live interview: process {id}</h1>\
+         <div id=\"call\" data-testid=\"call\" data-process-id=\"{id}\" data-csrf=\"{csrf}\" data-agent=\"{}\">\
+         <p id=\"call-status\" data-testid=\"call-status\" data-state=\"connecting\" role=\"status\" aria-live=\"polite\">Connecting…</p>\
+         <div class=\"videos\"><figure><video id=\"remote-video\" data-testid=\"remote-video\" autoplay playsinline></video>\
+         <figcaption>The user</figcaption></figure>\
+         <figure><video id=\"local-video\" data-testid=\"local-video\" autoplay playsinline muted></video>\
+         <figcaption>You</figcaption></figure></div>\
+         <p><button type=\"button\" id=\"ask-front\" data-testid=\"ask-front\" data-phase=\"FRONT\" disabled>Ask for the front</button> \
+         <button type=\"button\" id=\"ask-back\" data-testid=\"ask-back\" data-phase=\"BACK\" disabled>Ask for the back</button> \
+         <button type=\"button\" id=\"ask-face\" data-testid=\"ask-face\" data-phase=\"FACE\" disabled>Ask for the face</button></p>\
+         <p><button type=\"button\" id=\"take-still\" data-testid=\"take-still\" disabled>Take still</button> \
+         <span id=\"phase\" data-testid=\"phase\"></span></p>\
+         <ul id=\"stills\" data-testid=\"stills\"></ul>\
+         <p><button type=\"button\" id=\"hang-up\" data-testid=\"hang-up\" disabled>Hang up</button></p></div>",
+        escape(&agent)
+    );
+    let _ = write!(
+        body,
+        "<section id=\"register\" data-testid=\"register\" hidden><h2>Register</h2>\
+         <form method=\"post\" action=\"/ra/processes/{id}/accept\" id=\"accept-form\">\
+         <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
+         <p><button type=\"submit\" id=\"accept\" data-testid=\"accept\">Accept</button></p></form>\
+         <form method=\"post\" action=\"/ra/processes/{id}/reject\" id=\"reject-form\">\
+         <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><fieldset><legend>Reject with reasons</legend>\
+         <p><label for=\"reason-type\">Reason type</label> <select id=\"reason-type\" data-testid=\"reason-type\" name=\"type\">"
+    );
+    for kind in REJECTION_TYPES {
+        let _ = write!(body, "<option>{kind}</option>");
+    }
+    let _ = write!(
+        body,
+        "</select> <label for=\"reason-message\">Reason</label> \
+         <input id=\"reason-message\" data-testid=\"reason-message\" name=\"message\" maxlength=\"{MAX_MESSAGE}\" required></p>\
+         <p><button type=\"submit\" id=\"reject\" data-testid=\"reject\">Reject</button></p></fieldset></form></section>\
+         <p><a href=\"/ra/\" id=\"back-to-queue\">Back to the queue</a></p>"
+    );
+    let html = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>Live interview — RA console (simulator)</title>\
+         <link rel=\"stylesheet\" href=\"/ra/static/call.css\">\
+         <script src=\"/ra/static/call.js\" defer></script></head><body>\
+         <header><p>Registration Authority console of the Assure simulator (local testing only)</p></header>\
+         <main>{body}</main></body></html>"
+    );
+    let mut response = (StatusCode::OK, html).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    secure_headers(headers);
+    if let Ok(policy) = HeaderValue::from_str(&call_policy(&sim)) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
+    headers.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(self), microphone=(self)"),
+    );
+    response
 }
 
 /// Escapes text for HTML content and attribute values.
@@ -343,7 +469,7 @@ fn cookie_token(headers: &HeaderMap) -> Option<String> {
 }
 
 /// The signed-in agent: `(user, form token)`.
-fn signed_in(sim: &Simulator, headers: &HeaderMap) -> Option<(String, String)> {
+pub(crate) fn signed_in(sim: &Simulator, headers: &HeaderMap) -> Option<(String, String)> {
     sim.agents.session(&cookie_token(headers)?)
 }
 
@@ -528,6 +654,7 @@ async fn queue(State(sim): State<Arc<Simulator>>, headers: HeaderMap) -> Respons
         if state.online { "online" } else { "offline" },
         sign_out_form(&csrf)
     );
+    live_calls_section(&sim, &mut body);
     if queue.is_empty() {
         body.push_str("<p>No recorded process is waiting for review.</p>");
     } else {
@@ -549,7 +676,76 @@ async fn queue(State(sim): State<Arc<Simulator>>, headers: HeaderMap) -> Respons
         }
         body.push_str("</tbody></table>");
     }
-    page(StatusCode::OK, "Review queue", &body)
+    let mut response = page(StatusCode::OK, "Review queue", &body);
+    // The queue page reloads itself (it has no script): live calls and wait times stay current.
+    response
+        .headers_mut()
+        .insert("refresh", HeaderValue::from_static("3"));
+    response
+}
+
+/// The live calls waiting (or on a call) and the users who left, on the queue page (which
+/// reloads itself every few seconds: the page has no script).
+fn live_calls_section(sim: &Simulator, body: &mut String) {
+    let (calls, left) = sim.live_calls();
+    body.push_str("<h2>Live calls</h2>");
+    if let Some(hours) = sim.hours() {
+        let hours = hours.to_json();
+        let _ = write!(
+            body,
+            "<p>Opening hours (UTC): {}–{}.</p>",
+            escape(hours["opens"].as_str().unwrap_or_default()),
+            escape(hours["closes"].as_str().unwrap_or_default())
+        );
+    }
+    if calls.is_empty() {
+        body.push_str("<p id=\"no-live-calls\">No live call is waiting.</p>");
+    } else {
+        body.push_str(
+            "<table id=\"live-calls\"><caption>Live calls, longest waiting first</caption>\
+             <thead><tr><th scope=\"col\">Process</th><th scope=\"col\">Position</th>\
+             <th scope=\"col\">Waiting</th><th scope=\"col\">State</th><th scope=\"col\"></th></tr></thead><tbody>",
+        );
+        for call in &calls {
+            let id = escape(&call.process_id);
+            let position = call.position.map(|p| p.to_string()).unwrap_or_default();
+            let action = if call.state == "waiting" {
+                format!(
+                    "<a href=\"/ra/calls/{id}\" id=\"pick-up-{id}\" data-testid=\"pick-up\">Pick up</a>"
+                )
+            } else {
+                format!(
+                    "on a call with {}",
+                    escape(call.agent.as_deref().unwrap_or("an agent"))
+                )
+            };
+            let _ = write!(
+                body,
+                "<tr data-testid=\"live-call\" data-process-id=\"{id}\" data-state=\"{}\"><td>{id}</td><td>{position}</td>\
+                 <td data-waiting-ms=\"{}\">{}</td><td>{}</td><td>{action}</td></tr>",
+                call.state,
+                call.waiting_ms,
+                waited(call.waiting_ms),
+                call.state
+            );
+        }
+        body.push_str("</tbody></table>");
+    }
+    if !left.is_empty() {
+        body.push_str("<ul id=\"left-calls\" data-testid=\"left-calls\">");
+        for l in &left {
+            let id = escape(&l.process_id);
+            let _ = write!(
+                body,
+                "<li data-process-id=\"{id}\">The user of call {id} left {} ({} ago, after waiting {}).</li>",
+                if l.during_call { "the call" } else { "the queue" },
+                waited(l.ago_ms),
+                waited(l.waited_ms)
+            );
+        }
+        body.push_str("</ul>");
+    }
+    body.push_str("<h2>Recorded processes</h2>");
 }
 
 fn find(sim: &Simulator, process_id: &str) -> Option<Process> {

@@ -61,7 +61,8 @@ Options (each also read from the environment variable in brackets):
   --agent-password PW      its password                             [VIDEOID_SIM_AGENT_PASSWORD,
                                                                      default videoid-sim-agent]
   --auto-agent DUR|off     an automatic agent accepts each process waiting for review
-                           this long after it entered the queue     [VIDEOID_SIM_AUTO_AGENT_MS, default off]
+                           this long after it entered the queue, and takes each live
+                           call that long after it joined           [VIDEOID_SIM_AUTO_AGENT_MS, default off]
   -h, --help               this text
 
 Credentials: VIDEOID_SIM_CLIENT_ID and VIDEOID_SIM_CLIENT_SECRET
