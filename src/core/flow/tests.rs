@@ -1412,5 +1412,14 @@ fn the_api_sources_states_and_steps_are_the_cores() {
             .collect()
     };
     assert_eq!(listed("states"), states);
-    assert_eq!(listed("steps"), [&steps[..], &["upload"]].concat());
+    // `queue` and `interview`: an attended SDK session's wait and call.
+    assert_eq!(
+        listed("steps"),
+        [
+            &steps[..],
+            &["upload"],
+            &crate::core::sdk::ATTENDED_STEPS[..]
+        ]
+        .concat()
+    );
 }
