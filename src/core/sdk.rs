@@ -195,7 +195,8 @@ pub const MAX_POSITION: u32 = 100_000;
 
 /// The SDK's `position` (a JavaScript number): a whole number from 1 to [`MAX_POSITION`].
 pub fn position(value: f64) -> Option<u32> {
-    (value.fract() == 0.0 && (1.0..=f64::from(MAX_POSITION)).contains(&value)).then(|| value as u32)
+    (value.fract() == 0.0 && (1.0..=f64::from(MAX_POSITION)).contains(&value))
+        .then_some(value as u32)
 }
 
 /// Queue positions are announced at most this often.
@@ -462,6 +463,137 @@ mod tests {
             Err(Failure::SessionExpired)
         );
         assert!(reason(&with("expiresAt", r#""2099-01-01T00:00:00Z""#)).is_ok());
+    }
+
+    #[test]
+    fn the_flow_picks_the_sdk_and_its_script_must_fit() {
+        let s = reason(&answer("")).unwrap();
+        assert_eq!(s.flow, SdkFlow::Unattended, "absent is unattended");
+        let s = reason(&answer(r#","flow":"unattended""#)).unwrap();
+        assert_eq!(s.flow, SdkFlow::Unattended);
+        let attended = |url: &str| {
+            let mut a = with("flow", r#""attended""#);
+            a.sdk_url = Some(url.to_string());
+            reason(&a)
+        };
+        let s = attended("http://127.0.0.1:8081/provider/js/videoidattended.js").unwrap();
+        assert_eq!(s.flow, SdkFlow::Attended);
+        assert_eq!(
+            (s.flow.global(), SdkFlow::Unattended.global()),
+            ("videoIDAttended", "videoId")
+        );
+        assert!(attended("https://eu.electronicid.eu/v2/js/videoidattended.js?v=2").is_ok());
+        let invalid = |p| Err(Failure::SessionInvalid(p));
+        use SessionProblem::*;
+        assert_eq!(
+            attended("http://127.0.0.1:8081/provider/js/videoid.js"),
+            invalid(BadUrl),
+            "the unattended script for an attended flow"
+        );
+        assert_eq!(
+            attended("http://127.0.0.1:8081/provider/js/videoidattended.js.evil"),
+            invalid(BadUrl)
+        );
+        assert_eq!(
+            attended("https://cdn.example/js/videoidattended.js"),
+            invalid(OriginNotAllowed),
+            "the origin is checked first"
+        );
+        let mut a = with("flow", r#""unattended""#);
+        a.sdk_url = Some("http://127.0.0.1:8081/provider/js/videoidattended.js".into());
+        assert_eq!(reason(&a), invalid(BadUrl));
+        // Without `flow` (an older backend) any path but the attended script's.
+        let mut a = with("idType", "62");
+        a.sdk_url = Some("http://127.0.0.1:8081/provider/js/videoidattended.js".into());
+        assert_eq!(reason(&a), invalid(BadUrl));
+        a.sdk_url = Some("http://127.0.0.1:8081/sdk/v2.js".into());
+        assert!(reason(&a).is_ok());
+        for bad in [r#""live""#, r#""Attended""#, r#""""#, "1", "true"] {
+            let got = serde_json::from_value::<SessionAnswer>(serde_json::json!({
+                "dossierId": "d1", "processId": "p1", "authorization": "t",
+                "sdkUrl": "http://127.0.0.1:8081/provider/js/videoidattended.js",
+                "idType": 62, "flow": serde_json::from_str::<serde_json::Value>(bad).unwrap(),
+            }));
+            match got {
+                Ok(a) => assert_eq!(reason(&a), invalid(MalformedAnswer), "{bad}"),
+                // Not a string: the answer does not parse (the adapter's Session.Invalid).
+                Err(_) => assert!(!bad.starts_with('"'), "{bad}"),
+            }
+        }
+    }
+
+    #[test]
+    fn attended_failures_positions_and_opening_times_are_read() {
+        use crate::core::failure::AgentAbsence;
+        assert_eq!(
+            failed("AgentUnavailable", "closed", "m", "2026-12-08T09:00:00Z"),
+            SdkInput::AgentFailed(Failure::AgentUnavailable(AgentAbsence::Closed(Some(
+                "2026-12-08T09:00:00Z".into()
+            ))))
+        );
+        assert_eq!(
+            failed("AgentDisconnected", "dropped", "m", ""),
+            SdkInput::AgentFailed(Failure::AgentDisconnected)
+        );
+        assert_eq!(
+            failed("NotAllowedError", "camera", "denied", "2026-12-08"),
+            SdkInput::Failed(fail_reason("NotAllowedError", "camera", "denied"))
+        );
+        for good in [
+            "2026-12-08",
+            "2026-12-08T09:00:00.123+01:00",
+            "2026-12-08t09:00z",
+        ] {
+            assert_eq!(opens_at(good).as_deref(), Some(good));
+        }
+        let long = format!("2026-12-08T{}", "0".repeat(MAX_OPENS_AT_LEN));
+        for bad in [
+            "",
+            "tomorrow",
+            "26-12-08",
+            "2026-12-08 09:00",
+            "2026-12-08<b>",
+            &long,
+        ] {
+            assert_eq!(opens_at(bad), None, "{bad}");
+        }
+        assert_eq!(position(1.0), Some(1));
+        assert_eq!(position(f64::from(MAX_POSITION)), Some(MAX_POSITION));
+        for bad in [
+            0.0,
+            -1.0,
+            1.5,
+            f64::NAN,
+            f64::INFINITY,
+            f64::from(MAX_POSITION) + 1.0,
+        ] {
+            assert_eq!(position(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn queue_news_announces_at_once_then_at_most_every_gap() {
+        let mut news = QueueNews::default();
+        assert_eq!(news.said(), None);
+        assert_eq!(news.position(4, 0.0), Announce::Now);
+        assert_eq!(news.position(4, 100.0), Announce::Nothing, "no change");
+        assert_eq!(news.position(3, 2500.0), Announce::Later(7500));
+        assert_eq!(
+            news.position(2, 3000.0),
+            Announce::Nothing,
+            "the timer runs"
+        );
+        assert_eq!(news.said(), Some(4));
+        assert!(news.due());
+        assert_eq!(news.said(), Some(2), "the latest position");
+        assert!(!news.due(), "once");
+        // The next change counts from when the timer was due (10 s).
+        assert_eq!(news.position(1, 12_000.0), Announce::Later(8000));
+        assert_eq!(news.position(2, 13_000.0), Announce::Nothing);
+        assert!(!news.due(), "back to the position said: nothing new");
+        assert_eq!(news.position(1, 25_000.0), Announce::Now);
+        // A clock that goes back waits a whole gap at most.
+        assert_eq!(news.position(5, 0.0), Announce::Later(ANNOUNCE_GAP_MS));
     }
 
     #[test]

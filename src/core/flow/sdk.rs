@@ -93,7 +93,7 @@ struct Attended {
 
 impl SdkRun {
     /// Sets the step, telling the host when it changes.
-    fn to_step(&mut self, step: &str, fx: &mut Vec<Effect>) {
+    fn enter_step(&mut self, step: &str, fx: &mut Vec<Effect>) {
         if self.step.as_deref() != Some(step) {
             self.step = Some(step.to_string());
             fx.push(Effect::Emit(Emit::SdkStep(step.to_string())));
@@ -141,7 +141,7 @@ impl SdkRun {
                         });
                     }
                 }
-                self.to_step(ATTENDED_STEPS[0], fx);
+                self.enter_step(ATTENDED_STEPS[0], fx);
                 Next::Alive
             }
             RunInput::Sdk(SdkInput::AgentConnected) => {
@@ -150,7 +150,7 @@ impl SdkRun {
                 fx.push(Effect::ClearTimer(Timer::Agent));
                 fx.push(Effect::ClearTimer(Timer::Announce));
                 fx.push(Effect::Emit(Emit::Agent("connected", None)));
-                self.to_step(ATTENDED_STEPS[1], fx);
+                self.enter_step(ATTENDED_STEPS[1], fx);
                 Next::Alive
             }
             RunInput::Sdk(SdkInput::AgentDisconnected) if agent.call == Call::Connected => {
