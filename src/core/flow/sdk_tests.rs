@@ -1,7 +1,7 @@
 use super::tests::{emitted, flow_with_kits};
 use super::*;
 use crate::core::contract::{ProcessAnswer, SessionAnswer};
-use crate::core::failure::{AgentAbsence, Detail};
+use crate::core::failure::Detail;
 use crate::core::native::{Device, MediaError};
 use crate::core::sdk::{fail_reason, failed, SdkFlow, ANNOUNCE_GAP_MS};
 
