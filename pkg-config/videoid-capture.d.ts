@@ -249,8 +249,8 @@ export interface VideoIdTexts {
 /** The key of a string the element shows or announces (the keys of `VideoIdTexts`). */
 export type VideoIdTextKey = keyof VideoIdTexts;
 
-/** The capture step, reflected in the read-only `step` attribute while capturing: the native step, or (`sdk`) the web SDK's phase, `queue` and `interview` in an attended session. */
-export type CaptureStep = "front" | "back" | "selfie" | "video" | "upload" | "queue" | "interview";
+/** The native capture step, reflected in the read-only `step` attribute while capturing. */
+export type CaptureStep = "front" | "back" | "selfie" | "video" | "upload";
 
 /** Every attribute of the element; all but `state` and `step` are observed, `state` and `step` are read-only. */
 export type VideoIdCaptureAttribute =
@@ -576,7 +576,7 @@ export declare class VideoIdCaptureElement extends HTMLElement {
    * lower-cased; attended: `queue`, then `interview`), `handoff` while the
    * capture runs on a phone, `null` outside them.
    */
-  readonly step: CaptureStep | "handoff" | null;
+  readonly step: CaptureStep | "queue" | "interview" | "handoff" | null;
   /** The host's wording for single strings, by text key; setting it redraws the screen at once. */
   texts: VideoIdTexts | null;
 
