@@ -153,7 +153,10 @@ impl SdkRun {
                 self.enter_step(ATTENDED_STEPS[1], fx);
                 Next::Alive
             }
-            RunInput::Sdk(SdkInput::AgentDisconnected) if agent.call == Call::Connected => {
+            // The call dropped, or the queue's connection did: the SDK rejoins once.
+            RunInput::Sdk(SdkInput::AgentDisconnected)
+                if matches!(agent.call, Call::Queued | Call::Connected) =>
+            {
                 agent.call = Call::Dropped;
                 fx.push(Effect::Emit(Emit::Agent("disconnected", None)));
                 // Not engaged while it reconnects: the inactivity timer runs again.

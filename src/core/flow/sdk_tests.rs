@@ -639,6 +639,19 @@ fn a_dropped_call_reconnects_or_fails_with_agent_disconnected() {
 }
 
 #[test]
+fn a_connection_lost_in_the_queue_is_disconnected_and_the_agent_timer_keeps_running() {
+    let mut flow = attended();
+    // Before the queue, nothing to say.
+    assert!(agents(&sdk(&mut flow, SdkInput::AgentDisconnected)).is_empty());
+    queued(&mut flow, 2, 0.0);
+    let fx = sdk(&mut flow, SdkInput::AgentDisconnected);
+    assert_eq!(agents(&fx), vec![("disconnected", None)]);
+    assert_eq!(starts(&fx, Timer::Agent), None, "the wait goes on counting");
+    let fx = timer(&mut flow, Timer::Agent);
+    assert_eq!(failure(&fx).unwrap().code, "Agent.Unavailable");
+}
+
+#[test]
 fn a_closed_service_is_agent_unavailable_closed_with_opens_at() {
     for (opens, expected) in [
         (
