@@ -251,15 +251,28 @@ test('attended: queued past inactivity-timeout is no inactivity; the position is
   });
 });
 
-test('attended: a small agent-timeout with nobody picking up is Agent.Unavailable timeout, SDK destroyed', opts, async (t) => {
+test('attended: a small agent-timeout with nobody picking up is Agent.Unavailable timeout, SDK destroyed; a retry reuses the script', opts, async (t) => {
   await run(t, async ({ page }) => {
-    await attended(page);
-    await goto(page, '?mode=sdk&scenario=accepted');
+    const scripts = await attended(page);
+    await goto(page, '?mode=sdk&scenario=accepted&wait=2');
     await start(page, [[100, 'queued', { position: 1, estimatedWaitSeconds: 10 }]], { 'agent-timeout': '2' });
     const failed = await waitForEvent(page, 'videoid-failed', { timeout: 30_000 });
     assert.equal(failed.code, 'Agent.Unavailable');
     assert.deepEqual(failed.detail, { reason: 'timeout' });
     assert.ok((await calls(page)).includes('destroy'));
+    assert.deepEqual(await leftovers(page), { live: 0, containers: 0, step: null });
+    // Recoverable: a second start on the page gets a new session and the same script.
+    await start(page, [
+      [100, 'queued', { position: 1, estimatedWaitSeconds: 10 }],
+      [300, 'agentConnected'],
+      [600, 'completed', { id: 'call-2' }],
+    ]);
+    await waitForEvent(page, 'videoid-complete', { timeout: 60_000 });
+    assert.deepEqual(scripts, [ATTENDED_SCRIPT], 'one <script> per page');
+    assert.equal(await page.evaluate(() => window.__attended.scripts), 1);
+    assert.equal(await page.evaluate(() => document.querySelectorAll('script[data-videoid-sdk]').length), 1);
+    assert.deepEqual(await page.evaluate(() => window.__steps), ['queue', 'queue', 'interview']);
+    await waitForEvent(page, 'videoid-result', { timeout: 30_000 });
     assert.deepEqual(await leftovers(page), { live: 0, containers: 0, step: null });
   });
 });
