@@ -420,7 +420,7 @@ export type Failure =
   | FailureOf<"Backend.Error", { status: number, retryAfter?: number }>
   | FailureOf<"Capture.LoadTimeout", { reason: "timeout" | "framing-denied" | "sdk-load" }>
   | FailureOf<"Capture.Failed", FailReason | null>
-  | FailureOf<"Agent.Unavailable", { reason: "timeout" | "closed"; opensAt?: string }>
+  | FailureOf<"Agent.Unavailable", { reason: "timeout" | "closed", opensAt?: string }>
   | FailureOf<"Agent.Disconnected", null>
   | FailureOf<"InactiveUser.Aborted", null>
   | FailureOf<"User.Cancelled", null>
