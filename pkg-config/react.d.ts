@@ -16,7 +16,7 @@ import type {
 
 export * from "./videoid-capture.js";
 
-/** `onvideoid-ready` … `onvideoid-handoff`: one handler per event, typed by its detail. */
+/** `onvideoid-ready` … `onvideoid-agent`: one handler per event, typed by its detail. */
 export type VideoIdCaptureReactHandlers = {
   [K in keyof VideoIdCaptureEventMap as `on${K}`]?: (event: VideoIdCaptureEventMap[K]) => void;
 };

@@ -26,6 +26,7 @@ export const EVENT_NAMES = Object.freeze([
   "videoid-cancel",
   "videoid-step",
   "videoid-handoff",
+  "videoid-agent",
   // </api:events>
 ]);
 

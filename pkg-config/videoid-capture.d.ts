@@ -138,6 +138,10 @@ export interface VideoIdTexts {
   failInsecureContext?: string;
   /** "This browser cannot run the verification. Please use a current browser." */
   failBrowserUnsupported?: string;
+  /** "No agent is available right now. Please try again later." */
+  failAgentUnavailable?: string;
+  /** "The call with the agent dropped. Please try again." */
+  failAgentDisconnected?: string;
   /** "Take photo" */
   capture?: string;
   /** "Start recording" */
@@ -228,6 +232,18 @@ export interface VideoIdTexts {
   handoffPairReject?: string;
   /** "Your phone is connected. Continue there." */
   handoffPaired?: string;
+  /** "Waiting for an agent" */
+  queueTitle?: string;
+  /** "You are in the queue. An agent will be with you soon." */
+  queueWaiting?: string;
+  /** "You are number {position} in the queue." */
+  queuePosition?: string;
+  /** "Video call with an agent" */
+  interviewTitle?: string;
+  /** "Follow the agent’s instructions." */
+  interviewMessage?: string;
+  /** "The call dropped. Reconnecting…" */
+  agentReconnecting?: string;
 }
 
 /** The key of a string the element shows or announces (the keys of `VideoIdTexts`). */
@@ -247,6 +263,7 @@ export type VideoIdCaptureAttribute =
   | "inactivity-timeout"
   | "load-timeout"
   | "result-wait"
+  | "agent-timeout"
   | "fallback"
   | "parent-origin"
   | "quality-thresholds"
@@ -403,6 +420,8 @@ export type Failure =
   | FailureOf<"Backend.Error", { status: number, retryAfter?: number }>
   | FailureOf<"Capture.LoadTimeout", { reason: "timeout" | "framing-denied" | "sdk-load" }>
   | FailureOf<"Capture.Failed", FailReason | null>
+  | FailureOf<"Agent.Unavailable", { reason: "timeout" | "closed", opensAt?: string }>
+  | FailureOf<"Agent.Disconnected", null>
   | FailureOf<"InactiveUser.Aborted", null>
   | FailureOf<"User.Cancelled", null>
   | FailureOf<"Permission.CameraDenied", null>
@@ -473,6 +492,14 @@ export type VideoIdHandoffDetail =
   | { status: "pairing"; code: string }
   | { status: "waiting" | "opened" | "paired" | "capturing" | "complete" | "expired" | "cancelled" };
 
+/**
+ * Detail of `videoid-agent` (attended `sdk` sessions): the wait for an agent and the call.
+ * `position` (1-based) comes with `queued` when the SDK gives one.
+ */
+export type VideoIdAgentDetail =
+  | { status: "queued"; position?: number }
+  | { status: "connected" | "disconnected" };
+
 /** Every event the element dispatches (bubbling, composed). */
 export interface VideoIdCaptureEventMap {
   "videoid-ready": CustomEvent<VideoIdReadyDetail>;
@@ -483,6 +510,7 @@ export interface VideoIdCaptureEventMap {
   "videoid-cancel": CustomEvent<VideoIdCancelDetail>;
   "videoid-step": CustomEvent<VideoIdStepDetail>;
   "videoid-handoff": CustomEvent<VideoIdHandoffDetail>;
+  "videoid-agent": CustomEvent<VideoIdAgentDetail>;
 }
 
 /** A failure as an Error: what `start()` and `capture()` reject with. */
@@ -525,6 +553,9 @@ export declare class VideoIdCaptureElement extends HTMLElement {
   /** `result-wait`: seconds `result-endpoint` is polled for a final status (default 120). */
   get resultWait(): string | null;
   set resultWait(value: string | number | null);
+  /** `agent-timeout`: seconds to wait for an agent in an attended session (default 300). */
+  get agentTimeout(): string | null;
+  set agentTimeout(value: string | number | null);
   /** `fallback`: `popup` | `redirect` | `none` for `auto` (default `popup`); `embed` | `none` for `native` (default `none`); `none` for `sdk`. */
   fallback: CaptureFallback | null;
   /** `parent-origin`: events are also posted to `window.parent` with exactly this origin. */
@@ -542,9 +573,10 @@ export declare class VideoIdCaptureElement extends HTMLElement {
   /**
    * `step` (read-only, reflected): the native capture step, or the web SDK's
    * phase (`front`, `back`, `selfie`; a phase VideoID may add is its name
-   * lower-cased), `handoff` while the capture runs on a phone, `null` outside them.
+   * lower-cased; attended: `queue`, then `interview`), `handoff` while the
+   * capture runs on a phone, `null` outside them.
    */
-  readonly step: CaptureStep | "handoff" | null;
+  readonly step: CaptureStep | "queue" | "interview" | "handoff" | null;
   /** The host's wording for single strings, by text key; setting it redraws the screen at once. */
   texts: VideoIdTexts | null;
 
@@ -577,6 +609,8 @@ export interface VideoIdCaptureAttributes {
   "load-timeout"?: number | string;
   /** seconds (1–86400) the element polls `result-endpoint` for a final status, from the capture's completion; then it stops polling, fires `videoid-result` with `status: "processing"` and `final: false`, and goes to `complete` (a process an agent reviews may stay `processing` for hours: your backend gets its final status by webhook) (default: `120`) */
   "result-wait"?: number | string;
+  /** `sdk` with an attended session (a live interview): seconds (1–86400) to wait for an agent to pick up, from the SDK's start, and again from a new place in the queue after a dropped call; then the element stops the SDK (which leaves the queue) and fails with `Agent.Unavailable` `timeout` (default: `300`) */
+  "agent-timeout"?: number | string;
   /** `auto`: `popup` | `redirect` | `none`, where it goes when framing is refused. `native`: `embed` (the hosted page, when the device cannot capture; needs a `url` in the session answer) | `none` (the typed failure: the default, since the hosted page changes the look the site chose native for). `sdk`: `none` only (default: `popup` (`auto`), `none` (`native`, `sdk`)) */
   fallback?: CaptureFallback;
   /** an origin: every event is also posted to `window.parent` with exactly this target origin, as `{ source: "videoid-capture", v: 1, type: "event", name, detail }` */
@@ -602,6 +636,7 @@ export interface CaptureOptions {
   inactivityTimeout?: number | string;
   loadTimeout?: number | string;
   resultWait?: number | string;
+  agentTimeout?: number | string;
   fallback?: CaptureFallback;
   parentOrigin?: string;
   qualityThresholds?: string;

@@ -28,6 +28,7 @@ const ATTRIBUTES = {
   "inactivity-timeout": "inactivityTimeout",
   "load-timeout": "loadTimeout",
   "result-wait": "resultWait",
+  "agent-timeout": "agentTimeout",
   fallback: "fallback",
   "parent-origin": "parentOrigin",
   "quality-thresholds": "qualityThresholds",

@@ -31,6 +31,7 @@ export interface VideoIdCaptureVueProps {
   inactivityTimeout?: number | string;
   loadTimeout?: number | string;
   resultWait?: number | string;
+  agentTimeout?: number | string;
   fallback?: CaptureFallback;
   parentOrigin?: string;
   qualityThresholds?: string;
@@ -46,6 +47,7 @@ export interface VideoIdCaptureVueProps {
   onVideoidCancel?: (event: VideoIdCaptureEventMap["videoid-cancel"]) => void;
   onVideoidStep?: (event: VideoIdCaptureEventMap["videoid-step"]) => void;
   onVideoidHandoff?: (event: VideoIdCaptureEventMap["videoid-handoff"]) => void;
+  onVideoidAgent?: (event: VideoIdCaptureEventMap["videoid-agent"]) => void;
 }
 
 /** The element as Vue's type checker sees it (a template ref holds the `VideoIdCaptureElement`). */

@@ -5,7 +5,7 @@ use super::origin::{HttpUrl, Origin, OriginPattern};
 use super::quality::Thresholds;
 
 /// Every attribute the element reads, by its HTML name.
-pub const ATTRIBUTES: [&str; 15] = [
+pub const ATTRIBUTES: [&str; 16] = [
     "session-endpoint",
     "result-endpoint",
     "capture-url",
@@ -15,6 +15,7 @@ pub const ATTRIBUTES: [&str; 15] = [
     "inactivity-timeout",
     "load-timeout",
     "result-wait",
+    "agent-timeout",
     "fallback",
     "parent-origin",
     "quality-thresholds",
@@ -144,6 +145,9 @@ pub struct Config {
     /// `processing` result that is not final (an agent may review for hours;
     /// the host backend learns the final status by webhook).
     pub result_wait_ms: u32,
+    /// `sdk`, attended: milliseconds from the SDK's start (or its queue again
+    /// after a dropped call) until an agent picks up, before `Agent.Unavailable`.
+    pub agent_timeout_ms: u32,
     /// What `auto` does when framing fails.
     pub fallback: Fallback,
     /// When set, events are also posted to `window.parent` with this target origin.
@@ -292,6 +296,12 @@ impl Config {
             )?,
             load_timeout_ms: seconds(attr("load-timeout").as_deref(), "load-timeout", 30, 300)?,
             result_wait_ms: seconds(attr("result-wait").as_deref(), "result-wait", 120, 86_400)?,
+            agent_timeout_ms: seconds(
+                attr("agent-timeout").as_deref(),
+                "agent-timeout",
+                300,
+                86_400,
+            )?,
             fallback,
             parent_origin,
             quality: Thresholds::parse(attr("quality-thresholds").as_deref().unwrap_or(""))
@@ -348,6 +358,7 @@ mod tests {
         assert_eq!(c.inactivity_timeout_ms, 180_000);
         assert_eq!(c.load_timeout_ms, 30_000);
         assert_eq!(c.result_wait_ms, 120_000);
+        assert_eq!(c.agent_timeout_ms, 300_000);
         assert!(c.allows(&Origin::parse("https://id.signicat.com").unwrap()));
         assert!(c.allows(&page()));
         assert!(!c.allows(&Origin::parse("http://127.0.0.1:8081").unwrap()));
@@ -368,6 +379,7 @@ mod tests {
             ("inactivity-timeout", "5"),
             ("load-timeout", "2"),
             ("result-wait", " 600 "),
+            ("agent-timeout", "45"),
             ("fallback", "redirect"),
             ("parent-origin", "https://parent.example"),
         ])
@@ -376,6 +388,7 @@ mod tests {
         assert_eq!(c.inactivity_timeout_ms, 5000);
         assert_eq!(c.load_timeout_ms, 2000);
         assert_eq!(c.result_wait_ms, 600_000);
+        assert_eq!(c.agent_timeout_ms, 45_000);
         assert_eq!(c.fallback, Fallback::Redirect);
         assert_eq!(c.offered_fallback(), None, "embed never offers a fallback");
         assert_eq!(
@@ -423,6 +436,15 @@ mod tests {
         for bad in ["0", "-1", "1.5", "2m", "abc", "86401", "9999999"] {
             assert_eq!(field(&[s, ("result-wait", bad)]), "result-wait", "{bad}");
         }
+        for bad in ["0", "-1", "1.5", "5s", "86401"] {
+            assert_eq!(
+                field(&[s, ("agent-timeout", bad)]),
+                "agent-timeout",
+                "{bad}"
+            );
+        }
+        let at_most = parse(&[s, ("agent-timeout", "86400")]).map(|c| c.agent_timeout_ms);
+        assert_eq!(at_most, Ok(86_400_000), "a day at most");
         let at_most = parse(&[s, ("result-wait", "86400")]).map(|c| c.result_wait_ms);
         assert_eq!(at_most, Ok(86_400_000), "a day at most");
         let empty = parse(&[s, ("result-wait", " ")]).map(|c| c.result_wait_ms);
@@ -707,6 +729,7 @@ mod tests {
         );
         assert_eq!(c.load_timeout_ms, default("load-timeout") * 1000);
         assert_eq!(c.result_wait_ms, default("result-wait") * 1000);
+        assert_eq!(c.agent_timeout_ms, default("agent-timeout") * 1000);
         assert_eq!(attribute("mode")["defaultValue"], c.mode.as_str());
         assert_eq!(attribute("handoff")["defaultValue"], "off");
         assert_eq!(c.handoff, Handoff::Off);

@@ -67,6 +67,10 @@ pub struct SessionAnswer {
     /// SDK: the document-type id for `start()`.
     #[serde(default)]
     pub id_type: Option<u32>,
+    /// SDK: which of VideoID's SDKs runs, `unattended` or `attended` (a live
+    /// interview with an agent); absent means `unattended` (older backends).
+    #[serde(default)]
+    pub flow: Option<String>,
 }
 
 /// At most this many `steps` of an answer are read; the rest is ignored

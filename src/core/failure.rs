@@ -50,6 +50,16 @@ impl SessionProblem {
     }
 }
 
+/// Why no agent took the call (attended VideoID, `Agent.Unavailable`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AgentAbsence {
+    /// No agent picked up within `agent-timeout`.
+    Timeout,
+    /// The service is closed (agents offline, outside opening hours); when it
+    /// opens again (ISO 8601), when the provider says.
+    Closed(Option<String>),
+}
+
 /// The part of the device that kept failing when a native capture gave up on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DevicePart {
@@ -99,6 +109,10 @@ pub enum Failure {
     CaptureFailed(Option<ProviderFailReason>),
     /// VideoID's web SDK did not load (a load error or the load timeout).
     SdkLoad,
+    /// Attended: no agent took the call.
+    AgentUnavailable(AgentAbsence),
+    /// Attended: the call with the agent dropped and did not come back.
+    AgentDisconnected,
 
     /// No interaction for the inactivity timeout.
     InactiveUserAborted,
@@ -148,6 +162,14 @@ pub enum Detail {
     },
     /// The provider's own reason.
     Provider(ProviderFailReason),
+    /// Why no agent took the call, and when the service opens again if known.
+    Agent {
+        /// `timeout` or `closed`.
+        reason: &'static str,
+        /// ISO 8601, with `closed` when the provider says.
+        #[serde(rename = "opensAt", skip_serializing_if = "Option::is_none")]
+        opens_at: Option<String>,
+    },
 
     /// Nothing more to say.
     None,
@@ -178,6 +200,8 @@ impl Failure {
             Failure::CaptureLoadTimeout { .. } => "Capture.LoadTimeout",
             Failure::CaptureFailed(_) => "Capture.Failed",
             Failure::SdkLoad => "Capture.LoadTimeout",
+            Failure::AgentUnavailable(_) => "Agent.Unavailable",
+            Failure::AgentDisconnected => "Agent.Disconnected",
             Failure::InactiveUserAborted => "InactiveUser.Aborted",
             Failure::UserCancelled => "User.Cancelled",
             Failure::CameraDenied => "Permission.CameraDenied",
@@ -218,6 +242,8 @@ impl Failure {
             Failure::CaptureLoadTimeout { .. } => Text::FailLoadTimeout,
             Failure::CaptureFailed(_) => Text::FailCapture,
             Failure::SdkLoad => Text::FailLoadTimeout,
+            Failure::AgentUnavailable(_) => Text::FailAgentUnavailable,
+            Failure::AgentDisconnected => Text::FailAgentDisconnected,
             Failure::InactiveUserAborted => Text::FailInactive,
             Failure::UserCancelled => Text::FailCancelled,
             Failure::CameraDenied => Text::FailCameraDenied,
@@ -259,6 +285,14 @@ impl Failure {
             },
             Failure::CaptureFailed(Some(reason)) => Detail::Provider(reason.clone()),
             Failure::SdkLoad => Detail::Reason { reason: "sdk-load" },
+            Failure::AgentUnavailable(AgentAbsence::Timeout) => Detail::Agent {
+                reason: "timeout",
+                opens_at: None,
+            },
+            Failure::AgentUnavailable(AgentAbsence::Closed(opens_at)) => Detail::Agent {
+                reason: "closed",
+                opens_at: opens_at.clone(),
+            },
             Failure::DeviceUnsupported(Some(part)) => Detail::Reason {
                 reason: part.as_str(),
             },
@@ -295,6 +329,8 @@ mod tests {
                 framing_denied: false,
             },
             Failure::CaptureFailed(None),
+            Failure::AgentUnavailable(AgentAbsence::Timeout),
+            Failure::AgentDisconnected,
             Failure::InactiveUserAborted,
             Failure::UserCancelled,
             Failure::CameraDenied,
@@ -320,16 +356,18 @@ mod tests {
             // The web SDK's script did not load: a load timeout with its own reason.
             Failure::CaptureLoadTimeout { .. } | Failure::SdkLoad => 5,
             Failure::CaptureFailed(_) => 6,
-            Failure::InactiveUserAborted => 7,
-            Failure::UserCancelled => 8,
-            Failure::CameraDenied => 9,
-            Failure::MicrophoneDenied => 10,
-            Failure::BlockedByPolicy => 11,
-            Failure::DeviceNotFound => 12,
-            Failure::DeviceInUse => 13,
-            Failure::DeviceUnsupported(_) => 14,
-            Failure::InsecureContext => 15,
-            Failure::BrowserUnsupported => 16,
+            Failure::AgentUnavailable(_) => 7,
+            Failure::AgentDisconnected => 8,
+            Failure::InactiveUserAborted => 9,
+            Failure::UserCancelled => 10,
+            Failure::CameraDenied => 11,
+            Failure::MicrophoneDenied => 12,
+            Failure::BlockedByPolicy => 13,
+            Failure::DeviceNotFound => 14,
+            Failure::DeviceInUse => 15,
+            Failure::DeviceUnsupported(_) => 16,
+            Failure::InsecureContext => 17,
+            Failure::BrowserUnsupported => 18,
         }
     }
 
@@ -455,6 +493,36 @@ mod tests {
         assert_eq!(v["detail"]["reason"], "sdk-load");
         assert_eq!(v["recoverable"], true);
         assert_eq!(Failure::SdkLoad.text(), Text::FailLoadTimeout);
+    }
+
+    #[test]
+    fn agent_failures_are_recoverable_with_their_reason() {
+        let json = |f: Failure| serde_json::to_value(f.report(&Texts::default())).unwrap();
+        let v = json(Failure::AgentUnavailable(AgentAbsence::Timeout));
+        assert_eq!(v["code"], "Agent.Unavailable");
+        assert_eq!(v["detail"], serde_json::json!({ "reason": "timeout" }));
+        assert_eq!(v["recoverable"], true);
+        let v = json(Failure::AgentUnavailable(AgentAbsence::Closed(Some(
+            "2026-12-08T09:00:00Z".into(),
+        ))));
+        assert_eq!(
+            v["detail"],
+            serde_json::json!({ "reason": "closed", "opensAt": "2026-12-08T09:00:00Z" })
+        );
+        let v = json(Failure::AgentUnavailable(AgentAbsence::Closed(None)));
+        assert_eq!(v["detail"], serde_json::json!({ "reason": "closed" }));
+        let v = json(Failure::AgentDisconnected);
+        assert_eq!(v["code"], "Agent.Disconnected");
+        assert!(v["detail"].is_null());
+        assert_eq!(v["recoverable"], true);
+        assert_eq!(
+            Failure::AgentUnavailable(AgentAbsence::Timeout).text(),
+            Text::FailAgentUnavailable
+        );
+        assert_eq!(
+            Failure::AgentDisconnected.text(),
+            Text::FailAgentDisconnected
+        );
     }
 
     #[test]

@@ -190,6 +190,14 @@ impl Emitter {
                 let _ = js_sys::Reflect::set(&detail, &"code".into(), &code.into());
                 self.emit("videoid-handoff", &detail);
             }
+            Emit::Agent(status, position) => {
+                let detail = js_sys::Object::new();
+                let _ = js_sys::Reflect::set(&detail, &"status".into(), &status.into());
+                if let Some(position) = position {
+                    let _ = js_sys::Reflect::set(&detail, &"position".into(), &position.into());
+                }
+                self.emit("videoid-agent", &detail);
+            }
             // The SDK captures by itself: each of its phases is an automatic step.
             Emit::SdkStep(step) => {
                 let detail = StepDetail {

@@ -1,5 +1,6 @@
 //! The SDK run's executor (`mode="sdk"`): the camera and microphone check,
-//! the SDK's script (one `<script>` per page), and `EID.videoId` in a
+//! the SDK's script (one `<script>` per page), and `EID.videoId` (attended:
+//! `EID.videoIDAttended`, with its queue and call events) in a
 //! light-DOM container slotted into the element. VideoID's SDK is third-party
 //! code that expects the document's DOM, so its container is a child of the
 //! host element (`slot="videoid-sdk"`), shown through a `<slot>` in the
@@ -18,7 +19,7 @@ use super::run::{Ctx, Entry, Executor, RunEffect};
 use crate::core::failure::ProviderFailReason;
 use crate::core::flow::{sdk::KIT, Input};
 use crate::core::native::{Device, Facing, Quality};
-use crate::core::sdk::{fail_reason, SdkEffect, SdkInput};
+use crate::core::sdk::{fail_reason, failed, position, SdkEffect, SdkFlow, SdkInput};
 
 /// The SDK chunk's entry: the flow's kit and this executor.
 pub fn entry() -> Entry {
@@ -73,20 +74,34 @@ fn call(object: &JsValue, name: &str, args: &[&JsValue]) -> Result<JsValue, JsVa
     }
 }
 
-/// `window.EID.videoId`, when the script defined it.
-fn video_id() -> Option<(JsValue, Function)> {
+/// `window.EID.videoId` (attended: `window.EID.videoIDAttended`), when the script defined it.
+fn video_id(flow: SdkFlow) -> Option<(JsValue, Function)> {
     let window: JsValue = super::window()?.into();
     let eid = Reflect::get(&window, &"EID".into()).ok()?;
-    let f = Reflect::get(&eid, &"videoId".into()).ok()?;
+    let f = Reflect::get(&eid, &flow.global().into()).ok()?;
     f.is_function().then(|| (eid, f.unchecked_into()))
 }
 
-/// The SDK's `failed` payload, or what a call into it threw.
+/// What a call into the SDK threw.
 fn sdk_error(value: JsValue) -> ProviderFailReason {
     let read = |key| text_of(&value, key);
     match value.as_string() {
         Some(message) => fail_reason("Error", "", &message),
         None => fail_reason(&read("name"), &read("reason"), &read("message")),
+    }
+}
+
+/// The SDK's `failed` payload as an input (the attended SDK's agent failures are the element's own).
+fn sdk_failed(value: JsValue) -> SdkInput {
+    let read = |key| text_of(&value, key);
+    match value.as_string() {
+        Some(message) => SdkInput::Failed(fail_reason("Error", "", &message)),
+        None => failed(
+            &read("name"),
+            &read("reason"),
+            &read("message"),
+            &read("opensAt"),
+        ),
     }
 }
 
@@ -130,13 +145,15 @@ impl Executor for SdkExecutor {
         let this = &self.0;
         match effect {
             SdkEffect::CheckDevices => Sdk::check_devices(this, attempt),
-            SdkEffect::Load { url } => Sdk::load_script(this, attempt, &url),
+            SdkEffect::Load { url, flow } => Sdk::load_script(this, attempt, &url, flow),
             SdkEffect::Run {
+                flow,
                 authorization,
                 id_type,
                 lang,
             } => {
-                if let Err(error) = Sdk::run_sdk(this, attempt, &authorization, id_type, lang) {
+                let run = Sdk::run_sdk(this, attempt, flow, &authorization, id_type, lang);
+                if let Err(error) = run {
                     this.send(attempt, SdkInput::Failed(sdk_error(error)));
                 }
             }
@@ -196,11 +213,11 @@ impl Sdk {
         });
     }
 
-    /// Loads the script once per page: an `EID.videoId` already there is
-    /// used, a `<script>` another element added is waited for, a failed one is
-    /// replaced. The flow's load timer bounds the wait.
-    fn load_script(this: &Rc<Sdk>, attempt: u32, url: &str) {
-        if video_id().is_some() {
+    /// Loads the script once per page: an `EID` function of the flow already
+    /// there is used, a `<script>` another element added is waited for, a
+    /// failed one (or the other flow's) is replaced. The flow's load timer bounds the wait.
+    fn load_script(this: &Rc<Sdk>, attempt: u32, url: &str, flow: SdkFlow) {
+        if video_id(flow).is_some() {
             return this.send(attempt, SdkInput::Loaded);
         }
         let Some(document) = super::window().and_then(|w| w.document()) else {
@@ -229,7 +246,7 @@ impl Sdk {
         let target = script.clone();
         // A script fires `load` or `error` once: the listener frees itself then.
         let on_done = Closure::once_into_js(move |event: JsValue| {
-            let loaded = text_of(&event, "type") == "load" && video_id().is_some();
+            let loaded = text_of(&event, "type") == "load" && video_id(flow).is_some();
             if !loaded {
                 // A script that failed is no use to the next element: it adds its own.
                 target.remove();
@@ -251,16 +268,18 @@ impl Sdk {
         }
     }
 
-    /// `EID.videoId(container, { lang })`, its listeners, `turnOn()`, `start()`.
+    /// `EID.videoId(container, { lang })` (attended: `EID.videoIDAttended`),
+    /// its listeners, `turnOn()`, `start()`.
     fn run_sdk(
         this: &Rc<Sdk>,
         attempt: u32,
+        flow: SdkFlow,
         authorization: &str,
         id_type: u32,
         lang: &str,
     ) -> Result<(), JsValue> {
         let authorization = JsValue::from_str(authorization);
-        let (eid, video_id) = video_id().ok_or_else(|| JsValue::from_str("EID.videoId"))?;
+        let (eid, video_id) = video_id(flow).ok_or_else(|| JsValue::from_str(flow.global()))?;
         let document = this
             .ctx
             .host
@@ -290,7 +309,7 @@ impl Sdk {
                 }
             })
         };
-        let listeners = vec![
+        let mut listeners = vec![
             listener(|this, attempt, phase| {
                 this.send(attempt, SdkInput::Phase(text_of(&phase, "name")));
                 // Only a capture still under way goes on to the phase.
@@ -299,8 +318,24 @@ impl Sdk {
                 }
             }),
             listener(|this, attempt, _| this.send(attempt, SdkInput::Completed)),
-            listener(|this, attempt, error| this.send(attempt, SdkInput::Failed(sdk_error(error)))),
+            listener(|this, attempt, error| this.send(attempt, sdk_failed(error))),
         ];
+        let mut names = vec!["phaseStarting", "completed", "failed"];
+        if flow == SdkFlow::Attended {
+            listeners.extend([
+                listener(|this, attempt, queued| {
+                    let position = Reflect::get(&queued, &"position".into())
+                        .ok()
+                        .and_then(|p| p.as_f64())
+                        .and_then(position);
+                    let now_ms = js_sys::Date::now();
+                    this.send(attempt, SdkInput::Queued { position, now_ms });
+                }),
+                listener(|this, attempt, _| this.send(attempt, SdkInput::AgentConnected)),
+                listener(|this, attempt, _| this.send(attempt, SdkInput::AgentDisconnected)),
+            ]);
+            names.extend(["queued", "agentConnected", "agentDisconnected"]);
+        }
         let run = Run {
             sdk: JsValue::UNDEFINED,
             container,
@@ -310,10 +345,7 @@ impl Sdk {
         // Kept before any call that may throw, so release() removes what was added.
         *this.parts.run.borrow_mut() = Some(run);
         let sdk = sdk?;
-        for (name, listener) in ["phaseStarting", "completed", "failed"]
-            .iter()
-            .zip(&listeners)
-        {
+        for (name, listener) in names.iter().zip(&listeners) {
             call(&sdk, "on", &[&(*name).into(), listener.as_ref()])?;
         }
         if let Some(run) = this.parts.run.borrow_mut().as_mut() {

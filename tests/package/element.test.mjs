@@ -161,6 +161,7 @@ test("attributes set before connect become the handle's props; later changes upd
     "inactivity-timeout": "60",
     "load-timeout": null,
     "result-wait": null,
+    "agent-timeout": null,
     fallback: null,
     "parent-origin": null,
     "quality-thresholds": null,

@@ -101,6 +101,10 @@ pub enum Timer {
     Poll,
     /// The end of polling for the result (`result-wait`).
     ResultWait,
+    /// Attended SDK: the wait for an agent (`agent-timeout`).
+    Agent,
+    /// Attended SDK: the next queue-position announcement is due.
+    Announce,
 }
 
 /// Something that happened.
@@ -254,6 +258,9 @@ pub enum Emit {
     },
     /// `videoid-step`: the web SDK starts a phase (the step's name, mapped).
     SdkStep(String),
+    /// `videoid-agent`: the attended SDK's wait and call: `queued` (with the
+    /// position), `connected` or `disconnected`.
+    Agent(&'static str, Option<u32>),
     /// `videoid-handoff`: the handoff's status changed.
     Handoff(&'static str),
     /// `videoid-handoff` `{ status: "pairing", code }`: a phone opened the link and shows
@@ -584,6 +591,11 @@ pub trait Reduce {
     /// The hosted capture page it may hand over to ([`Next::Hosted`]).
     fn hosted(&self) -> Option<CaptureSession> {
         None
+    }
+    /// Whether the user waits for or talks with someone (an agent's queue or
+    /// call): that counts as activity, so the inactivity timer is off.
+    fn engaged(&self) -> bool {
+        false
     }
 }
 
@@ -930,7 +942,7 @@ impl Flow {
             Input::TimerFired {
                 attempt,
                 timer: Timer::Inactivity,
-            } if attempt == current && capturing => {
+            } if attempt == current && capturing && !self.engaged() => {
                 self.fail(Failure::InactiveUserAborted, &mut fx)
             }
             Input::Activity { attempt } if attempt == current && capturing => {
@@ -1224,6 +1236,8 @@ impl Flow {
                 Timer::Inactivity,
                 Timer::Poll,
                 Timer::ResultWait,
+                Timer::Agent,
+                Timer::Announce,
             ]
             .map(Effect::ClearTimer),
         );
@@ -1242,7 +1256,18 @@ impl Flow {
         self.go(State::Cancelled, fx);
     }
 
+    /// Whether the run under way waits for or talks with an agent ([`Reduce::engaged`]).
+    fn engaged(&self) -> bool {
+        self.run.view().is_some_and(|r| r.engaged())
+    }
+
+    /// (Re)starts the inactivity timer; while the run is [engaged](Reduce::engaged),
+    /// clears it instead.
     fn start_inactivity(&self, fx: &mut Vec<Effect>) {
+        if self.engaged() {
+            fx.push(Effect::ClearTimer(Timer::Inactivity));
+            return;
+        }
         if let Some(config) = &self.config {
             fx.push(Effect::StartTimer {
                 attempt: self.attempt,

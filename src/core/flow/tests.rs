@@ -1413,4 +1413,14 @@ fn the_api_sources_states_and_steps_are_the_cores() {
     };
     assert_eq!(listed("states"), states);
     assert_eq!(listed("steps"), [&steps[..], &["upload"]].concat());
+    // `queue` and `interview`: an attended SDK session's wait and call, in the
+    // `step` property's type beside the native steps.
+    let step = api["attributes"]
+        .as_array()
+        .and_then(|a| a.iter().find(|a| a["name"] == "step"))
+        .expect("the source has the step attribute");
+    let typed = step["propertyType"].as_str().expect("step has its type");
+    for name in crate::core::sdk::ATTENDED_STEPS {
+        assert!(typed.contains(&format!("\"{name}\"")), "{name} in {typed}");
+    }
 }
