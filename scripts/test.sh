@@ -5,7 +5,8 @@
 # playwright-core in Chromium and the READMEs' quick start run as written, the deployed
 # topology (nginx over TLS in front of two instances on one PostgreSQL), and the core e2e
 # flows in Firefox and WebKitGTK
-# (selenium-webdriver). No layer passes by running nothing: PostgreSQL is required, each
+# (selenium-webdriver), and the live calls of attended VideoID (WebRTC on loopback, in a
+# network namespace with only lo). No layer passes by running nothing: PostgreSQL is required, each
 # cargo run and `node --test` layer prints how many tests ran and fails below the minimum
 # kept beside it (raise a minimum when a layer gains tests). tests/README.md lists the layers.
 source "$(dirname "$0")/lib.sh"
@@ -56,7 +57,7 @@ cargo_test() {
   fi
 }
 
-say "test 1/8: native (cargo fmt, clippy on both targets, cargo test: core and the www servers)"
+say "test 1/9: native (cargo fmt, clippy on both targets, cargo test: core and the www servers)"
 cargo fmt --all -- --check
 cargo clippy --quiet --workspace --all-targets -- -D warnings
 cargo clippy --quiet --target wasm32-unknown-unknown --all-targets -- -D warnings
@@ -65,11 +66,11 @@ cargo clippy --quiet --target wasm32-unknown-unknown --all-targets -- -D warning
 # then every test of the www crates with their servers on PostgreSQL. A test bound to one
 # store names it (`…postgres…`, `…sqlite…`) and runs only in that store's pass.
 cargo_test "SQLite store" 575 --workspace --quiet -- --skip postgres
-say "test 1/8: the www crates again, their servers on PostgreSQL"
+say "test 1/9: the www crates again, their servers on PostgreSQL"
 VIDEOID_TEST_STORE=postgres cargo_test "PostgreSQL store" 332 \
   -p videoid-www -p videoid-backend --quiet -- --skip sqlite
 
-say "test 1/8: load test (one backend on SQLite beside two on one PostgreSQL, round-robin)"
+say "test 1/9: load test (one backend on SQLite beside two on one PostgreSQL, round-robin)"
 loadtest_log="$(mktemp)"
 cargo run --quiet -p videoid-www --bin loadtest -- --postgres "$VIDEOID_TEST_DATABASE_URL" \
   | tee "$loadtest_log"
@@ -80,32 +81,37 @@ fi
 rm -f "$loadtest_log"
 cargo run --quiet -p videoid-www --bin loadtest -- --single --faults
 
-say "test 2/8: wasm-bindgen-test in headless Chromium and Firefox ESR"
+say "test 2/9: wasm-bindgen-test in headless Chromium and Firefox ESR"
 bash scripts/test-wasm.sh
 
-say "test 3/8: the npm package"
+say "test 3/9: the npm package"
 bash scripts/build.sh
 bash scripts/node-test.sh package 64 tests/package/
 
-say "test 4/8: framework typings (React, Vue, Svelte) and the example apps (type-check, build)"
+say "test 4/9: framework typings (React, Vue, Svelte) and the example apps (type-check, build)"
 bash scripts/examples.sh
 
-say "test 5/8: e2e (playwright-core on $(command -v chromium))"
+say "test 5/9: e2e (playwright-core on $(command -v chromium))"
 cargo build --quiet -p videoid-www
 export VIDEOID_WWW_BIN="${VIDEOID_WWW_BIN:-${CARGO_TARGET_DIR:-$ROOT/target}/debug/videoid-www}"
-bash scripts/node-test.sh e2e 114 --test-concurrency=1 tests/e2e/
+bash scripts/node-test.sh e2e 120 --test-concurrency=1 tests/e2e/
 # The READMEs' quick start, taken from the READMEs and run as written (both backends).
 bash scripts/node-test.sh quickstart 3 tests/quickstart/
 
-say "test 6/8: topology (Debian's nginx with deploy/nginx/videoid.conf over TLS, two instances on one PostgreSQL, the simulator behind it; Chromium)"
+say "test 6/9: topology (Debian's nginx with deploy/nginx/videoid.conf over TLS, two instances on one PostgreSQL, the simulator behind it; Chromium)"
 topology_start=$SECONDS
 bash scripts/node-test.sh topology 22 --test-concurrency=1 tests/topology/
-say "test 6/8: topology passed in $((SECONDS - topology_start)) s"
+say "test 6/9: topology passed in $((SECONDS - topology_start)) s"
 
-say "test 7/8: the core e2e flows in Firefox ESR and WebKitGTK (selenium-webdriver; one server per engine)"
+say "test 7/9: the core e2e flows in Firefox ESR and WebKitGTK (selenium-webdriver; one server per engine)"
 bash scripts/node-test.sh engines 18 --test-concurrency=1 tests/engines/
 
-say "test 8/8: the Playwright example (examples/playwright: its own Node backend, the standalone simulator)"
+say "test 8/9: the Playwright example (examples/playwright: its own Node backend, the standalone simulator)"
 npm ci --prefix examples/playwright --no-audit --no-fund --prefer-offline --loglevel=error
 # What its `npm test` runs (node --test), counted.
 (cd examples/playwright && bash "$ROOT/scripts/node-test.sh" playwright-example 5 --test-concurrency=1 tests/)
+
+say "test 9/9: live calls (attended VideoID: the element and the simulator's attended SDK with an agent in the RA console, WebRTC on loopback in a network namespace with only lo; Chromium)"
+calls_start=$SECONDS
+bash tests/calls/run.sh 14
+say "test 9/9: live calls passed in $((SECONDS - calls_start)) s"

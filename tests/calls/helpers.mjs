@@ -34,7 +34,7 @@ export function launch() {
 }
 
 /** Keeps every camera/microphone stream a page opens, to check they all end. */
-function keepStreams() {
+export function keepStreams() {
   const streams = [];
   Object.defineProperty(window, '__streams', { value: streams });
   const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);

@@ -9,6 +9,7 @@ const EVENTS = [
   "videoid-cancel",
   "videoid-step",
   "videoid-handoff",
+  "videoid-agent",
 ];
 
 const OCR_FIELDS = [
