@@ -55,6 +55,10 @@ test('a recorded high process: not final at result-wait, reviewed in the console
       await page.waitForTimeout(200); // polling the host's backend, as its page would
     }
     assert.equal(last?.status, 'accepted', JSON.stringify(last));
+    // The demo's dossier view reads the dossier again while a process is processing: the
+    // agent's decision shows there without a reload.
+    await page.locator(`#dossier-processes li[data-status="accepted"]`, { hasText: complete.processId })
+      .waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
     const results = (await page.evaluate(() => window.videoidEvents)).filter((e) => e.type === 'videoid-result');
     assert.equal(results.length, 1, 'one result event, not final: the element stopped polling');
   });

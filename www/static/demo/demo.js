@@ -187,6 +187,19 @@ function showMedia(processId, ocr) {
   resultDetails.lastChild.append(download);
 }
 
+// While a process waits for an agent (a result that was not final), the dossier is read
+// again every few seconds, so the agent's later decision shows here as the webhook brings it.
+const DOSSIER_REFRESH_MS = 3000;
+let dossierTimer = null;
+
+function refreshWhileProcessing(processes) {
+  clearTimeout(dossierTimer);
+  dossierTimer = null;
+  if (processes.some((p) => p.status === "processing")) {
+    dossierTimer = setTimeout(refreshDossier, DOSSIER_REFRESH_MS);
+  }
+}
+
 // The end-user's dossier: every process this browser started, and "Delete my data".
 async function refreshDossier() {
   let dossier;
@@ -222,6 +235,7 @@ async function refreshDossier() {
     }
     dossierList.append(item);
   }
+  refreshWhileProcessing(processes);
 }
 
 async function deleteMyData() {
