@@ -537,7 +537,7 @@ export declare class VideoIdCaptureElement extends HTMLElement {
   resultEndpoint: string | null;
   /** `capture-url`: a capture URL to use instead of asking `session-endpoint`. */
   captureUrl: string | null;
-  /** `mode`: `embed` | `auto` | `native` (default `auto`). */
+  /** `mode`: `embed` | `auto` | `native` | `sdk` (default `auto`). */
   mode: CaptureMode | null;
   /** `lang`: a `VideoIdLang` or any BCP 47 tag (HTMLElement's own property; the element observes its attribute). */
   lang: string;
@@ -597,7 +597,7 @@ export interface VideoIdCaptureAttributes {
   "result-endpoint"?: string;
   /** a capture URL to use instead of asking `session-endpoint` */
   "capture-url"?: string;
-  /** `embed` (the hosted page in a frame) | `auto` (the frame, with a fallback) | `native` (the component's own camera capture) | `sdk` (VideoID's own web SDK, loaded from the session's `sdkUrl` and run in a light-DOM container the element slots into itself, `<div slot="videoid-sdk">`) (default: `auto`) */
+  /** `embed` (the hosted page in a frame) | `auto` (the frame, with a fallback) | `native` (the component's own camera capture of the document and a selfie, uploaded through Set images to the `signicatpaper` provider: a document-and-selfie check, not VideoID, with no video and no liveness check) | `sdk` (VideoID's own web SDK, loaded from the session's `sdkUrl` and run in a light-DOM container the element slots into itself, `<div slot="videoid-sdk">`) (default: `auto`) */
   mode?: CaptureMode;
   /** `en` | `nb` | `sv` | `da` | `fi` | `de` | `nl` | `fr` | `es` | `it` | `pt` | `pl` | `ar` (right to left), or any tag whose language is one of them (`pt-BR` → `pt`, `no` → `nb`) (default: `<html lang>`, else `navigator.languages`, else `en`) */
   lang?: VideoIdLang | (string & {});

@@ -86,7 +86,7 @@ bash scripts/test-wasm.sh
 
 say "test 3/9: the npm package"
 bash scripts/build.sh
-bash scripts/node-test.sh package 64 tests/package/
+bash scripts/node-test.sh package 65 tests/package/
 
 say "test 4/9: framework typings (React, Vue, Svelte) and the example apps (type-check, build)"
 bash scripts/examples.sh

@@ -50,3 +50,13 @@ test("the package README's Content Security Policy allows the review's blob: ima
   assert.ok(directives["media-src"]?.includes("blob:"), `media-src allows blob: (${block})`);
   for (const name of ["script-src", "connect-src", "frame-src"]) assert.ok(directives[name], `${name} is there`);
 });
+
+test("both READMEs say that native mode is not VideoID (a document-and-selfie check on signicatpaper)", () => {
+  const pkg = readFileSync(root + "pkg-config/README.md", "utf8");
+  const repo = readFileSync(root + "README.md", "utf8");
+  const modeRow = pkg.split("\n").find((line) => line.startsWith("| `mode` |"));
+  assert.ok(modeRow, "the package README's attributes table has the mode row");
+  assert.match(modeRow, /`native`[^|]*not VideoID/, "the mode row says native is not VideoID");
+  assert.match(modeRow, /signicatpaper/, "the mode row names the provider native uploads to");
+  assert.match(repo, /not VideoID/, "README.md's modes say it too");
+});
