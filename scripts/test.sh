@@ -111,7 +111,7 @@ npm ci --prefix examples/playwright --no-audit --no-fund --prefer-offline --logl
 # What its `npm test` runs (node --test), counted.
 (cd examples/playwright && bash "$ROOT/scripts/node-test.sh" playwright-example 5 --test-concurrency=1 tests/)
 
-say "test 9/9: live calls (attended VideoID: the element and the simulator's attended SDK with an agent in the RA console, WebRTC on loopback in a network namespace with only lo; Chromium)"
+say "test 9/9: live calls (attended VideoID: the element and the simulator's attended SDK with an agent in the RA console, WebRTC on loopback in a network namespace with only lo; Chromium, and a Firefox ESR user calling a Chromium agent)"
 calls_start=$SECONDS
-bash tests/calls/run.sh 14
+bash tests/calls/run.sh 15
 say "test 9/9: live calls passed in $((SECONDS - calls_start)) s"
