@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
-# The bundler and framework apps (examples/webpack, rollup, esbuild, parcel,
-# angular, sveltekit, nextjs) against the packed package, as a user's app
+# The bundler and framework apps (examples/react and vue on Vite, webpack, rollup,
+# esbuild, parcel, angular, sveltekit, nextjs) against the packed package, as a user's app
 # gets it from the registry: packs pkg/ once (npm pack), installs each app's
 # npm packages from its lockfile (only when that changed), unpacks the tarball
 # into the app's node_modules/videoid-capture/ (the package has no
-# dependencies; it is not in the apps' package.json, whose lockfiles would
-# change with every build) and builds the app with its own tool, printing how
-# long each install and build took. Their e2e: tests/e2e/bundlers.test.mjs
-# (the static apps) and tests/e2e/ssr.test.mjs (SvelteKit, Next.js).
+# dependencies; it is not in the bundler apps' package.json, whose lockfiles would
+# change with every build; the Vite apps name it as file:../../pkg, which npm
+# links and this replaces with the unpacked tarball before their type-check) and builds the app with its own tool, printing how
+# long each install and build took. Their e2e: tests/e2e/examples.test.mjs (the
+# Vite apps), tests/e2e/bundlers.test.mjs (the other static apps) and
+# tests/e2e/ssr.test.mjs (SvelteKit, Next.js).
 source "$(dirname "$0")/lib.sh"
 [ -f pkg/package.json ] || { echo "bundlers: pkg/ is not built (npm run build)" >&2; exit 1; }
-APPS=(webpack rollup esbuild parcel angular sveltekit nextjs)
+APPS=(react vue webpack rollup esbuild parcel angular sveltekit nextjs)
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 tarball="$work/$(npm pack ./pkg --pack-destination "$work" --silent | tail -n 1)"

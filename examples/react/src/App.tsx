@@ -9,6 +9,8 @@ const query = new URLSearchParams(window.location.search);
 const knobs = new URLSearchParams([...query].filter(([k]) => k === "scenario" || k === "auto"));
 const session = `/api/videoid/session${knobs.size ? `?${knobs}` : ""}`;
 const captureOrigin = query.get("capture-origin") ?? undefined;
+// `?mode=native` runs the component's own camera capture; the hosted page otherwise.
+const mode = query.get("mode") === "native" ? "native" : "embed";
 
 export function App() {
   const capture = useRef<VideoIdCaptureElement>(null);
@@ -31,7 +33,7 @@ export function App() {
         session-endpoint={session}
         allowed-origins={captureOrigin}
         result-endpoint="/api/videoid/result"
-        mode="embed"
+        mode={mode}
         texts={{ start: "Verify with your ID" }}
         onvideoid-state={(e) => setState(e.detail.state)}
         onvideoid-result={(e) => setResult(e.detail)}
