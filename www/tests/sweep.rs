@@ -51,18 +51,23 @@ const BACKEND: &[(&str, &str)] = &[
     ("GET", "/api/videoid/handoff/phone"),
     ("GET", "/api/videoid/handoff/{}/events"),
     ("DELETE", "/api/videoid/handoff/{}"),
+    ("POST", "/api/videoid/handoff/{}/confirm"),
     ("GET", "/api/videoid/dossier"),
     ("DELETE", "/api/videoid/dossier"),
     ("GET", "/api/videoid/images"),
     ("GET", "/api/videoid/video"),
     ("GET", "/api/videoid/download"),
     ("GET", "/metrics"),
+    ("GET", "/healthz"),
+    ("GET", "/readyz"),
     ("POST", "/videoid/handoff"),
     ("GET", "/videoid/handoff"),
     ("GET", "/videoid/return"),
     ("GET", "/pkg/{}"),
 ];
 
+// Every simulator route but `POST /simulator/reset`, which forgets every dossier by design
+// (the sweep counts them before and after).
 const SIMULATOR: &[(&str, &str)] = &[
     ("POST", "/auth/open/connect/token"),
     ("POST", "/assure/dossiers"),
@@ -90,6 +95,21 @@ const SIMULATOR: &[(&str, &str)] = &[
     ("PUT", "/simulator/outcomes/default"),
     ("PUT", "/simulator/outcomes/dossiers/{}"),
     ("GET", "/simulator/requests"),
+    ("GET", "/simulator/agents"),
+    ("PUT", "/simulator/agents"),
+    ("GET", "/simulator/processes"),
+    ("GET", "/simulator/uploads"),
+    ("GET", "/provider/js/videoidattended.js"),
+    ("GET", "/provider/ws/call"),
+    ("GET", "/ra/"),
+    ("POST", "/ra/sign-in"),
+    ("POST", "/ra/sign-out"),
+    ("GET", "/ra/processes/{}"),
+    ("POST", "/ra/processes/{}/accept"),
+    ("POST", "/ra/processes/{}/reject"),
+    ("GET", "/ra/processes/{}/media/{}"),
+    ("GET", "/ra/calls/{}"),
+    ("GET", "/ra/ws"),
 ];
 
 /// Path segments: unknown ids, traversal, encodings, the very long.
