@@ -346,8 +346,9 @@ async fn a_flow_logs_one_json_line_per_request_and_no_secret() {
     .await;
     assert_ne!(sent.last().map(|s| s.id.as_str()), Some("two words\"}"));
 
-    // The webhook's deliveries may still be in flight: let them land before reading the log.
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    // The webhook's deliveries (one per final process) may still be in flight: wait until
+    // the simulator has each acknowledged, so the backend logged them, before reading the log.
+    no_pending_events(&s.data_dir).await;
     s.shutdown().await;
 
     let text = log_text();

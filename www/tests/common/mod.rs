@@ -470,6 +470,33 @@ pub fn files_under(dir: &std::path::Path) -> Vec<String> {
     out
 }
 
+/// The simulator's webhook events not yet acknowledged by their receiver (its files under
+/// `data_dir`).
+pub fn pending_events(data_dir: &std::path::Path) -> Vec<String> {
+    files_under(data_dir)
+        .into_iter()
+        .filter(|f| f.starts_with("simulator/") && f.contains("/events/"))
+        .collect()
+}
+
+/// Waits (20 s at most) until the simulator has no webhook event left to deliver. An event's
+/// file goes only once its receiver answered 2xx, so every event queued before this call
+/// has then been handled by its receiver, and its delivery task has ended.
+pub async fn no_pending_events(data_dir: &std::path::Path) {
+    let until = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let pending = pending_events(data_dir);
+        if pending.is_empty() {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < until,
+            "the simulator's webhook events were never acknowledged: {pending:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
 /// A browser stand-in for one end-user: keeps the backend's `videoid_user` cookie.
 pub struct EndUser {
     pub host_url: String,
