@@ -191,6 +191,27 @@ async fn queued_ids(sim_url: &str) -> Vec<String> {
         .collect()
 }
 
+/// Captures a fully automatic process (the backend's default type) and waits (20 s at most)
+/// until the simulator made it final: then a final delay has passed since every capture that
+/// finished before this call, a positive signal instead of a sleep.
+async fn a_final_delay_passes(s: &Servers) {
+    let mut control = EndUser::new(&s.host_url);
+    let (d, p) = control.embed_capture(&s.sim_url, "accepted").await;
+    let until = Instant::now() + Duration::from_secs(20);
+    loop {
+        let process = get_process(&s.sim_url, &d, &p).await;
+        assert_eq!(process["processType"], "substantialFullyAuto", "{process}");
+        if !matches!(process["status"].as_str(), Some("pending" | "processing")) {
+            return;
+        }
+        assert!(
+            Instant::now() < until,
+            "the fully automatic control process {p} never became final: {process}"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
 async fn set_agents(sim_url: &str, body: Value) -> Value {
     let response = control_call(Method::PUT, sim_url, "/agents")
         .json(&body)
@@ -308,9 +329,11 @@ async fn an_agent_reviews_and_accepts_a_recorded_process(h: Harness) {
         .await;
     let mut user = EndUser::new(&s.host_url);
     let (d, p) = recorded(&mut user, &s.sim_url, "accepted").await;
+    let recorded_at = Instant::now();
 
-    // Captured, yet processing: it waits for an agent, well past the final delay.
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Captured, yet processing: it waits for an agent, well past the final delay (a fully
+    // automatic process captured after it has meanwhile become final).
+    a_final_delay_passes(&s).await;
     let process = get_process(&s.sim_url, &d, &p).await;
     assert_eq!(process["processType"], "substantial");
     assert_eq!(process["status"], "processing");
@@ -323,6 +346,7 @@ async fn an_agent_reviews_and_accepts_a_recorded_process(h: Harness) {
 
     // The queue lists it with how long it has waited.
     let console = Console::sign_in(&s.sim_url).await;
+    let least = recorded_at.elapsed().as_millis() as u64;
     let queue = console.page("/ra/").await;
     assert!(
         queue.contains(&format!("<a href=\"/ra/processes/{p}\">{p}</a>")),
@@ -338,7 +362,11 @@ async fn an_agent_reviews_and_accepts_a_recorded_process(h: Harness) {
         .unwrap()
         .parse()
         .unwrap();
-    assert!(waited >= 300, "{waited}");
+    // It entered the queue before `recorded` returned (+1: both ends are whole milliseconds).
+    assert!(
+        waited + 1 >= least,
+        "waited {waited} ms, at least {least} ms"
+    );
 
     // The review page: the stills, the playable video, the OCR fields and the face match.
     let review = console.page(&format!("/ra/processes/{p}")).await;
@@ -411,7 +439,8 @@ async fn an_agent_reviews_and_accepts_a_recorded_process(h: Harness) {
             .status(),
         409
     );
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Had a refusal queued an event, it would be pending until the receiver got it.
+    no_pending_events(&s.data_dir).await;
     assert_eq!(hook.about(&p), 1, "exactly one process.complete");
     assert_eq!(get_process(&s.sim_url, &d, &p).await["status"], "accepted");
     assert!(queued_ids(&s.sim_url).await.is_empty());
@@ -482,7 +511,8 @@ async fn an_agent_rejects_with_reasons(h: Harness) {
     assert_eq!(result["status"], "rejected");
 
     assert_eq!(console.accept(&p).await.status(), 409);
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Had the refusal queued an event, it would be pending until the receiver got it.
+    no_pending_events(&s.data_dir).await;
     assert_eq!(hook.about(&p), 1, "exactly one process.complete");
     s.shutdown().await;
 }
@@ -551,23 +581,37 @@ async fn fully_automatic_processes_never_enter_the_queue() {
 
 #[tokio::test]
 async fn the_automatic_agent_accepts_after_its_delay() {
-    let s = servers_with(|c| c.sim_agents.auto_accept = Some(Duration::from_millis(700))).await;
+    let s = servers_with(|c| c.sim_agents.auto_accept = Some(Duration::from_millis(1000))).await;
     let agents = control_get(&s.sim_url, "/agents").await;
     assert_eq!(agents["online"], true);
-    assert_eq!(agents["autoAcceptAfterMs"], 700);
+    assert_eq!(agents["autoAcceptAfterMs"], 1000);
 
     let mut user = EndUser::new(&s.host_url);
     let started = Instant::now();
     let (d, p) = recorded(&mut user, &s.sim_url, "accepted").await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(
-        get_process(&s.sim_url, &d, &p).await["status"],
-        "processing",
-        "not before its delay"
-    );
+    // Not before its delay: still queued (so processing) once it has waited 300 ms by the
+    // simulator's own clock, both read from one answer of the control API.
+    let until = Instant::now() + Duration::from_secs(20);
+    loop {
+        let agents = control_get(&s.sim_url, "/agents").await;
+        let waiting = agents["queue"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|q| q["processId"] == p.as_str())
+            .map(|q| q["waitingMs"].as_u64().unwrap());
+        let Some(waiting) = waiting else {
+            panic!("{p} left the queue before it had waited 300 ms of the 1000 ms: {agents}");
+        };
+        if waiting >= 300 {
+            break;
+        }
+        assert!(Instant::now() < until, "{p} never waited 300 ms: {agents}");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     let result = final_result(&mut user, &d, &p).await;
     assert_eq!(result["status"], "accepted");
-    assert!(started.elapsed() >= Duration::from_millis(700));
+    assert!(started.elapsed() >= Duration::from_millis(1000));
     let process = get_process(&s.sim_url, &d, &p).await;
     assert_eq!(process["finalResult"]["lastName"], "Nordmann");
     assert_eq!(
@@ -591,7 +635,8 @@ async fn agents_go_offline_and_online_through_the_control_api() {
 
     // The automatic agent does not work while agents are offline.
     set_agents(&s.sim_url, json!({ "autoAcceptAfterMs": 0 })).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Its turn (after 0 ms) came before a final delay that starts after this call has passed.
+    a_final_delay_passes(&s).await;
     assert_eq!(
         get_process(&s.sim_url, &d, &p).await["status"],
         "processing"
