@@ -597,16 +597,17 @@ async fn sigterm_lets_a_request_in_flight_finish_and_exits_0() {
             .send()
             .await
     });
-    // Once the request waits on the upstream, SIGTERM.
+    // Once the request waits on the upstream, SIGTERM. The simulator records a call when it
+    // has answered it, so the sign is the dossier's creation: the capture call follows it.
     let mut waited = 0;
-    while received(&sim.url, "/assure/dossiers/")
+    while !received(&sim.url, "/assure/dossiers")
         .await
         .iter()
-        .all(|c| !c["path"].as_str().unwrap_or("").ends_with("/capture"))
+        .any(|c| c["method"] == "POST" && c["path"] == "/assure/dossiers")
     {
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        tokio::time::sleep(Duration::from_millis(10)).await;
         waited += 1;
-        assert!(waited < 200, "the session reached the capture call");
+        assert!(waited < 2000, "the session never created its dossier");
     }
     let pid = b.child.id().to_string();
     assert!(Command::new("kill")
@@ -614,8 +615,8 @@ async fn sigterm_lets_a_request_in_flight_finish_and_exits_0() {
         .status()
         .unwrap()
         .success());
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    // No new connections once stopping.
+    // No new connections once stopping: the listener closes while the request in flight
+    // (2 s upstream) still runs, so the process is still there when a connection is refused.
     let port = b
         .host_url
         .rsplit(':')
@@ -623,9 +624,24 @@ async fn sigterm_lets_a_request_in_flight_finish_and_exits_0() {
         .unwrap()
         .parse::<u16>()
         .unwrap();
+    let until = std::time::Instant::now() + Duration::from_secs(20);
+    while tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .is_ok()
+    {
+        assert!(
+            std::time::Instant::now() < until,
+            "the listener still accepted connections 20 s after SIGTERM"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     assert!(
-        std::net::TcpStream::connect(("127.0.0.1", port)).is_err(),
-        "the listener is closed"
+        b.child.try_wait().expect("try_wait").is_none(),
+        "refused by a listener closed for stopping, not by a process already gone"
+    );
+    assert!(
+        !in_flight.is_finished(),
+        "refused while the request was still in flight"
     );
     let response = in_flight
         .await
