@@ -94,7 +94,7 @@ bash scripts/examples.sh
 say "test 5/9: e2e (playwright-core on $(command -v chromium))"
 cargo build --quiet -p videoid-www
 export VIDEOID_WWW_BIN="${VIDEOID_WWW_BIN:-${CARGO_TARGET_DIR:-$ROOT/target}/debug/videoid-www}"
-bash scripts/node-test.sh e2e 122 --test-concurrency=1 tests/e2e/
+bash scripts/node-test.sh e2e 123 --test-concurrency=1 tests/e2e/
 # The READMEs' quick start, taken from the READMEs and run as written (both backends).
 bash scripts/node-test.sh quickstart 3 tests/quickstart/
 

@@ -40,7 +40,7 @@ const SCRIPT = `${SIM_ORIGIN}/provider/js/videoid.js`;
 function scriptRequests(page) {
   const seen = [];
   page.on('request', (r) => {
-    if (r.url().includes('/js/videoid.js') || r.url().includes('/js/missing.js')) seen.push(r.url());
+    if (/\/js\/[\w-]+\.js/.test(r.url())) seen.push(r.url());
   });
   return seen;
 }
@@ -140,15 +140,32 @@ test('sdk element: a script from an origin not in allowed-origins is Session.Inv
 test('sdk element: a script that does not load is Capture.LoadTimeout sdk-load', opts, async (t) => {
   await run(t, async ({ page }) => {
     const scripts = scriptRequests(page);
-    await changeSession(page, (s) => ({ ...s, sdkUrl: s.sdkUrl.replace('/js/videoid.js', '/js/missing.js') }));
+    // The flow's script name on a path the simulator does not serve: a 404.
+    await changeSession(page, (s) => ({ ...s, sdkUrl: s.sdkUrl.replace('/provider/js/videoid.js', '/provider/gone/js/videoid.js') }));
     await goto(page, '?mode=sdk&scenario=accepted&auto=1');
     const failed = await waitForEvent(page, 'videoid-failed');
     assert.equal(failed.code, 'Capture.LoadTimeout');
     assert.deepEqual(failed.detail, { reason: 'sdk-load' });
     assert.equal(failed.recoverable, true);
-    assert.deepEqual(scripts, [`${SIM_ORIGIN}/provider/js/missing.js`]);
+    assert.deepEqual(scripts, [`${SIM_ORIGIN}/provider/gone/js/videoid.js`]);
     // The failed script is gone, so a retry adds its own.
     assert.equal(await page.evaluate(() => document.querySelectorAll('script[data-videoid-sdk]').length), 0);
+    assert.deepEqual(await leftovers(page), { live: 0, containers: 0, step: null });
+  });
+});
+
+test("sdk element: a script that is not the session's flow's is Session.Invalid, and nothing loads", opts, async (t) => {
+  await run(t, async ({ page }) => {
+    const scripts = scriptRequests(page);
+    // An unattended session naming another script, then one naming the attended SDK.
+    for (const other of ['/js/missing.js', '/js/videoidattended.js']) {
+      await changeSession(page, (s) => ({ ...s, flow: 'unattended', sdkUrl: s.sdkUrl.replace('/js/videoid.js', other) }));
+      await goto(page, '?mode=sdk&scenario=accepted&auto=1');
+      const failed = await waitForEvent(page, 'videoid-failed');
+      assert.equal(failed.code, 'Session.Invalid', `${other}: ${JSON.stringify(failed)}`);
+      await page.unroute('**/api/videoid/session*');
+    }
+    assert.deepEqual(scripts, [], 'no script was added');
     assert.deepEqual(await leftovers(page), { live: 0, containers: 0, step: null });
   });
 });

@@ -162,7 +162,8 @@ test('sdk: FRONT, BACK, FACE by themselves, completed, accepted, the captured me
     const calls = providerCalls(context);
     await openHarness(page);
     const session = await startSdk(page, { query: '?scenario=accepted' });
-    assert.deepEqual(Object.keys(session).sort(), ['authorization', 'dossierId', 'expiresAt', 'idType', 'processId', 'sdkUrl']);
+    assert.deepEqual(Object.keys(session).sort(), ['authorization', 'dossierId', 'expiresAt', 'flow', 'idType', 'processId', 'sdkUrl']);
+    assert.equal(session.flow, 'unattended');
     assert.equal(session.sdkUrl, `${SIM_ORIGIN}/provider/js/videoid.js`);
 
     const done = await outcome(page);
