@@ -44,7 +44,7 @@ async fn receiver(failures: usize) -> Receiver {
 }
 
 async fn wait_for(got: &Arc<Mutex<Vec<Value>>>, count: usize) -> Vec<Value> {
-    for _ in 0..300 {
+    for _ in 0..2000 {
         if got.lock().unwrap().len() >= count {
             return got.lock().unwrap().clone();
         }

@@ -54,7 +54,7 @@ impl Hook {
     }
 
     async fn wait_for(&self, process_id: &str) {
-        for _ in 0..300 {
+        for _ in 0..2000 {
             if self.about(process_id) > 0 {
                 return;
             }

@@ -438,7 +438,8 @@ pub async fn finish(sim_url: &str, artifact: &str, outcome: &str) -> (u16, Value
 /// Polls the host backend's result endpoint (as `user`, whose dossier it must be)
 /// until the status is not pending/processing.
 pub async fn final_result(user: &mut EndUser, dossier_id: &str, process_id: &str) -> Value {
-    for _ in 0..100 {
+    // Up to 20 s: a loaded machine may take far longer than the simulator's final delay.
+    for _ in 0..800 {
         let (status, body) = user.result(dossier_id, process_id).await;
         assert_eq!(status, 200, "{body}");
         if !matches!(body["status"].as_str(), Some("pending" | "processing")) {
