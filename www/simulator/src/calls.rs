@@ -22,6 +22,7 @@
 //! upload its own stills and recording through the provider API; it then ends the call
 //! (`completed`) and accepts the process. That is a simulation shortcut, not VideoID's service.
 
+use crate::agent_session::{signed_in, AUTO_AGENT};
 use crate::clock::now_rfc3339;
 use crate::ids;
 use crate::media::{read_limited, MAX_STILL_BYTES, MAX_VIDEO_BYTES};
@@ -225,7 +226,7 @@ impl CallState {
                 automatic: matches!(c.peer, Some(Peer::Auto { .. })),
                 agent: match &c.peer {
                     Some(Peer::Console { agent, .. }) => Some(agent.clone()),
-                    Some(Peer::Auto { .. }) => Some(crate::ra::AUTO_AGENT.to_string()),
+                    Some(Peer::Auto { .. }) => Some(AUTO_AGENT.to_string()),
                     None => None,
                 },
             })
@@ -868,7 +869,7 @@ impl Simulator {
         if process.status != Status::Pending {
             return None;
         }
-        if !crate::provider::missing_media(&process).is_empty() {
+        if !process.missing_media().is_empty() {
             return None;
         }
         let video = process.video.as_mut()?;
@@ -904,7 +905,7 @@ pub(crate) async fn agent_socket(
             "the console's socket is opened only from the simulator's own pages",
         );
     }
-    let Some((agent, _)) = crate::ra::signed_in(&sim, &headers) else {
+    let Some((agent, _)) = signed_in(&sim, &headers) else {
         return refused(
             StatusCode::UNAUTHORIZED,
             "sign-in",
@@ -1126,7 +1127,7 @@ fn console_upload(sim: &Simulator, headers: &HeaderMap) -> Result<(), Response> 
             "uploads come only from the console's own pages",
         ));
     }
-    let Some((_, csrf)) = crate::ra::signed_in(sim, headers) else {
+    let Some((_, csrf)) = signed_in(sim, headers) else {
         return Err(refused(
             StatusCode::UNAUTHORIZED,
             "sign-in",

@@ -20,6 +20,7 @@
 // the size of a `Response` does not matter on that path.
 #![allow(clippy::result_large_err)]
 
+mod agent_session;
 mod api;
 mod calls;
 mod capture;

@@ -257,6 +257,29 @@ pub fn is_agent_reviewed(provider: &str, process_type: Option<&str>) -> bool {
 }
 
 impl Process {
+    /// The media a video session needs before it completes, by the names the SDK uses.
+    pub(crate) fn missing_media(&self) -> Vec<&'static str> {
+        let phases = self
+            .video
+            .as_ref()
+            .map(|v| v.phases.clone())
+            .unwrap_or_default();
+        let mut missing = Vec::new();
+        for (phase, medium, name) in [
+            ("FRONT", "front", "front"),
+            ("BACK", "back", "back"),
+            ("FACE", "selfie", "face"),
+        ] {
+            if phases.iter().any(|p| p == phase) && !self.media.contains_key(medium) {
+                missing.push(name);
+            }
+        }
+        if !self.media.contains_key("video") {
+            missing.push("recording");
+        }
+        missing
+    }
+
     /// True for VideoID processes.
     pub fn is_videoid(&self) -> bool {
         self.provider == VIDEOID

@@ -387,29 +387,6 @@ async fn put_recording(
     }
 }
 
-/// The media a video session needs before it completes, by the names the SDK uses.
-pub(crate) fn missing_media(process: &Process) -> Vec<&'static str> {
-    let phases = process
-        .video
-        .as_ref()
-        .map(|v| v.phases.clone())
-        .unwrap_or_default();
-    let mut missing = Vec::new();
-    for (phase, medium, name) in [
-        ("FRONT", "front", "front"),
-        ("BACK", "back", "back"),
-        ("FACE", "selfie", "face"),
-    ] {
-        if phases.iter().any(|p| p == phase) && !process.media.contains_key(medium) {
-            missing.push(name);
-        }
-    }
-    if !process.media.contains_key("video") {
-        missing.push("recording");
-    }
-    missing
-}
-
 /// `POST …/complete`: the video is done; the authorization is spent and the process runs its
 /// scenario (`processing`, then its final status).
 async fn complete(
@@ -422,7 +399,7 @@ async fn complete(
         Ok(p) => p,
         Err(r) => return r,
     };
-    let missing = missing_media(&process);
+    let missing = process.missing_media();
     if !missing.is_empty() {
         return (
             StatusCode::CONFLICT,

@@ -21,6 +21,8 @@
 //! carry the session's form token as well. Pages are plain HTML under a CSP without scripts,
 //! except the call page, which runs its own served script (`script-src 'self'`).
 
+use crate::agent_session::{cookie_token, signed_in};
+pub use crate::agent_session::{AUTO_AGENT, COOKIE};
 use crate::clock::now_rfc3339;
 use crate::ids;
 use crate::model::{AgentReview, Process, RejectionReason, Status, REJECTION_TYPES};
@@ -41,12 +43,8 @@ use std::time::{Duration, Instant};
 pub const DEFAULT_AGENT_USER: &str = "agent";
 /// Default password of the console's agent.
 pub const DEFAULT_AGENT_PASSWORD: &str = "videoid-sim-agent";
-/// The console session's cookie.
-pub const COOKIE: &str = "videoid_ra";
 /// How long a console session lasts.
 pub const SESSION_LIFETIME: Duration = Duration::from_secs(8 * 3600);
-/// The user name the automatic agent registers with.
-pub const AUTO_AGENT: &str = "auto";
 /// Most rejection reasons one registration takes.
 pub const MAX_REASONS: usize = 10;
 /// Longest rejection message.
@@ -125,7 +123,7 @@ impl Agents {
         }
     }
 
-    fn session(&self, token: &str) -> Option<(String, String)> {
+    pub(crate) fn session(&self, token: &str) -> Option<(String, String)> {
         let mut sessions = lock(&self.sessions);
         let now = Instant::now();
         sessions.retain(|_, s| s.expires > now);
@@ -455,22 +453,6 @@ fn message_page(status: StatusCode, title: &str, message: &str) -> Response {
             escape(message)
         ),
     )
-}
-
-fn cookie_token(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == COOKIE)
-        .map(|(_, v)| v.to_string())
-}
-
-/// The signed-in agent: `(user, form token)`.
-pub(crate) fn signed_in(sim: &Simulator, headers: &HeaderMap) -> Option<(String, String)> {
-    sim.agents.session(&cookie_token(headers)?)
 }
 
 /// A `POST` from another origin (or one that names none) is refused: forms of the console
