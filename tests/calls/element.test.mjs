@@ -21,6 +21,7 @@ import {
   TEST_TIMEOUT_MS,
   agents,
   allTracksEnded,
+  frameStats,
   keepStreams,
   queueUntil,
   signIn,
@@ -59,31 +60,6 @@ async function startAttended(page, query = '') {
   assert.equal(session.flow, 'attended');
   assert.match(session.sdkUrl, /\/js\/videoidattended\.js$/);
   return session;
-}
-
-/** Mean and variance of the luminance of the agent's video as the element shows it (the SDK's
- * container is light DOM slotted into the element). */
-function agentVideoStats(page) {
-  return page.evaluate(() => {
-    const video = document.querySelector('#capture video.eid-videoid-agent');
-    if (!video || !video.videoWidth) return null;
-    const canvas = document.createElement('canvas');
-    canvas.width = 64;
-    canvas.height = 48;
-    const context = canvas.getContext('2d');
-    context.drawImage(video, 0, 0, 64, 48);
-    const data = context.getImageData(0, 0, 64, 48).data;
-    let sum = 0;
-    let squares = 0;
-    for (let i = 0; i < data.length; i += 4) {
-      const y = 0.299 * data[i] + 0.587 * data[i + 1] + 0.114 * data[i + 2];
-      sum += y;
-      squares += y * y;
-    }
-    const n = data.length / 4;
-    const mean = sum / n;
-    return { variance: squares / n - mean * mean, width: video.videoWidth };
-  });
 }
 
 /** The host backend's view of the process (GET /api/videoid/dossier), as its page reads it. */
@@ -137,7 +113,8 @@ test('an agent in the RA console takes the call: queue, interview, the phases, A
       null,
       { timeout: STEP_MS, polling: 200 },
     );
-    const shown = await agentVideoStats(page);
+    // The SDK's container is light DOM slotted into the element.
+    const shown = await frameStats(page, '#capture video.eid-videoid-agent');
     assert.ok(shown && shown.variance > 50, `the agent's video in the element: ${JSON.stringify(shown)}`);
 
     await waitForRemoteWidth(console_, 640);

@@ -24,6 +24,7 @@
 
 use crate::agent_session::{signed_in, AUTO_AGENT};
 use crate::clock::now_rfc3339;
+use crate::http::essence;
 use crate::ids;
 use crate::media::{read_limited, MAX_STILL_BYTES, MAX_VIDEO_BYTES};
 use crate::model::{Media, Process, Status};
@@ -1104,18 +1105,6 @@ fn uploadable(sim: &Simulator, process_id: &str, phase: Option<&str>) -> Result<
     Ok(process)
 }
 
-fn content_type(headers: &HeaderMap) -> String {
-    headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase()
-}
-
 /// The agent of a console upload: own origin, session, and the form token in `X-CSRF-Token`.
 fn console_upload(sim: &Simulator, headers: &HeaderMap) -> Result<(), Response> {
     let own = sim.settings.base_url.trim_end_matches('/');
@@ -1193,7 +1182,7 @@ async fn store_upload(
         }
     };
     let media = Media {
-        content_type: content_type(headers),
+        content_type: essence(headers),
         bytes: bytes.len() as u64,
         quality: None,
     };
@@ -1231,7 +1220,7 @@ pub(crate) async fn put_still(
             )
         }
     };
-    if content_type(&headers) != "image/jpeg" {
+    if essence(&headers) != "image/jpeg" {
         return refused(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported-type",
@@ -1261,7 +1250,7 @@ pub(crate) async fn put_recording(
         return r;
     }
     if !matches!(
-        content_type(&headers).as_str(),
+        essence(&headers).as_str(),
         "video/webm" | "video/mp4" | "video/quicktime"
     ) {
         return refused(

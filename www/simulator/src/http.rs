@@ -63,6 +63,19 @@ pub async fn json_errors(response: Response) -> Response {
     response
 }
 
+/// The essence of a `Content-Type` header (the type without its parameters), lower-cased.
+pub fn essence(headers: &HeaderMap) -> String {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
+}
+
 /// A JSON error answer `{ "error": message }`.
 pub fn json_error(status: StatusCode, message: impl Into<String>) -> Response {
     (status, Json(serde_json::json!({ "error": message.into() }))).into_response()

@@ -20,7 +20,7 @@ use super::model::{self, Media, Process, Status, VideoSession};
 use super::store::Store;
 use super::{now_ms, storage_error, Simulator};
 use crate::clock::now_rfc3339;
-use crate::http::parse_json_request;
+use crate::http::{essence, parse_json_request};
 use crate::ids;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, Request, State};
@@ -243,19 +243,6 @@ async fn open_video(
         return storage_error(e);
     }
     (StatusCode::CREATED, Json(answer)).into_response()
-}
-
-/// The essence of a `Content-Type` header, lower-cased.
-fn essence(headers: &HeaderMap) -> String {
-    headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase()
 }
 
 /// Stores one medium of the request's open video session (a later upload replaces it).
