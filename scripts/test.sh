@@ -67,7 +67,7 @@ cargo clippy --quiet --target wasm32-unknown-unknown --all-targets -- -D warning
 # store names it (`…postgres…`, `…sqlite…`) and runs only in that store's pass.
 cargo_test "SQLite store" 628 --workspace --quiet -- --skip postgres
 say "test 1/9: the www crates again, their servers on PostgreSQL"
-VIDEOID_TEST_STORE=postgres cargo_test "PostgreSQL store" 332 \
+VIDEOID_TEST_STORE=postgres cargo_test "PostgreSQL store" 334 \
   -p videoid-www -p videoid-backend --quiet -- --skip sqlite
 
 say "test 1/9: load test (one backend on SQLite beside two on one PostgreSQL, round-robin)"
