@@ -298,20 +298,37 @@ impl Harness {
         if config.database.is_none() {
             config.database = db::for_servers(&config.data_dir).await;
         }
-        // A backend in real mode uses no simulator of its own: nothing to run standalone.
-        let standalone = if self == Harness::Standalone && config.real.is_none() {
-            if config.host_port == 0 {
-                config.host_port = free_port();
-            }
-            let (args, env) = standalone_args(&config, config.host_port);
-            let process = StandaloneProcess::spawn(args, env).await;
-            config.sim_url = Some(process.url.clone());
-            Some(process)
-        } else {
-            None
-        };
         let data_dir = config.data_dir.clone();
-        let running = start(config).await.expect("servers start");
+        // A backend in real mode uses no simulator of its own: nothing to run standalone.
+        let (standalone, running) = if self == Harness::Standalone && config.real.is_none() {
+            // The standalone simulator must know the backend's port before the backend
+            // binds it, so the port is picked free and released first; another process
+            // (the simulator itself, binding any free port, or a test beside this one) may
+            // take it in between. Then the pair starts again on another port.
+            let chosen = config.host_port == 0;
+            let mut attempt = 0;
+            loop {
+                attempt += 1;
+                let mut attempt_config = config.clone();
+                if chosen {
+                    attempt_config.host_port = free_port();
+                }
+                let (args, env) = standalone_args(&attempt_config, attempt_config.host_port);
+                let process = StandaloneProcess::spawn(args, env).await;
+                attempt_config.sim_url = Some(process.url.clone());
+                match start(attempt_config).await {
+                    Ok(running) => break (Some(process), running),
+                    Err(e)
+                        if chosen && attempt < 5 && e.kind() == std::io::ErrorKind::AddrInUse =>
+                    {
+                        drop(process);
+                    }
+                    Err(e) => panic!("servers start: {e:?}"),
+                }
+            }
+        } else {
+            (None, start(config).await.expect("servers start"))
+        };
         Servers {
             data_dir,
             host_url: running.host_url.clone(),
