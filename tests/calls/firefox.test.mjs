@@ -25,20 +25,19 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { WebDriver } from 'selenium-webdriver';
-import { HttpClient, Executor } from 'selenium-webdriver/http/index.js';
 import getScriptManager from 'selenium-webdriver/bidi/scriptManager.js';
 import { freePort, REPO_ROOT } from '../e2e/server.mjs';
+import { newSession, startDriverServer } from '../engines/drivers.mjs';
 import {
   HOST_ORIGIN,
   SIM_ORIGIN,
   STEP_MS,
   agents,
   launch,
+  lumaStats,
   newContext,
   queueUntil,
   signIn,
@@ -69,56 +68,13 @@ function capabilities() {
   return caps;
 }
 
-/** geckodriver on a free port; resolves once its /status says ready. */
+/** geckodriver on a free port (and its BiDi socket on another), through the engines' starter. */
 async function startGeckodriver() {
-  const port = await freePort();
   const websocketPort = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  let output = '';
-  const child = spawn(GECKODRIVER, ['--host', '127.0.0.1', '--port', String(port), '--websocket-port', String(websocketPort)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const keep = (chunk) => {
-    output = (output + chunk.toString()).slice(-8_000);
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  let exited = null;
-  const exit = new Promise((resolve) => {
-    child.on('exit', (code, signal) => resolve((exited = { code, signal })));
-    child.on('error', (error) => resolve((exited = { error })));
-  });
-  const stop = async () => {
-    if (exited) return;
-    child.kill('SIGTERM');
-    if (!(await Promise.race([exit, sleep(5_000).then(() => null)]))) {
-      child.kill('SIGKILL');
-      await exit;
-    }
-  };
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (exited) throw new Error(`geckodriver (${GECKODRIVER}) exited before it was ready (${exited.error?.message ?? `code ${exited.code}`}):\n${output}`);
-    const ready = await fetch(`${url}/status`, { signal: AbortSignal.timeout(1_000) })
-      .then(async (r) => r.ok && (await r.json())?.value?.ready !== false)
-      .catch(() => false);
-    if (ready) break;
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`geckodriver was not ready within 30 s:\n${output}`);
-    }
-    await sleep(100);
-  }
-  return {
-    url,
-    output: () => output,
-    stop,
-    async session() {
-      const driver = WebDriver.createSession(new Executor(new HttpClient(url)), capabilities());
-      await driver.getSession();
-      return driver;
-    },
-  };
+  const server = await startDriverServer('geckodriver', GECKODRIVER, (port) => [
+    '--host', '127.0.0.1', '--port', String(port), '--websocket-port', String(websocketPort),
+  ], process.env);
+  return { ...server, session: () => newSession(server.url, capabilities()) };
 }
 
 /**
@@ -192,27 +148,7 @@ const cameraSize = (driver) =>
  * The attended SDK draws it inside the element: its container is a light-DOM child of
  * #capture, slotted into the element's stage.
  */
-const agentVideoStats = (driver) =>
-  js(driver, () => {
-    const video = document.querySelector('#capture video.eid-videoid-agent');
-    if (!video || !video.videoWidth) return null;
-    const canvas = document.createElement('canvas');
-    canvas.width = 64;
-    canvas.height = 48;
-    const context = canvas.getContext('2d');
-    context.drawImage(video, 0, 0, 64, 48);
-    const data = context.getImageData(0, 0, 64, 48).data;
-    let sum = 0;
-    let squares = 0;
-    for (let i = 0; i < data.length; i += 4) {
-      const y = 0.299 * data[i] + 0.587 * data[i + 1] + 0.114 * data[i + 2];
-      sum += y;
-      squares += y * y;
-    }
-    const n = data.length / 4;
-    const mean = sum / n;
-    return { variance: squares / n - mean * mean, width: video.videoWidth, height: video.videoHeight };
-  });
+const agentVideoStats = (driver) => js(driver, lumaStats, '#capture video.eid-videoid-agent');
 
 /** The mean colour and luminance of the console's received video (a 32×24 sample), or null. */
 function remoteColour(console_) {

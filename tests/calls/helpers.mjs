@@ -235,29 +235,32 @@ export async function queueUntil(page, check, timeout = STEP_MS) {
   throw new Error(`the console's queue never matched; it shows: ${await page.locator('main').innerText()}`);
 }
 
-/** Mean and variance of the luminance of a video element's current frame (sampled 64×48);
- * null when it has no frame. */
+/** In the page: mean and variance of the luminance of the current frame of the video at
+ * `selector` (sampled 64×48); null when it has no frame. Plain, so any driver can run it. */
+export function lumaStats(selector) {
+  const video = document.querySelector(selector);
+  if (!video || !video.videoWidth) return null;
+  const canvas = document.createElement('canvas');
+  canvas.width = 64;
+  canvas.height = 48;
+  const context = canvas.getContext('2d');
+  context.drawImage(video, 0, 0, 64, 48);
+  const data = context.getImageData(0, 0, 64, 48).data;
+  let sum = 0;
+  let squares = 0;
+  const n = data.length / 4;
+  for (let i = 0; i < data.length; i += 4) {
+    const y = 0.299 * data[i] + 0.587 * data[i + 1] + 0.114 * data[i + 2];
+    sum += y;
+    squares += y * y;
+  }
+  const mean = sum / n;
+  return { mean, variance: squares / n - mean * mean, width: video.videoWidth, height: video.videoHeight };
+}
+
+/** Mean and variance of the luminance of a video element's current frame (lumaStats). */
 export function frameStats(page, selector) {
-  return page.evaluate((selector) => {
-    const video = document.querySelector(selector);
-    if (!video || !video.videoWidth) return null;
-    const canvas = document.createElement('canvas');
-    canvas.width = 64;
-    canvas.height = 48;
-    const context = canvas.getContext('2d');
-    context.drawImage(video, 0, 0, 64, 48);
-    const data = context.getImageData(0, 0, 64, 48).data;
-    let sum = 0;
-    let squares = 0;
-    const n = data.length / 4;
-    for (let i = 0; i < data.length; i += 4) {
-      const y = 0.299 * data[i] + 0.587 * data[i + 1] + 0.114 * data[i + 2];
-      sum += y;
-      squares += y * y;
-    }
-    const mean = sum / n;
-    return { mean, variance: squares / n - mean * mean, width: video.videoWidth, height: video.videoHeight };
-  }, selector);
+  return page.evaluate(lumaStats, selector);
 }
 
 /** Waits until the video has frames with pixel variance over `threshold` (not black, not flat). */

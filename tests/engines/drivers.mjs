@@ -92,7 +92,7 @@ async function startXvfb() {
 }
 
 /** Starts a WebDriver server on a free port; resolves when `/status` says it is ready. */
-async function startDriverServer(label, command, args, env) {
+export async function startDriverServer(label, command, args, env) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const ready = async () => {
@@ -105,7 +105,7 @@ async function startDriverServer(label, command, args, env) {
 }
 
 /** A new session on the driver server at `url` (no file detector: the files are local). */
-async function newSession(url, capabilities) {
+export async function newSession(url, capabilities) {
   const executor = new Executor(new HttpClient(url));
   const driver = WebDriver.createSession(executor, capabilities);
   await driver.getSession();
