@@ -5,9 +5,11 @@
 mod common;
 
 use common::*;
+use js_sys::Promise;
 use videoid_capture::core::native::{media_failure, Device, Facing, Quality};
 use videoid_capture::media::{BrowserMedia, MediaAccess, MediaRequest};
 use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -385,13 +387,28 @@ async fn a_denied_camera_falls_back_to_a_picked_file_for_documents() {
         "the file picker shows"
     );
     assert!(host.events("videoid-failed").is_empty());
-    // First a file that is not an image: ignored, the picker stays.
+    // First a file that is not an image: ignored, the picker stays. The page's
+    // createImageBitmap is watched, so the test knows when the element's decode has failed.
+    let decodes = watch_image_decodes();
     choose_file(
         &host,
         &[0xff, 0xd8, 0xff, 0xe0, 0, 16, 74, 70, 73, 70],
         "image/jpeg",
     );
-    sleep(300).await;
+    let mut waited = 0;
+    while decodes.length() == 0 && waited < 5000 {
+        sleep(20).await;
+        waited += 20;
+    }
+    let outcome = JsFuture::from(Promise::from(decodes.get(0))).await;
+    assert_eq!(
+        outcome.ok().and_then(|o| o.as_bool()),
+        Some(false),
+        "the decode failed"
+    );
+    unwatch_image_decodes();
+    // A task after that one: the element's continuation, a microtask, has run.
+    message_fence().await;
     assert!(
         host.part("review").is_none(),
         "an undecodable file is not taken"
@@ -429,6 +446,30 @@ fn png_bytes(w: u32, h: u32) -> Vec<u8> {
 }
 
 /// Puts a file into the element's file input and fires `change`.
+/// Wraps the page's `createImageBitmap`: each call adds to the returned list a promise of
+/// whether that decode succeeded, settled just after the caller's own continuation is queued.
+fn watch_image_decodes() -> js_sys::Array {
+    js_sys::eval(
+        "(() => {
+           const decodes = [];
+           const real = window.createImageBitmap;
+           window.__realCreateImageBitmap = real;
+           window.createImageBitmap = function (...args) {
+             const made = real.apply(window, args);
+             decodes.push(made.then(() => true, () => false));
+             return made;
+           };
+           return decodes;
+         })()",
+    )
+    .unwrap()
+    .unchecked_into()
+}
+
+fn unwatch_image_decodes() {
+    js_sys::eval("window.createImageBitmap = window.__realCreateImageBitmap").unwrap();
+}
+
 fn choose_file(host: &Host, bytes: &[u8], kind: &str) {
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
     let options = web_sys::FilePropertyBag::new();

@@ -174,7 +174,9 @@ async fn the_same_origin_load_check_completes_exactly_once() {
         host.part("frame").is_none(),
         "the frame goes when the capture returns"
     );
-    sleep(200).await;
+    // Every message the return page posted before it went is handled by the time this
+    // one, posted after them all, comes back.
+    message_fence().await;
     assert_eq!(host.events("videoid-complete").len(), 1);
 }
 
@@ -186,21 +188,31 @@ async fn only_well_formed_returns_from_our_own_frame_complete() {
     flush().await;
     handle.start();
     let frame: HtmlIFrameElement = host.part("frame").unwrap().dyn_into().unwrap();
-    // Wait for the frame's document so that script can run inside it.
+    // Wait until the capture page (not the frame's first blank document) has loaded, so
+    // that script runs inside it.
+    let loaded = |frame: &HtmlIFrameElement| {
+        frame.content_document().is_some_and(|d| {
+            d.ready_state() == "complete" && d.url().is_ok_and(|u| u.ends_with("/capture-page"))
+        })
+    };
     let mut waited = 0;
-    while frame.content_document().and_then(|d| d.body()).is_none() && waited < 5000 {
+    while !loaded(&frame) && waited < 5000 {
         sleep(20).await;
         waited += 20;
     }
+    assert!(loaded(&frame), "the capture page loads in the frame");
     let good = r#"{source:"videoid-capture",v:1,type:"return",dossierId:"d1",processId:"p1",status:"processing"}"#;
     // From the page itself: right origin, wrong source.
     let window = web_sys::window().unwrap();
-    let message = js_sys::eval(&format!("({good})")).unwrap();
+    let message = js_sys::eval(
+        r#"({source:"videoid-capture",v:1,type:"return",dossierId:"dW",processId:"p1",status:"processing"})"#,
+    )
+    .unwrap();
     window.post_message(&message, "*").unwrap();
     // From the frame, but malformed or of another protocol version.
     run_in_frame(
         &frame,
-        r#"parent.postMessage({source:"videoid-capture",v:2,type:"return",dossierId:"d1",processId:"p1",status:"x"}, "*")"#,
+        r#"parent.postMessage({source:"videoid-capture",v:2,type:"return",dossierId:"d2",processId:"p1",status:"x"}, "*")"#,
     );
     run_in_frame(
         &frame,
@@ -210,20 +222,24 @@ async fn only_well_formed_returns_from_our_own_frame_complete() {
         &frame,
         r#"parent.postMessage("videoid-capture:return", "*")"#,
     );
-    sleep(300).await;
-    assert!(
-        host.events("videoid-complete").is_empty(),
-        "a forged or malformed return completed the flow"
-    );
-    assert_eq!(host.state(), "capturing");
-    // The real thing: from our own frame, on our own origin.
+    assert!(host.events("videoid-complete").is_empty());
+    // The real thing: from our own frame, on our own origin, posted after every forgery, so
+    // it is handled after them all (one window's messages are delivered in order). A forgery
+    // taken would have completed first, with its own dossier.
     run_in_frame(
         &frame,
         &format!("parent.postMessage({good}, location.origin)"),
     );
     let complete = host.wait_for("videoid-complete", 1, 3000).await;
     assert_eq!(complete.len(), 1);
+    assert_eq!(
+        get_str(&complete[0], "dossierId"),
+        "d1",
+        "a forged or malformed return completed the flow"
+    );
     assert_eq!(host.state(), "complete");
+    message_fence().await;
+    assert_eq!(host.events("videoid-complete").len(), 1);
 }
 
 #[wasm_bindgen_test]

@@ -228,6 +228,28 @@ pub async fn sleep(ms: i32) {
     JsFuture::from(promise).await.unwrap();
 }
 
+/// Posts a message to this window and waits until it arrives: every message posted to the
+/// window before it (by the page or a frame of the same event loop) has been handled by then.
+pub async fn message_fence() {
+    let marker = format!("fence-{}", js_sys::Math::random());
+    let fence = Function::new_with_args(
+        "marker",
+        "return new Promise((resolve) => {
+           const on = (e) => {
+             if (e.data === marker) { window.removeEventListener('message', on); resolve(); }
+           };
+           window.addEventListener('message', on);
+           window.postMessage(marker, '*');
+         });",
+    );
+    let promise: Promise = fence
+        .call1(&JsValue::NULL, &marker.into())
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    JsFuture::from(promise).await.unwrap();
+}
+
 /// Runs `code` inside the frame's own window (same-origin frames only).
 pub fn run_in_frame(frame: &HtmlIFrameElement, code: &str) {
     let window = frame.content_window().unwrap();

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
-import { launchBrowser, pageTimer } from './helpers.mjs';
+import { launchBrowser } from './helpers.mjs';
 
 const pkg = process.env.VIDEOID_PKG_DIR || fileURLToPath(new URL('../../pkg/', import.meta.url));
 const TYPES = { '.js': 'text/javascript; charset=utf-8', '.wasm': 'application/wasm', '.json': 'application/json' };
@@ -100,9 +100,11 @@ async function open(pathname) {
   await tab.addInitScript(() => {
     const fetch = window.fetch.bind(window);
     window.__chunkFetchesSettled = 0;
+    window.__chunkFetchesStarted = 0;
     window.fetch = (url, init) => {
       const settled = fetch(url, init);
       if (/videoid_capture_(?!bg)\w+\.wasm$/.test(String(url))) {
+        window.__chunkFetchesStarted += 1;
         settled.then(() => { window.__chunkFetchesSettled += 1; }, () => { window.__chunkFetchesSettled += 1; });
       }
       return settled;
@@ -139,8 +141,12 @@ test('an embed page never fetches a chunk, and offers no phone without asking fo
     assert.equal(await el.locator('[part~="handoff-button"]').count(), 0, 'no "Continue on my phone"');
     await tab.evaluate(() => { document.querySelector('videoid-capture').start().catch(() => {}); });
     await waitState(tab, 'capturing');
-    await pageTimer(tab, 500);
+    // The capture page has loaded in the frame, so the start and every effect it asked for
+    // have run; the page's own fetch counts each chunk fetch the moment it is called.
+    await tab.frameLocator('videoid-capture [part~="frame"]').locator('text=capture page').waitFor({ timeout: 20_000 });
+    assert.equal(await tab.evaluate(() => window.__chunkFetchesStarted), 0, 'the page fetched a chunk');
     assert.ok(requests.includes('GET /pkg/videoid_capture_bg.wasm'), requests.join('\n'));
+    assert.ok(requests.includes('GET /capture'), requests.join('\n'));
     assert.deepEqual(chunkRequests(), [], 'no chunk fetched');
     assert.deepEqual(errors, [], requests.join('\n'));
   } finally {
