@@ -10,7 +10,8 @@
 #                             prefix and configuration, never the system service);
 #                             Debian's ffmpeg (ffprobe reads the recorded calls),
 #                             util-linux's unshare and iproute2's ip (the calls run in
-#                             a loopback-only network namespace)
+#                             a loopback-only network namespace); Debian's fonts-ocr-b
+#                             (the MRZ reader's tests render zones in OCR-B)
 source "$(dirname "$0")/lib.sh"
 want_browser=false
 [ "${1:-}" = "--test" ] && want_browser=true
@@ -44,6 +45,7 @@ for pair in chromium:chromium chromedriver:chromium-driver firefox-esr:firefox-e
 done
 # nginx lives in /usr/sbin, which a user's PATH may lack.
 [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null || missing+=(nginx)
+[ -f /usr/share/fonts/opentype/ocr-b/OCRB.otf ] || missing+=(fonts-ocr-b)
 if [ ${#missing[@]} -gt 0 ]; then
   say "setup: installing Debian's ${missing[*]}"
   if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi

@@ -10,6 +10,8 @@ pub mod flow;
 pub mod i18n;
 pub mod mrz;
 pub mod native;
+pub mod ocrb;
+pub mod ocrb_glyphs;
 pub mod origin;
 pub mod protocol;
 pub mod qr;

@@ -544,6 +544,112 @@ fn read(layout: &Layout, rows: &[Vec<u8>], today: Date) -> Result<Mrz, MrzError>
     })
 }
 
+/// What may stand at one position of a zone, by its layout: what a reader of
+/// the printed characters may choose from there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CharClass {
+    /// A date's digit.
+    Digit,
+    /// A check digit, or the `<` that stands for one (a long document number,
+    /// an empty personal number).
+    Check,
+    /// Letters and fillers: the document type, states, names.
+    Letter,
+    /// Letters, digits and fillers: document numbers, optional data.
+    AlphaNumeric,
+    /// `M`, `F`, `X` or `<`.
+    Sex,
+}
+
+impl CharClass {
+    /// Whether `b` may stand at a position of this class.
+    pub fn allows(self, b: u8) -> bool {
+        match self {
+            CharClass::Digit => b.is_ascii_digit(),
+            CharClass::Check => b.is_ascii_digit() || b == b'<',
+            CharClass::Letter => b.is_ascii_uppercase() || b == b'<',
+            CharClass::AlphaNumeric => b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'<',
+            CharClass::Sex => matches!(b, b'M' | b'F' | b'X' | b'<'),
+        }
+    }
+}
+
+impl Format {
+    /// The format's lines and their length.
+    pub fn shape(self) -> (usize, usize) {
+        match self {
+            Format::Td1 => (3, 30),
+            Format::Td2 => (2, 36),
+            Format::Td3 => (2, 44),
+        }
+    }
+
+    fn layout(self) -> &'static Layout {
+        match self {
+            Format::Td1 => &TD1,
+            Format::Td2 => &TD2,
+            Format::Td3 => &TD3,
+        }
+    }
+
+    /// What may stand at `line`, `column` (both from 0); `None` outside the zone.
+    pub fn class_at(self, line: usize, column: usize) -> Option<CharClass> {
+        let (lines, width) = self.shape();
+        if line >= lines || column >= width {
+            return None;
+        }
+        let l = self.layout();
+        let inside = |s: Span| s.line == line && (s.from - 1..s.to).contains(&column);
+        let checks = [
+            Some(l.number_check),
+            Some(l.birth_check),
+            Some(l.expiry_check),
+            l.optional_check,
+            Some(l.composite_check),
+        ];
+        Some(if checks.into_iter().flatten().any(inside) {
+            CharClass::Check
+        } else if inside(l.birth) || inside(l.expiry) {
+            CharClass::Digit
+        } else if inside(l.sex) {
+            CharClass::Sex
+        } else if inside(l.number) || inside(l.optional) || l.optional_2.is_some_and(inside) {
+            CharClass::AlphaNumeric
+        } else {
+            CharClass::Letter
+        })
+    }
+
+    /// The positions (line, column, from 0) a failing check of `field` may
+    /// come from: the field's characters and its check digit. A long document
+    /// number's overflow lies in the optional data, so that is included too.
+    pub fn positions_of(self, field: Field) -> Vec<(usize, usize)> {
+        let l = self.layout();
+        let spans: Vec<Span> = match field {
+            Field::DocumentNumber => vec![l.number, l.number_check, l.optional],
+            Field::BirthDate => vec![l.birth, l.birth_check],
+            Field::ExpiryDate => vec![l.expiry, l.expiry_check],
+            Field::OptionalData => [Some(l.optional), l.optional_check]
+                .into_iter()
+                .flatten()
+                .collect(),
+            Field::Composite => l
+                .composite
+                .iter()
+                .copied()
+                .chain([l.composite_check])
+                .collect(),
+        };
+        let mut positions: Vec<(usize, usize)> = spans
+            .into_iter()
+            .flat_map(|s| (s.from - 1..s.to).map(move |c| (s.line, c)))
+            .collect();
+        positions.sort_unstable();
+        positions.dedup();
+        positions
+    }
+}
+
 #[cfg(test)]
 #[path = "mrz_tests.rs"]
 mod tests;
