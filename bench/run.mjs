@@ -5,7 +5,9 @@
 // the first camera frame in native mode (chunk load included); frame-quality
 // analysis per 720p frame, Rust/WASM beside a plain JavaScript implementation
 // measured in the same run; pixel read-back; camera release; memory across
-// mount/unmount cycles. Everything runs on loopback in headless Chromium.
+// mount/unmount cycles; the MRZ reader's accuracy and speed beside Tesseract's
+// on the same images. Everything runs on loopback in headless Chromium, but
+// Tesseract and the reader's native figures, which run as processes.
 
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -104,6 +106,7 @@ async function staticServer() {
     ['/pkg/', PKG],
     ['/baseline-pkg/', BASELINE],
     ['/bench-pkg/', path.join(BENCH_DIR, 'pkg')],
+    ['/mrz-images/', path.join(REPO_ROOT, 'target', 'mrz-bench')],
     ['/', path.join(REPO_ROOT, 'bench')],
   ];
   const server = createServer((req, res) => {
@@ -270,6 +273,31 @@ async function quality(browser) {
     row('read-back, full 1280×720', ms(r.readFullMs));
     await page.close();
   }
+}
+
+// The MRZ reader: natively beside Tesseract on the same images (a Rust bench in
+// src/core/ocrb_tests.rs, which renders bench/mrz/synthetic.txt and writes the
+// images), then in Rust/WASM in Chromium on the mild set.
+async function mrz(browser) {
+  console.log('\nMRZ reading (bench/mrz/synthetic.txt rendered in OCR-B and harmed, read from the crop of the zone: locating it in a frame is not built)');
+  const out = execFileSync('cargo', ['test', '--quiet', '--profile', 'bench-native', '--lib',
+    'core::ocrb::tests::bench_mrz_against_tesseract', '--', '--ignored', '--exact', '--nocapture'],
+  { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 << 20 });
+  for (const line of out.split('\n')) {
+    if (line.startsWith('ROW\t')) {
+      const [, what, figure, note] = line.split('\t');
+      row(what, figure, note);
+    } else if (line.startsWith('  ') || line.startsWith('MRZ')) {
+      console.log(line);
+    }
+  }
+  const page = await browser.newPage();
+  await page.goto(`${BENCH_ORIGIN}/mrz.html`);
+  const r = await (await page.waitForFunction(() => window.results, null, { timeout: 300_000 })).jsonValue();
+  await page.close();
+  if (r.error) throw new Error(r.error);
+  row('MRZ mild, this reader (Rust/WASM in Chromium)', `${(100 * r.whole / r.zones).toFixed(1)}% whole (${r.whole}/${r.zones}), ${ms(r.msPerZone)} a zone`,
+    'read call only, on the crop');
 }
 
 function trackCounter() {
@@ -453,6 +481,7 @@ async function main() {
     if (want('frame')) await firstFrame(browser);
     server = await startServer('bench');
     if (want('quality')) await quality(browser);
+    if (want('mrz')) await mrz(browser);
     if (want('release')) await cameraRelease(browser);
     if (want('memory')) {
       await memory(browser, JS_STOCK);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what a fresh machine lacks, and nothing else. Safe to run again.
 #   scripts/setup.sh          toolchain + npm packages (enough for npm start)
+#   scripts/setup.sh --bench  as --test, and Debian's tesseract-ocr (the MRZ bench's baseline)
 #   scripts/setup.sh --test   also the browsers and drivers of the browser tests:
 #                             Debian's chromium + chromium-driver, firefox-esr,
 #                             webkit2gtk-driver (WebKitWebDriver, MiniBrowser) and
@@ -14,7 +15,9 @@
 #                             (the MRZ reader's tests render zones in OCR-B)
 source "$(dirname "$0")/lib.sh"
 want_browser=false
+want_bench=false
 [ "${1:-}" = "--test" ] && want_browser=true
+[ "${1:-}" = "--bench" ] && want_browser=true && want_bench=true
 
 if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
   say "setup: adding the wasm32-unknown-unknown target"
@@ -46,6 +49,8 @@ done
 # nginx lives in /usr/sbin, which a user's PATH may lack.
 [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null || missing+=(nginx)
 [ -f /usr/share/fonts/opentype/ocr-b/OCRB.otf ] || missing+=(fonts-ocr-b)
+# npm run bench only: Tesseract, the MRZ reader's baseline.
+$want_bench && ! command -v tesseract >/dev/null && missing+=(tesseract-ocr)
 if [ ${#missing[@]} -gt 0 ]; then
   say "setup: installing Debian's ${missing[*]}"
   if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi

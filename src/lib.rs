@@ -42,6 +42,18 @@ pub mod bench {
     use crate::core::quality::{Analyzer, Subject, Thresholds, Verdict};
     use wasm_bindgen::prelude::wasm_bindgen;
 
+    /// Reads the machine-readable zone in a grayscale image (`width × height`
+    /// bytes): its lines joined by newlines when every check passes, else `None`.
+    /// Dates are judged against 7 December 2026, as in the native bench.
+    #[wasm_bindgen]
+    pub fn read_mrz(pixels: &[u8], width: usize, height: usize) -> Option<String> {
+        let image = crate::core::ocrb::Gray::new(width, height, pixels)?;
+        let today = crate::core::mrz::Date::new(2026, 12, 7).ok()?;
+        crate::core::ocrb::read(&image, today)
+            .ok()
+            .map(|r| r.lines.join("\n"))
+    }
+
     /// Two RGBA frames kept in wasm memory, analysed in turn (so the
     /// stability check sees a change), exactly as the live path analyses.
     #[wasm_bindgen]

@@ -5,6 +5,7 @@
 pub mod capability;
 pub mod config;
 pub mod contract;
+pub mod document;
 pub mod failure;
 pub mod flow;
 pub mod i18n;

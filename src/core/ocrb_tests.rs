@@ -11,31 +11,31 @@ use super::*;
 
 const FONT: &str = "/usr/share/fonts/opentype/ocr-b/OCRB.otf";
 
-fn today() -> Date {
+pub(crate) fn today() -> Date {
     Date::new(2026, 12, 7).unwrap()
 }
 
 /// A grayscale image owned.
 #[derive(Clone)]
-struct Img {
-    w: usize,
-    h: usize,
-    px: Vec<u8>,
+pub(crate) struct Img {
+    pub(crate) w: usize,
+    pub(crate) h: usize,
+    pub(crate) px: Vec<u8>,
 }
 
 impl Img {
-    fn gray(&self) -> Gray<'_> {
+    pub(crate) fn gray(&self) -> Gray<'_> {
         Gray::new(self.w, self.h, &self.px).unwrap()
     }
 }
 
-struct Font {
+pub(crate) struct Font {
     font: fontdue::Font,
     glyphs: HashMap<(char, u32), (fontdue::Metrics, Vec<u8>)>,
 }
 
 impl Font {
-    fn load() -> Font {
+    pub(crate) fn load() -> Font {
         let bytes = std::fs::read(FONT).unwrap_or_else(|e| {
             panic!("{FONT}: {e}; the MRZ reader's tests need Debian's fonts-ocr-b (scripts/setup.sh installs it)")
         });
@@ -56,7 +56,7 @@ impl Font {
     /// The zone's lines in OCR-B, `px` the font size in the image's pixels,
     /// shifted right by `shift` pixels: rendered at 4× and averaged down, as a
     /// camera's pixels average the print.
-    fn render(&mut self, lines: &[&str], px: f32, shift: f32) -> Img {
+    pub(crate) fn render(&mut self, lines: &[&str], px: f32, shift: f32) -> Img {
         const S: usize = 4;
         let big = px * S as f32;
         let h_metrics = self.font.metrics('H', big);
@@ -111,20 +111,20 @@ impl Font {
 }
 
 /// A seeded generator (SplitMix64).
-struct Rng(u64);
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
         z ^ (z >> 31)
     }
-    fn below(&mut self, n: u64) -> u64 {
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
         self.next() % n
     }
-    fn unit(&mut self) -> f32 {
+    pub(crate) fn unit(&mut self) -> f32 {
         (self.next() >> 40) as f32 / (1u64 << 24) as f32
     }
     fn pick(&mut self, set: &[u8], len: usize) -> String {
@@ -168,7 +168,7 @@ fn names(rng: &mut Rng, n: usize) -> String {
 }
 
 /// A random zone of `format` whose check digits all pass.
-fn zone(rng: &mut Rng, format: Format) -> Vec<String> {
+pub(crate) fn zone(rng: &mut Rng, format: Format) -> Vec<String> {
     let state = rng.pick(LETTERS, 3);
     let nat = rng.pick(LETTERS, 3);
     let number = rng.pick(ALNUM, 9);
@@ -613,4 +613,199 @@ fn images_without_a_zone_are_typed_errors() {
         read(&one.gray(), today()),
         Err(ReadError::Lines { found: 1 })
     );
+}
+
+const MEDIUM: Harm = Harm {
+    px: 25.0,
+    blur: 1,
+    noise: 20,
+    glare: 0.45,
+    tilt: 1.8,
+};
+
+/// Per-character agreement of `read` with `want`, line by line.
+fn agreement(read: &[String], want: &[String]) -> usize {
+    read.iter()
+        .zip(want)
+        .map(|(a, b)| a.bytes().zip(b.bytes()).filter(|(x, y)| x == y).count())
+        .sum()
+}
+
+/// What a reader got right on a set: zones read whole and valid, characters.
+#[derive(Default)]
+struct Score {
+    whole: usize,
+    zones: usize,
+    right: usize,
+    chars: usize,
+    seconds: f64,
+}
+
+impl Score {
+    /// The figures, for `npm run bench`'s table.
+    fn figure(&self) -> String {
+        format!(
+            "{:.1}% whole ({}/{}), {:.2}% characters, {:.2} ms a zone",
+            100.0 * self.whole as f64 / self.zones.max(1) as f64,
+            self.whole,
+            self.zones,
+            100.0 * self.right as f64 / self.chars.max(1) as f64,
+            1000.0 * self.seconds / self.zones.max(1) as f64
+        )
+    }
+
+    fn line(&self, who: &str) -> String {
+        format!(
+            "{who}: {:.1}% of zones whole and valid ({}/{}), {:.2}% of characters, {:.2} ms a zone",
+            100.0 * self.whole as f64 / self.zones.max(1) as f64,
+            self.whole,
+            self.zones,
+            100.0 * self.right as f64 / self.chars.max(1) as f64,
+            1000.0 * self.seconds / self.zones.max(1) as f64
+        )
+    }
+}
+
+/// `npm run bench`'s MRZ figures: bench/mrz/synthetic.txt (zones made by an
+/// independent generator) rendered in OCR-B at three strengths of harm, read by
+/// this reader and by Tesseract (Debian's `tesseract-ocr`, English model, the
+/// zone's alphabet only, one block of text) on the same images in the same run.
+#[test]
+#[ignore = "a benchmark: npm run bench runs it"]
+fn bench_mrz_against_tesseract() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let text = std::fs::read_to_string(format!("{root}/bench/mrz/synthetic.txt")).unwrap();
+    let zones: Vec<Vec<String>> = text
+        .split("\n\n")
+        .map(|z| {
+            z.lines()
+                .map(str::to_string)
+                .filter(|l| !l.is_empty())
+                .collect()
+        })
+        .filter(|z: &Vec<String>| !z.is_empty())
+        .collect();
+    for zone in &zones {
+        assert!(
+            Mrz::parse(zone, today()).is_ok(),
+            "the set holds an invalid zone {zone:?}"
+        );
+    }
+    let dir = std::path::PathBuf::from(format!("{root}/target/mrz-bench"));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let tesseract = std::process::Command::new("tesseract")
+        .arg("--version")
+        .output()
+        .is_ok();
+    let mut font = Font::load();
+    println!(
+        "MRZ reading: {} zones (TD1, TD2, TD3 in turn) at each strength",
+        zones.len()
+    );
+    for (name, level) in [("mild", MILD), ("medium", MEDIUM), ("harsh", HARSH)] {
+        let mut rng = Rng(2026);
+        let mut ours = Score::default();
+        let mut list = String::new();
+        for (i, zone) in zones.iter().enumerate() {
+            let refs: Vec<&str> = zone.iter().map(String::as_str).collect();
+            let px = level.px * (0.9 + rng.unit() * 0.2);
+            let shift = rng.unit();
+            let image = harm(&font.render(&refs, px, shift), level, &mut rng);
+            let started = std::time::Instant::now();
+            let result = read(&image.gray(), today());
+            ours.seconds += started.elapsed().as_secs_f64();
+            ours.zones += 1;
+            ours.chars += zone.iter().map(String::len).sum::<usize>();
+            match result {
+                Ok(reading) => {
+                    ours.whole += usize::from(&reading.lines == zone);
+                    ours.right += agreement(&reading.lines, zone);
+                }
+                Err(ReadError::Invalid { lines, .. }) => ours.right += agreement(&lines, zone),
+                Err(_) => {}
+            }
+            if tesseract {
+                let path = dir.join(format!("{name}-{i:03}.pgm"));
+                let mut pgm = format!("P5\n{} {}\n255\n", image.w, image.h).into_bytes();
+                pgm.extend_from_slice(&image.px);
+                std::fs::write(&path, pgm).unwrap();
+                list.push_str(&format!("{}\n", path.display()));
+            }
+        }
+        println!(
+            "  {name} (text {:.0}–{:.0} px, blur {}, noise ±{}, glare {:.0}%, tilt {}°)",
+            level.px * 0.9,
+            level.px * 1.1,
+            level.blur,
+            level.noise,
+            level.glare * 100.0,
+            level.tilt
+        );
+        println!("    {}", ours.line("this reader"));
+        println!("ROW\tMRZ {name}, this reader (native)\t{}\t", ours.figure());
+        if !tesseract {
+            println!(
+                "    Tesseract: not installed (npm run bench installs Debian's tesseract-ocr)"
+            );
+            continue;
+        }
+        let theirs = tesseract_score(&dir, name, &list, &zones);
+        println!("    {}", theirs.line("Tesseract, lines padded"));
+        println!(
+            "ROW\tMRZ {name}, Tesseract (lines padded)\t{}\twhole zones: this reader {:.2}×; speed: this reader {:.0}×",
+            theirs.figure(),
+            ours.whole as f64 / theirs.whole.max(1) as f64,
+            theirs.seconds / ours.seconds.max(1e-9)
+        );
+    }
+}
+
+/// Tesseract on the images listed in `list`, in one process (no start-up per
+/// image); its lines of 10 or more characters, spaces removed and padded, are the zone.
+fn tesseract_score(dir: &std::path::Path, name: &str, list: &str, zones: &[Vec<String>]) -> Score {
+    let list_path = dir.join(format!("{name}.txt"));
+    std::fs::write(&list_path, list).unwrap();
+    let started = std::time::Instant::now();
+    let output = std::process::Command::new("tesseract")
+        .arg(&list_path)
+        .arg("stdout")
+        .args(["--psm", "6", "-l", "eng", "-c"])
+        .arg("tessedit_char_whitelist=ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<")
+        .env("OMP_THREAD_LIMIT", "1")
+        .output()
+        .unwrap();
+    let seconds = started.elapsed().as_secs_f64();
+    let text = String::from_utf8_lossy(&output.stdout);
+    // One page per image, separated by form feeds.
+    let pages: Vec<&str> = text.split('\u{c}').collect();
+    let mut score = Score {
+        seconds,
+        ..Score::default()
+    };
+    for (i, zone) in zones.iter().enumerate() {
+        let raw: Vec<String> = pages
+            .get(i)
+            .map(|p| {
+                p.lines()
+                    .map(|l| l.replace(' ', ""))
+                    .filter(|l| l.len() >= 10)
+                    .collect()
+            })
+            .unwrap_or_default();
+        // Tesseract drops runs of fillers: each line is padded with `<` (or cut)
+        // to the length its zone's shape gives, which is the usual repair.
+        let longest = raw.iter().map(String::len).max().unwrap_or(0);
+        let width = match raw.len() {
+            3 => 30,
+            _ if longest > 38 => 44,
+            _ => 36,
+        };
+        let lines: Vec<String> = raw.iter().map(|l| pad(l, width)).collect();
+        score.zones += 1;
+        score.chars += zone.iter().map(String::len).sum::<usize>();
+        score.right += agreement(&lines, zone);
+        score.whole += usize::from(&lines == zone && Mrz::parse(&lines, today()).is_ok());
+    }
+    score
 }
