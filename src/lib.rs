@@ -54,6 +54,26 @@ pub mod bench {
             .map(|r| r.lines.join("\n"))
     }
 
+    /// Finds the document in a grayscale frame and reads its zone, the document
+    /// taken as an ID-1 card (`id1`) or an ID-3 page: the zone's lines joined by
+    /// newlines when every check passes, else `None`.
+    #[wasm_bindgen]
+    pub fn locate_and_read(
+        pixels: &[u8],
+        width: usize,
+        height: usize,
+        id1: bool,
+    ) -> Option<String> {
+        use crate::core::document::{locate, read_zone, Shape};
+        let image = crate::core::ocrb::Gray::new(width, height, pixels)?;
+        let today = crate::core::mrz::Date::new(2026, 12, 7).ok()?;
+        let shape = if id1 { Shape::Id1 } else { Shape::Id3 };
+        let outline = locate(&image)?;
+        read_zone(&image, &outline.corners, shape, today)
+            .ok()
+            .map(|r| r.lines.join("\n"))
+    }
+
     /// Two RGBA frames kept in wasm memory, analysed in turn (so the
     /// stability check sees a change), exactly as the live path analyses.
     #[wasm_bindgen]

@@ -197,7 +197,26 @@ fn sides(small: &[f32], sw: usize, sh: usize) -> Vec<Side> {
     }
     // Peaks, strongest first, suppressing neighbours.
     let mut peaks: Vec<Side> = Vec::new();
-    let mut order: Vec<usize> = (0..acc.len()).filter(|&i| acc[i] > 0.0).collect();
+    // Only cells that are the largest of their 3×3 neighbourhood, and at least a
+    // tenth of the strongest, are sorted.
+    let strongest = acc.iter().copied().fold(0.0f32, f32::max);
+    let local_max = |i: usize| {
+        let (t, r) = ((i / rhos) as isize, (i % rhos) as isize);
+        (-1..=1).all(|dt| {
+            (-1..=1).all(|dr| {
+                let (tt, rr) = (t + dt, r + dr);
+                (dt == 0 && dr == 0)
+                    || tt < 0
+                    || rr < 0
+                    || tt >= 180
+                    || rr >= rhos as isize
+                    || acc[tt as usize * rhos + rr as usize] <= acc[i]
+            })
+        })
+    };
+    let mut order: Vec<usize> = (0..acc.len())
+        .filter(|&i| acc[i] > 0.0 && acc[i] >= strongest / 10.0 && local_max(i))
+        .collect();
     order.sort_unstable_by(|&a, &b| acc[b].total_cmp(&acc[a]));
     for i in order {
         if peaks.len() >= 12 {
@@ -339,6 +358,20 @@ pub fn straighten(
     width: usize,
 ) -> Option<(Vec<u8>, usize)> {
     let height = ((width as f32 / shape.aspect()).round() as usize).max(1);
+    let pixels = straighten_rows(image, corners, shape, width, 0..height)?;
+    Some((pixels, height))
+}
+
+/// Rows `rows` of the document at `corners` straightened to `width` pixels
+/// wide (its height from `shape`), row-major gray pixels.
+fn straighten_rows(
+    image: &Gray,
+    corners: &[Point; 4],
+    shape: Shape,
+    width: usize,
+    rows: std::ops::Range<usize>,
+) -> Option<Vec<u8>> {
+    let height = ((width as f32 / shape.aspect()).round() as usize).max(1);
     let rect = [
         (0.0, 0.0),
         (width as f32, 0.0),
@@ -362,14 +395,14 @@ pub fn straighten(
             + get(x0, y0 + 1.0) * (1.0 - fx) * fy
             + get(x0 + 1.0, y0 + 1.0) * fx * fy
     };
-    let mut out = vec![0u8; width * height];
-    for v in 0..height {
+    let mut out = Vec::with_capacity(width * rows.len());
+    for v in rows {
         for u in 0..width {
             let (x, y) = apply(&h, (u as f32 + 0.5, v as f32 + 0.5));
-            out[v * width + u] = sample(x - 0.5, y - 0.5).round().clamp(0.0, 255.0) as u8;
+            out.push(sample(x - 0.5, y - 0.5).round().clamp(0.0, 255.0) as u8);
         }
     }
-    Some((out, height))
+    Some(out)
 }
 
 /// The width a document is straightened to before its zone is read: at least
@@ -386,13 +419,13 @@ pub fn read_zone(
     today: super::mrz::Date,
 ) -> Result<super::ocrb::Reading, super::ocrb::ReadError> {
     use super::ocrb::{read, ReadError};
-    let (page, height) =
-        straighten(image, corners, shape, STRAIGHT_WIDTH).ok_or(ReadError::NoInk)?;
+    let height = ((STRAIGHT_WIDTH as f32 / shape.aspect()).round() as usize).max(1);
     let (top, inset) = (height * 2 / 3, STRAIGHT_WIDTH * 3 / 100);
     let width = STRAIGHT_WIDTH - 2 * inset;
+    let page = straighten_rows(image, corners, shape, STRAIGHT_WIDTH, top..height)
+        .ok_or(ReadError::NoInk)?;
     let foot: Vec<u8> = page
         .chunks(STRAIGHT_WIDTH)
-        .skip(top)
         .flat_map(|row| row.get(inset..inset + width).unwrap_or(&[]).iter().copied())
         .collect();
     let foot = Gray::new(width, foot.len() / width, &foot).ok_or(ReadError::NoInk)?;

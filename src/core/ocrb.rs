@@ -8,8 +8,9 @@
 //!   neighbourhood (a window of about two characters): an even glare or a
 //!   shadow across the zone changes the mean, not the decision.
 //! - **Lines.** Ink rows projected at tilts from −4° to 4°; the sharpest
-//!   projection gives the tilt, and its runs of inked rows are the lines. Two
-//!   lines are TD2 or TD3 (both are tried), three are TD1.
+//!   projection gives the tilt, and its runs of inked rows are the lines. The
+//!   zone is the last two or three: three are tried as TD1, the last two as
+//!   TD3 and as TD2.
 //! - **Cells.** Every position of a zone holds a character (`<` fills the
 //!   rest), so a line's ink spans all its cells: the pitch comes from that span
 //!   and is refined so that cell borders fall where there is least ink.
@@ -69,7 +70,7 @@ impl<'a> Gray<'a> {
 pub enum ReadError {
     /// The image is too small to hold a zone, or holds no ink.
     NoInk,
-    /// Not two or three lines of text: how many runs of inked rows there were.
+    /// Fewer than two lines of text: how many runs of inked rows there were.
     Lines {
         /// The runs found.
         found: usize,
@@ -116,14 +117,16 @@ pub fn read_lines(image: &Gray) -> Result<Vec<String>, ReadError> {
 pub fn read(image: &Gray, today: Date) -> Result<Reading, ReadError> {
     let page = Page::new(image)?;
     let lines = page.lines()?;
-    let formats: &[Format] = if lines.len() == 3 {
-        &[Format::Td1]
-    } else {
-        &[Format::Td3, Format::Td2]
-    };
+    // Three lines are TD1, or a line of other text above a TD2 or TD3 zone.
+    let last_two = &lines[lines.len() - 2..];
+    let mut tries: Vec<(Format, &[Line])> = Vec::new();
+    if lines.len() == 3 {
+        tries.push((Format::Td1, &lines));
+    }
+    tries.extend([(Format::Td3, last_two), (Format::Td2, last_two)]);
     let mut best_failure: Option<(f32, Vec<String>, MrzError)> = None;
-    for &format in formats {
-        let cells = page.cells(&lines, format.shape().1);
+    for (format, lines) in tries {
+        let cells = page.cells(lines, format.shape().1);
         match decode(format, &cells, today) {
             Ok(reading) => return Ok(reading),
             Err((score, lines, error)) => {
@@ -135,7 +138,7 @@ pub fn read(image: &Gray, today: Date) -> Result<Reading, ReadError> {
     }
     match best_failure {
         Some((_, lines, error)) => Err(ReadError::Invalid { lines, error }),
-        None => Err(ReadError::Lines { found: lines.len() }),
+        None => Err(ReadError::Lines { found: 0 }),
     }
 }
 
@@ -400,12 +403,16 @@ impl Page {
                 sum = 0;
             }
         }
-        let tallest = runs.iter().map(|r| r.1 - r.0).max().unwrap_or(0);
-        runs.retain(|r| (r.1 - r.0) * 2 >= tallest);
-        if !(2..=3).contains(&runs.len()) {
+        // Specks and rules are thinner than a third of the typical run; the
+        // zone is the last two or three lines of whatever text is above it.
+        let mut heights: Vec<usize> = runs.iter().map(|r| r.1 - r.0).collect();
+        heights.sort_unstable();
+        let typical = heights.get(heights.len() / 2).copied().unwrap_or(0);
+        runs.retain(|r| (r.1 - r.0) * 3 >= typical);
+        if runs.len() < 2 {
             return Err(ReadError::Lines { found: runs.len() });
         }
-        Ok(runs
+        Ok(runs[runs.len().saturating_sub(3)..]
             .iter()
             .map(|&(s, e, _)| Line {
                 top: s as f32 - pad as f32,

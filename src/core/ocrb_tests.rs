@@ -809,3 +809,23 @@ fn tesseract_score(dir: &std::path::Path, name: &str, list: &str, zones: &[Vec<S
     }
     score
 }
+
+#[test]
+fn the_zone_is_read_below_other_text() {
+    // A data page's last printed line above its zone: the zone is the last two lines.
+    let mut font = Font::load();
+    let lines = zone(&mut Rng(8), Format::Td3);
+    let image = font.render(
+        &["DATE OF ISSUE 12 MAR 2019", &lines[0], &lines[1]],
+        26.0,
+        0.3,
+    );
+    let reading = read(&image.gray(), today()).unwrap();
+    assert_eq!(reading.lines, lines);
+    let card = zone(&mut Rng(9), Format::Td1);
+    let refs: Vec<&str> = std::iter::once("SIGNATURE")
+        .chain(card.iter().map(String::as_str))
+        .collect();
+    let reading = read(&font.render(&refs, 26.0, 0.6).gray(), today()).unwrap();
+    assert_eq!(reading.lines, card);
+}
