@@ -75,6 +75,17 @@ pub enum ReadError {
         /// The runs found.
         found: usize,
     },
+    /// A valid zone was read, but a character the check digits cover was
+    /// nearly as likely another that they would pass as well (`8` and `S` count
+    /// alike, 28 ≡ 8 modulo 10): the reading is not trusted, a clearer frame is needed.
+    Ambiguous {
+        /// The lines as read.
+        lines: Vec<String>,
+        /// The uncertain character's line, from 1.
+        line: usize,
+        /// Its column, from 1.
+        column: usize,
+    },
     /// Lines were read, but not as a valid zone: the best reading and why it fails.
     Invalid {
         /// The lines as read.
@@ -124,7 +135,7 @@ pub fn read(image: &Gray, today: Date) -> Result<Reading, ReadError> {
         tries.push((Format::Td1, &lines));
     }
     tries.extend([(Format::Td3, last_two), (Format::Td2, last_two)]);
-    let mut best_failure: Option<(f32, Vec<String>, MrzError)> = None;
+    let mut best_failure: Option<(f32, Vec<String>, Fault)> = None;
     for (format, lines) in tries {
         let cells = page.cells(lines, format.shape().1);
         match decode(format, &cells, today) {
@@ -137,7 +148,12 @@ pub fn read(image: &Gray, today: Date) -> Result<Reading, ReadError> {
         }
     }
     match best_failure {
-        Some((_, lines, error)) => Err(ReadError::Invalid { lines, error }),
+        Some((_, lines, Ok(error))) => Err(ReadError::Invalid { lines, error }),
+        Some((_, lines, Err((line, column)))) => Err(ReadError::Ambiguous {
+            lines,
+            line,
+            column,
+        }),
         None => Err(ReadError::Lines { found: 0 }),
     }
 }
@@ -154,11 +170,14 @@ fn best(scores: &[f32; 37], allowed: impl Fn(u8) -> bool) -> (usize, f32) {
 }
 
 /// The glyphs' first choices within each position's class, then check-digit repairs.
+/// Why a decoding failed: the zone's fault, or the uncertain character (line, column from 1).
+type Fault = Result<MrzError, (usize, usize)>;
+
 fn decode(
     format: Format,
     cells: &[Vec<[f32; 37]>],
     today: Date,
-) -> Result<Reading, (f32, Vec<String>, MrzError)> {
+) -> Result<Reading, (f32, Vec<String>, Fault)> {
     let mut rows: Vec<Vec<u8>> = Vec::with_capacity(cells.len());
     let mut total = 0.0;
     let mut count = 0.0;
@@ -180,6 +199,9 @@ fn decode(
     loop {
         let error = match parse(&rows, today) {
             Ok(mrz) => {
+                if let Some((line, column)) = ambiguity(format, cells, &rows, today) {
+                    return Err((score, texts(&rows), Err((line, column))));
+                }
                 let corrected = rows
                     .iter()
                     .flatten()
@@ -199,12 +221,12 @@ fn decode(
             MrzError::CheckDigit { field, .. } | MrzError::BadDate { field } if rounds < 7 => {
                 *field
             }
-            _ => return Err((score, texts(&rows), error)),
+            _ => return Err((score, texts(&rows), Ok(error))),
         };
         rounds += 1;
         match repair(format, cells, &rows, field, today) {
             Some(fixed) => rows = fixed,
-            None => return Err((score, texts(&rows), error)),
+            None => return Err((score, texts(&rows), Ok(error))),
         }
     }
 }
@@ -217,6 +239,56 @@ fn texts(rows: &[Vec<u8>]) -> Vec<String> {
     rows.iter()
         .map(|r| r.iter().map(|&b| char::from(b)).collect())
         .collect()
+}
+
+/// How close another character's score may come to the chosen one's, at a
+/// position a check digit covers, before the reading is ambiguous.
+const AMBIGUOUS_MARGIN: f32 = 0.04;
+
+/// The first position a check digit covers whose chosen character has a rival
+/// within [`AMBIGUOUS_MARGIN`] that the checks would pass as well.
+fn ambiguity(
+    format: Format,
+    cells: &[Vec<[f32; 37]>],
+    rows: &[Vec<u8>],
+    today: Date,
+) -> Option<(usize, usize)> {
+    use super::mrz::Field;
+    let mut covered: Vec<(usize, usize)> = [
+        Field::DocumentNumber,
+        Field::BirthDate,
+        Field::ExpiryDate,
+        Field::OptionalData,
+        Field::Composite,
+    ]
+    .into_iter()
+    .flat_map(|f| format.positions_of(f))
+    .collect();
+    covered.sort_unstable();
+    covered.dedup();
+    for (l, c) in covered {
+        let (Some(scores), Some(&now)) = (
+            cells.get(l).and_then(|r| r.get(c)),
+            rows.get(l).and_then(|r| r.get(c)),
+        ) else {
+            continue;
+        };
+        let class = format.class_at(l, c).unwrap_or(CharClass::AlphaNumeric);
+        let Some(current) = ALPHABET.iter().position(|&b| b == now).map(|i| scores[i]) else {
+            continue;
+        };
+        for (i, &score) in scores.iter().enumerate() {
+            let b = ALPHABET[i];
+            if b != now && class.allows(b) && score >= current - AMBIGUOUS_MARGIN {
+                let mut other = rows.to_vec();
+                other[l][c] = b;
+                if parse(&other, today).is_ok() {
+                    return Some((l + 1, c + 1));
+                }
+            }
+        }
+    }
+    None
 }
 
 /// How much worse than the glyphs' choice an alternative may score and still
@@ -442,7 +514,7 @@ impl Page {
             .iter()
             .map(|line| {
                 let columns = self.columns(line);
-                let Some((left, pitch)) = fit_pitch(&columns, width) else {
+                let Some((left, pitch)) = fit_pitch(&columns, width, line.bottom - line.top) else {
                     return vec![[0.0; GRID_W * GRID_H]; width];
                 };
                 (0..width)
@@ -514,12 +586,31 @@ impl Page {
     }
 }
 
-/// The cells' left edge and pitch: from the span of the line's ink, refined so
+/// The cells' left edge and pitch: from the span of the line's text, refined so
 /// that the borders between cells hold the least ink.
-fn fit_pitch(columns: &[u32], width: usize) -> Option<(f32, f32)> {
-    let noise = columns.iter().copied().max()? / 8;
-    let first = columns.iter().position(|&c| c > noise)?;
-    let last = columns.iter().rposition(|&c| c > noise)?;
+fn fit_pitch(columns: &[u32], width: usize, height: f32) -> Option<(f32, f32)> {
+    // The line's text is the widest stretch of inked columns with no gap wider
+    // than about half a character: a page's edge, a frame's border or a stamp
+    // beside the zone stands apart from it by a margin.
+    let inked = (height / 10.0).max(1.0) as u32;
+    let gap = (height * 0.6).max(2.0) as usize;
+    let mut best: Option<(usize, usize)> = None;
+    let mut current: Option<(usize, usize)> = None;
+    for (x, &c) in columns.iter().enumerate() {
+        if c < inked {
+            continue;
+        }
+        current = match current {
+            Some((start, end)) if x - end <= gap => Some((start, x)),
+            _ => Some((x, x)),
+        };
+        if let Some((start, end)) = current {
+            if best.is_none_or(|(s, e)| end - start > e - s) {
+                best = Some((start, end));
+            }
+        }
+    }
+    let (first, last) = best?;
     if last <= first {
         return None;
     }

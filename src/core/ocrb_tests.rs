@@ -829,3 +829,35 @@ fn the_zone_is_read_below_other_text() {
     let reading = read(&font.render(&refs, 26.0, 0.6).gray(), today()).unwrap();
     assert_eq!(reading.lines, card);
 }
+
+#[test]
+fn a_character_the_checks_cannot_tell_from_a_close_rival_is_not_trusted() {
+    // `8` and `S` weigh alike in a check digit (28 ≡ 8 modulo 10): when the
+    // glyphs barely prefer one, the zone is valid either way, so it is ambiguous.
+    let lines = [
+        "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+        "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
+    ];
+    let certain = |l: &str| -> Vec<[f32; 37]> {
+        l.bytes()
+            .map(|b| {
+                let mut s = [0.1f32; 37];
+                s[ALPHABET.iter().position(|&a| a == b).unwrap()] = 0.9;
+                s
+            })
+            .collect()
+    };
+    let mut cells: Vec<Vec<[f32; 37]>> = lines.iter().map(|l| certain(l)).collect();
+    let s = ALPHABET.iter().position(|&a| a == b'S').unwrap();
+    cells[1][1][s] = 0.88;
+    match decode(Format::Td3, &cells, today()) {
+        Err((_, _, Err(position))) => assert_eq!(position, (2, 2)),
+        other => panic!("not ambiguous: {other:?}"),
+    }
+    // A clear preference stands.
+    cells[1][1][s] = 0.6;
+    assert_eq!(
+        decode(Format::Td3, &cells, today()).unwrap().lines[1],
+        lines[1]
+    );
+}
