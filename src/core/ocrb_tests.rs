@@ -376,7 +376,9 @@ fn accuracy(font: &mut Font, seed: u64, count: usize, level: Harm) -> (usize, us
                     .map(|(a, b)| a.bytes().zip(b.bytes()).filter(|(x, y)| x == y).count())
                     .sum::<usize>();
             }
-            Err(ReadError::Invalid { lines: read, .. }) => {
+            Err(
+                ReadError::Invalid { lines: read, .. } | ReadError::Ambiguous { lines: read, .. },
+            ) => {
                 right += read
                     .iter()
                     .zip(&lines)
@@ -635,6 +637,8 @@ fn agreement(read: &[String], want: &[String]) -> usize {
 #[derive(Default)]
 struct Score {
     whole: usize,
+    /// Zones whose reading passed every check but differs from the truth.
+    wrong: usize,
     zones: usize,
     right: usize,
     chars: usize,
@@ -645,10 +649,11 @@ impl Score {
     /// The figures, for `npm run bench`'s table.
     fn figure(&self) -> String {
         format!(
-            "{:.1}% whole ({}/{}), {:.2}% characters, {:.2} ms a zone",
+            "{:.1}% whole ({}/{}), {} valid but wrong, {:.2}% characters, {:.2} ms a zone",
             100.0 * self.whole as f64 / self.zones.max(1) as f64,
             self.whole,
             self.zones,
+            self.wrong,
             100.0 * self.right as f64 / self.chars.max(1) as f64,
             1000.0 * self.seconds / self.zones.max(1) as f64
         )
@@ -656,10 +661,11 @@ impl Score {
 
     fn line(&self, who: &str) -> String {
         format!(
-            "{who}: {:.1}% of zones whole and valid ({}/{}), {:.2}% of characters, {:.2} ms a zone",
+            "{who}: {:.1}% of zones whole and valid ({}/{}), {} valid but wrong, {:.2}% of characters, {:.2} ms a zone",
             100.0 * self.whole as f64 / self.zones.max(1) as f64,
             self.whole,
             self.zones,
+            self.wrong,
             100.0 * self.right as f64 / self.chars.max(1) as f64,
             1000.0 * self.seconds / self.zones.max(1) as f64
         )
@@ -720,9 +726,12 @@ fn bench_mrz_against_tesseract() {
             match result {
                 Ok(reading) => {
                     ours.whole += usize::from(&reading.lines == zone);
+                    ours.wrong += usize::from(&reading.lines != zone);
                     ours.right += agreement(&reading.lines, zone);
                 }
-                Err(ReadError::Invalid { lines, .. }) => ours.right += agreement(&lines, zone),
+                Err(ReadError::Invalid { lines, .. } | ReadError::Ambiguous { lines, .. }) => {
+                    ours.right += agreement(&lines, zone)
+                }
                 Err(_) => {}
             }
             if tesseract {
@@ -805,7 +814,9 @@ fn tesseract_score(dir: &std::path::Path, name: &str, list: &str, zones: &[Vec<S
         score.zones += 1;
         score.chars += zone.iter().map(String::len).sum::<usize>();
         score.right += agreement(&lines, zone);
-        score.whole += usize::from(&lines == zone && Mrz::parse(&lines, today()).is_ok());
+        let valid = Mrz::parse(&lines, today()).is_ok();
+        score.whole += usize::from(&lines == zone && valid);
+        score.wrong += usize::from(&lines != zone && valid);
     }
     score
 }
