@@ -75,9 +75,10 @@ pub enum ReadError {
         /// The runs found.
         found: usize,
     },
-    /// A valid zone was read, but a character the check digits cover was
-    /// nearly as likely another that they would pass as well (`8` and `S` count
-    /// alike, 28 ≡ 8 modulo 10): the reading is not trusted, a clearer frame is needed.
+    /// A valid zone was read, but a character was nearly as likely another:
+    /// where no check digit covers it (names, states), or where the checks
+    /// would pass it as well (`8` and `S` count alike, 28 ≡ 8 modulo 10). The
+    /// reading is not trusted; a clearer frame is needed.
     Ambiguous {
         /// The lines as read.
         lines: Vec<String>,
@@ -241,12 +242,15 @@ fn texts(rows: &[Vec<u8>]) -> Vec<String> {
         .collect()
 }
 
-/// How close another character's score may come to the chosen one's, at a
-/// position a check digit covers, before the reading is ambiguous.
+/// How close another character's score may come to the chosen one's before
+/// the reading is ambiguous: at a position a check digit covers (when the
+/// checks would pass the rival too), and at one none covers.
 const AMBIGUOUS_MARGIN: f32 = 0.04;
+const UNCHECKED_MARGIN: f32 = 0.02;
 
-/// The first position a check digit covers whose chosen character has a rival
-/// within [`AMBIGUOUS_MARGIN`] that the checks would pass as well.
+/// The first position whose chosen character has a close rival: any rival
+/// within [`UNCHECKED_MARGIN`] where no check digit covers it, one within
+/// [`AMBIGUOUS_MARGIN`] that the checks would pass as well where one does.
 fn ambiguity(
     format: Format,
     cells: &[Vec<[f32; 37]>],
@@ -266,7 +270,9 @@ fn ambiguity(
     .collect();
     covered.sort_unstable();
     covered.dedup();
-    for (l, c) in covered {
+    let (lines, width) = format.shape();
+    for (l, c) in (0..lines).flat_map(|l| (0..width).map(move |c| (l, c))) {
+        let checked = covered.binary_search(&(l, c)).is_ok();
         let (Some(scores), Some(&now)) = (
             cells.get(l).and_then(|r| r.get(c)),
             rows.get(l).and_then(|r| r.get(c)),
@@ -279,10 +285,17 @@ fn ambiguity(
         };
         for (i, &score) in scores.iter().enumerate() {
             let b = ALPHABET[i];
-            if b != now && class.allows(b) && score >= current - AMBIGUOUS_MARGIN {
+            let margin = if checked {
+                AMBIGUOUS_MARGIN
+            } else {
+                UNCHECKED_MARGIN
+            };
+            if b != now && class.allows(b) && score >= current - margin {
+                // Where no check digit covers it (names, states, sex), any close
+                // rival leaves the character in doubt.
                 let mut other = rows.to_vec();
                 other[l][c] = b;
-                if parse(&other, today).is_ok() {
+                if !checked || parse(&other, today).is_ok() {
                     return Some((l + 1, c + 1));
                 }
             }
@@ -590,10 +603,11 @@ impl Page {
 /// that the borders between cells hold the least ink.
 fn fit_pitch(columns: &[u32], width: usize, height: f32) -> Option<(f32, f32)> {
     // The line's text is the widest stretch of inked columns with no gap wider
-    // than about half a character: a page's edge, a frame's border or a stamp
-    // beside the zone stands apart from it by a margin.
+    // than about one and a half characters (between two narrow glyphs, `1` and
+    // `I`, there are about 0.7 of the line's height): a page's edge, a frame's
+    // border or a stamp beside the zone stands apart from it by a margin.
     let inked = (height / 10.0).max(1.0) as u32;
-    let gap = (height * 0.6).max(2.0) as usize;
+    let gap = (height * 1.3).max(2.0) as usize;
     let mut best: Option<(usize, usize)> = None;
     let mut current: Option<(usize, usize)> = None;
     for (x, &c) in columns.iter().enumerate() {
