@@ -134,13 +134,17 @@ async fn capture_configurations_are_refused_past_their_bound() {
 /// webhook events still waiting for delivery (the receiver refuses every one of them).
 #[tokio::test]
 async fn idle_dossiers_and_their_pending_events_go_after_the_retention() {
+    // Long enough that all 20 dossiers are made before the first one's retention runs out,
+    // even on a loaded machine (at 1.5 s, a loaded CI run once saw 5 of them go first).
+    const RETENTION: Duration = Duration::from_secs(6);
     let refusing = refusing_receiver().await;
     let s = servers_with(|c| {
         c.sim_webhook = Webhook::Url(refusing);
-        c.sim_retention = Duration::from_millis(1500);
+        c.sim_retention = RETENTION;
     })
     .await;
     let token = token(&s.sim_url).await;
+    let started = std::time::Instant::now();
     let mut dossiers = Vec::new();
     for _ in 0..20 {
         let d = new_dossier(&s.sim_url, &token).await;
@@ -162,9 +166,16 @@ async fn idle_dossiers_and_their_pending_events_go_after_the_retention() {
         dossiers.push(d);
     }
     let events = |files: &[String]| files.iter().filter(|f| f.contains("/events/")).count();
-    assert_eq!(events(&files_under(&s.data_dir)), 20, "every event waits");
+    let waiting = events(&files_under(&s.data_dir));
+    let setup = started.elapsed();
+    assert!(
+        setup < RETENTION,
+        "making the dossiers took {setup:?}, past the retention: the count below cannot hold"
+    );
+    assert_eq!(waiting, 20, "every event waits");
     let mut left = Vec::new();
-    for _ in 0..400 {
+    let deadline = std::time::Instant::now() + RETENTION * 3;
+    while std::time::Instant::now() < deadline {
         let (_, all) = json(
             sim(
                 Method::GET,
