@@ -12,19 +12,23 @@
 //!   zone is the last two or three: three are tried as TD1, the last two as
 //!   TD3 and as TD2.
 //! - **Cells.** Every position of a zone holds a character (`<` fills the
-//!   rest), so a line's ink spans all its cells: the pitch comes from that span
-//!   and is refined so that cell borders fall where there is least ink.
+//!   rest), so a line's text (its widest stretch of ink) spans all its cells:
+//!   the pitch comes from that span and is refined so that cell borders fall
+//!   where there is least ink.
 //! - **Glyphs.** A cell's ink, centred on itself and scaled to the line's
 //!   height, is a 10×14 grid of ink fractions; its correlation with each
-//!   template in [`GLYPHS`](super::ocrb_glyphs::GLYPHS) scores the characters.
+//!   template in [`super::ocrb_glyphs::GLYPHS`] scores the characters.
 //! - **Text.** Each position takes its best character of the class the layout
 //!   allows there (digits in dates, letters in names…). Where a check digit
 //!   fails, the positions it covers are tried with their next-best character,
 //!   least certain first, and the change that passes and costs least is kept.
+//! - **Doubt.** A valid reading with a close call left in it (a rival the
+//!   checks would pass too, or any rival where no check looks) is
+//!   [`ReadError::Ambiguous`], not a zone: the next frame may be clearer.
 //!
-//! What is not here: finding the zone in a frame and straightening a document
-//! photographed at an angle (this reads a crop that holds the zone, upright
-//! within a few degrees), and the glyph templates' making (see the tests).
+//! This reads a crop that holds the zone, upright within a few degrees:
+//! [`super::document`] finds a document in a frame and straightens it. The
+//! glyph templates are made in the tests, from the font.
 
 use super::mrz::{CharClass, Date, Format, Mrz, MrzError};
 use super::ocrb_glyphs::{ALPHABET, GLYPHS, GRID_H, GRID_W};
