@@ -248,9 +248,7 @@ fn bench_frames() {
         seconds += started.elapsed().as_secs_f64();
         found += usize::from(outline.is_some_and(|o| corner_error(&o.corners, &truth) <= 0.02));
         read_whole += usize::from(reading.is_some_and(|r| r.lines == lines));
-        let mut pgm = format!("P5\n{} {}\n255\n", image.w, image.h).into_bytes();
-        pgm.extend_from_slice(&image.px);
-        std::fs::write(dir.join(format!("frame-{i:03}.pgm")), pgm).unwrap();
+        image.write_pgm(&dir.join(format!("frame-{i:03}.pgm")));
         zones.push(format!(
             "{}:{}",
             if shape == Shape::Id1 { "id1" } else { "id3" },

@@ -277,24 +277,13 @@ fn ambiguity(
     let (lines, width) = format.shape();
     for (l, c) in (0..lines).flat_map(|l| (0..width).map(move |c| (l, c))) {
         let checked = covered.binary_search(&(l, c)).is_ok();
-        let (Some(scores), Some(&now)) = (
-            cells.get(l).and_then(|r| r.get(c)),
-            rows.get(l).and_then(|r| r.get(c)),
-        ) else {
-            continue;
+        let margin = if checked {
+            AMBIGUOUS_MARGIN
+        } else {
+            UNCHECKED_MARGIN
         };
-        let class = format.class_at(l, c).unwrap_or(CharClass::AlphaNumeric);
-        let Some(current) = ALPHABET.iter().position(|&b| b == now).map(|i| scores[i]) else {
-            continue;
-        };
-        for (i, &score) in scores.iter().enumerate() {
-            let b = ALPHABET[i];
-            let margin = if checked {
-                AMBIGUOUS_MARGIN
-            } else {
-                UNCHECKED_MARGIN
-            };
-            if b != now && class.allows(b) && score >= current - margin {
+        for (b, cost) in rivals(format, cells, rows, l, c) {
+            if cost <= margin {
                 // Where no check digit covers it (names, states, sex), any close
                 // rival leaves the character in doubt.
                 let mut other = rows.to_vec();
@@ -306,6 +295,33 @@ fn ambiguity(
         }
     }
     None
+}
+
+/// The other characters the layout allows at line `l`, column `c` (from 0), each
+/// with how much worse than the chosen one it scores there.
+fn rivals(
+    format: Format,
+    cells: &[Vec<[f32; 37]>],
+    rows: &[Vec<u8>],
+    l: usize,
+    c: usize,
+) -> Vec<(u8, f32)> {
+    let (Some(scores), Some(&now)) = (
+        cells.get(l).and_then(|r| r.get(c)),
+        rows.get(l).and_then(|r| r.get(c)),
+    ) else {
+        return Vec::new();
+    };
+    let Some(current) = ALPHABET.iter().position(|&b| b == now).map(|i| scores[i]) else {
+        return Vec::new();
+    };
+    let class = format.class_at(l, c).unwrap_or(CharClass::AlphaNumeric);
+    ALPHABET
+        .iter()
+        .zip(scores)
+        .filter(|&(&b, _)| b != now && class.allows(b))
+        .map(|(&b, &score)| (b, current - score))
+        .collect()
 }
 
 /// How much worse than the glyphs' choice an alternative may score and still
@@ -326,21 +342,9 @@ fn repair(
     // Per position: the alternatives within its class, with what each costs.
     let mut options: Vec<(usize, usize, u8, f32)> = Vec::new();
     for (l, c) in format.positions_of(field) {
-        let (Some(scores), Some(&now)) = (
-            cells.get(l).and_then(|r| r.get(c)),
-            rows.get(l).and_then(|r| r.get(c)),
-        ) else {
-            continue;
-        };
-        let class = format.class_at(l, c).unwrap_or(CharClass::AlphaNumeric);
-        let current = ALPHABET
-            .iter()
-            .position(|&b| b == now)
-            .map_or(f32::MIN, |i| scores[i]);
-        for (i, &s) in scores.iter().enumerate() {
-            let b = ALPHABET[i];
-            if b != now && class.allows(b) && current - s <= MAX_REPAIR_COST {
-                options.push((l, c, b, current - s));
+        for (b, cost) in rivals(format, cells, rows, l, c) {
+            if cost <= MAX_REPAIR_COST {
+                options.push((l, c, b, cost));
             }
         }
     }

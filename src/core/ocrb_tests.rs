@@ -27,6 +27,13 @@ impl Img {
     pub(crate) fn gray(&self) -> Gray<'_> {
         Gray::new(self.w, self.h, &self.px).unwrap()
     }
+
+    /// Writes the image as a binary PGM, for the benches' other readers.
+    pub(crate) fn write_pgm(&self, path: &std::path::Path) {
+        let mut pgm = format!("P5\n{} {}\n255\n", self.w, self.h).into_bytes();
+        pgm.extend_from_slice(&self.px);
+        std::fs::write(path, pgm).unwrap();
+    }
 }
 
 pub(crate) struct Font {
@@ -175,6 +182,17 @@ pub(crate) fn zone(rng: &mut Rng, format: Format) -> Vec<String> {
     let birth = date(rng);
     let expiry = date(rng);
     let sex = ["M", "F", "<"][rng.below(3) as usize];
+    // TD2's and TD3's lower line: the fields, then `tail`, then the composite check.
+    let lower = |tail: &str| {
+        let line = format!(
+            "{number}{}{nat}{birth}{}{sex}{expiry}{}{tail}",
+            cd(&number),
+            cd(&birth),
+            cd(&expiry)
+        );
+        let composite: String = [&line[0..10], &line[13..20], &line[21..]].concat();
+        format!("{line}{}", cd(&composite))
+    };
     let lines = match format {
         Format::Td3 => {
             let personal = if rng.below(2) == 0 {
@@ -187,16 +205,9 @@ pub(crate) fn zone(rng: &mut Rng, format: Format) -> Vec<String> {
             } else {
                 cd(&personal)
             };
-            let l2 = format!(
-                "{number}{}{nat}{birth}{}{sex}{expiry}{}{personal}{personal_cd}",
-                cd(&number),
-                cd(&birth),
-                cd(&expiry)
-            );
-            let comp: String = [&l2[0..10], &l2[13..20], &l2[21..43]].concat();
             vec![
                 format!("P<{state}{}", names(rng, 39)),
-                format!("{l2}{}", cd(&comp)),
+                lower(&format!("{personal}{personal_cd}")),
             ]
         }
         Format::Td2 => {
@@ -204,17 +215,7 @@ pub(crate) fn zone(rng: &mut Rng, format: Format) -> Vec<String> {
                 let n = rng.below(8) as usize;
                 pad(&rng.pick(ALNUM, n), 7)
             };
-            let l2 = format!(
-                "{number}{}{nat}{birth}{}{sex}{expiry}{}{optional}",
-                cd(&number),
-                cd(&birth),
-                cd(&expiry)
-            );
-            let comp: String = [&l2[0..10], &l2[13..20], &l2[21..35]].concat();
-            vec![
-                format!("I<{state}{}", names(rng, 31)),
-                format!("{l2}{}", cd(&comp)),
-            ]
+            vec![format!("I<{state}{}", names(rng, 31)), lower(&optional)]
         }
         Format::Td1 => {
             let optional = {
@@ -264,6 +265,14 @@ const MILD: Harm = Harm {
     noise: 12,
     glare: 0.3,
     tilt: 1.0,
+};
+
+const MEDIUM: Harm = Harm {
+    px: 25.0,
+    blur: 1,
+    noise: 20,
+    glare: 0.45,
+    tilt: 1.8,
 };
 
 const HARSH: Harm = Harm {
@@ -349,11 +358,10 @@ fn harm(img: &Img, harm: Harm, rng: &mut Rng) -> Img {
     img
 }
 
-/// Renders and harms `count` zones of each format; how many were read whole
-/// and valid, and how many characters were right, of how many.
-fn accuracy(font: &mut Font, seed: u64, count: usize, level: Harm) -> (usize, usize, usize, usize) {
+/// Renders and harms `count` zones of each format and reads them.
+fn accuracy(font: &mut Font, seed: u64, count: usize, level: Harm) -> Score {
     let mut rng = Rng(seed);
-    let (mut whole, mut zones, mut right, mut chars) = (0, 0, 0, 0);
+    let mut score = Score::default();
     for i in 0..count * 3 {
         let format = [Format::Td3, Format::Td2, Format::Td1][i % 3];
         let lines = zone(&mut rng, format);
@@ -361,34 +369,9 @@ fn accuracy(font: &mut Font, seed: u64, count: usize, level: Harm) -> (usize, us
         let px = level.px * (0.9 + rng.unit() * 0.2);
         let shift = rng.unit();
         let image = harm(&font.render(&refs, px, shift), level, &mut rng);
-        zones += 1;
-        chars += lines.iter().map(String::len).sum::<usize>();
-        match read(&image.gray(), today()) {
-            Ok(reading) => {
-                let same = reading.lines == lines;
-                if same {
-                    whole += 1;
-                }
-                right += reading
-                    .lines
-                    .iter()
-                    .zip(&lines)
-                    .map(|(a, b)| a.bytes().zip(b.bytes()).filter(|(x, y)| x == y).count())
-                    .sum::<usize>();
-            }
-            Err(
-                ReadError::Invalid { lines: read, .. } | ReadError::Ambiguous { lines: read, .. },
-            ) => {
-                right += read
-                    .iter()
-                    .zip(&lines)
-                    .map(|(a, b)| a.bytes().zip(b.bytes()).filter(|(x, y)| x == y).count())
-                    .sum::<usize>();
-            }
-            Err(_) => {}
-        }
+        score.add(&read(&image.gray(), today()), &lines);
     }
-    (whole, zones, right, chars)
+    score
 }
 
 /// The glyph grids as the reader's own cell extraction sees the font: two lines
@@ -532,7 +515,13 @@ fn the_icao_specimen_passport_reads_with_its_fields() {
 #[test]
 fn mild_harm_reads_nearly_every_zone_whole() {
     let mut font = Font::load();
-    let (whole, zones, right, chars) = accuracy(&mut font, 11, 10, MILD);
+    let Score {
+        whole,
+        zones,
+        right,
+        chars,
+        ..
+    } = accuracy(&mut font, 11, 10, MILD);
     eprintln!("mild: {whole}/{zones} zones whole, {right}/{chars} characters");
     assert!(
         whole * 100 >= zones * 96,
@@ -547,7 +536,13 @@ fn mild_harm_reads_nearly_every_zone_whole() {
 #[test]
 fn harsh_harm_still_reads_most_zones() {
     let mut font = Font::load();
-    let (whole, zones, right, chars) = accuracy(&mut font, 23, 10, HARSH);
+    let Score {
+        whole,
+        zones,
+        right,
+        chars,
+        ..
+    } = accuracy(&mut font, 23, 10, HARSH);
     eprintln!("harsh: {whole}/{zones} zones whole, {right}/{chars} characters");
     assert!(
         whole * 100 >= zones * 70,
@@ -617,14 +612,6 @@ fn images_without_a_zone_are_typed_errors() {
     );
 }
 
-const MEDIUM: Harm = Harm {
-    px: 25.0,
-    blur: 1,
-    noise: 20,
-    glare: 0.45,
-    tilt: 1.8,
-};
-
 /// Per-character agreement of `read` with `want`, line by line.
 fn agreement(read: &[String], want: &[String]) -> usize {
     read.iter()
@@ -646,6 +633,23 @@ struct Score {
 }
 
 impl Score {
+    /// One zone `want`, and what the reader made of it.
+    fn add(&mut self, result: &Result<Reading, ReadError>, want: &[String]) {
+        self.zones += 1;
+        self.chars += want.iter().map(String::len).sum::<usize>();
+        match result {
+            Ok(reading) => {
+                self.whole += usize::from(reading.lines == want);
+                self.wrong += usize::from(reading.lines != want);
+                self.right += agreement(&reading.lines, want);
+            }
+            Err(ReadError::Invalid { lines, .. } | ReadError::Ambiguous { lines, .. }) => {
+                self.right += agreement(lines, want);
+            }
+            Err(_) => {}
+        }
+    }
+
     /// The figures, for `npm run bench`'s table.
     fn figure(&self) -> String {
         format!(
@@ -721,24 +725,10 @@ fn bench_mrz_against_tesseract() {
             let started = std::time::Instant::now();
             let result = read(&image.gray(), today());
             ours.seconds += started.elapsed().as_secs_f64();
-            ours.zones += 1;
-            ours.chars += zone.iter().map(String::len).sum::<usize>();
-            match result {
-                Ok(reading) => {
-                    ours.whole += usize::from(&reading.lines == zone);
-                    ours.wrong += usize::from(&reading.lines != zone);
-                    ours.right += agreement(&reading.lines, zone);
-                }
-                Err(ReadError::Invalid { lines, .. } | ReadError::Ambiguous { lines, .. }) => {
-                    ours.right += agreement(&lines, zone)
-                }
-                Err(_) => {}
-            }
+            ours.add(&result, zone);
             if tesseract {
                 let path = dir.join(format!("{name}-{i:03}.pgm"));
-                let mut pgm = format!("P5\n{} {}\n255\n", image.w, image.h).into_bytes();
-                pgm.extend_from_slice(&image.px);
-                std::fs::write(&path, pgm).unwrap();
+                image.write_pgm(&path);
                 list.push_str(&format!("{}\n", path.display()));
             }
         }
