@@ -192,6 +192,12 @@ export interface VideoIdTexts {
   hintHoldStill?: string;
   /** "Not sharp yet. Hold steady so the camera can focus." */
   hintBlurry?: string;
+  /** "This is the back of the card. Turn it over and show the front." */
+  hintTurnOver?: string;
+  /** "This document has expired. Please use a valid document." */
+  hintExpired?: string;
+  /** "The lines of text at the bottom cannot be read yet. Hold still and avoid glare." */
+  hintZoneUnreadable?: string;
   /** "That didn't work — try again." */
   captureMissed?: string;
   /** "Front of your ID document" */
@@ -270,6 +276,7 @@ export type VideoIdCaptureAttribute =
   | "handoff"
   | "handoff-endpoint"
   | "credentials"
+  | "expose-mrz"
   | "state"
   | "step";
 
@@ -473,6 +480,36 @@ export interface QualityReport {
   fill: number;
 }
 
+/** What the document reader found on a native document step, last before the capture. */
+export interface DocumentRead {
+  /** A machine-readable zone (MRZ) showed, readable or not. */
+  read: boolean;
+  /** The zone read with every ICAO 9303 check digit passing. */
+  valid: boolean;
+  /** The zone's date of expiry is before today. */
+  expired: boolean;
+  /** The zone's fields: only with the `expose-mrz` attribute, and only for a valid read. */
+  mrz?: MrzFields;
+}
+
+/** The fields of a machine-readable zone (`expose-mrz`); fillers read as spaces in names. */
+export interface MrzFields {
+  format: "TD1" | "TD2" | "TD3";
+  documentType: string;
+  issuingState: string;
+  documentNumber: string;
+  nationality: string;
+  /** `YYYY-MM-DD`. */
+  birthDate: string;
+  /** `YYYY-MM-DD`. */
+  expiryDate: string;
+  sex: "M" | "F" | "X";
+  surname: string;
+  givenNames: string;
+  optionalData: string;
+  optionalData2: string;
+}
+
 /** Detail of `videoid-step`. */
 export interface VideoIdStepDetail {
   /** The step that was captured (`mode="sdk"`: the phase the SDK starts, as the `step` attribute names it). */
@@ -481,6 +518,8 @@ export interface VideoIdStepDetail {
   auto: boolean;
   /** The checks of the captured frame; null for the video and picked files. */
   quality: QualityReport | null;
+  /** What the document reader found; null for other steps, picked files, or before its chunk loaded. */
+  document: DocumentRead | null;
 }
 
 /**
@@ -568,6 +607,8 @@ export declare class VideoIdCaptureElement extends HTMLElement {
   handoffEndpoint: string | null;
   /** `credentials`: `same-origin` | `include` (default `same-origin`). */
   credentials: CaptureCredentials | null;
+  /** `expose-mrz`: `""` or `"true"` to receive the zone's fields in `videoid-step`; absent or `"false"`: not. */
+  exposeMrz: string | null;
   /** `state` (read-only, reflected). */
   readonly state: VideoIdCaptureState;
   /**
@@ -623,6 +664,8 @@ export interface VideoIdCaptureAttributes {
   "handoff-endpoint"?: string;
   /** `same-origin` (a backend on the page's origin) | `include` (a backend on another origin: the element's calls carry its cookies there, and the backend must answer CORS for the page's origin with `Access-Control-Allow-Credentials: true`; the reference backend does for the origins in `VIDEOID_CORS_ORIGINS`) (default: `same-origin`) */
   credentials?: CaptureCredentials;
+  /** native: when present (empty or `true`), `videoid-step` carries the fields of the document's machine-readable zone in `detail.document.mrz` (names, number, dates). Without it the element tells only `read`, `valid` and `expired`; it never sends the fields anywhere itself (default: absent (off)) */
+  "expose-mrz"?: string;
 }
 
 /** Options of `capture()`: the attributes in camelCase, plus where to mount. */
@@ -643,6 +686,7 @@ export interface CaptureOptions {
   handoff?: CaptureHandoff;
   handoffEndpoint?: string;
   credentials?: CaptureCredentials;
+  exposeMrz?: string;
   /** The element's `texts`. */
   texts?: VideoIdTexts;
   /** Where the element is appended (default `document.body`). */

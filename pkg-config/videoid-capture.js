@@ -35,6 +35,7 @@ const ATTRIBUTES = {
   handoff: "handoff",
   "handoff-endpoint": "handoffEndpoint",
   credentials: "credentials",
+  "expose-mrz": "exposeMrz",
   // </api:attributes>
 };
 

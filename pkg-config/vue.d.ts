@@ -38,6 +38,7 @@ export interface VideoIdCaptureVueProps {
   handoff?: CaptureHandoff;
   handoffEndpoint?: string;
   credentials?: CaptureCredentials;
+  exposeMrz?: string;
   texts?: VideoIdTexts | null;
   onVideoidReady?: (event: VideoIdCaptureEventMap["videoid-ready"]) => void;
   onVideoidState?: (event: VideoIdCaptureEventMap["videoid-state"]) => void;

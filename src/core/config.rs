@@ -5,7 +5,7 @@ use super::origin::{HttpUrl, Origin, OriginPattern};
 use super::quality::Thresholds;
 
 /// Every attribute the element reads, by its HTML name.
-pub const ATTRIBUTES: [&str; 16] = [
+pub const ATTRIBUTES: [&str; 17] = [
     "session-endpoint",
     "result-endpoint",
     "capture-url",
@@ -22,6 +22,7 @@ pub const ATTRIBUTES: [&str; 16] = [
     "handoff",
     "handoff-endpoint",
     "credentials",
+    "expose-mrz",
 ];
 
 /// Signicat's hosts, always allowed unless `allowed-origins` says otherwise.
@@ -162,6 +163,10 @@ pub struct Config {
     pub handoff_origin: Origin,
     /// Whether the backend calls carry cookies to another origin.
     pub credentials: Credentials,
+    /// Native: whether `videoid-step` carries the fields of the document's
+    /// machine-readable zone (by default only whether it read, was valid and
+    /// had expired).
+    pub expose_mrz: bool,
 }
 
 const MAX_ENDPOINT_LEN: usize = 2048;
@@ -184,6 +189,16 @@ fn endpoint(value: Option<&str>, field: &'static str) -> Result<Option<String>, 
         HttpUrl::parse(value).map_err(|_| Failure::ConfigInvalid { field })?;
     }
     Ok(Some(value.to_string()))
+}
+
+/// Reads a boolean attribute: absent or `false` is off; present empty, or
+/// `true`, is on; anything else is a typed error.
+fn flag(value: Option<&str>, field: &'static str) -> Result<bool, Failure> {
+    match value.map(str::trim) {
+        None | Some("false") => Ok(false),
+        Some("" | "true") => Ok(true),
+        Some(_) => Err(Failure::ConfigInvalid { field }),
+    }
 }
 
 fn seconds(
@@ -280,6 +295,7 @@ impl Config {
             .map_or_else(|| page.clone(), |u| u.origin().clone());
         Ok(Config {
             credentials: Credentials::parse(attr("credentials").as_deref())?,
+            expose_mrz: flag(attr("expose-mrz").as_deref(), "expose-mrz")?,
             handoff,
             handoff_endpoint,
             handoff_origin,
@@ -520,6 +536,18 @@ mod tests {
             field(&[("session-endpoint", "/s"), ("mode", "SDK")]),
             "mode"
         );
+    }
+
+    #[test]
+    fn expose_mrz_is_off_unless_present_or_true() {
+        let s = ("session-endpoint", "/s");
+        assert!(!parse(&[s]).unwrap().expose_mrz);
+        assert!(!parse(&[s, ("expose-mrz", "false")]).unwrap().expose_mrz);
+        assert!(parse(&[s, ("expose-mrz", "")]).unwrap().expose_mrz);
+        assert!(parse(&[s, ("expose-mrz", " true ")]).unwrap().expose_mrz);
+        for bad in ["yes", "1", "TRUE"] {
+            assert_eq!(field(&[s, ("expose-mrz", bad)]), "expose-mrz", "{bad}");
+        }
     }
 
     #[test]

@@ -432,6 +432,102 @@ pub fn read_zone(
     read(&foot, today)
 }
 
+/// What the document reader found in a preview frame: the machine-readable
+/// zone (MRZ) of ICAO 9303, or its absence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Zone {
+    /// No zone in sight (no document outline, or no zone-like lines on it).
+    Absent,
+    /// Lines that look like a zone but do not read as a valid one yet (blur,
+    /// glare, a character in doubt).
+    Unreadable,
+    /// A zone read with every check digit passing.
+    Valid(ZoneRead),
+}
+
+/// A zone read and checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ZoneRead {
+    /// A TD1 zone: the back of an identity card (TD2 and TD3 zones are on the
+    /// document's data page, its front).
+    pub card_back: bool,
+    /// The document expired before the day it was read.
+    pub expired: bool,
+    /// Its fields as a JSON object, given to the host only with `expose-mrz`.
+    pub fields: String,
+}
+
+impl Zone {
+    /// The zone as one number, for the boundary of the reader module (which
+    /// hands its fields over apart): 0 absent, 1 unreadable, 2 valid, plus 4 for
+    /// a card's back and 8 for an expired document.
+    pub fn code(&self) -> u32 {
+        match self {
+            Zone::Absent => 0,
+            Zone::Unreadable => 1,
+            Zone::Valid(read) => 2 | u32::from(read.card_back) << 2 | u32::from(read.expired) << 3,
+        }
+    }
+
+    /// The zone a [`Zone::code`] and its fields stand for; `None` for a number
+    /// no zone has (a reader module of another version).
+    pub fn from_code(code: u32, fields: String) -> Option<Zone> {
+        match code {
+            0 => Some(Zone::Absent),
+            1 => Some(Zone::Unreadable),
+            c if c & 3 == 2 && c < 16 => Some(Zone::Valid(ZoneRead {
+                card_back: c & 4 != 0,
+                expired: c & 8 != 0,
+                fields,
+            })),
+            _ => None,
+        }
+    }
+}
+
+/// What a preview frame shows of a document's zone: the document located,
+/// its zone read and checked against `today`, summed up for the capture's
+/// hints and auto-capture. This is the `mrz` chunk's work, a frame at a time.
+pub fn survey(image: &Gray, today: super::mrz::Date) -> Zone {
+    use super::ocrb::ReadError;
+    let Some(outline) = locate(image) else {
+        return Zone::Absent;
+    };
+    match read_zone(image, &outline.corners, outline.shape, today) {
+        Ok(reading) => Zone::Valid(ZoneRead {
+            card_back: reading.mrz.format == super::mrz::Format::Td1,
+            expired: reading.mrz.is_expired(today),
+            fields: reading.mrz.to_json(),
+        }),
+        Err(ReadError::Ambiguous { .. }) => Zone::Unreadable,
+        Err(ReadError::Invalid { lines, .. }) if looks_like_zone(&lines) => Zone::Unreadable,
+        Err(_) => Zone::Absent,
+    }
+}
+
+/// [`survey`] of an RGBA frame (a canvas's pixels), through its luma.
+pub fn survey_rgba(rgba: &[u8], width: usize, height: usize, today: super::mrz::Date) -> Zone {
+    let luma: Vec<u8> = rgba
+        .chunks_exact(4)
+        .map(|p| ((u32::from(p[0]) * 77 + u32::from(p[1]) * 150 + u32::from(p[2]) * 29) >> 8) as u8)
+        .collect();
+    match Gray::new(width, height, &luma) {
+        Some(gray) => survey(&gray, today),
+        None => Zone::Absent,
+    }
+}
+
+/// Whether lines that did not read as a valid zone still look like one: a
+/// zone's fillers come in runs (`<<` between names, `<<<…` to the line's end),
+/// which other printed text does not have.
+pub fn looks_like_zone<S: AsRef<str>>(lines: &[S]) -> bool {
+    let fillers: usize = lines
+        .iter()
+        .map(|l| l.as_ref().bytes().filter(|b| *b == b'<').count())
+        .sum();
+    fillers >= 6 && lines.iter().any(|l| l.as_ref().contains("<<<"))
+}
+
 #[cfg(all(test, not(target_arch = "wasm32")))]
 #[path = "document_tests.rs"]
 mod tests;

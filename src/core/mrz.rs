@@ -241,6 +241,77 @@ impl Mrz {
     pub fn is_expired(&self, today: Date) -> bool {
         self.expiry_date < today
     }
+
+    /// The fields as a JSON object (dates as `YYYY-MM-DD`, sex as `M`, `F` or
+    /// `X`), for a host that opted in to receive them.
+    pub fn to_json(&self) -> String {
+        let format = match self.format {
+            Format::Td1 => "TD1",
+            Format::Td2 => "TD2",
+            Format::Td3 => "TD3",
+        };
+        let sex = match self.sex {
+            Sex::Male => "M",
+            Sex::Female => "F",
+            Sex::Unspecified => "X",
+        };
+        // Digits by hand: the reader module carries no formatting machinery.
+        let date = |d: Date| {
+            let mut text = String::with_capacity(10);
+            for (value, width) in [
+                (u32::from(d.year), 4),
+                (u32::from(d.month), 2),
+                (u32::from(d.day), 2),
+            ] {
+                if !text.is_empty() {
+                    text.push('-');
+                }
+                for place in (0..width).rev() {
+                    let digit = value / 10u32.pow(place) % 10;
+                    text.push(char::from(b'0' + digit as u8));
+                }
+            }
+            text
+        };
+        let fields = [
+            ("format", format.to_string()),
+            ("documentType", self.document_type.clone()),
+            ("issuingState", self.issuing_state.clone()),
+            ("documentNumber", self.document_number.clone()),
+            ("nationality", self.nationality.clone()),
+            ("birthDate", date(self.birth_date)),
+            ("expiryDate", date(self.expiry_date)),
+            ("sex", sex.to_string()),
+            ("surname", self.primary_identifier.clone()),
+            ("givenNames", self.secondary_identifier.clone()),
+            ("optionalData", self.optional_data.clone()),
+            ("optionalData2", self.optional_data_2.clone()),
+        ];
+        let mut json = String::from("{");
+        for (i, (name, value)) in fields.iter().enumerate() {
+            if i > 0 {
+                json.push(',');
+            }
+            json.push('"');
+            json.push_str(name);
+            json.push_str("\":\"");
+            // A zone holds only A–Z, 0–9 and fillers (read as spaces): nothing to
+            // escape, but a quote or backslash would not pass through unescaped.
+            for c in value.chars() {
+                match c {
+                    '"' | '\\' => {
+                        json.push('\\');
+                        json.push(c);
+                    }
+                    c if c.is_control() => {}
+                    c => json.push(c),
+                }
+            }
+            json.push('"');
+        }
+        json.push('}');
+        json
+    }
 }
 
 /// Characters `from` to `to` of line `line` (0-based line; ICAO positions:

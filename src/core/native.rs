@@ -6,6 +6,7 @@
 //! flow is capturing in native mode: it takes [`NativeInput`]s and returns
 //! effects plus what the whole flow should do next ([`Outcome`]).
 
+pub use super::document::{Zone, ZoneRead};
 use super::failure::{DevicePart, Failure};
 use super::quality::{Report, Steadiness, Thresholds, Verdict};
 
@@ -261,7 +262,26 @@ pub enum NativeInput {
     Visible,
     /// The quality checks of the latest preview frame.
     Frame(Report),
+    /// What the document reader made of a recent preview frame (document steps,
+    /// once its chunk is there).
+    Zone(Zone),
 }
+
+/// What the zone read so far asks the user to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ZoneHint {
+    /// The front was asked for and a card's back shows.
+    TurnOver,
+    /// The document has expired.
+    Expired,
+    /// A zone shows but does not read yet.
+    Unreadable,
+}
+
+/// How many preview rounds (100 ms each) auto-capture waits for a valid read
+/// once a zone has been seen on a step, before it falls back to the quality
+/// rule alone.
+pub const ZONE_WAIT_ROUNDS: u32 = 60;
 
 /// What the native sub-machine asks the adapter to do; each effect carries
 /// what the adapter needs to carry it out.
@@ -301,6 +321,8 @@ pub enum NativeEffect {
         auto: bool,
         /// The quality report of the captured frame, as JSON.
         quality: Option<String>,
+        /// The zone read last before the capture, when the reader ran on the step.
+        zone: Option<Zone>,
     },
     /// Upload the current step's artifact (attempt `try_no`, counting from 0).
     Upload {
@@ -383,6 +405,12 @@ pub struct NativeCapture {
     captured_quality: Option<Report>,
     auto_taken: bool,
     misses: u32,
+    /// The reader's latest answer on this opening of the camera.
+    zone: Option<Zone>,
+    /// Whether a zone (readable or not) showed on this step.
+    zone_seen: bool,
+    /// Preview rounds since the camera opened (for [`ZONE_WAIT_ROUNDS`]).
+    live_rounds: u32,
 }
 
 impl NativeCapture {
@@ -421,6 +449,9 @@ impl NativeCapture {
             captured_quality: None,
             auto_taken: false,
             misses: 0,
+            zone: None,
+            zone_seen: false,
+            live_rounds: 0,
         };
         let fx = vec![capture.open()];
         capture.phase = Phase::Opening;
@@ -476,9 +507,43 @@ impl NativeCapture {
         (self.phase == Phase::Live).then_some(self.last?.verdict)
     }
 
+    /// What the zone read last asks of the user, while the preview is live on a
+    /// document step: a wrong side or an expired document first, then a zone
+    /// that does not read yet.
+    pub fn zone_hint(&self) -> Option<ZoneHint> {
+        if self.phase != Phase::Live {
+            return None;
+        }
+        match self.zone.as_ref()? {
+            Zone::Valid(read) if self.wrong_side(read) => Some(ZoneHint::TurnOver),
+            Zone::Valid(read) if read.expired => Some(ZoneHint::Expired),
+            Zone::Unreadable => Some(ZoneHint::Unreadable),
+            _ => None,
+        }
+    }
+
+    /// A card's back shows where its front was asked for.
+    fn wrong_side(&self, read: &ZoneRead) -> bool {
+        read.card_back && self.step() == Step::Front
+    }
+
+    /// Whether the zone lets auto-capture take the frame: always when no zone
+    /// showed on the step; otherwise only a valid read of the right side of a
+    /// document still valid, until [`ZONE_WAIT_ROUNDS`] pass without one (then
+    /// the quality rule alone, unless the read says wrong side or expired).
+    fn zone_allows(&self) -> bool {
+        match &self.zone {
+            Some(Zone::Valid(read)) => !(read.expired || self.wrong_side(read)),
+            _ if self.zone_seen => self.live_rounds >= ZONE_WAIT_ROUNDS,
+            _ => true,
+        }
+    }
+
     fn open(&mut self) -> NativeEffect {
         self.phase = Phase::Opening;
         self.last = None;
+        self.zone = None;
+        self.live_rounds = 0;
         self.steadiness.reset();
         let step = self.step();
         NativeEffect::OpenCamera {
@@ -502,6 +567,7 @@ impl NativeCapture {
         self.try_no = 0;
         self.via_file = false;
         self.misses = 0;
+        self.zone_seen = false;
         fx.push(self.open());
     }
 
@@ -540,10 +606,11 @@ impl NativeCapture {
             (I::CameraFailed(error), Phase::Opening) => return self.camera_failed(&error, fx),
             (I::Frame(report), Phase::Live) if self.step() != Step::Video => {
                 self.last = Some(report);
+                self.live_rounds = self.live_rounds.saturating_add(1);
                 let steady = self
                     .steadiness
                     .observe(report.verdict, self.thresholds.frames);
-                if steady && self.step().is_document() {
+                if steady && self.step().is_document() && self.zone_allows() {
                     self.steadiness.reset();
                     self.auto_taken = true;
                     self.phase = Phase::Capturing;
@@ -554,6 +621,10 @@ impl NativeCapture {
             // before any preview round was read still carries its report.
             (I::Frame(report), Phase::Capturing) if self.step() != Step::Video => {
                 self.last = Some(report);
+            }
+            (I::Zone(zone), Phase::Live | Phase::Capturing) if self.step().is_document() => {
+                self.zone_seen |= zone != Zone::Absent;
+                self.zone = Some(zone);
             }
             (I::Shutter, Phase::Live) => {
                 self.auto_taken = false;
@@ -576,6 +647,11 @@ impl NativeCapture {
                     step: self.step(),
                     auto: self.auto_taken && !self.via_file,
                     quality: self.captured_quality.map(|r| r.to_json()),
+                    zone: if self.via_file {
+                        None
+                    } else {
+                        self.zone.clone()
+                    },
                 });
             }
             (I::FileChosen, Phase::FilePick) => return self.handle(I::Captured, fx),
@@ -850,7 +926,8 @@ mod tests {
                     NativeEffect::Captured {
                         step,
                         auto: false,
-                        quality: None
+                        quality: None,
+                        zone: None
                     }
                 ],
                 "the light goes off during review; the host hears of the capture"
@@ -1107,8 +1184,160 @@ mod tests {
         assert!(fx.contains(&NativeEffect::Captured {
             step: Step::Front,
             auto: false,
-            quality: Some(report(Verdict::Blurry).to_json())
+            quality: Some(report(Verdict::Blurry).to_json()),
+            zone: None
         }));
+    }
+
+    fn valid(card_back: bool, expired: bool) -> Zone {
+        Zone::Valid(ZoneRead {
+            card_back,
+            expired,
+            fields: r#"{"surname":"ERIKSSON"}"#.into(),
+        })
+    }
+
+    /// A live document step with auto-capture after 2 good frames.
+    fn live(steps: &[&str]) -> NativeCapture {
+        let t = Thresholds {
+            frames: 2,
+            ..Thresholds::default()
+        };
+        let (mut c, _) = NativeCapture::new(session(steps, false), false, 1, t);
+        c.on(NativeInput::CameraReady);
+        c
+    }
+
+    fn good(c: &mut NativeCapture) -> Vec<NativeEffect> {
+        c.on(NativeInput::Frame(report(Verdict::Good))).0
+    }
+
+    #[test]
+    fn without_a_zone_in_sight_auto_capture_is_the_quality_rule() {
+        let mut c = live(&["front", "back"]);
+        c.on(NativeInput::Zone(Zone::Absent));
+        assert!(good(&mut c).is_empty());
+        assert_eq!(good(&mut c), vec![NativeEffect::TakeStill]);
+        assert_eq!(c.zone_hint(), None);
+    }
+
+    #[test]
+    fn a_zone_in_sight_holds_auto_capture_until_it_reads_valid() {
+        let mut c = live(&["back"]);
+        assert_eq!(c.on(NativeInput::Zone(Zone::Unreadable)).0, vec![]);
+        assert_eq!(c.zone_hint(), Some(ZoneHint::Unreadable));
+        for _ in 0..5 {
+            assert!(
+                good(&mut c).is_empty(),
+                "steady, but the zone does not read"
+            );
+        }
+        // The document leaves the frame for a moment: still no capture.
+        c.on(NativeInput::Zone(Zone::Absent));
+        assert!(good(&mut c).is_empty());
+        c.on(NativeInput::Zone(valid(true, false)));
+        assert_eq!(
+            c.zone_hint(),
+            None,
+            "a card's back on the back step is right"
+        );
+        assert_eq!(good(&mut c), vec![NativeEffect::TakeStill]);
+        let (fx, _) = c.on(NativeInput::Captured);
+        assert!(fx.contains(&NativeEffect::Captured {
+            step: Step::Back,
+            auto: true,
+            quality: Some(report(Verdict::Good).to_json()),
+            zone: Some(valid(true, false)),
+        }));
+    }
+
+    #[test]
+    fn a_zone_that_never_reads_falls_back_to_the_quality_rule_after_the_wait() {
+        let mut c = live(&["front"]);
+        c.on(NativeInput::Zone(Zone::Unreadable));
+        for round in 1..ZONE_WAIT_ROUNDS {
+            assert!(good(&mut c).is_empty(), "round {round}");
+        }
+        assert_eq!(good(&mut c), vec![NativeEffect::TakeStill]);
+        let (fx, _) = c.on(NativeInput::Captured);
+        assert!(fx.iter().any(|e| matches!(
+            e,
+            NativeEffect::Captured {
+                auto: true,
+                zone: Some(Zone::Unreadable),
+                ..
+            }
+        )));
+    }
+
+    #[test]
+    fn a_cards_back_for_its_front_says_turn_it_over_and_is_never_taken_by_itself() {
+        let mut c = live(&["front", "back"]);
+        c.on(NativeInput::Zone(valid(true, false)));
+        assert_eq!(c.zone_hint(), Some(ZoneHint::TurnOver));
+        for _ in 0..ZONE_WAIT_ROUNDS + 5 {
+            assert!(good(&mut c).is_empty());
+        }
+        // The user may still take it by hand.
+        assert_eq!(c.on(NativeInput::Shutter).0, vec![NativeEffect::TakeStill]);
+        assert_eq!(c.zone_hint(), None, "hints only while live");
+    }
+
+    #[test]
+    fn an_expired_document_says_so_and_is_never_taken_by_itself() {
+        let mut c = live(&["front"]);
+        c.on(NativeInput::Zone(valid(false, true)));
+        assert_eq!(c.zone_hint(), Some(ZoneHint::Expired));
+        for _ in 0..ZONE_WAIT_ROUNDS + 5 {
+            assert!(good(&mut c).is_empty());
+        }
+        // A passport's data page, valid: taken.
+        c.on(NativeInput::Zone(valid(false, false)));
+        assert_eq!(c.zone_hint(), None);
+        assert_eq!(good(&mut c), vec![NativeEffect::TakeStill]);
+    }
+
+    #[test]
+    fn the_zone_starts_afresh_on_each_step_and_each_opening() {
+        let mut c = live(&["front", "back"]);
+        c.on(NativeInput::Zone(Zone::Unreadable));
+        c.on(NativeInput::Shutter);
+        c.on(NativeInput::Captured);
+        c.on(NativeInput::Retake);
+        c.on(NativeInput::CameraReady);
+        assert_eq!(
+            c.zone_hint(),
+            None,
+            "a reopened camera has read nothing yet"
+        );
+        // Still the same step: the zone seen before still holds auto-capture.
+        assert!(good(&mut c).is_empty());
+        assert!(good(&mut c).is_empty());
+        c.on(NativeInput::Shutter);
+        c.on(NativeInput::Captured);
+        c.on(NativeInput::Confirm);
+        c.on(NativeInput::Uploaded(Ok(())));
+        assert_eq!(c.step(), Step::Back);
+        c.on(NativeInput::CameraReady);
+        assert!(good(&mut c).is_empty());
+        assert_eq!(
+            good(&mut c),
+            vec![NativeEffect::TakeStill],
+            "a new step, no zone seen"
+        );
+    }
+
+    #[test]
+    fn zone_readings_count_only_on_document_steps() {
+        let mut c = live(&["selfie"]);
+        c.on(NativeInput::Zone(Zone::Unreadable));
+        assert_eq!(c.zone_hint(), None);
+        assert!(good(&mut c).is_empty(), "a selfie is never taken by itself");
+        c.on(NativeInput::Shutter);
+        let (fx, _) = c.on(NativeInput::Captured);
+        assert!(fx
+            .iter()
+            .any(|e| matches!(e, NativeEffect::Captured { zone: None, .. })));
     }
 
     #[test]
@@ -1142,7 +1371,8 @@ mod tests {
         assert!(fx.contains(&NativeEffect::Captured {
             step: Step::Front,
             auto: true,
-            quality: Some(quality.clone())
+            quality: Some(quality.clone()),
+            zone: None
         }));
         let (fx, _) = c.on(NativeInput::Confirm);
         assert!(

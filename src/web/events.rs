@@ -52,6 +52,10 @@ pub struct StepDetail<'a> {
     /// The frame's quality report, or `null`.
     #[serde(with = "serde_wasm_bindgen::preserve")]
     pub quality: JsValue,
+    /// What the document reader found (`read`, `valid`, `expired`, and `mrz`
+    /// with `expose-mrz`), or `null` where it did not run.
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    pub document: JsValue,
 }
 
 /// An event posted to the parent window.
@@ -167,15 +171,18 @@ impl Emitter {
                 step,
                 auto,
                 quality,
+                document,
             } => {
                 // The report is JSON already: it travels as text with the upload.
-                let quality = quality
-                    .and_then(|q| js_sys::JSON::parse(&q).ok())
-                    .unwrap_or(JsValue::NULL);
+                let parse = |json: Option<String>| {
+                    json.and_then(|j| js_sys::JSON::parse(&j).ok())
+                        .unwrap_or(JsValue::NULL)
+                };
                 let detail = StepDetail {
                     step,
                     auto,
-                    quality,
+                    quality: parse(quality),
+                    document: parse(document),
                 };
                 self.emit("videoid-step", &to_js(&detail));
             }
@@ -204,6 +211,7 @@ impl Emitter {
                     step: &step,
                     auto: true,
                     quality: JsValue::NULL,
+                    document: JsValue::NULL,
                 };
                 self.emit("videoid-step", &to_js(&detail));
             }

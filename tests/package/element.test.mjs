@@ -168,6 +168,7 @@ test("attributes set before connect become the handle's props; later changes upd
     handoff: null,
     "handoff-endpoint": null,
     credentials: null,
+    'expose-mrz': null,
   });
   el.resultEndpoint = "/api/videoid/result";
   assert.equal(h.updates.length, 1);

@@ -255,6 +255,9 @@ pub enum Emit {
         auto: bool,
         /// The frame-quality report, as JSON.
         quality: Option<String>,
+        /// What the document reader found, as JSON (`read`, `valid`,
+        /// `expired`, and `mrz` with `expose-mrz`), when it ran on the step.
+        document: Option<String>,
     },
     /// `videoid-step`: the web SDK starts a phase (the step's name, mapped).
     SdkStep(String),

@@ -10,7 +10,9 @@ use crate::core::config::Fallback;
 use crate::core::contract::{CaptureSession, Id, NativeCaptureSession};
 use crate::core::failure::{Failure, SessionProblem};
 use crate::core::i18n::Text;
-use crate::core::native::{NativeCapture, NativeEffect, NativeInput, Outcome, Phase, Step};
+use crate::core::native::{
+    NativeCapture, NativeEffect, NativeInput, Outcome, Phase, Step, Zone, ZoneHint,
+};
 use crate::core::quality::Verdict;
 
 /// Begins native runs.
@@ -43,7 +45,7 @@ impl Kit for NativeKit {
         let embed_allowed = session.embed.is_some() && cx.config.fallback == Fallback::Embed;
         let (capture, effects) =
             NativeCapture::new(session.native, embed_allowed, seed, cx.config.quality);
-        effect_all(effects, cx.attempt, fx);
+        effect_all(effects, cx, fx);
         Ok(Box::new(NativeRun {
             capture,
             dossier_id: session.dossier_id,
@@ -62,19 +64,41 @@ pub struct NativeRun {
     embed: Option<CaptureSession>,
 }
 
-fn effect_all(effects: Vec<NativeEffect>, attempt: u32, fx: &mut Vec<Effect>) {
+fn effect_all(effects: Vec<NativeEffect>, cx: &Cx<'_>, fx: &mut Vec<Effect>) {
+    let (attempt, expose) = (cx.attempt, cx.config.expose_mrz);
     fx.extend(effects.into_iter().map(|effect| match effect {
         NativeEffect::Captured {
             step,
             auto,
             quality,
+            zone,
         } => Effect::Emit(Emit::Step {
             step: step.as_str(),
             auto,
             quality,
+            document: zone.map(|z| document_json(&z, expose)),
         }),
         effect => Effect::Native { attempt, effect },
     }));
+}
+
+/// What `videoid-step` tells the host of the document reader's last answer:
+/// whether a zone showed (`read`), read with every check digit (`valid`), and
+/// said the document had expired (`expired`); the zone's fields (`mrz`) only
+/// when the host opted in with `expose-mrz`.
+pub fn document_json(zone: &Zone, expose: bool) -> String {
+    let (read, valid, expired) = match zone {
+        Zone::Absent => (false, false, false),
+        Zone::Unreadable => (true, false, false),
+        Zone::Valid(r) => (true, true, r.expired),
+    };
+    let mut json = format!(r#"{{"read":{read},"valid":{valid},"expired":{expired}"#);
+    if let (Zone::Valid(r), true) = (zone, expose) {
+        json.push_str(r#","mrz":"#);
+        json.push_str(&r.fields);
+    }
+    json.push('}');
+    json
 }
 
 impl Reduce for NativeRun {
@@ -97,13 +121,21 @@ impl Reduce for NativeRun {
                 | NativeInput::Captured
                 | NativeInput::Uploaded(Ok(()))
         );
-        let frame = matches!(input, NativeInput::Frame(_));
-        let before = (self.capture.verdict(), self.capture.phase());
+        let frame = matches!(input, NativeInput::Frame(_) | NativeInput::Zone(_));
+        let before = (
+            self.capture.verdict(),
+            self.capture.zone_hint(),
+            self.capture.phase(),
+        );
         let (effects, outcome) = self.capture.on(input);
         // Frames arrive ten times a second: redraw only when one changes what shows.
-        let unchanged =
-            frame && effects.is_empty() && (self.capture.verdict(), self.capture.phase()) == before;
-        effect_all(effects, cx.attempt, fx);
+        let after = (
+            self.capture.verdict(),
+            self.capture.zone_hint(),
+            self.capture.phase(),
+        );
+        let unchanged = frame && effects.is_empty() && after == before;
+        effect_all(effects, cx, fx);
         match outcome {
             Outcome::Continue if unchanged => Next::Same,
             Outcome::Continue if alive => Next::Alive,
@@ -187,8 +219,18 @@ impl NativeRun {
                 Verdict::HoldStill => Text::HintHoldStill,
                 _ => Text::HintBlurry,
             });
+        // A wrong side or an expired document before the picture's quality; a
+        // zone that does not read yet after it.
+        let zone = native.zone_hint().map(|h| match h {
+            ZoneHint::TurnOver => Text::HintTurnOver,
+            ZoneHint::Expired => Text::HintExpired,
+            ZoneHint::Unreadable => Text::HintZoneUnreadable,
+        });
+        let urgent = zone.filter(|h| *h != Text::HintZoneUnreadable);
         let hint = match (phase, step) {
+            _ if urgent.is_some() => urgent.unwrap_or(Text::HintOpening),
             _ if verdict.is_some() => verdict.unwrap_or(Text::HintOpening),
+            _ if zone.is_some() => zone.unwrap_or(Text::HintOpening),
             (Phase::Opening, _) => Text::HintOpening,
             (Phase::Capturing, _) => Text::HintCapturing,
             (Phase::Paused, _) => Text::HintPaused,

@@ -1424,3 +1424,113 @@ fn the_api_sources_states_and_steps_are_the_cores() {
         assert!(typed.contains(&format!("\"{name}\"")), "{name} in {typed}");
     }
 }
+
+fn zone_valid(card_back: bool, expired: bool) -> crate::core::native::Zone {
+    crate::core::native::Zone::Valid(crate::core::native::ZoneRead {
+        card_back,
+        expired,
+        fields: r#"{"surname":"ERIKSSON"}"#.into(),
+    })
+}
+
+/// The `document` of the `videoid-step` a capture of the front emits, after `zone`.
+fn step_document(extra_config: &[(&str, &str)], zone: crate::core::native::Zone) -> Option<String> {
+    let (mut flow, _) = native_flow(extra_config, "");
+    native(&mut flow, NativeInput::CameraReady);
+    native(&mut flow, NativeInput::Zone(zone));
+    native(&mut flow, NativeInput::Shutter);
+    let fx = native(&mut flow, NativeInput::Captured);
+    emitted(&fx).iter().find_map(|e| match e {
+        Emit::Step { document, .. } => Some(document.clone()),
+        _ => None,
+    })?
+}
+
+#[test]
+fn the_step_event_says_only_read_valid_expired_unless_the_host_asks_for_the_fields() {
+    use crate::core::native::Zone;
+    assert_eq!(
+        step_document(&[], zone_valid(false, true)).as_deref(),
+        Some(r#"{"read":true,"valid":true,"expired":true}"#)
+    );
+    assert_eq!(
+        step_document(&[], Zone::Unreadable).as_deref(),
+        Some(r#"{"read":true,"valid":false,"expired":false}"#)
+    );
+    assert_eq!(
+        step_document(&[], Zone::Absent).as_deref(),
+        Some(r#"{"read":false,"valid":false,"expired":false}"#)
+    );
+    assert_eq!(
+        step_document(&[("expose-mrz", "")], zone_valid(false, false)).as_deref(),
+        Some(r#"{"read":true,"valid":true,"expired":false,"mrz":{"surname":"ERIKSSON"}}"#)
+    );
+    assert_eq!(
+        step_document(&[("expose-mrz", "")], Zone::Unreadable).as_deref(),
+        Some(r#"{"read":true,"valid":false,"expired":false}"#),
+        "no fields without a valid read"
+    );
+    // The reader never ran (a selfie, or its chunk did not load): null.
+    let (mut flow, _) = native_flow(&[], "");
+    native(&mut flow, NativeInput::CameraReady);
+    native(&mut flow, NativeInput::Shutter);
+    let fx = native(&mut flow, NativeInput::Captured);
+    assert!(emitted(&fx)
+        .iter()
+        .any(|e| matches!(e, Emit::Step { document: None, .. })));
+}
+
+#[test]
+fn the_zone_hints_show_on_screen_in_order_of_urgency() {
+    use crate::core::native::Zone;
+    let (mut flow, _) = native_flow(&[], "");
+    native(&mut flow, NativeInput::CameraReady);
+    let hint = |flow: &Flow| flow.screen().native.unwrap().hint;
+    assert_eq!(
+        hint(&flow),
+        "Place the front of your ID document inside the frame."
+    );
+    native(&mut flow, NativeInput::Zone(Zone::Unreadable));
+    assert_eq!(
+        hint(&flow),
+        "The lines of text at the bottom cannot be read yet. Hold still and avoid glare."
+    );
+    let glare = crate::core::quality::Report {
+        sharpness: 300.0,
+        brightness: 120.0,
+        glare: 0.2,
+        motion: 0.5,
+        fill: 0.6,
+        verdict: crate::core::quality::Verdict::Glare,
+    };
+    native(&mut flow, NativeInput::Frame(glare));
+    assert_eq!(
+        hint(&flow),
+        "Glare on the document. Tilt the card a little.",
+        "the picture first"
+    );
+    native(&mut flow, NativeInput::Zone(zone_valid(true, false)));
+    assert_eq!(
+        hint(&flow),
+        "This is the back of the card. Turn it over and show the front.",
+        "a wrong side before the picture"
+    );
+    native(&mut flow, NativeInput::Zone(zone_valid(false, true)));
+    assert_eq!(
+        hint(&flow),
+        "This document has expired. Please use a valid document."
+    );
+    // The screen is drawn again when a zone reading changes the hint.
+    let fx = native(&mut flow, NativeInput::Zone(zone_valid(false, false)));
+    assert_eq!(
+        fx,
+        vec![Effect::Render],
+        "a reading that changes the hint is drawn"
+    );
+    assert_eq!(
+        hint(&flow),
+        "Glare on the document. Tilt the card a little."
+    );
+    let fx = native(&mut flow, NativeInput::Zone(zone_valid(false, false)));
+    assert!(fx.is_empty(), "the same reading again draws nothing");
+}
