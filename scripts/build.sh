@@ -12,6 +12,10 @@ node scripts/api.mjs
 # in scripts/chunks.json (legacy names say only `call_once{{vtable.shim}}`).
 RUSTFLAGS="${RUSTFLAGS:-} -Csymbol-mangling-version=v0" \
   cargo build --quiet --release --lib --target wasm32-unknown-unknown
+# The document reader, a wasm module of its own (reader/Cargo.toml): no imports,
+# its own memory, loaded by the native run when a document step begins.
+cargo build --quiet --release --target wasm32-unknown-unknown --manifest-path reader/Cargo.toml \
+  --target-dir "${CARGO_TARGET_DIR:-$ROOT/target}"
 rm -rf "$stage" && mkdir -p "$stage"
 # The name section stays (and wasm-opt keeps it with -g) until
 # scripts/split-wasm.mjs has cut the chunks out by name; it writes none.
@@ -51,6 +55,9 @@ for chunk in "$stage"/videoid_capture_*.wasm; do
   node_modules/.bin/wasm-opt -Oz --low-memory-unused --one-caller-inline-max-function-size=20 \
     --merge-similar-functions -Oz "${features[@]}" "$chunk" -o "$chunk"
 done
+node_modules/.bin/wasm-opt -Oz --converge "${features[@]}" \
+  "${CARGO_TARGET_DIR:-$ROOT/target}/wasm32-unknown-unknown/release/videoid_capture_reader.wasm" \
+  -o "$stage/videoid_capture_mrz.wasm"
 # The glue wasm-bindgen writes is generated code: ship it minified (its
 # exports, what the element class imports, keep their names). The package's
 # own files stay readable.

@@ -61,11 +61,15 @@ say "test 1/9: native (cargo fmt, clippy on both targets, cargo test: core and t
 cargo fmt --all -- --check
 cargo clippy --quiet --workspace --all-targets -- -D warnings
 cargo clippy --quiet --target wasm32-unknown-unknown --all-targets -- -D warnings
+# The document reader's module (reader/, outside the workspace: its modules are core's files).
+cargo fmt --manifest-path reader/Cargo.toml -- --check
+cargo clippy --quiet --release --target wasm32-unknown-unknown --manifest-path reader/Cargo.toml \
+  --target-dir "${CARGO_TARGET_DIR:-$ROOT/target}" -- -D warnings
 # Twice, through one parameter of the www test harness (VIDEOID_TEST_STORE, see
 # www/backend/tests/common/db.rs): every test of the workspace on the default SQLite store,
 # then every test of the www crates with their servers on PostgreSQL. A test bound to one
 # store names it (`…postgres…`, `…sqlite…`) and runs only in that store's pass.
-cargo_test "SQLite store" 642 --workspace --quiet -- --skip postgres
+cargo_test "SQLite store" 657 --workspace --quiet -- --skip postgres
 say "test 1/9: the www crates again, their servers on PostgreSQL"
 VIDEOID_TEST_STORE=postgres cargo_test "PostgreSQL store" 334 \
   -p videoid-www -p videoid-backend --quiet -- --skip sqlite
@@ -86,7 +90,7 @@ bash scripts/test-wasm.sh
 
 say "test 3/9: the npm package"
 bash scripts/build.sh
-bash scripts/node-test.sh package 65 tests/package/
+bash scripts/node-test.sh package 66 tests/package/
 
 say "test 4/9: framework typings (React, Vue, Svelte) and the example apps (type-check, build)"
 bash scripts/examples.sh
@@ -94,7 +98,7 @@ bash scripts/examples.sh
 say "test 5/9: e2e (playwright-core on $(command -v chromium))"
 cargo build --quiet -p videoid-www
 export VIDEOID_WWW_BIN="${VIDEOID_WWW_BIN:-${CARGO_TARGET_DIR:-$ROOT/target}/debug/videoid-www}"
-bash scripts/node-test.sh e2e 123 --test-concurrency=1 tests/e2e/
+bash scripts/node-test.sh e2e 127 --test-concurrency=1 tests/e2e/
 # The READMEs' quick start, taken from the READMEs and run as written (both backends).
 bash scripts/node-test.sh quickstart 3 tests/quickstart/
 

@@ -49,13 +49,18 @@ use crate::core::flow::Chunk;
 /// missing loader, a throw or a rejection is [`Failure::NetworkUnreachable`]
 /// (recoverable: the shell forgets a failed load, so a retry fetches again).
 pub async fn load(loader: Option<&Function>, chunk: Chunk) -> Result<(), Failure> {
+    load_named(loader, chunk.name()).await.map(drop)
+}
+
+/// Loads `name` through the same loader, and what the loader resolved to: for
+/// a module of its own (the document reader, `mrz`), the instance's exports.
+pub async fn load_named(loader: Option<&Function>, name: &str) -> Result<JsValue, Failure> {
     let loader = loader.ok_or(Failure::NetworkUnreachable)?;
     let pending = loader
-        .call1(&JsValue::NULL, &JsValue::from_str(chunk.name()))
+        .call1(&JsValue::NULL, &JsValue::from_str(name))
         .map_err(|_| Failure::NetworkUnreachable)?;
     JsFuture::from(Promise::resolve(&pending))
         .await
-        .map(drop)
         .map_err(|_| Failure::NetworkUnreachable)
 }
 

@@ -288,6 +288,7 @@ impl Shared {
             host: this.host.clone(),
             stage: this.stage.clone(),
             media: this.media.clone(),
+            chunks: this.chunks.clone(),
             progress: Rc::new(move |fraction| {
                 if let Some(shared) = weak.upgrade() {
                     shared.view.show(|props| props.upload = fraction);

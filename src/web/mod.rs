@@ -18,6 +18,7 @@ mod frame;
 mod handoff;
 mod hosted;
 mod i18n;
+mod mrz;
 mod native;
 mod props;
 mod run;

@@ -10,7 +10,9 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, Element, File, MediaStream, MediaStreamTrack, Url};
 
 use super::backend;
+use super::chunk;
 use super::media::{live_tracks, recording_type, stop_tracks, Camera, MediaRequest};
+use super::mrz::Reader;
 use super::run::{Ctx, Entry, Executor, RunEffect};
 use super::timers::Timer;
 use super::upload::Upload;
@@ -32,34 +34,39 @@ pub fn entry() -> Entry {
 /// How often the preview's quality is checked (10 frames a second).
 const ANALYSIS_MS: u32 = 100;
 
-/// Reads preview frames into a reused buffer and analyses them: one small
-/// canvas (`willReadFrequently`), one pixel read a frame, no allocation in
-/// Rust after the first frame.
+/// Every how many preview rounds the document reader gets a frame (it takes
+/// some 25 ms where the quality checks take 1).
+const ZONE_EVERY: u32 = 3;
+/// The widest frame the document reader gets: 1280 pixels hold a zone that
+/// fills half the width at 14 pixels a character.
+const ZONE_WIDTH: u32 = 1280;
+
+/// Reads the preview's current frame, scaled to the width `width` gives for
+/// the video's: one canvas (`willReadFrequently`), one pixel read a frame.
 #[derive(Default)]
-struct FrameReader {
+struct FrameGrab {
     canvas: Option<(HtmlCanvasElement, CanvasRenderingContext2d)>,
-    rgba: Vec<u8>,
-    analyzer: Analyzer,
 }
 
-impl FrameReader {
-    fn read(
+impl FrameGrab {
+    /// The frame's RGBA pixels and size, or `None` before the video has a size.
+    fn grab(
         &mut self,
         camera: &Camera,
-        subject: Subject,
-        thresholds: &Thresholds,
-    ) -> Option<Report> {
+        width: fn(u32) -> u32,
+    ) -> Option<(js_sys::Uint8ClampedArray, u32, u32)> {
         let (vw, vh) = camera.size();
         if vw == 0 || vh == 0 {
             return None;
         }
-        let w = ANALYSIS_WIDTH as u32;
+        let w = width(vw).max(1);
         let h = (vh * w / vw).max(1);
         if self.canvas.is_none() {
             self.canvas = analysis_canvas(w, h);
         }
         let (canvas, context) = self.canvas.as_ref()?;
-        if canvas.height() != h {
+        if canvas.width() != w || canvas.height() != h {
+            canvas.set_width(w);
             canvas.set_height(h);
         }
         context
@@ -76,11 +83,32 @@ impl FrameReader {
             .ok()?
             .dyn_into()
             .ok()?;
-        let len = (w * h * 4) as usize;
-        self.rgba.resize(len, 0);
-        pixels.copy_to(&mut self.rgba[..len]);
+        (pixels.length() == w * h * 4).then_some((pixels, w, h))
+    }
+}
+
+/// Reads preview frames at the analysis width into a reused buffer (no
+/// allocation in Rust after the first frame) and checks their quality.
+#[derive(Default)]
+struct FrameReader {
+    grab: FrameGrab,
+    rgba: Vec<u8>,
+    analyzer: Analyzer,
+}
+
+impl FrameReader {
+    fn read(
+        &mut self,
+        camera: &Camera,
+        subject: Subject,
+        thresholds: &Thresholds,
+    ) -> Option<Report> {
+        let (pixels, w, h) = self.grab.grab(camera, |_| ANALYSIS_WIDTH as u32)?;
+        self.rgba.resize(pixels.length() as usize, 0);
+        pixels.copy_to(&mut self.rgba);
+        let (w, h) = (w as usize, h as usize);
         self.analyzer
-            .analyze_rgba(&self.rgba, w as usize, h as usize, subject, thresholds)
+            .analyze_rgba(&self.rgba, w, h, subject, thresholds)
     }
 }
 
@@ -97,6 +125,13 @@ fn analysis_canvas(w: u32, h: u32) -> Option<(HtmlCanvasElement, CanvasRendering
         .dyn_into()
         .ok()?;
     Some((canvas, context))
+}
+
+/// Today in the page's time zone, as (year, month, day): the day a document's
+/// expiry is checked against.
+fn today() -> (u32, u32, u32) {
+    let now = js_sys::Date::new_0();
+    (now.get_full_year(), now.get_month() + 1, now.get_date())
 }
 
 /// Largest image a user may pick instead of the camera.
@@ -132,6 +167,8 @@ struct Native {
     read_frame: RefCell<Option<ReadFrame>>,
     /// The accessible name of a captured still.
     review_label: RefCell<String>,
+    /// The document reader, once its module is there.
+    zone_reader: RefCell<Option<Rc<Reader>>>,
 }
 
 /// Carries out the native capture's effects for one element.
@@ -149,6 +186,7 @@ impl NativeExecutor {
             analysis: RefCell::new(None),
             read_frame: RefCell::new(None),
             review_label: RefCell::new(Text::HintReview.english().to_string()),
+            zone_reader: RefCell::new(None),
         }))
     }
 }
@@ -366,16 +404,55 @@ impl Native {
         // One reader for the rounds and the shutter: motion is measured against the
         // frame read before, whichever read it.
         let frames = RefCell::new(FrameReader::default());
+        let preview = camera.clone();
         let read: ReadFrame =
-            Rc::new(move || frames.borrow_mut().read(&camera, subject, &thresholds));
+            Rc::new(move || frames.borrow_mut().read(&preview, subject, &thresholds));
         *this.read_frame.borrow_mut() = Some(read.clone());
+        let document = subject == Subject::Document;
+        if document {
+            Native::load_zone_reader(this);
+        }
+        let mut zone_frames = FrameGrab::default();
+        let mut round = 0u32;
         let timer = Timer::every(ANALYSIS_MS, move || {
             let Some(this) = weak.upgrade() else { return };
             if let Some(report) = read() {
                 this.send(attempt, NativeInput::Frame(report));
             }
+            round = round.wrapping_add(1);
+            if !document || round % ZONE_EVERY != 0 {
+                return;
+            }
+            let Some(reader) = this.zone_reader.borrow().clone() else {
+                return;
+            };
+            let zone = zone_frames
+                .grab(&camera, |vw| vw.min(ZONE_WIDTH))
+                .and_then(|(rgba, w, h)| reader.read(&rgba, w, h, today()));
+            if let Some(zone) = zone {
+                this.send(attempt, NativeInput::Zone(zone));
+            }
         });
         *this.analysis.borrow_mut() = timer;
+    }
+
+    /// Loads the document reader's module once per element (the shell fetches
+    /// and instantiates it once per page). Until it is there, or when it cannot
+    /// load, the document steps go by the quality checks alone.
+    fn load_zone_reader(this: &Rc<Native>) {
+        if this.zone_reader.borrow().is_some() {
+            return;
+        }
+        let loader = this.ctx.chunks.clone();
+        let weak = Rc::downgrade(this);
+        crate::spawn(async move {
+            let Ok(exports) = chunk::load_named(loader.as_ref(), "mrz").await else {
+                return;
+            };
+            if let (Some(this), Some(reader)) = (weak.upgrade(), Reader::new(&exports)) {
+                *this.zone_reader.borrow_mut() = Some(Rc::new(reader));
+            }
+        });
     }
 
     /// Runs `f` after `ms` (at once for 0); a later call or a release cancels it.

@@ -26,6 +26,8 @@ pub struct Ctx {
     pub stage: Element,
     /// Camera and microphone.
     pub media: Rc<dyn MediaAccess>,
+    /// The shell's chunk loader (for a chunk a run loads itself, such as `mrz`).
+    pub chunks: Option<js_sys::Function>,
     /// Shows an upload's progress (0.0–1.0) on the progress bar.
     pub progress: Rc<dyn Fn(f64)>,
 }

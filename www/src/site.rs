@@ -144,8 +144,8 @@ pub struct DemoOptions {
     pub unreachable: bool,
 }
 
-/// Maps the demo page's query (`mode lang inactivity load wait fallback handoff agent scenario
-/// auto framing capture-sdk review flow endpoint`).
+/// Maps the demo page's query (`mode lang inactivity load wait fallback handoff agent mrz
+/// scenario auto framing capture-sdk review flow endpoint`).
 pub fn demo_options(pairs: &[(String, String)]) -> DemoOptions {
     const COPIED: &[(&str, &str)] = &[
         ("mode", "mode"),
@@ -156,6 +156,7 @@ pub fn demo_options(pairs: &[(String, String)]) -> DemoOptions {
         ("fallback", "fallback"),
         ("handoff", "handoff"),
         ("agent", "agent-timeout"),
+        ("mrz", "expose-mrz"),
     ];
     let mut attributes: Vec<(&'static str, String)> = COPIED
         .iter()
@@ -503,12 +504,15 @@ mod tests {
             "/api/videoid/session?scenario=rejected&auto=1&framing=deny"
         );
         assert!(!o.unreachable);
-        let o = demo_options(&pairs("mode=native&handoff=always&scenario=accepted"));
+        let o = demo_options(&pairs(
+            "mode=native&handoff=always&scenario=accepted&mrz=true",
+        ));
         assert_eq!(
             o.attributes,
             vec![
                 ("mode", "native".to_string()),
-                ("handoff", "always".to_string())
+                ("handoff", "always".to_string()),
+                ("expose-mrz", "true".to_string())
             ]
         );
         assert_eq!(o.session_endpoint, "/api/videoid/session?scenario=accepted");
