@@ -44,7 +44,17 @@ export const styles = `
   border-radius: var(--videoid-radius, 8px);
   background: #000;
 }
-[part~="preview"][data-mirrored] { transform: scaleX(-1); }
+[part~="preview"][data-mirrored], [part~="outline"][data-mirrored] { transform: scaleX(-1); }
+/* The document's outline, in the video's pixels, laid over the preview as it is shown. */
+[part~="outline"] {
+  position: absolute;
+  inset: 0;
+  width: 100%;
+  height: 100%;
+  fill: none;
+  stroke: #22c55e;
+  stroke-width: 4;
+}
 /* The guide frame over the live preview. */
 .vc[data-state="capturing"] .vc-stage:has([part~="preview"])::after {
   content: "";

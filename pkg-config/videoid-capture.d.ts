@@ -192,11 +192,11 @@ export interface VideoIdTexts {
   hintHoldStill?: string;
   /** "Not sharp yet. Hold steady so the camera can focus." */
   hintBlurry?: string;
-  /** "This is the back of the card. Turn it over and show the front." */
+  /** "This is the back. Turn the card over." */
   hintTurnOver?: string;
-  /** "This document has expired. Please use a valid document." */
+  /** "This document has expired. Use a valid one." */
   hintExpired?: string;
-  /** "The lines of text at the bottom cannot be read yet. Hold still and avoid glare." */
+  /** "The text at the bottom cannot be read yet. Hold still, avoid glare." */
   hintZoneUnreadable?: string;
   /** "That didn't work — try again." */
   captureMissed?: string;
@@ -300,6 +300,7 @@ export type VideoIdCapturePart =
   | "switch-camera-button"
   | "preview"
   | "review"
+  | "outline"
   | "hint"
   | "digits"
   | "progress"
@@ -607,7 +608,7 @@ export declare class VideoIdCaptureElement extends HTMLElement {
   handoffEndpoint: string | null;
   /** `credentials`: `same-origin` | `include` (default `same-origin`). */
   credentials: CaptureCredentials | null;
-  /** `expose-mrz`: `""` or `"true"` to receive the zone's fields in `videoid-step`; absent or `"false"`: not. */
+  /** `expose-mrz`: any value but `"false"` to receive the zone's fields in `videoid-step`; absent or `"false"`: not. */
   exposeMrz: string | null;
   /** `state` (read-only, reflected). */
   readonly state: VideoIdCaptureState;
@@ -664,7 +665,7 @@ export interface VideoIdCaptureAttributes {
   "handoff-endpoint"?: string;
   /** `same-origin` (a backend on the page's origin) | `include` (a backend on another origin: the element's calls carry its cookies there, and the backend must answer CORS for the page's origin with `Access-Control-Allow-Credentials: true`; the reference backend does for the origins in `VIDEOID_CORS_ORIGINS`) (default: `same-origin`) */
   credentials?: CaptureCredentials;
-  /** native: when present (empty or `true`), `videoid-step` carries the fields of the document's machine-readable zone in `detail.document.mrz` (names, number, dates). Without it the element tells only `read`, `valid` and `expired`; it never sends the fields anywhere itself (default: absent (off)) */
+  /** native: a boolean attribute; when present (any value but `false`), `videoid-step` carries the fields of the document's machine-readable zone in `detail.document.mrz` (names, number, dates). Without it the element tells only `read`, `valid` and `expired`; it never sends the fields anywhere itself (default: absent (off)) */
   "expose-mrz"?: string;
 }
 

@@ -162,12 +162,8 @@ const CHUNKS = {
   native: () => new URL("./videoid_capture_native.wasm", import.meta.url),
   sdk: () => new URL("./videoid_capture_sdk.wasm", import.meta.url),
   handoff: () => new URL("./videoid_capture_handoff.wasm", import.meta.url),
-};
-// Wasm modules of their own (no imports, their own memory), loaded through
-// the same `loadChunk(name)`, which then resolves to the instance's exports:
-// the document reader (reader/), which the native run loads when a document
-// step begins.
-const MODULES = {
+  // Not a chunk but a module of its own (reader/: no imports, its own memory):
+  // the document reader, which the native run loads when a document step begins.
   mrz: () => new URL("./videoid_capture_mrz.wasm", import.meta.url),
 };
 // Every chunk imports what it needs from the base instance's exports under
@@ -180,9 +176,8 @@ const loadedChunks = new Map();
 /** `videoid_capture_<name>.wasm`, fetched and compiled (not instantiated) once per page. */
 function compileChunk(name) {
   return once(compiledChunks, name, async () => {
-    const url = own(CHUNKS, name) ? CHUNKS[name] : own(MODULES, name) ? MODULES[name] : null;
-    if (!url) throw new Error(`no wasm chunk "${name}"`);
-    const response = await fetchOk(url(), CHUNK_TIMEOUT_MS);
+    if (!own(CHUNKS, name)) throw new Error(`no wasm chunk "${name}"`);
+    const response = await fetchOk(CHUNKS[name](), CHUNK_TIMEOUT_MS);
     // Streaming compilation needs the right MIME type; a server that sends
     // another gets the slower path instead of a failure.
     return response.headers.get("content-type")?.startsWith("application/wasm") && WebAssembly.compileStreaming
@@ -201,15 +196,15 @@ function prefetchChunk(name) {
  * against the base instance's exports (its memory, its table, the functions
  * the chunk calls), it fills its slots of the table. The wasm calls this
  * (`chunk::load`) before it enters chunk code; a failure is forgotten, so a
- * retry fetches the chunk again. A module of its own (`MODULES`) is
- * instantiated alone, once per page, and resolves to its exports.
+ * retry fetches the chunk again. A module of its own, which imports
+ * nothing (the document reader), is instantiated alone; either way the
+ * promise resolves to the instance's exports.
  */
 function loadChunk(name) {
   return once(loadedChunks, name, async () => {
     const compiled = await compileChunk(name);
-    if (own(MODULES, name)) return (await WebAssembly.instantiate(compiled, {})).exports;
-    await WebAssembly.instantiate(compiled, { [CHUNK_IMPORTS]: baseExports });
-    return undefined;
+    const imports = WebAssembly.Module.imports(compiled).length ? { [CHUNK_IMPORTS]: baseExports } : {};
+    return (await WebAssembly.instantiate(compiled, imports)).exports;
   });
 }
 

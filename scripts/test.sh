@@ -69,7 +69,7 @@ cargo clippy --quiet --release --target wasm32-unknown-unknown --manifest-path r
 # www/backend/tests/common/db.rs): every test of the workspace on the default SQLite store,
 # then every test of the www crates with their servers on PostgreSQL. A test bound to one
 # store names it (`…postgres…`, `…sqlite…`) and runs only in that store's pass.
-cargo_test "SQLite store" 657 --workspace --quiet -- --skip postgres
+cargo_test "SQLite store" 658 --workspace --quiet -- --skip postgres
 say "test 1/9: the www crates again, their servers on PostgreSQL"
 VIDEOID_TEST_STORE=postgres cargo_test "PostgreSQL store" 334 \
   -p videoid-www -p videoid-backend --quiet -- --skip sqlite

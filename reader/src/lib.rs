@@ -1,7 +1,7 @@
 //! The document reader module's exports. The caller (the native run, in
 //! `src/web/mrz.rs`) asks [`frame`] for a buffer, writes an RGBA frame into
 //! it, calls [`survey`], and for a valid read takes the fields' JSON from
-//! [`fields`] and [`fields_len`]. One caller at a time: a page's elements
+//! [`fields`] and [`fields_len`]; [`outline`] gives the document's corners. One caller at a time: a page's elements
 //! share one instance, and wasm runs them one after the other.
 
 // What the reader does not call of the component's modules.
@@ -21,11 +21,13 @@ use std::cell::RefCell;
 use document::{survey_rgba, Zone};
 use mrz::Date;
 
-/// The frame buffer, and the last valid read's fields.
+/// The frame buffer, the last valid read's fields and the last outline.
 #[derive(Default)]
 struct State {
     frame: Vec<u8>,
     fields: String,
+    /// Top-left, top-right, bottom-right, bottom-left, x then y, in the frame's pixels.
+    outline: Option<[f32; 8]>,
 }
 
 thread_local! {
@@ -46,30 +48,33 @@ pub extern "C" fn frame(len: usize) -> *mut u8 {
     })
 }
 
-/// Surveys the `width × height` RGBA frame in the buffer as of `year-month-day`:
-/// [`Zone::code`] (0 absent, 1 unreadable, 2 valid, +4 a card's back, +8
-/// expired). A frame larger than the buffer, or a day that is no date, is 0.
+/// Surveys the `width × height` RGBA frame in the buffer as of the day `day`
+/// (days since 1 January 1970, in the page's time zone): [`Zone::code`] (0
+/// absent, 1 unreadable, 2 valid, +4 a card's back, +8 expired). A frame
+/// larger than the buffer, or a day out of range, is 0.
 #[no_mangle]
-pub extern "C" fn survey(width: usize, height: usize, year: u32, month: u32, day: u32) -> u32 {
-    let today = match (u16::try_from(year), u8::try_from(month), u8::try_from(day)) {
-        (Ok(y), Ok(m), Ok(d)) => Date::new(y, m, d).ok(),
-        _ => None,
-    };
+pub extern "C" fn survey(width: usize, height: usize, day: i32) -> u32 {
+    let today = Date::from_unix_days(i64::from(day));
     STATE.with(|s| {
         let mut s = s.borrow_mut();
         let len = width.checked_mul(height).and_then(|p| p.checked_mul(4));
+        s.outline = None;
         let (Some(today), Some(len)) = (today, len) else {
             return 0;
         };
         let Some(rgba) = s.frame.get(..len) else {
             return 0;
         };
-        let zone = survey_rgba(rgba, width, height, today);
-        s.fields = match &zone {
+        let found = survey_rgba(rgba, width, height, today);
+        s.fields = match &found.zone {
             Zone::Valid(read) => read.fields.clone(),
             _ => String::new(),
         };
-        zone.code()
+        s.outline = found.outline.map(|o| {
+            let [a, b, c, d] = o.corners;
+            [a.0, a.1, b.0, b.1, c.0, c.1, d.0, d.1]
+        });
+        found.zone.code()
     })
 }
 
@@ -83,4 +88,17 @@ pub extern "C" fn fields() -> *const u8 {
 #[no_mangle]
 pub extern "C" fn fields_len() -> usize {
     STATE.with(|s| s.borrow().fields.len())
+}
+
+/// The last surveyed frame's document outline: eight `f32`s (the corners
+/// top-left, top-right, bottom-right, bottom-left, each x then y, in the
+/// frame's pixels), or 0 when none stood out.
+#[no_mangle]
+pub extern "C" fn outline() -> *const f32 {
+    STATE.with(|s| {
+        s.borrow()
+            .outline
+            .as_ref()
+            .map_or(std::ptr::null(), |corners| corners.as_ptr())
+    })
 }

@@ -485,14 +485,31 @@ impl Zone {
     }
 }
 
+/// What a preview frame shows of a document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Survey {
+    /// Its outline, when one stands out (drawn over the preview).
+    pub outline: Option<Outline>,
+    /// Its zone.
+    pub zone: Zone,
+}
+
 /// What a preview frame shows of a document's zone: the document located,
 /// its zone read and checked against `today`, summed up for the capture's
-/// hints and auto-capture. This is the `mrz` chunk's work, a frame at a time.
+/// hints and auto-capture.
 pub fn survey(image: &Gray, today: super::mrz::Date) -> Zone {
+    survey_frame(image, today).zone
+}
+
+/// [`survey`], with the outline it found: the reader module's work, a frame at a time.
+pub fn survey_frame(image: &Gray, today: super::mrz::Date) -> Survey {
+    let outline = locate(image);
+    let zone = outline.map_or(Zone::Absent, |o| zone_at(image, &o, today));
+    Survey { outline, zone }
+}
+
+fn zone_at(image: &Gray, outline: &Outline, today: super::mrz::Date) -> Zone {
     use super::ocrb::ReadError;
-    let Some(outline) = locate(image) else {
-        return Zone::Absent;
-    };
     match read_zone(image, &outline.corners, outline.shape, today) {
         Ok(reading) => Zone::Valid(ZoneRead {
             card_back: reading.mrz.format == super::mrz::Format::Td1,
@@ -505,15 +522,18 @@ pub fn survey(image: &Gray, today: super::mrz::Date) -> Zone {
     }
 }
 
-/// [`survey`] of an RGBA frame (a canvas's pixels), through its luma.
-pub fn survey_rgba(rgba: &[u8], width: usize, height: usize, today: super::mrz::Date) -> Zone {
+/// [`survey_frame`] of an RGBA frame (a canvas's pixels), through its luma.
+pub fn survey_rgba(rgba: &[u8], width: usize, height: usize, today: super::mrz::Date) -> Survey {
     let luma: Vec<u8> = rgba
         .chunks_exact(4)
         .map(|p| ((u32::from(p[0]) * 77 + u32::from(p[1]) * 150 + u32::from(p[2]) * 29) >> 8) as u8)
         .collect();
     match Gray::new(width, height, &luma) {
-        Some(gray) => survey(&gray, today),
-        None => Zone::Absent,
+        Some(gray) => survey_frame(&gray, today),
+        None => Survey {
+            outline: None,
+            zone: Zone::Absent,
+        },
     }
 }
 

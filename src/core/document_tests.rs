@@ -375,14 +375,17 @@ fn a_canvas_frame_is_surveyed_through_its_luma_and_a_wrong_size_is_no_zone() {
     let truth = placement(Shape::Id3, 0.6, &mut rng);
     let image = frame(&doc, &truth, &mut rng);
     let rgba: Vec<u8> = image.px.iter().flat_map(|&v| [v, v, v, 255]).collect();
-    let gray = survey(&Gray::new(image.w, image.h, &image.px).unwrap(), today());
-    assert!(matches!(gray, Zone::Valid(_)), "{gray:?}");
+    let gray = survey_frame(&Gray::new(image.w, image.h, &image.px).unwrap(), today());
+    assert!(matches!(gray.zone, Zone::Valid(_)), "{gray:?}");
+    let outline = gray.outline.expect("an outline");
+    assert!(corner_error(&outline.corners, &truth) < 0.02);
     assert_eq!(survey_rgba(&rgba, image.w, image.h, today()), gray);
-    assert_eq!(
-        survey_rgba(&rgba, image.w + 1, image.h, today()),
-        Zone::Absent
-    );
-    assert_eq!(survey_rgba(&[], 0, 0, today()), Zone::Absent);
+    let none = Survey {
+        outline: None,
+        zone: Zone::Absent,
+    };
+    assert_eq!(survey_rgba(&rgba, image.w + 1, image.h, today()), none);
+    assert_eq!(survey_rgba(&[], 0, 0, today()), none);
 }
 
 /// A TD3 zone (a passport) for `names`, with every check digit computed.

@@ -127,6 +127,25 @@ impl Date {
         }
     }
 
+    /// The day `days` after 1 January 1970 (negative before it), for years
+    /// 1–9999; `None` outside them.
+    pub fn from_unix_days(days: i64) -> Option<Date> {
+        // Howard Hinnant's civil_from_days: eras of 400 years from 1 March 0000.
+        let z = days.checked_add(719_468)?;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        let year = u16::try_from(year)
+            .ok()
+            .filter(|y| (1..=9999).contains(y))?;
+        Date::new(year, month as u8, day as u8).ok()
+    }
+
     /// The year, all four digits.
     pub fn year(self) -> u16 {
         self.year

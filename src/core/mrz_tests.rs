@@ -783,3 +783,28 @@ fn random_valid_zones_round_trip() {
         "{read} zones, {long} long numbers"
     );
 }
+
+#[test]
+fn a_day_count_since_1970_is_a_calendar_date() {
+    let date = |days| Date::from_unix_days(days).map(|d| (d.year(), d.month(), d.day()));
+    assert_eq!(date(0), Some((1970, 1, 1)));
+    assert_eq!(date(-1), Some((1969, 12, 31)));
+    assert_eq!(
+        date(11_016),
+        Some((2000, 2, 29)),
+        "a leap day of a year divisible by 400"
+    );
+    assert_eq!(date(20_794), Some((2026, 12, 7)));
+    assert_eq!(date(-719_162), Some((1, 1, 1)));
+    assert_eq!(date(2_932_896), Some((9999, 12, 31)));
+    assert_eq!(date(2_932_897), None, "past 9999");
+    assert_eq!(date(-719_163), None, "before year 1");
+    assert_eq!(date(i64::MAX), None);
+    // Every day of 1999–2001 follows the one before.
+    let mut prev = Date::from_unix_days(10_591).unwrap();
+    for days in 10_592..11_688 {
+        let d = Date::from_unix_days(days).unwrap();
+        assert!(d > prev, "{days}");
+        prev = d;
+    }
+}

@@ -3,7 +3,7 @@
 //! no imports), and this hands it frames. It arrives with the native chunk;
 //! the work is [`crate::core::document::survey`], in the module.
 
-use js_sys::{Array, Function, Reflect, Uint8Array, Uint8ClampedArray, WebAssembly};
+use js_sys::{Function, Reflect, Uint8Array, Uint8ClampedArray, WebAssembly};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::core::native::Zone;
@@ -15,6 +15,17 @@ pub struct Reader {
     survey: Function,
     fields: Function,
     fields_len: Function,
+    outline: Function,
+}
+
+/// What the reader made of a frame: its zone, and the document's corners
+/// (top-left, top-right, bottom-right, bottom-left, x then y, in the frame's
+/// pixels) when an outline stood out.
+pub struct Found {
+    /// The zone.
+    pub zone: Zone,
+    /// The outline's corners.
+    pub outline: Option<[f32; 8]>,
 }
 
 impl Reader {
@@ -28,18 +39,19 @@ impl Reader {
             survey: get("survey")?.dyn_into().ok()?,
             fields: get("fields")?.dyn_into().ok()?,
             fields_len: get("fields_len")?.dyn_into().ok()?,
+            outline: get("outline")?.dyn_into().ok()?,
         })
     }
 
     /// Surveys an RGBA frame (`width × height`, as a canvas gives it) as of
-    /// `today` (year, month, day); `None` when the module fails.
+    /// `day` (days since 1 January 1970, local); `None` when the module fails.
     pub fn read(
         &self,
         rgba: &Uint8ClampedArray,
         width: u32,
         height: u32,
-        today: (u32, u32, u32),
-    ) -> Option<Zone> {
+        day: i32,
+    ) -> Option<Found> {
         let at = self
             .frame
             .call1(&JsValue::NULL, &rgba.length().into())
@@ -47,14 +59,11 @@ impl Reader {
         // The module's memory may have grown: its buffer is taken afresh each time.
         let memory = Uint8Array::new(&self.memory.buffer());
         memory.set(rgba, address(&at)?);
-        let args = Array::of5(
-            &width.into(),
-            &height.into(),
-            &today.0.into(),
-            &today.1.into(),
-            &today.2.into(),
-        );
-        let code = address(&self.survey.apply(&JsValue::NULL, &args).ok()?)?;
+        let code = self
+            .survey
+            .call3(&JsValue::NULL, &width.into(), &height.into(), &day.into())
+            .ok();
+        let code = address(&code?)?;
         let fields = if code & 3 == 2 {
             let at = address(&self.fields.call0(&JsValue::NULL).ok()?)?;
             let len = address(&self.fields_len.call0(&JsValue::NULL).ok()?)?;
@@ -63,7 +72,22 @@ impl Reader {
         } else {
             String::new()
         };
-        Zone::from_code(code, fields)
+        let at = address(&self.outline.call0(&JsValue::NULL).ok()?)?;
+        // Eight little-endian f32s in the module's memory (a subarray past its end is empty).
+        let bytes = Uint8Array::new(&self.memory.buffer())
+            .subarray(at, at.saturating_add(32))
+            .to_vec();
+        let outline = (at != 0 && bytes.len() == 32).then(|| {
+            let mut corners = [0f32; 8];
+            for (corner, b) in corners.iter_mut().zip(bytes.chunks_exact(4)) {
+                *corner = f32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+            }
+            corners
+        });
+        Some(Found {
+            zone: Zone::from_code(code, fields)?,
+            outline,
+        })
     }
 }
 

@@ -127,11 +127,63 @@ fn analysis_canvas(w: u32, h: u32) -> Option<(HtmlCanvasElement, CanvasRendering
     Some((canvas, context))
 }
 
-/// Today in the page's time zone, as (year, month, day): the day a document's
-/// expiry is checked against.
-fn today() -> (u32, u32, u32) {
-    let now = js_sys::Date::new_0();
-    (now.get_full_year(), now.get_month() + 1, now.get_date())
+/// The document's outline over the live preview (`part="outline"`, hidden
+/// from assistive technology: the hint says what matters): an SVG polygon
+/// in the video's pixels, scaled as the preview is (`object-fit: contain`)
+/// and mirrored with it. Removed with the camera.
+struct OutlineView {
+    svg: Element,
+    polygon: Element,
+}
+
+const SVG: &str = "http://www.w3.org/2000/svg";
+
+impl OutlineView {
+    fn new(stage: &Element, mirrored: bool) -> Option<OutlineView> {
+        let document = stage.owner_document()?;
+        let svg = document.create_element_ns(Some(SVG), "svg").ok()?;
+        let polygon = document.create_element_ns(Some(SVG), "polygon").ok()?;
+        let _ = svg.set_attribute("part", "outline");
+        let _ = svg.set_attribute("aria-hidden", "true");
+        if mirrored {
+            let _ = svg.set_attribute("data-mirrored", "");
+        }
+        svg.append_child(&polygon).ok()?;
+        stage.append_child(&svg).ok()?;
+        Some(OutlineView { svg, polygon })
+    }
+
+    /// Shows `corners` in a `width × height` frame; `None` draws none.
+    fn show(&self, corners: Option<[f32; 8]>, width: u32, height: u32) {
+        // Whole pixels, formatted as integers (float formatting would weigh on the base).
+        let mut points = String::new();
+        for (i, v) in corners.iter().flatten().enumerate() {
+            let sep = match i {
+                0 => "",
+                _ if i % 2 == 1 => ",",
+                _ => " ",
+            };
+            points.push_str(sep);
+            points.push_str(&(v.round() as i32).to_string());
+        }
+        let _ = self
+            .svg
+            .set_attribute("viewBox", &format!("0 0 {width} {height}"));
+        let _ = self.polygon.set_attribute("points", &points);
+    }
+}
+
+impl Drop for OutlineView {
+    fn drop(&mut self) {
+        self.svg.remove();
+    }
+}
+
+/// Today in the page's time zone, as days since 1 January 1970: the day a
+/// document's expiry is checked against.
+fn today() -> i32 {
+    let offset_ms = js_sys::Date::new_0().get_timezone_offset() * 60_000.0;
+    ((js_sys::Date::now() - offset_ms) / 86_400_000.0).floor() as i32
 }
 
 /// Largest image a user may pick instead of the camera.
@@ -304,7 +356,9 @@ impl Native {
                                 } else {
                                     Subject::Face
                                 };
-                                Native::start_analysis(&this, attempt, camera, subject, thresholds);
+                                let mirrored = facing == Facing::User;
+                                let analysis = (subject, thresholds, mirrored);
+                                Native::start_analysis(&this, attempt, camera, analysis);
                             }
                         }
                         Some(camera) => camera.stop(),
@@ -397,8 +451,7 @@ impl Native {
         this: &Rc<Native>,
         attempt: u32,
         camera: Rc<Camera>,
-        subject: Subject,
-        thresholds: Thresholds,
+        (subject, thresholds, mirrored): (Subject, Thresholds, bool),
     ) {
         let weak: Weak<Native> = Rc::downgrade(this);
         // One reader for the rounds and the shutter: motion is measured against the
@@ -413,6 +466,9 @@ impl Native {
             Native::load_zone_reader(this);
         }
         let mut zone_frames = FrameGrab::default();
+        let outline = document
+            .then(|| OutlineView::new(&this.ctx.stage, mirrored))
+            .flatten();
         let mut round = 0u32;
         let timer = Timer::every(ANALYSIS_MS, move || {
             let Some(this) = weak.upgrade() else { return };
@@ -426,11 +482,14 @@ impl Native {
             let Some(reader) = this.zone_reader.borrow().clone() else {
                 return;
             };
-            let zone = zone_frames
-                .grab(&camera, |vw| vw.min(ZONE_WIDTH))
-                .and_then(|(rgba, w, h)| reader.read(&rgba, w, h, today()));
-            if let Some(zone) = zone {
-                this.send(attempt, NativeInput::Zone(zone));
+            let Some((rgba, w, h)) = zone_frames.grab(&camera, |vw| vw.min(ZONE_WIDTH)) else {
+                return;
+            };
+            if let Some(found) = reader.read(&rgba, w, h, today()) {
+                if let Some(view) = &outline {
+                    view.show(found.outline, w, h);
+                }
+                this.send(attempt, NativeInput::Zone(found.zone));
             }
         });
         *this.analysis.borrow_mut() = timer;

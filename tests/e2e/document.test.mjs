@@ -3,7 +3,8 @@
 // fonts-ocr-b). A passport whose zone reads is captured by itself and the step
 // event says so; its fields reach the page only with `expose-mrz`; an expired
 // passport and a card's back shown for its front give their hints and are
-// never taken by themselves; the document reader arrives as its own chunk.
+// never taken by themselves, with the document's outline drawn over the
+// preview; the document reader arrives as a module of its own.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -143,6 +144,23 @@ test('an expired passport gives the expiry hint and is not taken by itself, past
     await zoneReads(page, 25);
     assert.deepEqual(await page.evaluate(() => window.__steps), [], 'nothing was captured');
     assert.match(await part(page, 'hint').innerText(), /has expired/);
+    // The outline over the preview: the corners the videos were drawn with
+    // (write_document_videos: 70% of the frame's width, each corner moved a little).
+    const outline = part(page, 'outline');
+    await outline.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+    assert.equal(await outline.getAttribute('viewBox'), '0 0 1280 720');
+    assert.equal(await outline.getAttribute('aria-hidden'), 'true');
+    const points = (await outline.locator('polygon').getAttribute('points'))
+      .split(' ').map((p) => p.split(',').map(Number));
+    const w = 1280 * 0.7;
+    const h = w / (125 / 88);
+    const truth = [[640 - w / 2 + 6, 360 - h / 2 - 10], [640 + w / 2 - 4, 360 - h / 2 + 8],
+      [640 + w / 2 + 8, 360 + h / 2 + 6], [640 - w / 2 - 6, 360 + h / 2 - 4]];
+    const diagonal = Math.hypot(w, h);
+    points.forEach(([x, y], i) => {
+      const off = Math.hypot(x - truth[i][0], y - truth[i][1]) / diagonal;
+      assert.ok(off < 0.02, `corner ${i} at ${x},${y} is ${(100 * off).toFixed(1)}% of the diagonal from ${truth[i]}`);
+    });
     // The button still takes it; the step says what was read.
     await part(page, 'capture-button').click();
     const step = await firstStep(page);
@@ -153,10 +171,10 @@ test('an expired passport gives the expiry hint and is not taken by itself, past
 
 test('a card\'s back shown for its front says to turn it over, and is not taken by itself', { timeout: TEST_TIMEOUT_MS }, async () => {
   await withDocument('card-back', '', async (page) => {
-    await hintMatches(page, /Turn it over/);
+    await hintMatches(page, /Turn the card over/);
     await zoneReads(page, 25);
     assert.deepEqual(await page.evaluate(() => window.__steps), [], 'nothing was captured');
-    assert.match(await part(page, 'hint').innerText(), /Turn it over/);
+    assert.match(await part(page, 'hint').innerText(), /Turn the card over/);
     assert.equal(await part(page, 'hint').getAttribute('aria-live'), 'polite');
   });
 });

@@ -1493,7 +1493,7 @@ fn the_zone_hints_show_on_screen_in_order_of_urgency() {
     native(&mut flow, NativeInput::Zone(Zone::Unreadable));
     assert_eq!(
         hint(&flow),
-        "The lines of text at the bottom cannot be read yet. Hold still and avoid glare."
+        "The text at the bottom cannot be read yet. Hold still, avoid glare."
     );
     let glare = crate::core::quality::Report {
         sharpness: 300.0,
@@ -1512,14 +1512,11 @@ fn the_zone_hints_show_on_screen_in_order_of_urgency() {
     native(&mut flow, NativeInput::Zone(zone_valid(true, false)));
     assert_eq!(
         hint(&flow),
-        "This is the back of the card. Turn it over and show the front.",
+        "This is the back. Turn the card over.",
         "a wrong side before the picture"
     );
     native(&mut flow, NativeInput::Zone(zone_valid(false, true)));
-    assert_eq!(
-        hint(&flow),
-        "This document has expired. Please use a valid document."
-    );
+    assert_eq!(hint(&flow), "This document has expired. Use a valid one.");
     // The screen is drawn again when a zone reading changes the hint.
     let fx = native(&mut flow, NativeInput::Zone(zone_valid(false, false)));
     assert_eq!(
