@@ -226,6 +226,12 @@ class StandIn extends HTMLElement {
     root.querySelector("button").addEventListener("click", () => this.run());
   }
   emit(name, detail) { this.dispatchEvent(new CustomEvent(name, { bubbles: true, composed: true, detail })); }
+  // "fail-when-watched" fails only once something listens for its failure on it
+  // (waitForState does, from the moment it waits): the order the test means.
+  addEventListener(type, ...rest) {
+    super.addEventListener(type, ...rest);
+    if (type === "videoid-failed") (this.watched ??= Promise.withResolvers()).resolve();
+  }
   go(state) { const previous = this.getAttribute("state"); this.setAttribute("state", state); this.emit("videoid-state", { state, previous }); }
   // Shows one button in the actions row; resolves when it is clicked.
   button(name) {
@@ -252,7 +258,8 @@ class StandIn extends HTMLElement {
     } else {
     for (const step of ["front", "back", "selfie"]) {
       this.setAttribute("step", step); await tick();
-      if (script === "fail" && step === "back") {
+      if (script.startsWith("fail") && step === "back") {
+        if (script === "fail-when-watched") await (this.watched ??= Promise.withResolvers()).promise;
         this.removeAttribute("step");
         this.emit("videoid-failed", { code: "Device.InUse", message: "in use", recoverable: true, detail: null });
         return this.go("failed");
@@ -346,7 +353,7 @@ test("in Chromium: waitForState rejects, naming the failure, when the element en
     await assert.rejects(waiting, /ended "failed": Device\.InUse \(in use\), waiting for "complete"/);
     const failed = await kit.nextEvent(page, "videoid-failed", { since: 0 });
     assert.equal(failed.code, "Device.InUse");
-  }, { query: "?script=fail" });
+  }, { query: "?script=fail-when-watched" });
   await withPage(async (page) => {
     assert.deepEqual(await kit.driveSdk(page), { state: "failed", steps: ["front", "back"] });
   }, { query: "?script=fail" });
