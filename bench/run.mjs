@@ -65,11 +65,14 @@ function build() {
 
 const gz = (file) => gzipSync(readFileSync(file), { level: 9 }).length;
 
-/** The wasm chunks a package ships (`videoid_capture_<name>.wasm`), by name. */
+/**
+ * The wasm chunks a package ships (`videoid_capture_<name>.wasm`), by name: not
+ * the base, nor the document reader (`mrz`, a module of its own, measured apart).
+ */
 function chunksOf(dir) {
   return readdirSync(dir)
     .map((f) => /^videoid_capture_([a-z]+)\.wasm$/.exec(f)?.[1])
-    .filter((name) => name && name !== 'bg');
+    .filter((name) => name && name !== 'bg' && name !== 'mrz');
 }
 
 /** What a page of each mode downloads, gzipped, in its largest language. */
